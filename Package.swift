@@ -1,0 +1,116 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Sesame",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sesame", targets: ["sesame"]),
+        .library(name: "SecretServer", targets: ["SecretServer"]),
+        .library(name: "SecretServerModels", targets: ["SecretServerModels"]),
+        .library(name: "SecretServerEmulator", targets: ["SecretServerEmulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // Wire types shared by the client and the local server. No I/O.
+        .target(
+            name: "SecretServerModels",
+            swiftSettings: swiftSettings
+        ),
+        // The typed async Secret Server client.
+        .target(
+            name: "SecretServer",
+            dependencies: [
+                "SecretServerModels",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The local Secret Server: Hummingbird 2 + GRDB.
+        .target(
+            name: "SecretServerEmulator",
+            dependencies: [
+                "SecretServerModels",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The command tree, as a library so tests can drive it.
+        .target(
+            name: "SesameCLI",
+            dependencies: [
+                "SecretServer",
+                "SecretServerEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "sesame",
+            dependencies: ["SesameCLI"],
+            swiftSettings: swiftSettings
+        ),
+        // Test helpers (not a product).
+        .target(
+            name: "SesameTestSupport",
+            dependencies: [
+                "SecretServer",
+                "SecretServerEmulator",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SecretServerModelsTests",
+            dependencies: ["SecretServerModels"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SecretServerEmulatorTests",
+            dependencies: [
+                "SecretServerEmulator",
+                "SesameTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SecretServerTests",
+            dependencies: ["SecretServer", "SesameTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SesameCLITests",
+            dependencies: ["SesameCLI", "SesameTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,107 @@
+import SecretServerModels
+
+/// Holds the access token: fetched on first use, renewed before it expires (with the refresh token when
+/// the server gave one, else a new login), one renewal at a time however many requests wait.
+actor TokenManager {
+    /// What a renewal asks the token route for.
+    enum Grant: Sendable {
+        case password(username: String, password: String, domain: String?)
+        case refresh(String)
+    }
+
+    struct Token: Sendable {
+        var access: String
+        var refresh: String?
+        var renewAt: ContinuousClock.Instant
+        var expiresAt: ContinuousClock.Instant
+    }
+
+    private enum State {
+        case empty
+        case ready(Token)
+        case renewing(Task<Token, any Error>, previous: Token?)
+    }
+
+    private var state: State = .empty
+    private let credentials: SecretServerClient.Credentials
+    private let margin: Duration
+    private let now: @Sendable () -> ContinuousClock.Instant
+    private let fetch: @Sendable (Grant) async throws -> TokenResponse
+
+    init(
+        credentials: SecretServerClient.Credentials,
+        margin: Duration,
+        now: @escaping @Sendable () -> ContinuousClock.Instant,
+        fetch: @escaping @Sendable (Grant) async throws -> TokenResponse
+    ) {
+        self.credentials = credentials
+        self.margin = margin
+        self.now = now
+        self.fetch = fetch
+    }
+
+    /// A token that is valid now, renewing it first when due.
+    func token() async throws -> String {
+        if case .token(let fixed) = credentials.kind { return fixed }
+        switch state {
+        case .ready(let token) where now() < token.renewAt:
+            return token.access
+        case .ready(let token):
+            return try await renew(previous: token).access
+        case .renewing(let task, _):
+            return try await task.value.access
+        case .empty:
+            return try await renew(previous: nil).access
+        }
+    }
+
+    /// Forgets `token` after the server refused it, so the next call signs in again. A token that was
+    /// already replaced is left alone, so a burst of 401s causes one renewal, not many.
+    func invalidate(_ token: String) {
+        if case .ready(let current) = state, current.access == token {
+            state = .empty
+        }
+    }
+
+    /// Whether a refused token can be replaced (a pre-issued token cannot).
+    var canRenew: Bool {
+        if case .token = credentials.kind { return false }
+        return true
+    }
+
+    private func renew(previous: Token?) async throws -> Token {
+        let credentials = self.credentials
+        let fetch = self.fetch
+        let now = self.now
+        let margin = self.margin
+        let task = Task<Token, any Error> {
+            var response: TokenResponse?
+            if let refresh = previous?.refresh, let expires = previous?.expiresAt, now() < expires + .seconds(15 * 60) {
+                response = try? await fetch(.refresh(refresh))
+            }
+            if response == nil {
+                guard case .password(let username, let password, let domain) = credentials.kind else {
+                    throw SecretServerError(code: .authenticationFailed, message: "the pre-issued token was refused")
+                }
+                response = try await fetch(.password(username: username, password: password, domain: domain))
+            }
+            guard let response else { throw SecretServerError(code: .authenticationFailed, message: "no token") }
+            let issued = now()
+            let lifetime = Duration.seconds(max(response.expiresIn, 1))
+            let lead = min(margin, lifetime / 10)
+            return Token(
+                access: response.accessToken, refresh: response.refreshToken,
+                renewAt: issued + lifetime - lead, expiresAt: issued + lifetime
+            )
+        }
+        state = .renewing(task, previous: previous)
+        do {
+            let token = try await task.value
+            state = .ready(token)
+            return token
+        } catch {
+            state = .empty
+            throw error
+        }
+    }
+}

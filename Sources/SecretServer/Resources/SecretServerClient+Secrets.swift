@@ -1,0 +1,107 @@
+import NIOHTTP1
+import Foundation
+import NIOCore
+import SecretServerModels
+
+extension SecretServerClient {
+    /// A secret with all its fields (`GET /api/v1/secrets/{id}`).
+    public func secret(id: Int, includeInactive: Bool = false) async throws -> SecretModel {
+        try await get("/v1/secrets/\(id)", query: includeInactive ? [("includeInactive", "true")] : [])
+    }
+
+    /// The secret at `path`, e.g. `\Prod\Databases\db01 root` (`/` also separates).
+    public func secret(path: String) async throws -> SecretModel {
+        try await get("/v1/secrets/0", query: [("secretPath", Self.normalizedPath(path))])
+    }
+
+    /// Every secret matching `search`, fetched page by page as you iterate.
+    public func searchSecrets(_ search: SecretSearch = SecretSearch()) -> PagedSequence<SecretSummary> {
+        let query = search.queryItems
+        return PagedSequence(pageSize: search.pageSize) { skip, take in
+            try await self.get("/v1/secrets", query: query + [("skip", String(skip)), ("take", String(take))])
+        }
+    }
+
+    /// How many secrets match `search` (`GET /api/v1/secrets/search-total`).
+    public func countSecrets(_ search: SecretSearch = SecretSearch()) async throws -> Int {
+        try await get("/v1/secrets/search-total", query: search.queryItems)
+    }
+
+    /// A new secret for a template, fields empty (`GET /api/v1/secrets/stub`). Fill it and pass it to `createSecret`.
+    public func secretStub(templateId: Int, folderId: Int? = nil) async throws -> SecretModel {
+        var query = [("secretTemplateId", String(templateId))]
+        if let folderId { query.append(("folderId", String(folderId))) }
+        return try await get("/v1/secrets/stub", query: query)
+    }
+
+    /// Creates a secret (`POST /api/v1/secrets`). Not retried on a connection failure, so it is never
+    /// created twice; on such a failure, search before trying again.
+    public func createSecret(_ secret: SecretModel) async throws -> SecretModel {
+        try await send(.POST, "/v1/secrets", body: secret)
+    }
+
+    /// Saves the whole secret (`PUT /api/v1/secrets/{id}`): name, folder, settings and every item sent.
+    public func updateSecret(_ secret: SecretModel) async throws -> SecretModel {
+        try await send(.PUT, "/v1/secrets/\(secret.id)", body: secret)
+    }
+
+    /// Reads a secret, lets `change` edit it, and saves it: the "update a secret item by slug" flow.
+    ///
+    /// ```swift
+    /// try await client.modifySecret(id: 12) { $0.setValue("rotated", forItem: "notes") }
+    /// ```
+    @discardableResult
+    public func modifySecret(id: Int, _ change: (inout SecretModel) throws -> Void) async throws -> SecretModel {
+        var secret = try await self.secret(id: id)
+        try change(&secret)
+        return try await updateSecret(secret)
+    }
+
+    /// Deactivates a secret (`DELETE /api/v1/secrets/{id}`; the real server keeps it, inactive).
+    @discardableResult
+    public func deleteSecret(id: Int) async throws -> DeletedModel {
+        try await send(.DELETE, "/v1/secrets/\(id)")
+    }
+
+    /// The summary of a secret, without values (`GET /api/v1/secrets/{id}/summary`).
+    public func secretSummary(id: Int) async throws -> SecretSummary {
+        try await get("/v1/secrets/\(id)/summary")
+    }
+
+    /// `\A\B` from `A/B`, `/A/B` or `\A\B`.
+    static func normalizedPath(_ path: String) -> String {
+        "\\" + path.split(whereSeparator: { $0 == "/" || $0 == "\\" }).joined(separator: "\\")
+    }
+}
+
+extension SecretServerClient {
+    /// The text value of one field, by slug or field name (`GET /api/v1/secrets/{id}/fields/{slug}`).
+    public func fieldValue(secretId: Int, slug: String) async throws -> String {
+        try await get("/v1/secrets/\(secretId)/fields/\(URLEncoding.component(slug))", as: String.self)
+    }
+
+    /// The content of a file field and its file name.
+    public func fieldFile(secretId: Int, slug: String) async throws -> (data: Data, fileName: String?) {
+        let path = "/v1/secrets/\(secretId)/fields/\(URLEncoding.component(slug))"
+        let response = try await transport.send(APIRequest(.GET, path))
+        let disposition = response.headers.first(name: "Content-Disposition") ?? ""
+        var fileName: String?
+        if let range = disposition.range(of: "filename=") {
+            fileName = String(disposition[range.upperBound...]).trimmingCharacters(in: CharacterSet(charactersIn: "\"; "))
+        }
+        return (Data(response.body.readableBytesView), fileName)
+    }
+
+    /// Sets one text field (`PUT /api/v1/secrets/{id}/fields/{slug}` with `{"value": ...}`).
+    public func setFieldValue(secretId: Int, slug: String, value: String) async throws {
+        struct Body: Encodable { var value: String }
+        let _: String = try await send(.PUT, "/v1/secrets/\(secretId)/fields/\(URLEncoding.component(slug))", body: Body(value: value))
+    }
+
+    /// Uploads the content of a file field (the JSON form: `fileName` and base64 `fileAttachment`).
+    public func setFieldFile(secretId: Int, slug: String, data: Data, fileName: String) async throws {
+        struct Body: Encodable { var fileName: String; var fileAttachment: String }
+        let body = Body(fileName: fileName, fileAttachment: data.base64EncodedString())
+        let _: String = try await send(.PUT, "/v1/secrets/\(secretId)/fields/\(URLEncoding.component(slug))", body: body)
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Logging
+
+extension SecretServerClient {
+    /// How the client reaches and signs in to Secret Server. Every property but the URL and the
+    /// credentials has a default.
+    public struct Configuration: Sendable {
+        /// The server's base URL: `https://host/SecretServer` on premises, `https://tenant.secretservercloud.com`
+        /// in the cloud. The API is under `{baseURL}/api`, the token route at `{baseURL}/oauth2/token`.
+        public var baseURL: String
+        public var credentials: Credentials
+        public var tls: TLS
+        public var timeouts: Timeouts
+        public var retry: RetryPolicy
+        /// How long before expiry a token is renewed. Capped at a tenth of the token's lifetime.
+        public var tokenRenewalMargin: Duration
+        /// Where the client logs. It never logs a token, a password or a secret value.
+        public var logger: Logger
+        /// The `User-Agent` header.
+        public var userAgent: String
+        /// The monotonic clock token expiry is measured on. Injected so tests can move time.
+        public var now: @Sendable () -> ContinuousClock.Instant
+
+        public init(
+            baseURL: String,
+            credentials: Credentials,
+            tls: TLS = TLS(),
+            timeouts: Timeouts = Timeouts(),
+            retry: RetryPolicy = RetryPolicy(),
+            tokenRenewalMargin: Duration = .seconds(60),
+            logger: Logger = Logger(label: "sesame.secret-server"),
+            userAgent: String = "sesame/0.1",
+            now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+        ) {
+            self.baseURL = baseURL
+            self.credentials = credentials
+            self.tls = tls
+            self.timeouts = timeouts
+            self.retry = retry
+            self.tokenRenewalMargin = tokenRenewalMargin
+            self.logger = logger
+            self.userAgent = userAgent
+            self.now = now
+        }
+
+        /// A Secret Server Cloud tenant: `https://{tenant}.secretservercloud.{domainSuffix}`.
+        public static func cloud(tenant: String, domainSuffix: String = "com", credentials: Credentials) -> Configuration {
+            Configuration(baseURL: "https://\(tenant).secretservercloud.\(domainSuffix)", credentials: credentials)
+        }
+    }
+
+    /// How the client signs in. `description` never shows the password or token.
+    public struct Credentials: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+        enum Kind: Sendable {
+            case password(username: String, password: String, domain: String?)
+            case token(String)
+        }
+        let kind: Kind
+
+        /// The OAuth password grant, with an optional Active Directory domain.
+        public static func password(username: String, password: String, domain: String? = nil) -> Credentials {
+            Credentials(kind: .password(username: username, password: password, domain: domain))
+        }
+
+        /// A token issued elsewhere; it is sent as it is and never renewed.
+        public static func token(_ token: String) -> Credentials {
+            Credentials(kind: .token(token))
+        }
+
+        /// The user name, when signing in with a password.
+        public var username: String? {
+            if case .password(let username, _, _) = kind { return username }
+            return nil
+        }
+
+        public var description: String {
+            switch kind {
+            case .password(let username, _, let domain):
+                return "password(username: \(username)\(domain.map { ", domain: \($0)" } ?? ""), password: <redacted>)"
+            case .token:
+                return "token(<redacted>)"
+            }
+        }
+        public var debugDescription: String { description }
+    }
+
+    /// TLS settings. The server's certificate is verified against the system's roots (plus `caFile`) unless
+    /// `insecureSkipVerification` is set, which the client logs as a warning on every start.
+    public struct TLS: Sendable {
+        /// A PEM file of extra CA certificates to trust, in addition to the system's.
+        public var caFile: String?
+        /// A PEM client certificate (chain) and its PEM private key, for mutual TLS.
+        public var clientCertificateFile: String?
+        public var clientKeyFile: String?
+        /// Accept any certificate and host name. Only for a server you control, and never by default.
+        public var insecureSkipVerification: Bool
+
+        public init(
+            caFile: String? = nil, clientCertificateFile: String? = nil, clientKeyFile: String? = nil,
+            insecureSkipVerification: Bool = false
+        ) {
+            self.caFile = caFile
+            self.clientCertificateFile = clientCertificateFile
+            self.clientKeyFile = clientKeyFile
+            self.insecureSkipVerification = insecureSkipVerification
+        }
+    }
+
+    /// Timeouts.
+    public struct Timeouts: Sendable {
+        /// To open a connection.
+        public var connect: Duration
+        /// For one whole request, from sending to the last byte of the answer.
+        public var request: Duration
+
+        public init(connect: Duration = .seconds(10), request: Duration = .seconds(60)) {
+            self.connect = connect
+            self.request = request
+        }
+    }
+
+    /// When and how idempotent requests are tried again: on connection errors, timeouts, 429, 502, 503, 504,
+    /// with exponential backoff and full jitter. A create is never retried blindly.
+    public struct RetryPolicy: Sendable {
+        /// Attempts in all, the first included. 1 turns retries off.
+        public var maxAttempts: Int
+        public var baseDelay: Duration
+        public var maxDelay: Duration
+
+        public init(maxAttempts: Int = 4, baseDelay: Duration = .milliseconds(100), maxDelay: Duration = .seconds(5)) {
+            self.maxAttempts = max(1, maxAttempts)
+            self.baseDelay = baseDelay
+            self.maxDelay = maxDelay
+        }
+
+        /// No retries.
+        public static let none = RetryPolicy(maxAttempts: 1)
+
+        /// The delay before attempt `attempt` (2 for the first retry): a random duration up to
+        /// `baseDelay * 2^(attempt-2)`, capped at `maxDelay`.
+        func delay(beforeAttempt attempt: Int) -> Duration {
+            let exponent = min(max(attempt - 2, 0), 20)
+            let ceiling = min(baseDelay * (1 << exponent), maxDelay)
+            let nanoseconds = Int64(ceiling.components.seconds) * 1_000_000_000 + ceiling.components.attoseconds / 1_000_000_000
+            guard nanoseconds > 0 else { return .zero }
+            return .nanoseconds(Int64.random(in: 0...nanoseconds))
+        }
+    }
+}

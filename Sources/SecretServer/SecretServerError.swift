@@ -1,0 +1,74 @@
+/// Every error the Secret Server client throws. It carries what went wrong, the HTTP status and the
+/// server's `errorCode` and `message` when there was an answer, and the request's method and path
+/// (never its query string, body, token or any secret value).
+public struct SecretServerError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The kind of failure. New kinds may be added; switch with a `default`.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Base: String, Hashable, Sendable {
+            case accessDenied, notFound, authenticationFailed, badRequest, rateLimited, serverError
+            case transport, timeout, invalidResponse, invalidConfiguration, invalidArgument
+        }
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+
+        /// 400 `API_AccessDenied`: no permission, or (as the real server also says) no such object.
+        public static let accessDenied = Code(.accessDenied)
+        /// 404, or a lookup that found nothing.
+        public static let notFound = Code(.notFound)
+        /// The credentials or the token were refused (401, 403 on an expired token, an OAuth error).
+        public static let authenticationFailed = Code(.authenticationFailed)
+        /// Any other 4xx: the request was wrong.
+        public static let badRequest = Code(.badRequest)
+        /// 429, or Delinea's 403 rate-limit answer.
+        public static let rateLimited = Code(.rateLimited)
+        /// 5xx.
+        public static let serverError = Code(.serverError)
+        /// The connection failed or dropped.
+        public static let transport = Code(.transport)
+        /// No answer within the timeout.
+        public static let timeout = Code(.timeout)
+        /// An answer that is not what the route returns (HTML, truncated JSON, wrong types).
+        public static let invalidResponse = Code(.invalidResponse)
+        /// The client's configuration cannot work (bad URL, unreadable CA file).
+        public static let invalidConfiguration = Code(.invalidConfiguration)
+        /// An argument of the call is invalid; nothing was sent.
+        public static let invalidArgument = Code(.invalidArgument)
+
+        public var description: String { base.rawValue }
+    }
+
+    public var code: Code
+    /// The HTTP status, when the server answered.
+    public var status: Int?
+    /// The server's `errorCode` (`API_AccessDenied`, `API_RequiredFieldMissing`, ...), when it sent one.
+    public var errorCode: String?
+    /// What went wrong, in words: the server's message, or the client's own.
+    public var message: String
+    /// The HTTP method of the request.
+    public var method: String?
+    /// The path of the request, without the query string.
+    public var path: String?
+
+    public init(
+        code: Code, message: String, status: Int? = nil, errorCode: String? = nil, method: String? = nil,
+        path: String? = nil
+    ) {
+        self.code = code
+        self.message = message
+        self.status = status
+        self.errorCode = errorCode
+        self.method = method
+        self.path = path
+    }
+
+    public var description: String {
+        var text = "Secret Server error (\(code))"
+        if let status { text += " HTTP \(status)" }
+        if let errorCode { text += " \(errorCode)" }
+        text += ": \(message)"
+        if let method, let path { text += " [\(method) \(path)]" }
+        return text
+    }
+
+    public var debugDescription: String { description }
+}

@@ -1,0 +1,280 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import SecretServerModels
+
+/// Sends API requests: signs them with the token, retries what may be retried, and maps failures to
+/// `SecretServerError`.
+struct Transport: Sendable {
+    let http: HTTPClient
+    let baseURL: String
+    let configuration: SecretServerClient.Configuration
+    let tokens: TokenManager
+    /// The largest answer read into memory.
+    static let maximumResponseSize = 256 << 20
+
+    init(configuration: SecretServerClient.Configuration) throws {
+        var base = configuration.baseURL.trimmingCharacters(in: .whitespaces)
+        while base.hasSuffix("/") { base.removeLast() }
+        guard let url = URL(string: base), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            url.host != nil
+        else {
+            throw SecretServerError(
+                code: .invalidConfiguration,
+                message: "the base URL '\(base)' is not an http(s) URL; use e.g. https://host/SecretServer"
+            )
+        }
+        var http = HTTPClient.Configuration()
+        http.tlsConfiguration = try Self.tlsConfiguration(configuration.tls)
+        http.timeout = .init(
+            connect: .nanoseconds(Self.nanoseconds(configuration.timeouts.connect)),
+            read: .nanoseconds(Self.nanoseconds(configuration.timeouts.request))
+        )
+        http.redirectConfiguration = .disallow
+        http.connectionPool = .init(idleTimeout: .seconds(60))
+        if configuration.tls.insecureSkipVerification {
+            configuration.logger.warning(
+                "TLS verification is OFF: any server can impersonate \(base). Use a CA file instead.",
+                metadata: ["tls.insecure": "true"]
+            )
+        }
+        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+        self.baseURL = base
+        self.configuration = configuration
+        let client = self.http
+        let tokenBase = base
+        let timeout = configuration.timeouts.request
+        let userAgent = configuration.userAgent
+        self.tokens = TokenManager(
+            credentials: configuration.credentials, margin: configuration.tokenRenewalMargin, now: configuration.now
+        ) { grant in
+            try await Self.fetchToken(grant, http: client, baseURL: tokenBase, timeout: timeout, userAgent: userAgent)
+        }
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+    }
+
+    static func tlsConfiguration(_ tls: SecretServerClient.TLS) throws -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if tls.insecureSkipVerification { configuration.certificateVerification = .none }
+        do {
+            if let caFile = tls.caFile {
+                configuration.additionalTrustRoots = [.file(caFile)]
+                _ = try NIOSSLCertificate.fromPEMFile(caFile)
+            }
+            if let certificateFile = tls.clientCertificateFile {
+                guard let keyFile = tls.clientKeyFile else {
+                    throw SecretServerError(code: .invalidConfiguration, message: "a client certificate needs its key file too")
+                }
+                configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(certificateFile).map { .certificate($0) }
+                configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
+            }
+        } catch let error as SecretServerError {
+            throw error
+        } catch {
+            throw SecretServerError(code: .invalidConfiguration, message: "could not read the TLS files: \(error)")
+        }
+        return configuration
+    }
+
+    func shutdown() async throws {
+        try await http.shutdown()
+    }
+
+    // MARK: Sending
+
+    /// Sends `request` with a bearer token and returns a 2xx answer, or throws `SecretServerError`.
+    /// A refused token is renewed and the request sent once more; idempotent requests are retried with
+    /// backoff after connection errors and 429/502/503/504.
+    func send(_ request: APIRequest) async throws -> APIResponse {
+        var attempt = 1
+        var renewedToken = false
+        while true {
+            let token = try await tokens.token()
+            let response: APIResponse
+            do {
+                response = try await execute(request, token: token)
+            } catch let error as SecretServerError where [.transport, .timeout].contains(error.code) {
+                // An idempotent request may go again; for others the server may have acted already.
+                guard request.idempotent, attempt < configuration.retry.maxAttempts else { throw error }
+                attempt += 1
+                try await backoff(attempt: attempt, request: request, reason: "\(error.code)", retryAfter: nil)
+                continue
+            }
+            switch response.status {
+            case 200..<300:
+                return response
+            case 401, 403 where isAuthenticationFailure(response):
+                if !renewedToken, await tokens.canRenew {
+                    renewedToken = true
+                    await tokens.invalidate(token)
+                    configuration.logger.debug("token refused; signing in again", metadata: ["http.path": "\(request.path)"])
+                    continue
+                }
+                throw error(for: response, request: request)
+            case 429, 502, 503, 504, 403 where isRateLimit(response):
+                guard request.idempotent, attempt < configuration.retry.maxAttempts else {
+                    throw error(for: response, request: request)
+                }
+                attempt += 1
+                try await backoff(
+                    attempt: attempt, request: request, reason: "HTTP \(response.status)",
+                    retryAfter: response.headers.first(name: "Retry-After").flatMap(Int.init)
+                )
+            default:
+                throw error(for: response, request: request)
+            }
+        }
+    }
+
+    private func backoff(attempt: Int, request: APIRequest, reason: String, retryAfter: Int?) async throws {
+        var delay = configuration.retry.delay(beforeAttempt: attempt)
+        if let retryAfter { delay = min(.seconds(retryAfter), configuration.retry.maxDelay) }
+        configuration.logger.debug("retrying", metadata: [
+            "http.method": "\(request.method)", "http.path": "\(request.path)", "retry.attempt": "\(attempt)",
+            "retry.reason": "\(reason)", "retry.delay_ms": "\(Self.nanoseconds(delay) / 1_000_000)",
+        ])
+        try await Task.sleep(for: delay)
+    }
+
+    private func execute(_ request: APIRequest, token: String) async throws -> APIResponse {
+        var url = baseURL + "/api" + request.path
+        if !request.query.isEmpty { url += "?" + URLEncoding.query(request.query) }
+        var http = HTTPClientRequest(url: url)
+        http.method = request.method
+        http.headers.add(name: "Authorization", value: "Bearer \(token)")
+        http.headers.add(name: "Accept", value: "application/json")
+        http.headers.add(name: "User-Agent", value: configuration.userAgent)
+        if let body = request.body {
+            http.headers.add(name: "Content-Type", value: request.contentType)
+            http.body = .bytes(body)
+        }
+        return try await Self.perform(http, client: self.http, timeout: configuration.timeouts.request,
+                                      method: request.method, path: request.path)
+    }
+
+    /// Runs one HTTP exchange, reading the whole answer; transport failures become `SecretServerError`.
+    static func perform(
+        _ request: HTTPClientRequest, client: HTTPClient, timeout: Duration, method: HTTPMethod, path: String
+    ) async throws -> APIResponse {
+        do {
+            let response = try await client.execute(request, timeout: .nanoseconds(nanoseconds(timeout)))
+            let body = try await response.body.collect(upTo: maximumResponseSize)
+            return APIResponse(status: Int(response.status.code), headers: response.headers, body: body)
+        } catch let error as SecretServerError {
+            throw error
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout
+            || error == .connectTimeout {
+            throw SecretServerError(code: .timeout, message: "no answer in time (\(error))", method: "\(method)", path: path)
+        } catch let error as NIOTooManyBytesError {
+            throw SecretServerError(
+                code: .invalidResponse, message: "the answer is larger than \(maximumResponseSize) bytes (\(error))",
+                method: "\(method)", path: path
+            )
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw SecretServerError(code: .transport, message: "\(error)", method: "\(method)", path: path)
+        }
+    }
+
+    private func isAuthenticationFailure(_ response: APIResponse) -> Bool {
+        if response.status == 401 { return true }
+        let body = decodeErrorBody(response)
+        return body?.message?.lowercased().contains("authentication failed") ?? false
+    }
+
+    private func isRateLimit(_ response: APIResponse) -> Bool {
+        guard response.status == 403 else { return false }
+        let text = (decodeErrorBody(response)?.message ?? String(buffer: response.body)).lowercased()
+        return text.contains("rate limit") || text.contains("too many requests")
+    }
+
+    private func decodeErrorBody(_ response: APIResponse) -> APIErrorBody? {
+        try? WireCoding.makeDecoder().decode(APIErrorBody.self, from: Data(response.body.readableBytesView))
+    }
+
+    /// The error for a non-2xx answer.
+    func error(for response: APIResponse, request: APIRequest) -> SecretServerError {
+        let body = decodeErrorBody(response)
+        let code: SecretServerError.Code
+        switch response.status {
+        case 401: code = .authenticationFailed
+        case 403 where isRateLimit(response): code = .rateLimited
+        case 403: code = .authenticationFailed
+        case 404: code = .notFound
+        case 429: code = .rateLimited
+        case 500...: code = .serverError
+        default: code = body?.errorCode == "API_AccessDenied" ? .accessDenied : .badRequest
+        }
+        var message = body?.message ?? body?.errorDescription ?? body?.error ?? ""
+        if let details = body?.modelState, !details.isEmpty {
+            let joined = details.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.joined(separator: " "))" }
+            message += (message.isEmpty ? "" : " ") + joined.joined(separator: "; ")
+        }
+        if message.isEmpty {
+            let contentType = response.headers.first(name: "Content-Type") ?? ""
+            message = contentType.contains("html") ? "the server answered with an HTML page, not JSON"
+                : "the server answered HTTP \(response.status) with no error message"
+        }
+        return SecretServerError(
+            code: code, message: message, status: response.status, errorCode: body?.errorCode,
+            method: "\(request.method)", path: request.path
+        )
+    }
+
+    // MARK: Tokens
+
+    static func fetchToken(
+        _ grant: TokenManager.Grant, http: HTTPClient, baseURL: String, timeout: Duration, userAgent: String
+    ) async throws -> TokenResponse {
+        var form: [(String, String)]
+        switch grant {
+        case .password(let username, let password, let domain):
+            form = [("username", username), ("password", password), ("grant_type", "password")]
+            if let domain, !domain.isEmpty { form.append(("domain", domain)) }
+        case .refresh(let token):
+            form = [("grant_type", "refresh_token"), ("refresh_token", token)]
+        }
+        var request = HTTPClientRequest(url: baseURL + "/oauth2/token")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: userAgent)
+        request.body = .bytes(ByteBuffer(string: URLEncoding.query(form)))
+        let path = "/oauth2/token"
+        var attempt = 1
+        while true {
+            do {
+                let response = try await perform(request, client: http, timeout: timeout, method: .POST, path: path)
+                let data = Data(response.body.readableBytesView)
+                guard (200..<300).contains(response.status) else {
+                    let body = try? WireCoding.makeDecoder().decode(APIErrorBody.self, from: data)
+                    let reason = [body?.error, body?.errorDescription ?? body?.message].compactMap { $0 }.joined(separator: ": ")
+                    throw SecretServerError(
+                        code: response.status >= 500 ? .serverError : .authenticationFailed,
+                        message: "sign-in refused: " + (reason.isEmpty ? "HTTP \(response.status)" : reason),
+                        status: response.status, method: "POST", path: path
+                    )
+                }
+                do {
+                    return try WireCoding.makeDecoder().decode(TokenResponse.self, from: data)
+                } catch {
+                    throw SecretServerError(
+                        code: .invalidResponse, message: "the token route did not answer with a token (is the URL right?)",
+                        status: response.status, method: "POST", path: path
+                    )
+                }
+            } catch let error as SecretServerError where [.transport, .timeout].contains(error.code) && attempt < 3 {
+                // Signing in has no side effect worth guarding, so a dropped connection is tried again.
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(100 * attempt))
+            }
+        }
+    }
+}

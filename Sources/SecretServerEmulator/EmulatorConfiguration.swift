@@ -1,0 +1,85 @@
+import Foundation
+
+/// How the local Secret Server runs. Every property has a default that matches a fresh real server.
+public struct EmulatorConfiguration: Sendable {
+    /// Where the data lives.
+    public enum Storage: Sendable, Equatable {
+        /// Everything in memory; gone when the process ends.
+        case memory
+        /// A SQLite file (WAL mode) that survives restarts. The encryption key sits beside it in
+        /// `PATH.key` (mode 0600) unless `encryptionKey` is set.
+        case file(path: String)
+    }
+
+    /// How `GET /api/v1/healthcheck` spells its keys. python-tss-sdk 2.0.1 needs PascalCase `Healthy`;
+    /// the spec says camelCase. The real casing is unverified, so it is a setting.
+    public enum HealthCheckCasing: String, Sendable, CaseIterable {
+        case pascal, camel, both
+    }
+
+    /// The address to bind. `127.0.0.1` unless asked otherwise.
+    public var host: String
+    /// The port; `0` picks a free one.
+    public var port: Int
+    /// The virtual directory the API is also served under (`/SecretServer`); it is always served at `/` too.
+    public var basePath: String
+    public var storage: Storage
+    /// The 32-byte key that encrypts secret values at rest. `nil` means: read or create the key file
+    /// beside the database, or a random key for memory storage.
+    public var encryptionKey: Data?
+    /// The admin's password. `nil` means: keep the stored one, or generate one at first start.
+    public var adminPassword: String?
+    /// Access token lifetime in seconds ("Session Timeout for Webservices"; 1199 by default).
+    public var tokenLifetime: Int
+    /// Whether the token route issues refresh tokens ("Enable Refresh Tokens for Web Services").
+    public var refreshTokensEnabled: Bool
+    /// Default `take` of a search that sends none.
+    public var defaultPageSize: Int
+    public var healthCheckCasing: HealthCheckCasing
+    /// The version `GET /api/v1/version` reports.
+    public var version: String
+    /// Cost of the scrypt hash of user passwords (N = 2^cost). 14 by default; tests may lower it.
+    public var passwordHashCost: Int
+    /// The largest request body accepted, in bytes.
+    public var maximumBodySize: Int
+    /// The wall clock. Injected so tests can move time.
+    public var now: @Sendable () -> Date
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        basePath: String = "/SecretServer",
+        storage: Storage = .memory,
+        encryptionKey: Data? = nil,
+        adminPassword: String? = nil,
+        tokenLifetime: Int = 1199,
+        refreshTokensEnabled: Bool = true,
+        defaultPageSize: Int = 10,
+        healthCheckCasing: HealthCheckCasing = .pascal,
+        version: String = "11.7.000061",
+        passwordHashCost: Int = 14,
+        maximumBodySize: Int = 64 << 20,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.host = host
+        self.port = port
+        self.basePath = basePath
+        self.storage = storage
+        self.encryptionKey = encryptionKey
+        self.adminPassword = adminPassword
+        self.tokenLifetime = tokenLifetime
+        self.refreshTokensEnabled = refreshTokensEnabled
+        self.defaultPageSize = defaultPageSize
+        self.healthCheckCasing = healthCheckCasing
+        self.version = version
+        self.passwordHashCost = passwordHashCost
+        self.maximumBodySize = maximumBodySize
+        self.now = now
+    }
+
+    /// The base path with one leading slash and none trailing (`""` for the root).
+    var normalizedBasePath: String {
+        let trimmed = basePath.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        return trimmed.isEmpty ? "" : "/" + trimmed
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import UnixSignals
+
+/// A running local Secret Server: start it, read its URL, stop it.
+///
+/// ```swift
+/// let server = try await EmulatorServer.start(EmulatorConfiguration(adminPassword: "pw"))
+/// defer { Task { await server.stop() } }
+/// print(server.baseURL)   // http://127.0.0.1:PORT/SecretServer
+/// ```
+public final class EmulatorServer: Sendable {
+    /// The port it listens on.
+    public let port: Int
+    /// The address it listens on.
+    public let host: String
+    /// `http://HOST:PORT/SecretServer` (the base path as configured).
+    public let baseURL: String
+    /// What the start found out (a generated admin password, a new database).
+    public let info: EmulatorApplication.StartInfo
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    private init(port: Int, host: String, baseURL: String, info: EmulatorApplication.StartInfo, group: ServiceGroup, task: Task<Void, any Error>) {
+        self.port = port
+        self.host = host
+        self.baseURL = baseURL
+        self.info = info
+        self.group = group
+        self.task = task
+    }
+
+    /// Starts the server and returns once it accepts connections.
+    /// - Parameter handleSignals: stop on SIGINT/SIGTERM (for the foreground `sesame server`).
+    public static func start(
+        _ configuration: EmulatorConfiguration,
+        logger: Logger = Logger(label: "sesame.emulator"),
+        handleSignals: Bool = false
+    ) async throws -> EmulatorServer {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let (application, info) = try EmulatorApplication.build(configuration, logger: logger) { channel in
+            continuation.yield(channel.localAddress?.port ?? configuration.port)
+            continuation.finish()
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [application],
+                gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+                logger: logger
+            )
+        )
+        let task = Task {
+            defer { continuation.finish() }
+            try await group.run()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            // The group ended before the server was up: surface its error.
+            try await task.value
+            throw EmulatorStartupError("the server stopped before it was listening")
+        }
+        let hostForURL = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        return EmulatorServer(
+            port: port, host: configuration.host,
+            baseURL: "http://\(hostForURL):\(port)\(configuration.normalizedBasePath)", info: info, group: group,
+            task: task
+        )
+    }
+
+    /// Waits until the server stops (a signal, or `stop()`).
+    public func wait() async throws {
+        try await task.value
+    }
+
+    /// Stops accepting requests, finishes the ones in flight, and waits for the server to end.
+    public func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+}

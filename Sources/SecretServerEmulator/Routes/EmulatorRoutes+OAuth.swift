@@ -1,0 +1,42 @@
+import Foundation
+import Hummingbird
+import SecretServerModels
+
+extension EmulatorRoutes {
+    func registerOAuth(on router: Router<Context>) {
+        open(router, .post, "/oauth2/token") { request, _ in try await self.token(request) }
+    }
+
+    /// `POST /oauth2/token`: the password and refresh_token grants, form-encoded.
+    func token(_ request: Request) async throws -> Response {
+        let buffer = try await request.body.collect(upTo: 64 * 1024)
+        let form = QueryParameters(String(buffer: buffer))
+        guard let grant = form.string("grant_type") else {
+            throw EmulatorAPIError.oauth("unsupported_grant_type", "grant_type is required.")
+        }
+        switch grant.lowercased() {
+        case "password":
+            guard let userName = form.string("username"), !userName.isEmpty, let password = form.string("password") else {
+                throw EmulatorAPIError.oauth("invalid_request", "username and password are required.")
+            }
+            switch try await store.authenticate(userName: userName, password: password, domain: form.string("domain")) {
+            case .success(let user):
+                return try Responses.json(await tokens.issue(userId: user.id ?? 0))
+            case .failure(.disabled):
+                throw EmulatorAPIError.oauth("invalid_grant", "Login failed: the user is disabled.")
+            case .failure(.badCredentials):
+                throw EmulatorAPIError.oauth("invalid_grant", "Login failed.")
+            }
+        case "refresh_token":
+            guard let refreshToken = form.string("refresh_token"), !refreshToken.isEmpty else {
+                throw EmulatorAPIError.oauth("invalid_request", "refresh_token is required.")
+            }
+            guard let userId = await tokens.redeem(refreshToken: refreshToken),
+                let user = try await store.user(id: userId), user.enabled
+            else { throw EmulatorAPIError.oauth("invalid_grant", "The refresh token is invalid, expired or already used.") }
+            return try Responses.json(await tokens.issue(userId: userId))
+        default:
+            throw EmulatorAPIError.oauth("unsupported_grant_type", "The grant type '\(grant.prefix(40))' is not supported.")
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Hummingbird
+import SecretServerModels
+
+extension EmulatorRoutes {
+    func registerSecrets(on router: Router<Context>) {
+        for version in ["v1", "v2"] {
+            api(router, .get, "/\(version)/secrets") { request, _, _ in try await self.searchSecrets(request) }
+            api(router, .get, "/\(version)/secrets/search-total") { request, _, _ in
+                let filter = try self.secretFilter(request.query)
+                return try Responses.json(try await self.store.countSecrets(filter))
+            }
+            api(router, .get, "/\(version)/secrets/:id") { request, context, _ in
+                let id = try await self.secretId(request, context)
+                let includeInactive = try request.query.bool("includeInactive") ?? false
+                return try Responses.json(try await self.store.secret(id: id, includeInactive: includeInactive))
+            }
+        }
+        api(router, .get, "/v1/secrets/stub") { request, _, _ in
+            let query = request.query
+            guard let templateId = try query.int("secretTemplateId", "filter.secretTemplateId") else {
+                throw EmulatorAPIError.invalid("SecretTemplateId", "The secretTemplateId query parameter is required.")
+            }
+            let folderId = try query.int("folderId", "filter.folderId").flatMap { $0 > 0 ? Int64($0) : nil }
+            return try Responses.json(try await self.store.secretStub(templateId: Int64(templateId), folderId: folderId))
+        }
+        api(router, .post, "/v1/secrets") { request, _, _ in
+            let input = try SecretInput(try await request.jsonObject(limit: self.configuration.maximumBodySize))
+            return try Responses.json(try await self.store.createSecret(input))
+        }
+        for path in ["/v1/secrets/:id", "/v1/secrets/:id/restricted"] {
+            api(router, .put, path) { request, context, _ in
+                let id = try await self.secretId(request, context)
+                let input = try SecretInput(try await request.jsonObject(limit: self.configuration.maximumBodySize))
+                return try Responses.json(try await self.store.updateSecret(id: id, input))
+            }
+        }
+        api(router, .delete, "/v1/secrets/:id") { request, context, _ in
+            let id = try await self.secretId(request, context)
+            try await self.store.deactivateSecret(id: id)
+            return try Responses.json(DeletedModel(id: Int(id), objectType: "Secret"))
+        }
+        api(router, .get, "/v1/secrets/:id/summary") { request, context, _ in
+            let id = try await self.secretId(request, context)
+            let includeInactive = try request.query.bool("includeInactive") ?? false
+            return try Responses.json(try await self.store.secretSummary(id: id, includeInactive: includeInactive))
+        }
+        api(router, .get, "/v1/secrets/:id/fields/:slug") { request, context, _ in
+            let id = try await self.secretId(request, context)
+            let includeInactive = try request.query.bool("includeInactive") ?? false
+            switch try await self.store.field(secretId: id, slug: self.text(context, "slug"), includeInactive: includeInactive) {
+            case .text(let value): return try Responses.json(value)
+            case .file(let name, let content): return Responses.bytes(content, fileName: name)
+            case .noFile: throw EmulatorAPIError.badRequest("API_FileNotFound", "No file is attached to this field.")
+            }
+        }
+        api(router, .put, "/v1/secrets/:id/fields/:slug") { request, context, _ in
+            let id = try await self.secretId(request, context)
+            let slug = self.text(context, "slug")
+            if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/") {
+                throw EmulatorAPIError.badRequest(
+                    "API_UnsupportedMediaType", "Multipart uploads are not served yet; send JSON {fileName, fileAttachment}."
+                )
+            }
+            let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+            let write = try Self.fieldWrite(body)
+            try await self.store.setField(secretId: id, slug: slug, write)
+            if case .text(let value) = write { return try Responses.json(value) }
+            return try Responses.json("")
+        }
+    }
+
+    /// The secret id of a `/secrets/{id}` route; id 0 with `secretPath` looks the secret up by path.
+    func secretId(_ request: Request, _ context: Context) async throws -> Int64 {
+        let id = try self.id(context)
+        guard id == 0 else { return id }
+        guard let path = request.query.string("secretPath"), !path.isEmpty else { throw EmulatorAPIError.accessDenied }
+        let includeInactive = try request.query.bool("includeInactive") ?? false
+        guard let found = try await store.secretId(path: path, includeInactive: includeInactive) else {
+            throw EmulatorAPIError.accessDenied
+        }
+        return found
+    }
+
+    /// The body of `PUT /secrets/{id}/fields/{slug}`: `{value}` for text, `{fileName, fileAttachment}` for a
+    /// file (the attachment as a base64 string or an array of byte values).
+    static func fieldWrite(_ body: JSONObject) throws -> EmulatorStore.FieldWrite {
+        if let attachment = body["fileAttachment"], !attachment.isNull {
+            let name = body["fileName"]?.stringValue ?? "File.txt"
+            guard !name.isEmpty, !name.contains("/"), !name.contains("\\") else {
+                throw EmulatorAPIError.invalid("FileName", "The file name must be a plain name without folders.")
+            }
+            switch attachment {
+            case .string(let base64):
+                guard let data = Data(base64Encoded: base64) else {
+                    throw EmulatorAPIError.invalid("FileAttachment", "fileAttachment is not valid base64.")
+                }
+                return .file(name: name, content: data)
+            case .array(let values):
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(values.count)
+                for value in values {
+                    guard let number = value.intValue, (0...255).contains(number) else {
+                        throw EmulatorAPIError.invalid("FileAttachment", "fileAttachment must hold byte values 0 to 255.")
+                    }
+                    bytes.append(UInt8(number))
+                }
+                return .file(name: name, content: Data(bytes))
+            default:
+                throw EmulatorAPIError.invalid("FileAttachment", "fileAttachment must be base64 text or an array of bytes.")
+            }
+        }
+        guard let value = body["value"] else {
+            throw EmulatorAPIError.invalid("Value", "Send {\"value\": ...} for a text field or {\"fileName\", \"fileAttachment\"} for a file.")
+        }
+        return .text(value.isNull ? "" : value.stringValue ?? "")
+    }
+
+    func secretFilter(_ query: QueryParameters) throws -> EmulatorStore.SecretFilter {
+        var filter = EmulatorStore.SecretFilter()
+        filter.searchText = query.string("filter.searchText")
+        filter.isExactMatch = try query.bool("filter.isExactMatch") ?? false
+        filter.folderId = try query.int("filter.folderId").map { Int64($0) }
+        filter.includeSubFolders = try query.bool("filter.includeSubFolders") ?? false
+        var templateIds: [Int64] = []
+        if let single = try query.int("filter.secretTemplateId") { templateIds.append(Int64(single)) }
+        for text in query.strings("filter.secretTemplateIds") {
+            guard let value = Int64(text) else {
+                throw EmulatorAPIError.invalid("filter.secretTemplateIds", "'\(text.prefix(40))' is not a template id.")
+            }
+            templateIds.append(value)
+        }
+        filter.templateIds = templateIds
+        filter.siteId = try query.int("filter.siteId")
+        filter.includeInactive = try query.bool("filter.includeInactive") ?? false
+        filter.includeActive = try query.bool("filter.includeActive") ?? true
+        let sortName = query.string("sortBy[0].name")?.lowercased() ?? "name"
+        switch sortName {
+        case "id", "secretid": filter.sortField = "id"
+        case "created", "createdate": filter.sortField = "created"
+        case "secrettemplatename", "secrettemplateid", "template": filter.sortField = "template"
+        default: filter.sortField = "name"
+        }
+        filter.sortDescending = query.string("sortBy[0].direction")?.lowercased() == "desc"
+        return filter
+    }
+
+    func searchSecrets(_ request: Request) async throws -> Response {
+        let query = request.query
+        let filter = try secretFilter(query)
+        let (skip, take) = try query.paging(defaultTake: configuration.defaultPageSize)
+        let result = try await store.searchSecrets(filter, skip: skip, take: take)
+        let sortName = query.string("sortBy[0].name") ?? "Name"
+        return try page(result.records, total: result.total, skip: skip, take: take,
+                        sortBy: [Sort(name: sortName, direction: filter.sortDescending ? "Desc" : "Asc")])
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import SecretServerModels
+
+extension EmulatorRoutes {
+    func registerSystem(on router: Router<Context>) {
+        open(router, .get, "/api/v1/healthcheck") { _, _ in try self.healthCheck() }
+        api(router, .get, "/v1/version") { _, _, _ in
+            let version = JSONValue.object(JSONObject([
+                ("success", .bool(true)), ("severity", .string("None")),
+                ("model", .object(JSONObject([("version", .string(self.configuration.version))]))),
+                ("version", .string(self.configuration.version)),
+            ]))
+            return try Responses.json(version)
+        }
+        api(router, .post, "/v1/oauth-expiration") { request, _, _ in
+            if let header = request.headers[.authorization], let token = header.split(separator: " ").last {
+                await self.tokens.revoke(String(token))
+            }
+            return try Responses.json(true)
+        }
+        api(router, .get, "/v1/users/current") { _, _, user in
+            guard let row = try await self.store.user(id: user.id) else { throw EmulatorAPIError.accessDenied }
+            let permissions = row.isAdmin ? ["Administer Users", "Administer Folders", "Administer Secret Templates"] : []
+            return try Responses.json(CurrentUserModel(
+                id: Int(user.id), userName: row.userName, displayName: row.displayName,
+                emailAddress: row.emailAddress, permissions: permissions
+            ))
+        }
+    }
+
+    /// `GET /api/v1/healthcheck`, keys spelt as configured.
+    func healthCheck() throws -> Response {
+        let now = WireDate.string(from: configuration.now())
+        let fields: [(String, JSONValue)] = [
+            ("healthy", .bool(true)), ("databaseHealthy", .bool(true)), ("serviceBusHealthy", .bool(true)),
+            ("storageAccountHealthy", .bool(true)), ("scheduledForDeletion", .bool(false)),
+            ("readOnlyMode", .bool(false)), ("databaseMismatch", .bool(false)), ("now", .string(now)),
+            ("utcNow", .string(now)),
+        ]
+        var members: [(key: String, value: JSONValue)] = []
+        for (key, value) in fields {
+            let pascal = key.prefix(1).uppercased() + key.dropFirst()
+            switch configuration.healthCheckCasing {
+            case .pascal: members.append((pascal, value))
+            case .camel: members.append((key, value))
+            case .both:
+                members.append((pascal, value))
+                members.append((key, value))
+            }
+        }
+        // JSONObject folds case, so `.both` is written member by member.
+        var text = "{"
+        let encoder = WireCoding.makeEncoder()
+        for (offset, member) in members.enumerated() {
+            if offset > 0 { text += "," }
+            text += "\"\(member.key)\":" + String(decoding: try encoder.encode(member.value), as: UTF8.self)
+        }
+        text += "}"
+        return Response(
+            status: .ok, headers: [.contentType: Responses.jsonContentType],
+            body: .init(byteBuffer: ByteBuffer(string: text))
+        )
+    }
+}

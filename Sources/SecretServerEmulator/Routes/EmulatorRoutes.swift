@@ -1,0 +1,84 @@
+import Foundation
+import Hummingbird
+import Logging
+import SecretServerModels
+
+/// The signed-in caller of an API route.
+struct AuthenticatedUser: Sendable {
+    var id: Int64
+    var userName: String
+    var isAdmin: Bool
+}
+
+/// The local server's routes. Each is served under the base path (`/SecretServer`) and at the root.
+struct EmulatorRoutes: Sendable {
+    typealias Context = EmulatorRequestContext
+    typealias Handler = @Sendable (Request, Context) async throws -> Response
+    typealias AuthenticatedHandler = @Sendable (Request, Context, AuthenticatedUser) async throws -> Response
+
+    let store: EmulatorStore
+    let tokens: TokenStore
+    let configuration: EmulatorConfiguration
+    let logger: Logger
+
+    /// The path prefixes every route is served under.
+    var prefixes: [String] {
+        let base = configuration.normalizedBasePath
+        return base.isEmpty ? [""] : ["", base]
+    }
+
+    func register(on router: Router<Context>) {
+        registerOAuth(on: router)
+        registerSystem(on: router)
+        registerSecrets(on: router)
+        registerTemplates(on: router)
+        registerFolders(on: router)
+    }
+
+    /// Adds an unauthenticated route under every prefix.
+    func open(_ router: Router<Context>, _ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
+        for prefix in prefixes {
+            router.on(RouterPath(prefix + path), method: method) { request, context in try await handler(request, context) }
+        }
+    }
+
+    /// Adds an API route that needs a bearer token, under `/api` below every prefix.
+    func api(_ router: Router<Context>, _ method: HTTPRequest.Method, _ path: String, _ handler: @escaping AuthenticatedHandler) {
+        open(router, method, "/api" + path) { request, context in
+            let user = try await self.authenticate(request)
+            return try await handler(request, context, user)
+        }
+    }
+
+    /// The caller of `request`, from its `Authorization: Bearer` header.
+    func authenticate(_ request: Request) async throws -> AuthenticatedUser {
+        guard let header = request.headers[.authorization] else { throw EmulatorAPIError.unauthenticated }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw EmulatorAPIError.unauthenticated }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        let userId = try await tokens.user(for: token).get()
+        guard let user = try await store.user(id: userId), user.enabled else { throw EmulatorAPIError.expiredToken }
+        return AuthenticatedUser(id: userId, userName: user.userName, isAdmin: user.isAdmin)
+    }
+
+    /// A path parameter as a positive-or-zero integer id.
+    func id(_ context: Context, _ name: String = "id") throws -> Int64 {
+        guard let text = context.parameters.get(name), let value = Int64(text), value >= 0 else {
+            throw EmulatorAPIError.badRequest(
+                "API_InvalidId", "The \(name) in the URL must be a number; found '\(context.parameters.get(name)?.prefix(40) ?? "")'."
+            )
+        }
+        return value
+    }
+
+    /// A path parameter, percent-decoded.
+    func text(_ context: Context, _ name: String) -> String {
+        let raw = context.parameters.get(name) ?? ""
+        return raw.removingPercentEncoding ?? raw
+    }
+
+    /// A page of `records`, with `take` of 0 meaning the default.
+    func page<Record: Codable & Sendable>(_ records: [Record], total: Int, skip: Int, take: Int, sortBy: [Sort] = []) throws -> Response {
+        try Responses.json(Page(records: records, skip: skip, take: take, total: total, sortBy: sortBy))
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import GRDB
+import SecretServerModels
+
+extension EmulatorStore {
+    /// Every folder by id, for building paths and walking trees.
+    func folderIndex(_ db: Database) throws -> [Int64: FolderRow] {
+        var index: [Int64: FolderRow] = [:]
+        for row in try FolderRow.fetchAll(db) { if let id = row.id { index[id] = row } }
+        return index
+    }
+
+    /// `\Parent\Child` for `id`, from `index`.
+    static func path(of id: Int64, in index: [Int64: FolderRow]) -> String {
+        var names: [String] = []
+        var current: Int64? = id
+        var seen: Set<Int64> = []
+        while let folderId = current, let row = index[folderId], seen.insert(folderId).inserted {
+            names.append(row.name)
+            current = row.parentId
+        }
+        return "\\" + names.reversed().joined(separator: "\\")
+    }
+
+    /// The ids of `id` and every folder below it.
+    static func subtree(of id: Int64, in index: [Int64: FolderRow]) -> Set<Int64> {
+        var children: [Int64: [Int64]] = [:]
+        for (childId, row) in index { if let parent = row.parentId { children[parent, default: []].append(childId) } }
+        var result: Set<Int64> = [id]
+        var queue = [id]
+        while let next = queue.popLast() {
+            for child in children[next] ?? [] where result.insert(child).inserted { queue.append(child) }
+        }
+        return result
+    }
+
+    /// The folder at `path` (`\A\B` or `/A/B`; names compare without regard to case), or `nil`.
+    func folderId(_ db: Database, path: String) throws -> Int64? {
+        let names = Self.pathSegments(path)
+        guard !names.isEmpty else { return nil }
+        var parent: Int64?
+        for name in names {
+            guard let row = try FolderRow
+                .filter(Column("parentId") == parent)
+                .filter(Column("name") == name)
+                .order(Column("id"))
+                .fetchOne(db)
+            else { return nil }
+            parent = row.id
+        }
+        return parent
+    }
+
+    /// The segments of a `\`- or `/`-separated path, empty ones dropped.
+    static func pathSegments(_ path: String) -> [String] {
+        path.split(whereSeparator: { $0 == "\\" || $0 == "/" }).map(String.init)
+    }
+
+    func folderModel(_ row: FolderRow, index: [Int64: FolderRow], children: Bool = false) -> FolderModel {
+        let id = row.id ?? 0
+        var model = FolderModel(
+            id: Int(id), folderName: row.name, folderPath: Self.path(of: id, in: index),
+            parentFolderId: row.parentId.map { Int($0) } ?? -1, folderTypeId: row.folderTypeId,
+            secretPolicyId: row.secretPolicyId, inheritSecretPolicy: row.inheritSecretPolicy,
+            inheritPermissions: row.inheritPermissions
+        )
+        if children {
+            model.childFolders = index.values
+                .filter { $0.parentId == id }
+                .sorted { ($0.name.lowercased(), $0.id ?? 0) < ($1.name.lowercased(), $1.id ?? 0) }
+                .map { folderModel($0, index: index, children: true) }
+        }
+        return model
+    }
+
+    func folder(id: Int64, children: Bool) async throws -> FolderModel? {
+        try await writer.read { db in
+            let index = try self.folderIndex(db)
+            return index[id].map { self.folderModel($0, index: index, children: children) }
+        }
+    }
+
+    func folder(path: String, children: Bool) async throws -> FolderModel? {
+        try await writer.read { db in
+            guard let id = try self.folderId(db, path: path) else { return nil }
+            let index = try self.folderIndex(db)
+            return index[id].map { self.folderModel($0, index: index, children: children) }
+        }
+    }
+
+    /// What a folder search filters on.
+    struct FolderFilter: Sendable {
+        var searchText: String?
+        var parentFolderId: Int64?
+        var limitToDirectDescendents = false
+        var onlyIncludeRootFolders = false
+        var folderTypeId: Int?
+    }
+
+    /// Folders matching `filter`, by path, as one page and the total.
+    func folders(_ filter: FolderFilter, skip: Int, take: Int) async throws -> (records: [FolderModel], total: Int) {
+        try await writer.read { db in
+            let index = try self.folderIndex(db)
+            var rows = Array(index.values)
+            if let text = filter.searchText?.lowercased(), !text.isEmpty {
+                rows = rows.filter { $0.name.lowercased().contains(text) }
+            }
+            if let typeId = filter.folderTypeId { rows = rows.filter { $0.folderTypeId == typeId } }
+            if filter.onlyIncludeRootFolders { rows = rows.filter { $0.parentId == nil } }
+            if let parent = filter.parentFolderId {
+                if filter.limitToDirectDescendents {
+                    rows = rows.filter { parent == -1 ? $0.parentId == nil : $0.parentId == parent }
+                } else if parent != -1 {
+                    let below = Self.subtree(of: parent, in: index).subtracting([parent])
+                    rows = rows.filter { below.contains($0.id ?? 0) }
+                }
+            }
+            let models = rows.map { self.folderModel($0, index: index) }
+                .sorted { ($0.folderPath.lowercased(), $0.id) < ($1.folderPath.lowercased(), $1.id) }
+            let page = models.dropFirst(skip).prefix(take)
+            return (Array(page), models.count)
+        }
+    }
+
+    /// What a folder create or update sets.
+    struct FolderInput: Sendable {
+        var name: String
+        var parentId: Int64?
+        var folderTypeId: Int
+        var inheritPermissions: Bool
+        var inheritSecretPolicy: Bool
+        var secretPolicyId: Int
+    }
+
+    func createFolder(_ input: FolderInput) async throws -> FolderModel {
+        try await writer.write { db in
+            try self.validateFolderPlacement(db, name: input.name, parentId: input.parentId, excluding: nil)
+            var row = FolderRow(
+                id: nil, name: input.name, parentId: input.parentId, folderTypeId: input.folderTypeId,
+                inheritPermissions: input.inheritPermissions, inheritSecretPolicy: input.inheritSecretPolicy,
+                secretPolicyId: input.secretPolicyId
+            )
+            try row.insert(db)
+            return self.folderModel(row, index: try self.folderIndex(db))
+        }
+    }
+
+    func updateFolder(id: Int64, _ input: FolderInput) async throws -> FolderModel {
+        try await writer.write { db in
+            guard var row = try FolderRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
+            if let parent = input.parentId {
+                let index = try self.folderIndex(db)
+                if Self.subtree(of: id, in: index).contains(parent) {
+                    throw EmulatorAPIError.badRequest(
+                        "API_FolderParentInvalid", "A folder cannot be moved into itself or one of its children."
+                    )
+                }
+            }
+            try self.validateFolderPlacement(db, name: input.name, parentId: input.parentId, excluding: id)
+            row.name = input.name
+            row.parentId = input.parentId
+            row.folderTypeId = input.folderTypeId
+            row.inheritPermissions = input.inheritPermissions
+            row.inheritSecretPolicy = input.inheritSecretPolicy
+            row.secretPolicyId = input.secretPolicyId
+            try row.update(db)
+            return self.folderModel(row, index: try self.folderIndex(db))
+        }
+    }
+
+    /// Deletes an empty folder. A folder that still holds folders or active secrets is refused.
+    func deleteFolder(id: Int64) async throws {
+        try await writer.write { db in
+            guard try FolderRow.fetchOne(db, key: id) != nil else { throw EmulatorAPIError.accessDenied }
+            if try FolderRow.filter(Column("parentId") == id).fetchCount(db) > 0 {
+                throw EmulatorAPIError.badRequest("API_FolderNotEmpty", "The folder has child folders; delete them first.")
+            }
+            if try SecretRow.filter(Column("folderId") == id).filter(Column("active") == true).fetchCount(db) > 0 {
+                throw EmulatorAPIError.badRequest("API_FolderNotEmpty", "The folder holds active secrets; delete or move them first.")
+            }
+            try db.execute(sql: "UPDATE secret SET folderId = NULL, active = 0 WHERE folderId = ?", arguments: [id])
+            _ = try FolderRow.deleteOne(db, key: id)
+        }
+    }
+
+    private func validateFolderPlacement(_ db: Database, name: String, parentId: Int64?, excluding: Int64?) throws {
+        if let parentId, try FolderRow.fetchOne(db, key: parentId) == nil {
+            throw EmulatorAPIError.accessDenied
+        }
+        var request = FolderRow.filter(Column("parentId") == parentId).filter(Column("name") == name)
+        if let excluding { request = request.filter(Column("id") != excluding) }
+        if try request.fetchCount(db) > 0 {
+            throw EmulatorAPIError.badRequest(
+                "API_DuplicateFolderName", "A folder named '\(name)' already exists in that parent folder."
+            )
+        }
+    }
+}

@@ -1,0 +1,437 @@
+import Foundation
+import GRDB
+import SecretServerModels
+
+extension EmulatorStore {
+    static func itemContext(secretId: Int64, fieldId: Int64) -> String { "secret:\(secretId):field:\(fieldId)" }
+    static func fileContext(secretId: Int64, fieldId: Int64) -> String { "file:\(secretId):field:\(fieldId)" }
+
+    // MARK: Reading
+
+    /// The full model of `row`, values decrypted.
+    func secretModel(_ db: Database, _ row: SecretRow) throws -> SecretModel {
+        guard let id = row.id, let template = try template(db, id: row.templateId) else {
+            throw EmulatorAPIError.accessDenied
+        }
+        let stored = try SecretItemRow.filter(Column("secretId") == id).fetchAll(db)
+        var byField: [Int64: SecretItemRow] = [:]
+        for item in stored { byField[item.fieldId] = item }
+        var fileNames: [Int64: String] = [:]
+        let attachmentIds = stored.compactMap(\.fileAttachmentId)
+        if !attachmentIds.isEmpty {
+            for file in try FileAttachmentRow.filter(keys: attachmentIds).fetchAll(db) {
+                if let fileId = file.id { fileNames[fileId] = file.fileName }
+            }
+        }
+        var model = SecretModel(
+            id: Int(id), name: row.name, secretTemplateId: Int(row.templateId),
+            folderId: row.folderId.map { Int($0) } ?? -1, active: row.active, siteId: row.siteId,
+            secretTemplateName: template.row.name
+        )
+        model.items = try template.fields.map { field in
+            let item = byField[field.id]
+            var value = ""
+            var attachment: Int64?
+            if field.isFile {
+                attachment = item?.fileAttachmentId
+                value = attachment == nil ? "" : RestSecretItem.filePlaceholder
+            } else if let item {
+                value = try cipher.openString(item.value, context: Self.itemContext(secretId: id, fieldId: field.id))
+            }
+            return RestSecretItem(
+                itemId: Int(item?.id ?? 0), fileAttachmentId: attachment.map { Int($0) },
+                filename: attachment.flatMap { fileNames[$0] }, itemValue: value, fieldId: Int(field.id),
+                fieldName: field.name, slug: field.slug, fieldDescription: field.description, isFile: field.isFile,
+                isNotes: field.isNotes, isPassword: field.isPassword
+            )
+        }
+        let settings = row.settings
+        model.launcherConnectAsSecretId = settings.launcherConnectAsSecretId
+        model.autoChangeEnabled = settings.autoChangeEnabled
+        model.requiresApprovalForAccess = settings.requiresApprovalForAccess
+        model.requiresComment = settings.requiresComment
+        model.checkOutEnabled = settings.checkOutEnabled
+        model.checkOutIntervalMinutes = settings.checkOutIntervalMinutes
+        model.checkOutChangePasswordEnabled = settings.checkOutChangePasswordEnabled
+        model.accessRequestWorkflowMapId = settings.accessRequestWorkflowMapId
+        model.proxyEnabled = settings.proxyEnabled
+        model.sessionRecordingEnabled = settings.sessionRecordingEnabled
+        model.restrictSshCommands = settings.restrictSshCommands
+        model.allowOwnersUnrestrictedSshCommands = settings.allowOwnersUnrestrictedSshCommands
+        model.isDoubleLock = settings.isDoubleLock
+        model.doubleLockId = settings.doubleLockId
+        model.enableInheritPermissions = settings.enableInheritPermissions
+        model.passwordTypeWebScriptId = settings.passwordTypeWebScriptId
+        model.enableInheritSecretPolicy = settings.enableInheritSecretPolicy
+        model.secretPolicyId = settings.secretPolicyId
+        model.webLauncherRequiresIncognitoMode = settings.webLauncherRequiresIncognitoMode
+        model.lastHeartBeatStatus = settings.lastHeartBeatStatus
+        model.isOutOfSync = settings.isOutOfSync
+        model.isRestricted = settings.requiresComment || settings.checkOutEnabled || settings.isDoubleLock
+            || settings.requiresApprovalForAccess
+        return model
+    }
+
+    /// The row of a secret that may be read: it exists, and is active unless `includeInactive`.
+    func readableSecretRow(_ db: Database, id: Int64, includeInactive: Bool) throws -> SecretRow {
+        guard let row = try SecretRow.fetchOne(db, key: id), row.active || includeInactive else {
+            throw EmulatorAPIError.accessDenied
+        }
+        return row
+    }
+
+    func secret(id: Int64, includeInactive: Bool) async throws -> SecretModel {
+        try await writer.read { db in
+            try self.secretModel(db, try self.readableSecretRow(db, id: id, includeInactive: includeInactive))
+        }
+    }
+
+    /// The id of the secret at `path` (`\Folder\Sub\Name`; `/` also separates), or `nil`.
+    func secretId(path: String, includeInactive: Bool) async throws -> Int64? {
+        try await writer.read { db in
+            var segments = Self.pathSegments(path)
+            guard let name = segments.popLast() else { return nil }
+            var folderId: Int64?
+            if !segments.isEmpty {
+                guard let found = try self.folderId(db, path: segments.joined(separator: "\\")) else { return nil }
+                folderId = found
+            }
+            var request = SecretRow.filter(Column("folderId") == folderId).filter(Column("name") == name)
+            if !includeInactive { request = request.filter(Column("active") == true) }
+            return try request.order(Column("active").desc, Column("id")).fetchOne(db)?.id
+        }
+    }
+
+    func summary(_ row: SecretRow, templateName: String, folderPaths: [Int64: FolderRow]) -> SecretSummary {
+        var summary = SecretSummary(
+            id: Int(row.id ?? 0), name: row.name, secretTemplateId: Int(row.templateId),
+            secretTemplateName: templateName, folderId: row.folderId.map { Int($0) } ?? -1
+        )
+        summary.folderPath = row.folderId.map { Self.path(of: $0, in: folderPaths) }
+        summary.siteId = row.siteId
+        summary.active = row.active
+        summary.checkOutEnabled = row.settings.checkOutEnabled
+        summary.autoChangeEnabled = row.settings.autoChangeEnabled
+        summary.doubleLockEnabled = row.settings.isDoubleLock
+        summary.requiresApproval = row.settings.requiresApprovalForAccess
+        summary.requiresComment = row.settings.requiresComment
+        summary.inheritsPermissions = row.settings.enableInheritPermissions
+        summary.isRestricted = row.settings.requiresComment || row.settings.checkOutEnabled
+            || row.settings.isDoubleLock || row.settings.requiresApprovalForAccess
+        summary.lastHeartBeatStatus = row.settings.lastHeartBeatStatus
+        summary.isOutOfSync = row.settings.isOutOfSync
+        summary.responseCodes = []
+        summary.createDate = WireDate.string(from: row.created)
+        return summary
+    }
+
+    func secretSummary(id: Int64, includeInactive: Bool) async throws -> SecretSummary {
+        try await writer.read { db in
+            let row = try self.readableSecretRow(db, id: id, includeInactive: includeInactive)
+            let templateName = try TemplateRow.fetchOne(db, key: row.templateId)?.name ?? ""
+            return self.summary(row, templateName: templateName, folderPaths: try self.folderIndex(db))
+        }
+    }
+
+    /// What a secret search filters on.
+    struct SecretFilter: Sendable {
+        var searchText: String?
+        var isExactMatch = false
+        var folderId: Int64?
+        var includeSubFolders = false
+        var templateIds: [Int64] = []
+        var siteId: Int?
+        var includeInactive = false
+        var includeActive = true
+        var sortDescending = false
+        /// `name` (default), `id`, `created` or `template`.
+        var sortField = "name"
+    }
+
+    /// Secrets matching `filter`, one page of summaries and the total.
+    func searchSecrets(_ filter: SecretFilter, skip: Int, take: Int?) async throws -> (records: [SecretSummary], total: Int) {
+        try await writer.read { db in
+            let folders = try self.folderIndex(db)
+            let request = self.secretRequest(db, filter, folders: folders)
+            let total = try request.fetchCount(db)
+            let direction = filter.sortDescending
+            let order: [any SQLOrderingTerm]
+            switch filter.sortField {
+            case "id": order = [direction ? Column("id").desc : Column("id").asc]
+            case "created": order = [direction ? Column("created").desc : Column("created").asc, Column("id")]
+            case "template": order = [direction ? Column("templateId").desc : Column("templateId").asc, Column("id")]
+            default:
+                order = [direction ? Column("name").collating(.nocase).desc : Column("name").collating(.nocase).asc,
+                         Column("id")]
+            }
+            var paged = request.order(order)
+            if let take { paged = paged.limit(take, offset: skip) } else if skip > 0 { paged = paged.limit(-1, offset: skip) }
+            let rows = try paged.fetchAll(db)
+            var templateNames: [Int64: String] = [:]
+            for template in try TemplateRow.fetchAll(db) { templateNames[template.id] = template.name }
+            let records = rows.map { self.summary($0, templateName: templateNames[$0.templateId] ?? "", folderPaths: folders) }
+            return (records, total)
+        }
+    }
+
+    /// The number of secrets matching `filter`.
+    func countSecrets(_ filter: SecretFilter) async throws -> Int {
+        try await writer.read { db in try self.secretRequest(db, filter, folders: try self.folderIndex(db)).fetchCount(db) }
+    }
+
+    private func secretRequest(_ db: Database, _ filter: SecretFilter, folders: [Int64: FolderRow]) -> QueryInterfaceRequest<SecretRow> {
+        var request = SecretRow.all()
+        switch (filter.includeActive, filter.includeInactive) {
+        case (true, false): request = request.filter(Column("active") == true)
+        case (false, true): request = request.filter(Column("active") == false)
+        case (false, false): request = request.filter(sql: "0")
+        case (true, true): break
+        }
+        if let text = filter.searchText, !text.isEmpty {
+            if filter.isExactMatch {
+                request = request.filter(Column("name") == text)
+            } else {
+                request = request.filter(Column("name").like("%\(Self.escapeLike(text))%", escape: "\\"))
+            }
+        }
+        if let folderId = filter.folderId {
+            if folderId == -1 {
+                if !filter.includeSubFolders { request = request.filter(Column("folderId") == nil) }
+            } else if filter.includeSubFolders {
+                request = request.filter(Self.subtree(of: folderId, in: folders).contains(Column("folderId")))
+            } else {
+                request = request.filter(Column("folderId") == folderId)
+            }
+        }
+        if !filter.templateIds.isEmpty { request = request.filter(filter.templateIds.contains(Column("templateId"))) }
+        if let siteId = filter.siteId { request = request.filter(Column("siteId") == siteId) }
+        return request
+    }
+
+    /// A new secret for `templateId` with empty values, as `/secrets/stub` returns it.
+    func secretStub(templateId: Int64, folderId: Int64?) async throws -> SecretModel {
+        try await writer.read { db in
+            guard let template = try self.template(db, id: templateId) else { throw EmulatorAPIError.accessDenied }
+            if let folderId, try FolderRow.fetchOne(db, key: folderId) == nil { throw EmulatorAPIError.accessDenied }
+            var model = SecretModel(
+                secretTemplateId: Int(templateId), folderId: folderId.map { Int($0) } ?? -1,
+                secretTemplateName: template.row.name
+            )
+            model.items = template.fields.map { field in
+                RestSecretItem(
+                    fieldId: Int(field.id), fieldName: field.name, slug: field.slug,
+                    fieldDescription: field.description, isFile: field.isFile, isNotes: field.isNotes,
+                    isPassword: field.isPassword
+                )
+            }
+            return model
+        }
+    }
+
+    // MARK: Writing
+
+    func createSecret(_ input: SecretInput) async throws -> SecretModel {
+        guard let name = input.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty else {
+            throw EmulatorAPIError.invalid("Name", "The Name field is required.")
+        }
+        guard let templateId = input.templateId else {
+            throw EmulatorAPIError.invalid("SecretTemplateId", "The SecretTemplateId field is required.")
+        }
+        let now = self.now()
+        return try await writer.write { db in
+            guard let template = try self.template(db, id: templateId), template.row.active else {
+                throw EmulatorAPIError.accessDenied
+            }
+            let folderId = input.folderId ?? nil
+            if let folderId, try FolderRow.fetchOne(db, key: folderId) == nil { throw EmulatorAPIError.accessDenied }
+            let values = try self.resolveItems(input.items ?? [], template: template, existing: [:])
+            for field in template.fields where field.isRequired && !field.isFile {
+                if (values[field.id] ?? "").isEmpty {
+                    throw EmulatorAPIError.badRequest("API_RequiredFieldMissing", "Secret field is required: \(field.name)")
+                }
+            }
+            var settings = SecretSettings()
+            settings.apply(input.body)
+            var row = SecretRow(
+                id: nil, name: name, templateId: templateId, folderId: folderId, siteId: input.siteId ?? 1,
+                active: true, created: now, modified: now, settings: settings
+            )
+            try row.insert(db)
+            guard let id = row.id else { throw EmulatorAPIError.accessDenied }
+            for field in template.fields where !field.isFile {
+                var item = SecretItemRow(
+                    id: nil, secretId: id, fieldId: field.id,
+                    value: try self.cipher.sealString(values[field.id] ?? "", context: Self.itemContext(secretId: id, fieldId: field.id)),
+                    fileAttachmentId: nil
+                )
+                try item.insert(db)
+            }
+            return try self.secretModel(db, row)
+        }
+    }
+
+    /// Replaces the secret's name, place, settings and the values of the items sent; items not sent keep
+    /// their values. File fields are never changed here (upload through `/fields/{slug}`).
+    func updateSecret(id: Int64, _ input: SecretInput) async throws -> SecretModel {
+        if let bodyId = input.id, bodyId != id {
+            throw EmulatorAPIError.badRequest("API_IdMismatch", "The id in the body (\(bodyId)) does not match the id in the URL (\(id)).")
+        }
+        if let name = input.name, name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw EmulatorAPIError.invalid("Name", "The Name field is required.")
+        }
+        let now = self.now()
+        return try await writer.write { db in
+            guard var row = try SecretRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
+            guard row.active || input.active == true else { throw EmulatorAPIError.accessDenied }
+            guard let template = try self.template(db, id: row.templateId) else { throw EmulatorAPIError.accessDenied }
+            if let folderId = input.folderId {
+                if let folderId, try FolderRow.fetchOne(db, key: folderId) == nil { throw EmulatorAPIError.accessDenied }
+                row.folderId = folderId
+            }
+            if let name = input.name { row.name = name.trimmingCharacters(in: .whitespacesAndNewlines) }
+            if let siteId = input.siteId { row.siteId = siteId }
+            if let active = input.active { row.active = active }
+            row.settings.apply(input.body)
+            row.modified = now
+            let stored = try SecretItemRow.filter(Column("secretId") == id).fetchAll(db)
+            var existing: [Int64: SecretItemRow] = [:]
+            for item in stored { existing[item.fieldId] = item }
+            let values = try self.resolveItems(input.items ?? [], template: template, existing: existing)
+            for field in template.fields where field.isRequired && !field.isFile {
+                if let value = values[field.id], value.isEmpty {
+                    throw EmulatorAPIError.badRequest("API_RequiredFieldMissing", "Secret field is required: \(field.name)")
+                }
+            }
+            try row.update(db)
+            for field in template.fields where !field.isFile {
+                guard let value = values[field.id] else { continue }
+                let sealed = try self.cipher.sealString(value, context: Self.itemContext(secretId: id, fieldId: field.id))
+                if var item = existing[field.id] {
+                    item.value = sealed
+                    try item.update(db)
+                } else {
+                    var item = SecretItemRow(id: nil, secretId: id, fieldId: field.id, value: sealed, fileAttachmentId: nil)
+                    try item.insert(db)
+                }
+            }
+            return try self.secretModel(db, row)
+        }
+    }
+
+    /// Matches sent items to template fields: by `itemId`, then `fieldId`, then `slug`, then `fieldName`.
+    /// Returns the new text value per field id for the non-file fields that were sent with a value.
+    private func resolveItems(
+        _ items: [SecretInput.Item], template: Template, existing: [Int64: SecretItemRow]
+    ) throws -> [Int64: String] {
+        var itemToField: [Int64: Int64] = [:]
+        for (fieldId, item) in existing { if let itemId = item.id { itemToField[itemId] = fieldId } }
+        var values: [Int64: String] = [:]
+        for item in items {
+            guard let value = item.value else { continue }
+            let field: TemplateFieldRow?
+            if let itemId = item.itemId, itemId > 0, let fieldId = itemToField[itemId] {
+                field = template.fields.first { $0.id == fieldId }
+            } else if let fieldId = item.fieldId, let match = template.fields.first(where: { $0.id == fieldId }) {
+                field = match
+            } else if let slug = item.slug, let match = template.fields.first(where: { $0.slug.lowercased() == slug.lowercased() }) {
+                field = match
+            } else if let name = item.fieldName,
+                let match = template.fields.first(where: { $0.name.lowercased() == name.lowercased() }) {
+                field = match
+            } else {
+                field = nil
+            }
+            guard let field, !field.isFile else { continue }
+            values[field.id] = value
+        }
+        return values
+    }
+
+    /// Deactivates a secret (the real server's DELETE is a soft delete).
+    func deactivateSecret(id: Int64) async throws {
+        let now = self.now()
+        try await writer.write { db in
+            guard var row = try SecretRow.fetchOne(db, key: id), row.active else { throw EmulatorAPIError.accessDenied }
+            row.active = false
+            row.modified = now
+            try row.update(db)
+        }
+    }
+
+    // MARK: Fields
+
+    /// What one field holds.
+    enum FieldContent: Sendable {
+        case text(String)
+        case file(name: String, content: Data)
+        case noFile
+    }
+
+    func field(secretId: Int64, slug: String, includeInactive: Bool) async throws -> FieldContent {
+        try await writer.read { db in
+            let row = try self.readableSecretRow(db, id: secretId, includeInactive: includeInactive)
+            guard let template = try self.template(db, id: row.templateId),
+                let field = Self.field(slug, in: template)
+            else { throw EmulatorAPIError.badRequest("API_FieldNotFound", "The secret has no field '\(slug)'.") }
+            let item = try SecretItemRow.filter(Column("secretId") == secretId).filter(Column("fieldId") == field.id).fetchOne(db)
+            if field.isFile {
+                guard let attachmentId = item?.fileAttachmentId,
+                    let file = try FileAttachmentRow.fetchOne(db, key: attachmentId)
+                else { return .noFile }
+                let content = try self.cipher.open(file.content, context: Self.fileContext(secretId: secretId, fieldId: field.id))
+                return .file(name: file.fileName, content: content)
+            }
+            guard let item else { return .text("") }
+            return .text(try self.cipher.openString(item.value, context: Self.itemContext(secretId: secretId, fieldId: field.id)))
+        }
+    }
+
+    /// A field by slug, else by name (case-insensitive).
+    static func field(_ key: String, in template: Template) -> TemplateFieldRow? {
+        let folded = key.lowercased()
+        return template.fields.first { $0.slug.lowercased() == folded } ?? template.fields.first { $0.name.lowercased() == folded }
+    }
+
+    /// What a field write sets.
+    enum FieldWrite: Sendable {
+        case text(String)
+        case file(name: String, content: Data)
+    }
+
+    /// Sets one field. Text goes to text fields, files to file fields; the other way round is refused.
+    func setField(secretId: Int64, slug: String, _ write: FieldWrite) async throws {
+        let now = self.now()
+        try await writer.write { db in
+            var row = try self.readableSecretRow(db, id: secretId, includeInactive: false)
+            guard let template = try self.template(db, id: row.templateId), let field = Self.field(slug, in: template) else {
+                throw EmulatorAPIError.badRequest("API_FieldNotFound", "The secret has no field '\(slug)'.")
+            }
+            var item = try SecretItemRow.filter(Column("secretId") == secretId).filter(Column("fieldId") == field.id).fetchOne(db)
+                ?? SecretItemRow(id: nil, secretId: secretId, fieldId: field.id, value: Data(), fileAttachmentId: nil)
+            switch write {
+            case .text(let value):
+                guard !field.isFile else {
+                    throw EmulatorAPIError.badRequest("API_FileFieldRequiresFile", "'\(field.slug)' is a file field; send fileName and fileAttachment.")
+                }
+                if field.isRequired && value.isEmpty {
+                    throw EmulatorAPIError.badRequest("API_RequiredFieldMissing", "Secret field is required: \(field.name)")
+                }
+                item.value = try self.cipher.sealString(value, context: Self.itemContext(secretId: secretId, fieldId: field.id))
+            case .file(let name, let content):
+                guard field.isFile else {
+                    throw EmulatorAPIError.badRequest("API_FieldIsNotFile", "'\(field.slug)' is not a file field; send a value.")
+                }
+                if let old = item.fileAttachmentId { _ = try FileAttachmentRow.deleteOne(db, key: old) }
+                var file = FileAttachmentRow(
+                    id: nil, secretId: secretId, fieldId: field.id, fileName: name,
+                    content: try self.cipher.seal(content, context: Self.fileContext(secretId: secretId, fieldId: field.id))
+                )
+                try file.insert(db)
+                item.fileAttachmentId = file.id
+            }
+            if item.id == nil { try item.insert(db) } else { try item.update(db) }
+            row.modified = now
+            try row.update(db)
+        }
+    }
+}

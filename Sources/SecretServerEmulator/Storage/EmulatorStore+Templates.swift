@@ -1,0 +1,66 @@
+import Foundation
+import GRDB
+import SecretServerModels
+
+extension EmulatorStore {
+    /// A template with its fields in display order.
+    struct Template: Sendable {
+        var row: TemplateRow
+        var fields: [TemplateFieldRow]
+
+        var model: SecretTemplateModel {
+            SecretTemplateModel(id: Int(row.id), name: row.name, fields: fields.map(\.model))
+        }
+    }
+
+    func template(_ db: Database, id: Int64) throws -> Template? {
+        guard let row = try TemplateRow.fetchOne(db, key: id) else { return nil }
+        let fields = try TemplateFieldRow.filter(Column("templateId") == id).order(Column("sortOrder")).fetchAll(db)
+        return Template(row: row, fields: fields)
+    }
+
+    func template(id: Int64) async throws -> Template? {
+        try await writer.read { db in try self.template(db, id: id) }
+    }
+
+    /// Templates whose name contains `text` (case-insensitive), by name.
+    func templates(matching text: String?, includeInactive: Bool) async throws -> [TemplateRow] {
+        try await writer.read { db in
+            var request = TemplateRow.order(Column("name").collating(.nocase))
+            if !includeInactive { request = request.filter(Column("active") == true) }
+            if let text, !text.isEmpty { request = request.filter(Column("name").like("%\(Self.escapeLike(text))%", escape: "\\")) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    /// A template field and the requirement its generated passwords satisfy.
+    func fieldWithRequirement(id: Int64) async throws -> (TemplateFieldRow, PasswordRequirementRow)? {
+        try await writer.read { db in
+            guard let field = try TemplateFieldRow.fetchOne(db, key: id) else { return nil }
+            let requirementId = field.passwordRequirementId ?? Seed.defaultRequirementId
+            guard let requirement = try PasswordRequirementRow.fetchOne(db, key: requirementId) else { return nil }
+            return (field, requirement)
+        }
+    }
+
+    /// Escapes `%`, `_` and `\` for a LIKE pattern with `\` as the escape.
+    static func escapeLike(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { result.append("\\") }
+            result.append(character)
+        }
+        return result
+    }
+}
+
+extension TemplateFieldRow {
+    var model: SecretTemplateField {
+        SecretTemplateField(
+            secretTemplateFieldId: Int(id), name: name, fieldSlugName: slug, description: description,
+            isRequired: isRequired, isPassword: isPassword, isUrl: isUrl, isNotes: isNotes, isFile: isFile,
+            sortOrder: sortOrder, passwordRequirementId: passwordRequirementId.map { Int($0) } ?? -1,
+            generatePasswordLength: generatePasswordLength
+        )
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import GRDB
+
+extension EmulatorStore {
+    /// Why a login failed.
+    enum LoginFailure: Error {
+        case badCredentials
+        case disabled
+    }
+
+    /// Checks a username/password (and domain), recording the login or the failure.
+    func authenticate(userName: String, password: String, domain: String?) async throws -> Result<UserRow, LoginFailure> {
+        let normalizedDomain = domain.flatMap { $0.isEmpty ? nil : $0 }
+        let candidate = try await writer.read { db in
+            try UserRow
+                .filter(Column("userName") == userName)
+                .filter(Column("domain") == normalizedDomain)
+                .fetchOne(db)
+        }
+        guard let user = candidate, let id = user.id else {
+            // Spend the same time as a real check, so timing does not tell which names exist.
+            _ = hasher.verify(password, hash: Data(count: 32), salt: hasher.makeSalt())
+            return .failure(.badCredentials)
+        }
+        let valid = hasher.verify(password, hash: user.passwordHash, salt: user.passwordSalt)
+        let now = self.now()
+        try await writer.write { db in
+            if valid {
+                try db.execute(sql: "UPDATE user SET lastLogin = ?, loginFailures = 0 WHERE id = ?", arguments: [now, id])
+            } else {
+                try db.execute(sql: "UPDATE user SET loginFailures = loginFailures + 1 WHERE id = ?", arguments: [id])
+            }
+        }
+        guard valid else { return .failure(.badCredentials) }
+        guard user.enabled else { return .failure(.disabled) }
+        return .success(user)
+    }
+
+    func user(id: Int64) async throws -> UserRow? {
+        try await writer.read { db in try UserRow.fetchOne(db, key: id) }
+    }
+}

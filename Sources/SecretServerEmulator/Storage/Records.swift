@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+
+/// One row of `user`.
+struct UserRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "user"
+    var id: Int64?
+    var userName: String
+    var displayName: String
+    /// `nil` for a local user; the AD domain name otherwise.
+    var domain: String?
+    var emailAddress: String?
+    var passwordHash: Data
+    var passwordSalt: Data
+    var enabled: Bool
+    var isAdmin: Bool
+    var created: Date
+    var lastLogin: Date?
+    var loginFailures: Int
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One row of `folder`.
+struct FolderRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "folder"
+    var id: Int64?
+    var name: String
+    /// `nil` for a root folder.
+    var parentId: Int64?
+    var folderTypeId: Int
+    var inheritPermissions: Bool
+    var inheritSecretPolicy: Bool
+    var secretPolicyId: Int
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One row of `password_requirement`: what generated passwords of a field must satisfy.
+struct PasswordRequirementRow: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "password_requirement"
+    var id: Int64
+    var name: String
+    var description: String
+    var minLength: Int
+    var maxLength: Int
+    var useUppercase: Bool
+    var useLowercase: Bool
+    var useDigits: Bool
+    var useSymbols: Bool
+    var isDefault: Bool
+}
+
+/// One row of `template`.
+struct TemplateRow: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "template"
+    var id: Int64
+    var name: String
+    var active: Bool
+}
+
+/// One row of `template_field`.
+struct TemplateFieldRow: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "template_field"
+    var id: Int64
+    var templateId: Int64
+    var name: String
+    var slug: String
+    var description: String
+    var isRequired: Bool
+    var isPassword: Bool
+    var isUrl: Bool
+    var isNotes: Bool
+    var isFile: Bool
+    var sortOrder: Int
+    var passwordRequirementId: Int64?
+    var generatePasswordLength: Int
+}
+
+/// The settings of a secret that are not its name, place or values, stored as one JSON column.
+struct SecretSettings: Codable, Sendable, Hashable {
+    var launcherConnectAsSecretId = -1
+    var autoChangeEnabled = false
+    var requiresApprovalForAccess = false
+    var requiresComment = false
+    var checkOutEnabled = false
+    var checkOutIntervalMinutes = -1
+    var checkOutChangePasswordEnabled = false
+    var accessRequestWorkflowMapId = -1
+    var proxyEnabled = false
+    var sessionRecordingEnabled = false
+    var restrictSshCommands = false
+    var allowOwnersUnrestrictedSshCommands = false
+    var isDoubleLock = false
+    var doubleLockId = -1
+    var enableInheritPermissions = true
+    var passwordTypeWebScriptId = -1
+    var enableInheritSecretPolicy = true
+    var secretPolicyId = -1
+    var webLauncherRequiresIncognitoMode = false
+    var lastHeartBeatStatus = "Pending"
+    var isOutOfSync = false
+}
+
+/// One row of `secret`.
+struct SecretRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "secret"
+    var id: Int64?
+    var name: String
+    var templateId: Int64
+    /// `nil` for the root.
+    var folderId: Int64?
+    var siteId: Int
+    var active: Bool
+    var created: Date
+    var modified: Date
+    var settings: SecretSettings
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One row of `secret_item`: the encrypted value of one field of one secret.
+struct SecretItemRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "secret_item"
+    var id: Int64?
+    var secretId: Int64
+    var fieldId: Int64
+    /// AES-GCM sealed box (nonce, ciphertext, tag) of the UTF-8 value; empty for an empty value.
+    var value: Data
+    var fileAttachmentId: Int64?
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One row of `file_attachment`: the encrypted content of a file field.
+struct FileAttachmentRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "file_attachment"
+    var id: Int64?
+    var secretId: Int64
+    var fieldId: Int64
+    var fileName: String
+    var content: Data
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

@@ -1,0 +1,93 @@
+/// A query string read the way Secret Server reads it: keys compare without regard to case, an optional
+/// `paging.` prefix is dropped, empty pairs (`&&`) are skipped, and repeated keys make arrays.
+struct QueryParameters: Sendable {
+    private var values: [String: [String]] = [:]
+
+    init(_ query: String?) {
+        guard let query, !query.isEmpty else { return }
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let rawKey = parts.first, !rawKey.isEmpty else { continue }
+            var key = Self.decode(rawKey).lowercased()
+            if key.hasPrefix("paging.") { key.removeFirst("paging.".count) }
+            let value = parts.count > 1 ? Self.decode(parts[1]) : ""
+            values[key, default: []].append(value)
+        }
+    }
+
+    /// The first value of the first of `keys` that is present (case-insensitive).
+    func string(_ keys: String...) -> String? {
+        for key in keys {
+            if let value = values[key.lowercased()]?.first { return value }
+        }
+        return nil
+    }
+
+    /// Every value of `key`, for repeated keys and `key[0]`-style arrays.
+    func strings(_ key: String) -> [String] {
+        let folded = key.lowercased()
+        var result = values[folded] ?? []
+        for (candidate, list) in values where candidate.hasPrefix(folded + "[") { result += list }
+        return result
+    }
+
+    /// The first of `keys` as an integer. A value that is present but not a number is an error.
+    func int(_ keys: String...) throws(EmulatorAPIError) -> Int? {
+        for key in keys {
+            guard let text = values[key.lowercased()]?.first else { continue }
+            if text.isEmpty { return nil }
+            guard let number = Int(text) else {
+                throw .invalid(key, "The value '\(text.prefix(40))' is not valid for \(key).")
+            }
+            return number
+        }
+        return nil
+    }
+
+    /// The first of `keys` as a boolean (`true`/`false`/`1`/`0`, any case).
+    func bool(_ keys: String...) throws(EmulatorAPIError) -> Bool? {
+        for key in keys {
+            guard let text = values[key.lowercased()]?.first else { continue }
+            switch text.lowercased() {
+            case "true", "1": return true
+            case "false", "0": return false
+            case "": return nil
+            default: throw .invalid(key, "The value '\(text.prefix(40))' is not valid for \(key).")
+            }
+        }
+        return nil
+    }
+
+    /// The requested page: `skip` (default 0) and `take` (default `defaultTake`); a negative value is an error.
+    func paging(defaultTake: Int) throws(EmulatorAPIError) -> (skip: Int, take: Int) {
+        let skip = try int("skip") ?? 0
+        let take = try int("take") ?? defaultTake
+        guard skip >= 0 else { throw .invalid("skip", "skip must not be negative.") }
+        guard take >= 0 else { throw .invalid("take", "take must not be negative.") }
+        return (skip, take)
+    }
+
+    /// Percent-decodes a query component, with `+` as a space.
+    static func decode(_ text: Substring) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            switch byte {
+            case UInt8(ascii: "+"):
+                bytes.append(UInt8(ascii: " "))
+            case UInt8(ascii: "%"):
+                guard let high = iterator.next(), let low = iterator.next(),
+                    let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
+                else {
+                    bytes.append(byte)
+                    continue
+                }
+                bytes.append(value)
+            default:
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

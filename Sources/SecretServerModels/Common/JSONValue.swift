@@ -1,0 +1,205 @@
+import Foundation
+
+/// A JSON document read the way Secret Server reads request bodies: object keys match
+/// case-insensitively, and scalars convert leniently (`"5804"` reads as an integer,
+/// `1` reads as `true`), as Newtonsoft.Json does on the real server.
+///
+/// Only request bodies are read this way. Responses are written with exact camelCase names.
+public enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object(JSONObject)
+}
+
+/// A JSON object that keeps its keys as sent and looks them up case-insensitively.
+public struct JSONObject: Sendable, Hashable {
+    /// The members in the order they were sent.
+    public private(set) var members: [(key: String, value: JSONValue)]
+    private var index: [String: Int]
+
+    public init(_ members: [(key: String, value: JSONValue)] = []) {
+        self.members = []
+        self.index = [:]
+        for member in members { self[member.key] = member.value }
+    }
+
+    /// The value for `key`, compared without regard to case. The last duplicate wins.
+    public subscript(key: String) -> JSONValue? {
+        get { index[key.lowercased()].map { members[$0].value } }
+        set {
+            let folded = key.lowercased()
+            if let position = index[folded] {
+                if let newValue {
+                    members[position].value = newValue
+                } else {
+                    members.remove(at: position)
+                    index = [:]
+                    for (offset, member) in members.enumerated() { index[member.key.lowercased()] = offset }
+                }
+            } else if let newValue {
+                index[folded] = members.count
+                members.append((key, newValue))
+            }
+        }
+    }
+
+    /// Whether the object has `key` at all (even with a `null` value).
+    public func contains(_ key: String) -> Bool { index[key.lowercased()] != nil }
+
+    public var keys: [String] { members.map(\.key) }
+
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        lhs.members.count == rhs.members.count
+            && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for member in members {
+            hasher.combine(member.key)
+            hasher.combine(member.value)
+        }
+    }
+}
+
+extension JSONValue {
+    /// The member `key` of an object (case-insensitive), or `nil`.
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let object) = self { return object[key] }
+        return nil
+    }
+
+    /// Whether this is JSON `null`.
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+
+    /// The value as an object, or `nil`.
+    public var objectValue: JSONObject? {
+        if case .object(let object) = self { return object }
+        return nil
+    }
+
+    /// The value as an array, or `nil`.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let array) = self { return array }
+        return nil
+    }
+
+    /// The value as a string; numbers and booleans are written out as text, as Newtonsoft does.
+    public var stringValue: String? {
+        switch self {
+        case .string(let text): return text
+        case .int(let number): return String(number)
+        case .double(let number): return String(number)
+        case .bool(let flag): return flag ? "true" : "false"
+        default: return nil
+        }
+    }
+
+    /// The value as an integer; a string of digits or a whole double also reads as an integer.
+    public var intValue: Int? {
+        switch self {
+        case .int(let number): return Int(exactly: number)
+        case .double(let number): return Int(exactly: number)
+        case .string(let text): return Int(text.trimmingCharacters(in: .whitespaces))
+        case .bool(let flag): return flag ? 1 : 0
+        default: return nil
+        }
+    }
+
+    /// The value as a boolean; `"true"`/`"false"` in any case and `0`/`1` also read.
+    public var boolValue: Bool? {
+        switch self {
+        case .bool(let flag): return flag
+        case .int(let number): return number != 0
+        case .string(let text):
+            switch text.lowercased() {
+            case "true", "1": return true
+            case "false", "0": return false
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
+    /// The value as a double.
+    public var doubleValue: Double? {
+        switch self {
+        case .int(let number): return Double(number)
+        case .double(let number): return number
+        case .string(let text): return Double(text)
+        default: return nil
+        }
+    }
+}
+
+extension JSONValue: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let flag = try? container.decode(Bool.self) {
+            self = .bool(flag)
+        } else if let number = try? container.decode(Int64.self) {
+            self = .int(number)
+        } else if let number = try? container.decode(Double.self) {
+            self = .double(number)
+        } else if let text = try? container.decode(String.self) {
+            self = .string(text)
+        } else if let array = try? container.decode([JSONValue].self) {
+            self = .array(array)
+        } else {
+            let keyed = try decoder.container(keyedBy: AnyCodingKey.self)
+            var object = JSONObject()
+            for key in keyed.allKeys {
+                object[key.stringValue] = try keyed.decode(JSONValue.self, forKey: key)
+            }
+            self = .object(object)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .null:
+            var container = encoder.singleValueContainer()
+            try container.encodeNil()
+        case .bool(let flag):
+            var container = encoder.singleValueContainer()
+            try container.encode(flag)
+        case .int(let number):
+            var container = encoder.singleValueContainer()
+            try container.encode(number)
+        case .double(let number):
+            var container = encoder.singleValueContainer()
+            try container.encode(number)
+        case .string(let text):
+            var container = encoder.singleValueContainer()
+            try container.encode(text)
+        case .array(let array):
+            var container = encoder.unkeyedContainer()
+            for element in array { try container.encode(element) }
+        case .object(let object):
+            var container = encoder.container(keyedBy: AnyCodingKey.self)
+            for member in object.members {
+                try container.encode(member.value, forKey: AnyCodingKey(member.key))
+            }
+        }
+    }
+}
+
+/// A coding key made from any string.
+public struct AnyCodingKey: CodingKey, Sendable {
+    public var stringValue: String
+    public var intValue: Int?
+    public init(_ string: String) { self.stringValue = string }
+    public init?(stringValue: String) { self.stringValue = stringValue }
+    public init?(intValue: Int) {
+        self.stringValue = String(intValue)
+        self.intValue = intValue
+    }
+}

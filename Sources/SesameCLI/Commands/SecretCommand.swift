@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import SecretServer
+import SecretServerModels
+
+/// `sesame secret ...`
+struct SecretCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "secret",
+        abstract: "Read, find and create secrets.",
+        subcommands: [SecretGetCommand.self, SecretSearchCommand.self, SecretCreateCommand.self]
+    )
+}
+
+/// `sesame secret get ID|PATH [--field SLUG]`
+struct SecretGetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "get",
+        abstract: "Show a secret, or print one field's value.",
+        discussion: """
+            Examples:
+              sesame secret get 12
+              sesame secret get '\\Prod\\Databases\\db01 root' --output json
+              sesame secret get 12 --field password        # prints the value alone
+            """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "The secret's id, or its path (\\Folder\\Sub\\Name).")
+    var secret: String
+
+    @Option(name: .long, help: "Print only this field's value (slug or field name). A file field is written as bytes.")
+    var field: String?
+
+    @Option(name: [.short, .long], help: "table, json or yaml.")
+    var output: OutputFormat = .table
+
+    @Flag(name: .long, help: "Show password, key and token values instead of masking them.")
+    var reveal = false
+
+    func run() async throws {
+        try await connection.withClient { client in
+            let model: SecretModel = if let id = Int(secret) {
+                try await client.secret(id: id)
+            } else {
+                try await client.secret(path: secret)
+            }
+            if let field {
+                guard let item = model.item(field) else {
+                    let known = model.items.map(\.slug).joined(separator: ", ")
+                    throw CLIError("secret \(model.id) has no field '\(field)'", hint: "its fields are: \(known)",
+                                   exitCode: .notFound)
+                }
+                if item.isFile {
+                    let file = try await client.fieldFile(secretId: model.id, slug: item.slug)
+                    FileHandle.standardOutput.write(file.data)
+                } else {
+                    let value = try await client.fieldValue(secretId: model.id, slug: item.slug)
+                    FileHandle.standardOutput.write(Data((value + (Terminal.stdoutIsTerminal ? "\n" : "")).utf8))
+                }
+                return
+            }
+            try Output.render(reveal ? model : Mask.masked(model), format: output) {
+                Output.write("\(model.name)  (id \(model.id), template \(model.secretTemplateName), folder \(model.folderId))")
+                Output.table(["FIELD", "SLUG", "VALUE"], model.items.map { [$0.fieldName, $0.slug, Mask.display($0, reveal: reveal)] })
+            }
+        }
+    }
+}
+
+/// `sesame secret search [TEXT]`
+struct SecretSearchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Find secrets by name; walks every page.",
+        discussion: """
+            Examples:
+              sesame secret search db01
+              sesame secret search --folder '\\Prod' --subfolders --output json
+            """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "Text the secret name contains (all secrets when left out).")
+    var text: String?
+
+    @Option(name: .long, help: "Only in this folder (id or path).")
+    var folder: String?
+
+    @Flag(name: .long, help: "With --folder: also in its subfolders.")
+    var subfolders = false
+
+    @Option(name: .long, help: "Only secrets of this template id.")
+    var template: Int?
+
+    @Option(name: .long, help: "Stop after this many results.")
+    var limit: Int?
+
+    @Option(name: [.short, .long], help: "table, json or yaml.")
+    var output: OutputFormat = .table
+
+    func run() async throws {
+        if let limit, limit < 1 { throw CLIError("--limit must be at least 1") }
+        try await connection.withClient { client in
+            var folderId: Int?
+            if let folder { folderId = try await FolderCommand.resolve(folder, client: client).id }
+            var results: [SecretSummary] = []
+            let search = SecretSearch(text: text, folderId: folderId, includeSubFolders: subfolders, templateId: template)
+            for try await summary in client.searchSecrets(search) {
+                results.append(summary)
+                if let limit, results.count >= limit { break }
+            }
+            try Output.render(results, format: output) {
+                Output.table(["ID", "NAME", "TEMPLATE", "FOLDER"], results.map {
+                    [String($0.id), $0.name, $0.secretTemplateName, $0.folderPath ?? "\\"]
+                })
+                FileHandle.standardError.write(Data("\(results.count) secret(s)\n".utf8))
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SecretServerEmulator
+
+extension EmulatorConfiguration.HealthCheckCasing: ExpressibleByArgument {}
+
+/// `sesame server --dev`: the local Secret Server.
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Run a local Secret Server-compatible server for development and tests.",
+        discussion: """
+            The admin password is generated at first start and printed once, or taken from
+            $SESAME_ADMIN_PASSWORD or --admin-password-file. It is never read from the command line.
+
+            Examples:
+              sesame server --dev
+              sesame server --dev --port 8088 --database ./dev.sqlite
+              SESAME_ADMIN_PASSWORD=... sesame server --dev --port 0
+            """
+    )
+
+    @Flag(name: .long, help: "Development mode (required): a local server with seeded data, not for production.")
+    var dev = false
+
+    @Option(name: .long, help: "The address to listen on. Only loopback unless you say otherwise.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "The port; 0 picks a free one.")
+    var port = 8088
+
+    @Option(name: .long, help: "Keep data in this SQLite file (WAL) instead of memory. Its key goes in FILE.key (0600).")
+    var database: String?
+
+    @Option(name: .long, help: "The virtual directory the API is served under (it is also served at /).")
+    var basePath = "/SecretServer"
+
+    @Option(name: .long, help: "Read the admin password from this file.")
+    var adminPasswordFile: String?
+
+    @Option(name: .long, help: "Access token lifetime in seconds.")
+    var tokenLifetime = 1199
+
+    @Option(name: .long, help: "Key casing of /api/v1/healthcheck: pascal (python-tss-sdk needs it), camel or both.")
+    var healthcheckCasing: EmulatorConfiguration.HealthCheckCasing = .pascal
+
+    @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard dev else {
+            throw CLIError("only the development server exists", hint: "run: sesame server --dev")
+        }
+        guard (0...65535).contains(port) else { throw CLIError("--port must be between 0 and 65535") }
+        guard tokenLifetime > 0 else { throw CLIError("--token-lifetime must be positive") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "sesame.server")
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw CLIError("unknown log level '\(logLevel)'", hint: "use trace, debug, info, notice, warning, error or critical")
+        }
+        logger.logLevel = level
+        var passwordSource: String?
+        var adminPassword: String?
+        if let file = adminPasswordFile {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw CLIError("cannot read the admin password file '\(file)'")
+            }
+            adminPassword = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+            passwordSource = file
+        } else if let value = ProcessInfo.processInfo.environment["SESAME_ADMIN_PASSWORD"], !value.isEmpty {
+            adminPassword = value
+            passwordSource = "$SESAME_ADMIN_PASSWORD"
+        }
+        if adminPassword?.isEmpty == true { throw CLIError("the admin password is empty") }
+        let configuration = EmulatorConfiguration(
+            host: host, port: port, basePath: basePath, storage: database.map { .file(path: $0) } ?? .memory,
+            adminPassword: adminPassword, tokenLifetime: tokenLifetime, healthCheckCasing: healthcheckCasing
+        )
+        if !["127.0.0.1", "::1", "localhost"].contains(host) {
+            logger.warning("listening on \(host): other machines can reach this development server")
+        }
+        let server: EmulatorServer
+        do {
+            server = try await EmulatorServer.start(configuration, logger: logger, handleSignals: true)
+        } catch let error as EmulatorStartupError {
+            throw CLIError("the server could not start: \(error)")
+        } catch {
+            throw CLIError("the server could not start: \(error)", hint: "is port \(port) already in use? try --port 0")
+        }
+        var lines = [
+            "Sesame local Secret Server (development mode)",
+            "  URL:       \(server.baseURL)",
+            "  Username:  admin",
+        ]
+        if let generated = server.info.generatedAdminPassword {
+            lines.append("  Password:  \(generated)")
+            lines.append("             (generated now and stored hashed: note it, it is not shown again)")
+        } else if let passwordSource {
+            lines.append("  Password:  from \(passwordSource)")
+        } else {
+            lines.append("  Password:  as set at first start (set SESAME_ADMIN_PASSWORD to reset it)")
+        }
+        lines.append("  Storage:   \(database.map { "\($0) (encrypted values; key in \($0).key)" } ?? "memory (gone when stopped)")")
+        lines.append("")
+        lines.append("  export SESAME_URL=\(server.baseURL) SESAME_USERNAME=admin")
+        lines.append("Stop with Ctrl-C.")
+        Output.write(lines.joined(separator: "\n"))
+        try await server.wait()
+    }
+}

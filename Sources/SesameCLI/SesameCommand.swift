@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+
+/// `sesame`: the root of the command tree.
+public struct SesameCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "sesame",
+        abstract: "Secrets from Delinea / Thycotic Secret Server, from the command line.",
+        discussion: """
+            Connection settings come from the environment: SESAME_URL, SESAME_USERNAME, SESAME_PASSWORD
+            (or a hidden prompt on a terminal), SESAME_DOMAIN, SESAME_TOKEN, SESAME_CA_FILE.
+
+            Examples:
+              sesame demo
+              sesame server --dev --port 8443
+              SESAME_URL=http://127.0.0.1:8443/SecretServer SESAME_USERNAME=admin sesame secret get 12 --field password
+            """,
+        subcommands: [DemoCommand.self, ServerCommand.self, SecretCommand.self, FolderCommand.self]
+    )
+
+    public init() {}
+
+    /// Parses `arguments`, runs the command, and returns the process exit code. Errors are printed to
+    /// standard error, with what was wrong and what to do.
+    public static func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            return 0
+        } catch {
+            if let mapped = CLIError.mapping(error) {
+                FileHandle.standardError.write(Data((mapped.rendered + "\n").utf8))
+                return mapped.exitCode.rawValue
+            }
+            // ArgumentParser's own errors (usage, --help, --version) print and exit as it decides.
+            let message = fullMessage(for: error)
+            let code = exitCode(for: error).rawValue
+            if !message.isEmpty {
+                let stream = code == 0 ? FileHandle.standardOutput : FileHandle.standardError
+                stream.write(Data((message + "\n").utf8))
+            }
+            return code
+        }
+    }
+}

@@ -1,0 +1,4 @@
+import Foundation
+import SesameCLI
+
+exit(await SesameCommand.run())
