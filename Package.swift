@@ -6,6 +6,11 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+// Tests import what they use through test support; member-import strictness buys nothing there.
+let testSwiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
 let package = Package(
     name: "Sesame",
     platforms: [.macOS(.v15)],
@@ -91,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "SecretServerModelsTests",
             dependencies: ["SecretServerModels"],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "SecretServerEmulatorTests",
@@ -100,17 +105,17 @@ let package = Package(
                 "SesameTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "SecretServerTests",
             dependencies: ["SecretServer", "SesameTestSupport"],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "SesameCLITests",
             dependencies: ["SesameCLI", "SesameTestSupport"],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
     ]
 )

@@ -13,6 +13,8 @@ struct APIErrorMiddleware: RouterMiddleware {
     ) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as FaultMiddleware.DroppedConnection {
+            throw error
         } catch let error as EmulatorAPIError {
             return Responses.error(error)
         } catch let error as HTTPError {

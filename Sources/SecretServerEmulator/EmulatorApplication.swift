@@ -11,12 +11,17 @@ public enum EmulatorApplication {
         public var generatedAdminPassword: String?
         /// Whether the database was created by this start.
         public var createdDatabase: Bool
+        /// Plans failures on purpose, for tests of clients.
+        public var faults: FaultInjector
+        /// The live sessions, for tests that count sign-ins.
+        var tokens: TokenStore
     }
 
     /// The router with every route, for in-process tests (`app.test(.router)`).
-    static func router(routes: EmulatorRoutes) -> Router<EmulatorRequestContext> {
+    static func router(routes: EmulatorRoutes, faults: FaultInjector) -> Router<EmulatorRequestContext> {
         let router = Router(context: EmulatorRequestContext.self, options: .caseInsensitive)
         router.add(middleware: APIErrorMiddleware(logger: routes.logger))
+        router.add(middleware: FaultMiddleware(faults: faults))
         routes.register(on: router)
         return router
     }
@@ -37,8 +42,9 @@ public enum EmulatorApplication {
             configuration: configuration,
             logger: logger
         )
+        let faults = FaultInjector()
         let application = Application(
-            router: router(routes: routes),
+            router: router(routes: routes, faults: faults),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "Sesame-SecretServer-Emulator"
@@ -47,6 +53,6 @@ public enum EmulatorApplication {
             logger: logger
         )
         return (application, StartInfo(generatedAdminPassword: opened.generatedAdminPassword,
-                                        createdDatabase: opened.created))
+                                        createdDatabase: opened.created, faults: faults, tokens: routes.tokens))
     }
 }

@@ -70,6 +70,14 @@ public final class EmulatorServer: Sendable {
         )
     }
 
+    /// Plans failures on purpose, for tests of clients.
+    public var faults: FaultInjector { info.faults }
+
+    /// How many access tokens the server has issued since it started.
+    public func issuedTokenCount() async -> Int {
+        await info.tokens.issuedCount
+    }
+
     /// Waits until the server stops (a signal, or `stop()`).
     public func wait() async throws {
         try await task.value

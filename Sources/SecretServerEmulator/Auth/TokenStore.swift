@@ -21,6 +21,8 @@ actor TokenStore {
     private let refreshEnabled: Bool
     private let now: @Sendable () -> Date
     private var issuedSinceSweep = 0
+    /// Access tokens issued since start.
+    private(set) var issuedCount = 0
 
     init(lifetime: Int, refreshEnabled: Bool, now: @escaping @Sendable () -> Date) {
         self.lifetime = TimeInterval(lifetime)
@@ -36,6 +38,7 @@ actor TokenStore {
     func issue(userId: Int64) -> TokenResponse {
         let current = now()
         sweepIfDue(current)
+        issuedCount += 1
         let access = Self.randomToken()
         sessions[access] = Session(userId: userId, expires: current.addingTimeInterval(lifetime), revoked: false)
         var refresh: String?

@@ -1,11 +1,11 @@
 import Foundation
 
-/// The JSON coders both sides use. Responses keep property order as declared, like the real server.
+/// The JSON coders both sides use. Keys are sorted so that output is the same from run to run.
 public enum WireCoding {
     /// An encoder for wire models.
     public static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         return encoder
     }
 

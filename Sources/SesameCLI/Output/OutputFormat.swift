@@ -16,7 +16,7 @@ enum Output {
 
     static func json(_ value: some Encodable) throws {
         let encoder = WireCoding.makeEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes, .sortedKeys]
         write(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 

@@ -1,0 +1,131 @@
+import Foundation
+
+/// Runs the built `sesame` binary as a process, as a user would.
+public enum SesameProcess {
+    /// What a finished process left.
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// The `sesame` binary: `$SESAME_BIN`, else `.build/debug/sesame` of this package.
+    public static func binary(filePath: String = #filePath) throws -> String {
+        if let path = ProcessInfo.processInfo.environment["SESAME_BIN"], !path.isEmpty { return path }
+        var url = URL(fileURLWithPath: filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            let candidate = url.appendingPathComponent(".build/debug/sesame").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw SesameProcessError("the sesame binary was not found; run swift build first, or set SESAME_BIN")
+    }
+
+    /// Runs `sesame arguments...` to the end. `environment` replaces the process environment (PATH and HOME
+    /// are kept); `input` is written to its standard input.
+    public static func run(
+        _ arguments: [String], environment: [String: String] = [:], input: String? = nil, timeout: TimeInterval = 120
+    ) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try binary())
+        process.arguments = arguments
+        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                   "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp"]
+        env.merge(environment) { $1 }
+        process.environment = env
+        let stdout = Pipe()
+        let stderr = Pipe()
+        let stdin = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        let output = ReadAll(stdout.fileHandleForReading)
+        let errors = ReadAll(stderr.fileHandleForReading)
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning {
+            if Date() > deadline {
+                process.terminate()
+                throw SesameProcessError("sesame \(arguments.first ?? "") did not finish in \(Int(timeout)) s")
+            }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return Result(status: process.terminationStatus, stdout: output.wait(), stderr: errors.wait())
+    }
+
+    /// A `sesame server --dev` process on a free port, stopped by `stop()`.
+    public final class Server: @unchecked Sendable {
+        public let process: Process
+        public let baseURL: String
+        private let output: Pipe
+
+        /// Starts the server with `arguments` after `server --dev --port 0`, and waits for its URL line.
+        public init(arguments: [String] = [], adminPassword: String, environment: [String: String] = [:]) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try SesameProcess.binary())
+            process.arguments = ["server", "--dev", "--port", "0", "--log-level", "warning"] + arguments
+            var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                       "SESAME_ADMIN_PASSWORD": adminPassword]
+            env.merge(environment) { $1 }
+            process.environment = env
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            self.process = process
+            self.output = output
+            var text = ""
+            let deadline = Date().addingTimeInterval(60)
+            while !text.contains("Stop with") {
+                guard Date() < deadline, process.isRunning else {
+                    process.terminate()
+                    throw SesameProcessError("sesame server did not start: \(text)")
+                }
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { Thread.sleep(forTimeInterval: 0.02) }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+            guard let line = text.split(separator: "\n").first(where: { $0.contains("URL:") }),
+                let url = line.split(separator: " ").last
+            else { throw SesameProcessError("no URL in the server's output: \(text)") }
+            self.baseURL = String(url)
+        }
+
+        /// Sends SIGTERM and waits for the process to end.
+        public func stop() {
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+        }
+
+        /// Sends SIGKILL and waits.
+        public func kill() {
+            if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+    }
+}
+
+/// Reads a pipe to its end on a background thread.
+final class ReadAll: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func wait() -> String {
+        done.wait()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+public struct SesameProcessError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
