@@ -47,6 +47,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -109,7 +110,11 @@ let package = Package(
         ),
         .testTarget(
             name: "SecretServerTests",
-            dependencies: ["SecretServer", "SesameTestSupport"],
+            dependencies: [
+                "SecretServer",
+                "SesameTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

@@ -48,6 +48,8 @@ public struct SecretServerError: Error, Sendable, CustomStringConvertible, Custo
     public var method: String?
     /// The path of the request, without the query string.
     public var path: String?
+    /// Whether trying again may help (false after the connect timeout, which already includes retries).
+    var retriable = true
 
     public init(
         code: Code, message: String, status: Int? = nil, errorCode: String? = nil, method: String? = nil,

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import NIOSSL
 import SecretServerModels
 
@@ -101,7 +102,7 @@ struct Transport: Sendable {
                 response = try await execute(request, token: token)
             } catch let error as SecretServerError where [.transport, .timeout].contains(error.code) {
                 // An idempotent request may go again; for others the server may have acted already.
-                guard request.idempotent, attempt < configuration.retry.maxAttempts else { throw error }
+                guard error.retriable, request.idempotent, attempt < configuration.retry.maxAttempts else { throw error }
                 attempt += 1
                 try await backoff(attempt: attempt, request: request, reason: "\(error.code)", retryAfter: nil)
                 continue
@@ -168,8 +169,14 @@ struct Transport: Sendable {
             return APIResponse(status: Int(response.status.code), headers: response.headers, body: body)
         } catch let error as SecretServerError {
             throw error
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout
-            || error == .connectTimeout {
+        } catch let error as HTTPClientError where error == .connectTimeout {
+            // The connection pool already kept trying to connect for the whole connect timeout.
+            var failure = SecretServerError(
+                code: .transport, message: "could not connect to the server (\(error))", method: "\(method)", path: path
+            )
+            failure.retriable = false
+            throw failure
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             throw SecretServerError(code: .timeout, message: "no answer in time (\(error))", method: "\(method)", path: path)
         } catch let error as NIOTooManyBytesError {
             throw SecretServerError(
@@ -179,8 +186,23 @@ struct Transport: Sendable {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            throw SecretServerError(code: .transport, message: "\(error)", method: "\(method)", path: path)
+            var failure = SecretServerError(code: .transport, message: "\(error)", method: "\(method)", path: path)
+            if Self.isConnectFailure(error) {
+                // The connection pool already kept trying to connect for the whole connect timeout.
+                failure.message = "could not connect to the server (\(error))"
+                failure.retriable = false
+            }
+            throw failure
         }
+    }
+
+    /// Whether `error` means no connection could be made (as opposed to one lost mid-request).
+    static func isConnectFailure(_ error: any Error) -> Bool {
+        if error is NIOConnectionError { return true }
+        if let error = error as? IOError {
+            return [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EHOSTDOWN].contains(error.errnoCode)
+        }
+        return false
     }
 
     private func isAuthenticationFailure(_ response: APIResponse) -> Bool {
@@ -270,7 +292,8 @@ struct Transport: Sendable {
                         status: response.status, method: "POST", path: path
                     )
                 }
-            } catch let error as SecretServerError where [.transport, .timeout].contains(error.code) && attempt < 3 {
+            } catch let error as SecretServerError
+                where [.transport, .timeout].contains(error.code) && error.retriable && attempt < 3 {
                 // Signing in has no side effect worth guarding, so a dropped connection is tried again.
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(100 * attempt))

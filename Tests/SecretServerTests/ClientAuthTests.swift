@@ -1,0 +1,94 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import SecretServer
+import SecretServerEmulator
+import SecretServerModels
+import SesameTestSupport
+import Synchronization
+import Testing
+
+struct ClientAuthTests {
+    @Test func tokenIsRenewedOnceBeforeExpiryUnderConcurrency() async throws {
+        try await TestEmulator.with(TestEmulator.configuration(tokenLifetime: 2)) { server in
+            try await SecretServerClient.withClient(configuration: TestEmulator.clientConfiguration(server)) { client in
+                try await Self.burst(client, count: 200)
+                #expect(await server.issuedTokenCount() == 1)
+                try await Task.sleep(for: .milliseconds(2200))
+                try await Self.burst(client, count: 200)
+                #expect(await server.issuedTokenCount() == 2)
+            }
+        }
+    }
+
+    @Test func refusedTokenIsReplacedOnceAndTheRequestRetried() async throws {
+        try await TestEmulator.with(TestEmulator.configuration(tokenLifetime: 1)) { server in
+            var configuration = TestEmulator.clientConfiguration(server)
+            let frozen = ContinuousClock.now
+            configuration.now = { frozen }  // the client believes its token never ages
+            try await SecretServerClient.withClient(configuration: configuration) { client in
+                try await Self.burst(client, count: 20)
+                try await Task.sleep(for: .milliseconds(1200))
+                try await Self.burst(client, count: 100)
+                #expect(await server.issuedTokenCount() == 2)
+            }
+        }
+    }
+
+    /// `count` concurrent reads; every one must succeed.
+    static func burst(_ client: SecretServerClient, count: Int) async throws {
+        try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<count { group.addTask { try await client.currentUser().userName } }
+            var successes = 0
+            for try await name in group where name == "admin" { successes += 1 }
+            #expect(successes == count)
+        }
+    }
+
+    @Test func preIssuedTokenIsUsedAndNotRenewed() async throws {
+        try await TestEmulator.with { server in
+            let token = try await Self.rawToken(server)
+            let configuration = SecretServerClient.Configuration(baseURL: server.baseURL, credentials: .token(token))
+            #expect(!configuration.credentials.description.contains(token))
+            try await SecretServerClient.withClient(configuration: configuration) { client in
+                let user = try await client.currentUser()
+                #expect(user.userName == "admin")
+                #expect(await server.issuedTokenCount() == 1)
+            }
+            let bad = SecretServerClient.Configuration(baseURL: server.baseURL, credentials: .token("not-a-token"))
+            try await SecretServerClient.withClient(configuration: bad) { client in
+                let error = await #expect(throws: SecretServerError.self) { try await client.currentUser() }
+                #expect(error?.code == .authenticationFailed)
+                #expect(error?.status == 401)
+            }
+        }
+    }
+
+    @Test func wrongPasswordFailsClearlyWithoutShowingIt() async throws {
+        try await TestEmulator.with { server in
+            let configuration = SecretServerClient.Configuration(
+                baseURL: server.baseURL, credentials: .password(username: "admin", password: "Wrong-Pass-123")
+            )
+            #expect(!configuration.credentials.description.contains("Wrong-Pass-123"))
+            try await SecretServerClient.withClient(configuration: configuration) { client in
+                let error = await #expect(throws: SecretServerError.self) { try await client.secret(id: 1) }
+                #expect(error?.code == .authenticationFailed)
+                #expect(error?.status == 400)
+                #expect(error?.message.contains("invalid_grant") == true)
+                #expect(!(error?.description.contains("Wrong-Pass-123") ?? true))
+            }
+        }
+    }
+
+    /// Signs in with a plain HTTP POST, as another tool would, and returns the access token.
+    static func rawToken(_ server: EmulatorServer) async throws -> String {
+        var request = HTTPClientRequest(url: server.baseURL + "/oauth2/token")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        let password = TestEmulator.adminPassword.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        request.body = .bytes(ByteBuffer(string: "grant_type=password&username=admin&password=\(password)"))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return try WireCoding.makeDecoder().decode(TokenResponse.self, from: Data(body.readableBytesView)).accessToken
+    }
+}
