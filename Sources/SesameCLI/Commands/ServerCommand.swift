@@ -48,7 +48,7 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
-    func validate() throws {
+    func check() throws {
         guard dev else {
             throw CLIError("only the development server exists", hint: "run: sesame server --dev")
         }
@@ -57,6 +57,7 @@ struct ServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try check()
         var logger = Logger(label: "sesame.server")
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw CLIError("unknown log level '\(logLevel)'", hint: "use trace, debug, info, notice, warning, error or critical")

@@ -43,11 +43,19 @@ struct ConnectionOptions: ParsableArguments {
             guard let password, !password.isEmpty else { throw CLIError("no password given") }
             credentials = .password(username: username, password: password, domain: domain ?? environment["SESAME_DOMAIN"])
         }
+        var connectTimeout = Duration.seconds(5)
+        if let text = environment["SESAME_CONNECT_TIMEOUT"] {
+            guard let seconds = Double(text), seconds > 0 else {
+                throw CLIError("SESAME_CONNECT_TIMEOUT must be a number of seconds; found '\(text)'")
+            }
+            connectTimeout = .milliseconds(Int64(seconds * 1000))
+        }
         var logger = Logger(label: "sesame")
         logger.logLevel = environment["SESAME_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         return SecretServerClient.Configuration(
             baseURL: url, credentials: credentials,
             tls: .init(caFile: caFile ?? environment["SESAME_CA_FILE"], insecureSkipVerification: insecure),
+            timeouts: .init(connect: connectTimeout),
             logger: logger
         )
     }

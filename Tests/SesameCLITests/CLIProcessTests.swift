@@ -1,0 +1,138 @@
+import Foundation
+import SecretServerModels
+import SesameTestSupport
+import Testing
+
+/// `sesame` run as a process, as people and scripts run it.
+@Suite(.serialized)
+struct CLIProcessTests {
+    static let password = "Cli-Admin-Passw0rd!"
+
+    func environment(_ server: SesameProcess.Server, password: String = CLIProcessTests.password) -> [String: String] {
+        ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": password]
+    }
+
+    @Test func demoRunsTheFlowsEndToEnd() throws {
+        let result = try SesameProcess.run(["demo", "--secrets", "12"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("walked 12 of 12 matching secrets in 2 pages of 10"))
+        #expect(result.stdout.contains("password   ********"))
+        #expect(result.stdout.contains("matches the generated one: true"))
+        #expect(result.stdout.contains("Done."))
+    }
+
+    @Test func createGetSearchAndList() throws {
+        let server = try SesameProcess.Server(adminPassword: Self.password)
+        defer { server.stop() }
+        let env = environment(server)
+
+        let generated = try SesameProcess.run(
+            ["secret", "create", "--template", "Password", "--folder", "\\Personal Folders", "--name", "db01 root",
+             "--field", "username=root", "--field", "resource=db01", "--generate", "password"], environment: env)
+        #expect(generated.status == 0, "\(generated.stderr)")
+        #expect(generated.stdout.contains("created secret 1: db01 root"))
+        #expect(generated.stdout.contains("********"))
+
+        let piped = try SesameProcess.run(
+            ["secret", "create", "--template", "2", "--name", "app", "--field", "username=app", "--field", "password=-"],
+            environment: env, input: "Piped-Pass-1\n")
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(!piped.stdout.contains("Piped-Pass-1"))
+
+        let value = try SesameProcess.run(["secret", "get", "2", "--field", "password"], environment: env)
+        #expect(value.status == 0)
+        #expect(value.stdout == "Piped-Pass-1")
+
+        let table = try SesameProcess.run(["secret", "get", "2"], environment: env)
+        #expect(table.stdout.contains("********") && !table.stdout.contains("Piped-Pass-1"))
+        let json = try SesameProcess.run(["secret", "get", "2", "--output", "json"], environment: env)
+        let masked = try WireCoding.makeDecoder().decode(SecretModel.self, from: Data(json.stdout.utf8))
+        #expect(masked.item("password")?.itemValue == "********")
+        #expect(masked.item("username")?.itemValue == "app")
+        let revealed = try SesameProcess.run(["secret", "get", "2", "-o", "json", "--reveal"], environment: env)
+        #expect(try WireCoding.makeDecoder().decode(SecretModel.self, from: Data(revealed.stdout.utf8))
+            .item("password")?.itemValue == "Piped-Pass-1")
+        let yaml = try SesameProcess.run(["secret", "get", "2", "-o", "yaml"], environment: env)
+        #expect(yaml.status == 0 && yaml.stdout.contains("name: app"))
+
+        let byPath = try SesameProcess.run(["secret", "get", "\\Personal Folders\\db01 root", "--field", "username"], environment: env)
+        #expect(byPath.stdout == "root")
+
+        let search = try SesameProcess.run(["secret", "search", "--output", "json"], environment: env)
+        let found = try WireCoding.makeDecoder().decode([SecretSummary].self, from: Data(search.stdout.utf8))
+        #expect(Set(found.map(\.name)) == ["db01 root", "app"])
+        let limited = try SesameProcess.run(["secret", "search", "db", "--limit", "1"], environment: env)
+        #expect(limited.stdout.contains("db01 root") && !limited.stdout.contains("app "))
+
+        let folders = try SesameProcess.run(["folder", "list"], environment: env)
+        #expect(folders.status == 0 && folders.stdout.contains("\\Personal Folders"))
+    }
+
+    @Test func secretsNeverComeFromArguments() throws {
+        let server = try SesameProcess.Server(adminPassword: Self.password)
+        defer { server.stop() }
+        let refused = try SesameProcess.run(
+            ["secret", "create", "--template", "Password", "--name", "x", "--field", "username=u", "--field", "password=Literal-1"],
+            environment: environment(server))
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("must not be passed on the command line"))
+        #expect(refused.stderr.contains("hint:"))
+        let search = try SesameProcess.run(["secret", "search"], environment: environment(server))
+        #expect(!search.stdout.contains(" x "))
+    }
+
+    @Test func exitCodesSayWhatKindOfFailure() throws {
+        let server = try SesameProcess.Server(adminPassword: Self.password)
+        let env = environment(server)
+        let wrong = try SesameProcess.run(["secret", "get", "1"], environment: environment(server, password: "nope-nope"))
+        #expect(wrong.status == 3)
+        #expect(wrong.stderr.contains("error:") && !wrong.stderr.contains("nope-nope"))
+        let missing = try SesameProcess.run(["secret", "get", "999"], environment: env)
+        #expect(missing.status == 4)
+        #expect(missing.stderr.contains("API_AccessDenied"))
+        let noTemplate = try SesameProcess.run(["secret", "create", "--template", "Nope", "--name", "x"], environment: env)
+        #expect(noTemplate.status == 5)
+        #expect(noTemplate.stderr.contains("Unix Account (SSH)"))
+        let noURL = try SesameProcess.run(["secret", "get", "1"], environment: ["SESAME_USERNAME": "admin", "SESAME_PASSWORD": "x"])
+        #expect(noURL.status == 1)
+        #expect(noURL.stderr.contains("SESAME_URL"))
+        let noPassword = try SesameProcess.run(["secret", "get", "1"], environment: ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin"])
+        #expect(noPassword.status == 1)
+        #expect(noPassword.stderr.contains("SESAME_PASSWORD"))
+        let usage = try SesameProcess.run(["secret", "get"], environment: env)
+        #expect(usage.status != 0)
+        server.stop()
+        let down = try SesameProcess.run(["secret", "get", "1"], environment: env.merging(["SESAME_CONNECT_TIMEOUT": "1"]) { $1 })
+        #expect(down.status == 6)
+        let notDev = try SesameProcess.run(["server"])
+        #expect(notDev.status == 1)
+        #expect(notDev.stderr.contains("--dev"))
+    }
+
+    @Test func serverKeepsItsDatabaseAcrossRestarts() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = directory.file("dev.sqlite")
+        let first = try SesameProcess.Server(arguments: ["--database", database], adminPassword: Self.password)
+        let created = try SesameProcess.run(
+            ["secret", "create", "--template", "Password", "--name", "kept", "--field", "username=keeper", "--field", "password=-"],
+            environment: environment(first), input: "Kept-Across-Restart")
+        #expect(created.status == 0, "\(created.stderr)")
+        first.stop()
+        let second = try SesameProcess.Server(arguments: ["--database", database], adminPassword: Self.password)
+        defer { second.stop() }
+        let value = try SesameProcess.run(["secret", "get", "1", "--field", "password"], environment: environment(second))
+        #expect(value.status == 0)
+        #expect(value.stdout == "Kept-Across-Restart")
+        let key = try #require(try FileManager.default.attributesOfItem(atPath: database + ".key")[.posixPermissions] as? Int)
+        #expect(key & 0o077 == 0)
+    }
+
+    @Test func helpShowsExamples() throws {
+        for command in [["secret", "get"], ["secret", "search"], ["secret", "create"], ["folder", "list"], ["server"], ["demo"]] {
+            let help = try SesameProcess.run(command + ["--help"])
+            #expect(help.status == 0)
+            #expect(help.stdout.contains("Example"), "\(command) --help has no example")
+        }
+    }
+}
