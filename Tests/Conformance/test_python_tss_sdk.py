@@ -1,0 +1,126 @@
+"""Delinea's python-tss-sdk 2.0.1, unmodified, against `sesame server --dev`.
+
+The data is written the way the "create a new secret" script writes it (its exact JSON body, with
+folderId as the string raw_input() returns), read through the SDK's public API, and checked again
+through Sesame's own CLI.
+"""
+import pytest
+import requests
+from delinea.secrets.server import (
+    AccessTokenAuthorizer,
+    PasswordGrantAuthorizer,
+    SecretServer,
+    SecretServerError,
+    ServerSecret,
+)
+
+NEW_PASSWORD = "Tss-Conformance-Pw1!"
+
+
+def create_secret_script_body(name, username, password, folder_id):
+    """The body of the 'Thycotic Python REST API - Create New Secret' script, verbatim but for values."""
+    return {u'requiresComment': False, u'enableInheritPermissions': True, u'isOutOfSync': False,
+            u'checkOutEnabled': False, u'allowOwnersUnrestrictedSshCommands': False,
+            u'checkOutChangePasswordEnabled': False, u'enableInheritSecretPolicy': True,
+            u'autoChangeEnabled': False, u'sessionRecordingEnabled': False, u'lastHeartBeatStatus': u'Pending',
+            u'restrictSshCommands': False, u'active': True, u'isDoubleLock': False, u'siteId': 1,
+            u'folderId': folder_id, u'items': [
+                {u'isNotes': False, u'fieldDescription': u'The URL or location where information is being secured.',
+                 u'isPassword': False, u'isFile': False, u'filename': None, u'fieldName': u'Resource',
+                 u'itemValue': u'', u'fileAttachmentId': None, u'fieldId': 60, u'slug': u'resource'},
+                {u'isNotes': False, u'fieldDescription': u'The name assocated with the password.', u'isPassword': False,
+                 u'isFile': False, u'filename': None, u'fieldName': u'Username', u'itemValue': username,
+                 u'fileAttachmentId': None, u'fieldId': 61, u'slug': u'username'},
+                {u'isNotes': False, u'fieldDescription': u'The password used to access information.',
+                 u'isPassword': True, u'isFile': False, u'filename': None, u'fieldName': u'Password',
+                 u'itemValue': password, u'fileAttachmentId': None, u'fieldId': 7, u'slug': u'password'},
+                {u'isNotes': True, u'fieldDescription': u'Any comments or additional information for the secret.',
+                 u'isPassword': False, u'isFile': False, u'filename': None, u'fieldName': u'Notes', u'itemValue': u'',
+                 u'fileAttachmentId': None, u'fieldId': 8, u'slug': u'notes'}], u'name': name,
+            u'secretTemplateId': 2}
+
+
+@pytest.fixture(scope="module")
+def seeded(server):
+    folder = server.api("POST", "/folders", {"folderName": "TSS Conformance", "folderTypeId": 1, "parentFolderId": -1})
+    secret = server.api("POST", "/secrets/", create_secret_script_body(
+        "tss db01", "dbadmin", NEW_PASSWORD, str(folder["id"])))
+    ssh = server.api("POST", "/secrets", {
+        "name": "tss web01", "secretTemplateId": 6007, "folderId": folder["id"], "siteId": 1,
+        "items": [{"fieldId": 108, "itemValue": "web01"}, {"fieldId": 111, "itemValue": "root"},
+                  {"fieldId": 110, "itemValue": "ssh-pw"}]})
+    server.api("PUT", f"/secrets/{ssh['id']}/fields/private-key",
+               {"fileName": "id_rsa", "fileAttachment": list(b"-----BEGIN KEY-----\nabc\n")})
+    return {"folder": folder, "secret": secret, "ssh": ssh}
+
+
+def sdk(server):
+    return SecretServer(server.base_url, PasswordGrantAuthorizer(server.base_url, server.username, server.password))
+
+
+def test_password_login_and_get_secret_by_id(server, seeded):
+    secret = sdk(server).get_secret(seeded["secret"]["id"])
+    assert secret["name"] == "tss db01"
+    assert secret["folderId"] == seeded["folder"]["id"]
+    fields = {item["slug"]: item["itemValue"] for item in secret["items"]}
+    assert fields["username"] == "dbadmin"
+    assert fields["password"] == NEW_PASSWORD
+    # The SDK's own model parses dates and indexes fields by slug.
+    model = ServerSecret(**secret)
+    assert model.fields["password"].value == NEW_PASSWORD
+    assert model.fields["username"].field_id == 61
+    # What Sesame's own client reads back is the same.
+    status, out, err = server.sesame("secret", "get", str(seeded["secret"]["id"]), "--field", "password")
+    assert status == 0, err
+    assert out == NEW_PASSWORD
+
+
+def test_get_secret_by_path(server, seeded):
+    secret = sdk(server).get_secret_by_path(r"\TSS Conformance\tss db01")
+    assert secret["id"] == seeded["secret"]["id"]
+    with_slashes = sdk(server).get_secret_by_path("/TSS Conformance/tss db01")
+    assert with_slashes["id"] == seeded["secret"]["id"]
+
+
+def test_pre_issued_token(server, seeded):
+    token = server.token()
+    client = SecretServer(server.base_url, AccessTokenAuthorizer(token, server.base_url))
+    assert client.get_secret(seeded["secret"]["id"], fetch_file_attachments=False)["name"] == "tss db01"
+
+
+def test_server_detection_through_the_health_check(server):
+    # AccessTokenAuthorizer detects the server type in its constructor; it needs "Healthy" in the JSON.
+    AccessTokenAuthorizer("any", server.base_url)
+    health = requests.get(server.base_url + "/api/v1/healthcheck", timeout=10).json()
+    assert health["Healthy"] is True
+    # Negative control: a base URL that serves no health check is not detected.
+    with pytest.raises(SecretServerError):
+        AccessTokenAuthorizer("any", server.base_url + "/nowhere")
+
+
+def test_file_attachment_is_served_as_bytes(server, seeded):
+    secret = sdk(server).get_secret(seeded["ssh"]["id"])
+    item = next(i for i in secret["items"] if i["slug"] == "private-key")
+    # python-tss-sdk 2.0.1 stores the requests.Response itself in itemValue (its issue #78);
+    # the bytes the server sent are in it.
+    assert isinstance(item["itemValue"], requests.Response)
+    assert item["itemValue"].content == b"-----BEGIN KEY-----\nabc\n"
+    assert item["filename"] == "id_rsa"
+    status, out, _ = server.sesame("secret", "get", str(seeded["ssh"]["id"]), "--field", "private-key")
+    assert status == 0 and out == "-----BEGIN KEY-----\nabc\n"
+
+
+def test_folder_by_id_and_secret_ids_in_folder(server, seeded):
+    client = sdk(server)
+    folder = client.get_folder(seeded["folder"]["id"])
+    assert folder["folderName"] == "TSS Conformance"
+    assert folder["folderPath"] == r"\TSS Conformance"
+    ids = client.get_secret_ids_by_folderid(seeded["folder"]["id"])
+    assert sorted(ids) == sorted([seeded["secret"]["id"], seeded["ssh"]["id"]])
+
+
+def test_missing_secret_is_a_client_error(server, seeded):
+    from delinea.secrets.server import SecretServerClientError
+    with pytest.raises(SecretServerClientError) as raised:
+        sdk(server).get_secret(987654)
+    assert raised.value.message == "Access Denied"
