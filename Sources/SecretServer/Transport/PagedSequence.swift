@@ -55,8 +55,9 @@ public struct PagedSequence<Element: Codable & Sendable>: AsyncSequence, Sendabl
                 buffer = page.records
                 index = 0
                 nextSkip += page.records.count
-                // Stop on an empty page too, so a server that always says hasNext cannot loop forever.
-                if !page.hasNext || page.records.isEmpty || nextSkip >= page.total && page.total > 0 {
+                // `hasNext` decides (a `total` can be stale or skipped); an empty page also ends the walk, so a
+                // server that always says hasNext cannot loop forever.
+                if !page.hasNext || page.records.isEmpty {
                     finished = true
                 }
                 if buffer.isEmpty { return nil }

@@ -95,7 +95,7 @@ public struct RestSecretItem: Codable, Sendable, Hashable {
 
     /// Whether `key` names this field: its slug or its field name, compared without regard to case.
     public func matches(_ key: String) -> Bool {
-        slug.caseInsensitiveCompare(key) || fieldName.caseInsensitiveCompare(key)
+        slug.equalsIgnoringCase(key) || fieldName.equalsIgnoringCase(key)
     }
 }
 
@@ -111,7 +111,7 @@ extension RestSecretItem: CustomStringConvertible, CustomDebugStringConvertible,
 
 extension String {
     @usableFromInline
-    func caseInsensitiveCompare(_ other: String) -> Bool {
+    func equalsIgnoringCase(_ other: String) -> Bool {
         count == other.count && lowercased() == other.lowercased()
     }
 }

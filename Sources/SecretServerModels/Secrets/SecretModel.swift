@@ -102,14 +102,14 @@ public struct SecretModel: Codable, Sendable, Hashable {
 
     /// The field whose slug or name is `key` (case-insensitive; slug first).
     public func item(_ key: String) -> RestSecretItem? {
-        items.first { $0.slug.caseInsensitiveCompare(key) } ?? items.first { $0.fieldName.caseInsensitiveCompare(key) }
+        items.first { $0.slug.equalsIgnoringCase(key) } ?? items.first { $0.fieldName.equalsIgnoringCase(key) }
     }
 
     /// Sets the value of the field whose slug or name is `key`. Returns `false` when there is no such field.
     @discardableResult
     public mutating func setValue(_ value: String, forItem key: String) -> Bool {
-        let index = items.firstIndex { $0.slug.caseInsensitiveCompare(key) }
-            ?? items.firstIndex { $0.fieldName.caseInsensitiveCompare(key) }
+        let index = items.firstIndex { $0.slug.equalsIgnoringCase(key) }
+            ?? items.firstIndex { $0.fieldName.equalsIgnoringCase(key) }
         guard let index else { return false }
         items[index].itemValue = value
         return true

@@ -63,8 +63,8 @@ public struct SecretTemplateModel: Codable, Sendable, Hashable {
 
     /// The field whose slug, name or display name is `key` (case-insensitive).
     public func field(_ key: String) -> SecretTemplateField? {
-        fields.first { $0.fieldSlugName.caseInsensitiveCompare(key) }
-            ?? fields.first { $0.name.caseInsensitiveCompare(key) || $0.displayName.caseInsensitiveCompare(key) }
+        fields.first { $0.fieldSlugName.equalsIgnoringCase(key) }
+            ?? fields.first { $0.name.equalsIgnoringCase(key) || $0.displayName.equalsIgnoringCase(key) }
     }
 
     enum CodingKeys: String, CodingKey { case id, name, passwordTypeId, concurrencyId, fields }

@@ -12,21 +12,24 @@ enum Terminal {
     static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 
     /// Prompts on standard error and reads a line from standard input with echo off.
+    ///
+    /// Echo goes off before the prompt is shown, and without flushing input, so an answer typed as soon as
+    /// the prompt appears is neither echoed nor lost.
     static func readHidden(prompt: String) -> String? {
-        FileHandle.standardError.write(Data(prompt.utf8))
         var original = termios()
         let haveTerminal = tcgetattr(STDIN_FILENO, &original) == 0
         if haveTerminal {
             var silent = original
             silent.c_lflag &= ~tcflag_t(ECHO)
-            tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent)
+            tcsetattr(STDIN_FILENO, TCSADRAIN, &silent)
         }
         defer {
             if haveTerminal {
-                tcsetattr(STDIN_FILENO, TCSAFLUSH, &original)
+                tcsetattr(STDIN_FILENO, TCSADRAIN, &original)
                 FileHandle.standardError.write(Data("\n".utf8))
             }
         }
+        FileHandle.standardError.write(Data(prompt.utf8))
         return readLine(strippingNewline: true)
     }
 

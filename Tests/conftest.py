@@ -1,4 +1,4 @@
-"""Fixtures for the conformance suite: a real `sesame server --dev` on a free 127.0.0.1 port, with a
+"""Fixtures for the Python-driven suites (conformance, terminal): a real `sesame server --dev` on a free 127.0.0.1 port, with a
 fresh database, and the `sesame` CLI to read back what the server stored."""
 import json
 import os
@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SESAME = os.environ.get("SESAME_BIN") or os.path.join(ROOT, ".build", "debug", "sesame")
 
 

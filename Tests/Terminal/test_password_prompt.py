@@ -1,0 +1,57 @@
+"""`sesame` on a real terminal (a pseudo-terminal): with no SESAME_PASSWORD it asks for the password,
+without echoing it, and signs in with what was typed."""
+import os
+import pty
+import select
+import time
+
+from conftest import SESAME
+
+
+def run_on_terminal(args, env, answers, timeout=30):
+    """Runs `args` on a new pseudo-terminal; each time the screen shows a prompt from `answers`, types
+    the answer. Returns (exit status, everything the terminal showed)."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(args[0], args, env)
+    screen = b""
+    pending = list(answers)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                chunk = b""
+            if not chunk:
+                _, status = os.waitpid(pid, 0)
+                return os.waitstatus_to_exitcode(status), screen.decode(errors="replace")
+            screen += chunk
+        if pending and pending[0][0].encode() in screen:
+            os.write(fd, pending.pop(0)[1].encode() + b"\r")
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    raise AssertionError("sesame did not finish on the terminal: " + screen.decode(errors="replace"))
+
+
+def test_password_prompt_is_hidden_and_used(server):
+    status, _, err = server.sesame("secret", "create", "--template", "Password", "--name", "prompted",
+                                   "--field", "username=typed-user", "--field", "password=-", stdin="Pw-On-Stdin-1")
+    assert status == 0, err
+    env = {"PATH": os.environ.get("PATH", ""), "SESAME_URL": server.base_url, "SESAME_USERNAME": "admin",
+           "TERM": "dumb"}
+    status, screen = run_on_terminal([SESAME, "secret", "get", r"\prompted", "--field", "username"], env,
+                                     [("Password for admin:", server.password)])
+    assert status == 0, screen
+    assert "Password for admin:" in screen
+    assert server.password not in screen, "the password was echoed"
+    assert "typed-user" in screen
+
+
+def test_wrong_password_at_the_prompt_fails_with_exit_3(server):
+    env = {"PATH": os.environ.get("PATH", ""), "SESAME_URL": server.base_url, "SESAME_USERNAME": "admin",
+           "TERM": "dumb"}
+    status, screen = run_on_terminal([SESAME, "secret", "get", "1"], env, [("Password for admin:", "not-it-123")])
+    assert status == 3, screen
+    assert "not-it-123" not in screen
