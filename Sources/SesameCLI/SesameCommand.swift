@@ -15,7 +15,7 @@ public struct SesameCommand: AsyncParsableCommand {
               sesame server --dev --port 8443
               SESAME_URL=http://127.0.0.1:8443/SecretServer SESAME_USERNAME=admin sesame secret get 12 --field password
             """,
-        subcommands: [DemoCommand.self, ServerCommand.self, SecretCommand.self, FolderCommand.self]
+        subcommands: [DemoCommand.self, ServerCommand.self, SecretCommand.self, FolderCommand.self, APICommand.self]
     )
 
     public init() {}

@@ -24,6 +24,8 @@ extension EmulatorRoutes {
                 return try Responses.json(await tokens.issue(userId: user.id ?? 0))
             case .failure(.disabled):
                 throw EmulatorAPIError.oauth("invalid_grant", "Login failed: the user is disabled.")
+            case .failure(.lockedOut):
+                throw EmulatorAPIError.oauth("invalid_grant", "Login failed: the user is locked out.")
             case .failure(.badCredentials):
                 throw EmulatorAPIError.oauth("invalid_grant", "Login failed.")
             }

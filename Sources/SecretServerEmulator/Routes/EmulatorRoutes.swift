@@ -33,6 +33,9 @@ struct EmulatorRoutes: Sendable {
         registerSecrets(on: router)
         registerTemplates(on: router)
         registerFolders(on: router)
+        registerDirectory(on: router)
+        registerPermissions(on: router)
+        registerMetadata(on: router)
     }
 
     /// Adds an unauthenticated route under every prefix.

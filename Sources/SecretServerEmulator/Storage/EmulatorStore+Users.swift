@@ -6,6 +6,7 @@ extension EmulatorStore {
     enum LoginFailure: Error {
         case badCredentials
         case disabled
+        case lockedOut
     }
 
     /// Checks a username/password (and domain), recording the login or the failure.
@@ -33,6 +34,7 @@ extension EmulatorStore {
         }
         guard valid else { return .failure(.badCredentials) }
         guard user.enabled else { return .failure(.disabled) }
+        guard !user.isLockedOut else { return .failure(.lockedOut) }
         return .success(user)
     }
 

@@ -96,6 +96,83 @@ enum Migrations {
                 t.column("value", .text).notNull()
             }
         }
+        migrator.registerMigration("v2-users-groups-permissions-metadata") { db in
+            try db.alter(table: "user") { t in
+                t.add(column: "isApplicationAccount", .boolean).notNull().defaults(to: false)
+                t.add(column: "isLockedOut", .boolean).notNull().defaults(to: false)
+                t.add(column: "passwordLastChanged", .datetime)
+            }
+            try db.create(table: "domain") { t in
+                t.primaryKey("id", .integer)
+                t.column("name", .text).notNull().unique().collate(.nocase)
+            }
+            try db.create(table: "group") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().collate(.nocase)
+                t.column("enabled", .boolean).notNull()
+                t.column("domainId", .integer).references("domain")
+                t.column("created", .datetime).notNull()
+            }
+            try db.create(index: "group_name", on: "group", columns: ["name", "domainId"], unique: true)
+            try db.create(table: "group_member") { t in
+                t.column("groupId", .integer).notNull().references("group", onDelete: .cascade)
+                t.column("userId", .integer).notNull().references("user", onDelete: .cascade)
+                t.primaryKey(["groupId", "userId"])
+            }
+            try db.create(index: "group_member_user", on: "group_member", columns: ["userId"])
+            try db.create(table: "secret_permission") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("secretId", .integer).notNull().references("secret", onDelete: .cascade)
+                t.column("userId", .integer).references("user", onDelete: .cascade)
+                t.column("groupId", .integer).references("group", onDelete: .cascade)
+                t.column("role", .text).notNull()
+                t.check(sql: "(userId IS NULL) <> (groupId IS NULL)")
+            }
+            try db.create(index: "secret_permission_secret", on: "secret_permission", columns: ["secretId"])
+            try db.create(table: "folder_permission") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("folderId", .integer).notNull().references("folder", onDelete: .cascade)
+                t.column("userId", .integer).references("user", onDelete: .cascade)
+                t.column("groupId", .integer).references("group", onDelete: .cascade)
+                t.column("folderRole", .text).notNull()
+                t.column("secretRole", .text).notNull()
+                t.check(sql: "(userId IS NULL) <> (groupId IS NULL)")
+            }
+            try db.create(index: "folder_permission_folder", on: "folder_permission", columns: ["folderId"])
+            try db.create(table: "metadata_section") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique().collate(.nocase)
+                t.column("description", .text)
+                t.column("requiresAdministerMetadata", .boolean).notNull()
+                t.column("requiresEntityEdit", .boolean).notNull()
+            }
+            try db.create(table: "metadata_field") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique().collate(.nocase)
+                t.column("sectionId", .integer).notNull().references("metadata_section", onDelete: .cascade)
+                t.column("dataType", .text).notNull()
+                t.column("containsPersonalInformation", .boolean).notNull()
+                t.column("defaultSortOrder", .integer)
+            }
+            try db.create(table: "metadata_item") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("itemType", .text).notNull()
+                t.column("itemId", .integer).notNull()
+                t.column("fieldId", .integer).notNull().references("metadata_field", onDelete: .cascade)
+                t.column("valueString", .text)
+                t.column("valueBit", .boolean)
+                t.column("valueNumber", .double)
+                t.column("valueInt", .integer)
+                t.column("valueDateTime", .text)
+                t.column("sortOrder", .integer)
+                t.column("containsPersonalInformation", .boolean).notNull()
+                t.column("createUserId", .integer).notNull()
+                t.column("createDateTime", .datetime).notNull()
+            }
+            try db.create(index: "metadata_item_item", on: "metadata_item", columns: ["itemType", "itemId"])
+            // One Active Directory-style domain, so domain sign-in (`domain=SESAME`) can be developed against.
+            try db.execute(sql: "INSERT INTO domain(id, name) VALUES (1, 'SESAME')")
+        }
         return migrator
     }
 }

@@ -17,6 +17,9 @@ struct UserRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     var created: Date
     var lastLogin: Date?
     var loginFailures: Int
+    var isApplicationAccount: Bool = false
+    var isLockedOut: Bool = false
+    var passwordLastChanged: Date?
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
@@ -140,6 +143,88 @@ struct FileAttachmentRow: Codable, Sendable, FetchableRecord, MutablePersistable
     var fieldId: Int64
     var fileName: String
     var content: Data
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One row of `group`.
+struct GroupRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "group"
+    var id: Int64?
+    var name: String
+    var enabled: Bool
+    var domainId: Int64?
+    var created: Date
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One row of `secret_permission`: a user's or a group's role on one secret.
+struct SecretPermissionRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "secret_permission"
+    var id: Int64?
+    var secretId: Int64
+    var userId: Int64?
+    var groupId: Int64?
+    var role: String
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One row of `folder_permission`: a user's or a group's role on a folder and on its secrets.
+struct FolderPermissionRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "folder_permission"
+    var id: Int64?
+    var folderId: Int64
+    var userId: Int64?
+    var groupId: Int64?
+    var folderRole: String
+    var secretRole: String
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One row of `metadata_section`.
+struct MetadataSectionRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "metadata_section"
+    var id: Int64?
+    var name: String
+    var description: String?
+    var requiresAdministerMetadata: Bool
+    var requiresEntityEdit: Bool
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One row of `metadata_field`.
+struct MetadataFieldRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "metadata_field"
+    var id: Int64?
+    var name: String
+    var sectionId: Int64
+    var dataType: String
+    var containsPersonalInformation: Bool
+    var defaultSortOrder: Int?
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One row of `metadata_item`: one metadata value on a secret, folder, user or group.
+struct MetadataItemRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "metadata_item"
+    var id: Int64?
+    var itemType: String
+    var itemId: Int64
+    var fieldId: Int64
+    var valueString: String?
+    var valueBit: Bool?
+    var valueNumber: Double?
+    var valueInt: Int?
+    var valueDateTime: String?
+    var sortOrder: Int?
+    var containsPersonalInformation: Bool
+    var createUserId: Int64
+    var createDateTime: Date
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -1,0 +1,123 @@
+import Foundation
+import Hummingbird
+import SecretServerModels
+
+/// Users, groups and members.
+extension EmulatorRoutes {
+    func registerDirectory(on router: Router<Context>) {
+        api(router, .get, "/v1/users") { request, _, _ in
+            let query = request.query
+            let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
+            let result = try await self.store.searchUsers(
+                text: query.string("filter.searchText"), includeInactive: try query.bool("filter.includeInactive") ?? false,
+                domainId: try query.int("filter.domainId"), skip: skip, take: take
+            )
+            return try self.page(result.records, total: result.total, skip: skip, take: take)
+        }
+        api(router, .get, "/v1/users/stub") { _, _, _ in try Responses.json(UserModel()) }
+        api(router, .get, "/v1/users/:id") { _, context, _ in
+            try Responses.json(try await self.store.userModel(id: try self.id(context)))
+        }
+        api(router, .get, "/v1/users/:id/groups") { request, context, _ in
+            let (skip, take) = try request.query.paging(defaultTake: self.configuration.defaultPageSize)
+            let id = try self.id(context)
+            _ = try await self.store.userModel(id: id)
+            let groups = try await self.store.groupsOfUser(id)
+            return try self.page(Array(groups.dropFirst(skip).prefix(take)), total: groups.count, skip: skip, take: take)
+        }
+        api(router, .post, "/v1/users") { request, _, _ in
+            let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+            return try Responses.json(try await self.store.createUser(try Self.userInput(body)))
+        }
+        api(router, .put, "/v1/users/:id") { request, context, _ in
+            let id = try self.id(context)
+            let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+            if let bodyId = body["id"]?.intValue, bodyId != 0, Int64(bodyId) != id {
+                throw EmulatorAPIError.badRequest("API_IdMismatch", "The id in the body (\(bodyId)) does not match the id in the URL (\(id)).")
+            }
+            return try Responses.json(try await self.store.updateUser(id: id, try Self.userInput(body)))
+        }
+        api(router, .delete, "/v1/users/:id") { _, context, user in
+            let id = try self.id(context)
+            try await self.store.deleteUser(id: id, by: user.id)
+            return try Responses.json(DeletedModel(id: Int(id), objectType: "User"))
+        }
+
+        api(router, .get, "/v1/groups") { request, _, _ in
+            let query = request.query
+            let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
+            let result = try await self.store.searchGroups(
+                text: query.string("filter.searchText"), includeInactive: try query.bool("filter.includeInactive") ?? false,
+                skip: skip, take: take
+            )
+            return try self.page(result.records, total: result.total, skip: skip, take: take)
+        }
+        api(router, .get, "/v1/groups/stub") { _, _, _ in try Responses.json(GroupModel()) }
+        api(router, .get, "/v1/groups/:id") { _, context, _ in
+            try Responses.json(try await self.store.groupModel(id: try self.id(context)))
+        }
+        api(router, .post, "/v1/groups") { request, _, _ in
+            let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+            return try Responses.json(try await self.store.createGroup(
+                name: body["name"]?.stringValue, enabled: body["enabled"]?.boolValue, domainId: body["domainId"]?.intValue
+            ))
+        }
+        api(router, .put, "/v1/groups/:id") { request, context, _ in
+            let id = try self.id(context)
+            let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+            return try Responses.json(try await self.store.updateGroup(id: id, name: body["name"]?.stringValue, enabled: body["enabled"]?.boolValue))
+        }
+        api(router, .delete, "/v1/groups/:id") { _, context, _ in
+            let id = try self.id(context)
+            try await self.store.deleteGroup(id: id)
+            return try Responses.json(DeletedModel(id: Int(id), objectType: "Group"))
+        }
+        api(router, .get, "/v1/groups/:id/users") { request, context, _ in
+            let query = request.query
+            let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
+            let result = try await self.store.members(
+                groupId: try self.id(context), includeInactive: try query.bool("filter.includeInactiveUsersForGroup") ?? false,
+                skip: skip, take: take
+            )
+            return try self.page(result.records, total: result.total, skip: skip, take: take)
+        }
+        api(router, .post, "/v1/groups/:id/users") { request, context, _ in
+            let groupId = try self.id(context)
+            let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+            let member = try await self.store.addMember(
+                groupId: groupId, userId: body["userId"]?.intValue.map { Int64($0) }, userName: body["userName"]?.stringValue
+            )
+            return try Responses.json(GroupUserModel(member))
+        }
+        api(router, .get, "/v1/groups/:id/users/:userId") { _, context, _ in
+            let member = try await self.store.member(groupId: try self.id(context), userId: try self.id(context, "userId"))
+            return try Responses.json(GroupUserModel(member))
+        }
+        api(router, .delete, "/v1/groups/:id/users/:userId") { _, context, _ in
+            let userId = try self.id(context, "userId")
+            try await self.store.removeMember(groupId: try self.id(context), userId: userId)
+            return try Responses.json(DeletedModel(id: Int(userId), objectType: "GroupUser"))
+        }
+    }
+
+    /// Reads a user create or update body. A `null` password (isss sends one on every update) changes nothing.
+    static func userInput(_ body: JSONObject) throws -> EmulatorStore.UserInput {
+        var input = EmulatorStore.UserInput()
+        input.userName = body["userName"]?.stringValue
+        input.displayName = body["displayName"]?.stringValue
+        input.password = body["password"].flatMap { $0.isNull ? nil : $0.stringValue }
+        if let email = body["emailAddress"] { input.emailAddress = .some(email.isNull ? nil : email.stringValue) }
+        input.enabled = body["enabled"]?.boolValue
+        input.domainId = body["domainId"]?.intValue
+        input.isApplicationAccount = body["isApplicationAccount"]?.boolValue
+        input.isLockedOut = body["isLockedOut"]?.boolValue
+        input.loginFailures = body["loginFailures"]?.intValue
+        return input
+    }
+}
+
+extension GroupUserModel {
+    init(_ summary: GroupUserSummary) {
+        self.init(groupId: summary.groupId, groupName: summary.groupName, userId: summary.userId, userName: summary.userName)
+    }
+}

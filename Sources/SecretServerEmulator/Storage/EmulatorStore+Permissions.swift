@@ -1,0 +1,242 @@
+import Foundation
+import GRDB
+import SecretServerModels
+
+/// The roles of Secret Server, weakest first.
+enum SecretRole: Int, Comparable, CaseIterable, Sendable {
+    case list = 1, view = 2, edit = 3, owner = 4
+
+    var name: String {
+        switch self {
+        case .list: "List"
+        case .view: "View"
+        case .edit: "Edit"
+        case .owner: "Owner"
+        }
+    }
+
+    init?(name: String) {
+        guard let role = Self.allCases.first(where: { $0.name.lowercased() == name.lowercased() }) else { return nil }
+        self = role
+    }
+
+    static func < (lhs: SecretRole, rhs: SecretRole) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// The roles on a folder itself, weakest first. Their ids are the emulator's own.
+enum FolderRole: Int, Comparable, CaseIterable, Sendable {
+    case view = 1, addSecret = 2, edit = 3, owner = 4
+
+    var name: String {
+        switch self {
+        case .view: "View"
+        case .addSecret: "Add Secret"
+        case .edit: "Edit"
+        case .owner: "Owner"
+        }
+    }
+
+    init?(name: String) {
+        let folded = name.lowercased().replacingOccurrences(of: " ", with: "")
+        guard let role = Self.allCases.first(where: { $0.name.lowercased().replacingOccurrences(of: " ", with: "") == folded })
+        else { return nil }
+        self = role
+    }
+
+    static func < (lhs: FolderRole, rhs: FolderRole) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// Secret and folder permissions.
+extension EmulatorStore {
+    /// Who a permission is for.
+    struct Principal: Sendable {
+        var userId: Int64?
+        var groupId: Int64?
+        var userName: String?
+        var groupName: String?
+    }
+
+    /// The user or group a create names, by id or by name; exactly one of them.
+    private func resolve(_ db: Database, _ principal: Principal) throws -> (userId: Int64?, groupId: Int64?) {
+        var userId = principal.userId.flatMap { $0 > 0 ? $0 : nil }
+        var groupId = principal.groupId.flatMap { $0 > 0 ? $0 : nil }
+        if userId == nil, let name = principal.userName, !name.isEmpty {
+            userId = try UserRow.filter(Column("userName") == name).fetchOne(db)?.id
+            if userId == nil { throw EmulatorAPIError.accessDenied }
+        }
+        if groupId == nil, let name = principal.groupName, !name.isEmpty {
+            groupId = try GroupRow.filter(Column("name") == name).fetchOne(db)?.id
+            if groupId == nil { throw EmulatorAPIError.accessDenied }
+        }
+        switch (userId, groupId) {
+        case (let user?, nil):
+            guard try UserRow.fetchOne(db, key: user) != nil else { throw EmulatorAPIError.accessDenied }
+        case (nil, let group?):
+            guard try GroupRow.fetchOne(db, key: group) != nil else { throw EmulatorAPIError.accessDenied }
+        case (nil, nil):
+            throw EmulatorAPIError.invalid("UserId", "A permission needs a userId or a groupId.")
+        default:
+            throw EmulatorAPIError.invalid("UserId", "A permission is for a user or a group, not both.")
+        }
+        return (userId, groupId)
+    }
+
+    private func names(_ db: Database, userId: Int64?, groupId: Int64?) throws -> (user: String?, group: String?, knownAs: String?) {
+        let user = try userId.flatMap { try UserRow.fetchOne(db, key: $0) }
+        let group = try groupId.flatMap { try GroupRow.fetchOne(db, key: $0) }
+        return (user?.userName, group?.name, user?.displayName ?? group?.name)
+    }
+
+    // MARK: Secret permissions
+
+    func secretPermissionModel(_ db: Database, _ row: SecretPermissionRow) throws -> SecretPermissionModel {
+        let names = try names(db, userId: row.userId, groupId: row.groupId)
+        let role = SecretRole(name: row.role) ?? .view
+        return SecretPermissionModel(
+            id: Int(row.id ?? 0), secretId: Int(row.secretId), userId: row.userId.map { Int($0) }, userName: names.user,
+            groupId: row.groupId.map { Int($0) }, groupName: names.group, knownAs: names.knownAs,
+            secretAccessRoleId: role.rawValue, secretAccessRoleName: role.name
+        )
+    }
+
+    func secretPermission(id: Int64) async throws -> SecretPermissionModel {
+        try await writer.read { db in
+            guard let row = try SecretPermissionRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
+            return try self.secretPermissionModel(db, row)
+        }
+    }
+
+    func searchSecretPermissions(secretId: Int64?, userId: Int64?, groupId: Int64?, skip: Int, take: Int) async throws
+        -> (records: [SecretPermissionModel], total: Int)
+    {
+        try await writer.read { db in
+            var request = SecretPermissionRow.order(Column("id"))
+            if let secretId { request = request.filter(Column("secretId") == secretId) }
+            if let userId { request = request.filter(Column("userId") == userId) }
+            if let groupId { request = request.filter(Column("groupId") == groupId) }
+            let total = try request.fetchCount(db)
+            return (try request.limit(take, offset: skip).fetchAll(db).map { try self.secretPermissionModel(db, $0) }, total)
+        }
+    }
+
+    func createSecretPermission(secretId: Int64, principal: Principal, role: String?) async throws -> SecretPermissionModel {
+        guard let role = SecretRole(name: role ?? "") else {
+            throw EmulatorAPIError.invalid("SecretAccessRoleName", "SecretAccessRoleName must be List, View, Edit or Owner.")
+        }
+        return try await writer.write { db in
+            guard try SecretRow.fetchOne(db, key: secretId) != nil else { throw EmulatorAPIError.accessDenied }
+            let who = try self.resolve(db, principal)
+            let existing = try SecretPermissionRow.filter(Column("secretId") == secretId)
+                .filter(Column("userId") == who.userId).filter(Column("groupId") == who.groupId).fetchCount(db)
+            if existing > 0 {
+                throw EmulatorAPIError.badRequest("API_DuplicatePermission", "That user or group already has a permission on this secret; update it instead.")
+            }
+            var row = SecretPermissionRow(id: nil, secretId: secretId, userId: who.userId, groupId: who.groupId, role: role.name)
+            try row.insert(db)
+            return try self.secretPermissionModel(db, row)
+        }
+    }
+
+    func updateSecretPermission(id: Int64, role: String?) async throws -> SecretPermissionModel {
+        guard let role = SecretRole(name: role ?? "") else {
+            throw EmulatorAPIError.invalid("SecretAccessRoleName", "SecretAccessRoleName must be List, View, Edit or Owner.")
+        }
+        return try await writer.write { db in
+            guard var row = try SecretPermissionRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
+            row.role = role.name
+            try row.update(db)
+            return try self.secretPermissionModel(db, row)
+        }
+    }
+
+    func deleteSecretPermission(id: Int64) async throws {
+        try await writer.write { db in
+            guard try SecretPermissionRow.deleteOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
+        }
+    }
+
+    // MARK: Folder permissions
+
+    func folderPermissionModel(_ db: Database, _ row: FolderPermissionRow) throws -> FolderPermissionModel {
+        let names = try names(db, userId: row.userId, groupId: row.groupId)
+        let folderRole = FolderRole(name: row.folderRole) ?? .view
+        let secretRole = SecretRole(name: row.secretRole) ?? .view
+        return FolderPermissionModel(
+            id: Int(row.id ?? 0), folderId: Int(row.folderId), userId: row.userId.map { Int($0) }, userName: names.user,
+            groupId: row.groupId.map { Int($0) }, groupName: names.group, knownAs: names.knownAs,
+            folderAccessRoleId: folderRole.rawValue, folderAccessRoleName: folderRole.name,
+            secretAccessRoleId: secretRole.rawValue, secretAccessRoleName: secretRole.name
+        )
+    }
+
+    func folderPermission(id: Int64) async throws -> FolderPermissionModel {
+        try await writer.read { db in
+            guard let row = try FolderPermissionRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
+            return try self.folderPermissionModel(db, row)
+        }
+    }
+
+    func searchFolderPermissions(folderId: Int64?, userId: Int64?, groupId: Int64?, skip: Int, take: Int) async throws
+        -> (records: [FolderPermissionModel], total: Int)
+    {
+        try await writer.read { db in
+            var request = FolderPermissionRow.order(Column("id"))
+            if let folderId { request = request.filter(Column("folderId") == folderId) }
+            if let userId { request = request.filter(Column("userId") == userId) }
+            if let groupId { request = request.filter(Column("groupId") == groupId) }
+            let total = try request.fetchCount(db)
+            return (try request.limit(take, offset: skip).fetchAll(db).map { try self.folderPermissionModel(db, $0) }, total)
+        }
+    }
+
+    static func roles(folder: String?, secret: String?) throws -> (FolderRole, SecretRole) {
+        guard let folderRole = FolderRole(name: folder ?? "") else {
+            throw EmulatorAPIError.invalid("FolderAccessRoleName", "FolderAccessRoleName must be View, Add Secret, Edit or Owner.")
+        }
+        let secretRole: SecretRole
+        if let secret, !secret.isEmpty {
+            guard let role = SecretRole(name: secret) else {
+                throw EmulatorAPIError.invalid("SecretAccessRoleName", "SecretAccessRoleName must be List, View, Edit or Owner.")
+            }
+            secretRole = role
+        } else {
+            secretRole = folderRole == .owner ? .owner : folderRole == .edit ? .edit : .view
+        }
+        return (folderRole, secretRole)
+    }
+
+    func createFolderPermission(folderId: Int64, principal: Principal, folderRole: String?, secretRole: String?) async throws -> FolderPermissionModel {
+        let (folder, secret) = try Self.roles(folder: folderRole, secret: secretRole)
+        return try await writer.write { db in
+            guard try FolderRow.fetchOne(db, key: folderId) != nil else { throw EmulatorAPIError.accessDenied }
+            let who = try self.resolve(db, principal)
+            let existing = try FolderPermissionRow.filter(Column("folderId") == folderId)
+                .filter(Column("userId") == who.userId).filter(Column("groupId") == who.groupId).fetchCount(db)
+            if existing > 0 {
+                throw EmulatorAPIError.badRequest("API_DuplicatePermission", "That user or group already has a permission on this folder; update it instead.")
+            }
+            var row = FolderPermissionRow(
+                id: nil, folderId: folderId, userId: who.userId, groupId: who.groupId, folderRole: folder.name, secretRole: secret.name
+            )
+            try row.insert(db)
+            return try self.folderPermissionModel(db, row)
+        }
+    }
+
+    func updateFolderPermission(id: Int64, folderRole: String?, secretRole: String?) async throws -> FolderPermissionModel {
+        try await writer.write { db in
+            guard var row = try FolderPermissionRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
+            let (folder, secret) = try Self.roles(folder: folderRole ?? row.folderRole, secret: secretRole ?? row.secretRole)
+            row.folderRole = folder.name
+            row.secretRole = secret.name
+            try row.update(db)
+            return try self.folderPermissionModel(db, row)
+        }
+    }
+
+    func deleteFolderPermission(id: Int64) async throws {
+        try await writer.write { db in
+            guard try FolderPermissionRow.deleteOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
+        }
+    }
+}
