@@ -41,6 +41,12 @@ class Server:
         assert response.status_code == 200, response.text
         return response.json()
 
+    def stored(self, path):
+        """What the server holds at an API path, read through Sesame's own client (`sesame api GET`)."""
+        status, out, err = self.sesame("api", "GET", path)
+        assert status == 0, err
+        return json.loads(out)
+
     def sesame(self, *args, stdin=None):
         """Runs Sesame's own CLI against this server; returns (exit status, stdout, stderr)."""
         env = dict(os.environ, SESAME_URL=self.base_url, SESAME_USERNAME=self.username,

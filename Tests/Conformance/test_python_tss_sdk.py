@@ -8,6 +8,7 @@ import pytest
 import requests
 from delinea.secrets.server import (
     AccessTokenAuthorizer,
+    DomainPasswordGrantAuthorizer,
     PasswordGrantAuthorizer,
     SecretServer,
     SecretServerError,
@@ -73,6 +74,22 @@ def test_password_login_and_get_secret_by_id(server, seeded):
     status, out, err = server.sesame("secret", "get", str(seeded["secret"]["id"]), "--field", "password")
     assert status == 0, err
     assert out == NEW_PASSWORD
+
+
+def test_domain_password_login(server, seeded):
+    # The server has one domain, SESAME (id 1); a user created in it signs in with domain=SESAME.
+    user = server.api("POST", "/users", {"userName": "alice", "displayName": "Alice", "password": "Alice-Pw-123",
+                                          "domainId": 1})
+    assert user["domainId"] == 1
+    # Note the SDK's argument order: domain before password.
+    authorizer = DomainPasswordGrantAuthorizer(server.base_url, "alice", "SESAME", "Alice-Pw-123")
+    token = authorizer.get_access_token()
+    me = requests.get(server.base_url + "/api/v1/users/current", headers={"Authorization": "Bearer " + token}, timeout=10)
+    assert me.json()["userName"] == "alice"
+    # Without the domain the same name and password do not sign in.
+    with pytest.raises(SecretServerError):
+        PasswordGrantAuthorizer(server.base_url, "alice", "Alice-Pw-123").get_access_token()
+    assert server.stored(f"/v1/users/{user['id']}")["domainId"] == 1
 
 
 def test_get_secret_by_path(server, seeded):
