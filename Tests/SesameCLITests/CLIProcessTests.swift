@@ -128,8 +128,35 @@ struct CLIProcessTests {
         #expect(key & 0o077 == 0)
     }
 
+    @Test func apiCallsAnyOperation() throws {
+        let server = try SesameProcess.Server(adminPassword: Self.password)
+        defer { server.stop() }
+        let env = environment(server)
+        let created = try SesameProcess.run(["api", "POST", "/v1/groups", "-f", "name=operators", "-F", "enabled=true"], environment: env)
+        #expect(created.status == 0, "\(created.stderr)")
+        let group = try WireCoding.makeDecoder().decode(JSONValue.self, from: Data(created.stdout.utf8))
+        #expect(group["name"]?.stringValue == "operators")
+        let listed = try SesameProcess.run(["api", "GET", "/api/v1/groups", "-f", "filter.searchText=oper"], environment: env)
+        let page = try WireCoding.makeDecoder().decode(JSONValue.self, from: Data(listed.stdout.utf8))
+        #expect(page["total"]?.intValue == 1)
+        let secretArg = try SesameProcess.run(["api", "POST", "/v1/users", "-f", "userName=x", "-f", "password=Sneaky-1"], environment: env)
+        #expect(secretArg.status == 1)
+        #expect(secretArg.stderr.contains("--input"))
+        let body = try TemporaryDirectory()
+        defer { body.remove() }
+        let file = body.file("user.json")
+        try Data(#"{"userName": "eve", "displayName": "Eve", "password": "Eve-Passw0rd"}"#.utf8).write(to: URL(fileURLWithPath: file))
+        let user = try SesameProcess.run(["api", "POST", "/v1/users", "--input", file], environment: env)
+        #expect(user.status == 0, "\(user.stderr)")
+        #expect(!user.stdout.contains("Eve-Passw0rd"))
+        let missing = try SesameProcess.run(["api", "GET", "/v1/groups/999"], environment: env)
+        #expect(missing.status == 4)
+        let badMethod = try SesameProcess.run(["api", "FETCH", "/v1/groups"], environment: env)
+        #expect(badMethod.status == 1)
+    }
+
     @Test func helpShowsExamples() throws {
-        for command in [["secret", "get"], ["secret", "search"], ["secret", "create"], ["folder", "list"], ["server"], ["demo"]] {
+        for command in [["secret", "get"], ["secret", "search"], ["secret", "create"], ["folder", "list"], ["server"], ["demo"], ["api"]] {
             let help = try SesameProcess.run(command + ["--help"])
             #expect(help.status == 0)
             #expect(help.stdout.contains("Example"), "\(command) --help has no example")
