@@ -5,7 +5,7 @@ import SecretServerModels
 /// Users, groups and members.
 extension EmulatorRoutes {
     func registerDirectory(on router: Router<Context>) {
-        api(router, .get, "/v1/users") { request, _, _ in
+        api(router, .get, "/v1/users") { request, _, caller in
             let query = request.query
             let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
             let result = try await self.store.searchUsers(
@@ -14,36 +14,36 @@ extension EmulatorRoutes {
             )
             return try self.page(result.records, total: result.total, skip: skip, take: take)
         }
-        api(router, .get, "/v1/users/stub") { _, _, _ in try Responses.json(UserModel()) }
-        api(router, .get, "/v1/users/:id") { _, context, _ in
+        api(router, .get, "/v1/users/stub") { _, _, caller in try Responses.json(UserModel()) }
+        api(router, .get, "/v1/users/:id") { _, context, caller in
             try Responses.json(try await self.store.userModel(id: try self.id(context)))
         }
-        api(router, .get, "/v1/users/:id/groups") { request, context, _ in
+        api(router, .get, "/v1/users/:id/groups") { request, context, caller in
             let (skip, take) = try request.query.paging(defaultTake: self.configuration.defaultPageSize)
             let id = try self.id(context)
             _ = try await self.store.userModel(id: id)
             let groups = try await self.store.groupsOfUser(id)
             return try self.page(Array(groups.dropFirst(skip).prefix(take)), total: groups.count, skip: skip, take: take)
         }
-        api(router, .post, "/v1/users") { request, _, _ in
+        api(router, .post, "/v1/users") { request, _, caller in
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
-            return try Responses.json(try await self.store.createUser(try Self.userInput(body)))
+            return try Responses.json(try await self.store.createUser(try Self.userInput(body), caller: caller))
         }
-        api(router, .put, "/v1/users/:id") { request, context, _ in
+        api(router, .put, "/v1/users/:id") { request, context, caller in
             let id = try self.id(context)
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
             if let bodyId = body["id"]?.intValue, bodyId != 0, Int64(bodyId) != id {
                 throw EmulatorAPIError.badRequest("API_IdMismatch", "The id in the body (\(bodyId)) does not match the id in the URL (\(id)).")
             }
-            return try Responses.json(try await self.store.updateUser(id: id, try Self.userInput(body)))
+            return try Responses.json(try await self.store.updateUser(id: id, try Self.userInput(body), caller: caller))
         }
-        api(router, .delete, "/v1/users/:id") { _, context, user in
+        api(router, .delete, "/v1/users/:id") { _, context, caller in
             let id = try self.id(context)
-            try await self.store.deleteUser(id: id, by: user.id)
+            try await self.store.deleteUser(id: id, caller: caller)
             return try Responses.json(DeletedModel(id: Int(id), objectType: "User"))
         }
 
-        api(router, .get, "/v1/groups") { request, _, _ in
+        api(router, .get, "/v1/groups") { request, _, caller in
             let query = request.query
             let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
             let result = try await self.store.searchGroups(
@@ -52,27 +52,28 @@ extension EmulatorRoutes {
             )
             return try self.page(result.records, total: result.total, skip: skip, take: take)
         }
-        api(router, .get, "/v1/groups/stub") { _, _, _ in try Responses.json(GroupModel()) }
-        api(router, .get, "/v1/groups/:id") { _, context, _ in
+        api(router, .get, "/v1/groups/stub") { _, _, caller in try Responses.json(GroupModel()) }
+        api(router, .get, "/v1/groups/:id") { _, context, caller in
             try Responses.json(try await self.store.groupModel(id: try self.id(context)))
         }
-        api(router, .post, "/v1/groups") { request, _, _ in
+        api(router, .post, "/v1/groups") { request, _, caller in
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
             return try Responses.json(try await self.store.createGroup(
-                name: body["name"]?.stringValue, enabled: body["enabled"]?.boolValue, domainId: body["domainId"]?.intValue
+                name: body["name"]?.stringValue, enabled: body["enabled"]?.boolValue, domainId: body["domainId"]?.intValue,
+                caller: caller
             ))
         }
-        api(router, .put, "/v1/groups/:id") { request, context, _ in
+        api(router, .put, "/v1/groups/:id") { request, context, caller in
             let id = try self.id(context)
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
-            return try Responses.json(try await self.store.updateGroup(id: id, name: body["name"]?.stringValue, enabled: body["enabled"]?.boolValue))
+            return try Responses.json(try await self.store.updateGroup(id: id, name: body["name"]?.stringValue, enabled: body["enabled"]?.boolValue, caller: caller))
         }
-        api(router, .delete, "/v1/groups/:id") { _, context, _ in
+        api(router, .delete, "/v1/groups/:id") { _, context, caller in
             let id = try self.id(context)
-            try await self.store.deleteGroup(id: id)
+            try await self.store.deleteGroup(id: id, caller: caller)
             return try Responses.json(DeletedModel(id: Int(id), objectType: "Group"))
         }
-        api(router, .get, "/v1/groups/:id/users") { request, context, _ in
+        api(router, .get, "/v1/groups/:id/users") { request, context, caller in
             let query = request.query
             let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
             let result = try await self.store.members(
@@ -81,21 +82,22 @@ extension EmulatorRoutes {
             )
             return try self.page(result.records, total: result.total, skip: skip, take: take)
         }
-        api(router, .post, "/v1/groups/:id/users") { request, context, _ in
+        api(router, .post, "/v1/groups/:id/users") { request, context, caller in
             let groupId = try self.id(context)
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
             let member = try await self.store.addMember(
-                groupId: groupId, userId: body["userId"]?.intValue.map { Int64($0) }, userName: body["userName"]?.stringValue
+                groupId: groupId, userId: body["userId"]?.intValue.map { Int64($0) }, userName: body["userName"]?.stringValue,
+                caller: caller
             )
             return try Responses.json(GroupUserModel(member))
         }
-        api(router, .get, "/v1/groups/:id/users/:userId") { _, context, _ in
+        api(router, .get, "/v1/groups/:id/users/:userId") { _, context, caller in
             let member = try await self.store.member(groupId: try self.id(context), userId: try self.id(context, "userId"))
             return try Responses.json(GroupUserModel(member))
         }
-        api(router, .delete, "/v1/groups/:id/users/:userId") { _, context, _ in
+        api(router, .delete, "/v1/groups/:id/users/:userId") { _, context, caller in
             let userId = try self.id(context, "userId")
-            try await self.store.removeMember(groupId: try self.id(context), userId: userId)
+            try await self.store.removeMember(groupId: try self.id(context), userId: userId, caller: caller)
             return try Responses.json(DeletedModel(id: Int(userId), objectType: "GroupUser"))
         }
     }

@@ -4,34 +4,34 @@ import SecretServerModels
 
 extension EmulatorRoutes {
     func registerFolders(on router: Router<Context>) {
-        api(router, .get, "/v1/folders") { request, _, _ in
+        api(router, .get, "/v1/folders") { request, _, caller in
             let query = request.query
             let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
-            let result = try await self.store.folders(try self.folderFilter(query), skip: skip, take: take)
+            let result = try await self.store.folders(try self.folderFilter(query), skip: skip, take: take, caller: caller)
             return try self.page(result.records.map(FolderSummary.init), total: result.total, skip: skip, take: take)
         }
-        api(router, .get, "/v1/folders/lookup") { request, _, _ in
+        api(router, .get, "/v1/folders/lookup") { request, _, caller in
             let query = request.query
             let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
-            let result = try await self.store.folders(try self.folderFilter(query), skip: skip, take: take)
+            let result = try await self.store.folders(try self.folderFilter(query), skip: skip, take: take, caller: caller)
             return try self.page(result.records.map { Lookup(id: $0.id, value: $0.folderName) }, total: result.total,
                                  skip: skip, take: take)
         }
-        api(router, .get, "/v1/folders/stub") { _, _, _ in
+        api(router, .get, "/v1/folders/stub") { _, _, caller in
             var stub = FolderModel(folderName: "")
             stub.folderPath = ""
             return try Responses.json(stub)
         }
-        api(router, .get, "/v1/folders/:id") { request, context, _ in
+        api(router, .get, "/v1/folders/:id") { request, context, caller in
             let query = request.query
             let children = try query.bool("getAllChildren") ?? false
             let id = try self.id(context)
             let folder: FolderModel?
             if id == 0 {
                 guard let path = query.string("folderPath"), !path.isEmpty else { throw EmulatorAPIError.accessDenied }
-                folder = try await self.store.folder(path: path, children: children)
+                folder = try await self.store.folder(path: path, children: children, caller: caller)
             } else {
-                folder = try await self.store.folder(id: id, children: children)
+                folder = try await self.store.folder(id: id, children: children, caller: caller)
             }
             guard var folder else { throw EmulatorAPIError.accessDenied }
             if try query.bool("includeAssociatedTemplates") ?? false {
@@ -40,22 +40,22 @@ extension EmulatorRoutes {
             }
             return try Responses.json(folder)
         }
-        api(router, .post, "/v1/folders") { request, _, _ in
+        api(router, .post, "/v1/folders") { request, _, caller in
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
-            return try Responses.json(try await self.store.createFolder(try Self.folderInput(body, existing: nil)))
+            return try Responses.json(try await self.store.createFolder(try Self.folderInput(body, existing: nil), caller: caller))
         }
-        api(router, .put, "/v1/folders/:id") { request, context, _ in
+        api(router, .put, "/v1/folders/:id") { request, context, caller in
             let id = try self.id(context)
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
             if let bodyId = body["id"]?.intValue, Int64(bodyId) != id {
                 throw EmulatorAPIError.badRequest("API_IdMismatch", "The id in the body (\(bodyId)) does not match the id in the URL (\(id)).")
             }
-            guard let existing = try await self.store.folder(id: id, children: false) else { throw EmulatorAPIError.accessDenied }
-            return try Responses.json(try await self.store.updateFolder(id: id, try Self.folderInput(body, existing: existing)))
+            guard let existing = try await self.store.folder(id: id, children: false, caller: caller) else { throw EmulatorAPIError.accessDenied }
+            return try Responses.json(try await self.store.updateFolder(id: id, try Self.folderInput(body, existing: existing), caller: caller))
         }
-        api(router, .delete, "/v1/folders/:id") { _, context, _ in
+        api(router, .delete, "/v1/folders/:id") { _, context, caller in
             let id = try self.id(context)
-            try await self.store.deleteFolder(id: id)
+            try await self.store.deleteFolder(id: id, caller: caller)
             return try Responses.json(DeletedModel(id: Int(id), objectType: "Folder"))
         }
     }

@@ -5,21 +5,22 @@ import SecretServerModels
 /// Metadata on secrets, folders, users and groups.
 extension EmulatorRoutes {
     func registerMetadata(on router: Router<Context>) {
-        api(router, .get, "/v1/metadata") { request, _, _ in
+        api(router, .get, "/v1/metadata") { request, _, caller in
             let query = request.query
             let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
             let result = try await self.store.searchMetadata(
                 itemType: try query.string("filter.metadataType").map(Self.itemType),
                 itemId: try query.int("filter.itemId").map { Int64($0) },
-                fieldId: try query.int("filter.metaDataFieldId", "filter.metadataFieldId").map { Int64($0) }, skip: skip, take: take
+                fieldId: try query.int("filter.metaDataFieldId", "filter.metadataFieldId").map { Int64($0) }, skip: skip, take: take,
+                caller: caller
             )
             return try self.page(result.records, total: result.total, skip: skip, take: take)
         }
-        api(router, .get, "/v1/metadata/fields") { _, _, _ in
+        api(router, .get, "/v1/metadata/fields") { _, _, caller in
             let fields = try await self.store.metadataFields()
             return try self.page(fields, total: fields.count, skip: 0, take: max(fields.count, 1))
         }
-        api(router, .get, "/v1/metadata/field-sections") { request, _, _ in
+        api(router, .get, "/v1/metadata/field-sections") { request, _, caller in
             let query = request.query
             let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
             let sections = try await self.store.metadataSections(
@@ -27,22 +28,23 @@ extension EmulatorRoutes {
             )
             return try self.page(Array(sections.dropFirst(skip).prefix(take)), total: sections.count, skip: skip, take: take)
         }
-        api(router, .post, "/v1/metadata/:itemType/:itemId") { request, context, user in
+        api(router, .post, "/v1/metadata/:itemType/:itemId") { request, context, caller in
             let data = try await Self.metadataData(request, limit: self.configuration.maximumBodySize)
             return try Responses.json(try await self.store.createMetadata(
-                itemType: try Self.itemType(self.text(context, "itemType")), itemId: try self.id(context, "itemId"), data: data, userId: user.id
+                itemType: try Self.itemType(self.text(context, "itemType")), itemId: try self.id(context, "itemId"), data: data, caller: caller
             ))
         }
-        api(router, .patch, "/v1/metadata/:itemType/:itemId") { request, context, _ in
+        api(router, .patch, "/v1/metadata/:itemType/:itemId") { request, context, caller in
             let data = try await Self.metadataData(request, limit: self.configuration.maximumBodySize)
             return try Responses.json(try await self.store.updateMetadata(
-                itemType: try Self.itemType(self.text(context, "itemType")), itemId: try self.id(context, "itemId"), data: data
+                itemType: try Self.itemType(self.text(context, "itemType")), itemId: try self.id(context, "itemId"), data: data,
+                caller: caller
             ))
         }
-        api(router, .delete, "/v1/metadata/:itemType/:itemId/:dataId") { _, context, _ in
+        api(router, .delete, "/v1/metadata/:itemType/:itemId/:dataId") { _, context, caller in
             try await self.store.deleteMetadata(
                 itemType: try Self.itemType(self.text(context, "itemType")), itemId: try self.id(context, "itemId"),
-                dataId: try self.id(context, "dataId")
+                dataId: try self.id(context, "dataId"), caller: caller
             )
             return try Responses.json(JSONValue.object(JSONObject([("success", .bool(true))])))
         }

@@ -5,18 +5,18 @@ import SecretServerModels
 extension EmulatorRoutes {
     func registerSecrets(on router: Router<Context>) {
         for version in ["v1", "v2"] {
-            api(router, .get, "/\(version)/secrets") { request, _, _ in try await self.searchSecrets(request) }
-            api(router, .get, "/\(version)/secrets/search-total") { request, _, _ in
+            api(router, .get, "/\(version)/secrets") { request, _, caller in try await self.searchSecrets(request, caller: caller) }
+            api(router, .get, "/\(version)/secrets/search-total") { request, _, caller in
                 let filter = try self.secretFilter(request.query)
-                return try Responses.json(try await self.store.countSecrets(filter))
+                return try Responses.json(try await self.store.countSecrets(filter, caller: caller))
             }
-            api(router, .get, "/\(version)/secrets/:id") { request, context, _ in
+            api(router, .get, "/\(version)/secrets/:id") { request, context, caller in
                 let id = try await self.secretId(request, context)
                 let includeInactive = try request.query.bool("includeInactive") ?? false
-                return try Responses.json(try await self.store.secret(id: id, includeInactive: includeInactive))
+                return try Responses.json(try await self.store.secret(id: id, includeInactive: includeInactive, caller: caller))
             }
         }
-        api(router, .get, "/v1/secrets/stub") { request, _, _ in
+        api(router, .get, "/v1/secrets/stub") { request, _, caller in
             let query = request.query
             guard let templateId = try query.int("secretTemplateId", "filter.secretTemplateId") else {
                 throw EmulatorAPIError.invalid("SecretTemplateId", "The secretTemplateId query parameter is required.")
@@ -24,37 +24,37 @@ extension EmulatorRoutes {
             let folderId = try query.int("folderId", "filter.folderId").flatMap { $0 > 0 ? Int64($0) : nil }
             return try Responses.json(try await self.store.secretStub(templateId: Int64(templateId), folderId: folderId))
         }
-        api(router, .post, "/v1/secrets") { request, _, _ in
+        api(router, .post, "/v1/secrets") { request, _, caller in
             let input = try SecretInput(try await request.jsonObject(limit: self.configuration.maximumBodySize))
-            return try Responses.json(try await self.store.createSecret(input))
+            return try Responses.json(try await self.store.createSecret(input, caller: caller))
         }
         for path in ["/v1/secrets/:id", "/v1/secrets/:id/restricted"] {
-            api(router, .put, path) { request, context, _ in
+            api(router, .put, path) { request, context, caller in
                 let id = try await self.secretId(request, context)
                 let input = try SecretInput(try await request.jsonObject(limit: self.configuration.maximumBodySize))
-                return try Responses.json(try await self.store.updateSecret(id: id, input))
+                return try Responses.json(try await self.store.updateSecret(id: id, input, caller: caller))
             }
         }
-        api(router, .delete, "/v1/secrets/:id") { request, context, _ in
+        api(router, .delete, "/v1/secrets/:id") { request, context, caller in
             let id = try await self.secretId(request, context)
-            try await self.store.deactivateSecret(id: id)
+            try await self.store.deactivateSecret(id: id, caller: caller)
             return try Responses.json(DeletedModel(id: Int(id), objectType: "Secret"))
         }
-        api(router, .get, "/v1/secrets/:id/summary") { request, context, _ in
+        api(router, .get, "/v1/secrets/:id/summary") { request, context, caller in
             let id = try await self.secretId(request, context)
             let includeInactive = try request.query.bool("includeInactive") ?? false
-            return try Responses.json(try await self.store.secretSummary(id: id, includeInactive: includeInactive))
+            return try Responses.json(try await self.store.secretSummary(id: id, includeInactive: includeInactive, caller: caller))
         }
-        api(router, .get, "/v1/secrets/:id/fields/:slug") { request, context, _ in
+        api(router, .get, "/v1/secrets/:id/fields/:slug") { request, context, caller in
             let id = try await self.secretId(request, context)
             let includeInactive = try request.query.bool("includeInactive") ?? false
-            switch try await self.store.field(secretId: id, slug: self.text(context, "slug"), includeInactive: includeInactive) {
+            switch try await self.store.field(secretId: id, slug: self.text(context, "slug"), includeInactive: includeInactive, caller: caller) {
             case .text(let value): return try Responses.json(value)
             case .file(let name, let content): return Responses.bytes(content, fileName: name)
             case .noFile: throw EmulatorAPIError.badRequest("API_FileNotFound", "No file is attached to this field.")
             }
         }
-        api(router, .put, "/v1/secrets/:id/fields/:slug") { request, context, _ in
+        api(router, .put, "/v1/secrets/:id/fields/:slug") { request, context, caller in
             let id = try await self.secretId(request, context)
             let slug = self.text(context, "slug")
             if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/") {
@@ -64,7 +64,7 @@ extension EmulatorRoutes {
             }
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
             let write = try Self.fieldWrite(body)
-            try await self.store.setField(secretId: id, slug: slug, write)
+            try await self.store.setField(secretId: id, slug: slug, write, caller: caller)
             if case .text(let value) = write { return try Responses.json(value) }
             return try Responses.json("")
         }
@@ -145,11 +145,11 @@ extension EmulatorRoutes {
         return filter
     }
 
-    func searchSecrets(_ request: Request) async throws -> Response {
+    func searchSecrets(_ request: Request, caller: Caller) async throws -> Response {
         let query = request.query
         let filter = try secretFilter(query)
         let (skip, take) = try query.paging(defaultTake: configuration.defaultPageSize)
-        let result = try await store.searchSecrets(filter, skip: skip, take: take)
+        let result = try await store.searchSecrets(filter, skip: skip, take: take, caller: caller)
         let sortName = query.string("sortBy[0].name") ?? "Name"
         return try page(result.records, total: result.total, skip: skip, take: take,
                         sortBy: [Sort(name: sortName, direction: filter.sortDescending ? "Desc" : "Asc")])

@@ -5,7 +5,7 @@ import SecretServerModels
 extension EmulatorRoutes {
     func registerSystem(on router: Router<Context>) {
         open(router, .get, "/api/v1/healthcheck") { _, _ in try self.healthCheck() }
-        api(router, .get, "/v1/version") { _, _, _ in
+        api(router, .get, "/v1/version") { _, _, caller in
             let version = JSONValue.object(JSONObject([
                 ("success", .bool(true)), ("severity", .string("None")),
                 ("model", .object(JSONObject([("version", .string(self.configuration.version))]))),
@@ -13,17 +13,17 @@ extension EmulatorRoutes {
             ]))
             return try Responses.json(version)
         }
-        api(router, .post, "/v1/oauth-expiration") { request, _, _ in
+        api(router, .post, "/v1/oauth-expiration") { request, _, caller in
             if let header = request.headers[.authorization], let token = header.split(separator: " ").last {
                 await self.tokens.revoke(String(token))
             }
             return try Responses.json(true)
         }
-        api(router, .get, "/v1/users/current") { _, _, user in
-            guard let row = try await self.store.user(id: user.id) else { throw EmulatorAPIError.accessDenied }
+        api(router, .get, "/v1/users/current") { _, _, caller in
+            guard let row = try await self.store.user(id: caller.userId) else { throw EmulatorAPIError.accessDenied }
             let permissions = row.isAdmin ? ["Administer Users", "Administer Folders", "Administer Secret Templates"] : []
             return try Responses.json(CurrentUserModel(
-                id: Int(user.id), userName: row.userName, displayName: row.displayName,
+                id: Int(caller.userId), userName: row.userName, displayName: row.displayName,
                 emailAddress: row.emailAddress, permissions: permissions
             ))
         }

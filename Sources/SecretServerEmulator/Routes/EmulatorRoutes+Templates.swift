@@ -4,7 +4,7 @@ import SecretServerModels
 
 extension EmulatorRoutes {
     func registerTemplates(on router: Router<Context>) {
-        api(router, .get, "/v1/secret-templates") { request, _, _ in
+        api(router, .get, "/v1/secret-templates") { request, _, caller in
             let query = request.query
             let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
             let rows = try await self.store.templates(
@@ -16,13 +16,13 @@ extension EmulatorRoutes {
             }
             return try self.page(Array(records), total: rows.count, skip: skip, take: take)
         }
-        api(router, .get, "/v1/secret-templates/:id") { _, context, _ in
+        api(router, .get, "/v1/secret-templates/:id") { _, context, caller in
             guard let template = try await self.store.template(id: try self.id(context)) else {
                 throw EmulatorAPIError.accessDenied
             }
             return try Responses.json(template.model)
         }
-        api(router, .post, "/v1/secret-templates/generate-password/:fieldId") { _, context, _ in
+        api(router, .post, "/v1/secret-templates/generate-password/:fieldId") { _, context, caller in
             guard let (field, requirement) = try await self.store.fieldWithRequirement(id: try self.id(context, "fieldId")) else {
                 throw EmulatorAPIError.accessDenied
             }

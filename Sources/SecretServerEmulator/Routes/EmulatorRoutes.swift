@@ -3,18 +3,11 @@ import Hummingbird
 import Logging
 import SecretServerModels
 
-/// The signed-in caller of an API route.
-struct AuthenticatedUser: Sendable {
-    var id: Int64
-    var userName: String
-    var isAdmin: Bool
-}
-
 /// The local server's routes. Each is served under the base path (`/SecretServer`) and at the root.
 struct EmulatorRoutes: Sendable {
     typealias Context = EmulatorRequestContext
     typealias Handler = @Sendable (Request, Context) async throws -> Response
-    typealias AuthenticatedHandler = @Sendable (Request, Context, AuthenticatedUser) async throws -> Response
+    typealias AuthenticatedHandler = @Sendable (Request, Context, Caller) async throws -> Response
 
     let store: EmulatorStore
     let tokens: TokenStore
@@ -54,14 +47,13 @@ struct EmulatorRoutes: Sendable {
     }
 
     /// The caller of `request`, from its `Authorization: Bearer` header.
-    func authenticate(_ request: Request) async throws -> AuthenticatedUser {
+    func authenticate(_ request: Request) async throws -> Caller {
         guard let header = request.headers[.authorization] else { throw EmulatorAPIError.unauthenticated }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw EmulatorAPIError.unauthenticated }
         let token = parts[1].trimmingCharacters(in: .whitespaces)
         let userId = try await tokens.user(for: token).get()
-        guard let user = try await store.user(id: userId), user.enabled else { throw EmulatorAPIError.expiredToken }
-        return AuthenticatedUser(id: userId, userName: user.userName, isAdmin: user.isAdmin)
+        return try await store.caller(userId: userId)
     }
 
     /// A path parameter as a positive-or-zero integer id.

@@ -80,7 +80,9 @@ extension EmulatorStore {
         var loginFailures: Int?
     }
 
-    func createUser(_ input: UserInput) async throws -> UserModel {
+    /// Creates a user: administrators only.
+    func createUser(_ input: UserInput, caller: Caller) async throws -> UserModel {
+        try requireAdmin(caller)
         guard let userName = input.userName?.trimmingCharacters(in: .whitespaces), !userName.isEmpty else {
             throw EmulatorAPIError.invalid("UserName", "The UserName field is required.")
         }
@@ -115,7 +117,13 @@ extension EmulatorStore {
         }
     }
 
-    func updateUser(id: Int64, _ input: UserInput) async throws -> UserModel {
+    /// Changes a user: administrators; a user may change their own display name, e-mail and password only.
+    func updateUser(id: Int64, _ input: UserInput, caller: Caller) async throws -> UserModel {
+        if !caller.isAdmin {
+            guard id == caller.userId, input.enabled == nil, input.isLockedOut == nil, input.isApplicationAccount == nil,
+                input.loginFailures == nil
+            else { throw EmulatorAPIError.accessDenied }
+        }
         var hashed: (Data, Data)?
         if let password = input.password, !password.isEmpty {
             let salt = hasher.makeSalt()
@@ -149,10 +157,12 @@ extension EmulatorStore {
         }
     }
 
-    func deleteUser(id: Int64, by caller: Int64) async throws {
+    /// Deletes a user: administrators only, never themselves nor the last administrator.
+    func deleteUser(id: Int64, caller: Caller) async throws {
+        try requireAdmin(caller)
         try await writer.write { db in
             guard let row = try UserRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
-            if id == caller { throw EmulatorAPIError.badRequest("API_CannotDeleteSelf", "You cannot delete your own user.") }
+            if id == caller.userId { throw EmulatorAPIError.badRequest("API_CannotDeleteSelf", "You cannot delete your own user.") }
             if try row.isAdmin && row.enabled && Self.enabledAdminCount(db) <= 1 {
                 throw EmulatorAPIError.badRequest("API_LastAdministrator", "The last enabled administrator cannot be deleted.")
             }
@@ -203,7 +213,9 @@ extension EmulatorStore {
         }
     }
 
-    func createGroup(name: String?, enabled: Bool?, domainId: Int?) async throws -> GroupModel {
+    /// Creates a group: administrators only.
+    func createGroup(name: String?, enabled: Bool?, domainId: Int?, caller: Caller) async throws -> GroupModel {
+        try requireAdmin(caller)
         guard let name = name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
             throw EmulatorAPIError.invalid("Name", "The Name field is required.")
         }
@@ -219,8 +231,9 @@ extension EmulatorStore {
         }
     }
 
-    func updateGroup(id: Int64, name: String?, enabled: Bool?) async throws -> GroupModel {
-        try await writer.write { db in
+    func updateGroup(id: Int64, name: String?, enabled: Bool?, caller: Caller) async throws -> GroupModel {
+        try requireAdmin(caller)
+        return try await writer.write { db in
             guard var row = try GroupRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
             if let name = name?.trimmingCharacters(in: .whitespaces), !name.isEmpty, name != row.name {
                 if try GroupRow.filter(Column("name") == name).filter(Column("id") != id).fetchCount(db) > 0 {
@@ -234,7 +247,8 @@ extension EmulatorStore {
         }
     }
 
-    func deleteGroup(id: Int64) async throws {
+    func deleteGroup(id: Int64, caller: Caller) async throws {
+        try requireAdmin(caller)
         try await writer.write { db in
             guard try GroupRow.deleteOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
         }
@@ -284,8 +298,9 @@ extension EmulatorStore {
     }
 
     /// Adds a user to a group (by id, or by user name). Adding a member twice is refused.
-    func addMember(groupId: Int64, userId: Int64?, userName: String?) async throws -> GroupUserSummary {
-        try await writer.write { db in
+    func addMember(groupId: Int64, userId: Int64?, userName: String?, caller: Caller) async throws -> GroupUserSummary {
+        try requireAdmin(caller)
+        return try await writer.write { db in
             guard try GroupRow.fetchOne(db, key: groupId) != nil else { throw EmulatorAPIError.accessDenied }
             var user: UserRow?
             if let userId { user = try UserRow.fetchOne(db, key: userId) }
@@ -300,7 +315,8 @@ extension EmulatorStore {
         }
     }
 
-    func removeMember(groupId: Int64, userId: Int64) async throws {
+    func removeMember(groupId: Int64, userId: Int64, caller: Caller) async throws {
+        try requireAdmin(caller)
         try await writer.write { db in
             try db.execute(sql: "DELETE FROM group_member WHERE groupId = ? AND userId = ?", arguments: [groupId, userId])
             guard db.changesCount > 0 else { throw EmulatorAPIError.accessDenied }

@@ -73,19 +73,27 @@ extension EmulatorStore {
         return model
     }
 
-    func folder(id: Int64, children: Bool) async throws -> FolderModel? {
+    /// A folder the caller holds a permission on (children limited to those they may see too).
+    func folder(id: Int64, children: Bool, caller: Caller) async throws -> FolderModel? {
+        try await writer.read { db in try self.visibleFolder(db, id: id, children: children, caller: caller) }
+    }
+
+    func folder(path: String, children: Bool, caller: Caller) async throws -> FolderModel? {
         try await writer.read { db in
-            let index = try self.folderIndex(db)
-            return index[id].map { self.folderModel($0, index: index, children: children) }
+            guard let id = try self.folderId(db, path: path) else { return nil }
+            return try self.visibleFolder(db, id: id, children: children, caller: caller)
         }
     }
 
-    func folder(path: String, children: Bool) async throws -> FolderModel? {
-        try await writer.read { db in
-            guard let id = try self.folderId(db, path: path) else { return nil }
-            let index = try self.folderIndex(db)
-            return index[id].map { self.folderModel($0, index: index, children: children) }
+    private func visibleFolder(_ db: Database, id: Int64, children: Bool, caller: Caller) throws -> FolderModel? {
+        var index = try folderIndex(db)
+        guard index[id] != nil else { return nil }
+        if !caller.isAdmin {
+            let visible = try visibleFolderIds(db, caller, index: index)
+            guard visible.contains(id) else { throw EmulatorAPIError.accessDenied }
+            index = index.filter { visible.contains($0.key) }
         }
+        return index[id].map { folderModel($0, index: index, children: children) }
     }
 
     /// What a folder search filters on.
@@ -98,10 +106,15 @@ extension EmulatorStore {
     }
 
     /// Folders matching `filter`, by path, as one page and the total.
-    func folders(_ filter: FolderFilter, skip: Int, take: Int) async throws -> (records: [FolderModel], total: Int) {
+    /// Folders matching `filter` that the caller holds a permission on, by path.
+    func folders(_ filter: FolderFilter, skip: Int, take: Int, caller: Caller) async throws -> (records: [FolderModel], total: Int) {
         try await writer.read { db in
             let index = try self.folderIndex(db)
             var rows = Array(index.values)
+            if !caller.isAdmin {
+                let visible = try self.visibleFolderIds(db, caller, index: index)
+                rows = rows.filter { visible.contains($0.id ?? 0) }
+            }
             if let text = filter.searchText?.lowercased(), !text.isEmpty {
                 rows = rows.filter { $0.name.lowercased().contains(text) }
             }
@@ -132,8 +145,10 @@ extension EmulatorStore {
         var secretPolicyId: Int
     }
 
-    func createFolder(_ input: FolderInput) async throws -> FolderModel {
+    /// Creates a folder: Edit on the parent (administrators only at the root).
+    func createFolder(_ input: FolderInput, caller: Caller) async throws -> FolderModel {
         try await writer.write { db in
+            if let parent = input.parentId { _ = try self.requireFolder(db, caller, id: parent, .edit) } else { try self.requireAdmin(caller) }
             try self.validateFolderPlacement(db, name: input.name, parentId: input.parentId, excluding: nil)
             var row = FolderRow(
                 id: nil, name: input.name, parentId: input.parentId, folderTypeId: input.folderTypeId,
@@ -145,9 +160,14 @@ extension EmulatorStore {
         }
     }
 
-    func updateFolder(id: Int64, _ input: FolderInput) async throws -> FolderModel {
+    /// Saves a folder: Edit (and Edit on a new parent; Owner to change how it inherits).
+    func updateFolder(id: Int64, _ input: FolderInput, caller: Caller) async throws -> FolderModel {
         try await writer.write { db in
-            guard var row = try FolderRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
+            var row = try self.requireFolder(db, caller, id: id, .edit)
+            if input.parentId != row.parentId {
+                if let parent = input.parentId { _ = try self.requireFolder(db, caller, id: parent, .edit) } else { try self.requireAdmin(caller) }
+            }
+            if input.inheritPermissions != row.inheritPermissions { _ = try self.requireFolder(db, caller, id: id, .owner) }
             if let parent = input.parentId {
                 let index = try self.folderIndex(db)
                 if Self.subtree(of: id, in: index).contains(parent) {
@@ -169,9 +189,10 @@ extension EmulatorStore {
     }
 
     /// Deletes an empty folder. A folder that still holds folders or active secrets is refused.
-    func deleteFolder(id: Int64) async throws {
+    /// Deletes an empty folder: Owner.
+    func deleteFolder(id: Int64, caller: Caller) async throws {
         try await writer.write { db in
-            guard try FolderRow.fetchOne(db, key: id) != nil else { throw EmulatorAPIError.accessDenied }
+            _ = try self.requireFolder(db, caller, id: id, .owner)
             if try FolderRow.filter(Column("parentId") == id).fetchCount(db) > 0 {
                 throw EmulatorAPIError.badRequest("API_FolderNotEmpty", "The folder has child folders; delete them first.")
             }

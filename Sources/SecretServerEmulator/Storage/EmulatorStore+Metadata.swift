@@ -16,12 +16,19 @@ enum MetadataItemType: String, CaseIterable, Sendable {
 extension EmulatorStore {
     static let metadataDataTypes = ["String", "Boolean", "Number", "DateTime", "User", "Integer"]
 
-    private func itemExists(_ db: Database, _ type: MetadataItemType, _ id: Int64) throws -> Bool {
+    /// Checks that the item exists and the caller may read (`write: false`: View) or change (`write: true`:
+    /// Edit) its metadata. Users' and groups' metadata is read by anyone and changed by administrators (and a
+    /// user's own by that user).
+    private func requireItem(_ db: Database, _ caller: Caller, _ type: MetadataItemType, _ id: Int64, write: Bool) throws {
         switch type {
-        case .secret: try SecretRow.fetchOne(db, key: id) != nil
-        case .folder: try FolderRow.fetchOne(db, key: id) != nil
-        case .user: try UserRow.fetchOne(db, key: id) != nil
-        case .group: try GroupRow.fetchOne(db, key: id) != nil
+        case .secret: _ = try requireSecret(db, caller, id: id, write ? .edit : .view, includeInactive: true)
+        case .folder: _ = try requireFolder(db, caller, id: id, write ? .edit : .view)
+        case .user:
+            guard try UserRow.fetchOne(db, key: id) != nil else { throw EmulatorAPIError.accessDenied }
+            if write && id != caller.userId { try requireAdmin(caller) }
+        case .group:
+            guard try GroupRow.fetchOne(db, key: id) != nil else { throw EmulatorAPIError.accessDenied }
+            if write { try requireAdmin(caller) }
         }
     }
 
@@ -41,10 +48,16 @@ extension EmulatorStore {
         )
     }
 
-    func searchMetadata(itemType: MetadataItemType?, itemId: Int64?, fieldId: Int64?, skip: Int, take: Int) async throws
+    /// Metadata values; a caller who is not an administrator must name the item, and may read it.
+    func searchMetadata(itemType: MetadataItemType?, itemId: Int64?, fieldId: Int64?, skip: Int, take: Int, caller: Caller) async throws
         -> (records: [MetadataModel], total: Int)
     {
         try await writer.read { db in
+            if let itemType, let itemId {
+                try self.requireItem(db, caller, itemType, itemId, write: false)
+            } else {
+                try self.requireAdmin(caller)
+            }
             var request = MetadataItemRow.order(Column("id"))
             if let itemType { request = request.filter(Column("itemType") == itemType.rawValue) }
             if let itemId { request = request.filter(Column("itemId") == itemId) }
@@ -95,10 +108,11 @@ extension EmulatorStore {
 
     /// `POST /metadata/{type}/{id}` with `{"data": {...}}`: creates the section and field when named anew, then
     /// creates the value, or updates it when the item already has a value for that field.
-    func createMetadata(itemType: MetadataItemType, itemId: Int64, data: JSONObject, userId: Int64) async throws -> MetadataModel {
+    func createMetadata(itemType: MetadataItemType, itemId: Int64, data: JSONObject, caller: Caller) async throws -> MetadataModel {
         let now = self.now()
+        let userId = caller.userId
         return try await writer.write { db in
-            guard try self.itemExists(db, itemType, itemId) else { throw EmulatorAPIError.accessDenied }
+            try self.requireItem(db, caller, itemType, itemId, write: true)
             // The section.
             var section: MetadataSectionRow?
             if let id = data["metadataFieldSectionId"]?.intValue, id > 0 {
@@ -156,11 +170,12 @@ extension EmulatorStore {
     }
 
     /// `PATCH /metadata/{type}/{id}` with `{"data": {"metadataItemDataId": N, "valueString": {"dirty": true, "value": ...}}}`.
-    func updateMetadata(itemType: MetadataItemType, itemId: Int64, data: JSONObject) async throws -> MetadataModel {
+    func updateMetadata(itemType: MetadataItemType, itemId: Int64, data: JSONObject, caller: Caller) async throws -> MetadataModel {
         guard let dataId = data["metadataItemDataId"]?.intValue else {
             throw EmulatorAPIError.invalid("MetadataItemDataId", "The MetadataItemDataId field is required.")
         }
         return try await writer.write { db in
+            try self.requireItem(db, caller, itemType, itemId, write: true)
             guard var row = try MetadataItemRow.fetchOne(db, key: Int64(dataId)), row.itemId == itemId,
                 row.itemType == itemType.rawValue
             else { throw EmulatorAPIError.accessDenied }
@@ -170,8 +185,9 @@ extension EmulatorStore {
         }
     }
 
-    func deleteMetadata(itemType: MetadataItemType, itemId: Int64, dataId: Int64) async throws {
+    func deleteMetadata(itemType: MetadataItemType, itemId: Int64, dataId: Int64, caller: Caller) async throws {
         try await writer.write { db in
+            try self.requireItem(db, caller, itemType, itemId, write: true)
             try db.execute(
                 sql: "DELETE FROM metadata_item WHERE id = ? AND itemId = ? AND itemType = ?",
                 arguments: [dataId, itemId, itemType.rawValue]

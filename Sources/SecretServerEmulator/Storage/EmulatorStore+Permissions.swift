@@ -99,17 +99,21 @@ extension EmulatorStore {
         )
     }
 
-    func secretPermission(id: Int64) async throws -> SecretPermissionModel {
+    /// A secret permission: View on its secret.
+    func secretPermission(id: Int64, caller: Caller) async throws -> SecretPermissionModel {
         try await writer.read { db in
             guard let row = try SecretPermissionRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
+            _ = try self.requireSecret(db, caller, id: row.secretId, .view, includeInactive: true)
             return try self.secretPermissionModel(db, row)
         }
     }
 
-    func searchSecretPermissions(secretId: Int64?, userId: Int64?, groupId: Int64?, skip: Int, take: Int) async throws
+    /// Secret permissions: View on the secret (a caller who is not an administrator must name it).
+    func searchSecretPermissions(secretId: Int64?, userId: Int64?, groupId: Int64?, skip: Int, take: Int, caller: Caller) async throws
         -> (records: [SecretPermissionModel], total: Int)
     {
         try await writer.read { db in
+            if let secretId { _ = try self.requireSecret(db, caller, id: secretId, .view, includeInactive: true) } else { try self.requireAdmin(caller) }
             var request = SecretPermissionRow.order(Column("id"))
             if let secretId { request = request.filter(Column("secretId") == secretId) }
             if let userId { request = request.filter(Column("userId") == userId) }
@@ -119,12 +123,13 @@ extension EmulatorStore {
         }
     }
 
-    func createSecretPermission(secretId: Int64, principal: Principal, role: String?) async throws -> SecretPermissionModel {
+    /// Shares a secret: Owner.
+    func createSecretPermission(secretId: Int64, principal: Principal, role: String?, caller: Caller) async throws -> SecretPermissionModel {
         guard let role = SecretRole(name: role ?? "") else {
             throw EmulatorAPIError.invalid("SecretAccessRoleName", "SecretAccessRoleName must be List, View, Edit or Owner.")
         }
         return try await writer.write { db in
-            guard try SecretRow.fetchOne(db, key: secretId) != nil else { throw EmulatorAPIError.accessDenied }
+            _ = try self.requireSecret(db, caller, id: secretId, .owner, includeInactive: true)
             let who = try self.resolve(db, principal)
             let existing = try SecretPermissionRow.filter(Column("secretId") == secretId)
                 .filter(Column("userId") == who.userId).filter(Column("groupId") == who.groupId).fetchCount(db)
@@ -137,21 +142,26 @@ extension EmulatorStore {
         }
     }
 
-    func updateSecretPermission(id: Int64, role: String?) async throws -> SecretPermissionModel {
+    /// Changes a secret permission: Owner on its secret.
+    func updateSecretPermission(id: Int64, role: String?, caller: Caller) async throws -> SecretPermissionModel {
         guard let role = SecretRole(name: role ?? "") else {
             throw EmulatorAPIError.invalid("SecretAccessRoleName", "SecretAccessRoleName must be List, View, Edit or Owner.")
         }
         return try await writer.write { db in
             guard var row = try SecretPermissionRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
+            _ = try self.requireSecret(db, caller, id: row.secretId, .owner, includeInactive: true)
             row.role = role.name
             try row.update(db)
             return try self.secretPermissionModel(db, row)
         }
     }
 
-    func deleteSecretPermission(id: Int64) async throws {
+    /// Removes a secret permission: Owner on its secret.
+    func deleteSecretPermission(id: Int64, caller: Caller) async throws {
         try await writer.write { db in
-            guard try SecretPermissionRow.deleteOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
+            guard let row = try SecretPermissionRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
+            _ = try self.requireSecret(db, caller, id: row.secretId, .owner, includeInactive: true)
+            _ = try SecretPermissionRow.deleteOne(db, key: id)
         }
     }
 
@@ -169,17 +179,21 @@ extension EmulatorStore {
         )
     }
 
-    func folderPermission(id: Int64) async throws -> FolderPermissionModel {
+    /// A folder permission: View on its folder.
+    func folderPermission(id: Int64, caller: Caller) async throws -> FolderPermissionModel {
         try await writer.read { db in
             guard let row = try FolderPermissionRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
+            _ = try self.requireFolder(db, caller, id: row.folderId, .view)
             return try self.folderPermissionModel(db, row)
         }
     }
 
-    func searchFolderPermissions(folderId: Int64?, userId: Int64?, groupId: Int64?, skip: Int, take: Int) async throws
+    /// Folder permissions: View on the folder (a caller who is not an administrator must name it).
+    func searchFolderPermissions(folderId: Int64?, userId: Int64?, groupId: Int64?, skip: Int, take: Int, caller: Caller) async throws
         -> (records: [FolderPermissionModel], total: Int)
     {
         try await writer.read { db in
+            if let folderId { _ = try self.requireFolder(db, caller, id: folderId, .view) } else { try self.requireAdmin(caller) }
             var request = FolderPermissionRow.order(Column("id"))
             if let folderId { request = request.filter(Column("folderId") == folderId) }
             if let userId { request = request.filter(Column("userId") == userId) }
@@ -205,10 +219,13 @@ extension EmulatorStore {
         return (folderRole, secretRole)
     }
 
-    func createFolderPermission(folderId: Int64, principal: Principal, folderRole: String?, secretRole: String?) async throws -> FolderPermissionModel {
+    /// Shares a folder: Owner.
+    func createFolderPermission(
+        folderId: Int64, principal: Principal, folderRole: String?, secretRole: String?, caller: Caller
+    ) async throws -> FolderPermissionModel {
         let (folder, secret) = try Self.roles(folder: folderRole, secret: secretRole)
         return try await writer.write { db in
-            guard try FolderRow.fetchOne(db, key: folderId) != nil else { throw EmulatorAPIError.accessDenied }
+            _ = try self.requireFolder(db, caller, id: folderId, .owner)
             let who = try self.resolve(db, principal)
             let existing = try FolderPermissionRow.filter(Column("folderId") == folderId)
                 .filter(Column("userId") == who.userId).filter(Column("groupId") == who.groupId).fetchCount(db)
@@ -223,9 +240,11 @@ extension EmulatorStore {
         }
     }
 
-    func updateFolderPermission(id: Int64, folderRole: String?, secretRole: String?) async throws -> FolderPermissionModel {
+    /// Changes a folder permission: Owner on its folder.
+    func updateFolderPermission(id: Int64, folderRole: String?, secretRole: String?, caller: Caller) async throws -> FolderPermissionModel {
         try await writer.write { db in
             guard var row = try FolderPermissionRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
+            _ = try self.requireFolder(db, caller, id: row.folderId, .owner)
             let (folder, secret) = try Self.roles(folder: folderRole ?? row.folderRole, secret: secretRole ?? row.secretRole)
             row.folderRole = folder.name
             row.secretRole = secret.name
@@ -234,9 +253,12 @@ extension EmulatorStore {
         }
     }
 
-    func deleteFolderPermission(id: Int64) async throws {
+    /// Removes a folder permission: Owner on its folder.
+    func deleteFolderPermission(id: Int64, caller: Caller) async throws {
         try await writer.write { db in
-            guard try FolderPermissionRow.deleteOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
+            guard let row = try FolderPermissionRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
+            _ = try self.requireFolder(db, caller, id: row.folderId, .owner)
+            _ = try FolderPermissionRow.deleteOne(db, key: id)
         }
     }
 }

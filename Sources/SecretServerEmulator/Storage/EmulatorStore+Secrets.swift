@@ -80,9 +80,10 @@ extension EmulatorStore {
         return row
     }
 
-    func secret(id: Int64, includeInactive: Bool) async throws -> SecretModel {
+    /// A secret with its values: View.
+    func secret(id: Int64, includeInactive: Bool, caller: Caller) async throws -> SecretModel {
         try await writer.read { db in
-            try self.secretModel(db, try self.readableSecretRow(db, id: id, includeInactive: includeInactive))
+            try self.secretModel(db, try self.requireSecret(db, caller, id: id, .view, includeInactive: includeInactive))
         }
     }
 
@@ -125,9 +126,10 @@ extension EmulatorStore {
         return summary
     }
 
-    func secretSummary(id: Int64, includeInactive: Bool) async throws -> SecretSummary {
+    /// A secret's summary, no values: List.
+    func secretSummary(id: Int64, includeInactive: Bool, caller: Caller) async throws -> SecretSummary {
         try await writer.read { db in
-            let row = try self.readableSecretRow(db, id: id, includeInactive: includeInactive)
+            let row = try self.requireSecret(db, caller, id: id, .list, includeInactive: includeInactive)
             let templateName = try TemplateRow.fetchOne(db, key: row.templateId)?.name ?? ""
             return self.summary(row, templateName: templateName, folderPaths: try self.folderIndex(db))
         }
@@ -149,10 +151,11 @@ extension EmulatorStore {
     }
 
     /// Secrets matching `filter`, one page of summaries and the total.
-    func searchSecrets(_ filter: SecretFilter, skip: Int, take: Int?) async throws -> (records: [SecretSummary], total: Int) {
+    /// Secrets matching `filter` that the caller may at least List, one page of summaries and the total.
+    func searchSecrets(_ filter: SecretFilter, skip: Int, take: Int?, caller: Caller) async throws -> (records: [SecretSummary], total: Int) {
         try await writer.read { db in
             let folders = try self.folderIndex(db)
-            let request = self.secretRequest(db, filter, folders: folders)
+            let request = try self.visible(self.secretRequest(db, filter, folders: folders), db, caller, folders: folders)
             let total = try request.fetchCount(db)
             let direction = filter.sortDescending
             let order: [any SQLOrderingTerm]
@@ -175,8 +178,23 @@ extension EmulatorStore {
     }
 
     /// The number of secrets matching `filter`.
-    func countSecrets(_ filter: SecretFilter) async throws -> Int {
-        try await writer.read { db in try self.secretRequest(db, filter, folders: try self.folderIndex(db)).fetchCount(db) }
+    func countSecrets(_ filter: SecretFilter, caller: Caller) async throws -> Int {
+        try await writer.read { db in
+            let folders = try self.folderIndex(db)
+            return try self.visible(self.secretRequest(db, filter, folders: folders), db, caller, folders: folders).fetchCount(db)
+        }
+    }
+
+    /// Narrows `request` to the secrets the caller may at least List: shared with them explicitly, or inheriting
+    /// from a folder where they hold a permission.
+    private func visible(
+        _ request: QueryInterfaceRequest<SecretRow>, _ db: Database, _ caller: Caller, folders: [Int64: FolderRow]
+    ) throws -> QueryInterfaceRequest<SecretRow> {
+        if caller.isAdmin { return request }
+        let shared = try explicitlySharedSecretIds(db, caller)
+        let viaFolders = try visibleFolderIds(db, caller, index: folders)
+        let inherits = SQL("json_extract(settings, '$.enableInheritPermissions') = 1")
+        return request.filter(shared.contains(Column("id")) || (viaFolders.contains(Column("folderId")) && inherits))
     }
 
     private func secretRequest(_ db: Database, _ filter: SecretFilter, folders: [Int64: FolderRow]) -> QueryInterfaceRequest<SecretRow> {
@@ -230,7 +248,9 @@ extension EmulatorStore {
 
     // MARK: Writing
 
-    func createSecret(_ input: SecretInput) async throws -> SecretModel {
+    /// Creates a secret: Add Secret on its folder (administrators only at the root). A creator who is not an
+    /// administrator becomes its Owner.
+    func createSecret(_ input: SecretInput, caller: Caller) async throws -> SecretModel {
         guard let name = input.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty else {
             throw EmulatorAPIError.invalid("Name", "The Name field is required.")
         }
@@ -243,7 +263,7 @@ extension EmulatorStore {
                 throw EmulatorAPIError.accessDenied
             }
             let folderId = input.folderId ?? nil
-            if let folderId, try FolderRow.fetchOne(db, key: folderId) == nil { throw EmulatorAPIError.accessDenied }
+            if let folderId { _ = try self.requireFolder(db, caller, id: folderId, .addSecret) } else { try self.requireAdmin(caller) }
             let values = try self.resolveItems(input.items ?? [], template: template, existing: [:])
             for field in template.fields where field.isRequired && !field.isFile {
                 if (values[field.id] ?? "").isEmpty {
@@ -258,6 +278,10 @@ extension EmulatorStore {
             )
             try row.insert(db)
             guard let id = row.id else { throw EmulatorAPIError.accessDenied }
+            if !caller.isAdmin {
+                var owner = SecretPermissionRow(id: nil, secretId: id, userId: caller.userId, groupId: nil, role: SecretRole.owner.name)
+                try owner.insert(db)
+            }
             for field in template.fields where !field.isFile {
                 var item = SecretItemRow(
                     id: nil, secretId: id, fieldId: field.id,
@@ -272,7 +296,8 @@ extension EmulatorStore {
 
     /// Replaces the secret's name, place, settings and the values of the items sent; items not sent keep
     /// their values. File fields are never changed here (upload through `/fields/{slug}`).
-    func updateSecret(id: Int64, _ input: SecretInput) async throws -> SecretModel {
+    /// Saves a secret: Edit (and Add Secret on a folder it moves to).
+    func updateSecret(id: Int64, _ input: SecretInput, caller: Caller) async throws -> SecretModel {
         if let bodyId = input.id, bodyId != id {
             throw EmulatorAPIError.badRequest("API_IdMismatch", "The id in the body (\(bodyId)) does not match the id in the URL (\(id)).")
         }
@@ -281,11 +306,10 @@ extension EmulatorStore {
         }
         let now = self.now()
         return try await writer.write { db in
-            guard var row = try SecretRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
-            guard row.active || input.active == true else { throw EmulatorAPIError.accessDenied }
+            var row = try self.requireSecret(db, caller, id: id, .edit, includeInactive: input.active == true)
             guard let template = try self.template(db, id: row.templateId) else { throw EmulatorAPIError.accessDenied }
-            if let folderId = input.folderId {
-                if let folderId, try FolderRow.fetchOne(db, key: folderId) == nil { throw EmulatorAPIError.accessDenied }
+            if let folderId = input.folderId, folderId != row.folderId {
+                if let folderId { _ = try self.requireFolder(db, caller, id: folderId, .addSecret) } else { try self.requireAdmin(caller) }
                 row.folderId = folderId
             }
             if let name = input.name { row.name = name.trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -348,10 +372,11 @@ extension EmulatorStore {
     }
 
     /// Deactivates a secret (the real server's DELETE is a soft delete).
-    func deactivateSecret(id: Int64) async throws {
+    /// Deactivates a secret (the real server's DELETE is a soft delete): Owner.
+    func deactivateSecret(id: Int64, caller: Caller) async throws {
         let now = self.now()
         try await writer.write { db in
-            guard var row = try SecretRow.fetchOne(db, key: id), row.active else { throw EmulatorAPIError.accessDenied }
+            var row = try self.requireSecret(db, caller, id: id, .owner)
             row.active = false
             row.modified = now
             try row.update(db)
@@ -367,9 +392,10 @@ extension EmulatorStore {
         case noFile
     }
 
-    func field(secretId: Int64, slug: String, includeInactive: Bool) async throws -> FieldContent {
+    /// One field's value: View.
+    func field(secretId: Int64, slug: String, includeInactive: Bool, caller: Caller) async throws -> FieldContent {
         try await writer.read { db in
-            let row = try self.readableSecretRow(db, id: secretId, includeInactive: includeInactive)
+            let row = try self.requireSecret(db, caller, id: secretId, .view, includeInactive: includeInactive)
             guard let template = try self.template(db, id: row.templateId),
                 let field = Self.field(slug, in: template)
             else { throw EmulatorAPIError.badRequest("API_FieldNotFound", "The secret has no field '\(slug)'.") }
@@ -399,10 +425,11 @@ extension EmulatorStore {
     }
 
     /// Sets one field. Text goes to text fields, files to file fields; the other way round is refused.
-    func setField(secretId: Int64, slug: String, _ write: FieldWrite) async throws {
+    /// Sets one field: Edit.
+    func setField(secretId: Int64, slug: String, _ write: FieldWrite, caller: Caller) async throws {
         let now = self.now()
         try await writer.write { db in
-            var row = try self.readableSecretRow(db, id: secretId, includeInactive: false)
+            var row = try self.requireSecret(db, caller, id: secretId, .edit)
             guard let template = try self.template(db, id: row.templateId), let field = Self.field(slug, in: template) else {
                 throw EmulatorAPIError.badRequest("API_FieldNotFound", "The secret has no field '\(slug)'.")
             }

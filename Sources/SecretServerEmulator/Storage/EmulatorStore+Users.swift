@@ -38,6 +38,17 @@ extension EmulatorStore {
         return .success(user)
     }
 
+    /// The caller behind a live token; a disabled or locked-out user's token stops working at once.
+    func caller(userId: Int64) async throws -> Caller {
+        try await writer.read { db in
+            guard let user = try UserRow.fetchOne(db, key: userId), user.enabled, !user.isLockedOut else {
+                throw EmulatorAPIError.expiredToken
+            }
+            if user.isAdmin { return Caller(userId: userId, isAdmin: true) }
+            return try self.caller(db, userId: userId, isAdmin: false)
+        }
+    }
+
     func user(id: Int64) async throws -> UserRow? {
         try await writer.read { db in try UserRow.fetchOne(db, key: id) }
     }
