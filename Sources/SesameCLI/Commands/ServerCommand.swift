@@ -45,6 +45,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Key casing of /api/v1/healthcheck: pascal (python-tss-sdk needs it), camel or both.")
     var healthcheckCasing: EmulatorConfiguration.HealthCheckCasing = .pascal
 
+    @Option(name: .long, help: "The take of a search that sends none (the real default is not documented; 10 is assumed).")
+    var defaultPageSize = 10
+
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -54,6 +57,7 @@ struct ServerCommand: AsyncParsableCommand {
         }
         guard (0...65535).contains(port) else { throw CLIError("--port must be between 0 and 65535") }
         guard tokenLifetime > 0 else { throw CLIError("--token-lifetime must be positive") }
+        guard defaultPageSize > 0 else { throw CLIError("--default-page-size must be positive") }
     }
 
     func run() async throws {
@@ -78,7 +82,8 @@ struct ServerCommand: AsyncParsableCommand {
         if adminPassword?.isEmpty == true { throw CLIError("the admin password is empty") }
         let configuration = EmulatorConfiguration(
             host: host, port: port, basePath: basePath, storage: database.map { .file(path: $0) } ?? .memory,
-            adminPassword: adminPassword, tokenLifetime: tokenLifetime, healthCheckCasing: healthcheckCasing
+            adminPassword: adminPassword, tokenLifetime: tokenLifetime, defaultPageSize: defaultPageSize,
+            healthCheckCasing: healthcheckCasing
         )
         if !["127.0.0.1", "::1", "localhost"].contains(host) {
             logger.warning("listening on \(host): other machines can reach this development server")
