@@ -106,6 +106,7 @@ let package = Package(
                 "SesameTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            resources: [.copy("Fixtures")],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

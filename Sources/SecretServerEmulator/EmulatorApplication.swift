@@ -15,15 +15,28 @@ public enum EmulatorApplication {
         public var faults: FaultInjector
         /// The live sessions, for tests that count sign-ins.
         var tokens: TokenStore
+        /// The routes served, when `recordRoutes` is on.
+        public var routeLog: RouteLog?
     }
 
     /// The router with every route, for in-process tests (`app.test(.router)`).
-    static func router(routes: EmulatorRoutes, faults: FaultInjector) -> Router<EmulatorRequestContext> {
+    static func router(routes: EmulatorRoutes, faults: FaultInjector, log: RouteLog? = nil) -> Router<EmulatorRequestContext> {
         let router = Router(context: EmulatorRequestContext.self, options: .caseInsensitive)
         router.add(middleware: APIErrorMiddleware(logger: routes.logger))
         router.add(middleware: FaultMiddleware(faults: faults))
+        if let log { router.add(middleware: RouteLogMiddleware(log: log)) }
         routes.register(on: router)
         return router
+    }
+
+    /// Every route the local server registers, as `METHOD /path/{template}` (for tests against the spec).
+    static func registeredRoutes(_ configuration: EmulatorConfiguration, logger: Logger) throws -> [String] {
+        let opened = try EmulatorStore.open(configuration, logger: logger)
+        let routes = EmulatorRoutes(
+            store: opened.store, tokens: TokenStore(lifetime: 60, refreshEnabled: true, now: configuration.now),
+            configuration: configuration, logger: logger
+        )
+        return router(routes: routes, faults: FaultInjector()).routes.map { "\($0.method) \($0.path)" }
     }
 
     /// Opens the store and builds the application for `configuration`.
@@ -43,8 +56,9 @@ public enum EmulatorApplication {
             logger: logger
         )
         let faults = FaultInjector()
+        let log = configuration.recordRoutes ? RouteLog() : nil
         let application = Application(
-            router: router(routes: routes, faults: faults),
+            router: router(routes: routes, faults: faults, log: log),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "Sesame-SecretServer-Emulator"
@@ -53,6 +67,7 @@ public enum EmulatorApplication {
             logger: logger
         )
         return (application, StartInfo(generatedAdminPassword: opened.generatedAdminPassword,
-                                        createdDatabase: opened.created, faults: faults, tokens: routes.tokens))
+                                        createdDatabase: opened.created, faults: faults, tokens: routes.tokens,
+                                        routeLog: log))
     }
 }

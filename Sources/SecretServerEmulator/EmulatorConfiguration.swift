@@ -42,6 +42,8 @@ public struct EmulatorConfiguration: Sendable {
     public var passwordHashCost: Int
     /// The largest request body accepted, in bytes.
     public var maximumBodySize: Int
+    /// Whether to record which routes are served (`EmulatorServer.routeLog`), for tests.
+    public var recordRoutes: Bool
     /// The wall clock. Injected so tests can move time.
     public var now: @Sendable () -> Date
 
@@ -59,6 +61,7 @@ public struct EmulatorConfiguration: Sendable {
         version: String = "11.7.000061",
         passwordHashCost: Int = 14,
         maximumBodySize: Int = 64 << 20,
+        recordRoutes: Bool = false,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.host = host
@@ -74,6 +77,7 @@ public struct EmulatorConfiguration: Sendable {
         self.version = version
         self.passwordHashCost = passwordHashCost
         self.maximumBodySize = maximumBodySize
+        self.recordRoutes = recordRoutes
         self.now = now
     }
 

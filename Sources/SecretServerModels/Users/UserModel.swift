@@ -25,7 +25,6 @@ public struct UserModel: Codable, Sendable, Hashable {
     public var dateOptionId: Int
     public var timeOptionId: Int
     public var isEmailCopiedFromAD: Bool
-    public var organizationUnitId: Int
     public var adGuid: String?
     public var adAccountExpires: String
     public var resetSessionStarted: String
@@ -65,7 +64,6 @@ public struct UserModel: Codable, Sendable, Hashable {
         dateOptionId: Int = -1,
         timeOptionId: Int = -1,
         isEmailCopiedFromAD: Bool = false,
-        organizationUnitId: Int = -1,
         adGuid: String? = nil,
         adAccountExpires: String = WireDate.never,
         resetSessionStarted: String = WireDate.never,
@@ -104,7 +102,6 @@ public struct UserModel: Codable, Sendable, Hashable {
         self.dateOptionId = dateOptionId
         self.timeOptionId = timeOptionId
         self.isEmailCopiedFromAD = isEmailCopiedFromAD
-        self.organizationUnitId = organizationUnitId
         self.adGuid = adGuid
         self.adAccountExpires = adAccountExpires
         self.resetSessionStarted = resetSessionStarted
@@ -125,7 +122,7 @@ public struct UserModel: Codable, Sendable, Hashable {
         case domainId, lastSessionActivity, isLockedOut, lockOutReason, lockOutReasonDescription
         case radiusUserName, twoFactor, radiusTwoFactor, isEmailVerified, mustVerifyEmail
         case verifyEmailSentDate, passwordLastChanged, dateOptionId, timeOptionId, isEmailCopiedFromAD
-        case organizationUnitId, adGuid, adAccountExpires, resetSessionStarted, isApplicationAccount
+        case adGuid, adAccountExpires, resetSessionStarted, isApplicationAccount
         case oathTwoFactor, oathVerified, duoTwoFactor, fido2TwoFactor, personalGroupId, slackId
         case externalUserSource, platformIntegrationType, unixAuthenticationMethod
     }
@@ -156,7 +153,6 @@ public struct UserModel: Codable, Sendable, Hashable {
         dateOptionId = try c.value(.dateOptionId, or: -1)
         timeOptionId = try c.value(.timeOptionId, or: -1)
         isEmailCopiedFromAD = try c.value(.isEmailCopiedFromAD, or: false)
-        organizationUnitId = try c.value(.organizationUnitId, or: -1)
         adGuid = try c.decodeIfPresent(String.self, forKey: .adGuid)
         adAccountExpires = try c.value(.adAccountExpires, or: WireDate.never)
         resetSessionStarted = try c.value(.resetSessionStarted, or: WireDate.never)
@@ -198,7 +194,6 @@ public struct UserModel: Codable, Sendable, Hashable {
         try c.encode(dateOptionId, forKey: .dateOptionId)
         try c.encode(timeOptionId, forKey: .timeOptionId)
         try c.encode(isEmailCopiedFromAD, forKey: .isEmailCopiedFromAD)
-        try c.encode(organizationUnitId, forKey: .organizationUnitId)
         try c.encodeOrNull(adGuid, forKey: .adGuid)
         try c.encode(adAccountExpires, forKey: .adAccountExpires)
         try c.encode(resetSessionStarted, forKey: .resetSessionStarted)

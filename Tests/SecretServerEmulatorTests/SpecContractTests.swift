@@ -1,0 +1,118 @@
+import Foundation
+import Logging
+@testable import SecretServerEmulator
+import SecretServer
+import SecretServerModels
+import SesameTestSupport
+import Testing
+
+/// The wire contract against the official 11.7.61 API: every route the local server serves and every route
+/// the typed client calls exists there (or in the legacy list), and every JSON property our models encode
+/// exists in the matching spec model.
+struct SpecContractTests {
+    struct Contract: Decodable {
+        var operations: [[String]]
+        var legacy: [[String]]
+        var outsideTokenAuth: [[String]]
+        var models: [String: [String]]
+    }
+
+    static let contract: Contract = {
+        let url = Bundle.module.url(forResource: "secret-server-11.7.61-contract", withExtension: "json", subdirectory: "Fixtures")!
+        return try! JSONDecoder().decode(Contract.self, from: Data(contentsOf: url))
+    }()
+
+    /// `GET /v1/secrets/{}`: the method, and the path below `/api` with every parameter as `{}`, lower-cased.
+    static func normalize(method: String, path: String) -> String {
+        var path = path.lowercased()
+        for prefix in ["/secretserver", "/api"] where path.hasPrefix(prefix) { path.removeFirst(prefix.count) }
+        let segments = path.split(separator: "/").map { segment -> String in
+            segment.hasPrefix(":") || segment.hasPrefix("{") ? "{}" : String(segment)
+        }
+        return method.uppercased() + " /" + segments.joined(separator: "/")
+    }
+
+    static var known: Set<String> {
+        Set((contract.operations + contract.legacy + contract.outsideTokenAuth).map { normalize(method: $0[0], path: $0[1]) })
+    }
+
+    @Test func everyServedRouteIsInTheSpec() throws {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let served = try EmulatorApplication.registeredRoutes(TestEmulator.configuration(), logger: logger)
+        #expect(served.count > 60)
+        let unknown = served.map { line -> String in
+            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+            return Self.normalize(method: parts[0], path: parts[1])
+        }.filter { !Self.known.contains($0) }
+        #expect(Set(unknown).isEmpty, "served but not in the 11.7.61 spec: \(Set(unknown).sorted())")
+    }
+
+    @Test func everyRouteTheClientCallsIsInTheSpec() async throws {
+        var configuration = TestEmulator.configuration()
+        configuration.recordRoutes = true
+        try await TestEmulator.withClient(configuration) { client, server in
+            try await ClientExercise.run(client)
+            let called = try #require(await server.info.routeLog?.routes)
+            #expect(called.count >= 45, "the exercise reached only \(called.count) routes")
+            let unknown = called.map { line -> String in
+                let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+                return Self.normalize(method: parts[0], path: parts[1])
+            }.filter { !Self.known.contains($0) }
+            #expect(unknown.isEmpty, "called but not in the 11.7.61 spec: \(unknown.sorted())")
+        }
+    }
+
+    /// The JSON keys `value` encodes to.
+    static func keys(_ value: some Encodable) throws -> Set<String> {
+        let json = try WireCoding.makeDecoder().decode(JSONValue.self, from: WireCoding.makeEncoder().encode(value))
+        return Set(json.objectValue?.keys ?? [])
+    }
+
+    func check(_ value: some Encodable, against models: String...) throws {
+        var allowed: Set<String> = []
+        for model in models {
+            let properties = try #require(Self.contract.models[model], "no model \(model) in the spec")
+            allowed.formUnion(properties)
+        }
+        let extra = try Self.keys(value).subtracting(allowed)
+        #expect(extra.isEmpty, "\(type(of: value)) encodes \(extra.sorted()), which \(models) does not have")
+    }
+
+    @Test func everyModelPropertyIsInTheSpec() throws {
+        try check(SecretModel(secretTemplateId: 2), against: "SecretModel")
+        try check(RestSecretItem(fieldId: 7), against: "RestSecretItem")
+        try check(SecretSummary(id: 1, name: "n", secretTemplateId: 2, secretTemplateName: "t", folderId: -1), against: "SecretSummary")
+        try check(SecretSummary.ExtendedField(name: "n", value: "v"), against: "ISecretSummaryExtendedField")
+        try check(FolderModel(folderName: "f"), against: "FolderModel")
+        try check(FolderSummary(FolderModel(folderName: "f")), against: "FolderSummary")
+        try check(FolderCreateArgs(folderName: "f"), against: "FolderCreateArgs")
+        try check(FolderUpdateArgs(FolderModel(folderName: "f")), against: "FolderUpdateArgs")
+        try check(SecretTemplateSummary(id: 2, name: "t"), against: "SecretTemplateSummary")
+        try check(SecretTemplateModel(id: 2, name: "t", fields: []), against: "SecretTemplateModel")
+        try check(SecretTemplateField(secretTemplateFieldId: 7, name: "n", fieldSlugName: "s"), against: "SecretTemplateField")
+        try check(Page(records: [1], skip: 0, take: 1, total: 1), against: "PagingOfSecretSummary")
+        try check(Sort(name: "Name"), against: "Sort")
+        try check(Lookup(id: 1, value: "v"), against: "FolderLookup")
+        try check(DeletedModel(id: 1, objectType: "Secret"), against: "DeletedModel")
+        try check(HealthCheckModel(healthy: true, now: nil, utcNow: nil), against: "HealthCheckModel")
+        try check(VersionSummary(version: "1"), against: "VersionSummary")
+        try check(CurrentUserModel(id: 1, userName: "u", displayName: "d", emailAddress: nil, permissions: ["p"]), against: "CurrentUserModel")
+        try check(CurrentUserModel.Permission(name: "p"), against: "RestRolePermission")
+        try check(UserModel(), against: "UserModel")
+        try check(UserSummary(), against: "UserSummary")
+        try check(GroupModel(), against: "GroupModel")
+        try check(GroupSummary(), against: "GroupSummary")
+        try check(GroupUserSummary(), against: "GroupUserSummary")
+        try check(GroupUserModel(), against: "GroupUserModel")
+        try check(SecretPermissionModel(), against: "SecretPermissionSummary")
+        try check(FolderPermissionModel(), against: "FolderPermissionSummary")
+        try check(MetadataModel(), against: "MetadataModel", "MetadataSummaryModel")
+        try check(MetadataFieldSummaryModel(), against: "MetadataFieldSummaryModel")
+        try check(MetadataFieldSectionSummaryModel(), against: "MetadataFieldSectionSummaryModel")
+        try check(NewUser(userName: "u", password: "p"), against: "UserCreateArgs")
+        try check(UserChanges(id: 1, displayName: "d", emailAddress: "e", enabled: true, isLockedOut: false,
+                              isApplicationAccount: false, password: "p"), against: "UserUpdateArgs")
+        try check(APIErrorBody(errorCode: "c", message: "m", messageDetail: "d", modelState: [:]), against: "BadRequestResponse")
+    }
+}
