@@ -155,6 +155,32 @@ struct CLIProcessTests {
         #expect(badMethod.status == 1)
     }
 
+    @Test func encryptionKeyFromTheEnvironment() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = directory.file("env-key.sqlite")
+        let key = Data((0..<32).map { UInt8($0) }).base64EncodedString()
+        let first = try SesameProcess.Server(arguments: ["--database", database], adminPassword: Self.password,
+                                             environment: ["SESAME_SERVER_KEY": key])
+        let created = try SesameProcess.run(
+            ["secret", "create", "--template", "Password", "--name", "k", "--field", "username=u", "--field", "password=-"],
+            environment: environment(first), input: "Env-Key-Value")
+        #expect(created.status == 0, "\(created.stderr)")
+        first.stop()
+        #expect(!FileManager.default.fileExists(atPath: database + ".key"))
+        let second = try SesameProcess.Server(arguments: ["--database", database], adminPassword: Self.password,
+                                              environment: ["SESAME_SERVER_KEY": key])
+        defer { second.stop() }
+        let value = try SesameProcess.run(["secret", "get", "1", "--field", "password"], environment: environment(second))
+        #expect(value.stdout == "Env-Key-Value")
+        let wrong = try SesameProcess.run(["server", "--dev", "--database", database],
+                                          environment: ["SESAME_SERVER_KEY": Data(repeating: 9, count: 32).base64EncodedString()])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("encryption key does not match"))
+        let malformed = try SesameProcess.run(["server", "--dev"], environment: ["SESAME_SERVER_KEY": "short"])
+        #expect(malformed.status == 1 && malformed.stderr.contains("32 bytes"))
+    }
+
     @Test func helpShowsExamples() throws {
         for command in [["secret", "get"], ["secret", "search"], ["secret", "create"], ["folder", "list"], ["server"], ["demo"], ["api"]] {
             let help = try SesameProcess.run(command + ["--help"])

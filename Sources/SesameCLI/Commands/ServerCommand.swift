@@ -13,6 +13,8 @@ struct ServerCommand: AsyncParsableCommand {
         discussion: """
             The admin password is generated at first start and printed once, or taken from
             $SESAME_ADMIN_PASSWORD or --admin-password-file. It is never read from the command line.
+            Secret values are encrypted at rest with the key in DATABASE.key (created 0600), or with
+            $SESAME_SERVER_KEY (32 bytes, base64) when it is set.
 
             Examples:
               sesame server --dev
@@ -80,8 +82,16 @@ struct ServerCommand: AsyncParsableCommand {
             passwordSource = "$SESAME_ADMIN_PASSWORD"
         }
         if adminPassword?.isEmpty == true { throw CLIError("the admin password is empty") }
+        var encryptionKey: Data?
+        if let text = ProcessInfo.processInfo.environment["SESAME_SERVER_KEY"], !text.isEmpty {
+            guard let key = Data(base64Encoded: text), key.count == 32 else {
+                throw CLIError("SESAME_SERVER_KEY must be 32 bytes in base64", hint: "make one with: openssl rand -base64 32")
+            }
+            encryptionKey = key
+        }
         let configuration = EmulatorConfiguration(
             host: host, port: port, basePath: basePath, storage: database.map { .file(path: $0) } ?? .memory,
+            encryptionKey: encryptionKey,
             adminPassword: adminPassword, tokenLifetime: tokenLifetime, defaultPageSize: defaultPageSize,
             healthCheckCasing: healthcheckCasing
         )
@@ -109,7 +119,8 @@ struct ServerCommand: AsyncParsableCommand {
         } else {
             lines.append("  Password:  as set at first start (set SESAME_ADMIN_PASSWORD to reset it)")
         }
-        lines.append("  Storage:   \(database.map { "\($0) (encrypted values; key in \($0).key)" } ?? "memory (gone when stopped)")")
+        let keySource = encryptionKey == nil ? "key in \(database ?? "").key" : "key from $SESAME_SERVER_KEY"
+        lines.append("  Storage:   \(database.map { "\($0) (encrypted values; \(keySource))" } ?? "memory (gone when stopped)")")
         lines.append("")
         lines.append("  export SESAME_URL=\(server.baseURL) SESAME_USERNAME=admin")
         lines.append("Stop with Ctrl-C.")
