@@ -83,10 +83,26 @@ public enum ClientExercise {
         _ = try await client.metadataSections(of: .secret, id: secret.id)
         try await client.deleteMetadata(on: .secret, id: secret.id, metadataItemDataId: value.metadataItemDataId)
 
+        // Restricted access and lifecycle.
+        _ = try await client.secret(id: secret.id, access: SecretRestrictedArgs(comment: "exercise"))
+        _ = try await client.fieldValue(secretId: secret.id, slug: "username", access: SecretRestrictedArgs(comment: "exercise"))
+        var checked = try await client.secret(id: secret.id)
+        checked.checkOutEnabled = true
+        _ = try await client.updateSecret(checked)
+        try await client.checkOut(secretId: secret.id)
+        _ = try await client.extendCheckOut(secretId: secret.id, minutes: 5)
+        _ = try await client.secretState(id: secret.id)
+        try await client.checkIn(secretId: secret.id)
+        try await client.heartbeat(id: secret.id)
+        try await client.expireSecret(id: secret.id)
+        try await client.changePassword(id: secret.id)
+        _ = try await client.secretAudits(id: secret.id).collect()
+
         // Clean-up through the delete calls.
         try await client.deleteGroup(id: group.id)
         try await client.deleteUser(id: user.id)
         try await client.deleteSecret(id: secret.id)
         try await client.deleteSecret(id: sshSecret.id)
+        try await client.activateSecret(id: sshSecret.id)
     }
 }

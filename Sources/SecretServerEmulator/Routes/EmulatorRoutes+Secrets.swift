@@ -12,8 +12,9 @@ extension EmulatorRoutes {
             }
             api(router, .get, "/\(version)/secrets/:id") { request, context, caller in
                 let id = try await self.secretId(request, context)
-                let includeInactive = try request.query.bool("includeInactive") ?? false
-                return try Responses.json(try await self.store.secret(id: id, includeInactive: includeInactive, caller: caller))
+                let options = try Self.accessOptions(request.query, body: nil)
+                _ = try await self.store.openForReading(id: id, caller: caller, options: options)
+                return try Responses.json(try await self.store.secret(id: id, includeInactive: options.includeInactive, caller: caller))
             }
         }
         api(router, .get, "/v1/secrets/stub") { request, _, caller in
@@ -47,12 +48,70 @@ extension EmulatorRoutes {
         }
         api(router, .get, "/v1/secrets/:id/fields/:slug") { request, context, caller in
             let id = try await self.secretId(request, context)
-            let includeInactive = try request.query.bool("includeInactive") ?? false
-            switch try await self.store.field(secretId: id, slug: self.text(context, "slug"), includeInactive: includeInactive, caller: caller) {
-            case .text(let value): return try Responses.json(value)
-            case .file(let name, let content): return Responses.bytes(content, fileName: name)
-            case .noFile: throw EmulatorAPIError.badRequest("API_FileNotFound", "No file is attached to this field.")
+            return try await self.readField(id: id, slug: self.text(context, "slug"), options: try Self.accessOptions(request.query, body: nil),
+                                            caller: caller)
+        }
+        api(router, .post, "/v1/secrets/:id/restricted") { request, context, caller in
+            let id = try await self.secretId(request, context)
+            let body = try await request.jsonBody(limit: self.configuration.maximumBodySize)?.objectValue
+            let options = try Self.accessOptions(request.query, body: body)
+            _ = try await self.store.openForReading(id: id, caller: caller, options: options)
+            return try Responses.json(try await self.store.secret(id: id, includeInactive: options.includeInactive, caller: caller))
+        }
+        api(router, .post, "/v1/secrets/:id/restricted/fields/:slug") { request, context, caller in
+            let id = try await self.secretId(request, context)
+            let body = try await request.jsonBody(limit: self.configuration.maximumBodySize)?.objectValue
+            return try await self.readField(id: id, slug: self.text(context, "slug"), options: try Self.accessOptions(request.query, body: body),
+                                            caller: caller)
+        }
+        api(router, .post, "/v1/secrets/:id/check-out") { request, context, caller in
+            try await self.store.checkOut(id: try await self.secretId(request, context), caller: caller)
+            return try Responses.json(SecretResponseCodeModel())
+        }
+        api(router, .post, "/v1/secrets/:id/check-in") { request, context, caller in
+            let body = try await request.jsonBody(limit: self.configuration.maximumBodySize)?.objectValue
+            return try Responses.json(try await self.store.checkIn(
+                id: try await self.secretId(request, context), caller: caller, options: try Self.accessOptions(request.query, body: body)
+            ))
+        }
+        api(router, .post, "/v1/secrets/:id/extend-check-out") { request, context, caller in
+            let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+            let data = body["data"]?.objectValue ?? body
+            guard let minutes = data["minutesToAdd"]?.intValue else {
+                throw EmulatorAPIError.invalid("MinutesToAdd", "The MinutesToAdd field is required.")
             }
+            let until = try await self.store.extendCheckout(
+                id: try self.id(context), minutes: minutes, notes: data["notes"]?.stringValue, caller: caller
+            )
+            return try Responses.json(SecretCheckOutExtensionResponseModel(checkOutEndTime: WireDate.string(from: until)))
+        }
+        api(router, .get, "/v1/secrets/:id/state") { request, context, caller in
+            try Responses.json(try await self.store.state(id: try await self.secretId(request, context), caller: caller))
+        }
+        api(router, .get, "/v1/secrets/:id/audits") { request, context, caller in
+            let (skip, take) = try request.query.paging(defaultTake: self.configuration.defaultPageSize)
+            let result = try await self.store.secretAudits(id: try await self.secretId(request, context), caller: caller, skip: skip, take: take)
+            return try self.page(result.records, total: result.total, skip: skip, take: take)
+        }
+        api(router, .put, "/v3/secrets/:id/activate") { request, context, caller in
+            try await self.store.activateSecret(id: try await self.secretId(request, context), caller: caller)
+            return try Responses.json(ActivateSecretResponseModel(success: true))
+        }
+        api(router, .post, "/v1/secrets/:id/expire") { request, context, caller in
+            let body = try await request.jsonBody(limit: self.configuration.maximumBodySize)?.objectValue
+            return try Responses.json(try await self.store.expireSecret(
+                id: try await self.secretId(request, context), caller: caller, options: try Self.accessOptions(request.query, body: body)
+            ))
+        }
+        api(router, .post, "/v1/secrets/:id/heartbeat") { request, context, caller in
+            try Responses.json(try await self.store.heartbeat(id: try await self.secretId(request, context), caller: caller))
+        }
+        api(router, .post, "/v1/secrets/:id/change-password") { request, context, caller in
+            let body = try await request.jsonBody(limit: self.configuration.maximumBodySize)?.objectValue
+            return try Responses.json(try await self.store.changePassword(
+                id: try await self.secretId(request, context), newPassword: body?["newPassword"]?.stringValue, caller: caller,
+                options: try Self.accessOptions(request.query, body: body)
+            ))
         }
         api(router, .put, "/v1/secrets/:id/fields/:slug") { request, context, caller in
             let id = try await self.secretId(request, context)
@@ -68,6 +127,32 @@ extension EmulatorRoutes {
             if case .text(let value) = write { return try Responses.json(value) }
             return try Responses.json("")
         }
+    }
+
+    /// Reads one field, with the restrictions of reading values.
+    func readField(id: Int64, slug: String, options: EmulatorStore.AccessOptions, caller: Caller) async throws -> Response {
+        _ = try await store.openForReading(id: id, caller: caller, options: options)
+        switch try await store.field(secretId: id, slug: slug, includeInactive: options.includeInactive, caller: caller) {
+        case .text(let value): return try Responses.json(value)
+        case .file(let name, let content): return Responses.bytes(content, fileName: name)
+        case .noFile: throw EmulatorAPIError.badRequest("API_FileNotFound", "No file is attached to this field.")
+        }
+    }
+
+    /// The access options of a request: the `SecretRestrictedArgs` body when there is one, else the shared
+    /// query options (`autoComment`, `noAutoCheckout`, `autoCheckIn`, `forceCheckIn`, `includeInactive`).
+    static func accessOptions(_ query: QueryParameters, body: JSONObject?) throws -> EmulatorStore.AccessOptions {
+        var options = EmulatorStore.AccessOptions()
+        options.comment = body?["comment"]?.stringValue ?? query.string("autoComment")
+        options.ticketNumber = body?["ticketNumber"]?.stringValue
+        let noAutoCheckout = try query.bool("noAutoCheckout")
+        let forceCheckIn = try query.bool("forceCheckIn")
+        let includeInactive = try query.bool("includeInactive")
+        options.noAutoCheckout = body?["noAutoCheckout"]?.boolValue ?? noAutoCheckout ?? false
+        options.autoCheckIn = try query.bool("autoCheckIn") ?? false
+        options.forceCheckIn = body?["forceCheckIn"]?.boolValue ?? forceCheckIn ?? false
+        options.includeInactive = body?["includeInactive"]?.boolValue ?? includeInactive ?? false
+        return options
     }
 
     /// The secret id of a `/secrets/{id}` route; id 0 with `secretPath` looks the secret up by path.

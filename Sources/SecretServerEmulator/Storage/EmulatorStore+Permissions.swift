@@ -128,7 +128,7 @@ extension EmulatorStore {
         guard let role = SecretRole(name: role ?? "") else {
             throw EmulatorAPIError.invalid("SecretAccessRoleName", "SecretAccessRoleName must be List, View, Edit or Owner.")
         }
-        return try await writer.write { db in
+        let model = try await writer.write { db in
             _ = try self.requireSecret(db, caller, id: secretId, .owner, includeInactive: true)
             let who = try self.resolve(db, principal)
             let existing = try SecretPermissionRow.filter(Column("secretId") == secretId)
@@ -140,6 +140,8 @@ extension EmulatorStore {
             try row.insert(db)
             return try self.secretPermissionModel(db, row)
         }
+        await audit(secretId, caller, "PERMISSIONADDED", notes: "\(model.knownAs ?? "") \(model.secretAccessRoleName)")
+        return model
     }
 
     /// Changes a secret permission: Owner on its secret.
@@ -147,22 +149,26 @@ extension EmulatorStore {
         guard let role = SecretRole(name: role ?? "") else {
             throw EmulatorAPIError.invalid("SecretAccessRoleName", "SecretAccessRoleName must be List, View, Edit or Owner.")
         }
-        return try await writer.write { db in
+        let model = try await writer.write { db in
             guard var row = try SecretPermissionRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
             _ = try self.requireSecret(db, caller, id: row.secretId, .owner, includeInactive: true)
             row.role = role.name
             try row.update(db)
             return try self.secretPermissionModel(db, row)
         }
+        await audit(Int64(model.secretId), caller, "PERMISSIONCHANGED", notes: "\(model.knownAs ?? "") \(model.secretAccessRoleName)")
+        return model
     }
 
     /// Removes a secret permission: Owner on its secret.
     func deleteSecretPermission(id: Int64, caller: Caller) async throws {
-        try await writer.write { db in
+        let secretId = try await writer.write { db -> Int64 in
             guard let row = try SecretPermissionRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
             _ = try self.requireSecret(db, caller, id: row.secretId, .owner, includeInactive: true)
             _ = try SecretPermissionRow.deleteOne(db, key: id)
+            return row.secretId
         }
+        await audit(secretId, caller, "PERMISSIONREMOVED")
     }
 
     // MARK: Folder permissions

@@ -69,6 +69,14 @@ extension EmulatorStore {
         model.isOutOfSync = settings.isOutOfSync
         model.isRestricted = settings.requiresComment || settings.checkOutEnabled || settings.isDoubleLock
             || settings.requiresApprovalForAccess
+        model.lastHeartBeatCheck = settings.lastHeartBeatCheck.map(WireDate.string) ?? WireDate.never
+        model.lastPasswordChangeAttempt = settings.lastPasswordChangeAttempt.map(WireDate.string) ?? WireDate.never
+        if let checkout = try activeCheckout(db, secretId: id) {
+            model.checkedOut = true
+            model.checkOutUserId = Int(checkout.userId)
+            model.checkOutUserDisplayName = try UserRow.fetchOne(db, key: checkout.userId)?.displayName ?? ""
+            model.checkOutMinutesRemaining = max(0, Int((checkout.expires.timeIntervalSince(now()) / 60).rounded(.up)))
+        }
         return model
     }
 
@@ -123,6 +131,7 @@ extension EmulatorStore {
         summary.isOutOfSync = row.settings.isOutOfSync
         summary.responseCodes = []
         summary.createDate = WireDate.string(from: row.created)
+        if row.settings.expired == true { summary.daysUntilExpiration = 0 }
         return summary
     }
 
@@ -251,6 +260,12 @@ extension EmulatorStore {
     /// Creates a secret: Add Secret on its folder (administrators only at the root). A creator who is not an
     /// administrator becomes its Owner.
     func createSecret(_ input: SecretInput, caller: Caller) async throws -> SecretModel {
+        let model = try await createSecretRecord(input, caller: caller)
+        await audit(Int64(model.id), caller, "CREATE")
+        return model
+    }
+
+    private func createSecretRecord(_ input: SecretInput, caller: Caller) async throws -> SecretModel {
         guard let name = input.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty else {
             throw EmulatorAPIError.invalid("Name", "The Name field is required.")
         }
@@ -298,6 +313,12 @@ extension EmulatorStore {
     /// their values. File fields are never changed here (upload through `/fields/{slug}`).
     /// Saves a secret: Edit (and Add Secret on a folder it moves to).
     func updateSecret(id: Int64, _ input: SecretInput, caller: Caller) async throws -> SecretModel {
+        let model = try await updateSecretRecord(id: id, input, caller: caller)
+        await audit(id, caller, "EDIT", notes: input.body["comment"]?.stringValue, ticket: input.body["ticketNumber"]?.stringValue)
+        return model
+    }
+
+    private func updateSecretRecord(id: Int64, _ input: SecretInput, caller: Caller) async throws -> SecretModel {
         if let bodyId = input.id, bodyId != id {
             throw EmulatorAPIError.badRequest("API_IdMismatch", "The id in the body (\(bodyId)) does not match the id in the URL (\(id)).")
         }
@@ -307,6 +328,7 @@ extension EmulatorStore {
         let now = self.now()
         return try await writer.write { db in
             var row = try self.requireSecret(db, caller, id: id, .edit, includeInactive: input.active == true)
+            try self.requireNotCheckedOutByOthers(db, caller, secretId: id)
             guard let template = try self.template(db, id: row.templateId) else { throw EmulatorAPIError.accessDenied }
             if let folderId = input.folderId, folderId != row.folderId {
                 if let folderId { _ = try self.requireFolder(db, caller, id: folderId, .addSecret) } else { try self.requireAdmin(caller) }
@@ -377,10 +399,12 @@ extension EmulatorStore {
         let now = self.now()
         try await writer.write { db in
             var row = try self.requireSecret(db, caller, id: id, .owner)
+            try self.requireNotCheckedOutByOthers(db, caller, secretId: id)
             row.active = false
             row.modified = now
             try row.update(db)
         }
+        await audit(id, caller, "DEACTIVATE")
     }
 
     // MARK: Fields
@@ -430,6 +454,7 @@ extension EmulatorStore {
         let now = self.now()
         try await writer.write { db in
             var row = try self.requireSecret(db, caller, id: secretId, .edit)
+            try self.requireNotCheckedOutByOthers(db, caller, secretId: secretId)
             guard let template = try self.template(db, id: row.templateId), let field = Self.field(slug, in: template) else {
                 throw EmulatorAPIError.badRequest("API_FieldNotFound", "The secret has no field '\(slug)'.")
             }
@@ -460,5 +485,6 @@ extension EmulatorStore {
             row.modified = now
             try row.update(db)
         }
+        await audit(secretId, caller, "EDIT", notes: "field \(slug)")
     }
 }

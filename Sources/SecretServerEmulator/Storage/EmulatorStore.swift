@@ -9,9 +9,11 @@ final class EmulatorStore: Sendable {
     let cipher: ValueCipher
     let hasher: PasswordHasher
     let now: @Sendable () -> Date
+    let audits: AuditLog
 
     private init(writer: any DatabaseWriter, cipher: ValueCipher, hasher: PasswordHasher, now: @escaping @Sendable () -> Date) {
         self.writer = writer
+        self.audits = AuditLog(writer: writer)
         self.cipher = cipher
         self.hasher = hasher
         self.now = now

@@ -173,6 +173,23 @@ enum Migrations {
             // One Active Directory-style domain, so domain sign-in (`domain=SESAME`) can be developed against.
             try db.execute(sql: "INSERT INTO domain(id, name) VALUES (1, 'SESAME')")
         }
+        migrator.registerMigration("v3-checkouts-audits") { db in
+            try db.create(table: "secret_checkout") { t in
+                t.primaryKey("secretId", .integer).references("secret", onDelete: .cascade)
+                t.column("userId", .integer).notNull().references("user", onDelete: .cascade)
+                t.column("expires", .datetime).notNull()
+            }
+            try db.create(table: "secret_audit") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("secretId", .integer).notNull().references("secret", onDelete: .cascade)
+                t.column("userId", .integer).notNull()
+                t.column("action", .text).notNull()
+                t.column("notes", .text)
+                t.column("ticketNumber", .text)
+                t.column("date", .datetime).notNull()
+            }
+            try db.create(index: "secret_audit_secret", on: "secret_audit", columns: ["secretId", "id"])
+        }
         return migrator
     }
 }

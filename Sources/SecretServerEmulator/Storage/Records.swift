@@ -103,6 +103,10 @@ struct SecretSettings: Codable, Sendable, Hashable {
     var webLauncherRequiresIncognitoMode = false
     var lastHeartBeatStatus = "Pending"
     var isOutOfSync = false
+    // Added after the first release: optional, so settings stored before still decode.
+    var lastHeartBeatCheck: Date?
+    var lastPasswordChangeAttempt: Date?
+    var expired: Bool?
 }
 
 /// One row of `secret`.

@@ -1,0 +1,270 @@
+import Foundation
+import GRDB
+import SecretServerModels
+
+/// Restricted access (required comments, check-out), lifecycle actions and the audit trail.
+extension EmulatorStore {
+    /// How a read of a restricted secret is made: the `SecretRestrictedArgs` body, or the shared query options.
+    struct AccessOptions: Sendable {
+        var comment: String?
+        var ticketNumber: String?
+        var noAutoCheckout = false
+        var autoCheckIn = false
+        var forceCheckIn = false
+        var includeInactive = false
+    }
+
+    static let commentRequired = EmulatorAPIError.badRequest(
+        "API_ValidateSecretAccessCommentRequired", "The requested Secret requires a comment when viewed."
+    )
+    static let checkoutRequired = EmulatorAPIError.badRequest(
+        "API_ValidateSecretAccessCheckoutRequired", "The requested Secret must be checked out first."
+    )
+
+    struct Checkout: Sendable {
+        var userId: Int64
+        var expires: Date
+    }
+
+    /// The check-out of a secret that has not expired yet.
+    func activeCheckout(_ db: Database, secretId: Int64) throws -> Checkout? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT userId, expires FROM secret_checkout WHERE secretId = ?", arguments: [secretId])
+        else { return nil }
+        let checkout = Checkout(userId: row["userId"], expires: row["expires"])
+        return checkout.expires > now() ? checkout : nil
+    }
+
+    private func checkedOutByOther(_ db: Database, _ checkout: Checkout) throws -> EmulatorAPIError {
+        let name = try UserRow.fetchOne(db, key: checkout.userId)?.displayName ?? "another user"
+        let minutes = max(1, Int((checkout.expires.timeIntervalSince(now()) / 60).rounded(.up)))
+        return .badRequest("API_SecretCheckedOut", "The Secret is checked out by \(name) for \(minutes) more minute(s).")
+    }
+
+    func audit(_ secretId: Int64, _ caller: Caller, _ action: String, notes: String? = nil, ticket: String? = nil) async {
+        await audits.record(AuditEntry(secretId: secretId, userId: caller.userId, action: action, notes: notes, ticketNumber: ticket, date: now()))
+    }
+
+    /// Opens a secret for reading its values: View, a comment when it requires one, and a check-out of its own
+    /// when it requires check-out (taken automatically unless `noAutoCheckout`). Records the view.
+    func openForReading(id: Int64, caller: Caller, options: AccessOptions) async throws -> SecretRow {
+        let row = try await writer.read { db in
+            try self.requireSecret(db, caller, id: id, .view, includeInactive: options.includeInactive)
+        }
+        if row.settings.requiresComment && (options.comment ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw Self.commentRequired
+        }
+        if row.settings.checkOutEnabled {
+            try await holdCheckout(id: id, caller: caller, options: options)
+        }
+        await audit(id, caller, "VIEW", notes: options.comment, ticket: options.ticketNumber)
+        return row
+    }
+
+    /// Makes sure the caller holds the check-out of a check-out secret (taking it when free), and gives it back
+    /// afterwards when `autoCheckIn`.
+    private func holdCheckout(id: Int64, caller: Caller, options: AccessOptions) async throws {
+        let now = self.now()
+        let took = try await writer.write { db -> Bool in
+            let row = try self.requireSecret(db, caller, id: id, .view, includeInactive: options.includeInactive)
+            if let checkout = try self.activeCheckout(db, secretId: id) {
+                guard checkout.userId == caller.userId else { throw try self.checkedOutByOther(db, checkout) }
+                return false
+            }
+            guard !options.noAutoCheckout else { throw Self.checkoutRequired }
+            try self.setCheckout(db, secretId: id, userId: caller.userId, until: now.addingTimeInterval(Self.interval(row) * 60))
+            return true
+        }
+        if took { await audit(id, caller, "CHECKOUT") }
+        if options.autoCheckIn {
+            try await writer.write { db in try db.execute(sql: "DELETE FROM secret_checkout WHERE secretId = ?", arguments: [id]) }
+            await audit(id, caller, "CHECKIN")
+        }
+    }
+
+    static func interval(_ row: SecretRow) -> Double {
+        Double(row.settings.checkOutIntervalMinutes > 0 ? row.settings.checkOutIntervalMinutes : 30)
+    }
+
+    private func setCheckout(_ db: Database, secretId: Int64, userId: Int64, until: Date) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO secret_checkout(secretId, userId, expires) VALUES (?, ?, ?)",
+            arguments: [secretId, userId, until]
+        )
+    }
+
+    /// Refuses a change while someone else holds the check-out.
+    func requireNotCheckedOutByOthers(_ db: Database, _ caller: Caller, secretId: Int64) throws {
+        if let checkout = try activeCheckout(db, secretId: secretId), checkout.userId != caller.userId {
+            throw try checkedOutByOther(db, checkout)
+        }
+    }
+
+    /// `POST /secrets/{id}/check-out`: View, and the secret free or already the caller's.
+    func checkOut(id: Int64, caller: Caller) async throws {
+        let now = self.now()
+        try await writer.write { db in
+            let row = try self.requireSecret(db, caller, id: id, .view)
+            guard row.settings.checkOutEnabled else {
+                throw EmulatorAPIError.badRequest("API_CheckoutNotEnabled", "Check-out is not enabled on this Secret.")
+            }
+            try self.requireNotCheckedOutByOthers(db, caller, secretId: id)
+            try self.setCheckout(db, secretId: id, userId: caller.userId, until: now.addingTimeInterval(Self.interval(row) * 60))
+        }
+        await audit(id, caller, "CHECKOUT")
+    }
+
+    /// `POST /secrets/{id}/check-in`: the caller's own check-out, or anyone's with `forceCheckIn` as Owner.
+    func checkIn(id: Int64, caller: Caller, options: AccessOptions) async throws -> SecretSummary {
+        let summary = try await writer.write { db in
+            _ = try self.requireSecret(db, caller, id: id, .view)
+            if let checkout = try self.activeCheckout(db, secretId: id), checkout.userId != caller.userId {
+                guard options.forceCheckIn else { throw try self.checkedOutByOther(db, checkout) }
+                _ = try self.requireSecret(db, caller, id: id, .owner)
+            }
+            try db.execute(sql: "DELETE FROM secret_checkout WHERE secretId = ?", arguments: [id])
+            let row = try self.readableSecretRow(db, id: id, includeInactive: false)
+            return self.summary(row, templateName: try TemplateRow.fetchOne(db, key: row.templateId)?.name ?? "",
+                                folderPaths: try self.folderIndex(db))
+        }
+        await audit(id, caller, "CHECKIN", notes: options.comment, ticket: options.ticketNumber)
+        return summary
+    }
+
+    /// `POST /secrets/{id}/extend-check-out`: the caller's own check-out, longer by `minutes`.
+    func extendCheckout(id: Int64, minutes: Int, notes: String?, caller: Caller) async throws -> Date {
+        guard (1...1440).contains(minutes) else {
+            throw EmulatorAPIError.invalid("MinutesToAdd", "MinutesToAdd must be between 1 and 1440.")
+        }
+        let until = try await writer.write { db -> Date in
+            _ = try self.requireSecret(db, caller, id: id, .view)
+            guard let checkout = try self.activeCheckout(db, secretId: id), checkout.userId == caller.userId else {
+                throw Self.checkoutRequired
+            }
+            let until = checkout.expires.addingTimeInterval(Double(minutes) * 60)
+            try self.setCheckout(db, secretId: id, userId: caller.userId, until: until)
+            return until
+        }
+        await audit(id, caller, "CHECKOUTEXTENDED", notes: notes)
+        return until
+    }
+
+    /// `GET /secrets/{id}/state`: List.
+    func state(id: Int64, caller: Caller) async throws -> SecretDetailStateViewModel {
+        try await writer.read { db in
+            let row = try self.requireSecret(db, caller, id: id, .list, includeInactive: true)
+            let index = try self.folderIndex(db)
+            let role = try self.secretRole(db, caller, row, index: index) ?? .list
+            let checkout = try self.activeCheckout(db, secretId: id)
+            let mine = checkout?.userId == caller.userId
+            let needsCheckout = row.settings.checkOutEnabled && !mine
+            let state: String =
+                if !row.active { "RequiresUndelete" }
+                else if role < .view { "CannotView" }
+                else if row.settings.requiresComment && needsCheckout { "RequiresCheckoutAndComment" }
+                else if row.settings.requiresComment { "RequiresComment" }
+                else if needsCheckout { "RequiresCheckout" }
+                else { "None" }
+            return SecretDetailStateViewModel(
+                id: Int(id), secretName: row.name, isActive: row.active, isCheckedOut: checkout != nil,
+                isCheckedOutByCurrentUser: mine, checkedOutUserId: checkout.map { Int($0.userId) } ?? -1,
+                checkedOutUserDisplayName: try checkout.flatMap { try UserRow.fetchOne(db, key: $0.userId)?.displayName },
+                checkOutMinutesRemaining: checkout.map { max(0, Int(($0.expires.timeIntervalSince(self.now()) / 60).rounded(.up))) } ?? 0,
+                checkOutIntervalMinutes: row.settings.checkOutIntervalMinutes, secretState: state,
+                folderId: row.folderId.map { Int($0) } ?? -1, folderName: row.folderId.flatMap { index[$0]?.name },
+                inheritPermissions: row.settings.enableInheritPermissions, role: role.name
+            )
+        }
+    }
+
+    /// `GET /secrets/{id}/audits`, newest first: View.
+    func secretAudits(id: Int64, caller: Caller, skip: Int, take: Int) async throws -> (records: [SecretAuditModel], total: Int) {
+        try await audits.flush()
+        return try await writer.read { db in
+            _ = try self.requireSecret(db, caller, id: id, .view, includeInactive: true)
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM secret_audit WHERE secretId = ?", arguments: [id]) ?? 0
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT a.id, a.action, a.notes, a.ticketNumber, a.date, u.userName, u.displayName
+                FROM secret_audit a LEFT JOIN user u ON u.id = a.userId
+                WHERE a.secretId = ? ORDER BY a.id DESC LIMIT ? OFFSET ?
+                """, arguments: [id, take, skip])
+            let records = rows.map { row in
+                SecretAuditModel(
+                    id: row["id"], action: row["action"], actionForDisplay: (row["action"] as String).capitalized,
+                    notes: row["notes"], ticketNumber: row["ticketNumber"], username: row["userName"],
+                    byUserDisplayName: row["displayName"], dateRecorded: WireDate.string(from: row["date"])
+                )
+            }
+            return (records, total)
+        }
+    }
+
+    /// `PUT /v3/secrets/{id}/activate`: Owner.
+    func activateSecret(id: Int64, caller: Caller) async throws {
+        try await writer.write { db in
+            var row = try self.requireSecret(db, caller, id: id, .owner, includeInactive: true)
+            row.active = true
+            try row.update(db)
+        }
+        await audit(id, caller, "ACTIVATE")
+    }
+
+    /// Changes the settings of a secret under `role` and returns its summary.
+    private func changeSettings(
+        id: Int64, caller: Caller, role: SecretRole, _ change: @escaping @Sendable (inout SecretRow, Database) throws -> Void
+    ) async throws -> SecretSummary {
+        try await writer.write { db in
+            var row = try self.requireSecret(db, caller, id: id, role)
+            try self.requireNotCheckedOutByOthers(db, caller, secretId: id)
+            try change(&row, db)
+            row.modified = self.now()
+            try row.update(db)
+            return self.summary(row, templateName: try TemplateRow.fetchOne(db, key: row.templateId)?.name ?? "",
+                                folderPaths: try self.folderIndex(db))
+        }
+    }
+
+    /// `POST /secrets/{id}/expire`: Edit. The secret counts as expired (0 days until expiration).
+    func expireSecret(id: Int64, caller: Caller, options: AccessOptions) async throws -> SecretSummary {
+        let summary = try await changeSettings(id: id, caller: caller, role: .edit) { row, _ in row.settings.expired = true }
+        await audit(id, caller, "EXPIRE", notes: options.comment, ticket: options.ticketNumber)
+        return summary
+    }
+
+    /// `POST /secrets/{id}/heartbeat`: View. The local server has no machine to reach, so a heartbeat succeeds.
+    func heartbeat(id: Int64, caller: Caller) async throws -> SecretSummary {
+        let now = self.now()
+        let summary = try await changeSettings(id: id, caller: caller, role: .view) { row, _ in
+            row.settings.lastHeartBeatStatus = "Success"
+            row.settings.lastHeartBeatCheck = now
+        }
+        await audit(id, caller, "HEARTBEAT")
+        return summary
+    }
+
+    /// `POST /secrets/{id}/change-password`: Edit. Sets the template's password field to `newPassword`, or to a
+    /// new one meeting the field's requirement; ends an expiration.
+    func changePassword(id: Int64, newPassword: String?, caller: Caller, options: AccessOptions) async throws -> SecretSummary {
+        let now = self.now()
+        let summary = try await changeSettings(id: id, caller: caller, role: .edit) { row, db in
+            guard let template = try self.template(db, id: row.templateId),
+                let field = template.fields.first(where: { $0.isPassword })
+            else { throw EmulatorAPIError.badRequest("API_NoPasswordField", "The Secret's template has no password field.") }
+            var value = newPassword ?? ""
+            if value.isEmpty {
+                let requirement = try PasswordRequirementRow.fetchOne(db, key: field.passwordRequirementId ?? Seed.defaultRequirementId)
+                    ?? Seed.requirements[0]
+                value = PasswordGenerator.generate(requirement: requirement, length: field.generatePasswordLength)
+            }
+            let sealed = try self.cipher.sealString(value, context: Self.itemContext(secretId: id, fieldId: field.id))
+            try db.execute(sql: "UPDATE secret_item SET value = ? WHERE secretId = ? AND fieldId = ?", arguments: [sealed, id, field.id])
+            if db.changesCount == 0 {
+                var item = SecretItemRow(id: nil, secretId: id, fieldId: field.id, value: sealed, fileAttachmentId: nil)
+                try item.insert(db)
+            }
+            row.settings.lastPasswordChangeAttempt = now
+            row.settings.expired = nil
+        }
+        await audit(id, caller, "CHANGEPASSWORD", notes: options.comment, ticket: options.ticketNumber)
+        return summary
+    }
+}
