@@ -185,6 +185,32 @@ struct SecretRouteTests {
         }
     }
 
+    @Test func multipartUploadAsTssSdkGoSendsIt() async throws {
+        try await withRouter { client in
+            let token = try await client.adminToken()
+            let body = #"{"Name":"mp","SecretTemplateID":6007,"Items":[{"FieldID":108,"ItemValue":"m"},{"FieldID":111,"ItemValue":"u"}]}"#
+            let id = try #require(try await client.api(.post, "/v1/secrets", token: token, json: body).json["id"]?.intValue)
+            let content = Data("line one\r\n--not-the-boundary\r\n".utf8) + Data([0, 1, 2, 255, 13, 10])
+            var multipart = Data("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"id_rsa.txt\"\r\n".utf8)
+            multipart += Data("Content-Type: application/octet-stream\r\n\r\n".utf8) + content + Data("\r\n--XyZ--\r\n".utf8)
+            let upload = try await client.execute(
+                uri: "/SecretServer/api/v1/secrets/\(id)/fields/private-key", method: .put,
+                headers: [.authorization: "Bearer \(token)", .contentType: "multipart/form-data; boundary=XyZ"],
+                body: ByteBuffer(bytes: multipart)
+            )
+            #expect(upload.status == .ok, "\(upload.text)")
+            let download = try await client.api(.get, "/v1/secrets/\(id)/fields/private-key", token: token)
+            #expect(Data(download.body.readableBytesView) == content)
+            #expect(download.headers[.contentDisposition]?.contains("id_rsa.txt") == true)
+            let broken = try await client.execute(
+                uri: "/SecretServer/api/v1/secrets/\(id)/fields/private-key", method: .put,
+                headers: [.authorization: "Bearer \(token)", .contentType: "multipart/form-data; boundary=XyZ"],
+                body: ByteBuffer(string: "--XyZ\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nno end")
+            )
+            #expect(broken.status == .badRequest)
+        }
+    }
+
     @Test func stubSummaryAndFileFields() async throws {
         try await withRouter { client in
             let token = try await client.adminToken()
@@ -211,7 +237,7 @@ struct SecretRouteTests {
             #expect(noFile.status == .badRequest)
             let upload = try await client.api(.put, "/v1/secrets/\(id)/fields/private-key", token: token,
                                               json: #"{"fileName": "id_rsa.pem", "fileAttachment": [75, 69, 89, 10]}"#)
-            #expect(upload.status == .ok)
+            #expect(upload.status == .ok, "\(upload.text)")
             let download = try await client.api(.get, "/v1/secrets/\(id)/fields/private-key", token: token)
             #expect(download.text == "KEY\n")
             #expect(download.headers[.contentType] == "application/octet-stream")

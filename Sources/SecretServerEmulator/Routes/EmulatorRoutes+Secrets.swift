@@ -116,13 +116,12 @@ extension EmulatorRoutes {
         api(router, .put, "/v1/secrets/:id/fields/:slug") { request, context, caller in
             let id = try await self.secretId(request, context)
             let slug = self.text(context, "slug")
+            let write: EmulatorStore.FieldWrite
             if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/") {
-                throw EmulatorAPIError.badRequest(
-                    "API_UnsupportedMediaType", "Multipart uploads are not served yet; send JSON {fileName, fileAttachment}."
-                )
+                write = try await Self.multipartFieldWrite(request, contentType: type, limit: self.configuration.maximumBodySize)
+            } else {
+                write = try Self.fieldWrite(try await request.jsonObject(limit: self.configuration.maximumBodySize))
             }
-            let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
-            let write = try Self.fieldWrite(body)
             try await self.store.setField(secretId: id, slug: slug, write, caller: caller)
             if case .text(let value) = write { return try Responses.json(value) }
             return try Responses.json("")
@@ -199,6 +198,24 @@ extension EmulatorRoutes {
             throw EmulatorAPIError.invalid("Value", "Send {\"value\": ...} for a text field or {\"fileName\", \"fileAttachment\"} for a file.")
         }
         return .text(value.isNull ? "" : value.stringValue ?? "")
+    }
+
+    /// A file sent as `multipart/form-data` with a part named `file` (tss-sdk-go's form). A name without an
+    /// extension is kept as sent.
+    static func multipartFieldWrite(_ request: Request, contentType: String, limit: Int) async throws -> EmulatorStore.FieldWrite {
+        guard let boundary = MultipartForm.boundary(contentType: contentType) else {
+            throw EmulatorAPIError.invalid("File", "The multipart content type has no boundary.")
+        }
+        let buffer = try await request.body.collect(upTo: limit)
+        let form = try MultipartForm(body: Data(buffer.readableBytesView), boundary: boundary)
+        guard let part = form.parts.first(where: { $0.name.lowercased() == "file" }) ?? form.parts.first(where: { $0.fileName != nil }) else {
+            throw EmulatorAPIError.invalid("File", "The multipart body has no part named file.")
+        }
+        let name = (part.fileName?.isEmpty == false ? part.fileName! : "File.txt")
+        guard !name.contains("/"), !name.contains("\\") else {
+            throw EmulatorAPIError.invalid("FileName", "The file name must be a plain name without folders.")
+        }
+        return .file(name: name, content: part.content)
     }
 
     func secretFilter(_ query: QueryParameters) throws -> EmulatorStore.SecretFilter {
