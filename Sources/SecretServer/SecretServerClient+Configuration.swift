@@ -54,12 +54,18 @@ extension SecretServerClient {
         enum Kind: Sendable {
             case password(username: String, password: String, domain: String?)
             case token(String)
+            case sdkClient(clientId: String, clientSecret: String)
         }
         let kind: Kind
 
         /// The OAuth password grant, with an optional Active Directory domain.
         public static func password(username: String, password: String, domain: String? = nil) -> Credentials {
             Credentials(kind: .password(username: username, password: password, domain: domain))
+        }
+
+        /// An onboarded SDK client: the `client_credentials` grant as `sdk-client-<clientId>`.
+        public static func sdkClient(clientId: String, clientSecret: String) -> Credentials {
+            Credentials(kind: .sdkClient(clientId: clientId, clientSecret: clientSecret))
         }
 
         /// A token issued elsewhere; it is sent as it is and never renewed.
@@ -79,6 +85,8 @@ extension SecretServerClient {
                 return "password(username: \(username)\(domain.map { ", domain: \($0)" } ?? ""), password: <redacted>)"
             case .token:
                 return "token(<redacted>)"
+            case .sdkClient(let clientId, _):
+                return "sdkClient(clientId: \(clientId), clientSecret: <redacted>)"
             }
         }
         public var debugDescription: String { description }

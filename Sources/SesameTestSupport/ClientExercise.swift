@@ -98,6 +98,15 @@ public enum ClientExercise {
         try await client.changePassword(id: secret.id)
         _ = try await client.secretAudits(id: secret.id).collect()
 
+        // SDK clients.
+        let rule = try await client.createSdkClientRule(name: "exercise rule", userId: user.id)
+        let key = try await client.sdkClientOnboardingKey(ruleId: rule.id)
+        let account = try await SecretServerClient.onboardSdkClient(
+            baseURL: client.configuration.baseURL, ruleName: "exercise rule", onboardingKey: key, name: "exercise agent"
+        )
+        _ = try await client.sdkClientAccounts()
+        try await client.revokeSdkClient(id: account.id)
+
         // Clean-up through the delete calls.
         try await client.deleteGroup(id: group.id)
         try await client.deleteUser(id: user.id)

@@ -110,6 +110,15 @@ struct SpecContractTests {
         try check(MetadataModel(), against: "MetadataModel", "MetadataSummaryModel")
         try check(MetadataFieldSummaryModel(), against: "MetadataFieldSummaryModel")
         try check(MetadataFieldSectionSummaryModel(), against: "MetadataFieldSectionSummaryModel")
+        try check(SdkClientRuleModel(), against: "SdkClientRuleModel")
+        try check(SdkClientAccountModel(clientSecret: "s"), against: "SdkClientAccountModel")
+        try check(SecretAuditModel(), against: "SecretAuditModel")
+        try check(SecretDetailStateViewModel(), against: "SecretDetailStateViewModel")
+        try check(SecretRestrictedArgs(comment: "c", ticketNumber: "t", ticketSystemId: 1, forceCheckIn: true, includeInactive: true,
+                                       noAutoCheckout: true), against: "SecretRestrictedArgs")
+        try check(SecretCheckOutExtensionResponseModel(checkOutEndTime: "t"), against: "SecretCheckOutExtensionResponseModel")
+        try check(SecretResponseCodeModel(), against: "SecretResponseCodeModel")
+        try check(ActivateSecretResponseModel(success: true), against: "ActivateSecretResponseModel")
         try check(NewUser(userName: "u", password: "p"), against: "UserCreateArgs")
         try check(UserChanges(id: 1, displayName: "d", emailAddress: "e", enabled: true, isLockedOut: false,
                               isApplicationAccount: false, password: "p"), against: "UserUpdateArgs")

@@ -6,6 +6,7 @@ actor TokenManager {
     /// What a renewal asks the token route for.
     enum Grant: Sendable {
         case password(username: String, password: String, domain: String?)
+        case clientCredentials(clientId: String, clientSecret: String)
         case refresh(String)
     }
 
@@ -80,10 +81,14 @@ actor TokenManager {
                 response = try? await fetch(.refresh(refresh))
             }
             if response == nil {
-                guard case .password(let username, let password, let domain) = credentials.kind else {
+                switch credentials.kind {
+                case .password(let username, let password, let domain):
+                    response = try await fetch(.password(username: username, password: password, domain: domain))
+                case .sdkClient(let clientId, let clientSecret):
+                    response = try await fetch(.clientCredentials(clientId: clientId, clientSecret: clientSecret))
+                case .token:
                     throw SecretServerError(code: .authenticationFailed, message: "the pre-issued token was refused")
                 }
-                response = try await fetch(.password(username: username, password: password, domain: domain))
             }
             guard let response else { throw SecretServerError(code: .authenticationFailed, message: "no token") }
             let issued = now()

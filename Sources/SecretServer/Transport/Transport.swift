@@ -260,6 +260,8 @@ struct Transport: Sendable {
         case .password(let username, let password, let domain):
             form = [("username", username), ("password", password), ("grant_type", "password")]
             if let domain, !domain.isEmpty { form.append(("domain", domain)) }
+        case .clientCredentials(let clientId, let clientSecret):
+            form = [("grant_type", "client_credentials"), ("client_id", "sdk-client-" + clientId), ("client_secret", clientSecret)]
         case .refresh(let token):
             form = [("grant_type", "refresh_token"), ("refresh_token", token)]
         }

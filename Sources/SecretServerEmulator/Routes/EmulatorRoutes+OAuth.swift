@@ -37,6 +37,15 @@ extension EmulatorRoutes {
                 let user = try await store.user(id: userId), user.enabled
             else { throw EmulatorAPIError.oauth("invalid_grant", "The refresh token is invalid, expired or already used.") }
             return try Responses.json(await tokens.issue(userId: userId))
+        case "client_credentials":
+            let prefix = "sdk-client-"
+            guard let clientId = form.string("client_id"), clientId.lowercased().hasPrefix(prefix),
+                let secret = form.string("client_secret"), !secret.isEmpty
+            else { throw EmulatorAPIError.oauth("invalid_client", "client_id must be sdk-client-<clientId>, with its client_secret.") }
+            guard let userId = try await store.authenticateSdkClient(clientId: String(clientId.dropFirst(prefix.count)), secret: secret) else {
+                throw EmulatorAPIError.oauth("invalid_client", "The SDK client is unknown, revoked, or its secret is wrong.")
+            }
+            return try Responses.json(await tokens.issue(userId: userId))
         default:
             throw EmulatorAPIError.oauth("unsupported_grant_type", "The grant type '\(grant.prefix(40))' is not supported.")
         }

@@ -29,6 +29,7 @@ struct EmulatorRoutes: Sendable {
         registerDirectory(on: router)
         registerPermissions(on: router)
         registerMetadata(on: router)
+        registerSdkClients(on: router)
     }
 
     /// Adds an unauthenticated route under every prefix.

@@ -190,6 +190,27 @@ enum Migrations {
             }
             try db.create(index: "secret_audit_secret", on: "secret_audit", columns: ["secretId", "id"])
         }
+        migrator.registerMigration("v4-sdk-clients") { db in
+            try db.create(table: "sdk_client_rule") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique().collate(.nocase)
+                t.column("details", .text)
+                t.column("requireOnboardingKey", .boolean).notNull()
+                t.column("userId", .integer).notNull().references("user", onDelete: .cascade)
+                t.column("onboardingKey", .blob).notNull()
+            }
+            try db.create(table: "sdk_client_account") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("clientId", .text).notNull().unique().collate(.nocase)
+                t.column("name", .text).notNull()
+                t.column("details", .text)
+                t.column("userId", .integer).notNull().references("user", onDelete: .cascade)
+                t.column("secretHash", .blob).notNull()
+                t.column("revoked", .boolean).notNull()
+                t.column("ipAddress", .text)
+                t.column("created", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

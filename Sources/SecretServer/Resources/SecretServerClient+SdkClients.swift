@@ -1,0 +1,65 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import SecretServerModels
+
+extension SecretServerClient {
+    /// Onboards this machine as an SDK client (`POST /api/v1/sdk-client-accounts`, no sign-in needed): with the
+    /// rule's name and onboarding key. Keep the answer's `clientSecret`; it is shown only once. Sign in with
+    /// `.sdkClient(clientId:clientSecret:)` afterwards.
+    public static func onboardSdkClient(
+        baseURL: String, ruleName: String, onboardingKey: String, name: String, description: String? = nil,
+        clientId: UUID = UUID(), tls: TLS = TLS()
+    ) async throws -> SdkClientAccountModel {
+        struct Body: Encodable { var clientId: String; var name: String; var description: String?; var ruleName: String; var onboardingKey: String }
+        var configuration = HTTPClient.Configuration()
+        configuration.tlsConfiguration = try Transport.tlsConfiguration(tls)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        defer { Task { try? await http.shutdown() } }
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        var request = HTTPClientRequest(url: base + "/api/v1/sdk-client-accounts")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        let body = Body(clientId: clientId.uuidString.lowercased(), name: name, description: description, ruleName: ruleName,
+                        onboardingKey: onboardingKey)
+        request.body = .bytes(ByteBuffer(bytes: try WireCoding.makeEncoder().encode(body)))
+        let path = "/v1/sdk-client-accounts"
+        let response = try await Transport.perform(request, client: http, timeout: .seconds(60), method: .POST, path: path)
+        guard (200..<300).contains(response.status) else {
+            let error = try? WireCoding.makeDecoder().decode(APIErrorBody.self, from: Data(response.body.readableBytesView))
+            throw SecretServerError(
+                code: error?.errorCode == "API_AccessDenied" ? .accessDenied : .badRequest,
+                message: error?.message ?? "onboarding refused (HTTP \(response.status))", status: response.status,
+                errorCode: error?.errorCode, method: "POST", path: path
+            )
+        }
+        return try WireCoding.makeDecoder().decode(SdkClientAccountModel.self, from: Data(response.body.readableBytesView))
+    }
+
+    /// Creates an onboarding rule whose accounts act as `userId` (an application account): administrators.
+    public func createSdkClientRule(name: String, userId: Int, requireOnboardingKey: Bool = true, details: String? = nil) async throws
+        -> SdkClientRuleModel
+    {
+        struct Body: Encodable { var name: String; var userId: Int; var requireOnboardingKey: Bool; var details: String? }
+        return try await send(.POST, "/v1/sdk-client-rules", body: Body(name: name, userId: userId, requireOnboardingKey: requireOnboardingKey, details: details))
+    }
+
+    /// A rule's onboarding key.
+    public func sdkClientOnboardingKey(ruleId: Int) async throws -> String {
+        try await get("/v1/sdk-client-rules/\(ruleId)/onboarding-key", as: String.self)
+    }
+
+    /// The onboarded SDK client accounts that are not revoked.
+    public func sdkClientAccounts() async throws -> [SdkClientAccountModel] {
+        try await PagedSequence<SdkClientAccountModel>(pageSize: 500) { skip, take in
+            try await self.get("/v1/sdk-client-accounts", query: [("skip", String(skip)), ("take", String(take))])
+        }.collect()
+    }
+
+    /// Revokes an SDK client account; its secret stops working.
+    public func revokeSdkClient(id: Int) async throws {
+        let _: Bool = try await send(.POST, "/v1/sdk-client-accounts/\(id)/revoke", idempotent: true)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Hummingbird
+import SecretServerModels
+
+/// SDK client onboarding rules and accounts.
+extension EmulatorRoutes {
+    func registerSdkClients(on router: Router<Context>) {
+        // Onboarding needs no sign-in: the onboarding key is the credential.
+        open(router, .post, "/api/v1/sdk-client-accounts") { request, context in
+            let body = try await request.jsonObject(limit: 64 * 1024)
+            return try Responses.json(try await self.store.onboardSdkClient(
+                clientId: body["clientId"]?.stringValue, name: body["name"]?.stringValue, details: body["description"]?.stringValue,
+                ruleName: body["ruleName"]?.stringValue, onboardingKey: body["onboardingKey"]?.stringValue,
+                ipAddress: context.channel.remoteAddress?.ipAddress
+            ))
+        }
+        api(router, .get, "/v1/sdk-client-accounts") { request, _, caller in
+            let (skip, take) = try request.query.paging(defaultTake: self.configuration.defaultPageSize)
+            let accounts = try await self.store.sdkClientAccounts(caller: caller)
+            return try self.page(Array(accounts.dropFirst(skip).prefix(take)), total: accounts.count, skip: skip, take: take)
+        }
+        api(router, .post, "/v1/sdk-client-accounts/:id/revoke") { _, context, caller in
+            try await self.store.revokeSdkClient(id: try self.id(context), caller: caller)
+            return try Responses.json(true)
+        }
+        api(router, .get, "/v1/sdk-client-rules") { request, _, caller in
+            let (skip, take) = try request.query.paging(defaultTake: self.configuration.defaultPageSize)
+            let rules = try await self.store.sdkClientRules(caller: caller)
+            return try self.page(Array(rules.dropFirst(skip).prefix(take)), total: rules.count, skip: skip, take: take)
+        }
+        api(router, .get, "/v1/sdk-client-rules/stub") { _, _, _ in try Responses.json(SdkClientRuleModel()) }
+        api(router, .get, "/v1/sdk-client-rules/:id") { _, context, caller in
+            try Responses.json(try await self.store.sdkClientRule(id: try self.id(context), caller: caller))
+        }
+        api(router, .post, "/v1/sdk-client-rules") { request, _, caller in
+            let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+            return try Responses.json(try await self.store.createSdkClientRule(
+                name: body["name"]?.stringValue, details: body["details"]?.stringValue,
+                requireOnboardingKey: body["requireOnboardingKey"]?.boolValue, userId: body["userId"]?.intValue.map { Int64($0) },
+                caller: caller
+            ))
+        }
+        api(router, .delete, "/v1/sdk-client-rules/:id") { _, context, caller in
+            let id = try self.id(context)
+            try await self.store.deleteSdkClientRule(id: id, caller: caller)
+            return try Responses.json(DeletedModel(id: Int(id), objectType: "SdkClientRule"))
+        }
+        api(router, .get, "/v1/sdk-client-rules/:id/onboarding-key") { _, context, caller in
+            try Responses.json(try await self.store.onboardingKey(ruleId: try self.id(context), caller: caller))
+        }
+    }
+}
