@@ -107,6 +107,12 @@ public enum ClientExercise {
         _ = try await client.sdkClientAccounts()
         try await client.revokeSdkClient(id: account.id)
 
+        // User scripts.
+        let script = try await client.createScript(name: "exercise.sh", type: .ssh, script: "echo hi")
+        _ = try await client.searchScripts(text: "exercise").collect()
+        _ = try await client.script(id: script.scriptId)
+        try await client.updateScript(id: script.scriptId, script: "echo bye")
+
         // Clean-up through the delete calls.
         try await client.deleteGroup(id: group.id)
         try await client.deleteUser(id: user.id)

@@ -110,6 +110,8 @@ struct SpecContractTests {
         try check(MetadataModel(), against: "MetadataModel", "MetadataSummaryModel")
         try check(MetadataFieldSummaryModel(), against: "MetadataFieldSummaryModel")
         try check(MetadataFieldSectionSummaryModel(), against: "MetadataFieldSectionSummaryModel")
+        try check(ScriptModel(), against: "ScriptModelV2")
+        try check(ScriptSummaryModel(), against: "ScriptSummaryModel")
         try check(SdkClientRuleModel(), against: "SdkClientRuleModel")
         try check(SdkClientAccountModel(clientSecret: "s"), against: "SdkClientAccountModel")
         try check(SecretAuditModel(), against: "SecretAuditModel")

@@ -30,6 +30,7 @@ struct EmulatorRoutes: Sendable {
         registerPermissions(on: router)
         registerMetadata(on: router)
         registerSdkClients(on: router)
+        registerScripts(on: router)
     }
 
     /// Adds an unauthenticated route under every prefix.

@@ -211,6 +211,18 @@ enum Migrations {
                 t.column("created", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v5-user-scripts") { db in
+            try db.create(table: "user_script") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().collate(.nocase)
+                t.column("description", .text)
+                t.column("script", .text).notNull()
+                t.column("scriptType", .text).notNull()
+                t.column("categoryId", .integer).notNull()
+                t.column("isActive", .boolean).notNull()
+                t.column("modified", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

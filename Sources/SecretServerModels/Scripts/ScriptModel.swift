@@ -1,0 +1,67 @@
+/// A user script (`ScriptModelV2`; search returns `ScriptSummaryModel`, the same without `script`).
+public struct ScriptModel: Codable, Sendable, Hashable {
+    public var scriptId: Int
+    public var name: String
+    public var description: String?
+    /// The script's text.
+    public var script: String
+    /// `PowerShell`, `SQL` or `SSH`.
+    public var scriptType: String
+    public var scriptCategoryId: Int
+    public var scriptCategoryName: String?
+    public var isActive: Bool
+    public var usageCount: Int
+
+    public init(
+        scriptId: Int = 0,
+        name: String = "",
+        description: String? = nil,
+        script: String = "",
+        scriptType: String = "PowerShell",
+        scriptCategoryId: Int = -1,
+        scriptCategoryName: String? = nil,
+        isActive: Bool = true,
+        usageCount: Int = 0
+    ) {
+        self.scriptId = scriptId
+        self.name = name
+        self.description = description
+        self.script = script
+        self.scriptType = scriptType
+        self.scriptCategoryId = scriptCategoryId
+        self.scriptCategoryName = scriptCategoryName
+        self.isActive = isActive
+        self.usageCount = usageCount
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case scriptId, name, description, script, scriptType, scriptCategoryId, scriptCategoryName, isActive
+        case usageCount
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        scriptId = try c.value(.scriptId, or: 0)
+        name = try c.value(.name, or: "")
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        script = try c.value(.script, or: "")
+        scriptType = try c.value(.scriptType, or: "PowerShell")
+        scriptCategoryId = try c.value(.scriptCategoryId, or: -1)
+        scriptCategoryName = try c.decodeIfPresent(String.self, forKey: .scriptCategoryName)
+        isActive = try c.value(.isActive, or: true)
+        usageCount = try c.value(.usageCount, or: 0)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(scriptId, forKey: .scriptId)
+        try c.encode(name, forKey: .name)
+        try c.encodeOrNull(description, forKey: .description)
+        try c.encode(script, forKey: .script)
+        try c.encode(scriptType, forKey: .scriptType)
+        try c.encode(scriptCategoryId, forKey: .scriptCategoryId)
+        try c.encodeOrNull(scriptCategoryName, forKey: .scriptCategoryName)
+        try c.encode(isActive, forKey: .isActive)
+        try c.encode(usageCount, forKey: .usageCount)
+    }
+}
