@@ -113,6 +113,21 @@ public enum ClientExercise {
         _ = try await client.script(id: script.scriptId)
         try await client.updateScript(id: script.scriptId, script: "echo bye")
 
+        // Roles, sites, teams, policies.
+        let role = try await client.createRole(name: "exercise role")
+        _ = try await client.roles()
+        try await client.updateRole(id: role.id, enabled: false)
+        _ = try await client.sites()
+        let team = try await client.createTeam(name: "exercise team")
+        _ = try await client.teams()
+        try await client.addTeamMembers(teamId: team.teamId, groupIds: [group.id])
+        _ = try await client.teamMembers(teamId: team.teamId)
+        try await client.removeTeamMembers(teamId: team.teamId, groupIds: [group.id])
+        let policy = try await client.createSecretPolicy(name: "exercise policy")
+        _ = try await client.secretPolicies()
+        _ = try await client.secretPolicy(id: policy.secretPolicyId)
+        try await client.updateSecretPolicy(id: policy.secretPolicyId, active: false)
+
         // Clean-up through the delete calls.
         try await client.deleteGroup(id: group.id)
         try await client.deleteUser(id: user.id)

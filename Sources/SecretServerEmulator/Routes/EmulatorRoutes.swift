@@ -31,6 +31,7 @@ struct EmulatorRoutes: Sendable {
         registerMetadata(on: router)
         registerSdkClients(on: router)
         registerScripts(on: router)
+        registerAdmin(on: router)
     }
 
     /// Adds an unauthenticated route under every prefix.

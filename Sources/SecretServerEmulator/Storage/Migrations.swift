@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The schema. Migrations are frozen once released: add new ones, never edit old ones.
@@ -222,6 +223,44 @@ enum Migrations {
                 t.column("isActive", .boolean).notNull()
                 t.column("modified", .datetime).notNull()
             }
+        }
+        migrator.registerMigration("v6-roles-teams-sites-policies") { db in
+            try db.create(table: "role") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique().collate(.nocase)
+                t.column("enabled", .boolean).notNull()
+                t.column("isSystem", .boolean).notNull()
+                t.column("created", .datetime).notNull()
+            }
+            try db.create(table: "team") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique().collate(.nocase)
+                t.column("description", .text)
+                t.column("active", .boolean).notNull()
+                t.column("domainId", .integer)
+            }
+            try db.create(table: "team_member") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("teamId", .integer).notNull().references("team", onDelete: .cascade)
+                t.column("groupId", .integer).notNull().references("group", onDelete: .cascade)
+                t.uniqueKey(["teamId", "groupId"])
+            }
+            try db.create(table: "site") { t in
+                t.primaryKey("id", .integer)
+                t.column("name", .text).notNull()
+                t.column("active", .boolean).notNull()
+            }
+            try db.create(table: "secret_policy") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique().collate(.nocase)
+                t.column("description", .text)
+                t.column("active", .boolean).notNull()
+                t.column("items", .text).notNull()
+            }
+            let now = Date()
+            try db.execute(sql: "INSERT INTO role(name, enabled, isSystem, created) VALUES ('Administrator', 1, 1, ?), ('User', 1, 1, ?)",
+                           arguments: [now, now])
+            try db.execute(sql: "INSERT INTO site(id, name, active) VALUES (1, 'Local', 1)")
         }
         return migrator
     }

@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import SecretServerModels
+
+/// Roles, teams, sites and secret policies.
+extension EmulatorRoutes {
+    func registerAdmin(on router: Router<Context>) {
+        api(router, .get, "/v1/roles") { request, _, caller in
+            let (skip, take) = try request.query.paging(defaultTake: self.configuration.defaultPageSize)
+            let roles = try await self.store.roles(includeInactive: try request.query.bool("filter.includeInactive") ?? false, caller: caller)
+            return try self.page(Array(roles.dropFirst(skip).prefix(take)), total: roles.count, skip: skip, take: take)
+        }
+        api(router, .get, "/v1/roles/stub") { _, _, _ in try Responses.json(RoleModel()) }
+        api(router, .get, "/v1/roles/:id") { _, context, caller in try Responses.json(try await self.store.role(id: try self.id(context), caller: caller)) }
+        api(router, .post, "/v1/roles") { request, _, caller in
+            let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+            return try Responses.json(try await self.store.createRole(name: body["name"]?.stringValue, enabled: body["enabled"]?.boolValue, caller: caller))
+        }
+        api(router, .patch, "/v1/roles/:id") { request, context, caller in
+            let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+            return try Responses.json(try await self.store.patchRole(id: try self.id(context), data: body["data"]?.objectValue ?? body, caller: caller))
+        }
+
+        api(router, .get, "/v1/sites") { request, _, _ in
+            try Responses.json(try await self.store.sites(includeInactive: try request.query.bool("includeInactive") ?? false))
+        }
+
+        api(router, .get, "/v1/teams") { request, _, caller in
+            let query = request.query
+            let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
+            let teams = try await self.store.teams(
+                search: query.string("filter.searchTerm", "filter.searchText"), includeInactive: try query.bool("filter.includeInactive") ?? false,
+                caller: caller
+            )
+            return try self.page(Array(teams.dropFirst(skip).prefix(take)), total: teams.count, skip: skip, take: take)
+        }
+        api(router, .get, "/v1/teams/stub") { _, _, _ in try Responses.json(TeamDetailModel()) }
+        api(router, .get, "/v1/teams/:id") { _, context, caller in try Responses.json(try await self.store.team(id: try self.id(context), caller: caller)) }
+        api(router, .post, "/v1/teams") { request, _, caller in
+            let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+            return try Responses.json(try await self.store.createTeam(
+                name: body["teamName"]?.stringValue, description: body["teamDescription"]?.stringValue, domainId: body["domainId"]?.intValue,
+                caller: caller
+            ))
+        }
+        api(router, .put, "/v1/teams/:id") { request, context, caller in
+            let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+            return try Responses.json(try await self.store.updateTeam(id: try self.id(context), body: body, caller: caller))
+        }
+        api(router, .get, "/v1/teams/:id/members") { _, context, caller in
+            try Responses.json(try await self.store.teamMembers(id: try self.id(context), caller: caller))
+        }
+        // v1 takes {"groupIds": {"dirty": true, "value": [...]}} and answers a bare array.
+        api(router, .post, "/v1/teams/:id/members") { request, context, caller in
+            let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+            let ids = try Self.groupIds(EmulatorStore.dirtyValue(body, "groupIds") ?? body["groupIds"])
+            return try Responses.json(try await self.store.changeTeamMembers(id: try self.id(context), add: ids, remove: [], caller: caller))
+        }
+        // v2 takes {"data": {"groupIds": [...]}} and answers a page.
+        api(router, .post, "/v2/teams/:id/members") { request, context, caller in
+            let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+            let ids = try Self.groupIds(body["data"]?["groupIds"])
+            let members = try await self.store.changeTeamMembers(id: try self.id(context), add: ids, remove: [], caller: caller)
+            return try self.page(members, total: members.count, skip: 0, take: max(members.count, 1))
+        }
+        api(router, .delete, "/v1/teams/:id/members") { request, context, caller in
+            let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+            let ids = try Self.groupIds(body["data"]?["groupIds"] ?? body["groupIds"])
+            let members = try await self.store.changeTeamMembers(id: try self.id(context), add: [], remove: ids, caller: caller)
+            return try self.page(members, total: members.count, skip: 0, take: max(members.count, 1))
+        }
+
+        api(router, .get, "/v1/secret-policy/search") { request, _, caller in
+            let query = request.query
+            let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
+            let policies = try await self.store.secretPolicies(
+                name: query.string("filter.secretPolicyName"), includeInactive: try query.bool("filter.includeInactive") ?? false, caller: caller
+            )
+            return try self.page(Array(policies.dropFirst(skip).prefix(take)), total: policies.count, skip: skip, take: take)
+        }
+        // The v2 routes, and the legacy v1 ones that PowerShell clients still call.
+        for version in ["v1", "v2"] {
+            api(router, .get, "/\(version)/secret-policy/stub") { _, _, _ in
+                try Responses.json(SecretPolicyDetailModel(
+                    generalItems: .object(JSONObject()), securityItems: .object(JSONObject()), rpcItems: .object(JSONObject()),
+                    launcherItems: .object(JSONObject())
+                ))
+            }
+            api(router, .get, "/\(version)/secret-policy/:id") { _, context, caller in
+                try Responses.json(try await self.store.secretPolicy(id: try self.id(context), caller: caller))
+            }
+            api(router, .post, "/\(version)/secret-policy") { request, _, caller in
+                let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+                return try Responses.json(try await self.store.createSecretPolicy(data: body["data"]?.objectValue ?? body, caller: caller))
+            }
+            api(router, .patch, "/\(version)/secret-policy/:id") { request, context, caller in
+                let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+                return try Responses.json(try await self.store.patchSecretPolicy(
+                    id: try self.id(context), data: body["data"]?.objectValue ?? body, caller: caller
+                ))
+            }
+        }
+    }
+
+    static func groupIds(_ value: JSONValue?) throws -> [Int64] {
+        guard let list = value?.arrayValue else { throw EmulatorAPIError.invalid("GroupIds", "GroupIds must be a list of group ids.") }
+        return try list.map { element in
+            guard let id = element.intValue else { throw EmulatorAPIError.invalid("GroupIds", "GroupIds must be numbers.") }
+            return Int64(id)
+        }
+    }
+}
