@@ -128,6 +128,21 @@ public enum ClientExercise {
         _ = try await client.secretPolicy(id: policy.secretPolicyId)
         try await client.updateSecretPolicy(id: policy.secretPolicyId, active: false)
 
+        // Access requests.
+        let workflow = try await client.createWorkflowTemplate(name: "exercise workflow", approverUserIds: [user.id])
+        _ = try await client.workflowTemplates()
+        var gated = try await client.secret(id: secret.id)
+        gated.requiresApprovalForAccess = true
+        gated.accessRequestWorkflowMapId = workflow.workflowTemplateId
+        gated.checkOutEnabled = false
+        _ = try await client.updateSecret(gated)
+        let request = try await client.requestAccess(secretId: secret.id, comment: "exercise")
+        _ = try await client.accessRequests(mine: true)
+        _ = try await client.accessRequest(id: request.secretAccessRequestId)
+        try await client.decideAccessRequest(id: request.secretAccessRequestId, .cancel)
+        _ = try await client.accessRequestHistory(id: request.secretAccessRequestId)
+        _ = try await client.send(method: "GET", path: "/v1/secret-access-requests/secrets/\(secret.id)")
+
         // Clean-up through the delete calls.
         try await client.deleteGroup(id: group.id)
         try await client.deleteUser(id: user.id)

@@ -32,6 +32,7 @@ struct EmulatorRoutes: Sendable {
         registerSdkClients(on: router)
         registerScripts(on: router)
         registerAdmin(on: router)
+        registerAccessRequests(on: router)
     }
 
     /// Adds an unauthenticated route under every prefix.

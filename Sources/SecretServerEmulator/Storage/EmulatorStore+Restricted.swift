@@ -48,7 +48,9 @@ extension EmulatorStore {
     /// when it requires check-out (taken automatically unless `noAutoCheckout`). Records the view.
     func openForReading(id: Int64, caller: Caller, options: AccessOptions) async throws -> SecretRow {
         let row = try await writer.read { db in
-            try self.requireSecret(db, caller, id: id, .view, includeInactive: options.includeInactive)
+            let row = try self.requireSecret(db, caller, id: id, .view, includeInactive: options.includeInactive)
+            guard try self.hasApprovedAccess(db, caller, row) else { throw Self.approvalRequired }
+            return row
         }
         if row.settings.requiresComment && (options.comment ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             throw Self.commentRequired
@@ -160,6 +162,7 @@ extension EmulatorStore {
             let state: String =
                 if !row.active { "RequiresUndelete" }
                 else if role < .view { "CannotView" }
+                else if try !self.hasApprovedAccess(db, caller, row) { "RequiresApproval" }
                 else if row.settings.requiresComment && needsCheckout { "RequiresCheckoutAndComment" }
                 else if row.settings.requiresComment { "RequiresComment" }
                 else if needsCheckout { "RequiresCheckout" }

@@ -262,6 +262,39 @@ enum Migrations {
                            arguments: [now, now])
             try db.execute(sql: "INSERT INTO site(id, name, active) VALUES (1, 'Local', 1)")
         }
+        migrator.registerMigration("v7-access-requests") { db in
+            try db.create(table: "workflow_template") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique().collate(.nocase)
+                t.column("description", .text)
+                t.column("active", .boolean).notNull()
+                t.column("expirationMinutes", .integer).notNull()
+                t.column("configurationJson", .text)
+            }
+            try db.create(table: "access_request") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("secretId", .integer).notNull().references("secret", onDelete: .cascade)
+                t.column("userId", .integer).notNull().references("user", onDelete: .cascade)
+                t.column("status", .text).notNull()
+                t.column("requestComment", .text)
+                t.column("responseComment", .text)
+                t.column("ticketNumber", .text)
+                t.column("requestDate", .datetime).notNull()
+                t.column("responseDate", .datetime)
+                t.column("startDate", .datetime).notNull()
+                t.column("expirationDate", .datetime).notNull()
+                t.column("approverUserId", .integer)
+            }
+            try db.create(index: "access_request_secret", on: "access_request", columns: ["secretId", "userId"])
+            try db.create(table: "access_request_history") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("requestId", .integer).notNull().references("access_request", onDelete: .cascade)
+                t.column("action", .text).notNull()
+                t.column("userId", .integer).notNull()
+                t.column("details", .text)
+                t.column("date", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }
