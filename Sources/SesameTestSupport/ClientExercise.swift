@@ -48,6 +48,8 @@ public enum ClientExercise {
         let sshSecret = try await client.createSecret(ssh)
         try await client.setFieldFile(secretId: sshSecret.id, slug: "private-key", data: Data("k".utf8), fileName: "k.pem")
         _ = try await client.fieldFile(secretId: sshSecret.id, slug: "private-key")
+        try await client.removeFieldFile(secretId: sshSecret.id, slug: "private-key")
+        try await client.patchSecretGeneral(id: sshSecret.id, name: "exercise ssh 2")
 
         // Users, groups, members.
         _ = try await client.userStub()

@@ -89,6 +89,14 @@ struct ClientFlowTests {
             #expect(file.fileName == "id_ed25519")
             let item = try #require(try await client.secret(id: created.id).item("private-key"))
             #expect(item.isFile && item.fileAttachmentId != nil && item.filename == "id_ed25519")
+            try await client.removeFieldFile(secretId: created.id, slug: "private-key")
+            #expect(try await client.secret(id: created.id).item("private-key")?.fileAttachmentId == nil)
+            let gone = await #expect(throws: SecretServerError.self) { try await client.fieldFile(secretId: created.id, slug: "private-key") }
+            #expect(gone?.errorCode == "API_FileNotFound")
+            let folder = try await client.createFolders(path: "\\Keys")
+            try await client.patchSecretGeneral(id: created.id, name: "web01 (moved)", folderId: folder.id)
+            let moved = try await client.secret(id: created.id)
+            #expect(moved.name == "web01 (moved)" && moved.folderId == folder.id && moved.item("machine")?.itemValue == "web01")
         }
     }
 }

@@ -85,6 +85,13 @@ extension EmulatorRoutes {
             )
             return try Responses.json(SecretCheckOutExtensionResponseModel(checkOutEndTime: WireDate.string(from: until)))
         }
+        for version in ["v1", "v2"] {
+            api(router, .patch, "/\(version)/secrets/:id/general") { request, context, caller in
+                let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+                guard let data = body["data"]?.objectValue else { throw EmulatorAPIError.invalid("Data", "The body must be {\"data\": {...}}.") }
+                return try Responses.json(try await self.store.patchGeneral(id: try await self.secretId(request, context), data: data, caller: caller))
+            }
+        }
         api(router, .get, "/v1/secrets/:id/state") { request, context, caller in
             try Responses.json(try await self.store.state(id: try await self.secretId(request, context), caller: caller))
         }
