@@ -15,7 +15,11 @@ public struct SesameCommand: AsyncParsableCommand {
               sesame server --dev --port 8443
               SESAME_URL=http://127.0.0.1:8443/SecretServer SESAME_USERNAME=admin sesame secret get 12 --field password
             """,
-        subcommands: [DemoCommand.self, ServerCommand.self, SecretCommand.self, FolderCommand.self, APICommand.self]
+        subcommands: [
+            DemoCommand.self, ServerCommand.self, SecretCommand.self, FolderCommand.self, TemplateCommand.self, UserCommand.self,
+            GroupCommand.self, PermissionCommand.self, MetadataCommand.self, CheckoutCommand.self, CheckinCommand.self,
+            AccessCommand.self, ScriptCommand.self, RoleCommand.self, TeamCommand.self, PolicyCommand.self, APICommand.self,
+        ]
     )
 
     public init() {}

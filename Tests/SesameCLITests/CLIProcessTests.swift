@@ -182,7 +182,11 @@ struct CLIProcessTests {
     }
 
     @Test func helpShowsExamples() throws {
-        for command in [["secret", "get"], ["secret", "search"], ["secret", "create"], ["folder", "list"], ["server"], ["demo"], ["api"]] {
+        for command in [["secret", "get"], ["secret", "search"], ["secret", "create"], ["folder", "list"], ["server"], ["demo"], ["api"],
+                        ["user", "list"], ["user", "create"], ["group", "add"], ["permission", "grant"], ["template", "show"],
+                        ["template", "generate-password"], ["metadata", "set"], ["checkout"], ["checkin"], ["access", "request"],
+                        ["access", "approve"], ["secret", "audits"], ["secret", "upload"], ["script", "list"], ["role", "list"],
+                        ["team", "list"], ["policy", "list"]] {
             let help = try SesameProcess.run(command + ["--help"])
             #expect(help.status == 0)
             #expect(help.stdout.contains("Example"), "\(command) --help has no example")

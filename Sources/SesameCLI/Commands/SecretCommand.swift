@@ -8,7 +8,7 @@ struct SecretCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "secret",
         abstract: "Read, find and create secrets.",
-        subcommands: [SecretGetCommand.self, SecretSearchCommand.self, SecretCreateCommand.self]
+        subcommands: [SecretGetCommand.self, SecretSearchCommand.self, SecretCreateCommand.self, SecretUploadCommand.self, SecretAuditsCommand.self]
     )
 }
 

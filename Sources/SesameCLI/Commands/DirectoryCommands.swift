@@ -1,0 +1,205 @@
+import ArgumentParser
+import Foundation
+import SecretServer
+import SecretServerModels
+
+/// `sesame user ...`
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "List and manage users.",
+        subcommands: [List.self, Create.self, Enable.self, Disable.self, Delete.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List users.", discussion: "Example:\n  sesame user list ali --inactive")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Text the user name or display name contains.") var text: String?
+        @Flag(name: .long, help: "Include disabled users.") var inactive = false
+        @Option(name: [.short, .long], help: "table, json or yaml.") var output: OutputFormat = .table
+
+        func run() async throws {
+            try await connection.withClient { client in
+                let users = try await client.searchUsers(text: text, includeInactive: inactive).collect()
+                try Output.render(users, format: output) {
+                    Output.table(["ID", "USER", "DISPLAY NAME", "ENABLED"], users.map { [String($0.id), $0.userName, $0.displayName, String($0.enabled)] })
+                }
+            }
+        }
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a user; the password comes from standard input or a hidden prompt, never the command line.",
+            discussion: "Example:\n  printf '%s' \"$PW\" | sesame user create alice --display-name 'Alice A.' --password-stdin"
+        )
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The user name.") var userName: String
+        @Option(name: .long, help: "The display name.") var displayName: String?
+        @Flag(name: .long, help: "Read the password from standard input.") var passwordStdin = false
+        @Flag(name: .long, help: "An application account (for SDK clients and services).") var application = false
+        @Option(name: [.short, .long], help: "table, json or yaml.") var output: OutputFormat = .table
+
+        func run() async throws {
+            let password: String
+            if passwordStdin {
+                password = Terminal.readAllStandardInput()
+            } else if Terminal.isInteractive {
+                let first = Terminal.readHidden(prompt: "Password for \(userName): ") ?? ""
+                guard Terminal.readHidden(prompt: "Again: ") == first else { throw CLIError("the passwords do not match") }
+                password = first
+            } else {
+                throw CLIError("no password for the new user", hint: "pipe it with --password-stdin, or run on a terminal")
+            }
+            guard !password.isEmpty else { throw CLIError("the password is empty") }
+            try await connection.withClient { client in
+                let user = try await client.createUser(NewUser(userName: userName, displayName: displayName, password: password,
+                                                               isApplicationAccount: application))
+                try Output.render(user, format: output) { Output.write("created user \(user.id): \(user.userName)") }
+            }
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a user.", discussion: "Example:\n  sesame user enable alice")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The user's id or name.") var user: String
+        func run() async throws {
+            try await connection.withClient { client in
+                let id = try await UserCommand.resolve(user, client: client)
+                try await client.setUserEnabled(id: id, true)
+                Output.write("enabled user \(id)")
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable a user; their sessions end.", discussion: "Example:\n  sesame user disable alice")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The user's id or name.") var user: String
+        func run() async throws {
+            try await connection.withClient { client in
+                let id = try await UserCommand.resolve(user, client: client)
+                try await client.setUserEnabled(id: id, false)
+                Output.write("disabled user \(id)")
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a user.", discussion: "Example:\n  sesame user delete alice")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The user's id or name.") var user: String
+        func run() async throws {
+            try await connection.withClient { client in
+                let id = try await UserCommand.resolve(user, client: client)
+                try await client.deleteUser(id: id)
+                Output.write("deleted user \(id)")
+            }
+        }
+    }
+
+    static func resolve(_ key: String, client: SecretServerClient) async throws -> Int {
+        if let id = Int(key) { return id }
+        guard let user = try await client.user(named: key) else { throw CLIError("no user named '\(key)'", exitCode: .notFound) }
+        return user.id
+    }
+}
+
+/// `sesame group ...`
+struct GroupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "group", abstract: "List and manage groups and their members.",
+        subcommands: [List.self, Create.self, Members.self, Add.self, Remove.self, Delete.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List groups.", discussion: "Example:\n  sesame group list")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Text the group name contains.") var text: String?
+        @Option(name: [.short, .long], help: "table, json or yaml.") var output: OutputFormat = .table
+        func run() async throws {
+            try await connection.withClient { client in
+                let groups = try await client.searchGroups(text: text).collect()
+                try Output.render(groups, format: output) {
+                    Output.table(["ID", "NAME", "MEMBERS"], groups.map { [String($0.id), $0.name, String($0.memberCount)] })
+                }
+            }
+        }
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a group.", discussion: "Example:\n  sesame group create operators")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The group name.") var name: String
+        func run() async throws {
+            try await connection.withClient { client in
+                let group = try await client.createGroup(name: name)
+                Output.write("created group \(group.id): \(group.name)")
+            }
+        }
+    }
+
+    struct Members: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a group's members.", discussion: "Example:\n  sesame group members operators")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The group's id or name.") var group: String
+        @Option(name: [.short, .long], help: "table, json or yaml.") var output: OutputFormat = .table
+        func run() async throws {
+            try await connection.withClient { client in
+                let members = try await client.groupMembers(groupId: try await GroupCommand.resolve(group, client: client)).collect()
+                try Output.render(members, format: output) {
+                    Output.table(["ID", "USER", "DISPLAY NAME"], members.map { [String($0.userId), $0.userName, $0.displayName] })
+                }
+            }
+        }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add users to a group.", discussion: "Example:\n  sesame group add operators alice bob")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The group's id or name.") var group: String
+        @Argument(help: "User names.") var users: [String]
+        func run() async throws {
+            try await connection.withClient { client in
+                var membership = client.members(ofGroup: try await GroupCommand.resolve(group, client: client))
+                for user in users { membership = try await membership.add(user) }
+                Output.write("added \(users.joined(separator: ", ")) to group \(membership.groupId)")
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove users from a group.", discussion: "Example:\n  sesame group remove operators bob")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The group's id or name.") var group: String
+        @Argument(help: "User names.") var users: [String]
+        func run() async throws {
+            try await connection.withClient { client in
+                var membership = client.members(ofGroup: try await GroupCommand.resolve(group, client: client))
+                for user in users { membership = try await membership.remove(user) }
+                Output.write("removed \(users.joined(separator: ", ")) from group \(membership.groupId)")
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a group.", discussion: "Example:\n  sesame group delete operators")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The group's id or name.") var group: String
+        func run() async throws {
+            try await connection.withClient { client in
+                let id = try await GroupCommand.resolve(group, client: client)
+                try await client.deleteGroup(id: id)
+                Output.write("deleted group \(id)")
+            }
+        }
+    }
+
+    static func resolve(_ key: String, client: SecretServerClient) async throws -> Int {
+        if let id = Int(key) { return id }
+        guard let group = try await client.searchGroups(text: key, includeInactive: true).collect()
+            .first(where: { $0.name.lowercased() == key.lowercased() })
+        else { throw CLIError("no group named '\(key)'", exitCode: .notFound) }
+        return group.id
+    }
+}
