@@ -114,6 +114,7 @@ struct SpecContractTests {
         try check(SecretAccessRequestHistoryModel(), against: "SecretAccessRequestHistoryModel")
         try check(WorkflowTemplateDetailModel(), against: "WorkflowTemplateDetailModel")
         try check(RoleModel(), against: "RoleModel")
+        try check(RoleSummary(), against: "RoleSummary")
         try check(SiteModel(), against: "SiteModel")
         try check(TeamDetailModel(), against: "TeamDetailModel")
         try check(TeamGroupMembershipModel(), against: "TeamGroupMembershipModel")

@@ -6,6 +6,33 @@ import SesameTestSupport
 import Testing
 
 struct AdminResourceTests {
+    @Test func rolesOfUsersAndGroupsDecideWhoAdministers() async throws {
+        try await TestEmulator.withClient { client, server in
+            let me = try await client.currentUser()
+            #expect(try await client.roles(ofUser: me.id).map(\.name) == ["Administrator"])
+            let ivy = try await client.createUser(NewUser(userName: "ivy", password: "ivy-Passw0rd"))
+            #expect(try await client.roles(ofUser: ivy.id).map(\.name) == ["User"])
+            let admins = try await client.createGroup(name: "admins")
+            let administrator = try #require(try await client.roles().first { $0.name == "Administrator" })
+            try await client.assignRoles([administrator.id], toGroup: admins.id)
+            #expect(try await client.roles(ofGroup: admins.id).map(\.name) == ["Administrator"])
+            let ivyConfiguration = SecretServerClient.Configuration(
+                baseURL: server.baseURL, credentials: .password(username: "ivy", password: "ivy-Passw0rd"))
+            try await SecretServerClient.withClient(configuration: ivyConfiguration) { ivyClient in
+                await #expect(throws: SecretServerError.self) { try await ivyClient.createGroup(name: "ivy's") }
+                try await client.addGroupMember(groupId: admins.id, userId: ivy.id)
+                let roles = try await ivyClient.roles(ofUser: ivy.id)
+                #expect(roles.map(\.name) == ["Administrator", "User"])
+                let made = try await ivyClient.createGroup(name: "ivy's")
+                #expect(made.name == "ivy's")
+                try await client.removeRoles([administrator.id], fromGroup: admins.id)
+                await #expect(throws: SecretServerError.self) { try await ivyClient.createGroup(name: "ivy's second") }
+            }
+            let unknown = await #expect(throws: SecretServerError.self) { try await client.assignRoles([999], toUser: ivy.id) }
+            #expect(unknown?.errorCode == "API_RoleNotFound")
+        }
+    }
+
     @Test func rolesSitesTeamsAndPolicies() async throws {
         try await TestEmulator.withClient { client, server in
             #expect(try await client.roles().map(\.name) == ["Administrator", "User"])

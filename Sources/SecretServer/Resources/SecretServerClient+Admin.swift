@@ -102,3 +102,41 @@ extension SecretServerClient {
         return try await send(.PATCH, "/v2/secret-policy/\(id)", body: JSONValue.object(JSONObject([("data", .object(JSONObject(data)))])), idempotent: true)
     }
 }
+
+extension SecretServerClient {
+    private struct RoleIds: Encodable { var roleIds: [Int] }
+
+    /// The roles a user holds, directly and through groups.
+    public func roles(ofUser userId: Int) async throws -> [RoleSummary] {
+        try await PagedSequence<RoleSummary>(pageSize: 500) { skip, take in
+            try await self.get("/v1/users/\(userId)/roles", query: [("skip", String(skip)), ("take", String(take))])
+        }.collect()
+    }
+
+    /// The roles a group holds.
+    public func roles(ofGroup groupId: Int) async throws -> [RoleSummary] {
+        try await PagedSequence<RoleSummary>(pageSize: 500) { skip, take in
+            try await self.get("/v1/groups/\(groupId)/roles", query: [("skip", String(skip)), ("take", String(take))])
+        }.collect()
+    }
+
+    /// Gives a user roles.
+    public func assignRoles(_ roleIds: [Int], toUser userId: Int) async throws {
+        let _: JSONValue = try await send(.POST, "/v1/users/\(userId)/roles", body: RoleIds(roleIds: roleIds), idempotent: true)
+    }
+
+    /// Takes roles from a user.
+    public func removeRoles(_ roleIds: [Int], fromUser userId: Int) async throws {
+        let _: JSONValue = try await send(.DELETE, "/v1/users/\(userId)/roles", body: RoleIds(roleIds: roleIds))
+    }
+
+    /// Gives a group roles; its members hold them.
+    public func assignRoles(_ roleIds: [Int], toGroup groupId: Int) async throws {
+        let _: JSONValue = try await send(.POST, "/v1/groups/\(groupId)/roles", body: RoleIds(roleIds: roleIds), idempotent: true)
+    }
+
+    /// Takes roles from a group.
+    public func removeRoles(_ roleIds: [Int], fromGroup groupId: Int) async throws {
+        let _: JSONValue = try await send(.DELETE, "/v1/groups/\(groupId)/roles", body: RoleIds(roleIds: roleIds))
+    }
+}

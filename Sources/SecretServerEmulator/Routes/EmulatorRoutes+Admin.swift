@@ -21,6 +21,35 @@ extension EmulatorRoutes {
             return try Responses.json(try await self.store.patchRole(id: try self.id(context), data: body["data"]?.objectValue ?? body, caller: caller))
         }
 
+        // Roles of users and groups: {"roleIds": [...]} bodies, {"success": true} answers.
+        let success = JSONValue.object(JSONObject([("success", .bool(true))]))
+        api(router, .get, "/v1/users/:id/roles") { request, context, caller in
+            let (skip, take) = try request.query.paging(defaultTake: self.configuration.defaultPageSize)
+            let roles = try await self.store.roles(ofUser: try self.id(context), ofGroup: nil, caller: caller)
+            return try self.page(Array(roles.dropFirst(skip).prefix(take)), total: roles.count, skip: skip, take: take)
+        }
+        api(router, .get, "/v1/groups/:id/roles") { request, context, caller in
+            let (skip, take) = try request.query.paging(defaultTake: self.configuration.defaultPageSize)
+            let roles = try await self.store.roles(ofUser: nil, ofGroup: try self.id(context), caller: caller)
+            return try self.page(Array(roles.dropFirst(skip).prefix(take)), total: roles.count, skip: skip, take: take)
+        }
+        for (method, path, replace, remove) in [
+            (HTTPRequest.Method.post, "/v1/users/:id/roles", false, false), (.put, "/v1/users/:id/roles", true, false),
+            (.delete, "/v1/users/:id/roles", false, true), (.post, "/v1/groups/:id/roles", false, false),
+            (.put, "/v2/groups/:id/roles", true, false), (.delete, "/v1/groups/:id/roles", false, true),
+        ] {
+            let forUsers = path.contains("/users/")
+            api(router, method, path) { request, context, caller in
+                let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+                let roleIds = try Self.ids(body["roleIds"], field: "RoleIds")
+                let id = try self.id(context)
+                try await self.store.changeRoles(
+                    userId: forUsers ? id : nil, groupId: forUsers ? nil : id, roleIds: roleIds, replace: replace, remove: remove, caller: caller
+                )
+                return try Responses.json(success)
+            }
+        }
+
         api(router, .get, "/v1/sites") { request, _, _ in
             try Responses.json(try await self.store.sites(includeInactive: try request.query.bool("includeInactive") ?? false))
         }
@@ -99,6 +128,14 @@ extension EmulatorRoutes {
                     id: try self.id(context), data: body["data"]?.objectValue ?? body, caller: caller
                 ))
             }
+        }
+    }
+
+    static func ids(_ value: JSONValue?, field: String) throws -> [Int64] {
+        guard let list = value?.arrayValue else { throw EmulatorAPIError.invalid(field, "\(field) must be a list of ids.") }
+        return try list.map { element in
+            guard let id = element.intValue else { throw EmulatorAPIError.invalid(field, "\(field) must be numbers.") }
+            return Int64(id)
         }
     }
 

@@ -113,6 +113,7 @@ extension EmulatorStore {
                 isApplicationAccount: input.isApplicationAccount ?? false, isLockedOut: false, passwordLastChanged: now
             )
             try row.insert(db)
+            try self.assignDefaultRole(db, userId: row.id!)
             return self.userModel(row, domains: domains)
         }
     }

@@ -45,7 +45,7 @@ extension EmulatorStore {
                 throw EmulatorAPIError.expiredToken
             }
             if user.isAdmin { return Caller(userId: userId, isAdmin: true) }
-            return try self.caller(db, userId: userId, isAdmin: false)
+            return try self.caller(db, userId: userId, isAdmin: try self.holdsAdministratorRole(db, userId: userId))
         }
     }
 

@@ -295,6 +295,22 @@ enum Migrations {
                 t.column("date", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v8-role-assignments") { db in
+            try db.create(table: "role_assignment") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("roleId", .integer).notNull().references("role", onDelete: .cascade)
+                t.column("userId", .integer).references("user", onDelete: .cascade)
+                t.column("groupId", .integer).references("group", onDelete: .cascade)
+                t.check(sql: "(userId IS NULL) <> (groupId IS NULL)")
+            }
+            try db.create(index: "role_assignment_user", on: "role_assignment", columns: ["userId", "roleId"], unique: true)
+            try db.create(index: "role_assignment_group", on: "role_assignment", columns: ["groupId", "roleId"], unique: true)
+            // Administrators hold the Administrator role, everyone else the User role.
+            try db.execute(sql: """
+                INSERT INTO role_assignment(roleId, userId)
+                SELECT (SELECT id FROM role WHERE name = CASE WHEN u.isAdmin THEN 'Administrator' ELSE 'User' END), u.id FROM user u
+                """)
+        }
         return migrator
     }
 }

@@ -114,6 +114,8 @@ enum Seed {
             created: now, lastLogin: nil, loginFailures: 0
         )
         try admin.insert(db)
+        try db.execute(sql: "INSERT INTO role_assignment(roleId, userId) SELECT id, ? FROM role WHERE name = 'Administrator'",
+                       arguments: [adminId])
         var personal = FolderRow(
             id: 1, name: "Personal Folders", parentId: nil, folderTypeId: 1, inheritPermissions: false,
             inheritSecretPolicy: false, secretPolicyId: -1
