@@ -50,7 +50,7 @@ extension SecretServerClient {
     }
 
     /// How the client signs in. `description` never shows the password or token.
-    public struct Credentials: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    public struct Credentials: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
         enum Kind: Sendable {
             case password(username: String, password: String, domain: String?)
             case token(String)
@@ -90,6 +90,8 @@ extension SecretServerClient {
             }
         }
         public var debugDescription: String { description }
+        /// What `dump()` shows: no password, token or client secret.
+        public var customMirror: Mirror { Mirror(self, children: ["credentials": description]) }
     }
 
     /// TLS settings. The server's certificate is verified against the system's roots (plus `caFile`) unless

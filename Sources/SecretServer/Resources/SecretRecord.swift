@@ -14,7 +14,7 @@ import SecretServerModels
 /// let saved = try await record.create()
 /// print(saved)   // fields listed, passwords and keys masked
 /// ```
-public struct SecretRecord: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+public struct SecretRecord: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The record as JSON.
     public private(set) var payload: JSONObject
     let client: SecretServerClient
@@ -128,6 +128,7 @@ public struct SecretRecord: Sendable, CustomStringConvertible, CustomDebugString
     }
 
     public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["record": description]) }
 
     static func isSensitive(slug: String, isPassword: Bool) -> Bool {
         isPassword || ["password", "key", "token", "secret", "passphrase", "pin"].contains { slug.lowercased().contains($0) }

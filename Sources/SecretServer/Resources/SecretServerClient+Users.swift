@@ -2,7 +2,7 @@ import NIOHTTP1
 import SecretServerModels
 
 /// A new user. `description` never shows the password.
-public struct NewUser: Encodable, Sendable, CustomStringConvertible {
+public struct NewUser: Encodable, Sendable, CustomStringConvertible, CustomReflectable {
     public var userName: String
     public var displayName: String
     public var password: String
@@ -26,10 +26,11 @@ public struct NewUser: Encodable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "NewUser(userName: \(userName), displayName: \(displayName), password: <redacted>)" }
+    public var customMirror: Mirror { Mirror(self, children: ["userName": userName, "displayName": displayName, "password": "<redacted>"]) }
 }
 
 /// Changes to a user; `nil` leaves a property as it is. `description` never shows the password.
-public struct UserChanges: Encodable, Sendable, CustomStringConvertible {
+public struct UserChanges: Encodable, Sendable, CustomStringConvertible, CustomReflectable {
     public var id: Int
     public var displayName: String?
     public var emailAddress: String?
@@ -50,6 +51,7 @@ public struct UserChanges: Encodable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "UserChanges(id: \(id), password: \(password == nil ? "unchanged" : "<redacted>"))" }
+    public var customMirror: Mirror { Mirror(self, children: ["id": id, "password": password == nil ? "unchanged" : "<redacted>"]) }
 }
 
 extension SecretServerClient {

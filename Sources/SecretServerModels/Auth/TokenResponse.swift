@@ -100,3 +100,9 @@ public struct VersionSummary: Codable, Sendable {
         try c.encode(version, forKey: .version)
     }
 }
+
+extension TokenResponse: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "TokenResponse(tokenType: \(tokenType), expiresIn: \(expiresIn), accessToken: <redacted>)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["tokenType": tokenType, "expiresIn": expiresIn, "accessToken": "<redacted>"]) }
+}

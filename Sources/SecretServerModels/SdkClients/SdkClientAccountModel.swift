@@ -61,9 +61,10 @@ public struct SdkClientAccountModel: Codable, Sendable, Hashable {
 
 }
 
-extension SdkClientAccountModel: CustomStringConvertible, CustomDebugStringConvertible {
+extension SdkClientAccountModel: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var description: String {
         "SdkClientAccountModel(id: \(id), clientId: \(clientId), name: \(name), clientSecret: \(clientSecret == nil ? "nil" : "<redacted>"))"
     }
     public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["id": id, "clientId": clientId, "name": name, "clientSecret": "<redacted>"]) }
 }

@@ -63,25 +63,21 @@ struct UserCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enable a user.", discussion: "Example:\n  sesame user enable alice")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The user's id or name.") var user: String
-        func run() async throws {
-            try await connection.withClient { client in
-                let id = try await UserCommand.resolve(user, client: client)
-                try await client.setUserEnabled(id: id, true)
-                Output.write("enabled user \(id)")
-            }
-        }
+        func run() async throws { try await UserCommand.setEnabled(user, true, connection: connection) }
     }
 
     struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable a user; their sessions end.", discussion: "Example:\n  sesame user disable alice")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The user's id or name.") var user: String
-        func run() async throws {
-            try await connection.withClient { client in
-                let id = try await UserCommand.resolve(user, client: client)
-                try await client.setUserEnabled(id: id, false)
-                Output.write("disabled user \(id)")
-            }
+        func run() async throws { try await UserCommand.setEnabled(user, false, connection: connection) }
+    }
+
+    static func setEnabled(_ user: String, _ enabled: Bool, connection: ConnectionOptions) async throws {
+        try await connection.withClient { client in
+            let id = try await resolve(user, client: client)
+            try await client.setUserEnabled(id: id, enabled)
+            Output.write("\(enabled ? "enabled" : "disabled") user \(id)")
         }
     }
 
