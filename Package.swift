@@ -38,6 +38,12 @@ let package = Package(
             name: "SecretServerModels",
             swiftSettings: swiftSettings
         ),
+        // AWS Signature Version 4: pure request signing (swift-crypto only).
+        .target(
+            name: "AWSSigV4",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // The typed async Secret Server client.
         .target(
             name: "SecretServer",
@@ -93,6 +99,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AWSSigV4Tests",
+            dependencies: ["AWSSigV4"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "SecretServerModelsTests",
