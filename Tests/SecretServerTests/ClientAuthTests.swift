@@ -10,27 +10,38 @@ import Testing
 
 struct ClientAuthTests {
     @Test func tokenIsRenewedOnceBeforeExpiryUnderConcurrency() async throws {
-        try await TestEmulator.with(TestEmulator.configuration(tokenLifetime: 2)) { server in
-            try await SecretServerClient.withClient(configuration: TestEmulator.clientConfiguration(server)) { client in
-                try await Self.burst(client, count: 200)
-                #expect(await server.issuedTokenCount() == 1)
-                try await Task.sleep(for: .milliseconds(2200))
-                try await Self.burst(client, count: 200)
-                #expect(await server.issuedTokenCount() == 2)
+        let server = ManualTime()
+        let client = ManualTime()
+        var configuration = TestEmulator.configuration(tokenLifetime: 60)
+        configuration.now = { server.date }
+        try await TestEmulator.with(configuration) { emulator in
+            var clientConfiguration = TestEmulator.clientConfiguration(emulator)
+            clientConfiguration.now = { client.instant }
+            try await SecretServerClient.withClient(configuration: clientConfiguration) { api in
+                try await Self.burst(api, count: 200)
+                #expect(await emulator.issuedTokenCount() == 1)
+                // 59 s on: past the renewal point (a tenth of the lifetime early), before the server's expiry.
+                client.advance(by: .seconds(59))
+                server.advance(by: .seconds(59))
+                try await Self.burst(api, count: 200)
+                #expect(await emulator.issuedTokenCount() == 2)
             }
         }
     }
 
     @Test func refusedTokenIsReplacedOnceAndTheRequestRetried() async throws {
-        try await TestEmulator.with(TestEmulator.configuration(tokenLifetime: 1)) { server in
-            var configuration = TestEmulator.clientConfiguration(server)
+        let server = ManualTime()
+        var configuration = TestEmulator.configuration(tokenLifetime: 60)
+        configuration.now = { server.date }
+        try await TestEmulator.with(configuration) { emulator in
+            var clientConfiguration = TestEmulator.clientConfiguration(emulator)
             let frozen = ContinuousClock.now
-            configuration.now = { frozen }  // the client believes its token never ages
-            try await SecretServerClient.withClient(configuration: configuration) { client in
-                try await Self.burst(client, count: 20)
-                try await Task.sleep(for: .milliseconds(1200))
-                try await Self.burst(client, count: 100)
-                #expect(await server.issuedTokenCount() == 2)
+            clientConfiguration.now = { frozen }  // the client believes its token never ages
+            try await SecretServerClient.withClient(configuration: clientConfiguration) { api in
+                try await Self.burst(api, count: 20)
+                server.advance(by: .seconds(61))  // the server now refuses the token (403, expired)
+                try await Self.burst(api, count: 100)
+                #expect(await emulator.issuedTokenCount() == 2)
             }
         }
     }
