@@ -17,6 +17,8 @@ public enum EmulatorApplication {
         var tokens: TokenStore
         /// The routes served, when `recordRoutes` is on.
         public var routeLog: RouteLog?
+        /// The audit entries not written yet, flushed when the server stops.
+        var audits: AuditLog
     }
 
     /// The router with every route, for in-process tests (`app.test(.router)`).
@@ -68,6 +70,6 @@ public enum EmulatorApplication {
         )
         return (application, StartInfo(generatedAdminPassword: opened.generatedAdminPassword,
                                         createdDatabase: opened.created, faults: faults, tokens: routes.tokens,
-                                        routeLog: log))
+                                        routeLog: log, audits: opened.store.audits))
     }
 }

@@ -78,14 +78,18 @@ public final class EmulatorServer: Sendable {
         await info.tokens.issuedCount
     }
 
-    /// Waits until the server stops (a signal, or `stop()`).
+    /// Waits until the server stops (a signal, or `stop()`), then writes the audit entries still pending.
     public func wait() async throws {
-        try await task.value
+        let outcome = await task.result
+        try? await info.audits.flush()
+        try outcome.get()
     }
 
-    /// Stops accepting requests, finishes the ones in flight, and waits for the server to end.
+    /// Stops accepting requests, finishes the ones in flight, writes the audit entries still pending, and waits
+    /// for the server to end.
     public func stop() async {
         await group.triggerGracefulShutdown()
         _ = try? await task.value
+        try? await info.audits.flush()
     }
 }

@@ -24,15 +24,4 @@ enum PasswordGenerator {
         characters.shuffle(using: &generator)
         return String(characters)
     }
-
-    /// Whether `password` satisfies `requirement`.
-    static func satisfies(_ password: String, _ requirement: PasswordRequirementRow) -> Bool {
-        let characters = Array(password)
-        guard characters.count >= requirement.minLength, characters.count <= requirement.maxLength else { return false }
-        if requirement.useUppercase && !characters.contains(where: { uppercase.contains($0) || $0.isUppercase }) { return false }
-        if requirement.useLowercase && !characters.contains(where: { lowercase.contains($0) || $0.isLowercase }) { return false }
-        if requirement.useDigits && !characters.contains(where: \.isNumber) { return false }
-        if requirement.useSymbols && !characters.contains(where: { symbols.contains($0) }) { return false }
-        return true
-    }
 }

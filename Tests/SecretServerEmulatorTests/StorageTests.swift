@@ -43,7 +43,9 @@ struct StorageTests {
             stub.folderId = folder.id
             stub.setValue("u", forItem: "username")
             stub.setValue("p@ss-survives", forItem: "password")
-            return (try await client.createSecret(stub).id, folder.id)
+            let id = try await client.createSecret(stub).id
+            _ = try await client.secret(id: id)  // a VIEW audit, still buffered when the server stops right after
+            return (id, folder.id)
         }
         var second = configuration
         second.adminPassword = nil
@@ -54,6 +56,8 @@ struct StorageTests {
             #expect(secret.folderId == folderId)
             #expect(secret.item("password")?.itemValue == "p@ss-survives")
             #expect(try await client.folder(path: "\\Keep\\Me").id == folderId)
+            let actions = try await client.secretAudits(id: secretId).collect().map(\.action)
+            #expect(actions.contains("VIEW") && actions.contains("CREATE"), "audits lost across the restart: \(actions)")
         }
     }
 

@@ -118,12 +118,19 @@ struct CLIProcessTests {
             ["secret", "create", "--template", "Password", "--name", "kept", "--field", "username=keeper", "--field", "password=-"],
             environment: environment(first), input: "Kept-Across-Restart")
         #expect(created.status == 0, "\(created.stderr)")
+        #expect(try SesameProcess.run(["secret", "get", "1"], environment: environment(first)).status == 0)  // a VIEW audit
         first.stop()
         let second = try SesameProcess.Server(arguments: ["--database", database], adminPassword: Self.password)
         defer { second.stop() }
         let value = try SesameProcess.run(["secret", "get", "1", "--field", "password"], environment: environment(second))
         #expect(value.status == 0)
         #expect(value.stdout == "Kept-Across-Restart")
+        // Audit entries buffered when the first server stopped were written before it exited.
+        let audits = try SesameProcess.run(["secret", "audits", "1", "-o", "json"], environment: environment(second))
+        let actions = try WireCoding.makeDecoder().decode([SecretAuditModel].self, from: Data(audits.stdout.utf8)).map(\.action)
+        // One view on the first server (just before it stopped), two on the second (`get --field` reads the secret, then the field).
+        #expect(actions.filter { $0 == "VIEW" }.count == 3, "\(actions)")
+        #expect(actions.contains("CREATE"))
         let key = try #require(try FileManager.default.attributesOfItem(atPath: database + ".key")[.posixPermissions] as? Int)
         #expect(key & 0o077 == 0)
     }

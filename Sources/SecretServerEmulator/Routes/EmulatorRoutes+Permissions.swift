@@ -18,7 +18,7 @@ extension EmulatorRoutes {
             guard let secretId = try request.query.int("secretId", "filter.secretId") else {
                 throw EmulatorAPIError.invalid("SecretId", "The secretId query parameter is required.")
             }
-            _ = try await self.store.secret(id: Int64(secretId), includeInactive: true, caller: caller)
+            try await self.store.checkSecretAccess(id: Int64(secretId), caller: caller, .view, includeInactive: true)
             return try Responses.json(SecretPermissionModel(secretId: secretId, secretAccessRoleId: SecretRole.view.rawValue))
         }
         api(router, .get, "/v1/secret-permissions/:id") { _, context, caller in

@@ -13,8 +13,9 @@ extension EmulatorRoutes {
             api(router, .get, "/\(version)/secrets/:id") { request, context, caller in
                 let id = try await self.secretId(request, context)
                 let options = try Self.accessOptions(request.query, body: nil)
-                _ = try await self.store.openForReading(id: id, caller: caller, options: options)
-                return try Responses.json(try await self.store.secret(id: id, includeInactive: options.includeInactive, caller: caller))
+                return try Responses.json(try await self.store.readValues(id: id, caller: caller, options: options) { db, row in
+                    try self.store.secretModel(db, row)
+                })
             }
         }
         api(router, .get, "/v1/secrets/stub") { request, _, caller in
@@ -55,8 +56,9 @@ extension EmulatorRoutes {
             let id = try await self.secretId(request, context)
             let body = try await request.jsonBody(limit: self.configuration.maximumBodySize)?.objectValue
             let options = try Self.accessOptions(request.query, body: body)
-            _ = try await self.store.openForReading(id: id, caller: caller, options: options)
-            return try Responses.json(try await self.store.secret(id: id, includeInactive: options.includeInactive, caller: caller))
+            return try Responses.json(try await self.store.readValues(id: id, caller: caller, options: options) { db, row in
+                try self.store.secretModel(db, row)
+            })
         }
         api(router, .post, "/v1/secrets/:id/restricted/fields/:slug") { request, context, caller in
             let id = try await self.secretId(request, context)
@@ -137,8 +139,10 @@ extension EmulatorRoutes {
 
     /// Reads one field, with the restrictions of reading values.
     func readField(id: Int64, slug: String, options: EmulatorStore.AccessOptions, caller: Caller) async throws -> Response {
-        _ = try await store.openForReading(id: id, caller: caller, options: options)
-        switch try await store.field(secretId: id, slug: slug, includeInactive: options.includeInactive, caller: caller) {
+        let content = try await store.readValues(id: id, caller: caller, options: options) { db, row in
+            try self.store.fieldContent(db, row, slug: slug)
+        }
+        switch content {
         case .text(let value): return try Responses.json(value)
         case .file(let name, let content): return Responses.bytes(content, fileName: name)
         case .noFile: throw EmulatorAPIError.badRequest("API_FileNotFound", "No file is attached to this field.")

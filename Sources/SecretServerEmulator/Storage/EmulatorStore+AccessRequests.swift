@@ -153,10 +153,19 @@ extension EmulatorStore {
         }
     }
 
+    /// One request: for its requester and those who may review it.
     func accessRequest(id: Int64, caller: Caller) async throws -> SecretAccessModel {
-        let all = try await accessRequests(mine: false, status: nil, secretId: nil, caller: caller)
-        guard let found = all.first(where: { $0.secretAccessRequestId == Int(id) }) else { throw EmulatorAPIError.accessDenied }
-        return found
+        try await writer.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM access_request WHERE id = ?", arguments: [id]) else {
+                throw EmulatorAPIError.accessDenied
+            }
+            let requester: Int64 = row["userId"]
+            let secretId: Int64 = row["secretId"]
+            guard let secret = try SecretRow.fetchOne(db, key: secretId) else { throw EmulatorAPIError.accessDenied }
+            let reviewer = try self.mayReview(db, caller, secret)
+            guard requester == caller.userId || reviewer else { throw EmulatorAPIError.accessDenied }
+            return try self.accessModel(db, row, caller: caller)
+        }
     }
 
     func accessRequestHistory(id: Int64, caller: Caller) async throws -> [SecretAccessRequestHistoryModel] {

@@ -44,22 +44,37 @@ extension EmulatorStore {
         await audits.record(AuditEntry(secretId: secretId, userId: caller.userId, action: action, notes: notes, ticketNumber: ticket, date: now()))
     }
 
-    /// Opens a secret for reading its values: View, a comment when it requires one, and a check-out of its own
-    /// when it requires check-out (taken automatically unless `noAutoCheckout`). Records the view.
-    func openForReading(id: Int64, caller: Caller, options: AccessOptions) async throws -> SecretRow {
-        let row = try await writer.read { db in
+    /// Reads a secret's values: View, an approved request when it requires approval, a comment when it requires
+    /// one, and a check-out of the caller's own when it requires check-out (taken automatically unless
+    /// `noAutoCheckout`). `body` makes the answer from the checked row in the same read; records the view.
+    func readValues<Result: Sendable>(
+        id: Int64, caller: Caller, options: AccessOptions, _ body: @escaping @Sendable (Database, SecretRow) throws -> Result
+    ) async throws -> Result {
+        // nil: the secret requires check-out, which needs a write first.
+        let first = try await writer.read { db -> Result? in
             let row = try self.requireSecret(db, caller, id: id, .view, includeInactive: options.includeInactive)
             guard try self.hasApprovedAccess(db, caller, row) else { throw Self.approvalRequired }
-            return row
+            if row.settings.requiresComment && (options.comment ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                throw Self.commentRequired
+            }
+            return row.settings.checkOutEnabled ? nil : try body(db, row)
         }
-        if row.settings.requiresComment && (options.comment ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-            throw Self.commentRequired
-        }
-        if row.settings.checkOutEnabled {
+        let result: Result
+        if let first {
+            result = first
+        } else {
             try await holdCheckout(id: id, caller: caller, options: options)
+            result = try await writer.read { db in
+                try body(db, try self.requireSecret(db, caller, id: id, .view, includeInactive: options.includeInactive))
+            }
         }
         await audit(id, caller, "VIEW", notes: options.comment, ticket: options.ticketNumber)
-        return row
+        return result
+    }
+
+    /// Checks that the caller holds at least `role` on a secret, without reading its values.
+    func checkSecretAccess(id: Int64, caller: Caller, _ role: SecretRole, includeInactive: Bool = false) async throws {
+        _ = try await writer.read { db in try self.requireSecret(db, caller, id: id, role, includeInactive: includeInactive) }
     }
 
     /// Makes sure the caller holds the check-out of a check-out secret (taking it when free), and gives it back

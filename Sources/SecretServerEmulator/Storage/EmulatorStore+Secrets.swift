@@ -88,13 +88,6 @@ extension EmulatorStore {
         return row
     }
 
-    /// A secret with its values: View.
-    func secret(id: Int64, includeInactive: Bool, caller: Caller) async throws -> SecretModel {
-        try await writer.read { db in
-            try self.secretModel(db, try self.requireSecret(db, caller, id: id, .view, includeInactive: includeInactive))
-        }
-    }
-
     /// The id of the secret at `path` (`\Folder\Sub\Name`; `/` also separates), or `nil`.
     func secretId(path: String, includeInactive: Bool) async throws -> Int64? {
         try await writer.read { db in
@@ -416,24 +409,20 @@ extension EmulatorStore {
         case noFile
     }
 
-    /// One field's value: View.
-    func field(secretId: Int64, slug: String, includeInactive: Bool, caller: Caller) async throws -> FieldContent {
-        try await writer.read { db in
-            let row = try self.requireSecret(db, caller, id: secretId, .view, includeInactive: includeInactive)
-            guard let template = try self.template(db, id: row.templateId),
-                let field = Self.field(slug, in: template)
-            else { throw EmulatorAPIError.badRequest("API_FieldNotFound", "The secret has no field '\(slug)'.") }
-            let item = try SecretItemRow.filter(Column("secretId") == secretId).filter(Column("fieldId") == field.id).fetchOne(db)
-            if field.isFile {
-                guard let attachmentId = item?.fileAttachmentId,
-                    let file = try FileAttachmentRow.fetchOne(db, key: attachmentId)
-                else { return .noFile }
-                let content = try self.cipher.open(file.content, context: Self.fileContext(secretId: secretId, fieldId: field.id))
-                return .file(name: file.fileName, content: content)
-            }
-            guard let item else { return .text("") }
-            return .text(try self.cipher.openString(item.value, context: Self.itemContext(secretId: secretId, fieldId: field.id)))
+    /// One field's content, from a row whose access was checked (see `readValues`).
+    func fieldContent(_ db: Database, _ row: SecretRow, slug: String) throws -> FieldContent {
+        guard let secretId = row.id, let template = try template(db, id: row.templateId), let field = Self.field(slug, in: template) else {
+            throw EmulatorAPIError.badRequest("API_FieldNotFound", "The secret has no field '\(slug)'.")
         }
+        let item = try SecretItemRow.filter(Column("secretId") == secretId).filter(Column("fieldId") == field.id).fetchOne(db)
+        if field.isFile {
+            guard let attachmentId = item?.fileAttachmentId, let file = try FileAttachmentRow.fetchOne(db, key: attachmentId) else {
+                return .noFile
+            }
+            return .file(name: file.fileName, content: try cipher.open(file.content, context: Self.fileContext(secretId: secretId, fieldId: field.id)))
+        }
+        guard let item else { return .text("") }
+        return .text(try cipher.openString(item.value, context: Self.itemContext(secretId: secretId, fieldId: field.id)))
     }
 
     /// A field by slug, else by name (case-insensitive).

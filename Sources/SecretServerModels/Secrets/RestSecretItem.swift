@@ -92,11 +92,6 @@ public struct RestSecretItem: Codable, Sendable, Hashable {
         try c.encode(isList, forKey: .isList)
         try c.encode(listType, forKey: .listType)
     }
-
-    /// Whether `key` names this field: its slug or its field name, compared without regard to case.
-    public func matches(_ key: String) -> Bool {
-        slug.equalsIgnoringCase(key) || fieldName.equalsIgnoringCase(key)
-    }
 }
 
 extension RestSecretItem: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {

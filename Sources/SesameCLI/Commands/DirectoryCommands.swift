@@ -155,13 +155,7 @@ struct GroupCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The group's id or name.") var group: String
         @Argument(help: "User names.") var users: [String]
-        func run() async throws {
-            try await connection.withClient { client in
-                var membership = client.members(ofGroup: try await GroupCommand.resolve(group, client: client))
-                for user in users { membership = try await membership.add(user) }
-                Output.write("added \(users.joined(separator: ", ")) to group \(membership.groupId)")
-            }
-        }
+        func run() async throws { try await GroupCommand.changeMembers(group, users, add: true, connection: connection) }
     }
 
     struct Remove: AsyncParsableCommand {
@@ -169,12 +163,14 @@ struct GroupCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The group's id or name.") var group: String
         @Argument(help: "User names.") var users: [String]
-        func run() async throws {
-            try await connection.withClient { client in
-                var membership = client.members(ofGroup: try await GroupCommand.resolve(group, client: client))
-                for user in users { membership = try await membership.remove(user) }
-                Output.write("removed \(users.joined(separator: ", ")) from group \(membership.groupId)")
-            }
+        func run() async throws { try await GroupCommand.changeMembers(group, users, add: false, connection: connection) }
+    }
+
+    static func changeMembers(_ group: String, _ users: [String], add: Bool, connection: ConnectionOptions) async throws {
+        try await connection.withClient { client in
+            var membership = client.members(ofGroup: try await resolve(group, client: client))
+            for user in users { membership = add ? try await membership.add(user) : try await membership.remove(user) }
+            Output.write("\(add ? "added" : "removed") \(users.joined(separator: ", ")) \(add ? "to" : "from") group \(membership.groupId)")
         }
     }
 
