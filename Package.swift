@@ -44,6 +44,19 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // Minimal AWS clients (Secrets Manager, SSM Parameter Store, STS) over AsyncHTTPClient, signed with AWSSigV4.
+        .target(
+            name: "AWSSecrets",
+            dependencies: [
+                "AWSSigV4",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The typed async Secret Server client.
         .target(
             name: "SecretServer",
@@ -104,6 +117,17 @@ let package = Package(
             name: "AWSSigV4Tests",
             dependencies: ["AWSSigV4"],
             resources: [.copy("Fixtures")],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "AWSSecretsTests",
+            dependencies: [
+                "AWSSecrets",
+                "SesameTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

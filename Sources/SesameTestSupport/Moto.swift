@@ -1,0 +1,47 @@
+import Foundation
+
+/// The moto servers `scripts/test` starts on 127.0.0.1 (`SESAME_MOTO_URL`, and `SESAME_MOTO_AUTH_URL` for the
+/// one test that turns on moto's request authentication). Without them, AWS tests are skipped, except under
+/// `CI=true`, where they run and fail: a missing server is never a pass.
+public enum Moto {
+    static let environment = ProcessInfo.processInfo.environment
+
+    /// Whether AWS tests should run: moto was started, or CI demands it.
+    public static var shouldRun: Bool { environment["SESAME_MOTO_URL"] != nil || environment["CI"] == "true" }
+
+    /// Whether the authenticating moto was started, or CI demands it.
+    public static var shouldRunAuthenticated: Bool {
+        environment["SESAME_MOTO_AUTH_URL"] != nil || environment["CI"] == "true"
+    }
+
+    /// The shared moto's URL.
+    public static func url() throws -> String {
+        guard let url = environment["SESAME_MOTO_URL"] else { throw MissingServer(variable: "SESAME_MOTO_URL") }
+        return url
+    }
+
+    /// The URL of the moto reserved for the authentication test.
+    public static func authURL() throws -> String {
+        guard let url = environment["SESAME_MOTO_AUTH_URL"] else { throw MissingServer(variable: "SESAME_MOTO_AUTH_URL") }
+        return url
+    }
+
+    /// An environment that points every AWS client at `url` with moto's dummy keys and no shared files.
+    public static func environment(url: String, region: String = "us-east-1") -> [String: String] {
+        [
+            "AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_REGION": region, "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+            "HOME": NSTemporaryDirectory(),
+        ]
+    }
+
+    /// A name no other test uses, for parameters and secrets on the shared moto.
+    public static func uniqueName(_ prefix: String = "sesame-test") -> String {
+        "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    public struct MissingServer: Error, CustomStringConvertible {
+        public let variable: String
+        public var description: String { "\(variable) is not set: run the tests with scripts/test, which starts moto" }
+    }
+}
