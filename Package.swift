@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "SecretServer", targets: ["SecretServer"]),
         .library(name: "SecretServerModels", targets: ["SecretServerModels"]),
         .library(name: "SecretServerEmulator", targets: ["SecretServerEmulator"]),
+        .library(name: "Sesame", targets: ["Sesame"]),
+        .library(name: "AWSSecrets", targets: ["AWSSecrets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -86,6 +88,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // One reference grammar and provider protocol over Secret Server, AWS SM and SSM PS, with caches.
+        .target(
+            name: "Sesame",
+            dependencies: [
+                "AWSSecrets",
+                "SecretServer",
+                "SecretServerModels",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The command tree, as a library so tests can drive it.
         .target(
             name: "SesameCLI",
@@ -128,6 +144,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "SesameTests",
+            dependencies: ["Sesame", "SesameTestSupport", "AWSSecrets", "SecretServer"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

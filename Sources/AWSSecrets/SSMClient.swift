@@ -7,6 +7,9 @@ public struct SSMClient: Sendable {
     let credentials: any AWSCredentialsProvider
     private static let prefix = "AmazonSSM"
 
+    /// Where requests go (the regional endpoint or an override).
+    public var endpointURL: String { endpoint.url }
+
     /// A parameter and its value. `description` and `dump()` never show the value.
     public struct Parameter: Sendable, Decodable, Hashable, CustomStringConvertible, CustomReflectable {
         public var name: String

@@ -7,6 +7,9 @@ public struct SecretsManagerClient: Sendable {
     let credentials: any AWSCredentialsProvider
     private static let prefix = "secretsmanager"
 
+    /// Where requests go (the regional endpoint or an override).
+    public var endpointURL: String { endpoint.url }
+
     /// A secret's value: text (`SecretString`) or bytes (`SecretBinary`). Never shown by `description` or `dump()`.
     public struct SecretValue: Sendable, Hashable, Decodable, CustomStringConvertible, CustomReflectable {
         public var arn: String?

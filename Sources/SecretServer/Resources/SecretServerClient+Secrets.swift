@@ -105,3 +105,42 @@ extension SecretServerClient {
         let _: String = try await send(.PUT, "/v1/secrets/\(secretId)/fields/\(URLEncoding.component(slug))", body: body)
     }
 }
+
+/// One field's content as the server sends it: text, or a file with its name.
+public enum SecretFieldContent: Sendable, Hashable, CustomStringConvertible {
+    case text(String)
+    case file(data: Data, fileName: String?)
+
+    public var description: String {
+        switch self {
+        case .text: return "SecretFieldContent.text(<redacted>)"
+        case .file(let data, let fileName): return "SecretFieldContent.file(<redacted> \(data.count) bytes, \(fileName ?? "-"))"
+        }
+    }
+}
+
+extension SecretServerClient {
+    /// One field of a secret, text or file, in one request (`GET /api/v1/secrets/{id}/fields/{slug}`): a JSON
+    /// answer is a text field, anything else a file.
+    public func fieldContent(secretId: Int, slug: String) async throws -> SecretFieldContent {
+        let path = "/v1/secrets/\(secretId)/fields/\(URLEncoding.component(slug))"
+        let response = try await transport.send(APIRequest(.GET, path))
+        let contentType = response.headers.first(name: "Content-Type")?.lowercased() ?? ""
+        if contentType.hasPrefix("application/json") || contentType.hasPrefix("text/json") {
+            do {
+                return .text(try WireCoding.makeDecoder().decode(String.self, from: Data(response.body.readableBytesView)))
+            } catch {
+                throw SecretServerError(
+                    code: .invalidResponse, message: "the field's answer is not a JSON string", status: response.status,
+                    method: "GET", path: path
+                )
+            }
+        }
+        let disposition = response.headers.first(name: "Content-Disposition") ?? ""
+        var fileName: String?
+        if let range = disposition.range(of: "filename=") {
+            fileName = String(disposition[range.upperBound...]).trimmingCharacters(in: CharacterSet(charactersIn: "\"; "))
+        }
+        return .file(data: Data(response.body.readableBytesView), fileName: fileName)
+    }
+}

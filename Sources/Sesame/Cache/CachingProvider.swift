@@ -1,0 +1,147 @@
+import Foundation
+import Synchronization
+
+/// Wraps any provider with a memory cache (and optionally an encrypted disk cache) under one of four
+/// strategies. However many callers miss the same key at once, the provider is asked once (single flight).
+/// `update` writes through and drops the key from every cache of the process.
+public final class CachingProvider: SecretProvider {
+    public let base: any SecretProvider
+    public let configuration: CacheConfiguration
+    public let memory: MemoryCache
+    private let inFlight = Mutex<[String: Task<SecretValue, any Error>]>([:])
+    /// How many times the provider was asked for a value (for tests and diagnostics).
+    private let fetches = Atomic<Int>(0)
+
+    public var scheme: String { base.scheme }
+    public var cacheScope: String { base.cacheScope }
+
+    public init(_ base: any SecretProvider, configuration: CacheConfiguration = CacheConfiguration()) {
+        self.base = base
+        self.configuration = configuration
+        self.memory = MemoryCache(capacity: configuration.capacity)
+        CacheInvalidation.register(memory, disk: configuration.disk, scope: base.cacheScope)
+    }
+
+    deinit {
+        CacheInvalidation.unregister(ObjectIdentifier(memory))
+    }
+
+    /// How many reads reached the provider.
+    public var providerFetchCount: Int { fetches.load(ordering: .relaxed) }
+
+    public func get(_ reference: SecretReference) async throws -> SecretValue {
+        let key = reference.cacheKey
+        switch configuration.strategy {
+        case .never:
+            fetches.add(1, ordering: .relaxed)
+            return try await base.get(reference)
+        case .cacheThenServer, .cacheThenServerAllowExpired:
+            if let hit = memory.lookup(key, now: configuration.now()), hit.fresh {
+                return Self.marked(hit.value, .memoryCache)
+            }
+            if let fromDisk = try freshFromDisk(key) { return fromDisk }
+            do {
+                return try await fetch(reference, key: key)
+            } catch let error as SesameError where error.isAvailabilityFailure && configuration.strategy == .cacheThenServerAllowExpired {
+                if let stale = lastGood(key) {
+                    var value = stale
+                    value.metadata.source = .expiredCache
+                    value.metadata.staleReason = error.message
+                    return value
+                }
+                throw error
+            }
+        case .serverThenCache:
+            do {
+                return try await fetch(reference, key: key)
+            } catch let error as SesameError where error.isAvailabilityFailure {
+                if let hit = memory.lookup(key, now: configuration.now()), hit.fresh { return Self.marked(hit.value, .memoryCache) }
+                if let fromDisk = try freshFromDisk(key) { return fromDisk }
+                throw error
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func marked(_ value: SecretValue, _ source: SecretValue.Metadata.Source) -> SecretValue {
+        guard value.metadata.source != source else { return value }
+        var value = value
+        value.metadata.source = source
+        return value
+    }
+
+    private func freshFromDisk(_ key: String) throws -> SecretValue? {
+        guard let disk = configuration.disk, let entry = try disk.lookup(key) else { return nil }
+        guard entry.expires > configuration.wallClock() else { return nil }
+        // Keep it in memory for as long as it stays fresh on disk.
+        let remaining = entry.expires.timeIntervalSince(configuration.wallClock())
+        memory.store(key, value: entry.value, expires: configuration.now() + .milliseconds(Int64(remaining * 1000)))
+        return entry.value
+    }
+
+    /// The last value seen for `key`, however old (memory first, then disk).
+    private func lastGood(_ key: String) -> SecretValue? {
+        if let hit = memory.lookup(key, now: configuration.now()) { return hit.value }
+        return (try? configuration.disk?.lookup(key))??.value
+    }
+
+    /// Asks the provider, once per key however many callers wait, and stores the answer.
+    private func fetch(_ reference: SecretReference, key: String) async throws -> SecretValue {
+        let task: Task<SecretValue, any Error> = inFlight.withLock { inFlight in
+            if let running = inFlight[key] { return running }
+            let base = self.base
+            let scope = base.cacheScope
+            let providerReference = reference.withoutKeyPath
+            let generation = CacheInvalidation.generation(of: key, scope: scope)
+            let task = Task<SecretValue, any Error> { [weak self] in
+                defer { self?.finish(key) }
+                self?.fetches.add(1, ordering: .relaxed)
+                let value = try await base.get(providerReference)
+                // An update while this read was on the wire may have made it stale: answer it, do not keep it.
+                if CacheInvalidation.generation(of: key, scope: scope) == generation { self?.remember(key, value) }
+                return value
+            }
+            inFlight[key] = task
+            return task
+        }
+        return try await task.value
+    }
+
+    private func finish(_ key: String) {
+        _ = inFlight.withLock { $0.removeValue(forKey: key) }
+    }
+
+    private func remember(_ key: String, _ value: SecretValue) {
+        let ttl = configuration.timeToLive
+        let jitter = configuration.jitter > 0 ? Double.random(in: 0...configuration.jitter) : 0
+        let lifetime = ttl * (1 - jitter)
+        memory.store(key, value: value, expires: configuration.now() + lifetime)
+        if let disk = configuration.disk {
+            let seconds = Double(lifetime.components.seconds) + Double(lifetime.components.attoseconds) / 1e18
+            try? disk.store(key, value: value, expires: configuration.wallClock().addingTimeInterval(seconds))
+        }
+    }
+
+    public func list(under reference: SecretReference) async throws -> [SecretReference] {
+        // Listings are not cached: a list that went stale after an update (s1crets' get_by_path) is worse than a call.
+        try await base.list(under: reference)
+    }
+
+    public func exists(_ reference: SecretReference) async throws -> Bool {
+        if configuration.strategy != .never, let hit = memory.lookup(reference.cacheKey, now: configuration.now()), hit.fresh {
+            return true
+        }
+        return try await base.exists(reference)
+    }
+
+    /// Writes through to the provider, then drops the key from every memory cache of the process and from the
+    /// disk cache, so the next read sees the new value.
+    public func update(_ reference: SecretReference, to value: SecretValue.Content) async throws {
+        let key = reference.cacheKey
+        defer {
+            CacheInvalidation.invalidate([key], scope: base.cacheScope)
+            try? configuration.disk?.remove(key)
+        }
+        try await base.update(reference.withoutKeyPath, to: value)
+    }
+}

@@ -1,0 +1,242 @@
+import Crypto
+import Foundation
+import GRDB
+import _CryptoExtras
+
+/// An encrypted cache of secret values in a SQLite file, shared safely by several processes (WAL mode, busy
+/// timeout). Values are sealed with AES-256-GCM, bound to their entry; entry keys are HMAC-SHA256 hashes, so
+/// the file shows neither values nor which secrets are cached. The file (and its WAL) is mode 0600.
+public final class DiskCache: Sendable {
+    /// Where the encryption key comes from.
+    public enum Key: Sendable {
+        /// A passphrase, stretched with scrypt (N = 2^15, r = 8, p = 1) and a random salt kept in the file.
+        case passphrase(String)
+        /// A key file holding 32 random bytes, base64; created (mode 0600) when missing, refused when others can read it.
+        case keyFile(String)
+        /// 32 bytes given directly.
+        case raw([UInt8])
+    }
+
+    public let path: String
+    private let database: DatabasePool
+    private let sealingKey: SymmetricKey
+    private let indexKey: SymmetricKey
+
+    /// Opens (or creates) the cache at `path`.
+    /// - Throws: `SesameError` with code `.cache` when the file cannot be opened, is readable by others, or was
+    ///   made with another key.
+    public init(path: String, key: Key, scryptCost: Int = 15) throws {
+        self.path = path
+        try Self.prepareFile(path)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            database = try DatabasePool(path: path, configuration: configuration)
+            try database.write { db in
+                try db.execute(sql: """
+                    CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+                    CREATE TABLE IF NOT EXISTS entry (
+                        key BLOB PRIMARY KEY, box BLOB NOT NULL, fetched_at REAL NOT NULL, expires_at REAL NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+                if try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE name = 'salt'") == nil {
+                    try db.execute(sql: "INSERT INTO meta (name, value) VALUES ('salt', ?)", arguments: [Data(Self.randomBytes(16))])
+                }
+            }
+        } catch {
+            throw SesameError(code: .cache, message: "could not open the disk cache \(path): \(error)")
+        }
+        let salt = try database.read { db in try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE name = 'salt'") } ?? Data()
+        let master: SymmetricKey
+        switch key {
+        case .passphrase(let passphrase):
+            guard !passphrase.isEmpty else { throw SesameError(code: .cache, message: "the disk cache passphrase is empty") }
+            master = try KDF.Scrypt.deriveKey(
+                from: Data(passphrase.utf8), salt: salt, outputByteCount: 32, rounds: 1 << scryptCost, blockSize: 8, parallelism: 1
+            )
+        case .keyFile(let keyPath):
+            master = SymmetricKey(data: try Self.loadOrCreateKeyFile(keyPath))
+        case .raw(let bytes):
+            guard bytes.count == 32 else { throw SesameError(code: .cache, message: "a disk cache key is 32 bytes, not \(bytes.count)") }
+            master = SymmetricKey(data: bytes)
+        }
+        sealingKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, salt: salt, info: Data("sesame-cache-seal".utf8), outputByteCount: 32)
+        indexKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, salt: salt, info: Data("sesame-cache-index".utf8), outputByteCount: 32)
+        try checkCanary()
+    }
+
+    /// A sealed known text proves that the key is the one the file was made with.
+    private func checkCanary() throws {
+        let canary = Data("sesame disk cache".utf8)
+        let stored = try database.read { db in try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE name = 'canary'") }
+        if let stored {
+            guard let box = try? AES.GCM.SealedBox(combined: stored),
+                let opened = try? AES.GCM.open(box, using: sealingKey, authenticating: Data("canary".utf8)), opened == canary
+            else {
+                throw SesameError(
+                    code: .cache,
+                    message: "the disk cache \(path) was made with another key or passphrase; use that one, or delete the file to start afresh"
+                )
+            }
+            return
+        }
+        let sealed = try AES.GCM.seal(canary, using: sealingKey, authenticating: Data("canary".utf8)).combined ?? Data()
+        try database.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO meta (name, value) VALUES ('canary', ?)", arguments: [sealed])
+        }
+        // Another process may have won the race with its own key: check again.
+        let winner = try database.read { db in try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE name = 'canary'") }
+        if winner != sealed { try checkCanary() }
+    }
+
+    /// The hashed entry key for a reference's cache key.
+    func entryKey(_ key: String) -> Data {
+        Data(HMAC<SHA256>.authenticationCode(for: Data(key.utf8), using: indexKey))
+    }
+
+    /// The value for `key`, with when it expires; nil when absent (or unreadable, which is logged by the caller).
+    public func lookup(_ key: String) throws -> (value: SecretValue, expires: Date)? {
+        let hashed = entryKey(key)
+        let row = try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT box, fetched_at, expires_at FROM entry WHERE key = ?", arguments: [hashed])
+        }
+        guard let row else { return nil }
+        let sealed: Data = row["box"]
+        guard let box = try? AES.GCM.SealedBox(combined: sealed),
+            let payload = try? AES.GCM.open(box, using: sealingKey, authenticating: hashed),
+            let content = Self.decode(payload)
+        else {
+            throw SesameError(code: .cache, message: "a disk cache entry could not be decrypted (the file was altered)")
+        }
+        let fetchedAt = Date(timeIntervalSince1970: row["fetched_at"])
+        let metadata = SecretValue.Metadata(source: .diskCache, fetchedAt: fetchedAt, version: content.version)
+        return (SecretValue(content.content, metadata: metadata), Date(timeIntervalSince1970: row["expires_at"]))
+    }
+
+    /// Stores `value` for `key` until `expires`.
+    public func store(_ key: String, value: SecretValue, expires: Date) throws {
+        let hashed = entryKey(key)
+        let payload = Self.encode(value)
+        let sealed = try AES.GCM.seal(payload, using: sealingKey, authenticating: hashed).combined ?? Data()
+        let fetchedAt = (value.metadata.fetchedAt ?? Date()).timeIntervalSince1970
+        try database.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO entry (key, box, fetched_at, expires_at) VALUES (?, ?, ?, ?)",
+                arguments: [hashed, sealed, fetchedAt, expires.timeIntervalSince1970]
+            )
+        }
+    }
+
+    /// Forgets `key`.
+    public func remove(_ key: String) throws {
+        let hashed = entryKey(key)
+        try database.write { db in try db.execute(sql: "DELETE FROM entry WHERE key = ?", arguments: [hashed]) }
+    }
+
+    /// Forgets everything.
+    public func removeAll() throws {
+        try database.write { db in try db.execute(sql: "DELETE FROM entry") }
+    }
+
+    /// How many entries the file holds.
+    public func count() throws -> Int {
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry") ?? 0 }
+    }
+
+    // MARK: Payload: kind (0 text, 1 bytes), version length (UInt16 BE), version, value.
+
+    static func encode(_ value: SecretValue) -> Data {
+        var data = Data()
+        let version = Array((value.metadata.version ?? "").utf8.prefix(65535))
+        switch value.content {
+        case .text: data.append(0)
+        case .bytes: data.append(1)
+        }
+        data.append(UInt8(version.count >> 8))
+        data.append(UInt8(version.count & 0xFF))
+        data.append(contentsOf: version)
+        data.append(contentsOf: value.bytes)
+        return data
+    }
+
+    static func decode(_ data: Data) -> (content: SecretValue.Content, version: String?)? {
+        let bytes = Array(data)
+        guard bytes.count >= 3, bytes[0] <= 1 else { return nil }
+        let versionLength = Int(bytes[1]) << 8 | Int(bytes[2])
+        guard bytes.count >= 3 + versionLength else { return nil }
+        let version = String(decoding: bytes[3..<(3 + versionLength)], as: UTF8.self)
+        let value = Array(bytes[(3 + versionLength)...])
+        if bytes[0] == 0 {
+            guard let text = String(validating: value, as: UTF8.self) else { return nil }
+            return (.text(text), version.isEmpty ? nil : version)
+        }
+        return (.bytes(value), version.isEmpty ? nil : version)
+    }
+
+    // MARK: Files
+
+    /// Creates the file with mode 0600 before SQLite opens it (SQLite gives its WAL the same mode), and refuses
+    /// an existing one that others can read.
+    static func prepareFile(_ path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw SesameError(code: .cache, message: "could not create the folder \(directory) for the disk cache: \(error)")
+            }
+        }
+        let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw SesameError(code: .cache, message: "could not open the disk cache \(path) (errno \(errno))")
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw SesameError(code: .cache, message: "could not read the mode of \(path) (errno \(errno))")
+        }
+        if status.st_mode & 0o077 != 0 {
+            throw SesameError(
+                code: .cache,
+                message: "the disk cache \(path) can be read by other users (mode \(String(status.st_mode & 0o777, radix: 8))); run chmod 600 on it"
+            )
+        }
+    }
+
+    static func loadOrCreateKeyFile(_ path: String) throws -> [UInt8] {
+        if FileManager.default.fileExists(atPath: path) {
+            var status = stat()
+            if stat(path, &status) == 0, status.st_mode & 0o077 != 0 {
+                throw SesameError(
+                    code: .cache,
+                    message: "the key file \(path) can be read by other users (mode \(String(status.st_mode & 0o777, radix: 8))); run chmod 600 on it"
+                )
+            }
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+                let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), data.count == 32
+            else {
+                throw SesameError(code: .cache, message: "the key file \(path) does not hold a base64 32-byte key")
+            }
+            return Array(data)
+        }
+        let key = randomBytes(32)
+        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw SesameError(code: .cache, message: "could not create the key file \(path) (errno \(errno))")
+        }
+        defer { close(descriptor) }
+        let text = Array((Data(key).base64EncodedString() + "\n").utf8)
+        guard write(descriptor, text, text.count) == text.count else {
+            throw SesameError(code: .cache, message: "could not write the key file \(path) (errno \(errno))")
+        }
+        return key
+    }
+
+    static func randomBytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+}

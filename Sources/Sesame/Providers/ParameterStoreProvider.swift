@@ -1,0 +1,65 @@
+import AWSSecrets
+import Foundation
+
+/// `aws-ps:///prod/db/password`: SSM Parameter Store, always decrypted.
+public struct ParameterStoreProvider: SecretProvider {
+    public let scheme = "aws-ps"
+    public let cacheScope: String
+    let ssm: SSMClient
+
+    public init(session: AWSSession) throws {
+        ssm = try session.ssm()
+        cacheScope = "aws-ps " + ssm.endpointURL
+    }
+
+    public func get(_ reference: SecretReference) async throws -> SecretValue {
+        try await ProviderErrors.mapping(reference) {
+            let parameter = try await ssm.getParameter(reference.path, withDecryption: true)
+            return SecretValue(
+                text: parameter.value,
+                metadata: .init(source: .provider, fetchedAt: Date(), version: String(parameter.version))
+            )
+        }
+    }
+
+    /// Every parameter below the path, recursively (`/app` lists `/app/x` and `/app/y/z`, never `/application`).
+    public func list(under reference: SecretReference) async throws -> [SecretReference] {
+        try await ProviderErrors.mapping(reference) {
+            // GetParametersByPath is hierarchical, so `/app` never matches `/application`.
+            let parameters = try await ssm.getParametersByPath(reference.path, recursive: true, withDecryption: false)
+            return parameters.map(\.name).sorted().map(Self.reference)
+        }
+    }
+
+    /// Exactly this parameter (GetParameter, not a prefix search).
+    public func exists(_ reference: SecretReference) async throws -> Bool {
+        do {
+            _ = try await ssm.getParameter(reference.path, withDecryption: false)
+            return true
+        } catch let error as AWSError where error.code == .notFound {
+            return false
+        } catch {
+            throw ProviderErrors.map(error, reference: reference)
+        }
+    }
+
+    /// Overwrites the parameter keeping its type, or creates a `SecureString`.
+    public func update(_ reference: SecretReference, to value: SecretValue.Content) async throws {
+        guard case .text(let text) = value else {
+            throw SesameError(code: .invalidValue, message: "Parameter Store holds text; give text", reference: reference)
+        }
+        try await ProviderErrors.mapping(reference) {
+            var type = SSMClient.ParameterType.secureString
+            do {
+                let existing = try await ssm.getParameter(reference.path, withDecryption: false)
+                type = SSMClient.ParameterType(rawValue: existing.type) ?? .secureString
+            } catch let error as AWSError where error.code == .notFound {}
+            try await ssm.putParameter(reference.path, value: text, type: type, overwrite: true)
+        }
+    }
+
+    static func reference(_ name: String) -> SecretReference {
+        let leadingSlash = name.hasPrefix("/")
+        return SecretReference(scheme: "aws-ps", segments: name.split(separator: "/").map(String.init), leadingSlash: leadingSlash)
+    }
+}

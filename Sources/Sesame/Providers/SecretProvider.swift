@@ -1,0 +1,26 @@
+/// One secret store behind the reference grammar. Providers see references without their JSON key path
+/// (the layer above applies it), so a cache keeps one entry per secret however many keys are read from it.
+public protocol SecretProvider: Sendable {
+    /// The reference scheme this provider answers (`tss`, `aws-sm`, `aws-ps`, `env`).
+    var scheme: String { get }
+
+    /// Which store this is (the scheme and, say, the server's URL or the AWS region): caches keep and invalidate
+    /// keys per scope, so two Secret Servers in one process never disturb each other's entries.
+    var cacheScope: String { get }
+
+    /// The secret `reference` names.
+    func get(_ reference: SecretReference) async throws -> SecretValue
+
+    /// The secrets under `reference`'s path (below it, never beside it: `/app` does not list `/application`).
+    func list(under reference: SecretReference) async throws -> [SecretReference]
+
+    /// Whether exactly this secret exists (never a prefix match).
+    func exists(_ reference: SecretReference) async throws -> Bool
+
+    /// Writes a new value (creating the secret where the store allows it).
+    func update(_ reference: SecretReference, to value: SecretValue.Content) async throws
+}
+
+extension SecretProvider {
+    public var cacheScope: String { scheme }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import SecretServer
+import SecretServerModels
+
+/// `tss://12/password` and `tss://Folder/Sub/Secret name/password`: a field of a Secret Server secret, by
+/// slug or else by field name; file fields as bytes.
+///
+/// - `tss://12/field`: secret 12 (a number and a field: always an id);
+/// - `tss://A/B/Secret/field`: the secret `Secret` in folder `\A\B`;
+/// - `list(tss://12)`: the fields of secret 12; `list(tss://A/B)`: the secrets in folder `\A\B` and below.
+public struct SecretServerProvider: SecretProvider {
+    public let scheme = "tss"
+    public let cacheScope: String
+    let client: SecretServerClient
+
+    /// A provider over `client`. The client stays yours: shut it down when done.
+    public init(client: SecretServerClient) {
+        self.client = client
+        self.cacheScope = "tss " + client.configuration.baseURL
+    }
+
+    enum Target {
+        case id(Int, field: String)
+        case path(folder: String, secret: String, field: String)
+    }
+
+    static func target(_ reference: SecretReference) throws -> Target {
+        let segments = reference.segments
+        guard segments.count >= 2 else {
+            throw SesameError(
+                code: .invalidReference,
+                message: "name a secret and a field: tss://12/password or tss://Folder/Secret/password", reference: reference
+            )
+        }
+        if segments.count == 2 {
+            guard let id = Int(segments[0]), id > 0 else {
+                throw SesameError(
+                    code: .invalidReference,
+                    message: "'\(segments[0])' is not a secret id; for a secret by name give its folder too: tss://Folder/Secret/field",
+                    reference: reference
+                )
+            }
+            return .id(id, field: segments[1])
+        }
+        return .path(
+            folder: "\\" + segments.dropLast(2).joined(separator: "\\"), secret: segments[segments.count - 2], field: segments[segments.count - 1]
+        )
+    }
+
+    public func get(_ reference: SecretReference) async throws -> SecretValue {
+        let target = try Self.target(reference)
+        return try await ProviderErrors.mapping(reference) {
+            switch target {
+            case .id(let id, let field):
+                do {
+                    return Self.value(try await client.fieldContent(secretId: id, slug: field))
+                } catch let error as SecretServerError where error.code == .notFound || error.code == .badRequest {
+                    // Not a slug: look the field up by name.
+                    let secret = try await client.secret(id: id)
+                    return try await value(of: secret, field: field, reference: reference)
+                }
+            case .path(let folder, let name, let field):
+                let secret = try await client.secret(path: folder + "\\" + name)
+                return try await value(of: secret, field: field, reference: reference)
+            }
+        }
+    }
+
+    private func value(of secret: SecretModel, field: String, reference: SecretReference) async throws -> SecretValue {
+        guard let item = secret.item(field) else {
+            throw SesameError(
+                code: .notFound,
+                message: "secret \(secret.id) has no field with slug or name '\(field)' (it has: \(secret.items.map(\.slug).joined(separator: ", ")))",
+                reference: reference
+            )
+        }
+        if item.isFile { return Self.value(try await client.fieldContent(secretId: secret.id, slug: item.slug)) }
+        return SecretValue(text: item.itemValue, metadata: .init(source: .provider, fetchedAt: Date()))
+    }
+
+    private static func value(_ content: SecretFieldContent) -> SecretValue {
+        let metadata = SecretValue.Metadata(source: .provider, fetchedAt: Date())
+        switch content {
+        case .text(let text): return SecretValue(text: text, metadata: metadata)
+        case .file(let data, _): return SecretValue(bytes: Array(data), metadata: metadata)
+        }
+    }
+
+    public func list(under reference: SecretReference) async throws -> [SecretReference] {
+        try await ProviderErrors.mapping(reference) {
+            if reference.segments.count == 1, let id = Int(reference.segments[0]) {
+                let secret = try await client.secret(id: id)
+                return secret.items.map { SecretReference(scheme: "tss", segments: [String(id), $0.slug]) }
+            }
+            let folder = try await client.folder(path: "\\" + reference.segments.joined(separator: "\\"))
+            var result: [SecretReference] = []
+            for try await summary in client.searchSecrets(SecretSearch(folderId: folder.id, includeSubFolders: true)) {
+                let folderPath = summary.folderPath ?? folder.folderPath
+                let segments = folderPath.split(separator: "\\").map(String.init) + [summary.name]
+                result.append(SecretReference(scheme: "tss", segments: segments))
+            }
+            return result
+        }
+    }
+
+    public func exists(_ reference: SecretReference) async throws -> Bool {
+        do {
+            if reference.segments.count == 1, let id = Int(reference.segments[0]) {
+                _ = try await client.secretSummary(id: id)
+                return true
+            }
+            let secret: SecretModel
+            let field: String
+            switch try Self.target(reference) {
+            case .id(let id, let name):
+                secret = try await client.secret(id: id)
+                field = name
+            case .path(let folder, let name, let fieldName):
+                secret = try await client.secret(path: folder + "\\" + name)
+                field = fieldName
+            }
+            return secret.item(field) != nil
+        } catch let error as SecretServerError where error.code == .notFound || error.code == .accessDenied {
+            // The real server answers "access denied" for secrets that do not exist, too.
+            return false
+        } catch {
+            throw ProviderErrors.map(error, reference: reference)
+        }
+    }
+
+    /// Sets the field: text for a text field, bytes for a file field (keeping its file name).
+    static func aliases(of reference: SecretReference, secretId: Int, item: RestSecretItem) -> [String] {
+        var keys: [String] = []
+        for field in Set([item.slug, item.fieldName, reference.segments.last ?? item.slug]) {
+            keys.append(SecretReference(scheme: "tss", segments: [String(secretId), field]).cacheKey)
+            if reference.segments.count > 2 {
+                keys.append(SecretReference(scheme: "tss", segments: reference.segments.dropLast() + [field]).cacheKey)
+            }
+        }
+        return keys
+    }
+
+    public func update(_ reference: SecretReference, to value: SecretValue.Content) async throws {
+        let target = try Self.target(reference)
+        try await ProviderErrors.mapping(reference) {
+            let secret: SecretModel
+            let field: String
+            switch target {
+            case .id(let id, let name):
+                secret = try await client.secret(id: id)
+                field = name
+            case .path(let folder, let name, let fieldName):
+                secret = try await client.secret(path: folder + "\\" + name)
+                field = fieldName
+            }
+            guard let item = secret.item(field) else {
+                throw SesameError(code: .notFound, message: "secret \(secret.id) has no field '\(field)'", reference: reference)
+            }
+            // The same field has other names (by id or path, by slug or field name): drop them all from the caches.
+            defer { CacheInvalidation.invalidate(Self.aliases(of: reference, secretId: secret.id, item: item), scope: cacheScope) }
+            switch (value, item.isFile) {
+            case (.text(let text), false):
+                try await client.setFieldValue(secretId: secret.id, slug: item.slug, value: text)
+            case (.bytes(let bytes), true):
+                try await client.setFieldFile(secretId: secret.id, slug: item.slug, data: Data(bytes), fileName: item.filename ?? "\(item.slug).bin")
+            case (.text(let text), true):
+                try await client.setFieldFile(secretId: secret.id, slug: item.slug, data: Data(text.utf8), fileName: item.filename ?? "\(item.slug).txt")
+            case (.bytes(let bytes), false):
+                guard let text = String(validating: bytes, as: UTF8.self) else {
+                    throw SesameError(code: .invalidValue, message: "'\(item.slug)' is a text field; the bytes are not UTF-8", reference: reference)
+                }
+                try await client.setFieldValue(secretId: secret.id, slug: item.slug, value: text)
+            }
+        }
+    }
+}

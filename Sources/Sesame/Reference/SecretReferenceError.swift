@@ -1,0 +1,26 @@
+/// A reference that could not be parsed: what is wrong, and at which character.
+public struct SecretReferenceError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The reference as given.
+    public let reference: String
+    /// The offset of the offending character (in `Character`s from the start).
+    public let position: Int
+    /// What is wrong there, and what to do.
+    public let message: String
+
+    public init(reference: String, position: Int, message: String) {
+        self.reference = reference
+        self.position = position
+        self.message = message
+    }
+
+    /// The message, the reference, and a caret under the bad character:
+    /// ```
+    /// invalid secret reference at character 7: unknown scheme 'tsss' (use tss, aws-sm, aws-ps or env)
+    ///   tsss://12/password
+    ///   ^
+    /// ```
+    public var description: String {
+        "invalid secret reference at character \(position + 1): \(message)\n  \(reference)\n  "
+            + String(repeating: " ", count: max(0, min(position, reference.count))) + "^"
+    }
+}

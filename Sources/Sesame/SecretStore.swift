@@ -1,0 +1,116 @@
+import Foundation
+
+/// Resolves references with a set of providers (one per scheme) and applies JSON key paths.
+///
+/// ```swift
+/// let store = SecretStore(providers: [CachingProvider(try ParameterStoreProvider(session: session))])
+/// let password = try await store.text("aws-ps:///prod/db/password")
+/// let user = try await store.text("aws-sm://prod/db#user.name")
+/// ```
+public final class SecretStore: Sendable {
+    public let providers: [any SecretProvider]
+
+    /// A store over `providers`; a later provider for the same scheme replaces an earlier one.
+    public init(providers: [any SecretProvider]) {
+        var unique: [any SecretProvider] = []
+        for provider in providers {
+            unique.removeAll { $0.scheme == provider.scheme }
+            unique.append(provider)
+        }
+        self.providers = unique
+    }
+
+    /// The provider for `scheme`.
+    @inline(__always)
+    public func provider(for reference: SecretReference) throws -> any SecretProvider {
+        for provider in providers where provider.scheme == reference.scheme { return provider }
+        throw SesameError(
+            code: .noProvider,
+            message: "no provider for '\(reference.scheme)://' is configured (configured: \(providers.map(\.scheme).joined(separator: ", ")))",
+            reference: reference
+        )
+    }
+
+    /// Parses `text` as a reference, with a `SesameError` (code `.invalidReference`) that points at the bad character.
+    public static func reference(_ text: String) throws -> SecretReference {
+        do {
+            return try SecretReference(parsing: text)
+        } catch {
+            throw SesameError(code: .invalidReference, message: error.description, underlying: error)
+        }
+    }
+
+    /// The value `reference` names; with a key path, the JSON member it names (a string's content, a number
+    /// as written, an object as JSON).
+    public func get(_ reference: SecretReference) async throws -> SecretValue {
+        let value = try await provider(for: reference).get(reference)
+        guard let keyPath = reference.keyPath else { return value }
+        return try Self.select(keyPath, in: value, reference: reference)
+    }
+
+    public func get(_ reference: String) async throws -> SecretValue {
+        try await get(Self.reference(reference))
+    }
+
+    /// The value as text (an error when it is binary and not UTF-8).
+    public func text(_ reference: String) async throws -> String {
+        let parsed = try Self.reference(reference)
+        let value = try await get(parsed)
+        guard let text = value.text else {
+            throw SesameError(code: .invalidValue, message: "the value is binary, not text; read it as bytes", reference: parsed)
+        }
+        return text
+    }
+
+    /// The references under `reference`'s path.
+    public func list(_ reference: String) async throws -> [SecretReference] {
+        let parsed = try Self.reference(reference)
+        return try await provider(for: parsed).list(under: parsed)
+    }
+
+    /// Whether exactly this secret exists (and, with a key path, has that member).
+    public func exists(_ reference: String) async throws -> Bool {
+        let parsed = try Self.reference(reference)
+        guard parsed.keyPath != nil else { return try await provider(for: parsed).exists(parsed) }
+        do {
+            _ = try await get(parsed)
+            return true
+        } catch let error as SesameError where error.code == .notFound || error.code == .keyPathNotFound {
+            return false
+        }
+    }
+
+    /// Writes a new value. A key path is refused: write the whole document.
+    public func update(_ reference: String, to value: SecretValue.Content) async throws {
+        let parsed = try Self.reference(reference)
+        guard parsed.keyPath == nil else {
+            throw SesameError(
+                code: .unsupported, message: "update writes a whole secret; remove '#\(parsed.keyPath!)' and write the JSON document",
+                reference: parsed
+            )
+        }
+        try await provider(for: parsed).update(parsed, to: value)
+    }
+
+    public func update(_ reference: String, to text: String) async throws {
+        try await update(reference, to: .text(text))
+    }
+
+    static func select(_ keyPath: JSONKeyPath, in value: SecretValue, reference: SecretReference) throws -> SecretValue {
+        let document: SecretJSON
+        do {
+            document = try value.json()
+        } catch let error as SesameError {
+            throw SesameError(
+                code: .invalidValue, message: "'#\(keyPath)' needs a JSON value: \(error.message)", reference: reference
+            )
+        }
+        guard let selected = document.value(at: keyPath) else {
+            throw SesameError(code: .keyPathNotFound, message: "the JSON value has nothing at '\(keyPath)'", reference: reference)
+        }
+        guard let text = selected.secretText else {
+            throw SesameError(code: .keyPathNotFound, message: "'\(keyPath)' is null in the JSON value", reference: reference)
+        }
+        return SecretValue(text: text, metadata: value.metadata)
+    }
+}

@@ -1,0 +1,137 @@
+import AWSSecrets
+import Foundation
+import Logging
+import SecretServer
+import Synchronization
+
+/// The simple API, on one shared store:
+///
+/// ```swift
+/// let password = try await Sesame.text("aws-ps:///prod/db/password")
+/// let user = try await Sesame.text("aws-sm://prod/db#user.name")
+/// let exists = try await Sesame.exists("tss://12/password")
+/// ```
+///
+/// Unless you call `configure`, the store is made on first use from the environment: `env://` always;
+/// `aws-sm://` and `aws-ps://` from the AWS environment and shared files; `tss://` from `SESAME_URL` with
+/// `SESAME_TOKEN`, or `SESAME_USERNAME` / `SESAME_PASSWORD` (and `SESAME_DOMAIN`). AWS and Secret Server values
+/// are cached in memory (1000 entries, 15 minutes, cache-then-server).
+public enum Sesame {
+    private static let shared = Mutex<SecretStore?>(nil)
+
+    /// Replaces the shared store.
+    public static func configure(_ store: SecretStore) {
+        shared.withLock { $0 = store }
+    }
+
+    /// The shared store.
+    public static var store: SecretStore {
+        shared.withLock { shared in
+            if let shared { return shared }
+            let store = SecretStore.fromEnvironment()
+            shared = store
+            return store
+        }
+    }
+
+    public static func get(_ reference: String) async throws -> SecretValue { try await store.get(reference) }
+    public static func text(_ reference: String) async throws -> String { try await store.text(reference) }
+    public static func list(_ reference: String) async throws -> [SecretReference] { try await store.list(reference) }
+    public static func exists(_ reference: String) async throws -> Bool { try await store.exists(reference) }
+    public static func update(_ reference: String, to text: String) async throws { try await store.update(reference, to: text) }
+    public static func update(_ reference: String, to value: SecretValue.Content) async throws {
+        try await store.update(reference, to: value)
+    }
+}
+
+extension SecretStore {
+    /// A store made from `environment`: see `Sesame`.
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment, cache: CacheConfiguration = CacheConfiguration()
+    ) -> SecretStore {
+        var providers: [any SecretProvider] = [EnvironmentProvider()]
+        let aws = LazyAWSSession(environment: environment)
+        providers.append(CachingProvider(DeferredProvider(scheme: "aws-ps") { try ParameterStoreProvider(session: try aws.session()) }, configuration: cache))
+        providers.append(CachingProvider(DeferredProvider(scheme: "aws-sm") { try SecretsManagerProvider(session: try aws.session()) }, configuration: cache))
+        let tssScope = "tss " + (environment["SESAME_URL"] ?? "")
+        providers.append(CachingProvider(DeferredProvider(scheme: "tss", cacheScope: tssScope) {
+            SecretServerProvider(client: try SecretServerClient(configuration: try secretServerConfiguration(environment)))
+        }, configuration: cache))
+        return SecretStore(providers: providers)
+    }
+
+    /// A Secret Server client configuration from `SESAME_URL` and `SESAME_TOKEN` or `SESAME_USERNAME`/`SESAME_PASSWORD`.
+    static func secretServerConfiguration(_ environment: [String: String]) throws -> SecretServerClient.Configuration {
+        guard let url = environment["SESAME_URL"], !url.isEmpty else {
+            throw SesameError(code: .invalidConfiguration, message: "SESAME_URL is not set; set it to the Secret Server's URL for tss:// references")
+        }
+        let credentials: SecretServerClient.Credentials
+        if let token = environment["SESAME_TOKEN"], !token.isEmpty {
+            credentials = .token(token)
+        } else if let username = environment["SESAME_USERNAME"], let password = environment["SESAME_PASSWORD"] {
+            credentials = .password(username: username, password: password, domain: environment["SESAME_DOMAIN"])
+        } else {
+            throw SesameError(
+                code: .invalidConfiguration, message: "set SESAME_TOKEN, or SESAME_USERNAME and SESAME_PASSWORD, for tss:// references"
+            )
+        }
+        return SecretServerClient.Configuration(baseURL: url, credentials: credentials)
+    }
+}
+
+/// One AWS session for the process, made on first use.
+final class LazyAWSSession: Sendable {
+    private let environment: [String: String]
+    private let state = Mutex<Result<AWSSession, any Error>?>(nil)
+
+    init(environment: [String: String]) {
+        self.environment = environment
+    }
+
+    func session() throws -> AWSSession {
+        try state.withLock { state in
+            if let state { return try state.get() }
+            let result = Result { try AWSSession(configuration: AWSConfiguration(environment: environment)) }
+            state = result
+            return try result.get()
+        }
+    }
+}
+
+/// A provider made the first time it is needed, so an unconfigured store costs nothing until used, and its
+/// configuration error is reported for the references that need it.
+public final class DeferredProvider: SecretProvider {
+    public let scheme: String
+    /// Must equal the scope of the provider `make` returns (a caching provider registers it before that exists).
+    public let cacheScope: String
+    private let make: @Sendable () throws -> any SecretProvider
+    private let made = Mutex<(any SecretProvider)?>(nil)
+
+    public init(scheme: String, cacheScope: String? = nil, make: @escaping @Sendable () throws -> any SecretProvider) {
+        self.scheme = scheme
+        self.cacheScope = cacheScope ?? scheme
+        self.make = make
+    }
+
+    private func provider(_ reference: SecretReference) throws -> any SecretProvider {
+        try made.withLock { made in
+            if let made { return made }
+            do {
+                let provider = try make()
+                made = provider
+                return provider
+            } catch {
+                throw ProviderErrors.map(error, reference: reference)
+            }
+        }
+    }
+
+    public func get(_ reference: SecretReference) async throws -> SecretValue { try await provider(reference).get(reference) }
+    public func list(under reference: SecretReference) async throws -> [SecretReference] {
+        try await provider(reference).list(under: reference)
+    }
+    public func exists(_ reference: SecretReference) async throws -> Bool { try await provider(reference).exists(reference) }
+    public func update(_ reference: SecretReference, to value: SecretValue.Content) async throws {
+        try await provider(reference).update(reference, to: value)
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import SesameTestSupport
+import Testing
+
+@testable import Sesame
+
+@Suite struct DiskCacheTests {
+    @Test func valuesAreEncryptedKeysHashedAndTheFilePrivate() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("cache.sqlite")
+        let cache = try DiskCache(path: path, key: .passphrase("correct horse"), scryptCost: 10)
+        try cache.store("aws-ps:///prod/db/password", value: SecretValue(text: "Plaintext-Canary-93"), expires: Date() + 60)
+        try cache.store("tss://12/file", value: SecretValue(bytes: [0, 1, 2, 3]), expires: Date() + 60)
+        #expect(try cache.lookup("aws-ps:///prod/db/password")?.value.text == "Plaintext-Canary-93")
+        #expect(try cache.lookup("tss://12/file")?.value.content == .bytes([0, 1, 2, 3]))
+        #expect(try cache.lookup("aws-ps:///other") == nil)
+
+        for file in [path, path + "-wal"] where FileManager.default.fileExists(atPath: file) {
+            let attributes = try FileManager.default.attributesOfItem(atPath: file)
+            #expect((attributes[.posixPermissions] as? Int).map { $0 & 0o077 } == 0, "\(file) must be private")
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+            #expect(bytes.range(of: Data("Plaintext-Canary-93".utf8)) == nil)
+            #expect(bytes.range(of: Data("prod/db/password".utf8)) == nil)
+        }
+    }
+
+    @Test func aWrongPassphraseOrAReadableFileIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("cache.sqlite")
+        _ = try DiskCache(path: path, key: .passphrase("right"), scryptCost: 10)
+        #expect {
+            _ = try DiskCache(path: path, key: .passphrase("wrong"), scryptCost: 10)
+        } throws: { error in
+            (error as? SesameError)?.code == .cache && "\(error)".contains("another key or passphrase")
+        }
+        chmod(path, 0o644)
+        #expect {
+            _ = try DiskCache(path: path, key: .passphrase("right"), scryptCost: 10)
+        } throws: { error in
+            "\(error)".contains("chmod 600")
+        }
+    }
+
+    @Test func aKeyFileIsCreatedPrivateAndReused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let first = try DiskCache(path: directory.file("c.sqlite"), key: .keyFile(directory.file("c.key")))
+        try first.store("k", value: SecretValue(text: "v"), expires: Date() + 60)
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory.file("c.key"))
+        #expect(attributes[.posixPermissions] as? Int == 0o600)
+        let second = try DiskCache(path: directory.file("c.sqlite"), key: .keyFile(directory.file("c.key")))
+        #expect(try second.lookup("k")?.value.text == "v")
+    }
+
+    /// Two handles on one file (separate SQLite connections, as two processes would have) writing at once.
+    @Test func severalWritersShareOneFile() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("shared.sqlite")
+        let key = DiskCache.Key.raw(Array(repeating: 7, count: 32))
+        let a = try DiskCache(path: path, key: key)
+        let b = try DiskCache(path: path, key: key)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (name, cache) in [("a", a), ("b", b)] {
+                group.addTask {
+                    for index in 0..<200 { try cache.store("\(name)-\(index)", value: SecretValue(text: "\(index)"), expires: Date() + 60) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try a.count() == 400)
+        #expect(try b.lookup("a-199")?.value.text == "199")
+    }
+
+    @Test func aCachingProviderReadsThroughTheDiskWhenMemoryIsCold() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let disk = try DiskCache(path: directory.file("c.sqlite"), key: .raw(Array(repeating: 1, count: 32)))
+        let base = ScriptedProvider()
+        base.values.withLock { $0["/app/db"] = "v" }
+        let reference = try SecretReference(parsing: "aws-ps:///app/db")
+        _ = try await CachingProvider(base, configuration: .init(disk: disk)).get(reference)
+        // A new process (a new memory cache) finds it on disk without asking the provider.
+        let fresh = CachingProvider(base, configuration: .init(disk: disk))
+        let value = try await fresh.get(reference)
+        #expect(value.text == "v" && value.metadata.source == .diskCache)
+        #expect(base.reads.load(ordering: .relaxed) == 1)
+        try await fresh.update(reference, to: .text("w"))
+        #expect(try disk.lookup(reference.cacheKey) == nil)
+    }
+}
