@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "SecretServerEmulator", targets: ["SecretServerEmulator"]),
         .library(name: "Sesame", targets: ["Sesame"]),
         .library(name: "AWSSecrets", targets: ["AWSSecrets"]),
+        .library(name: "SesameConfiguration", targets: ["SesameConfiguration"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -33,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "Logging"]),
     ],
     targets: [
         // Wire types shared by the client and the local server. No I/O.
@@ -102,6 +104,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Sesame as a provider for apple/swift-configuration.
+        .target(
+            name: "SesameConfiguration",
+            dependencies: [
+                "Sesame",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The command tree, as a library so tests can drive it.
         .target(
             name: "SesameCLI",
@@ -149,6 +161,15 @@ let package = Package(
         .testTarget(
             name: "SesameTests",
             dependencies: ["Sesame", "SesameTestSupport", "AWSSecrets", "SecretServer"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "SesameConfigurationTests",
+            dependencies: [
+                "SesameConfiguration", "Sesame", "AWSSecrets", "SesameTestSupport",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

@@ -48,6 +48,19 @@ public final class SecretStore: Sendable {
         return try Self.select(keyPath, in: value, reference: reference)
     }
 
+    /// The value straight from the provider, past any cache (which then keeps it).
+    public func refresh(_ reference: SecretReference) async throws -> SecretValue {
+        let provider = try provider(for: reference)
+        let value: SecretValue
+        if let caching = provider as? CachingProvider {
+            value = try await caching.refresh(reference)
+        } else {
+            value = try await provider.get(reference.withoutKeyPath)
+        }
+        guard let keyPath = reference.keyPath else { return value }
+        return try Self.select(keyPath, in: value, reference: reference)
+    }
+
     public func get(_ reference: String) async throws -> SecretValue {
         try await get(Self.reference(reference))
     }

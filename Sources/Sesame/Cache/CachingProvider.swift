@@ -122,6 +122,15 @@ public final class CachingProvider: SecretProvider {
         }
     }
 
+    /// Reads from the provider now, whatever the cache holds, and keeps the answer (to notice a rotation).
+    public func refresh(_ reference: SecretReference) async throws -> SecretValue {
+        let key = reference.cacheKey
+        fetches.add(1, ordering: .relaxed)
+        let value = try await base.get(reference.withoutKeyPath)
+        remember(key, value)
+        return value
+    }
+
     public func list(under reference: SecretReference) async throws -> [SecretReference] {
         // Listings are not cached: a list that went stale after an update (s1crets' get_by_path) is worse than a call.
         try await base.list(under: reference)
