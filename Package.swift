@@ -1,4 +1,5 @@
 // swift-tools-version:6.2
+import Foundation
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -203,3 +204,24 @@ let package = Package(
         ),
     ]
 )
+
+// Benchmarks (ordo-one/benchmark) and the load driver of Benchmarks/compare, only when asked for, so that normal
+// builds stay light: `SESAME_BENCHMARKS=1 swift package benchmark`, or `Benchmarks/compare`.
+if ProcessInfo.processInfo.environment["SESAME_BENCHMARKS"] != nil {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"])
+    )
+    package.targets.append(contentsOf: [
+        .executableTarget(
+            name: "SesameBenchmarks",
+            dependencies: ["Sesame", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/SesameBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "sesame-load",
+            dependencies: ["Sesame", "AWSSecrets", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/SesameLoad"
+        ),
+    ])
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Resolves references with a set of providers (one per scheme) and applies JSON key paths.
 ///
@@ -9,6 +10,13 @@ import Foundation
 /// ```
 public final class SecretStore: Sendable {
     public let providers: [any SecretProvider]
+    /// The providers' schemes, read once (a lookup compares strings instead of calling each provider).
+    private let schemes: [String]
+    /// The caching providers among them (nil for others), so a memory hit is a direct call.
+    private let caching: [CachingProvider?]
+    /// References parsed from text, so the text API does not parse the same reference again on every read.
+    private let parsed = Mutex<[String: SecretReference]>([:])
+    private static let parsedLimit = 4096
 
     /// A store over `providers`; a later provider for the same scheme replaces an earlier one.
     public init(providers: [any SecretProvider]) {
@@ -18,15 +26,21 @@ public final class SecretStore: Sendable {
             unique.append(provider)
         }
         self.providers = unique
+        self.schemes = unique.map(\.scheme)
+        self.caching = unique.map { $0 as? CachingProvider }
     }
 
     /// The provider for `scheme`.
     @inline(__always)
     public func provider(for reference: SecretReference) throws -> any SecretProvider {
-        for provider in providers where provider.scheme == reference.scheme { return provider }
-        throw SesameError(
+        for index in schemes.indices where schemes[index] == reference.scheme { return providers[index] }
+        throw noProvider(reference)
+    }
+
+    private func noProvider(_ reference: SecretReference) -> SesameError {
+        SesameError(
             code: .noProvider,
-            message: "no provider for '\(reference.scheme)://' is configured (configured: \(providers.map(\.scheme).joined(separator: ", ")))",
+            message: "no provider for '\(reference.scheme)://' is configured (configured: \(schemes.joined(separator: ", ")))",
             reference: reference
         )
     }
@@ -43,7 +57,14 @@ public final class SecretStore: Sendable {
     /// The value `reference` names; with a key path, the JSON member it names (a string's content, a number
     /// as written, an object as JSON).
     public func get(_ reference: SecretReference) async throws -> SecretValue {
-        let value = try await provider(for: reference).get(reference)
+        guard let index = schemes.firstIndex(of: reference.scheme) else { throw noProvider(reference) }
+        let value: SecretValue
+        // A memory hit is answered without an asynchronous call.
+        if let hit = caching[index]?.memoryHit(reference) {
+            value = hit
+        } else {
+            value = try await providers[index].get(reference)
+        }
         guard let keyPath = reference.keyPath else { return value }
         return try Self.select(keyPath, in: value, reference: reference)
     }
@@ -62,12 +83,23 @@ public final class SecretStore: Sendable {
     }
 
     public func get(_ reference: String) async throws -> SecretValue {
-        try await get(Self.reference(reference))
+        try await get(parse(reference))
+    }
+
+    /// `reference` parsed, from the memo when it was parsed before.
+    func parse(_ text: String) throws -> SecretReference {
+        if let known = parsed.withLock({ $0[text] }) { return known }
+        let reference = try Self.reference(text)
+        parsed.withLock { parsed in
+            if parsed.count >= Self.parsedLimit { parsed.removeAll(keepingCapacity: true) }
+            parsed[text] = reference
+        }
+        return reference
     }
 
     /// The value as text (an error when it is binary and not UTF-8).
     public func text(_ reference: String) async throws -> String {
-        let parsed = try Self.reference(reference)
+        let parsed = try parse(reference)
         let value = try await get(parsed)
         guard let text = value.text else {
             throw SesameError(code: .invalidValue, message: "the value is binary, not text; read it as bytes", reference: parsed)
@@ -83,7 +115,7 @@ public final class SecretStore: Sendable {
 
     /// Whether exactly this secret exists (and, with a key path, has that member).
     public func exists(_ reference: String) async throws -> Bool {
-        let parsed = try Self.reference(reference)
+        let parsed = try parse(reference)
         guard parsed.keyPath != nil else { return try await provider(for: parsed).exists(parsed) }
         do {
             _ = try await get(parsed)

@@ -29,6 +29,15 @@ public final class CachingProvider: SecretProvider {
     /// How many reads reached the provider.
     public var providerFetchCount: Int { fetches.load(ordering: .relaxed) }
 
+    /// The fresh value in memory when the strategy lets the cache answer first, without suspending.
+    @inline(__always)
+    func memoryHit(_ reference: SecretReference) -> SecretValue? {
+        guard configuration.strategy == .cacheThenServer || configuration.strategy == .cacheThenServerAllowExpired,
+            let hit = memory.lookup(reference.cacheKey, now: configuration.now()), hit.fresh
+        else { return nil }
+        return Self.marked(hit.value, .memoryCache)
+    }
+
     public func get(_ reference: SecretReference) async throws -> SecretValue {
         let key = reference.cacheKey
         switch configuration.strategy {

@@ -25,7 +25,9 @@ public final class DiskCache: Sendable {
     /// Opens (or creates) the cache at `path`.
     /// - Throws: `SesameError` with code `.cache` when the file cannot be opened, is readable by others, or was
     ///   made with another key.
+    /// - Parameter path: the file; `~` is expanded. Its folder is created (0700) when missing.
     public init(path: String, key: Key, scryptCost: Int = 15) throws {
+        let path = (path as NSString).expandingTildeInPath
         self.path = path
         try Self.prepareFile(path)
         var configuration = Configuration()
@@ -58,7 +60,7 @@ public final class DiskCache: Sendable {
                 from: Data(passphrase.utf8), salt: salt, outputByteCount: 32, rounds: 1 << scryptCost, blockSize: 8, parallelism: 1
             )
         case .keyFile(let keyPath):
-            master = SymmetricKey(data: try Self.loadOrCreateKeyFile(keyPath))
+            master = SymmetricKey(data: try Self.loadOrCreateKeyFile((keyPath as NSString).expandingTildeInPath))
         case .raw(let bytes):
             guard bytes.count == 32 else { throw SesameError(code: .cache, message: "a disk cache key is 32 bytes, not \(bytes.count)") }
             master = SymmetricKey(data: bytes)
@@ -225,6 +227,8 @@ public final class DiskCache: Sendable {
         let key = randomBytes(32)
         let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
+            // Another process created it first: use theirs.
+            if errno == EEXIST { usleep(50_000); return try loadOrCreateKeyFile(path) }
             throw SesameError(code: .cache, message: "could not create the key file \(path) (errno \(errno))")
         }
         defer { close(descriptor) }

@@ -40,8 +40,8 @@ public final class MemoryCache: Sendable {
         state.withLock { state in
             guard let slot = state.slots[key] else { return nil }
             Self.moveToFront(slot, in: &state)
-            let entry = state.entries[slot]
-            return (entry.value, now < entry.expires)
+            // Field by field: copying the whole entry would retain and release its key too.
+            return (state.entries[slot].value, now < state.entries[slot].expires)
         }
     }
 
