@@ -49,11 +49,18 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // What the HTTP clients share: a connection pool closed when its last user goes away.
+        .target(
+            name: "SesameHTTP",
+            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: swiftSettings
+        ),
         // Minimal AWS clients (Secrets Manager, SSM Parameter Store, STS) over AsyncHTTPClient, signed with AWSSigV4.
         .target(
             name: "AWSSecrets",
             dependencies: [
                 "AWSSigV4",
+                "SesameHTTP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -67,6 +74,7 @@ let package = Package(
             name: "SecretServer",
             dependencies: [
                 "SecretServerModels",
+                "SesameHTTP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -120,6 +128,8 @@ let package = Package(
             name: "SesameCLI",
             dependencies: [
                 "SecretServer",
+                "Sesame",
+                "AWSSecrets",
                 "SecretServerEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -137,6 +147,7 @@ let package = Package(
             name: "SesameTestSupport",
             dependencies: [
                 "SecretServer",
+                "AWSSecrets",
                 "SecretServerEmulator",
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,12 +1,11 @@
 import AWSSigV4
 import AsyncHTTPClient
-import Dispatch
+import SesameHTTP
 import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import Synchronization
 
 /// One AWS request before signing.
 struct AWSRequest: Sendable {
@@ -171,27 +170,5 @@ struct AWSTransport: Sendable {
             service: endpoint.service, operation: request.operation, status: response.status, awsCode: awsCode,
             requestId: response.headers.first(name: "x-amzn-RequestId") ?? response.headers.first(name: "x-amz-request-id")
         )
-    }
-}
-
-/// Owns a connection pool and closes it when the last session sharing it goes away, so a forgotten
-/// `shutdown()` costs idle connections for a while instead of a crash.
-final class HTTPClientOwner: Sendable {
-    let http: HTTPClient
-    private let closed = Mutex(false)
-
-    init(_ http: HTTPClient) {
-        self.http = http
-    }
-
-    func shutdown() async throws {
-        guard closed.withLock({ closed in defer { closed = true }; return !closed }) else { return }
-        try await http.shutdown()
-    }
-
-    deinit {
-        if closed.withLock({ !$0 }) {
-            http.shutdown(queue: .global()) { _ in }
-        }
     }
 }

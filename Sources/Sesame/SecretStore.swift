@@ -50,7 +50,7 @@ public final class SecretStore: Sendable {
         do {
             return try SecretReference(parsing: text)
         } catch {
-            throw SesameError(code: .invalidReference, message: error.description, underlying: error)
+            throw SesameError(code: .invalidReference, message: error.description)
         }
     }
 

@@ -5,18 +5,24 @@ import Foundation
 public struct SesameCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "sesame",
-        abstract: "Secrets from Delinea / Thycotic Secret Server, from the command line.",
+        abstract: "Secrets from Delinea / Thycotic Secret Server and AWS, from the command line.",
         discussion: """
             Connection settings come from the environment: SESAME_URL, SESAME_USERNAME, SESAME_PASSWORD
             (or a hidden prompt on a terminal), SESAME_DOMAIN, SESAME_TOKEN, SESAME_CA_FILE.
 
+            References (sesame get, run, inject): tss://12/password, 'tss://Folder/Secret/field',
+            aws-sm://name#json.key, aws-ps:///parameter/path, env://NAME. AWS settings come from the usual AWS
+            variables and shared files.
+
             Examples:
               sesame demo
+              sesame get 'aws-sm://prod/db#password'
+              DB_PASSWORD=tss://12/password sesame run -- ./migrate
               sesame server --dev --port 8443
               SESAME_URL=http://127.0.0.1:8443/SecretServer SESAME_USERNAME=admin sesame secret get 12 --field password
             """,
         subcommands: [
-            DemoCommand.self, ServerCommand.self, SecretCommand.self, FolderCommand.self, TemplateCommand.self, UserCommand.self,
+            DemoCommand.self, ServerCommand.self, GetCommand.self, RunCommand.self, InjectCommand.self, SecretCommand.self, FolderCommand.self, TemplateCommand.self, UserCommand.self,
             GroupCommand.self, PermissionCommand.self, MetadataCommand.self, CheckoutCommand.self, CheckinCommand.self,
             AccessCommand.self, ScriptCommand.self, RoleCommand.self, TeamCommand.self, PolicyCommand.self, APICommand.self,
         ]

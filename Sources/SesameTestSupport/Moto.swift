@@ -1,3 +1,4 @@
+import AWSSecrets
 import Foundation
 
 /// The moto servers `scripts/test` starts on 127.0.0.1 (`SESAME_MOTO_URL`, and `SESAME_MOTO_AUTH_URL` for the
@@ -38,6 +39,18 @@ public enum Moto {
     /// A name no other test uses, for parameters and secrets on the shared moto.
     public static func uniqueName(_ prefix: String = "sesame-test") -> String {
         "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    /// Writes a SecureString parameter into the moto at `url`.
+    public static func putParameter(_ name: String, value: String, url: String) async throws {
+        let session = try AWSSession(configuration: AWSConfiguration(environment: environment(url: url)))
+        do {
+            try await session.ssm().putParameter(name, value: value, type: .secureString, overwrite: true)
+        } catch {
+            try? await session.shutdown()
+            throw error
+        }
+        try await session.shutdown()
     }
 
     public struct MissingServer: Error, CustomStringConvertible {

@@ -6,11 +6,13 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import SecretServerModels
+import SesameHTTP
 
 /// Sends API requests: signs them with the token, retries what may be retried, and maps failures to
 /// `SecretServerError`.
 struct Transport: Sendable {
-    let http: HTTPClient
+    private let owner: HTTPClientOwner
+    var http: HTTPClient { owner.http }
     let baseURL: String
     let configuration: SecretServerClient.Configuration
     let tokens: TokenManager
@@ -42,10 +44,11 @@ struct Transport: Sendable {
                 metadata: ["tls.insecure": "true"]
             )
         }
-        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+        let owner = HTTPClientOwner(HTTPClient(eventLoopGroupProvider: .singleton, configuration: http))
+        self.owner = owner
         self.baseURL = base
         self.configuration = configuration
-        let client = self.http
+        let client = owner.http
         let tokenBase = base
         let timeout = configuration.timeouts.request
         let userAgent = configuration.userAgent
@@ -84,7 +87,7 @@ struct Transport: Sendable {
     }
 
     func shutdown() async throws {
-        try await http.shutdown()
+        try await owner.shutdown()
     }
 
     // MARK: Sending
@@ -110,7 +113,8 @@ struct Transport: Sendable {
             switch response.status {
             case 200..<300:
                 return response
-            case 401, 403 where isAuthenticationFailure(response):
+            case 401,
+                403 where isAuthenticationFailure(response):
                 if !renewedToken, await tokens.canRenew {
                     renewedToken = true
                     await tokens.invalidate(token)
@@ -118,7 +122,8 @@ struct Transport: Sendable {
                     continue
                 }
                 throw error(for: response, request: request)
-            case 429, 502, 503, 504, 403 where isRateLimit(response):
+            case 429, 502, 503, 504,
+                403 where isRateLimit(response):
                 guard request.idempotent, attempt < configuration.retry.maxAttempts else {
                     throw error(for: response, request: request)
                 }

@@ -3,7 +3,7 @@ import SecretServer
 
 /// Provider errors in the provider-neutral kinds.
 enum ProviderErrors {
-    static func map(_ error: any Error, reference: SecretReference) -> any Error {
+    static func map(_ error: any Error, reference: SecretReference?) -> any Error {
         switch error {
         case let error as SesameError:
             return error
@@ -43,5 +43,13 @@ enum ProviderErrors {
         } catch {
             throw map(error, reference: reference)
         }
+    }
+}
+
+extension SesameError {
+    /// `error` in Sesame's kinds: AWS and Secret Server errors mapped (not found, access denied, unavailable...),
+    /// a `SesameError` as is, anything else as `.providerError`. Cancellation stays cancellation.
+    public static func wrapping(_ error: any Error, reference: SecretReference? = nil) -> any Error {
+        ProviderErrors.map(error, reference: reference)
     }
 }

@@ -1,5 +1,7 @@
+import AWSSecrets
 import ArgumentParser
 import SecretServer
+import Sesame
 
 /// The exit codes of `sesame`. 0, 1 and 2 follow Vault's CLI; the others say what kind of failure.
 public enum ExitStatus: Int32, Sendable {
@@ -48,10 +50,36 @@ struct CLIError: Error, CustomStringConvertible {
         }
     }
 
+    init(_ error: SesameError) {
+        if let underlying = error.underlying as? SecretServerError {
+            self.init(underlying)
+            message = "\(error)"
+            return
+        }
+        switch error.code {
+        case .notFound, .keyPathNotFound:
+            self.init("\(error)", hint: "check the reference: its path, field or key", exitCode: .notFound)
+        case .accessDenied:
+            self.init("\(error)", hint: "these credentials may not read it", exitCode: .accessDenied)
+        case .authenticationFailed:
+            self.init("\(error)", hint: "check the credentials for this provider", exitCode: .authentication)
+        case .unavailable:
+            self.init("\(error)", hint: "check the endpoint and that the service is up", exitCode: .unreachable)
+        case .invalidReference:
+            self.init("\(error)", hint: "a reference looks like tss://12/password, aws-sm://name#key or aws-ps:///path", exitCode: .local)
+        case .invalidConfiguration, .noProvider, .cache, .invalidValue, .unsupported:
+            self.init("\(error)", exitCode: .local)
+        default:
+            self.init("\(error)", exitCode: .server)
+        }
+    }
+
     /// The error as a `sesame` error, when it is one of ours.
     static func mapping(_ error: any Error) -> CLIError? {
         if let error = error as? CLIError { return error }
         if let error = error as? SecretServerError { return CLIError(error) }
+        if let error = error as? SesameError { return CLIError(error) }
+        if let error = error as? AWSError, let wrapped = SesameError.wrapping(error) as? SesameError { return CLIError(wrapped) }
         return nil
     }
 

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Sesame
+
+/// `sesame get REF`: any provider's secret by reference.
+struct GetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "get",
+        abstract: "Print the secret a reference names (tss://, aws-sm://, aws-ps://, env://).",
+        discussion: """
+            The value is printed as is: with no newline when the output is not a terminal (so scripts get exactly
+            the value), with one on a terminal. Binary values (file fields, SecretBinary) are written as bytes.
+
+            Examples:
+              sesame get tss://12/password
+              sesame get 'tss://Prod/Databases/db01 root/username'
+              sesame get 'aws-sm://prod/db#user.name'
+              sesame get aws-ps:///prod/db/password --output json
+            """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "The reference, e.g. tss://12/password or aws-ps:///prod/db/password.")
+    var reference: String
+
+    @Option(name: [.short, .long], help: "raw (the value alone; the default) or json (value and metadata).")
+    var output: ValueFormat = .raw
+
+    enum ValueFormat: String, ExpressibleByArgument, CaseIterable {
+        case raw, json
+    }
+
+    func run() async throws {
+        let store = ReferenceStore.make(connection: connection)
+        let parsed = try SecretStore.reference(reference)
+        let value = try await store.get(parsed)
+        switch output {
+        case .raw:
+            FileHandle.standardOutput.write(Data(value.bytes))
+            if Terminal.stdoutIsTerminal, value.text != nil { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        case .json:
+            struct Shown: Encodable {
+                var reference: String
+                var value: String
+                var encoding: String
+                var source: String
+                var version: String?
+            }
+            let shown = if let text = value.text {
+                Shown(reference: parsed.canonical, value: text, encoding: "text", source: value.metadata.source.rawValue,
+                      version: value.metadata.version)
+            } else {
+                Shown(reference: parsed.canonical, value: Data(value.bytes).base64EncodedString(), encoding: "base64",
+                      source: value.metadata.source.rawValue, version: value.metadata.version)
+            }
+            try Output.json(shown)
+        }
+    }
+}

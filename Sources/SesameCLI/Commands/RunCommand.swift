@@ -1,0 +1,125 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Sesame
+import Synchronization
+
+/// `sesame run [--env-file F] [--mask] -- CMD ARGS`.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a command with the environment variables that hold references replaced by their secrets.",
+        discussion: """
+            Variables from the environment and from --env-file files (KEY=VALUE lines) whose value is a reference
+            (tss://, aws-sm://, aws-ps://, env://) are read before the command starts; if one cannot be read, the
+            command does not start. Secrets go to the command through its environment only, never its arguments.
+
+            Without --mask, sesame replaces itself with the command (exec), so its exit status and signals are the
+            command's own. With --mask, sesame stays in between: it forwards signals, passes the exit status
+            through, and replaces every secret value of 4 bytes or more in the command's output with *****.
+
+            Examples:
+              DB_PASSWORD=aws-ps:///prod/db/password sesame run -- ./migrate
+              sesame run --env-file .env.refs --mask -- env
+            """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(name: .customLong("env-file"), help: "A file of KEY=VALUE lines to add (values may be references). Repeatable.")
+    var envFiles: [String] = []
+
+    @Flag(name: .long, help: "Mask the secrets in the command's output (sesame stays in between).")
+    var mask = false
+
+    @Argument(parsing: .captureForPassthrough, help: "The command and its arguments, after --.")
+    var command: [String] = []
+
+    func run() async throws {
+        var arguments = command
+        if arguments.first == "--" { arguments.removeFirst() }
+        guard let executable = arguments.first else {
+            throw CLIError("no command to run", hint: "put it after --, as in: sesame run -- ./deploy.sh")
+        }
+        var environment = ProcessInfo.processInfo.environment
+        for file in envFiles {
+            for (key, value) in try EnvFile.read(file) { environment[key] = value }
+        }
+        let names = environment.keys.filter { SecretReference.looksLikeReference(environment[$0]!) }.sorted()
+        var references: [SecretReference] = []
+        for name in names {
+            do {
+                references.append(try SecretReference(parsing: environment[name]!))
+            } catch {
+                throw CLIError("the variable \(name): \(error.description)")
+            }
+        }
+        let store = ReferenceStore.make(connection: connection, environment: ProcessInfo.processInfo.environment)
+        let values: [SecretValue]
+        do {
+            values = try await ReferenceStore.resolve(references, with: store)
+        } catch {
+            let mapped = CLIError.mapping(error) ?? CLIError("\(error)")
+            throw CLIError("could not read the secrets for the command (\(mapped.message))", hint: mapped.hint, exitCode: mapped.exitCode)
+        }
+        var secrets: [String] = []
+        for (name, value) in zip(names, values) {
+            guard let text = value.text, !text.utf8.contains(0) else {
+                throw CLIError("the variable \(name) names a binary secret, which cannot go into an environment variable")
+            }
+            environment[name] = text
+            secrets.append(text)
+        }
+        if mask {
+            let status = try MaskedChild.run(arguments, environment: environment, secrets: secrets)
+            throw ExitCode(status)
+        }
+        try Exec.replaceProcess(executable: executable, arguments: arguments, environment: environment)
+    }
+}
+
+/// `KEY=VALUE` files: `#` comments, blank lines, optional `export `, values optionally in single or double quotes.
+enum EnvFile {
+    static func read(_ path: String) throws -> [(String, String)] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw CLIError("could not read the env file \(path)", hint: "check the path")
+        }
+        var result: [(String, String)] = []
+        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("export ") { line = String(line.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
+            guard let equals = line.firstIndex(of: "="), equals != line.startIndex else {
+                throw CLIError("\(path):\(number + 1): expected KEY=VALUE")
+            }
+            let key = String(line[..<equals]).trimmingCharacters(in: .whitespaces)
+            guard key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), !(key.first?.isNumber ?? true) else {
+                throw CLIError("\(path):\(number + 1): '\(key)' is not a variable name")
+            }
+            var value = String(line[line.index(after: equals)...]).trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+                value = String(value.dropFirst().dropLast())
+            }
+            result.append((key, value))
+        }
+        return result
+    }
+}
+
+/// Replaces this process with another program (execvp), after setting the environment.
+enum Exec {
+    static func replaceProcess(executable: String, arguments: [String], environment: [String: String]) throws -> Never {
+        // The environment is replaced whole, so the child sees exactly `environment`.
+        clearenv()
+        for (key, value) in environment { setenv(key, value, 1) }
+        var argv = arguments.map { strdup($0) }
+        argv.append(nil)
+        execvp(executable, argv)
+        let error = errno
+        throw CLIError(
+            "could not run \(executable): \(String(cString: strerror(error)))",
+            hint: error == ENOENT ? "check the command's name and PATH" : nil,
+            exitCode: .local
+        )
+    }
+}
