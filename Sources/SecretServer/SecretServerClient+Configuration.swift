@@ -55,6 +55,7 @@ extension SecretServerClient {
             case password(username: String, password: String, domain: String?)
             case token(String)
             case sdkClient(clientId: String, clientSecret: String)
+            case refreshToken(String)
         }
         let kind: Kind
 
@@ -73,6 +74,12 @@ extension SecretServerClient {
             Credentials(kind: .token(token))
         }
 
+        /// A refresh token from an earlier sign-in (`sesame login` keeps one): exchanged for an access token on
+        /// first use, then renewed with the refresh tokens the server returns.
+        public static func refreshToken(_ token: String) -> Credentials {
+            Credentials(kind: .refreshToken(token))
+        }
+
         /// The user name, when signing in with a password.
         public var username: String? {
             if case .password(let username, _, _) = kind { return username }
@@ -87,6 +94,8 @@ extension SecretServerClient {
                 return "token(<redacted>)"
             case .sdkClient(let clientId, _):
                 return "sdkClient(clientId: \(clientId), clientSecret: <redacted>)"
+            case .refreshToken:
+                return "refreshToken(<redacted>)"
             }
         }
         public var debugDescription: String { description }

@@ -102,3 +102,24 @@ public struct SecretServerClient: Sendable {
         }
     }
 }
+
+extension SecretServerClient {
+    /// A signed-in session: what `sesame login` keeps (in its encrypted store) to sign in later without a password.
+    public struct Session: Sendable, CustomStringConvertible, CustomReflectable {
+        public var accessToken: String
+        public var refreshToken: String?
+        /// How long the access token stays valid from now.
+        public var expiresIn: Duration
+
+        public var description: String {
+            "Session(accessToken: <redacted>, refreshToken: \(refreshToken == nil ? "none" : "<redacted>"), expiresIn: \(expiresIn))"
+        }
+        public var customMirror: Mirror { Mirror(self, children: ["session": description]) }
+    }
+
+    /// Signs in if not yet signed in, and returns the current tokens.
+    public func session() async throws -> Session {
+        let issued = try await transport.tokens.issued()
+        return Session(accessToken: issued.access, refreshToken: issued.refresh, expiresIn: issued.expiresIn)
+    }
+}

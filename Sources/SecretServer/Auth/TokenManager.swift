@@ -64,6 +64,16 @@ actor TokenManager {
         }
     }
 
+    /// The current token and its refresh token, signing in first if needed (for keeping a session).
+    func issued() async throws -> (access: String, refresh: String?, expiresIn: Duration) {
+        if case .token(let fixed) = credentials.kind { return (fixed, nil, .zero) }
+        _ = try await token()
+        guard case .ready(let token) = state else {
+            throw SecretServerError(code: .authenticationFailed, message: "no token was issued")
+        }
+        return (token.access, token.refresh, token.expiresAt - now())
+    }
+
     /// Whether a refused token can be replaced (a pre-issued token cannot).
     var canRenew: Bool {
         if case .token = credentials.kind { return false }
@@ -88,6 +98,8 @@ actor TokenManager {
                     response = try await fetch(.clientCredentials(clientId: clientId, clientSecret: clientSecret))
                 case .token:
                     throw SecretServerError(code: .authenticationFailed, message: "the pre-issued token was refused")
+                case .refreshToken(let token):
+                    response = try await fetch(.refresh(token))
                 }
             }
             guard let response else { throw SecretServerError(code: .authenticationFailed, message: "no token") }

@@ -37,7 +37,8 @@ enum Terminal {
     static func readAllStandardInput() -> String {
         let data = FileHandle.standardInput.readDataToEndOfFile()
         var text = String(decoding: data, as: UTF8.self)
-        if text.hasSuffix("\r\n") { text.removeLast(2) } else if text.hasSuffix("\n") { text.removeLast() }
+        // "\r\n" is one Character in Swift, so one removeLast drops either line ending.
+        if text.hasSuffix("\n") || text.hasSuffix("\r\n") { text.removeLast() }
         return text
     }
 }

@@ -1,0 +1,204 @@
+import ArgumentParser
+import Foundation
+import SecretServer
+
+/// `sesame login`: signs in and keeps a named profile.
+struct LoginCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "login",
+        abstract: "Sign in to a Secret Server and keep the connection as a named profile.",
+        discussion: """
+            The profile (URL, user name, domain, TLS options) goes to config.yaml in $SESAME_CONFIG_DIR, else
+            $XDG_CONFIG_HOME/sesame, else ~/.config/sesame. The password is never kept: the session's tokens go to
+            an encrypted store next to it (sessions.sqlite, 0600), or nowhere with --no-store. The password comes
+            from a hidden prompt, --password-stdin, --password-file, or $SESAME_PASSWORD; never from the command line.
+
+            Examples:
+              sesame login --url https://ss.example.com/SecretServer --username alice
+              sesame login --profile prod --url https://ss.example.com/SecretServer --username svc --password-stdin < pw.txt
+              sesame secret get 12 --profile prod     # or: SESAME_PROFILE=prod sesame secret get 12
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The profile to write (default: $SESAME_PROFILE, else 'default').", valueName: "name"))
+    var profile: String?
+
+    @Option(name: .long, help: ArgumentHelp("The server's base URL (default: $SESAME_URL, else the profile's).", valueName: "url"))
+    var url: String?
+
+    @Option(name: .long, help: ArgumentHelp("The user to sign in as (default: $SESAME_USERNAME, else the profile's).", valueName: "name"))
+    var username: String?
+
+    @Option(name: .long, help: ArgumentHelp("The Active Directory domain.", valueName: "domain"))
+    var domain: String?
+
+    @Option(name: .long, help: ArgumentHelp("Extra CA certificates to trust, PEM.", valueName: "file"))
+    var caFile: String?
+
+    @Flag(name: .long, help: "Do not verify the server's TLS certificate. Only for a server you control.")
+    var insecure = false
+
+    @Flag(name: .long, help: "Read the password from standard input (one line).")
+    var passwordStdin = false
+
+    @Option(name: .long, help: ArgumentHelp("Read the password from this file (first line).", valueName: "file"))
+    var passwordFile: String?
+
+    @Flag(name: .long, help: "Keep the profile only; store no session (you will be asked for the password each time).")
+    var noStore = false
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var file = try ProfileFile.load(environment)
+        let name = profile ?? environment["SESAME_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        let existing = file.profiles[name]
+        guard let url = url ?? environment["SESAME_URL"].flatMap({ $0.isEmpty ? nil : $0 }) ?? existing?.url else {
+            throw CLIError("no server URL", hint: "pass --url https://host/SecretServer")
+        }
+        guard let username = username ?? environment["SESAME_USERNAME"].flatMap({ $0.isEmpty ? nil : $0 }) ?? existing?.username else {
+            throw CLIError("no user name", hint: "pass --username NAME")
+        }
+        let password = try readPassword(username: username, environment: environment)
+        let settings = Profile(
+            url: url, username: username, domain: domain ?? existing?.domain, caFile: caFile ?? existing?.caFile,
+            insecure: insecure ? true : existing?.insecure
+        )
+        let configuration = SecretServerClient.Configuration(
+            baseURL: url, credentials: .password(username: username, password: password, domain: settings.domain),
+            tls: .init(caFile: settings.caFile, insecureSkipVerification: settings.insecure == true),
+            timeouts: .init(connect: .seconds(5))
+        )
+        let session = try await SecretServerClient.withClient(configuration: configuration) { client in
+            try await client.session()
+        }
+        file.profiles[name] = settings
+        if file.current == nil || file.profiles.count == 1 { file.current = name }
+        try file.save(environment)
+        let store = try SessionStore(environment)
+        if noStore {
+            try store.remove(name)
+        } else {
+            try store.save(session, for: name)
+        }
+        let kept = noStore ? "no session kept" : (session.refreshToken == nil
+            ? "session kept for \(session.expiresIn.components.seconds / 60) minutes"
+            : "session kept (renewed with its refresh token)")
+        Output.write("Signed in to \(url) as \(username). Profile '\(name)' saved in \(ProfileFile.path(environment)); \(kept).")
+    }
+
+    private func readPassword(username: String, environment: [String: String]) throws -> String {
+        var password: String?
+        if passwordStdin {
+            password = Terminal.readAllStandardInput()
+        } else if let passwordFile {
+            guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
+                throw CLIError("could not read the password file \(passwordFile)")
+            }
+            password = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        } else if let fromEnvironment = environment["SESAME_PASSWORD"], !fromEnvironment.isEmpty {
+            password = fromEnvironment
+        } else if Terminal.isInteractive {
+            password = Terminal.readHidden(prompt: "Password for \(username): ")
+        } else {
+            throw CLIError("no password", hint: "use --password-stdin or --password-file, set SESAME_PASSWORD, or run on a terminal")
+        }
+        guard let password, !password.isEmpty else { throw CLIError("the password is empty") }
+        return password
+    }
+}
+
+/// `sesame logout`: forgets a profile's session.
+struct LogoutCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logout",
+        abstract: "Forget the stored session of a profile (the profile itself stays).",
+        discussion: """
+            Examples:
+              sesame logout
+              sesame logout --profile prod
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The profile (default: $SESAME_PROFILE, else the current one).", valueName: "name"))
+    var profile: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let file = try ProfileFile.load(environment)
+        guard let name = profile ?? environment["SESAME_PROFILE"] ?? file.current else {
+            throw CLIError("no profile to log out of", hint: "pass --profile NAME")
+        }
+        try SessionStore(environment).remove(name)
+        Output.write("Logged out of profile '\(name)'.")
+    }
+}
+
+/// `sesame profile list|use|remove`.
+struct ProfileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profile",
+        abstract: "List, choose and remove profiles.",
+        subcommands: [List.self, Use.self, Remove.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the profiles.", discussion: "Example:\n  sesame profile list --output json"
+        )
+        @Option(name: [.short, .long], help: "table, json or yaml.")
+        var output: OutputFormat = .table
+
+        func run() async throws {
+            let environment = ProcessInfo.processInfo.environment
+            let file = try ProfileFile.load(environment)
+            let store = try? SessionStore(environment)
+            struct Row: Encodable {
+                var name: String
+                var url: String
+                var username: String?
+                var current: Bool
+                var session: Bool
+            }
+            let rows = file.profiles.keys.sorted().map { name in
+                Row(name: name, url: file.profiles[name]!.url, username: file.profiles[name]!.username, current: name == file.current,
+                    session: store?.load(name) != nil)
+            }
+            try Output.render(rows, format: output) {
+                Output.table(["", "NAME", "URL", "USER", "SESSION"], rows.map {
+                    [$0.current ? "*" : "", $0.name, $0.url, $0.username ?? "", $0.session ? "yes" : "no"]
+                })
+            }
+        }
+    }
+
+    struct Use: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make a profile the current one.", discussion: "Example:\n  sesame profile use prod")
+        @Argument(help: "The profile's name.") var name: String
+
+        func run() async throws {
+            var file = try ProfileFile.load()
+            guard file.profiles[name] != nil else {
+                throw CLIError("there is no profile '\(name)'", hint: "sesame profile list shows them", exitCode: .notFound)
+            }
+            file.current = name
+            try file.save()
+            Output.write("Profile '\(name)' is now the current one.")
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a profile and its session.", discussion: "Example:\n  sesame profile remove old")
+        @Argument(help: "The profile's name.") var name: String
+
+        func run() async throws {
+            var file = try ProfileFile.load()
+            guard file.profiles.removeValue(forKey: name) != nil else {
+                throw CLIError("there is no profile '\(name)'", hint: "sesame profile list shows them", exitCode: .notFound)
+            }
+            if file.current == name { file.current = file.profiles.keys.sorted().first }
+            try file.save()
+            try SessionStore().remove(name)
+            Output.write("Profile '\(name)' removed.")
+        }
+    }
+}
