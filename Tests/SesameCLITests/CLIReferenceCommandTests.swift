@@ -153,4 +153,19 @@ struct CLIReferenceCommandTests {
             #expect(leftovers.isEmpty)
         }
     }
+
+    @Test func rawOutputPrintsOneFieldWithoutANewline() throws {
+        try withServer { _, env in
+            let name = try SesameProcess.run(["secret", "get", "1", "--output", "raw=name"], environment: env)
+            #expect(name.status == 0 && name.stdout == "db", "\(name.stderr)")
+            let ids = try SesameProcess.run(["folder", "list", "-o", "raw=folderPath"], environment: env)
+            #expect(ids.stdout == "\\Personal Folders", "\(ids.stderr)")
+            let noField = try SesameProcess.run(["secret", "get", "1", "-o", "raw"], environment: env)
+            #expect(noField.status == 1 && noField.stderr.contains("raw=FIELD") && noField.stderr.contains("secretTemplateId"))
+            let unknown = try SesameProcess.run(["secret", "get", "1", "-o", "raw=nope"], environment: env)
+            #expect(unknown.status == 5 && unknown.stderr.contains("no field 'nope'"))
+            let masked = try SesameProcess.run(["secret", "get", "1", "-o", "raw=items"], environment: env)
+            #expect(masked.status == 0 && masked.stdout.contains("********") && !masked.stdout.contains(Self.secretValue))
+        }
+    }
 }

@@ -27,7 +27,7 @@ struct PermissionCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List who has access.", discussion: "Example:\n  sesame permission list --secret 12")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var target: Target
-        @Option(name: [.short, .long], help: "table, json or yaml.") var output: OutputFormat = .table
+        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
         func run() async throws {
             try await connection.withClient { client in
                 if let secret = target.secret {
@@ -157,7 +157,7 @@ struct AccessCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Flag(name: .long, help: "Your own requests.") var mine = false
         @Option(name: .long, help: "Pending, Approved, Denied, Canceled.") var status: String?
-        @Option(name: [.short, .long], help: "table, json or yaml.") var output: OutputFormat = .table
+        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
         func run() async throws {
             try await connection.withClient { client in
                 let requests = try await client.accessRequests(mine: mine, status: status)

@@ -14,7 +14,7 @@ struct TemplateCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List templates.", discussion: "Example:\n  sesame template list account")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "Text the name contains.") var text: String?
-        @Option(name: [.short, .long], help: "table, json or yaml.") var output: OutputFormat = .table
+        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
         func run() async throws {
             try await connection.withClient { client in
                 let templates = try await client.searchTemplates(text: text).collect()
@@ -27,7 +27,7 @@ struct TemplateCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a template's fields.", discussion: "Example:\n  sesame template show 'Unix Account (SSH)'")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The template's id or name.") var template: String
-        @Option(name: [.short, .long], help: "table, json or yaml.") var output: OutputFormat = .table
+        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
         func run() async throws {
             try await connection.withClient { client in
                 let model = try await SecretCreateCommand.resolveTemplate(template, client: client)
@@ -79,7 +79,7 @@ struct MetadataCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "secret, folder, user or group.") var kind: MetadataItemKind
         @Argument(help: "The item's id.") var id: Int
-        @Option(name: [.short, .long], help: "table, json or yaml.") var output: OutputFormat = .table
+        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
         func run() async throws {
             try await connection.withClient { client in
                 let values = try await client.metadata(of: kind, id: id)
@@ -123,7 +123,7 @@ struct ScriptCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List scripts.", discussion: "Example:\n  sesame script list")
         @OptionGroup var connection: ConnectionOptions
-        @Option(name: [.short, .long], help: "table, json or yaml.") var output: OutputFormat = .table
+        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
         func run() async throws {
             try await connection.withClient { client in
                 let scripts = try await client.searchScripts().collect()
@@ -153,7 +153,7 @@ struct RoleCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List roles.", discussion: "Example:\n  sesame role list --inactive")
         @OptionGroup var connection: ConnectionOptions
         @Flag(name: .long, help: "Include disabled roles.") var inactive = false
-        @Option(name: [.short, .long], help: "table, json or yaml.") var output: OutputFormat = .table
+        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
         func run() async throws {
             try await connection.withClient { client in
                 let roles = try await client.roles(includeInactive: inactive)
@@ -168,7 +168,7 @@ struct TeamCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List teams.", discussion: "Example:\n  sesame team list")
         @OptionGroup var connection: ConnectionOptions
-        @Option(name: [.short, .long], help: "table, json or yaml.") var output: OutputFormat = .table
+        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
         func run() async throws {
             try await connection.withClient { client in
                 let teams = try await client.teams()
@@ -183,7 +183,7 @@ struct PolicyCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List secret policies.", discussion: "Example:\n  sesame policy list")
         @OptionGroup var connection: ConnectionOptions
-        @Option(name: [.short, .long], help: "table, json or yaml.") var output: OutputFormat = .table
+        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
         func run() async throws {
             try await connection.withClient { client in
                 let policies = try await client.secretPolicies()

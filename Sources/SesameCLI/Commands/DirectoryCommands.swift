@@ -15,7 +15,7 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "Text the user name or display name contains.") var text: String?
         @Flag(name: .long, help: "Include disabled users.") var inactive = false
-        @Option(name: [.short, .long], help: "table, json or yaml.") var output: OutputFormat = .table
+        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
 
         func run() async throws {
             try await connection.withClient { client in
@@ -37,7 +37,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(name: .long, help: "The display name.") var displayName: String?
         @Flag(name: .long, help: "Read the password from standard input.") var passwordStdin = false
         @Flag(name: .long, help: "An application account (for SDK clients and services).") var application = false
-        @Option(name: [.short, .long], help: "table, json or yaml.") var output: OutputFormat = .table
+        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
 
         func run() async throws {
             let password: String
@@ -112,7 +112,7 @@ struct GroupCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List groups.", discussion: "Example:\n  sesame group list")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "Text the group name contains.") var text: String?
-        @Option(name: [.short, .long], help: "table, json or yaml.") var output: OutputFormat = .table
+        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
         func run() async throws {
             try await connection.withClient { client in
                 let groups = try await client.searchGroups(text: text).collect()
@@ -139,7 +139,7 @@ struct GroupCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a group's members.", discussion: "Example:\n  sesame group members operators")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The group's id or name.") var group: String
-        @Option(name: [.short, .long], help: "table, json or yaml.") var output: OutputFormat = .table
+        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
         func run() async throws {
             try await connection.withClient { client in
                 let members = try await client.groupMembers(groupId: try await GroupCommand.resolve(group, client: client)).collect()

@@ -43,7 +43,7 @@ struct FolderListCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Only folders whose name contains this text.")
     var search: String?
 
-    @Option(name: [.short, .long], help: "table, json or yaml.")
+    @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).")
     var output: OutputFormat = .table
 
     func run() async throws {

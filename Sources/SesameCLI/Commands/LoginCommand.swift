@@ -145,7 +145,7 @@ struct ProfileCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the profiles.", discussion: "Example:\n  sesame profile list --output json"
         )
-        @Option(name: [.short, .long], help: "table, json or yaml.")
+        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).")
         var output: OutputFormat = .table
 
         func run() async throws {

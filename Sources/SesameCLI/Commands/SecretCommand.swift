@@ -33,7 +33,7 @@ struct SecretGetCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Print only this field's value (slug or field name). A file field is written as bytes.")
     var field: String?
 
-    @Option(name: [.short, .long], help: "table, json or yaml.")
+    @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).")
     var output: OutputFormat = .table
 
     @Flag(name: .long, help: "Show password, key and token values instead of masking them.")
@@ -98,7 +98,7 @@ struct SecretSearchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Stop after this many results.")
     var limit: Int?
 
-    @Option(name: [.short, .long], help: "table, json or yaml.")
+    @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).")
     var output: OutputFormat = .table
 
     func run() async throws {

@@ -42,7 +42,7 @@ struct SecretCreateCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Generate this password field's value on the server.", valueName: "slug"))
     var generate: [String] = []
 
-    @Option(name: [.short, .long], help: "table, json or yaml.")
+    @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).")
     var output: OutputFormat = .table
 
     func run() async throws {

@@ -10,7 +10,7 @@ struct SecretAuditsCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "The secret id.") var secret: Int
     @Option(name: .long, help: "At most this many entries.") var limit: Int = 50
-    @Option(name: [.short, .long], help: "table, json or yaml.") var output: OutputFormat = .table
+    @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
     func run() async throws {
         try await connection.withClient { client in
             var entries: [SecretAuditModel] = []

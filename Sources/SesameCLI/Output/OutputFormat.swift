@@ -1,11 +1,37 @@
 import ArgumentParser
 import Foundation
 import SecretServerModels
+import Sesame
 import Yams
 
-/// How a command prints what it read.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+/// How a command prints what it read: a table for people, JSON or YAML for programs, or `raw`: one field's
+/// value alone with no trailing newline (`-o raw=name`; for a list, that field of each item, one per line).
+enum OutputFormat: ExpressibleByArgument, Sendable, Equatable {
     case table, json, yaml
+    case raw(field: String?)
+
+    init?(argument: String) {
+        switch argument.lowercased() {
+        case "table": self = .table
+        case "json": self = .json
+        case "yaml": self = .yaml
+        case "raw": self = .raw(field: nil)
+        default:
+            guard argument.lowercased().hasPrefix("raw="), argument.count > 4 else { return nil }
+            self = .raw(field: String(argument.dropFirst(4)))
+        }
+    }
+
+    static var allValueStrings: [String] { ["table", "json", "yaml", "raw=FIELD"] }
+
+    var defaultValueDescription: String {
+        switch self {
+        case .table: "table"
+        case .json: "json"
+        case .yaml: "yaml"
+        case .raw(let field): field.map { "raw=\($0)" } ?? "raw"
+        }
+    }
 }
 
 /// Prints values as tables, JSON or YAML.
@@ -24,13 +50,33 @@ enum Output {
         write(try YAMLEncoder().encode(value).trimmingCharacters(in: .newlines))
     }
 
-    /// Prints `value` as JSON or YAML, or calls `table` for the table form.
+    /// Prints `value` as JSON, YAML or one raw field, or calls `table` for the table form.
     static func render(_ value: some Encodable, format: OutputFormat, table: () -> Void) throws {
         switch format {
         case .json: try json(value)
         case .yaml: try yaml(value)
         case .table: table()
+        case .raw(let field): FileHandle.standardOutput.write(Data(try raw(value, field: field).utf8))
         }
+    }
+
+    /// One field's value of `value` (of each element, when it is a list), as text without a trailing newline.
+    static func raw(_ value: some Encodable, field: String?) throws -> String {
+        let text = String(decoding: try WireCoding.makeEncoder().encode(value), as: UTF8.self)
+        let document = try SecretJSON.parse(text)
+        func pick(_ element: SecretJSON) throws -> String {
+            guard case .object(let members) = element else { return element.secretText ?? "" }
+            let names = members.map(\.key).sorted().joined(separator: ", ")
+            guard let field else {
+                throw CLIError("-o raw needs the field to print", hint: "use -o raw=FIELD; fields: \(names)")
+            }
+            guard let member = members.first(where: { $0.key.caseInsensitiveCompare(field) == .orderedSame }) else {
+                throw CLIError("there is no field '\(field)'", hint: "fields: \(names)", exitCode: .notFound)
+            }
+            return member.value.secretText ?? ""
+        }
+        if case .array(let elements) = document { return try elements.map(pick).joined(separator: "\n") }
+        return try pick(document)
     }
 
     /// A plain table with a header row, columns padded to their widest cell.
