@@ -114,10 +114,11 @@ struct MetadataCommand: AsyncParsableCommand {
     }
 }
 
-/// `sesame script ...` (pull, push and watch come with the command-line issue).
+/// `sesame script list|show|pull|push|watch`.
 struct ScriptCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "script", abstract: "List and read user scripts (PowerShell, SQL, SSH).", subcommands: [List.self, Show.self]
+        commandName: "script", abstract: "List, read, pull, push and watch user scripts (PowerShell, SQL, SSH).",
+        subcommands: [List.self, Show.self, ScriptPullCommand.self, ScriptPushCommand.self, ScriptWatchCommand.self]
     )
 
     struct List: AsyncParsableCommand {
