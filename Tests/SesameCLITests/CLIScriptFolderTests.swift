@@ -61,7 +61,7 @@ struct CLIScriptFolderTests {
 
             let process = Process()
             process.executableURL = URL(fileURLWithPath: try SesameProcess.binary())
-            process.arguments = ["script", "watch", directory.path, "--debounce", "200"]
+            process.arguments = ["script", "watch", directory.path, "--debounce", "1000"]
             process.environment = env.merging(["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]) { $1 }
             let output = Pipe()
             process.standardOutput = output
@@ -78,14 +78,14 @@ struct CLIScriptFolderTests {
             #expect(uploaded?.contains("script \(script.scriptId)") == true)
             #expect(try await client.script(id: script.scriptId).script == "echo two\n")
 
-            // Several quick saves become one upload of the last content.
+            // Several quick saves (well within the debounce time) become one upload of the last content.
             for version in ["three", "four", "five"] {
                 try "echo \(version)\n".write(toFile: directory.file("watched.sh"), atomically: true, encoding: .utf8)
-                try await Task.sleep(for: .milliseconds(50))
+                try await Task.sleep(for: .milliseconds(20))
             }
             #expect(lines.waitFor("uploaded watched.sh", seconds: 20) != nil)
             #expect(try await client.script(id: script.scriptId).script == "echo five\n")
-            try await Task.sleep(for: .milliseconds(600))
+            try await Task.sleep(for: .milliseconds(1500))
             process.terminate()
             process.waitUntilExit()
             #expect(lines.all().filter { $0.contains("uploaded") }.count == 2)
