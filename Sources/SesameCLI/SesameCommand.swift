@@ -22,7 +22,7 @@ public struct SesameCommand: AsyncParsableCommand {
               SESAME_URL=http://127.0.0.1:8443/SecretServer SESAME_USERNAME=admin sesame secret get 12 --field password
             """,
         subcommands: [
-            DemoCommand.self, ServerCommand.self, LoginCommand.self, LogoutCommand.self, ProfileCommand.self, GetCommand.self, RunCommand.self, InjectCommand.self, SecretCommand.self, FolderCommand.self, TemplateCommand.self, UserCommand.self,
+            DemoCommand.self, ServerCommand.self, LoginCommand.self, LogoutCommand.self, ProfileCommand.self, GetCommand.self, RunCommand.self, InjectCommand.self, ExportCommand.self, ImportCommand.self, SecretCommand.self, FolderCommand.self, TemplateCommand.self, UserCommand.self,
             GroupCommand.self, PermissionCommand.self, MetadataCommand.self, CheckoutCommand.self, CheckinCommand.self,
             AccessCommand.self, ScriptCommand.self, RoleCommand.self, TeamCommand.self, PolicyCommand.self, APICommand.self,
         ]
