@@ -174,7 +174,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SesameTests",
-            dependencies: ["Sesame", "SesameTestSupport", "AWSSecrets", "SecretServer"],
+            dependencies: [
+                "Sesame", "SesameTestSupport", "AWSSecrets", "AWSSigV4", "SecretServer", "SecretServerEmulator",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

@@ -126,8 +126,14 @@ struct AWSTransport: Sendable {
         http.headers.add(name: "User-Agent", value: "sesame/1 (Swift)")
         http.body = .bytes(request.body)
         do {
+            let started = ContinuousClock.now
             let response = try await self.http.execute(http, timeout: .nanoseconds(Self.nanoseconds(configuration.timeouts.request)))
             let body = try await response.body.collect(upTo: Self.maximumResponseSize)
+            // Service, operation, status and time; never headers (the signature) or bodies (the values).
+            configuration.logger.trace("request", metadata: [
+                "aws.service": "\(endpoint.service)", "aws.operation": "\(request.operation)",
+                "http.status": "\(response.status.code)", "duration_ms": "\(Self.nanoseconds(ContinuousClock.now - started) / 1_000_000)",
+            ])
             return AWSResponse(status: Int(response.status.code), headers: response.headers, body: body)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             throw AWSError(code: .timeout, message: "no answer in time (\(error))", service: endpoint.service, operation: request.operation)

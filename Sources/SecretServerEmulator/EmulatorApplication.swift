@@ -24,6 +24,8 @@ public enum EmulatorApplication {
     /// The router with every route, for in-process tests (`app.test(.router)`).
     static func router(routes: EmulatorRoutes, faults: FaultInjector, log: RouteLog? = nil) -> Router<EmulatorRequestContext> {
         let router = Router(context: EmulatorRequestContext.self, options: .caseInsensitive)
+        // Method and path of every request at debug (never headers or bodies: they carry tokens and secrets).
+        router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: APIErrorMiddleware(logger: routes.logger))
         router.add(middleware: FaultMiddleware(faults: faults))
         if let log { router.add(middleware: RouteLogMiddleware(log: log)) }

@@ -160,8 +160,15 @@ struct Transport: Sendable {
             http.headers.add(name: "Content-Type", value: request.contentType)
             http.body = .bytes(body)
         }
-        return try await Self.perform(http, client: self.http, timeout: configuration.timeouts.request,
-                                      method: request.method, path: request.path)
+        let started = ContinuousClock.now
+        let response = try await Self.perform(http, client: self.http, timeout: configuration.timeouts.request,
+                                              method: request.method, path: request.path)
+        // Method, path (no query: it may carry names), status and time; never headers or bodies.
+        configuration.logger.trace("request", metadata: [
+            "http.method": "\(request.method)", "http.path": "\(request.path)", "http.status": "\(response.status)",
+            "duration_ms": "\(Self.nanoseconds(ContinuousClock.now - started) / 1_000_000)",
+        ])
+        return response
     }
 
     /// Runs one HTTP exchange, reading the whole answer; transport failures become `SecretServerError`.

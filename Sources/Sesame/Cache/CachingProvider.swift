@@ -48,7 +48,7 @@ public final class CachingProvider: SecretProvider {
             if let hit = memory.lookup(key, now: configuration.now()), hit.fresh {
                 return Self.marked(hit.value, .memoryCache)
             }
-            if let fromDisk = try freshFromDisk(key) { return fromDisk }
+            if let fromDisk = freshFromDisk(key) { return fromDisk }
             do {
                 return try await fetch(reference, key: key)
             } catch let error as SesameError where error.isAvailabilityFailure && configuration.strategy == .cacheThenServerAllowExpired {
@@ -65,7 +65,7 @@ public final class CachingProvider: SecretProvider {
                 return try await fetch(reference, key: key)
             } catch let error as SesameError where error.isAvailabilityFailure {
                 if let hit = memory.lookup(key, now: configuration.now()), hit.fresh { return Self.marked(hit.value, .memoryCache) }
-                if let fromDisk = try freshFromDisk(key) { return fromDisk }
+                if let fromDisk = freshFromDisk(key) { return fromDisk }
                 throw error
             }
         }
@@ -79,8 +79,17 @@ public final class CachingProvider: SecretProvider {
         return value
     }
 
-    private func freshFromDisk(_ key: String) throws -> SecretValue? {
-        guard let disk = configuration.disk, let entry = try disk.lookup(key) else { return nil }
+    private func freshFromDisk(_ key: String) -> SecretValue? {
+        guard let disk = configuration.disk else { return nil }
+        let found: (value: SecretValue, expires: Date)?
+        do {
+            found = try disk.lookup(key)
+        } catch {
+            // An entry that cannot be read (altered, or a broken file) is a miss: the provider answers instead.
+            try? disk.remove(key)
+            return nil
+        }
+        guard let entry = found else { return nil }
         guard entry.expires > configuration.wallClock() else { return nil }
         // Keep it in memory for as long as it stays fresh on disk.
         let remaining = entry.expires.timeIntervalSince(configuration.wallClock())
