@@ -5,6 +5,8 @@ import SecretServerModels
 struct EmulatorAPIError: Error, Sendable {
     var status: HTTPResponse.Status
     var body: APIErrorBody
+    /// Seconds for a `Retry-After` header (throttled sign-ins).
+    var retryAfter: Int?
 
     init(status: HTTPResponse.Status = .badRequest, body: APIErrorBody) {
         self.status = status

@@ -38,6 +38,7 @@ public enum EmulatorApplication {
         let opened = try EmulatorStore.open(configuration, logger: logger)
         let routes = EmulatorRoutes(
             store: opened.store, tokens: TokenStore(lifetime: 60, refreshEnabled: true, now: configuration.now),
+            throttle: LoginThrottle(limit: 0, window: 60, now: configuration.now),
             configuration: configuration, logger: logger
         )
         return router(routes: routes, faults: FaultInjector()).routes.map { "\($0.method) \($0.path)" }
@@ -55,6 +56,9 @@ public enum EmulatorApplication {
             tokens: TokenStore(
                 lifetime: configuration.tokenLifetime, refreshEnabled: configuration.refreshTokensEnabled,
                 now: configuration.now
+            ),
+            throttle: LoginThrottle(
+                limit: configuration.failedLoginsPerAddress, window: configuration.failedLoginWindow, now: configuration.now
             ),
             configuration: configuration,
             logger: logger

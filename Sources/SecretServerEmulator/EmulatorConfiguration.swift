@@ -44,6 +44,13 @@ public struct EmulatorConfiguration: Sendable {
     public var maximumBodySize: Int
     /// Whether to record which routes are served (`EmulatorServer.routeLog`), for tests.
     public var recordRoutes: Bool
+    /// Failed sign-ins after which a user is locked out (`isLockedOut`, as the real server's "login failures
+    /// before lockout"); an administrator unlocks with `PUT /users/{id}` `isLockedOut: false`. 0 never locks.
+    public var maximumLoginFailures: Int
+    /// Failed sign-ins from one address within `failedLoginWindow` after which the token route answers 429.
+    /// 0 turns the throttle off.
+    public var failedLoginsPerAddress: Int
+    public var failedLoginWindow: TimeInterval
     /// The wall clock. Injected so tests can move time.
     public var now: @Sendable () -> Date
 
@@ -62,8 +69,14 @@ public struct EmulatorConfiguration: Sendable {
         passwordHashCost: Int = 14,
         maximumBodySize: Int = 64 << 20,
         recordRoutes: Bool = false,
+        maximumLoginFailures: Int = 10,
+        failedLoginsPerAddress: Int = 20,
+        failedLoginWindow: TimeInterval = 60,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.maximumLoginFailures = maximumLoginFailures
+        self.failedLoginsPerAddress = failedLoginsPerAddress
+        self.failedLoginWindow = failedLoginWindow
         self.host = host
         self.port = port
         self.basePath = basePath

@@ -4,7 +4,23 @@ import SecretServerModels
 
 extension EmulatorRoutes {
     func registerOAuth(on router: Router<Context>) {
-        open(router, .post, "/oauth2/token") { request, _ in try await self.token(request) }
+        open(router, .post, "/oauth2/token") { request, context in
+            let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
+            if let wait = await self.throttle.retryAfter(address) {
+                var error = EmulatorAPIError.oauth("too_many_requests", "Too many failed sign-ins from this address; try again in \(wait) s.")
+                error.status = .tooManyRequests
+                error.retryAfter = wait
+                throw error
+            }
+            do {
+                let response = try await self.token(request)
+                await self.throttle.recordSuccess(address)
+                return response
+            } catch let error as EmulatorAPIError where error.body.error == "invalid_grant" || error.body.error == "invalid_client" {
+                await self.throttle.recordFailure(address)
+                throw error
+            }
+        }
     }
 
     /// `POST /oauth2/token`: the password and refresh_token grants, form-encoded.
@@ -19,7 +35,9 @@ extension EmulatorRoutes {
             guard let userName = form.string("username"), !userName.isEmpty, let password = form.string("password") else {
                 throw EmulatorAPIError.oauth("invalid_request", "username and password are required.")
             }
-            switch try await store.authenticate(userName: userName, password: password, domain: form.string("domain")) {
+            switch try await store.authenticate(
+                userName: userName, password: password, domain: form.string("domain"), lockAfter: configuration.maximumLoginFailures
+            ) {
             case .success(let user):
                 return try Responses.json(await tokens.issue(userId: user.id ?? 0))
             case .failure(.disabled):

@@ -11,6 +11,7 @@ struct EmulatorRoutes: Sendable {
 
     let store: EmulatorStore
     let tokens: TokenStore
+    let throttle: LoginThrottle
     let configuration: EmulatorConfiguration
     let logger: Logger
 

@@ -10,7 +10,8 @@ extension EmulatorStore {
     }
 
     /// Checks a username/password (and domain), recording the login or the failure.
-    func authenticate(userName: String, password: String, domain: String?) async throws -> Result<UserRow, LoginFailure> {
+    /// After `lockAfter` failures in a row the user is locked out (0: never).
+    func authenticate(userName: String, password: String, domain: String?, lockAfter: Int = 0) async throws -> Result<UserRow, LoginFailure> {
         let normalizedDomain = domain.flatMap { $0.isEmpty ? nil : $0 }
         let candidate = try await writer.read { db in
             try UserRow
@@ -27,9 +28,17 @@ extension EmulatorStore {
         let now = self.now()
         try await writer.write { db in
             if valid {
-                try db.execute(sql: "UPDATE user SET lastLogin = ?, loginFailures = 0 WHERE id = ?", arguments: [now, id])
+                // A locked-out user's right password does not count as a login.
+                if !user.isLockedOut {
+                    try db.execute(sql: "UPDATE user SET lastLogin = ?, loginFailures = 0 WHERE id = ?", arguments: [now, id])
+                }
             } else {
                 try db.execute(sql: "UPDATE user SET loginFailures = loginFailures + 1 WHERE id = ?", arguments: [id])
+                if lockAfter > 0 {
+                    try db.execute(
+                        sql: "UPDATE user SET isLockedOut = 1 WHERE id = ? AND loginFailures >= ?", arguments: [id, lockAfter]
+                    )
+                }
             }
         }
         guard valid else { return .failure(.badCredentials) }

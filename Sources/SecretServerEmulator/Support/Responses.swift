@@ -20,11 +20,9 @@ enum Responses {
     /// A JSON error body in the real server's shape.
     static func error(_ error: EmulatorAPIError) -> Response {
         let data = (try? WireCoding.makeEncoder().encode(error.body)) ?? Data("{}".utf8)
-        return Response(
-            status: error.status,
-            headers: [.contentType: jsonContentType],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
-        )
+        var headers: HTTPFields = [.contentType: jsonContentType]
+        if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     /// 200 with raw bytes (a file field).

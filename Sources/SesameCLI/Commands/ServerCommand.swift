@@ -50,6 +50,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The take of a search that sends none (the real default is not documented; 10 is assumed).")
     var defaultPageSize = 10
 
+    @Option(name: .long, help: "Failed sign-ins in a row after which a user is locked out (0: never).")
+    var maxLoginFailures = 10
+
+    @Option(name: .long, help: "Failed sign-ins from one address per minute after which the token route answers 429 (0: no limit).")
+    var failedLoginsPerMinute = 20
+
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -93,7 +99,8 @@ struct ServerCommand: AsyncParsableCommand {
             host: host, port: port, basePath: basePath, storage: database.map { .file(path: $0) } ?? .memory,
             encryptionKey: encryptionKey,
             adminPassword: adminPassword, tokenLifetime: tokenLifetime, defaultPageSize: defaultPageSize,
-            healthCheckCasing: healthcheckCasing
+            healthCheckCasing: healthcheckCasing, maximumLoginFailures: maxLoginFailures,
+            failedLoginsPerAddress: failedLoginsPerMinute, failedLoginWindow: 60
         )
         if !["127.0.0.1", "::1", "localhost"].contains(host) {
             logger.warning("listening on \(host): other machines can reach this development server")

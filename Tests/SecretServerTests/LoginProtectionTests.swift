@@ -1,0 +1,64 @@
+import AsyncHTTPClient
+import Foundation
+import SecretServer
+import SecretServerEmulator
+import SesameTestSupport
+import Testing
+
+/// Password guessing at the token route: per-user lockout (the real server's `loginFailures` / `isLockedOut`) and a
+/// per-address throttle, over real HTTP.
+@Suite struct LoginProtectionTests {
+    /// POSTs a password grant and returns the status, the body and the Retry-After header.
+    func signIn(_ server: EmulatorServer, _ user: String, _ password: String) async throws -> (Int, String, String?) {
+        var request = HTTPClientRequest(url: server.baseURL + "/oauth2/token")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        let form = "grant_type=password&username=\(user)&password=\(password.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+        request.body = .bytes(Array(form.utf8))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let body = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        return (Int(response.status.code), body, response.headers.first(name: "Retry-After"))
+    }
+
+    @Test func repeatedFailuresLockTheUserUntilAnAdministratorUnlocks() async throws {
+        var configuration = TestEmulator.configuration()
+        configuration.maximumLoginFailures = 3
+        configuration.failedLoginsPerAddress = 0
+        try await TestEmulator.withClient(configuration) { admin, server in
+            let alice = try await admin.createUser(NewUser(userName: "alice", password: "Alice-Right-Pass1"))
+            for _ in 0..<3 {
+                let (status, body, _) = try await signIn(server, "alice", "wrong-guess")
+                #expect(status == 400 && body.contains("invalid_grant"))
+            }
+            let locked = try await signIn(server, "alice", "Alice-Right-Pass1")
+            #expect(locked.0 == 400 && locked.1.contains("locked out"))
+            let seen = try await admin.user(id: alice.id)
+            #expect(seen.isLockedOut && seen.loginFailures == 3)
+
+            _ = try await admin.updateUser(UserChanges(id: alice.id, isLockedOut: false))
+            let unlocked = try await signIn(server, "alice", "Alice-Right-Pass1")
+            #expect(unlocked.0 == 200, "\(unlocked.1)")
+            #expect(try await admin.user(id: alice.id).loginFailures == 0)
+        }
+    }
+
+    @Test func oneAddressGuessingIsThrottledWithRetryAfter() async throws {
+        let time = ManualTime()
+        var configuration = TestEmulator.configuration()
+        configuration.maximumLoginFailures = 0
+        configuration.failedLoginsPerAddress = 5
+        configuration.failedLoginWindow = 60
+        configuration.now = { time.date }
+        try await TestEmulator.with(configuration) { server in
+            for _ in 0..<5 {
+                #expect(try await signIn(server, "admin", "guess").0 == 400)
+            }
+            // Throttled now, even with the right password, and told when to come back.
+            let throttled = try await signIn(server, "admin", TestEmulator.adminPassword)
+            #expect(throttled.0 == 429 && throttled.1.contains("too_many_requests"))
+            #expect(throttled.2.flatMap(Int.init).map { (1...60).contains($0) } == true)
+            time.advance(by: .seconds(61))
+            #expect(try await signIn(server, "admin", TestEmulator.adminPassword).0 == 200)
+        }
+    }
+}
