@@ -285,3 +285,20 @@ public indirect enum SecretJSON: Sendable, Hashable {
         }
     }
 }
+
+extension SecretJSON: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The shape only (`object, 3 members`), never the content: the document is a secret.
+    public var description: String {
+        switch self {
+        case .null: return "SecretJSON(null)"
+        case .bool: return "SecretJSON(bool, <redacted>)"
+        case .number: return "SecretJSON(number, <redacted>)"
+        case .string: return "SecretJSON(string, <redacted>)"
+        case .array(let elements): return "SecretJSON(array, \(elements.count) elements, <redacted>)"
+        case .object(let members): return "SecretJSON(object, \(members.count) members, <redacted>)"
+        }
+    }
+
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["json": description]) }
+}

@@ -95,6 +95,9 @@ import Testing
         #expect(json.value(at: try JSONKeyPath(parsing: "list[1]")) == .string("2"))
         #expect(json.value(at: try JSONKeyPath(parsing: "list[2]")) == nil)
         #expect(try SecretJSON.parse(#""\ud83d\ude00""#) == .string("😀"))
+        var dumped = ""
+        dump(json, to: &dumped)
+        #expect(!"\(json)".contains("5432") && !dumped.contains("5432") && "\(json)".contains("6 members"))
     }
 
     @Test(arguments: [#"{"a":"secret-value""#, #"{"a":01}"#, #"[1,]"#, #"{"a" 1}"#, #""\ud800""#, "tru", "{} x"])
