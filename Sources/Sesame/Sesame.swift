@@ -49,15 +49,29 @@ extension SecretStore {
     public static func fromEnvironment(
         _ environment: [String: String] = ProcessInfo.processInfo.environment, cache: CacheConfiguration = CacheConfiguration()
     ) -> SecretStore {
-        var providers: [any SecretProvider] = [EnvironmentProvider()]
+        standard(
+            environment: environment, cache: cache, secretServerURL: environment["SESAME_URL"] ?? "",
+            secretServer: { try secretServerConfiguration(environment) }
+        )
+    }
+
+    /// Every provider, made when first used, each behind a caching provider (the environment's excepted):
+    /// AWS from `environment` (one session for both services), Secret Server from `secretServer()`, which is
+    /// called only when a `tss://` reference is read (it may prompt for a password).
+    /// - Parameter secretServerURL: the server's URL, so that cache invalidation is scoped to it.
+    public static func standard(
+        environment: [String: String], cache: CacheConfiguration, environmentProvider: EnvironmentProvider = EnvironmentProvider(),
+        secretServerURL: String, secretServer: @escaping @Sendable () throws -> SecretServerClient.Configuration
+    ) -> SecretStore {
         let aws = LazyAWSSession(environment: environment)
-        providers.append(CachingProvider(DeferredProvider(scheme: "aws-ps") { try ParameterStoreProvider(session: try aws.session()) }, configuration: cache))
-        providers.append(CachingProvider(DeferredProvider(scheme: "aws-sm") { try SecretsManagerProvider(session: try aws.session()) }, configuration: cache))
-        let tssScope = "tss " + (environment["SESAME_URL"] ?? "")
-        providers.append(CachingProvider(DeferredProvider(scheme: "tss", cacheScope: tssScope) {
-            SecretServerProvider(client: try SecretServerClient(configuration: try secretServerConfiguration(environment)))
-        }, configuration: cache))
-        return SecretStore(providers: providers)
+        return SecretStore(providers: [
+            environmentProvider,
+            CachingProvider(DeferredProvider(scheme: "aws-ps") { try ParameterStoreProvider(session: try aws.session()) }, configuration: cache),
+            CachingProvider(DeferredProvider(scheme: "aws-sm") { try SecretsManagerProvider(session: try aws.session()) }, configuration: cache),
+            CachingProvider(DeferredProvider(scheme: "tss", cacheScope: "tss " + secretServerURL) {
+                SecretServerProvider(client: try SecretServerClient(configuration: try secretServer()))
+            }, configuration: cache),
+        ])
     }
 
     /// A Secret Server client configuration from `SESAME_URL` and `SESAME_TOKEN` or `SESAME_USERNAME`/`SESAME_PASSWORD`.

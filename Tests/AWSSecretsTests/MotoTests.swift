@@ -137,8 +137,12 @@ struct MotoTests {
             async let b = provider.credentials()
             _ = try await (a, b)
             #expect(await provider.assumeCount == 1)
-            // Signed with the role's credentials (and its session token), SSM still answers.
-            _ = try? await roleSession.ssm().getParameter("/does-not-matter")
+            // Signed with the role's credentials (and its session token), SSM answers the request itself.
+            await #expect {
+                _ = try await roleSession.ssm().getParameter("/does-not-exist-" + Moto.uniqueName())
+            } throws: { error in
+                (error as? AWSError)?.code == .notFound
+            }
             // Move to just inside the refresh margin of the expiry moto gave (moto's clock is the real one).
             let expiration = try #require(await provider.expiration)
             clock.advance(by: expiration.timeIntervalSince(clock.now) - 59)

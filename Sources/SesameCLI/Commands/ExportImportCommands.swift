@@ -60,38 +60,23 @@ struct ExportCommand: AsyncParsableCommand {
     static func read(
         _ summaries: [(id: Int, folder: String)], client: SecretServerClient, concurrency: Int, progress: Progress
     ) async throws -> [ExportFile.Secret] {
-        var results = [ExportFile.Secret?](repeating: nil, count: summaries.count)
-        try await withThrowingTaskGroup(of: (Int, ExportFile.Secret).self) { group in
-            var next = 0
-            func addNext() {
-                let index = next
-                next += 1
-                group.addTask {
-                    let secret = try await client.secret(id: summaries[index].id)
-                    var fields: [ExportFile.Field] = []
-                    for item in secret.items {
-                        if item.isFile {
-                            guard item.fileAttachmentId != nil else { continue }
-                            let file = try await client.fieldFile(secretId: secret.id, slug: item.slug)
-                            fields.append(.init(slug: item.slug, value: file.data.base64EncodedString(), fileName: file.fileName ?? item.filename ?? item.slug))
-                        } else {
-                            fields.append(.init(slug: item.slug, value: item.itemValue))
-                        }
-                    }
-                    return (index, ExportFile.Secret(
-                        folder: summaries[index].folder, name: secret.name, templateId: secret.secretTemplateId,
-                        templateName: secret.secretTemplateName, fields: fields
-                    ))
+        try await BoundedTasks.map(count: summaries.count, limit: concurrency, finished: progress.advance) { index in
+            let secret = try await client.secret(id: summaries[index].id)
+            var fields: [ExportFile.Field] = []
+            for item in secret.items {
+                if item.isFile {
+                    guard item.fileAttachmentId != nil else { continue }
+                    let file = try await client.fieldFile(secretId: secret.id, slug: item.slug)
+                    fields.append(.init(slug: item.slug, value: file.data.base64EncodedString(), fileName: file.fileName ?? item.filename ?? item.slug))
+                } else {
+                    fields.append(.init(slug: item.slug, value: item.itemValue))
                 }
             }
-            for _ in 0..<min(concurrency, summaries.count) { addNext() }
-            while let (index, secret) = try await group.next() {
-                results[index] = secret
-                progress.advance()
-                if next < summaries.count { addNext() }
-            }
+            return ExportFile.Secret(
+                folder: summaries[index].folder, name: secret.name, templateId: secret.secretTemplateId,
+                templateName: secret.secretTemplateName, fields: fields
+            )
         }
-        return results.map { $0! }
     }
 }
 
@@ -164,38 +149,25 @@ struct ImportCommand: AsyncParsableCommand {
         _ secrets: [ExportFile.Secret], folderIds: [String: Int], templates: [Int: SecretTemplateModel], client: SecretServerClient,
         concurrency: Int, progress: Progress
     ) async throws -> [String] {
-        var skipped: [String] = []
-        try await withThrowingTaskGroup(of: String?.self) { group in
-            var next = 0
-            func addNext() {
-                let secret = secrets[next]
-                next += 1
-                group.addTask {
-                    guard let folderId = folderIds[secret.folder], let template = templates[secret.templateId] else { return nil }
-                    let existing = try await client.searchSecrets(SecretSearch(text: secret.name, exactMatch: true, folderId: folderId)).collect()
-                    if existing.contains(where: { $0.name == secret.name && $0.folderId == folderId }) {
-                        return secret.folder + "\\" + secret.name
-                    }
-                    var stub = try await client.secretStub(templateId: template.id, folderId: folderId)
-                    stub.name = secret.name
-                    stub.folderId = folderId
-                    for field in secret.fields where field.fileName == nil { stub.setValue(field.value, forItem: field.slug) }
-                    // Not retried by the client (a create never is); it is checked for above, so a rerun does not duplicate.
-                    let created = try await client.createSecret(stub)
-                    for field in secret.fields {
-                        guard let fileName = field.fileName, let content = Data(base64Encoded: field.value) else { continue }
-                        try await client.setFieldFile(secretId: created.id, slug: field.slug, data: content, fileName: fileName)
-                    }
-                    return nil
-                }
+        let skipped = try await BoundedTasks.map(count: secrets.count, limit: concurrency, finished: progress.advance) { index -> String? in
+            let secret = secrets[index]
+            guard let folderId = folderIds[secret.folder], let template = templates[secret.templateId] else { return nil }
+            let existing = try await client.searchSecrets(SecretSearch(text: secret.name, exactMatch: true, folderId: folderId)).collect()
+            if existing.contains(where: { $0.name == secret.name && $0.folderId == folderId }) {
+                return secret.folder + "\\" + secret.name
             }
-            for _ in 0..<min(concurrency, secrets.count) { addNext() }
-            while let result = try await group.next() {
-                if let result { skipped.append(result) }
-                progress.advance()
-                if next < secrets.count { addNext() }
+            var stub = try await client.secretStub(templateId: template.id, folderId: folderId)
+            stub.name = secret.name
+            stub.folderId = folderId
+            for field in secret.fields where field.fileName == nil { stub.setValue(field.value, forItem: field.slug) }
+            // Not retried by the client (a create never is); it is checked for above, so a rerun does not duplicate.
+            let created = try await client.createSecret(stub)
+            for field in secret.fields {
+                guard let fileName = field.fileName, let content = Data(base64Encoded: field.value) else { continue }
+                try await client.setFieldFile(secretId: created.id, slug: field.slug, data: content, fileName: fileName)
             }
+            return nil
         }
-        return skipped.sorted()
+        return skipped.compactMap { $0 }.sorted()
     }
 }
