@@ -236,7 +236,9 @@ if ProcessInfo.processInfo.environment["SESAME_BENCHMARKS"] != nil {
         ),
         .executableTarget(
             name: "sesame-load",
-            dependencies: ["Sesame", "AWSSecrets", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Sesame", "AWSSecrets", "SecretServer", "SecretServerModels", .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Benchmarks/SesameLoad"
         ),
     ])

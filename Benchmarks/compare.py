@@ -3,6 +3,8 @@ table of medians and ratios. Started by Benchmarks/compare (which builds Sesame'
 import argparse
 import json
 import os
+import re
+import shutil
 import resource
 import socket
 import statistics
@@ -11,6 +13,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
@@ -158,14 +161,222 @@ def compare_aws(rows, server, url, workloads, prefix, count, rounds, concurrency
                          peer / sesame, 1000 * sesame_cpu / count, 1000 * peer_cpu / count))
 
 
+
+# --- Secret Server workloads (1, 2, 3, 6): one `sesame server --dev` (release), the three Python peers ---
+
+ADMIN_PASSWORD = "Bench-Admin-Passw0rd!"
+
+
+class SesameServer:
+    """`sesame server --dev` (release build, memory storage) on a free 127.0.0.1 port, stopped on exit."""
+
+    def __enter__(self):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ, SESAME_ADMIN_PASSWORD=ADMIN_PASSWORD)
+        self.process = subprocess.Popen([os.environ["SESAME_BIN"], "server", "--dev", "--port", str(self.port),
+                                         "--log-level", "warning"],
+                                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(self.url + "/api/v1/healthcheck", timeout=1)
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise SystemExit("sesame server --dev did not start")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def environment(self):
+        return dict(os.environ, SESAME_URL=self.url, SESAME_USERNAME="admin", SESAME_PASSWORD=ADMIN_PASSWORD)
+
+    def token(self):
+        body = urllib.parse.urlencode({"grant_type": "password", "username": "admin", "password": ADMIN_PASSWORD}).encode()
+        return json.load(urllib.request.urlopen(self.url + "/oauth2/token", data=body))["access_token"]
+
+
+def sesame_load(env, *arguments):
+    done = subprocess.run([os.environ["SESAME_LOAD_BIN"], "tss-" + arguments[0].removeprefix("tss-"), *arguments[1:]],
+                          env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"sesame-load {' '.join(arguments)} failed: {done.stderr.strip()}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def wrk_limit(server, first, count, seconds=6):
+    """The server's own limit for GET /api/v1/secrets/{id}: wrk, 2 threads, 64 connections, ids in turn."""
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk (Debian's package)")
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    script.write(f"""
+local first, count, n = {first}, {count}, 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", "/api/v1/secrets/" .. (first + n % count), {{["Authorization"] = "Bearer {server.token()}"}})
+end
+""")
+    script.close()
+    output = subprocess.run(["wrk", "-t2", "-c64", f"-d{seconds}s", "--latency", "-s", script.name, server.url],
+                            check=True, capture_output=True, text=True).stdout
+    os.unlink(script.name)
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", output)
+    p99_ms = float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+    if "Non-2xx" in output:
+        raise SystemExit("wrk saw non-2xx answers:\n" + output)
+    return rate, p99_ms
+
+
+def peer_clients(server):
+    from delinea.secrets.server import PasswordGrantAuthorizer, SecretServer
+    import pysecretserver
+    from isss import ISSS
+    tss = SecretServer(server.url, PasswordGrantAuthorizer(server.url, "admin", ADMIN_PASSWORD))
+    pss = pysecretserver.api(site=server.url, username="admin", password=ADMIN_PASSWORD)
+    isss = ISSS(server.url, "admin", ADMIN_PASSWORD)
+    return {
+        "python-tss-sdk 2.0.1": lambda i: tss.get_secret(i),
+        "pysecretserver 0.4.2": lambda i: pss.Secrets.get_item(i),
+        "isss 1.0.2": lambda i: isss.getSecret(i),
+    }
+
+
+def timed(run):
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+def compare_tss(rows, notes, rounds, bulk_count, search_count, cli_runs, concurrency):
+    with SesameServer() as server:
+        env = server.environment()
+        os.environ.update(env)
+        print(f"seeding {bulk_count} + {search_count} secrets into sesame server --dev at {server.url} ...", flush=True)
+        bulk = sesame_load(env, "tss-seed", "bulk", str(bulk_count))
+        first = bulk["first"]
+        if bulk["last"] - first + 1 != bulk_count:
+            raise SystemExit("the seeded ids are not contiguous")
+        seeded = sesame_load(env, "tss-seed", "search", str(search_count))
+        print(f"  seeded in {bulk['seconds'] + seeded['seconds']:.1f} s", flush=True)
+
+        # 6. The server's own limit (also warms its read cache for every id, for everyone alike).
+        limits = [wrk_limit(server, first, bulk_count) for _ in range(rounds)]
+        limit = statistics.median(rate for rate, _ in limits)
+        p99 = statistics.median(p for _, p in limits)
+        rows.append(("6. server: GET /api/v1/secrets/{id}", "wrk -t2 -c64 (release build)", limit, None, None,
+                     f"p99 {p99:.1f} ms"))
+
+        # 1. Bulk read of every seeded secret by id.
+        peers = peer_clients(server)
+        timings = {name: [] for name in ["sesame", *peers]}
+        for round_number in range(rounds):
+            timings["sesame"].append(sesame_load(env, "tss-bulk", str(first), str(bulk_count), str(concurrency))["seconds"])
+            for name, read in peers.items():
+                timings[name].append(timed(lambda: [read(i) for i in range(first, first + bulk_count)]))
+            print(f"  bulk round {round_number + 1}: " + ", ".join(f"{n} {v[-1]:.2f} s" for n, v in timings.items()), flush=True)
+        sesame_rate = bulk_count / statistics.median(timings["sesame"])
+        for name in peers:
+            peer_rate = bulk_count / statistics.median(timings[name])
+            rows.append((f"1. bulk read {bulk_count} secrets by id", name, sesame_rate, peer_rate, sesame_rate / peer_rate, ""))
+        rows.append((f"1. bulk read {bulk_count} secrets by id", "the server's limit (wrk, above)", sesame_rate, limit,
+                     sesame_rate / limit, "share of the limit"))
+
+        # 2. Paging through the search.
+        page = 500
+        def pss_pages():
+            import pysecretserver
+            pss = pysecretserver.api(site=server.url, username="admin", password=ADMIN_PASSWORD)
+            skip, total = 0, 0
+            while True:
+                records = pss.Secrets.search_item(filters={"filter.searchText": "search-"}, params={"take": page, "skip": skip})
+                total += len(records)
+                skip += page
+                if len(records) < page:
+                    return total
+        def tss_pages():
+            from delinea.secrets.server import PasswordGrantAuthorizer, SecretServer
+            tss = SecretServer(server.url, PasswordGrantAuthorizer(server.url, "admin", ADMIN_PASSWORD))
+            skip, total = 0, 0
+            while True:
+                answer = json.loads(tss.search_secrets(query_params={"filter.searchText": "search-", "take": page, "skip": skip}))
+                total += len(answer["records"])
+                skip += page
+                if not answer["hasNext"]:
+                    return total
+        search = {"sesame": [], "python-tss-sdk 2.0.1": [], "pysecretserver 0.4.2": []}
+        peak = []
+        for round_number in range(rounds):
+            result = sesame_load(env, "tss-search", "search-", str(page))
+            if result["count"] != search_count:
+                raise SystemExit(f"Sesame's search found {result['count']} secrets, not {search_count}")
+            search["sesame"].append(result["seconds"])
+            peak.append(result["peakMB"])
+            for name, pages in (("python-tss-sdk 2.0.1", tss_pages), ("pysecretserver 0.4.2", pss_pages)):
+                start = time.perf_counter()
+                found = pages()
+                search[name].append(time.perf_counter() - start)
+                if found != search_count:
+                    raise SystemExit(f"{name} found {found} secrets, not {search_count}")
+            print(f"  search round {round_number + 1}: " + ", ".join(f"{n} {v[-1]:.2f} s" for n, v in search.items()), flush=True)
+        sesame_time = statistics.median(search["sesame"])
+        for name in ("python-tss-sdk 2.0.1", "pysecretserver 0.4.2"):
+            peer_time = statistics.median(search[name])
+            rows.append((f"2. search: page through {search_count} (take {page})", name, search_count / sesame_time,
+                         search_count / peer_time, peer_time / sesame_time, f"Sesame peak RSS {max(peak):.0f} MB"))
+        rows.append((f"2. search: page through {search_count}", "isss 1.0.2", search_count / sesame_time, None, None,
+                     "cannot page (first 100 only)"))
+
+        # 3. The command line as a whole process.
+        script = ("from delinea.secrets.server import *\nimport os\nu=os.environ['SESAME_URL']\n"
+                  "s=SecretServer(u,PasswordGrantAuthorizer(u,os.environ['SESAME_USERNAME'],os.environ['SESAME_PASSWORD']))\n"
+                  f"print(ServerSecret(**s.get_secret({first})).fields['password'].value)")
+        sesame_cmd = [os.environ["SESAME_BIN"], "secret", "get", str(first), "--field", "password"]
+        python_cmd = [os.path.join(VENV_BIN, "python"), "-c", script]
+        config = tempfile.mkdtemp()
+        cli_env = dict(env, SESAME_CONFIG_DIR=config)
+        def process_time(command, runs):
+            values = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                done = subprocess.run(command, env=cli_env, capture_output=True, text=True)
+                values.append(time.perf_counter() - start)
+                if done.returncode != 0 or not done.stdout.strip().startswith("password-"):
+                    raise SystemExit(f"{command[0]} failed: {done.stderr.strip()}")
+            return statistics.median(values)
+        sesame_process = process_time(sesame_cmd, cli_runs)
+        python_process = process_time(python_cmd, cli_runs)
+        rows.append(("3. CLI: secret get ID --field password (server)", "python-tss-sdk script", 1 / sesame_process,
+                     1 / python_process, python_process / sesame_process,
+                     f"{sesame_process * 1000:.0f} ms vs {python_process * 1000:.0f} ms"))
+        process_time(sesame_cmd + ["--cache"], 1)  # fills the disk cache
+        server.stop()
+        cached = process_time(sesame_cmd + ["--cache"], cli_runs)
+        rows.append(("3. CLI: ... --cache (disk cache, server stopped)", "python-tss-sdk script (server)", 1 / cached,
+                     1 / python_process, python_process / cached,
+                     f"{cached * 1000:.0f} ms vs {python_process * 1000:.0f} ms"))
+        shutil.rmtree(config, ignore_errors=True)
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--count", type=int, default=1000, help="reads per AWS workload")
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--workloads", default="aws-ps,aws-sm")
+    parser.add_argument("--bulk-count", type=int, default=2000)
+    parser.add_argument("--search-count", type=int, default=10000)
+    parser.add_argument("--cli-runs", type=int, default=10)
+    parser.add_argument("--workloads", default="tss,aws-ps,aws-sm")
     args = parser.parse_args()
-    workloads = [w for w in args.workloads.split(",") if w in ("aws-ps", "aws-sm")]
+    chosen = args.workloads.split(",")
+    workloads = [w for w in chosen if w in ("aws-ps", "aws-sm")]
+    tss_rows, notes = [], []
+    if "tss" in chosen:
+        compare_tss(tss_rows, notes, args.rounds, args.bulk_count, args.search_count, args.cli_runs, args.concurrency)
     rows = []
     ceiling = None
     if workloads:
@@ -178,18 +389,27 @@ def main():
         with Responder() as responder:
             compare_aws(rows, "keep-alive responder", responder.url, workloads, "/bench", args.count, args.rounds,
                         args.concurrency)
-    print()
-    print(f"{'workload':<52} {'peer':<30} {'Sesame ops/s':>12} {'peer ops/s':>10} {'ratio':>6}"
-          f" {'client CPU ms/read: Sesame':>27} {'peer':>6} {'ratio':>6}")
-    for workload, peer, sesame_rate, peer_rate, ratio, sesame_cpu, peer_cpu in rows:
-        print(f"{workload:<52} {peer:<30} {sesame_rate:>12.0f} {peer_rate:>10.0f} {ratio:>5.1f}x"
-              f" {sesame_cpu:>27.3f} {peer_cpu:>6.3f} {peer_cpu / sesame_cpu:>5.1f}x")
-    print(f"\n(medians of {args.rounds} rounds; Sesame with {args.concurrency} requests in flight; servers on 127.0.0.1;")
-    print(" client CPU is the reading process's user+system time, server excluded)")
+    if tss_rows:
+        print()
+        print(f"{'Secret Server workload':<52} {'compared with':<32} {'Sesame /s':>10} {'other /s':>10} {'ratio':>7}  note")
+        for workload, peer, sesame_rate, peer_rate, ratio, note in tss_rows:
+            other = f"{peer_rate:>10.0f}" if peer_rate is not None else f"{'-':>10}"
+            shown = f"{ratio:>6.1f}x" if ratio is not None else f"{'-':>7}"
+            print(f"{workload:<52} {peer:<32} {sesame_rate:>10.0f} {other} {shown}  {note}")
+        print(f"(medians of {args.rounds} rounds; Sesame's bulk read with {args.concurrency} requests in flight, the peers"
+              " sequential as their users call them; CLI: medians of process runs)")
+    if rows:
+        print()
+        print(f"{'workload':<52} {'peer':<30} {'Sesame ops/s':>12} {'peer ops/s':>10} {'ratio':>6}"
+              f" {'client CPU ms/read: Sesame':>27} {'peer':>6} {'ratio':>6}")
+        for workload, peer, sesame_rate, peer_rate, ratio, sesame_cpu, peer_cpu in rows:
+            print(f"{workload:<52} {peer:<30} {sesame_rate:>12.0f} {peer_rate:>10.0f} {ratio:>5.1f}x"
+                  f" {sesame_cpu:>27.3f} {peer_cpu:>6.3f} {peer_cpu / sesame_cpu:>5.1f}x")
+        print(f"\n(medians of {args.rounds} rounds; Sesame with {args.concurrency} requests in flight; servers on 127.0.0.1;")
+        print(" client CPU is the reading process's user+system time, server excluded)")
     if ceiling:
         print(f"moto's own ceiling for GetParameter (Sesame's driver at 64 in flight): {ceiling:.0f} reads/s;"
               " moto answers each request on a new connection, from one Python process.")
-
 
 if __name__ == "__main__":
     main()

@@ -11,11 +11,25 @@ import Sesame
 //   sesame-load aws-ps PREFIX COUNT CONCURRENCY   # GetParameter PREFIX/p0 ... PREFIX/p{COUNT-1}
 //   sesame-load aws-sm PREFIX COUNT CONCURRENCY   # GetSecretValue PREFIX/s0 ...
 // AWS settings come from the environment (AWS_ENDPOINT_URL, keys, region).
-
+//
 //   sesame-load cache-hit COUNT                   # COUNT cache hits through SecretStore (for profiles)
 //   sesame-load serve-aws PORT                    # a keep-alive GetParameter/GetSecretValue responder (no moto)
+//
+// Secret Server (URL and credentials from SESAME_URL, SESAME_USERNAME, SESAME_PASSWORD):
+//   sesame-load tss-seed FOLDER COUNT             # creates COUNT Password secrets in folder FOLDER; prints their ids
+//   sesame-load tss-bulk FIRST COUNT CONCURRENCY  # reads secrets FIRST ... FIRST+COUNT-1 (all fields)
+//   sesame-load tss-search TEXT PAGESIZE          # pages through every secret whose name contains TEXT
 
 let arguments = CommandLine.arguments
+if arguments.count >= 2, arguments[1].hasPrefix("tss-") {
+    do {
+        try await SecretServerLoad.run(Array(arguments.dropFirst()))
+    } catch {
+        FileHandle.standardError.write(Data("sesame-load: \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
 if arguments.count == 3, arguments[1] == "cache-hit", let count = Int(arguments[2]) {
     try await cacheHits(count)
     exit(0)

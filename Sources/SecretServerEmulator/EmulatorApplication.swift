@@ -63,7 +63,7 @@ public enum EmulatorApplication {
             configuration: configuration,
             logger: logger
         )
-        let faults = FaultInjector()
+        let faults = FaultInjector(mode: configuration.faultMode)
         let log = configuration.recordRoutes ? RouteLog() : nil
         let application = Application(
             router: router(routes: routes, faults: faults, log: log),

@@ -51,6 +51,9 @@ public struct EmulatorConfiguration: Sendable {
     /// 0 turns the throttle off.
     public var failedLoginsPerAddress: Int
     public var failedLoginWindow: TimeInterval
+    /// Random faults from the start (latency, failure rate); `nil` serves every request as it should. Tests can
+    /// also plan faults while the server runs (`EmulatorServer.faults`).
+    public var faultMode: FaultMode?
     /// The wall clock. Injected so tests can move time.
     public var now: @Sendable () -> Date
 
@@ -72,11 +75,13 @@ public struct EmulatorConfiguration: Sendable {
         maximumLoginFailures: Int = 10,
         failedLoginsPerAddress: Int = 20,
         failedLoginWindow: TimeInterval = 60,
+        faultMode: FaultMode? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.maximumLoginFailures = maximumLoginFailures
         self.failedLoginsPerAddress = failedLoginsPerAddress
         self.failedLoginWindow = failedLoginWindow
+        self.faultMode = faultMode
         self.host = host
         self.port = port
         self.basePath = basePath

@@ -75,7 +75,7 @@ public final class EmulatorServer: Sendable {
 
     /// How many access tokens the server has issued since it started.
     public func issuedTokenCount() async -> Int {
-        await info.tokens.issuedCount
+        info.tokens.issuedCount
     }
 
     /// Waits until the server stops (a signal, or `stop()`), then writes the audit entries still pending.

@@ -1,12 +1,17 @@
 import Hummingbird
 import NIOCore
 import SecretServerModels
+import Synchronization
 
-/// Makes the local server fail on purpose, for tests of clients: the next requests whose path contains a
-/// given text (and method, if set) are answered with a chosen status, or cut off before any answer.
-public actor FaultInjector {
-    /// What a planned fault does.
-    public enum Fault: Sendable, Equatable {
+/// Makes the local server fail on purpose, for tests of clients: planned faults (the next requests whose path
+/// contains a given text are answered with a chosen fault) and a random fault mode (a share of requests fail,
+/// every request is delayed).
+///
+/// Every request asks it whether to fail, so its state sits behind a `Mutex`; with nothing planned and no mode
+/// the check is one atomic read.
+public final class FaultInjector: Sendable {
+    /// What a fault does.
+    public enum Fault: Sendable, Equatable, Hashable {
         /// Answer with this status and a JSON error body, without running the route.
         case status(Int)
         /// Run the route (so its effect happens), then answer with this status instead of its result.
@@ -15,6 +20,10 @@ public actor FaultInjector {
         case dropConnection
         /// Run the route, then close the connection without answering (an ambiguous failure).
         case dropConnectionAfterHandling
+        /// Delinea's answer when it rate-limits: 403 (not 429) with a message saying so.
+        case rateLimited
+        /// 200 with an HTML page instead of JSON, as a proxy or an error page sends.
+        case htmlPage
     }
 
     private struct Plan {
@@ -24,36 +33,145 @@ public actor FaultInjector {
         var method: HTTPRequest.Method?
     }
 
-    private var plans: [Plan] = []
-    /// How many requests were answered with a planned fault.
-    public private(set) var injectedCount = 0
+    private struct State {
+        var plans: [Plan] = []
+        var mode: FaultMode?
+        var random = SplitMix64(seed: 0)
+        var injectedCount = 0
+    }
 
-    public init() {}
+    private let state = Mutex(State())
+    /// Whether anything is planned or a mode is on: the fast path reads only this.
+    private let armed = Atomic<Bool>(false)
+
+    public init(mode: FaultMode? = nil) {
+        if let mode { setMode(mode) }
+    }
+
+    /// How many requests were answered with a fault.
+    public var injectedCount: Int { state.withLock { $0.injectedCount } }
 
     /// Plans `fault` for the next `count` requests whose path contains `pathContains` (case-insensitive).
     public func fail(next count: Int, with fault: Fault, pathContains: String = "", method: HTTPRequest.Method? = nil) {
-        plans.append(Plan(fault: fault, remaining: count, pathContains: pathContains.lowercased(), method: method))
+        state.withLock { state in
+            state.plans.append(Plan(fault: fault, remaining: count, pathContains: pathContains.lowercased(), method: method))
+        }
+        armed.store(true, ordering: .releasing)
     }
 
-    /// Drops every plan.
+    /// Turns the random fault mode on (or off with `nil`).
+    public func setMode(_ mode: FaultMode?) {
+        let isArmed = state.withLock { state in
+            state.mode = mode
+            if let mode { state.random = SplitMix64(seed: mode.seed) }
+            return mode != nil || !state.plans.isEmpty
+        }
+        armed.store(isArmed, ordering: .releasing)
+    }
+
+    /// Drops every plan and turns the mode off.
     public func reset() {
-        plans.removeAll()
+        state.withLock { state in
+            state.plans.removeAll()
+            state.mode = nil
+        }
+        armed.store(false, ordering: .releasing)
     }
 
-    func take(path: String, method: HTTPRequest.Method) -> Fault? {
-        let folded = path.lowercased()
-        guard let index = plans.firstIndex(where: {
-            $0.remaining > 0 && folded.contains($0.pathContains) && ($0.method == nil || $0.method == method)
-        }) else { return nil }
-        plans[index].remaining -= 1
-        let fault = plans[index].fault
-        if plans[index].remaining == 0 { plans.remove(at: index) }
-        injectedCount += 1
-        return fault
+    /// What to do with one request: a delay first (the mode's latency), then a fault or none.
+    func take(path: String, method: HTTPRequest.Method) -> (delay: Duration, fault: Fault?) {
+        guard armed.load(ordering: .acquiring) else { return (.zero, nil) }
+        return state.withLock { state in
+            let folded = path.lowercased()
+            if let index = state.plans.firstIndex(where: {
+                $0.remaining > 0 && folded.contains($0.pathContains) && ($0.method == nil || $0.method == method)
+            }) {
+                state.plans[index].remaining -= 1
+                let fault = state.plans[index].fault
+                if state.plans[index].remaining == 0 { state.plans.remove(at: index) }
+                state.injectedCount += 1
+                return (state.mode?.latency ?? .zero, fault)
+            }
+            guard let mode = state.mode, folded.contains(mode.pathContains.lowercased()) else { return (.zero, nil) }
+            guard !mode.faults.isEmpty, mode.failureRate > 0, state.random.nextUnit() < mode.failureRate else {
+                return (mode.latency, nil)
+            }
+            state.injectedCount += 1
+            let fault = mode.faults[Int(state.random.next() % UInt64(mode.faults.count))]
+            return (mode.latency, fault)
+        }
     }
 }
 
-/// Applies the `FaultInjector`'s plans to requests.
+/// The random fault mode of the local server (`sesame server --dev --fault-rate 0.2 ...`).
+public struct FaultMode: Sendable, Equatable {
+    /// Added before every matching request is answered.
+    public var latency: Duration
+    /// The share of matching requests that fail, 0...1.
+    public var failureRate: Double
+    /// The faults a failing request gets, picked at random with equal weight.
+    public var faults: [FaultInjector.Fault]
+    /// Only requests whose path contains this (case-insensitive) are touched; `"/api/"` spares the token route.
+    public var pathContains: String
+    /// Seeds the choice of failing requests, so a run can be repeated.
+    public var seed: UInt64
+
+    public init(
+        latency: Duration = .zero,
+        failureRate: Double = 0,
+        faults: [FaultInjector.Fault] = FaultMode.transientFaults,
+        pathContains: String = "/api/",
+        seed: UInt64 = 1
+    ) {
+        self.latency = latency
+        self.failureRate = min(max(failureRate, 0), 1)
+        self.faults = faults
+        self.pathContains = pathContains
+        self.seed = seed
+    }
+
+    /// Every fault a client should survive by retrying an idempotent request: 500, 502, 503, Delinea's 403
+    /// rate-limit answer, 200 with HTML, and connections dropped before and after the route ran.
+    public static let transientFaults: [FaultInjector.Fault] = [
+        .status(500), .status(502), .status(503), .rateLimited, .htmlPage, .dropConnection, .dropConnectionAfterHandling,
+    ]
+
+    /// Parses a fault name as `sesame server --faults` takes it: 500, 502, 503 (any 4xx/5xx status), rate-limit,
+    /// html, drop, drop-after.
+    public static func fault(named name: String) -> FaultInjector.Fault? {
+        switch name.lowercased() {
+        case "rate-limit", "ratelimit", "403-rate-limit": return .rateLimited
+        case "html": return .htmlPage
+        case "drop": return .dropConnection
+        case "drop-after": return .dropConnectionAfterHandling
+        default:
+            guard let code = Int(name), (400...599).contains(code) else { return nil }
+            return .status(code)
+        }
+    }
+}
+
+/// A small seeded generator (SplitMix64): the same seed gives the same faults.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A number in 0..<1.
+    mutating func nextUnit() -> Double {
+        Double(next() >> 11) / Double(1 << 53)
+    }
+}
+
+/// Applies the `FaultInjector`'s plans and mode to requests.
 struct FaultMiddleware: RouterMiddleware {
     typealias Context = EmulatorRequestContext
     let faults: FaultInjector
@@ -62,15 +180,25 @@ struct FaultMiddleware: RouterMiddleware {
     struct DroppedConnection: Error {}
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let fault = await faults.take(path: request.uri.path, method: request.method) else {
-            return try await next(request, context)
-        }
+        let (delay, fault) = faults.take(path: request.uri.path, method: request.method)
+        if delay > .zero { try await Task.sleep(for: delay) }
+        guard let fault else { return try await next(request, context) }
         switch fault {
         case .status(let code):
             return Responses.error(EmulatorAPIError(status: .init(code: code), body: .init(message: "Injected fault \(code).")))
         case .statusAfterHandling(let code):
             _ = try await next(request, context)
             return Responses.error(EmulatorAPIError(status: .init(code: code), body: .init(message: "Injected fault \(code).")))
+        case .rateLimited:
+            return Responses.error(EmulatorAPIError(
+                status: .forbidden,
+                body: .init(errorCode: "API_RateLimitExceeded", message: "Rate limit exceeded. Please try again later.")
+            ))
+        case .htmlPage:
+            return Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "<html><head><title>Service Unavailable</title></head><body><h1>Please try again</h1></body></html>"))
+            )
         case .dropConnection:
             context.channel.close(promise: nil)
             throw DroppedConnection()

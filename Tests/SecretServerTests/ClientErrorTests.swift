@@ -66,13 +66,13 @@ struct ClientRetryTests {
     @Test func idempotentReadsRetryThroughTransientFailures() async throws {
         try await TestEmulator.withClient { client, server in
             let secret = try await Self.seeded(client)
-            await server.faults.fail(next: 2, with: .status(503), pathContains: "/secrets/\(secret.id)", method: .get)
+            server.faults.fail(next: 2, with: .status(503), pathContains: "/secrets/\(secret.id)", method: .get)
             #expect(try await client.secret(id: secret.id).name == "retry-target")
-            await server.faults.fail(next: 1, with: .status(429), pathContains: "/secrets/\(secret.id)", method: .get)
-            await server.faults.fail(next: 1, with: .status(502), pathContains: "/secrets/\(secret.id)", method: .get)
-            await server.faults.fail(next: 1, with: .dropConnection, pathContains: "/secrets/\(secret.id)", method: .get)
+            server.faults.fail(next: 1, with: .status(429), pathContains: "/secrets/\(secret.id)", method: .get)
+            server.faults.fail(next: 1, with: .status(502), pathContains: "/secrets/\(secret.id)", method: .get)
+            server.faults.fail(next: 1, with: .dropConnection, pathContains: "/secrets/\(secret.id)", method: .get)
             #expect(try await client.secret(id: secret.id).name == "retry-target")
-            #expect(await server.faults.injectedCount == 5)
+            #expect(server.faults.injectedCount == 5)
         }
     }
 
@@ -80,7 +80,7 @@ struct ClientRetryTests {
         try await TestEmulator.withClient { client, server in
             var secret = try await Self.seeded(client)
             secret.setValue("after retry", forItem: "notes")
-            await server.faults.fail(next: 1, with: .statusAfterHandling(504), pathContains: "/secrets/", method: .put)
+            server.faults.fail(next: 1, with: .statusAfterHandling(504), pathContains: "/secrets/", method: .put)
             let saved = try await client.updateSecret(secret)
             #expect(saved.item("notes")?.itemValue == "after retry")
         }
@@ -93,13 +93,13 @@ struct ClientRetryTests {
             stub.setValue("p", forItem: "password")
 
             stub.name = "ambiguous-create"
-            await server.faults.fail(next: 1, with: .dropConnectionAfterHandling, pathContains: "/v1/secrets", method: .post)
+            server.faults.fail(next: 1, with: .dropConnectionAfterHandling, pathContains: "/v1/secrets", method: .post)
             let dropped = await #expect(throws: SecretServerError.self) { try await client.createSecret(stub) }
             #expect(dropped?.code == .transport)
             #expect(try await client.countSecrets(SecretSearch(text: "ambiguous-create", exactMatch: true)) == 1)
 
             stub.name = "refused-create"
-            await server.faults.fail(next: 1, with: .status(503), pathContains: "/v1/secrets", method: .post)
+            server.faults.fail(next: 1, with: .status(503), pathContains: "/v1/secrets", method: .post)
             let refused = await #expect(throws: SecretServerError.self) { try await client.createSecret(stub) }
             #expect(refused?.code == .serverError)
             #expect(try await client.countSecrets(SecretSearch(text: "refused-create", exactMatch: true)) == 0)

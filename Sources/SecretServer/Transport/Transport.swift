@@ -94,7 +94,8 @@ struct Transport: Sendable {
 
     /// Sends `request` with a bearer token and returns a 2xx answer, or throws `SecretServerError`.
     /// A refused token is renewed and the request sent once more; idempotent requests are retried with
-    /// backoff after connection errors and 429/502/503/504.
+    /// backoff after connection errors, 429/500/502/503/504, Delinea's 403 rate-limit answer and HTML pages
+    /// answered with 200.
     func send(_ request: APIRequest) async throws -> APIResponse {
         var attempt = 1
         var renewedToken = false
@@ -111,6 +112,16 @@ struct Transport: Sendable {
                 continue
             }
             switch response.status {
+            case 200..<300 where Self.isHTMLPage(response):
+                // A proxy's or error page's HTML with a 200: not the API's answer. Safe to ask again when idempotent.
+                guard request.idempotent, attempt < configuration.retry.maxAttempts else {
+                    throw SecretServerError(
+                        code: .invalidResponse, message: "the server answered with an HTML page, not JSON",
+                        status: response.status, method: "\(request.method)", path: request.path
+                    )
+                }
+                attempt += 1
+                try await backoff(attempt: attempt, request: request, reason: "HTML answer", retryAfter: nil)
             case 200..<300:
                 return response
             case 401,
@@ -122,7 +133,7 @@ struct Transport: Sendable {
                     continue
                 }
                 throw error(for: response, request: request)
-            case 429, 502, 503, 504,
+            case 429, 500, 502, 503, 504,
                 403 where isRateLimit(response):
                 guard request.idempotent, attempt < configuration.retry.maxAttempts else {
                     throw error(for: response, request: request)
@@ -221,6 +232,12 @@ struct Transport: Sendable {
         if response.status == 401 { return true }
         let body = decodeErrorBody(response)
         return body?.message?.lowercased().contains("authentication failed") ?? false
+    }
+
+    /// Whether a 2xx answer is an HTML page (Delinea's servers and proxies send those on some errors).
+    static func isHTMLPage(_ response: APIResponse) -> Bool {
+        guard let contentType = response.headers.first(name: "Content-Type")?.lowercased() else { return false }
+        return contentType.contains("text/html")
     }
 
     private func isRateLimit(_ response: APIResponse) -> Bool {

@@ -1,9 +1,14 @@
 import Foundation
 import SecretServerModels
+import Synchronization
 
 /// The live OAuth sessions: access tokens with their expiry, and single-use refresh tokens.
 /// Kept in memory, as a restart of the real server's web tier also ends its sessions.
-actor TokenStore {
+///
+/// Every request looks its token up here, so the state sits behind a `Mutex` rather than in an actor: a lookup
+/// is a dictionary read that never waits, and an actor hop on every request cost more than the lookup itself
+/// (Benchmarks/README.md).
+final class TokenStore: Sendable {
     struct Session: Sendable {
         var userId: Int64
         var expires: Date
@@ -15,20 +20,26 @@ actor TokenStore {
         var expires: Date
     }
 
-    private var sessions: [String: Session] = [:]
-    private var refreshGrants: [String: RefreshGrant] = [:]
+    private struct State {
+        var sessions: [String: Session] = [:]
+        var refreshGrants: [String: RefreshGrant] = [:]
+        var issuedSinceSweep = 0
+        var issuedCount = 0
+    }
+
+    private let state = Mutex(State())
     private let lifetime: TimeInterval
     private let refreshEnabled: Bool
     private let now: @Sendable () -> Date
-    private var issuedSinceSweep = 0
-    /// Access tokens issued since start.
-    private(set) var issuedCount = 0
 
     init(lifetime: Int, refreshEnabled: Bool, now: @escaping @Sendable () -> Date) {
         self.lifetime = TimeInterval(lifetime)
         self.refreshEnabled = refreshEnabled
         self.now = now
     }
+
+    /// Access tokens issued since start.
+    var issuedCount: Int { state.withLock { $0.issuedCount } }
 
     /// How long a token is remembered after it expires (and so answers 403 rather than 401), and how long
     /// a refresh token lives: the session timeout plus 15 minutes.
@@ -37,43 +48,51 @@ actor TokenStore {
     /// A new access token (and refresh token when enabled) for `userId`.
     func issue(userId: Int64) -> TokenResponse {
         let current = now()
-        sweepIfDue(current)
-        issuedCount += 1
         let access = Self.randomToken()
-        sessions[access] = Session(userId: userId, expires: current.addingTimeInterval(lifetime), revoked: false)
-        var refresh: String?
-        if refreshEnabled {
-            let token = Self.randomToken()
-            refreshGrants[token] = RefreshGrant(userId: userId, expires: current.addingTimeInterval(grace))
-            refresh = token
+        let refresh = refreshEnabled ? Self.randomToken() : nil
+        let lifetime = self.lifetime
+        let grace = self.grace
+        state.withLock { state in
+            Self.sweepIfDue(&state, current, grace: grace)
+            state.issuedCount += 1
+            state.sessions[access] = Session(userId: userId, expires: current.addingTimeInterval(lifetime), revoked: false)
+            if let refresh {
+                state.refreshGrants[refresh] = RefreshGrant(userId: userId, expires: current.addingTimeInterval(grace))
+            }
         }
         return TokenResponse(accessToken: access, expiresIn: Int(lifetime), refreshToken: refresh)
     }
 
     /// The user of a live token; a 401 for an unknown token, a 403 for an expired or revoked one.
     func user(for token: String) -> Result<Int64, EmulatorAPIError> {
-        guard let session = sessions[token] else { return .failure(.unauthenticated) }
-        guard !session.revoked, session.expires > now() else { return .failure(.expiredToken) }
-        return .success(session.userId)
+        let current = now()
+        return state.withLock { state in
+            guard let session = state.sessions[token] else { return .failure(.unauthenticated) }
+            guard !session.revoked, session.expires > current else { return .failure(.expiredToken) }
+            return .success(session.userId)
+        }
     }
 
     /// Uses up a refresh token: the user it was issued to, or `nil` when it is unknown, used or expired.
     func redeem(refreshToken: String) -> Int64? {
-        guard let grant = refreshGrants.removeValue(forKey: refreshToken), grant.expires > now() else { return nil }
-        return grant.userId
+        let current = now()
+        return state.withLock { state in
+            guard let grant = state.refreshGrants.removeValue(forKey: refreshToken), grant.expires > current else { return nil }
+            return grant.userId
+        }
     }
 
     /// Ends a token now (`POST /api/v1/oauth-expiration`).
     func revoke(_ token: String) {
-        sessions[token]?.revoked = true
+        state.withLock { _ = $0.sessions[token]?.revoked = true }
     }
 
-    private func sweepIfDue(_ current: Date) {
-        issuedSinceSweep += 1
-        guard issuedSinceSweep >= 1024 else { return }
-        issuedSinceSweep = 0
-        sessions = sessions.filter { $0.value.expires.addingTimeInterval(grace) > current }
-        refreshGrants = refreshGrants.filter { $0.value.expires > current }
+    private static func sweepIfDue(_ state: inout State, _ current: Date, grace: TimeInterval) {
+        state.issuedSinceSweep += 1
+        guard state.issuedSinceSweep >= 1024 else { return }
+        state.issuedSinceSweep = 0
+        state.sessions = state.sessions.filter { $0.value.expires.addingTimeInterval(grace) > current }
+        state.refreshGrants = state.refreshGrants.filter { $0.value.expires > current }
     }
 
     static func randomToken() -> String {

@@ -39,7 +39,7 @@ extension EmulatorRoutes {
                 userName: userName, password: password, domain: form.string("domain"), lockAfter: configuration.maximumLoginFailures
             ) {
             case .success(let user):
-                return try Responses.json(await tokens.issue(userId: user.id ?? 0))
+                return try Responses.json(tokens.issue(userId: user.id ?? 0))
             case .failure(.disabled):
                 throw EmulatorAPIError.oauth("invalid_grant", "Login failed: the user is disabled.")
             case .failure(.lockedOut):
@@ -51,10 +51,10 @@ extension EmulatorRoutes {
             guard let refreshToken = form.string("refresh_token"), !refreshToken.isEmpty else {
                 throw EmulatorAPIError.oauth("invalid_request", "refresh_token is required.")
             }
-            guard let userId = await tokens.redeem(refreshToken: refreshToken),
+            guard let userId = tokens.redeem(refreshToken: refreshToken),
                 let user = try await store.user(id: userId), user.enabled
             else { throw EmulatorAPIError.oauth("invalid_grant", "The refresh token is invalid, expired or already used.") }
-            return try Responses.json(await tokens.issue(userId: userId))
+            return try Responses.json(tokens.issue(userId: userId))
         case "client_credentials":
             let prefix = "sdk-client-"
             guard let clientId = form.string("client_id"), clientId.lowercased().hasPrefix(prefix),
@@ -63,7 +63,7 @@ extension EmulatorRoutes {
             guard let userId = try await store.authenticateSdkClient(clientId: String(clientId.dropFirst(prefix.count)), secret: secret) else {
                 throw EmulatorAPIError.oauth("invalid_client", "The SDK client is unknown, revoked, or its secret is wrong.")
             }
-            return try Responses.json(await tokens.issue(userId: userId))
+            return try Responses.json(tokens.issue(userId: userId))
         default:
             throw EmulatorAPIError.oauth("unsupported_grant_type", "The grant type '\(grant.prefix(40))' is not supported.")
         }

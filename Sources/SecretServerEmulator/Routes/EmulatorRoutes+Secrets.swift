@@ -13,9 +13,7 @@ extension EmulatorRoutes {
             api(router, .get, "/\(version)/secrets/:id") { request, context, caller in
                 let id = try await self.secretId(request, context)
                 let options = try Self.accessOptions(request.query, body: nil)
-                return try Responses.json(try await self.store.readValues(id: id, caller: caller, options: options) { db, row in
-                    try self.store.secretModel(db, row)
-                })
+                return Responses.secret(try await self.store.readSecretModel(id: id, caller: caller, options: options))
             }
         }
         api(router, .get, "/v1/secrets/stub") { request, _, caller in

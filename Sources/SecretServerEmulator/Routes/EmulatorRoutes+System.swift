@@ -15,7 +15,7 @@ extension EmulatorRoutes {
         }
         api(router, .post, "/v1/oauth-expiration") { request, _, caller in
             if let header = request.headers[.authorization], let token = header.split(separator: " ").last {
-                await self.tokens.revoke(String(token))
+                self.tokens.revoke(String(token))
             }
             return try Responses.json(true)
         }

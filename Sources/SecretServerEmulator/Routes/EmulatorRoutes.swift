@@ -57,7 +57,7 @@ struct EmulatorRoutes: Sendable {
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw EmulatorAPIError.unauthenticated }
         let token = parts[1].trimmingCharacters(in: .whitespaces)
-        let userId = try await tokens.user(for: token).get()
+        let userId = try tokens.user(for: token).get()
         return try await store.caller(userId: userId)
     }
 

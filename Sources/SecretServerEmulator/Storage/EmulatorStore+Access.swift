@@ -54,14 +54,18 @@ extension EmulatorStore {
     }
 
     /// The caller's role on a secret, or `nil` for none.
-    func secretRole(_ db: Database, _ caller: Caller, _ secret: SecretRow, index: [Int64: FolderRow]) throws -> SecretRole? {
+    ///
+    /// `index` is only built when folder grants are looked at (never for administrators).
+    func secretRole(
+        _ db: Database, _ caller: Caller, _ secret: SecretRow, index: @autoclosure () throws -> [Int64: FolderRow]
+    ) throws -> SecretRole? {
         if caller.isAdmin { return .owner }
         guard let id = secret.id else { return nil }
-        var roles = try SecretPermissionRow.filter(Column("secretId") == id).fetchAll(db)
+        var roles = try SecretPermissionRow.fetchAll(db.cachedStatement(sql: "SELECT * FROM secret_permission WHERE secretId = ?"), arguments: [id])
             .filter { applies(caller, userId: $0.userId, groupId: $0.groupId) }
             .compactMap { SecretRole(name: $0.role) }
         if secret.settings.enableInheritPermissions, let folderId = secret.folderId {
-            roles += try folderGrants(db, caller, folderId: folderId, index: index).compactMap { SecretRole(name: $0.secretRole) }
+            roles += try folderGrants(db, caller, folderId: folderId, index: try index()).compactMap { SecretRole(name: $0.secretRole) }
         }
         return roles.max()
     }
@@ -70,7 +74,7 @@ extension EmulatorStore {
     /// for a secret that does not exist, or is inactive without `includeInactive`).
     func requireSecret(_ db: Database, _ caller: Caller, id: Int64, _ role: SecretRole, includeInactive: Bool = false) throws -> SecretRow {
         let row = try readableSecretRow(db, id: id, includeInactive: includeInactive)
-        guard let held = try secretRole(db, caller, row, index: try folderIndex(db)), held >= role else {
+        guard let held = try secretRole(db, caller, row, index: try self.folderIndex(db)), held >= role else {
             throw EmulatorAPIError.accessDenied
         }
         return row

@@ -67,7 +67,7 @@ extension EmulatorStore {
                 ("isOutOfSync", view(.bool(row.settings.isOutOfSync))),
             ]))
         }
-        await audit(id, caller, "EDIT", notes: "general")
+        audit(id, caller, "EDIT", notes: "general")
         return answer
     }
 }

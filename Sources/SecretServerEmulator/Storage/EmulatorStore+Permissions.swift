@@ -140,7 +140,7 @@ extension EmulatorStore {
             try row.insert(db)
             return try self.secretPermissionModel(db, row)
         }
-        await audit(secretId, caller, "PERMISSIONADDED", notes: "\(model.knownAs ?? "") \(model.secretAccessRoleName)")
+        audit(secretId, caller, "PERMISSIONADDED", notes: "\(model.knownAs ?? "") \(model.secretAccessRoleName)")
         return model
     }
 
@@ -156,7 +156,7 @@ extension EmulatorStore {
             try row.update(db)
             return try self.secretPermissionModel(db, row)
         }
-        await audit(Int64(model.secretId), caller, "PERMISSIONCHANGED", notes: "\(model.knownAs ?? "") \(model.secretAccessRoleName)")
+        audit(Int64(model.secretId), caller, "PERMISSIONCHANGED", notes: "\(model.knownAs ?? "") \(model.secretAccessRoleName)")
         return model
     }
 
@@ -168,7 +168,7 @@ extension EmulatorStore {
             _ = try SecretPermissionRow.deleteOne(db, key: id)
             return row.secretId
         }
-        await audit(secretId, caller, "PERMISSIONREMOVED")
+        audit(secretId, caller, "PERMISSIONREMOVED")
     }
 
     // MARK: Folder permissions

@@ -40,8 +40,8 @@ extension EmulatorStore {
         return .badRequest("API_SecretCheckedOut", "The Secret is checked out by \(name) for \(minutes) more minute(s).")
     }
 
-    func audit(_ secretId: Int64, _ caller: Caller, _ action: String, notes: String? = nil, ticket: String? = nil) async {
-        await audits.record(AuditEntry(secretId: secretId, userId: caller.userId, action: action, notes: notes, ticketNumber: ticket, date: now()))
+    func audit(_ secretId: Int64, _ caller: Caller, _ action: String, notes: String? = nil, ticket: String? = nil) {
+        audits.record(AuditEntry(secretId: secretId, userId: caller.userId, action: action, notes: notes, ticketNumber: ticket, date: now()))
     }
 
     /// Reads a secret's values: View, an approved request when it requires approval, a comment when it requires
@@ -68,8 +68,25 @@ extension EmulatorStore {
                 try body(db, try self.requireSecret(db, caller, id: id, .view, includeInactive: options.includeInactive))
             }
         }
-        await audit(id, caller, "VIEW", notes: options.comment, ticket: options.ticketNumber)
+        audit(id, caller, "VIEW", notes: options.comment, ticket: options.ticketNumber)
         return result
+    }
+
+    /// `GET /secrets/{id}`: the secret's model as `readValues` gives it, from the read cache when a snapshot of
+    /// it was read for this caller since the last change (values are decrypted on every call either way).
+    func readSecretModel(id: Int64, caller: Caller, options: AccessOptions) async throws -> SecretModel {
+        let key = ReadCache.SecretKey(userId: caller.userId, secretId: id, includeInactive: options.includeInactive)
+        if let snapshot = readCache.secret(key) {
+            let model = try secretModel(snapshot)
+            audit(id, caller, "VIEW", notes: options.comment, ticket: options.ticketNumber)
+            return model
+        }
+        let generation = readCache.generation
+        let snapshot = try await readValues(id: id, caller: caller, options: options) { db, row in
+            try self.secretSnapshot(db, row)
+        }
+        if snapshot.isStable { readCache.store(secret: snapshot, for: key, generation: generation) }
+        return try secretModel(snapshot)
     }
 
     /// Checks that the caller holds at least `role` on a secret, without reading its values.
@@ -91,10 +108,10 @@ extension EmulatorStore {
             try self.setCheckout(db, secretId: id, userId: caller.userId, until: now.addingTimeInterval(Self.interval(row) * 60))
             return true
         }
-        if took { await audit(id, caller, "CHECKOUT") }
+        if took { audit(id, caller, "CHECKOUT") }
         if options.autoCheckIn {
             try await writer.write { db in try db.execute(sql: "DELETE FROM secret_checkout WHERE secretId = ?", arguments: [id]) }
-            await audit(id, caller, "CHECKIN")
+            audit(id, caller, "CHECKIN")
         }
     }
 
@@ -127,7 +144,7 @@ extension EmulatorStore {
             try self.requireNotCheckedOutByOthers(db, caller, secretId: id)
             try self.setCheckout(db, secretId: id, userId: caller.userId, until: now.addingTimeInterval(Self.interval(row) * 60))
         }
-        await audit(id, caller, "CHECKOUT")
+        audit(id, caller, "CHECKOUT")
     }
 
     /// `POST /secrets/{id}/check-in`: the caller's own check-out, or anyone's with `forceCheckIn` as Owner.
@@ -143,7 +160,7 @@ extension EmulatorStore {
             return self.summary(row, templateName: try TemplateRow.fetchOne(db, key: row.templateId)?.name ?? "",
                                 folderPaths: try self.folderIndex(db))
         }
-        await audit(id, caller, "CHECKIN", notes: options.comment, ticket: options.ticketNumber)
+        audit(id, caller, "CHECKIN", notes: options.comment, ticket: options.ticketNumber)
         return summary
     }
 
@@ -161,7 +178,7 @@ extension EmulatorStore {
             try self.setCheckout(db, secretId: id, userId: caller.userId, until: until)
             return until
         }
-        await audit(id, caller, "CHECKOUTEXTENDED", notes: notes)
+        audit(id, caller, "CHECKOUTEXTENDED", notes: notes)
         return until
     }
 
@@ -223,7 +240,7 @@ extension EmulatorStore {
             row.active = true
             try row.update(db)
         }
-        await audit(id, caller, "ACTIVATE")
+        audit(id, caller, "ACTIVATE")
     }
 
     /// Changes the settings of a secret under `role` and returns its summary.
@@ -244,7 +261,7 @@ extension EmulatorStore {
     /// `POST /secrets/{id}/expire`: Edit. The secret counts as expired (0 days until expiration).
     func expireSecret(id: Int64, caller: Caller, options: AccessOptions) async throws -> SecretSummary {
         let summary = try await changeSettings(id: id, caller: caller, role: .edit) { row, _ in row.settings.expired = true }
-        await audit(id, caller, "EXPIRE", notes: options.comment, ticket: options.ticketNumber)
+        audit(id, caller, "EXPIRE", notes: options.comment, ticket: options.ticketNumber)
         return summary
     }
 
@@ -255,7 +272,7 @@ extension EmulatorStore {
             row.settings.lastHeartBeatStatus = "Success"
             row.settings.lastHeartBeatCheck = now
         }
-        await audit(id, caller, "HEARTBEAT")
+        audit(id, caller, "HEARTBEAT")
         return summary
     }
 
@@ -282,7 +299,7 @@ extension EmulatorStore {
             row.settings.lastPasswordChangeAttempt = now
             row.settings.expired = nil
         }
-        await audit(id, caller, "CHANGEPASSWORD", notes: options.comment, ticket: options.ticketNumber)
+        audit(id, caller, "CHANGEPASSWORD", notes: options.comment, ticket: options.ticketNumber)
         return summary
     }
 }

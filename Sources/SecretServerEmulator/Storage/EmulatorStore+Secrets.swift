@@ -8,14 +8,34 @@ extension EmulatorStore {
 
     // MARK: Reading
 
+    /// What the model of a secret is made from: everything read from the database, values still sealed.
+    struct SecretSnapshot: Sendable {
+        var row: SecretRow
+        var template: Template
+        var items: [SecretItemRow]
+        var fileNames: [Int64: String]
+        var checkout: Checkout?
+        var checkoutUserName: String
+
+        /// Whether the same read would give the same answer later while nothing is written: no check-out (its
+        /// minutes run down) and no comment, check-out or approval rule (they depend on the request and time).
+        var isStable: Bool {
+            checkout == nil && !row.settings.requiresComment && !row.settings.checkOutEnabled
+                && !row.settings.requiresApprovalForAccess
+        }
+    }
+
     /// The full model of `row`, values decrypted.
     func secretModel(_ db: Database, _ row: SecretRow) throws -> SecretModel {
+        try secretModel(secretSnapshot(db, row))
+    }
+
+    /// Reads what the model of `row` is made from.
+    func secretSnapshot(_ db: Database, _ row: SecretRow) throws -> SecretSnapshot {
         guard let id = row.id, let template = try template(db, id: row.templateId) else {
             throw EmulatorAPIError.accessDenied
         }
-        let stored = try SecretItemRow.filter(Column("secretId") == id).fetchAll(db)
-        var byField: [Int64: SecretItemRow] = [:]
-        for item in stored { byField[item.fieldId] = item }
+        let stored = try SecretItemRow.fetchAll(db.cachedStatement(sql: "SELECT * FROM secret_item WHERE secretId = ?"), arguments: [id])
         var fileNames: [Int64: String] = [:]
         let attachmentIds = stored.compactMap(\.fileAttachmentId)
         if !attachmentIds.isEmpty {
@@ -23,6 +43,21 @@ extension EmulatorStore {
                 if let fileId = file.id { fileNames[fileId] = file.fileName }
             }
         }
+        let checkout = try activeCheckout(db, secretId: id)
+        let checkoutUserName = try checkout.flatMap { try UserRow.fetchOne(db, key: $0.userId)?.displayName } ?? ""
+        return SecretSnapshot(
+            row: row, template: template, items: stored, fileNames: fileNames, checkout: checkout, checkoutUserName: checkoutUserName
+        )
+    }
+
+    /// The model of a snapshot: values decrypted here, on every call.
+    func secretModel(_ snapshot: SecretSnapshot) throws -> SecretModel {
+        let row = snapshot.row
+        let template = snapshot.template
+        let fileNames = snapshot.fileNames
+        guard let id = row.id else { throw EmulatorAPIError.accessDenied }
+        var byField: [Int64: SecretItemRow] = [:]
+        for item in snapshot.items { byField[item.fieldId] = item }
         var model = SecretModel(
             id: Int(id), name: row.name, secretTemplateId: Int(row.templateId),
             folderId: row.folderId.map { Int($0) } ?? -1, active: row.active, siteId: row.siteId,
@@ -71,10 +106,10 @@ extension EmulatorStore {
             || settings.requiresApprovalForAccess
         model.lastHeartBeatCheck = settings.lastHeartBeatCheck.map(WireDate.string) ?? WireDate.never
         model.lastPasswordChangeAttempt = settings.lastPasswordChangeAttempt.map(WireDate.string) ?? WireDate.never
-        if let checkout = try activeCheckout(db, secretId: id) {
+        if let checkout = snapshot.checkout {
             model.checkedOut = true
             model.checkOutUserId = Int(checkout.userId)
-            model.checkOutUserDisplayName = try UserRow.fetchOne(db, key: checkout.userId)?.displayName ?? ""
+            model.checkOutUserDisplayName = snapshot.checkoutUserName
             model.checkOutMinutesRemaining = max(0, Int((checkout.expires.timeIntervalSince(now()) / 60).rounded(.up)))
         }
         return model
@@ -82,7 +117,9 @@ extension EmulatorStore {
 
     /// The row of a secret that may be read: it exists, and is active unless `includeInactive`.
     func readableSecretRow(_ db: Database, id: Int64, includeInactive: Bool) throws -> SecretRow {
-        guard let row = try SecretRow.fetchOne(db, key: id), row.active || includeInactive else {
+        guard let row = try SecretRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM secret WHERE id = ?"), arguments: [id]),
+            row.active || includeInactive
+        else {
             throw EmulatorAPIError.accessDenied
         }
         return row
@@ -254,7 +291,7 @@ extension EmulatorStore {
     /// administrator becomes its Owner.
     func createSecret(_ input: SecretInput, caller: Caller) async throws -> SecretModel {
         let model = try await createSecretRecord(input, caller: caller)
-        await audit(Int64(model.id), caller, "CREATE")
+        audit(Int64(model.id), caller, "CREATE")
         return model
     }
 
@@ -307,7 +344,7 @@ extension EmulatorStore {
     /// Saves a secret: Edit (and Add Secret on a folder it moves to).
     func updateSecret(id: Int64, _ input: SecretInput, caller: Caller) async throws -> SecretModel {
         let model = try await updateSecretRecord(id: id, input, caller: caller)
-        await audit(id, caller, "EDIT", notes: input.body["comment"]?.stringValue, ticket: input.body["ticketNumber"]?.stringValue)
+        audit(id, caller, "EDIT", notes: input.body["comment"]?.stringValue, ticket: input.body["ticketNumber"]?.stringValue)
         return model
     }
 
@@ -397,7 +434,7 @@ extension EmulatorStore {
             row.modified = now
             try row.update(db)
         }
-        await audit(id, caller, "DEACTIVATE")
+        audit(id, caller, "DEACTIVATE")
     }
 
     // MARK: Fields
@@ -474,6 +511,6 @@ extension EmulatorStore {
             row.modified = now
             try row.update(db)
         }
-        await audit(secretId, caller, "EDIT", notes: "field \(slug)")
+        audit(secretId, caller, "EDIT", notes: "field \(slug)")
     }
 }

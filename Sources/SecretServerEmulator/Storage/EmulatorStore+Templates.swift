@@ -14,8 +14,12 @@ extension EmulatorStore {
     }
 
     func template(_ db: Database, id: Int64) throws -> Template? {
-        guard let row = try TemplateRow.fetchOne(db, key: id) else { return nil }
-        let fields = try TemplateFieldRow.filter(Column("templateId") == id).order(Column("sortOrder")).fetchAll(db)
+        guard let row = try TemplateRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM template WHERE id = ?"), arguments: [id]) else {
+            return nil
+        }
+        let fields = try TemplateFieldRow.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM template_field WHERE templateId = ? ORDER BY sortOrder"), arguments: [id]
+        )
         return Template(row: row, fields: fields)
     }
 

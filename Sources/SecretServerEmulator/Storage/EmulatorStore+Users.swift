@@ -47,15 +47,22 @@ extension EmulatorStore {
         return .success(user)
     }
 
-    /// The caller behind a live token; a disabled or locked-out user's token stops working at once.
+    /// The caller behind a live token; a disabled or locked-out user's token stops working at once (any write
+    /// empties the read cache).
     func caller(userId: Int64) async throws -> Caller {
-        try await writer.read { db in
-            guard let user = try UserRow.fetchOne(db, key: userId), user.enabled, !user.isLockedOut else {
+        if let cached = readCache.caller(userId: userId) { return cached }
+        let generation = readCache.generation
+        let caller = try await writer.read { db in
+            guard let user = try UserRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM user WHERE id = ?"), arguments: [userId]),
+                user.enabled, !user.isLockedOut
+            else {
                 throw EmulatorAPIError.expiredToken
             }
             if user.isAdmin { return Caller(userId: userId, isAdmin: true) }
             return try self.caller(db, userId: userId, isAdmin: try self.holdsAdministratorRole(db, userId: userId))
         }
+        readCache.store(caller: caller, generation: generation)
+        return caller
     }
 
     func user(id: Int64) async throws -> UserRow? {

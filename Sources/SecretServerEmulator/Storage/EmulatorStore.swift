@@ -10,6 +10,8 @@ final class EmulatorStore: Sendable {
     let hasher: PasswordHasher
     let now: @Sendable () -> Date
     let audits: AuditLog
+    /// Callers and secret snapshots of the hot routes, emptied by every commit (see `ReadCache`).
+    let readCache = ReadCache()
 
     private init(writer: any DatabaseWriter, cipher: ValueCipher, hasher: PasswordHasher, now: @escaping @Sendable () -> Date) {
         self.writer = writer
@@ -55,6 +57,7 @@ final class EmulatorStore: Sendable {
         let hasher = PasswordHasher(cost: configuration.passwordHashCost)
         try Migrations.migrator.migrate(writer)
         let store = EmulatorStore(writer: writer, cipher: cipher, hasher: hasher, now: configuration.now)
+        writer.add(transactionObserver: ReadCache.Invalidator(cache: store.readCache), extent: .databaseLifetime)
         let result = try writer.write { db -> Opened in
             let seeded = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM setting WHERE key = 'seeded')") ?? false
             var generated: String?

@@ -9,12 +9,22 @@ enum Responses {
 
     /// 200 with `value` encoded as JSON.
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try WireCoding.makeEncoder().encode(value)
+        // Keys in the models' order: sorting them cost a fifth of the encoding of a secret (Benchmarks/README.md).
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        let data = try encoder.encode(value)
         return Response(
             status: status,
             headers: [.contentType: jsonContentType],
             body: .init(byteBuffer: ByteBuffer(bytes: data))
         )
+    }
+
+    /// A secret's model, written by `SecretModelJSON` (the same JSON as `json(_:)`, faster).
+    static func secret(_ model: SecretModel) -> Response {
+        var buffer = ByteBufferAllocator().buffer(capacity: 1024 + model.items.count * 320)
+        SecretModelJSON.write(model, into: &buffer)
+        return Response(status: .ok, headers: [.contentType: jsonContentType], body: .init(byteBuffer: buffer))
     }
 
     /// A JSON error body in the real server's shape.

@@ -16,10 +16,12 @@ struct GetCommand: AsyncParsableCommand {
               sesame get 'tss://Prod/Databases/db01 root/username'
               sesame get 'aws-sm://prod/db#user.name'
               sesame get aws-ps:///prod/db/password --output json
+              sesame get tss://12/password --cache --cache-ttl 600   # later reads come from the encrypted disk cache
             """
     )
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var cacheOptions: CacheOptions
 
     @Argument(help: "The reference, e.g. tss://12/password or aws-ps:///prod/db/password.")
     var reference: String
@@ -32,9 +34,10 @@ struct GetCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = ReferenceStore.make(connection: connection)
+        let store = ReferenceStore.make(connection: connection, cache: try cacheOptions.configuration())
         let parsed = try SecretStore.reference(reference)
         let value = try await store.get(parsed)
+        CacheOptions.warnIfExpired(value, reference: parsed)
         switch output {
         case .raw:
             FileHandle.standardOutput.write(Data(value.bytes))

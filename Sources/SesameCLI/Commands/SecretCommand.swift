@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SecretServer
 import SecretServerModels
+import Sesame
 
 /// `sesame secret ...`
 struct SecretCommand: AsyncParsableCommand {
@@ -22,6 +23,7 @@ struct SecretGetCommand: AsyncParsableCommand {
               sesame secret get 12
               sesame secret get '\\Prod\\Databases\\db01 root' --output json
               sesame secret get 12 --field password        # prints the value alone
+              sesame secret get 12 --field password --cache   # from the encrypted disk cache while fresh
             """
     )
 
@@ -39,7 +41,16 @@ struct SecretGetCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Show password, key and token values instead of masking them.")
     var reveal = false
 
+    @OptionGroup var cacheOptions: CacheOptions
+
     func run() async throws {
+        if let field, cacheOptions.enabled(ProcessInfo.processInfo.environment) {
+            return try await cachedField(field)
+        }
+        // SESAME_CACHE=1 leaves whole secrets alone; the flag without --field is a mistake worth saying.
+        guard !cacheOptions.cache else {
+            throw CLIError("--cache only applies with --field", hint: "sesame secret get \(secret) --field SLUG --cache")
+        }
         try await connection.withClient { client in
             let model: SecretModel = if let id = Int(secret) {
                 try await client.secret(id: id)
@@ -56,8 +67,8 @@ struct SecretGetCommand: AsyncParsableCommand {
                     let file = try await client.fieldFile(secretId: model.id, slug: item.slug)
                     FileHandle.standardOutput.write(file.data)
                 } else {
-                    let value = try await client.fieldValue(secretId: model.id, slug: item.slug)
-                    FileHandle.standardOutput.write(Data((value + (Terminal.stdoutIsTerminal ? "\n" : "")).utf8))
+                    // The secret's answer carries the value already: no second request.
+                    FileHandle.standardOutput.write(Data((item.itemValue + (Terminal.stdoutIsTerminal ? "\n" : "")).utf8))
                 }
                 return
             }
@@ -66,6 +77,24 @@ struct SecretGetCommand: AsyncParsableCommand {
                 Output.table(["FIELD", "SLUG", "VALUE"], model.items.map { [$0.fieldName, $0.slug, Mask.display($0, reveal: reveal)] })
             }
         }
+    }
+}
+
+extension SecretGetCommand {
+    /// `--field F --cache`: the field read as the reference `tss://ID/F` (or `tss://Folder/.../Name/F`) through the
+    /// disk cache, so a fresh entry is answered without the server (and without signing in).
+    func cachedField(_ field: String) async throws {
+        let segments = Int(secret) != nil ? [secret]
+            : secret.split(whereSeparator: { $0 == "\\" || $0 == "/" }).map(String.init)
+        guard !segments.isEmpty else { throw CLIError("the secret '\(secret)' is neither an id nor a path") }
+        let allowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#%"))
+        let encoded = (segments + [field]).map { $0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0 }
+        let reference = try SecretStore.reference("tss://" + encoded.joined(separator: "/"))
+        let store = ReferenceStore.make(connection: connection, cache: try cacheOptions.configuration())
+        let value = try await store.get(reference)
+        CacheOptions.warnIfExpired(value, reference: reference)
+        FileHandle.standardOutput.write(Data(value.bytes))
+        if Terminal.stdoutIsTerminal, value.text != nil { FileHandle.standardOutput.write(Data("\n".utf8)) }
     }
 }
 

@@ -5,9 +5,12 @@ import Sesame
 /// options (signing in only when a `tss://` reference is read), AWS from the AWS environment and shared files,
 /// and the environment. A memory cache in front makes a reference used twice one read.
 enum ReferenceStore {
-    static func make(connection: ConnectionOptions, environment: [String: String] = ProcessInfo.processInfo.environment) -> SecretStore {
+    static func make(
+        connection: ConnectionOptions, cache: CacheConfiguration = CacheConfiguration(strategy: .cacheThenServer),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> SecretStore {
         SecretStore.standard(
-            environment: environment, cache: CacheConfiguration(strategy: .cacheThenServer),
+            environment: environment, cache: cache,
             environmentProvider: EnvironmentProvider(environment: environment),
             secretServerURL: connection.url ?? environment["SESAME_URL"] ?? "",
             secretServer: { try connection.configuration(environment: environment) }

@@ -1,0 +1,90 @@
+import GRDB
+import Synchronization
+
+/// What the hottest routes read again and again while nothing changes: the caller behind a user id, and the
+/// sealed snapshot of a secret a caller may view. Any committed change to any table but the audit log empties
+/// it, so an answer from it is always one a fresh read would give; values stay sealed in it and are decrypted
+/// on every request.
+///
+/// Without it, `GET /api/v1/secrets/{id}` spent most of its time in SQLite statements and record decoding
+/// (Benchmarks/README.md has the profile).
+final class ReadCache: Sendable {
+    struct SecretKey: Hashable, Sendable {
+        var userId: Int64
+        var secretId: Int64
+        var includeInactive: Bool
+    }
+
+    private struct State {
+        var generation: UInt64 = 0
+        var callers: [Int64: Caller] = [:]
+        var secrets: [SecretKey: EmulatorStore.SecretSnapshot] = [:]
+    }
+
+    /// Entries kept at most; past it the cache starts over (a dev server's working set is far smaller).
+    static let capacity = 50_000
+
+    private let state = Mutex(State())
+
+    /// Changes whenever the cache is emptied: read it before reading the database, and `store` only when it
+    /// has not moved, so a snapshot read before a commit is never kept after it.
+    var generation: UInt64 { state.withLock { $0.generation } }
+
+    func caller(userId: Int64) -> Caller? {
+        state.withLock { $0.callers[userId] }
+    }
+
+    func store(caller: Caller, generation: UInt64) {
+        state.withLock { state in
+            guard state.generation == generation else { return }
+            if state.callers.count >= Self.capacity { state.callers.removeAll() }
+            state.callers[caller.userId] = caller
+        }
+    }
+
+    func secret(_ key: SecretKey) -> EmulatorStore.SecretSnapshot? {
+        state.withLock { $0.secrets[key] }
+    }
+
+    func store(secret: EmulatorStore.SecretSnapshot, for key: SecretKey, generation: UInt64) {
+        state.withLock { state in
+            guard state.generation == generation else { return }
+            if state.secrets.count >= Self.capacity { state.secrets.removeAll() }
+            state.secrets[key] = secret
+        }
+    }
+
+    /// Forgets everything.
+    func invalidate() {
+        state.withLock { state in
+            state.generation &+= 1
+            state.callers.removeAll(keepingCapacity: true)
+            state.secrets.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Empties `cache` after every commit that changed a table other than `secret_audit`.
+    final class Invalidator: TransactionObserver {
+        private let cache: ReadCache
+        private var changed = false
+
+        init(cache: ReadCache) { self.cache = cache }
+
+        func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
+            eventKind.tableName != "secret_audit"
+        }
+
+        func databaseDidChange(with event: DatabaseEvent) {
+            changed = true
+        }
+
+        func databaseDidCommit(_ db: Database) {
+            if changed { cache.invalidate() }
+            changed = false
+        }
+
+        func databaseDidRollback(_ db: Database) {
+            changed = false
+        }
+    }
+}

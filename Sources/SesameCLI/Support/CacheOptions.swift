@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Sesame
+
+/// `--cache`, `--cache-ttl`, `--allow-expired`: the encrypted disk cache of values read by reference, shared by
+/// every sesame process of the user (`cache.sqlite` next to `config.yaml`, AES-256-GCM, its key in `cache.key`,
+/// both 0600). Off unless asked for, with the flag or `SESAME_CACHE=1`.
+struct CacheOptions: ParsableArguments {
+    @Flag(name: .long, help: "Keep values in the encrypted disk cache and answer from it while fresh (or SESAME_CACHE=1).")
+    var cache = false
+
+    @Option(name: .long, help: ArgumentHelp("How long a cached value is fresh, in seconds (default: $SESAME_CACHE_TTL or 300).", valueName: "seconds"))
+    var cacheTtl: Int?
+
+    @Flag(name: .long, help: "With --cache: when the server cannot be reached, answer from an expired entry (a warning says so).")
+    var allowExpired = false
+
+    /// Whether the disk cache is on.
+    func enabled(_ environment: [String: String]) -> Bool {
+        cache || ["1", "true", "yes"].contains(environment["SESAME_CACHE"]?.lowercased() ?? "")
+    }
+
+    /// The cache configuration of the reference store: memory only, or memory in front of the disk cache.
+    func configuration(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CacheConfiguration {
+        guard enabled(environment) else { return CacheConfiguration(strategy: .cacheThenServer) }
+        let seconds = try cacheTtl ?? environment["SESAME_CACHE_TTL"].map { text in
+            guard let value = Int(text) else { throw CLIError("SESAME_CACHE_TTL must be a number of seconds; found '\(text)'") }
+            return value
+        } ?? 300
+        guard seconds > 0 else { throw CLIError("--cache-ttl must be a positive number of seconds") }
+        let directory = ProfileFile.directory(environment)
+        let disk: DiskCache
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            disk = try DiskCache(path: directory + "/cache.sqlite", key: .keyFile(directory + "/cache.key"))
+        } catch let error as SesameError {
+            throw CLIError("the disk cache cannot be used: \(error.message)", hint: "remove \(directory)/cache.sqlite to start over")
+        }
+        return CacheConfiguration(
+            strategy: allowExpired ? .cacheThenServerAllowExpired : .cacheThenServer, timeToLive: .seconds(seconds), disk: disk
+        )
+    }
+
+    /// Warns on standard error when `value` is an expired entry answered because the server could not be reached.
+    static func warnIfExpired(_ value: SecretValue, reference: SecretReference) {
+        guard value.metadata.source == .expiredCache else { return }
+        FileHandle.standardError.write(Data("warning: \(reference.canonical) is an expired cached value: the server could not be reached\n".utf8))
+    }
+}
