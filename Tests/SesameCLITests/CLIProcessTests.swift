@@ -109,6 +109,44 @@ struct CLIProcessTests {
         #expect(notDev.stderr.contains("--dev"))
     }
 
+    /// `--cache`: the value is kept encrypted on disk and answered from there while fresh, with no server at all;
+    /// without `--cache` the same read fails once the server is gone; `--allow-expired` answers an expired entry
+    /// and says so.
+    @Test func cachedFieldReadsSurviveTheServerGoingAway() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try SesameProcess.Server(adminPassword: Self.password)
+        defer { server.stop() }
+        var env = environment(server)
+        env["SESAME_CONFIG_DIR"] = directory.path
+        env["SESAME_CONNECT_TIMEOUT"] = "1"
+        let created = try SesameProcess.run(
+            ["secret", "create", "--template", "Password", "--name", "cached", "--field", "username=u", "--field", "password=-"],
+            environment: env, input: "Cached-Value-42")
+        #expect(created.status == 0, "\(created.stderr)")
+        let first = try SesameProcess.run(["secret", "get", "1", "--field", "password", "--cache", "--cache-ttl", "2"], environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout == "Cached-Value-42")
+        let onDisk = try Data(contentsOf: URL(fileURLWithPath: directory.path + "/cache.sqlite"))
+        #expect(onDisk.range(of: Data("Cached-Value-42".utf8)) == nil, "the disk cache holds the value in plaintext")
+        server.stop()
+        let cached = try SesameProcess.run(["secret", "get", "1", "--field", "password", "--cache"], environment: env)
+        #expect(cached.status == 0, "\(cached.stderr)")
+        #expect(cached.stdout == "Cached-Value-42")
+        let uncached = try SesameProcess.run(["secret", "get", "1", "--field", "password"], environment: env)
+        #expect(uncached.status != 0)
+        #expect(uncached.stdout.isEmpty)
+        Thread.sleep(forTimeInterval: 2.5)  // the entry expires
+        let expired = try SesameProcess.run(["secret", "get", "1", "--field", "password", "--cache"], environment: env)
+        #expect(expired.status != 0)
+        let allowed = try SesameProcess.run(
+            ["secret", "get", "1", "--field", "password", "--cache", "--allow-expired"], environment: env)
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        #expect(allowed.stdout == "Cached-Value-42")
+        #expect(allowed.stderr.contains("expired cached value"))
+        #expect(!allowed.stderr.contains("Cached-Value-42"))
+    }
+
     @Test func serverKeepsItsDatabaseAcrossRestarts() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
