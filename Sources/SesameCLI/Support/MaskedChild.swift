@@ -28,12 +28,36 @@ enum MaskedChild {
         let forwarded: [Int32] = [SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH]
             + (isatty(STDIN_FILENO) == 1 ? [] : [SIGINT, SIGQUIT])  // from a terminal, the child gets these itself
         var sources: [any DispatchSourceSignal] = []
+        // Signal sources first: a signal that arrives between ignoring it and the source's (asynchronous)
+        // registration would be lost, so they are set up before the child exists. One that comes before the
+        // child has a pid is kept and sent as soon as it has one.
+        let child = Mutex<(pid: pid_t, pending: [Int32])>((0, []))
+        for signalNumber in forwarded {
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                let pid = child.withLock { state -> pid_t in
+                    if state.pid == 0 { state.pending.append(signalNumber) }
+                    return state.pid
+                }
+                if pid > 0 { kill(pid, signalNumber) }
+            }
+            source.resume()
+            signal(signalNumber, SIG_IGN)
+            sources.append(source)
+        }
         do {
             try process.run()
         } catch {
+            for source in sources { source.cancel() }
             throw CLIError("could not run \(arguments[0]): \(error)", hint: "check the command's name and PATH")
         }
         let pid = process.processIdentifier
+        let pending = child.withLock { state -> [Int32] in
+            state.pid = pid
+            defer { state.pending.removeAll() }
+            return state.pending
+        }
+        for signalNumber in pending { kill(pid, signalNumber) }
         // Our copies of the pipes' write ends must be closed, or the reads never see the end.
         try? output.fileHandleForWriting.close()
         try? errors.fileHandleForWriting.close()
@@ -51,13 +75,6 @@ enum MaskedChild {
                 writeAll(masker.finish(), to: destination)
                 finished.leave()
             }
-        }
-        for signalNumber in forwarded {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { kill(pid, signalNumber) }
-            source.resume()
-            sources.append(source)
         }
         if isatty(STDIN_FILENO) == 1 {
             signal(SIGINT, SIG_IGN)  // the terminal's Ctrl-C is the child's to handle; we wait for its status
