@@ -214,15 +214,18 @@ def wrk_limit(server, first, count, seconds=6):
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk (Debian's package)")
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    # The token reaches wrk through its environment, never a file or its arguments.
     script.write(f"""
 local first, count, n = {first}, {count}, 0
+local authorization = "Bearer " .. os.getenv("SESAME_BENCH_TOKEN")
 request = function()
   n = n + 1
-  return wrk.format("GET", "/api/v1/secrets/" .. (first + n % count), {{["Authorization"] = "Bearer {server.token()}"}})
+  return wrk.format("GET", "/api/v1/secrets/" .. (first + n % count), {{["Authorization"] = authorization}})
 end
 """)
     script.close()
     output = subprocess.run(["wrk", "-t2", "-c64", f"-d{seconds}s", "--latency", "-s", script.name, server.url],
+                            env=dict(os.environ, SESAME_BENCH_TOKEN=server.token()),
                             check=True, capture_output=True, text=True).stdout
     os.unlink(script.name)
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
@@ -253,7 +256,7 @@ def timed(run):
     return time.perf_counter() - start
 
 
-def compare_tss(rows, notes, rounds, bulk_count, search_count, cli_runs, concurrency):
+def compare_tss(rows, rounds, bulk_count, search_count, cli_runs, concurrency):
     with SesameServer() as server:
         env = server.environment()
         os.environ.update(env)
@@ -374,9 +377,9 @@ def main():
     args = parser.parse_args()
     chosen = args.workloads.split(",")
     workloads = [w for w in chosen if w in ("aws-ps", "aws-sm")]
-    tss_rows, notes = [], []
+    tss_rows = []
     if "tss" in chosen:
-        compare_tss(tss_rows, notes, args.rounds, args.bulk_count, args.search_count, args.cli_runs, args.concurrency)
+        compare_tss(tss_rows, args.rounds, args.bulk_count, args.search_count, args.cli_runs, args.concurrency)
     rows = []
     ceiling = None
     if workloads:

@@ -55,18 +55,17 @@ public final class FaultInjector: Sendable {
     public func fail(next count: Int, with fault: Fault, pathContains: String = "", method: HTTPRequest.Method? = nil) {
         state.withLock { state in
             state.plans.append(Plan(fault: fault, remaining: count, pathContains: pathContains.lowercased(), method: method))
+            armed.store(true, ordering: .releasing)
         }
-        armed.store(true, ordering: .releasing)
     }
 
     /// Turns the random fault mode on (or off with `nil`).
     public func setMode(_ mode: FaultMode?) {
-        let isArmed = state.withLock { state in
+        state.withLock { state in
             state.mode = mode
             if let mode { state.random = SplitMix64(seed: mode.seed) }
-            return mode != nil || !state.plans.isEmpty
+            armed.store(mode != nil || !state.plans.isEmpty, ordering: .releasing)
         }
-        armed.store(isArmed, ordering: .releasing)
     }
 
     /// Drops every plan and turns the mode off.
@@ -74,8 +73,8 @@ public final class FaultInjector: Sendable {
         state.withLock { state in
             state.plans.removeAll()
             state.mode = nil
+            armed.store(false, ordering: .releasing)
         }
-        armed.store(false, ordering: .releasing)
     }
 
     /// What to do with one request: a delay first (the mode's latency), then a fault or none.
@@ -88,7 +87,11 @@ public final class FaultInjector: Sendable {
             }) {
                 state.plans[index].remaining -= 1
                 let fault = state.plans[index].fault
-                if state.plans[index].remaining == 0 { state.plans.remove(at: index) }
+                if state.plans[index].remaining == 0 {
+                    state.plans.remove(at: index)
+                    // Back to the one-atomic-read path once the last plan is used up.
+                    if state.plans.isEmpty, state.mode == nil { armed.store(false, ordering: .releasing) }
+                }
                 state.injectedCount += 1
                 return (state.mode?.latency ?? .zero, fault)
             }

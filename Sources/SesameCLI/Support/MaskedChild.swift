@@ -28,11 +28,15 @@ enum MaskedChild {
         let forwarded: [Int32] = [SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH]
             + (isatty(STDIN_FILENO) == 1 ? [] : [SIGINT, SIGQUIT])  // from a terminal, the child gets these itself
         var sources: [any DispatchSourceSignal] = []
-        // Signal sources first: a signal that arrives between ignoring it and the source's (asynchronous)
-        // registration would be lost, so they are set up before the child exists. One that comes before the
-        // child has a pid is kept and sent as soon as it has one.
+        // Signal sources first, and registered before the child exists. Order matters on Linux: SIG_IGN keeps a
+        // signal from killing us until libdispatch's registration installs its own handler (which replaces
+        // SIG_IGN); ignoring after the registration would silently turn forwarding off, and a signal between
+        // ignoring and registering would be lost. So: ignore, create, wait for every registration, then start.
+        // A signal after registration but before the child has a pid is kept and sent once it has one.
         let child = Mutex<(pid: pid_t, pending: [Int32])>((0, []))
+        let registered = DispatchGroup()
         for signalNumber in forwarded {
+            signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
                 let pid = child.withLock { state -> pid_t in
@@ -41,10 +45,13 @@ enum MaskedChild {
                 }
                 if pid > 0 { kill(pid, signalNumber) }
             }
+            registered.enter()
+            source.setRegistrationHandler { registered.leave() }
             source.resume()
-            signal(signalNumber, SIG_IGN)
             sources.append(source)
         }
+        // Registration is quick; a source that never registers must not keep the command from starting.
+        _ = registered.wait(timeout: .now() + 5)
         do {
             try process.run()
         } catch {
