@@ -209,13 +209,17 @@ let package = Package(
             dependencies: [
                 "SecretServer",
                 "SesameTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "SesameCLITests",
-            dependencies: ["SesameCLI", "SesameTestSupport"],
+            dependencies: [
+                "SesameCLI", "SesameTestSupport", "SecretServer", "SecretServerModels",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: testSwiftSettings
         ),
     ]

@@ -51,6 +51,17 @@ public struct SecretServerError: Error, Sendable, CustomStringConvertible, Custo
     /// Whether trying again may help (false after the connect timeout, which already includes retries).
     var retriable = true
 
+    /// Whether the server may have acted on the request although the caller got no answer it can use: a connection
+    /// lost after sending, no answer in time, 500/502/503/504, or an HTML page with a 2xx status. A create that
+    /// failed like this is checked before it is sent again.
+    var mayHaveTakenEffect: Bool {
+        switch code {
+        case .transport, .timeout: return retriable
+        case .invalidResponse: return status.map { (200..<300).contains($0) } ?? false
+        default: return [500, 502, 503, 504].contains(status ?? 0)
+        }
+    }
+
     public init(
         code: Code, message: String, status: Int? = nil, errorCode: String? = nil, method: String? = nil,
         path: String? = nil

@@ -34,7 +34,7 @@ public enum EmulatorApplication {
     }
 
     /// Every route the local server registers, as `METHOD /path/{template}` (for tests against the spec).
-    static func registeredRoutes(_ configuration: EmulatorConfiguration, logger: Logger) throws -> [String] {
+    public static func registeredRoutes(_ configuration: EmulatorConfiguration, logger: Logger) throws -> [String] {
         let opened = try EmulatorStore.open(configuration, logger: logger)
         let routes = EmulatorRoutes(
             store: opened.store, tokens: TokenStore(lifetime: 60, refreshEnabled: true, now: configuration.now),

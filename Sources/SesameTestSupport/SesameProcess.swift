@@ -59,6 +59,8 @@ public enum SesameProcess {
     public final class Server: @unchecked Sendable {
         public let process: Process
         public let baseURL: String
+        /// What the server printed when it started.
+        public let banner: String
         private let output: Pipe
 
         /// Starts the server with `arguments` after `server --dev --port 0`, and waits for its URL line.
@@ -91,6 +93,7 @@ public enum SesameProcess {
                 let url = line.split(separator: " ").last
             else { throw SesameProcessError("no URL in the server's output: \(text)") }
             self.baseURL = String(url)
+            self.banner = text
         }
 
         /// Sends SIGTERM and waits for the process to end.

@@ -37,6 +37,16 @@ struct JSONValueTests {
         #expect(!object.contains("name"))
     }
 
+    @Test func objectsAreEqualInAnyKeyOrder() {
+        let one = JSONObject([("a", .int(1)), ("b", .object(JSONObject([("x", .null), ("y", .bool(true))])))])
+        let two = JSONObject([("b", .object(JSONObject([("y", .bool(true)), ("x", .null)]))), ("a", .int(1))])
+        #expect(one == two)
+        #expect(one.hashValue == two.hashValue)
+        #expect(one != JSONObject([("a", .int(1)), ("b", .null)]))
+        #expect(one != JSONObject([("A", .int(1)), ("b", .object(JSONObject([("x", .null), ("y", .bool(true))])))]))
+        #expect(JSONObject([("a", .int(1))]) != JSONObject([("a", .int(1)), ("c", .int(1))]))
+    }
+
     @Test func roundTripsThroughEncoding() throws {
         let value = try parse(#"{"a": [1, 2.5, "three", false, null, {"b": {}}]}"#)
         let again = try parse(String(decoding: try WireCoding.makeEncoder().encode(value), as: UTF8.self))

@@ -46,6 +46,34 @@ struct ClientAuthTests {
         }
     }
 
+    /// The server's clock passes the token's expiry while 500 requests are in flight (100 answered, 400 sent or
+    /// about to be): every one of the 500 succeeds, and the client signs in again once, not once per request.
+    @Test func tokenExpiringInTheMiddleOf500ConcurrentRequestsReachesNoCaller() async throws {
+        let server = ManualTime()
+        var configuration = TestEmulator.configuration(tokenLifetime: 60)
+        configuration.now = { server.date }
+        try await TestEmulator.with(configuration) { emulator in
+            var clientConfiguration = TestEmulator.clientConfiguration(emulator)
+            let frozen = ContinuousClock.now
+            clientConfiguration.now = { frozen }  // only the server sees the token expire
+            try await SecretServerClient.withClient(configuration: clientConfiguration) { api in
+                _ = try await api.currentUser()
+                let answered = try await withThrowingTaskGroup(of: Bool.self) { group in
+                    for _ in 0..<500 { group.addTask { try await api.currentUser().userName == "admin" } }
+                    var answered = 0
+                    for try await correct in group {
+                        #expect(correct)
+                        answered += 1
+                        if answered == 100 { server.advance(by: .seconds(61)) }
+                    }
+                    return answered
+                }
+                #expect(answered == 500)
+                #expect(await emulator.issuedTokenCount() == 2)
+            }
+        }
+    }
+
     /// `count` concurrent reads; every one must succeed.
     static func burst(_ client: SecretServerClient, count: Int) async throws {
         try await withThrowingTaskGroup(of: String.self) { group in

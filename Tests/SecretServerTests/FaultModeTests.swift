@@ -76,11 +76,90 @@ struct FaultModeTests {
             server.faults.fail(next: 1, with: .rateLimited, pathContains: "/secrets/\(secret.id)", method: .get)
             #expect(try await client.secret(id: secret.id).item("password")?.itemValue == "p")
             #expect(server.faults.injectedCount == 3)
-            // Not retried: a create is not idempotent, and an HTML page is no answer to it.
+            // A create answered with HTML was not acted on here: the client checks, finds nothing, and sends it again.
             server.faults.fail(next: 1, with: .htmlPage, pathContains: "/v1/secrets", method: .post)
             stub.name = "html-create"
-            let error = await #expect(throws: SecretServerError.self) { try await client.createSecret(stub) }
+            let created = try await client.createSecret(stub)
+            #expect(created.name == "html-create")
+            #expect(try await client.searchSecrets(SecretSearch(text: "html-create")).collect().count == 1)
+            // Other POSTs are not creates the client can check: an HTML page is an error, not data, and not retried.
+            server.faults.fail(next: 1, with: .htmlPage, pathContains: "/v1/folders", method: .post)
+            let error = await #expect(throws: SecretServerError.self) {
+                try await client.createFolder(FolderCreateArgs(folderName: "html-folder"))
+            }
             #expect(error?.message.contains("HTML") == true)
+        }
+    }
+
+    /// A create that fails so that the server may have acted (connection dropped after the route ran, 502 after
+    /// it ran, dropped before it ran, HTML) is checked before it is retried: one secret each time, never two.
+    @Test func ambiguousCreatesAreCheckedAndNeverDuplicated() async throws {
+        try await TestEmulator.withClient { client, server in
+            var stub = try await client.secretStub(templateId: 2)
+            stub.setValue("u", forItem: "username")
+            // A secret of the same name but other values already exists: it must not be taken for ours.
+            stub.name = "ambiguous"
+            stub.setValue("older-value", forItem: "password")
+            let older = try await client.createSecret(stub)
+            stub.setValue("new-value", forItem: "password")
+            var ids: Set<Int> = [older.id]
+            for fault: FaultInjector.Fault in [.dropConnectionAfterHandling, .statusAfterHandling(502), .dropConnection,
+                                               .status(503), .rateLimited] {
+                server.faults.fail(next: 1, with: fault, pathContains: "/v1/secrets", method: .post)
+                let made = try await client.createSecret(stub)
+                #expect(made.item("password")?.itemValue == "new-value", "\(fault)")
+                #expect(server.faults.injectedCount > 0)
+                // Each create made exactly one new secret, or found the one just made: remove it for the next round.
+                let named = try await client.searchSecrets(SecretSearch(text: "ambiguous", exactMatch: true)).collect()
+                #expect(named.count == 2, "\(fault): \(named.map(\.id))")
+                #expect(!ids.contains(made.id), "\(fault) answered an older secret")
+                ids.insert(made.id)
+                try await client.deleteSecret(id: made.id)
+            }
+            #expect(server.faults.injectedCount == 5)
+
+            // Without retries the ambiguous failure reaches the caller as it is.
+            var configuration = TestEmulator.clientConfiguration(server)
+            configuration.retry = .none
+            try await SecretServerClient.withClient(configuration: configuration) { once in
+                server.faults.fail(next: 1, with: .dropConnectionAfterHandling, pathContains: "/v1/secrets", method: .post)
+                stub.name = "ambiguous-once"
+                let error = await #expect(throws: SecretServerError.self) { try await once.createSecret(stub) }
+                #expect(error?.code == .transport)
+            }
+        }
+    }
+
+    /// 300 creates, 8 at a time, while 25% of them fail in every way: exactly 300 secrets, one per name.
+    @Test func createsUnderRandomFaultsAreNeverDuplicated() async throws {
+        let count = 300
+        try await TestEmulator.with { server in
+            var configuration = TestEmulator.clientConfiguration(server)
+            configuration.retry = .init(maxAttempts: 10, baseDelay: .milliseconds(1), maxDelay: .milliseconds(10))
+            try await SecretServerClient.withClient(configuration: configuration) { client in
+                var template = try await client.secretStub(templateId: 2)
+                template.setValue("u", forItem: "username")
+                let stub = template
+                server.faults.setMode(FaultMode(failureRate: 0.25, pathContains: "/v1/secrets", seed: 7))
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in 0..<count {
+                        if index >= 8 { try await group.next() }
+                        group.addTask {
+                            var secret = stub
+                            secret.name = "unique-\(index)"
+                            secret.setValue("value-\(index)", forItem: "password")
+                            let made = try await client.createSecret(secret)
+                            #expect(made.name == "unique-\(index)")
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                server.faults.setMode(nil)
+                #expect(server.faults.injectedCount > count / 8, "only \(server.faults.injectedCount) faults")
+                let made = try await client.searchSecrets(SecretSearch(text: "unique-")).collect()
+                #expect(made.count == count)
+                #expect(Set(made.map(\.name)).count == count)
+            }
         }
     }
 }

@@ -109,6 +109,28 @@ struct CLIProcessTests {
         #expect(notDev.stderr.contains("--dev"))
     }
 
+    /// `sesame server --dev --fault-rate/--faults/--fault-latency` turns the fault mode on, says so, and refuses
+    /// settings it cannot honour.
+    @Test func serverFaultModeFromFlags() throws {
+        let server = try SesameProcess.Server(arguments: ["--fault-rate", "1", "--faults", "418"], adminPassword: Self.password)
+        defer { server.stop() }
+        #expect(server.banner.contains("100% of API requests fail"))
+        // 418 is not retried, so the first answer reaches the caller; the token route is spared.
+        let failed = try SesameProcess.run(["api", "GET", "/v1/folders"], environment: environment(server))
+        #expect(failed.status != 0)
+        #expect(failed.stderr.contains("Injected fault 418"), "\(failed.stderr)")
+        for (arguments, message) in [
+            (["--fault-rate", "1.5"], "--fault-rate must be between 0 and 1"),
+            (["--faults", "500,teapot"], "unknown fault 'teapot'"),
+            (["--faults", ","], "--faults names no fault"),
+            (["--fault-latency=-5"], "--fault-latency must not be negative"),
+        ] {
+            let refused = try SesameProcess.run(["server", "--dev", "--port", "0"] + arguments)
+            #expect(refused.status == 1, "\(arguments)")
+            #expect(refused.stderr.contains(message), "\(refused.stderr)")
+        }
+    }
+
     /// `--cache`: the value is kept encrypted on disk and answered from there while fresh, with no server at all;
     /// without `--cache` the same read fails once the server is gone; `--allow-expired` answers an expired entry
     /// and says so.

@@ -20,9 +20,11 @@ final class ScriptedProvider: SecretProvider {
 
     func get(_ reference: SecretReference) async throws -> SecretValue {
         reads.add(1, ordering: .relaxed)
+        // The answer is what the store held when the request arrived; it then takes `delay` on the wire.
+        let answer = values.withLock { $0[reference.path] }
         if delay > .zero { try await Task.sleep(for: delay) }
         if down.load(ordering: .relaxed) { throw SesameError(code: .unavailable, message: "connection refused", reference: reference) }
-        guard let value = values.withLock({ $0[reference.path] }) else {
+        guard let value = answer else {
             throw SesameError(code: .notFound, message: "no such parameter", reference: reference)
         }
         return SecretValue(text: value, metadata: .init(source: .provider, fetchedAt: Date()))
@@ -57,6 +59,30 @@ final class ScriptedProvider: SecretProvider {
         #expect(base.reads.load(ordering: .relaxed) == 1)
         let hit = try await cached.get(reference)
         #expect(hit.metadata.source == .memoryCache && base.reads.load(ordering: .relaxed) == 1)
+    }
+
+    /// A read that was on the wire when the key was updated answers its caller but is not kept: the next read
+    /// asks the provider and sees the new value. Updates of other keys do not stop a read from being kept.
+    @Test func aReadInFlightDuringAnUpdateIsNotKept() async throws {
+        let base = ScriptedProvider(delay: .milliseconds(300))
+        let path = self.path
+        base.values.withLock { $0[path] = "old" }
+        let cached = CachingProvider(base)
+        let reference = self.reference
+        let reading = Task { try await cached.get(reference).text }
+        while base.reads.load(ordering: .relaxed) < 1 { try await Task.sleep(for: .milliseconds(2)) }
+        try await cached.update(reference, to: .text("new"))
+        // Many updates of other keys while a second read is on the wire.
+        let other = try SecretReference(parsing: "aws-ps:///app/other-" + UUID().uuidString)
+        #expect(try await reading.value == "old")
+        let second = Task { try await cached.get(reference).text }
+        while base.reads.load(ordering: .relaxed) < 2 { try await Task.sleep(for: .milliseconds(2)) }
+        for index in 0..<300 { try await cached.update(other, to: .text("x\(index)")) }
+        #expect(try await second.value == "new")
+        #expect(base.reads.load(ordering: .relaxed) == 2)
+        let hit = try await cached.get(reference)
+        #expect(hit.text == "new" && hit.metadata.source == .memoryCache)
+        #expect(base.reads.load(ordering: .relaxed) == 2)
     }
 
     @Test func valuesExpireAfterTheirTimeToLiveWithJitter() async throws {

@@ -49,7 +49,7 @@ extension SecretServerClient {
         let configuration = String(decoding: try WireCoding.makeEncoder().encode(Configuration(approverUserIds: approverUserIds, approverGroupIds: approverGroupIds)), as: UTF8.self)
         let id: Int = try await send(.POST, "/v1/workflows/templates", body: Body(
             name: name, description: description, expirationMinutes: expirationMinutes, configurationJson: configuration,
-            workflowType: "SecretAccessRequest"
+            workflowType: "AccessRequest"
         ))
         return try await get("/v1/workflows/templates/\(id)")
     }

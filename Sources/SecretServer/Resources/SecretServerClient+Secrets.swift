@@ -1,5 +1,6 @@
 import NIOHTTP1
 import Foundation
+import Logging
 import NIOCore
 import SecretServerModels
 
@@ -34,10 +35,69 @@ extension SecretServerClient {
         return try await get("/v1/secrets/stub", query: query)
     }
 
-    /// Creates a secret (`POST /api/v1/secrets`). Not retried on a connection failure, so it is never
-    /// created twice; on such a failure, search before trying again.
+    /// Creates a secret (`POST /api/v1/secrets`), never twice.
+    ///
+    /// A create is not idempotent. When it fails so that the server may have made the secret anyway (the connection
+    /// lost after sending, no answer in time, 500/502/503/504, an HTML page with 200), the client waits its backoff
+    /// and then looks for the secret: same name, template and folder, and every field value that was sent. If it
+    /// is there, that secret is the answer; if not, the create is sent again, within the retry policy's attempts.
+    /// A refusal before the server acted (429, Delinea's 403 rate-limit answer) is simply sent again. When the
+    /// check itself fails, the error says the create may have happened.
     public func createSecret(_ secret: SecretModel) async throws -> SecretModel {
-        try await send(.POST, "/v1/secrets", body: secret)
+        var attempt = 1
+        while true {
+            do {
+                return try await send(.POST, "/v1/secrets", body: secret)
+            } catch let error as SecretServerError where error.mayHaveTakenEffect {
+                guard attempt < configuration.retry.maxAttempts else { throw error }
+                attempt += 1
+                // Wait first: a server that is slow rather than gone may still finish the first create.
+                try await transport.backoff(
+                    attempt: attempt, request: APIRequest(.POST, "/v1/secrets"), reason: "ambiguous create (\(error.code))",
+                    retryAfter: nil
+                )
+                let found: SecretModel?
+                do {
+                    found = try await createdSecret(like: secret)
+                } catch {
+                    var unknown = SecretServerError(
+                        code: .invalidResponse,
+                        message: "the create may or may not have happened (\(error)); search for the secret before trying again",
+                        method: "POST", path: "/v1/secrets"
+                    )
+                    unknown.retriable = false
+                    throw unknown
+                }
+                if let found {
+                    configuration.logger.notice("the create failed ambiguously but the secret was made; not sending it again",
+                                                metadata: ["secret.id": "\(found.id)"])
+                    return found
+                }
+            }
+        }
+    }
+
+    /// A secret that looks like the result of creating `secret`: same name, template and folder, and every sent
+    /// field value (files aside) equal. The newest such secret, or `nil`.
+    func createdSecret(like secret: SecretModel) async throws -> SecretModel? {
+        let folderId = secret.folderId > 0 ? secret.folderId : nil
+        let search = SecretSearch(
+            text: secret.name, exactMatch: true, folderId: folderId, templateId: secret.secretTemplateId,
+            sortBy: "SecretId", descending: true, pageSize: 50
+        )
+        let candidates = try await searchSecrets(search).collect().filter {
+            $0.name == secret.name && $0.secretTemplateId == secret.secretTemplateId
+                && (folderId == nil ? $0.folderId <= 0 : $0.folderId == folderId)
+        }
+        let sent = secret.items.filter { !$0.isFile && !$0.itemValue.isEmpty }
+        for candidate in candidates {
+            let made = try await self.secret(id: candidate.id)
+            let matches = sent.allSatisfy { item in
+                made.items.contains { ($0.fieldId == item.fieldId || $0.slug == item.slug) && $0.itemValue == item.itemValue }
+            }
+            if matches { return made }
+        }
+        return nil
     }
 
     /// Saves the whole secret (`PUT /api/v1/secrets/{id}`): name, folder, settings and every item sent.

@@ -94,8 +94,8 @@ struct Transport: Sendable {
 
     /// Sends `request` with a bearer token and returns a 2xx answer, or throws `SecretServerError`.
     /// A refused token is renewed and the request sent once more; idempotent requests are retried with
-    /// backoff after connection errors, 429/500/502/503/504, Delinea's 403 rate-limit answer and HTML pages
-    /// answered with 200.
+    /// backoff after connection errors, 500/502/503/504 and HTML pages answered with 200; every request is retried
+    /// after 429 and Delinea's 403 rate-limit answer (the server refused it without acting).
     func send(_ request: APIRequest) async throws -> APIResponse {
         var attempt = 1
         var renewedToken = false
@@ -133,8 +133,16 @@ struct Transport: Sendable {
                     continue
                 }
                 throw error(for: response, request: request)
-            case 429, 500, 502, 503, 504,
+            case 429,
                 403 where isRateLimit(response):
+                // Refused before it was acted on: safe to send again, idempotent or not.
+                guard attempt < configuration.retry.maxAttempts else { throw error(for: response, request: request) }
+                attempt += 1
+                try await backoff(
+                    attempt: attempt, request: request, reason: "HTTP \(response.status)",
+                    retryAfter: response.headers.first(name: "Retry-After").flatMap(Int.init)
+                )
+            case 500, 502, 503, 504:
                 guard request.idempotent, attempt < configuration.retry.maxAttempts else {
                     throw error(for: response, request: request)
                 }
@@ -149,7 +157,7 @@ struct Transport: Sendable {
         }
     }
 
-    private func backoff(attempt: Int, request: APIRequest, reason: String, retryAfter: Int?) async throws {
+    func backoff(attempt: Int, request: APIRequest, reason: String, retryAfter: Int?) async throws {
         var delay = configuration.retry.delay(beforeAttempt: attempt)
         if let retryAfter { delay = min(.seconds(retryAfter), configuration.retry.maxDelay) }
         configuration.logger.debug("retrying", metadata: [

@@ -5,6 +5,11 @@ import SecretServerModels
 extension EmulatorRoutes {
     func registerSystem(on router: Router<Context>) {
         open(router, .get, "/api/v1/healthcheck") { _, _ in try self.healthCheck() }
+        // The OpenAPI 3 document of the routes served here (scripts/openapi writes it; schemathesis fuzzes it).
+        let openAPI = ByteBuffer(string: OpenAPIDocument.json)
+        open(router, .get, "/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: openAPI))
+        }
         api(router, .get, "/v1/version") { _, _, caller in
             let version = JSONValue.object(JSONObject([
                 ("success", .bool(true)), ("severity", .string("None")),

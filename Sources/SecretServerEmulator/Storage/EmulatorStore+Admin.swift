@@ -222,7 +222,7 @@ extension EmulatorStore {
             throw EmulatorAPIError.invalid("SecretPolicyName", "The SecretPolicyName field is required.")
         }
         var items = JSONObject()
-        for group in Self.policyItemGroups { if let value = data[group], !value.isNull { items[group] = value } }
+        for group in Self.policyItemGroups { try Self.mergePolicyItems(data[group], group: group, patch: false, into: &items) }
         let itemsText = String(decoding: try WireCoding.makeEncoder().encode(JSONValue.object(items)), as: UTF8.self)
         let id = try await writer.write { db -> Int64 in
             if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM secret_policy WHERE name = ?", arguments: [name]) ?? 0 > 0 {
@@ -235,7 +235,34 @@ extension EmulatorStore {
         return try await secretPolicy(id: id, caller: caller)
     }
 
-    /// `PATCH /v2/secret-policy/{id}`: dirty name, description and active; item groups replace what was stored.
+    /// Merges one item group of a create (`{item: {policyApplyType, value}}`) or a patch (`{item: {dirty, value:
+    /// {policyApplyType, value}}}`, only dirty items change) into the stored groups, which keep each item as the
+    /// detail model answers it (`{policyApplyType, value}`). Anything else is refused, so a policy never answers
+    /// in a shape it was not given in.
+    static func mergePolicyItems(_ input: JSONValue?, group: String, patch: Bool, into items: inout JSONObject) throws {
+        guard let input, !input.isNull else { return }
+        guard let given = input.objectValue else {
+            throw EmulatorAPIError.invalid(group, "\(group) must be an object of policy items.")
+        }
+        var stored = items[group]?.objectValue ?? JSONObject()
+        for name in given.keys {
+            guard var item = given[name], !item.isNull else { continue }
+            if patch, let wrapper = item.objectValue, wrapper.contains("dirty") {
+                guard wrapper["dirty"]?.boolValue == true else { continue }
+                guard let inner = wrapper["value"], !inner.isNull else { continue }
+                item = inner
+            }
+            guard let dataItem = item.objectValue else {
+                throw EmulatorAPIError.invalid("\(group).\(name)", "\(group).\(name) must be an object with policyApplyType and value.")
+            }
+            stored[name] = .object(JSONObject([
+                ("policyApplyType", dataItem["policyApplyType"] ?? .null), ("value", dataItem["value"] ?? .null),
+            ]))
+        }
+        items[group] = .object(stored)
+    }
+
+    /// `PATCH /v2/secret-policy/{id}`: dirty name, description and active; dirty policy items change, others stay.
     func patchSecretPolicy(id: Int64, data: JSONObject, caller: Caller) async throws -> SecretPolicyDetailModel {
         try requireAdmin(caller)
         try await writer.write { db in
@@ -253,7 +280,7 @@ extension EmulatorStore {
                 try db.execute(sql: "UPDATE secret_policy SET active = ? WHERE id = ?", arguments: [active, id])
             }
             var items = (try? WireCoding.makeDecoder().decode(JSONValue.self, from: Data((row["items"] as String).utf8)))?.objectValue ?? JSONObject()
-            for group in Self.policyItemGroups { if let value = data[group], !value.isNull { items[group] = value } }
+            for group in Self.policyItemGroups { try Self.mergePolicyItems(data[group], group: group, patch: true, into: &items) }
             let text = String(decoding: try WireCoding.makeEncoder().encode(JSONValue.object(items)), as: UTF8.self)
             try db.execute(sql: "UPDATE secret_policy SET items = ? WHERE id = ?", arguments: [text, id])
         }

@@ -265,10 +265,12 @@ extension EmulatorStore {
         return summary
     }
 
-    /// `POST /secrets/{id}/heartbeat`: View. The local server has no machine to reach, so a heartbeat succeeds.
+    /// `POST /secrets/{id}/heartbeat`: Edit (it writes the secret's heartbeat status; a caller who may only view
+    /// must not change a secret, which the escalation sweep checks). The local server has no machine to reach, so
+    /// a heartbeat succeeds.
     func heartbeat(id: Int64, caller: Caller) async throws -> SecretSummary {
         let now = self.now()
-        let summary = try await changeSettings(id: id, caller: caller, role: .view) { row, _ in
+        let summary = try await changeSettings(id: id, caller: caller, role: .edit) { row, _ in
             row.settings.lastHeartBeatStatus = "Success"
             row.settings.lastHeartBeatCheck = now
         }

@@ -18,7 +18,7 @@ public struct WorkflowTemplateDetailModel: Codable, Sendable, Hashable {
         active: Bool = true,
         expirationMinutes: Int = 60,
         configurationJson: String? = nil,
-        workflowType: String = "SecretAccessRequest",
+        workflowType: String = "AccessRequest",
         typeName: String? = nil,
         reusable: Bool = true
     ) {
@@ -46,7 +46,7 @@ public struct WorkflowTemplateDetailModel: Codable, Sendable, Hashable {
         active = try c.value(.active, or: true)
         expirationMinutes = try c.value(.expirationMinutes, or: 60)
         configurationJson = try c.decodeIfPresent(String.self, forKey: .configurationJson)
-        workflowType = try c.value(.workflowType, or: "SecretAccessRequest")
+        workflowType = try c.value(.workflowType, or: "AccessRequest")
         typeName = try c.decodeIfPresent(String.self, forKey: .typeName)
         reusable = try c.value(.reusable, or: true)
     }

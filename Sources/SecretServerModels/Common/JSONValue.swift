@@ -52,16 +52,28 @@ public struct JSONObject: Sendable, Hashable {
 
     public var keys: [String] { members.map(\.key) }
 
+    /// Equal when both have the same keys (exactly as spelled) with equal values, in any order: JSON objects are
+    /// unordered, and decoders do not keep the order of the text.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
-        lhs.members.count == rhs.members.count
-            && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        guard lhs.members.count == rhs.members.count else { return false }
+        return lhs.members.allSatisfy { member in
+            guard let position = rhs.index[member.key.lowercased()] else { return false }
+            let other = rhs.members[position]
+            return other.key == member.key && other.value == member.value
+        }
     }
 
     public func hash(into hasher: inout Hasher) {
+        // Order-independent, as `==` is.
+        var combined = 0
         for member in members {
-            hasher.combine(member.key)
-            hasher.combine(member.value)
+            var one = Hasher()
+            one.combine(member.key)
+            one.combine(member.value)
+            combined ^= one.finalize()
         }
+        hasher.combine(members.count)
+        hasher.combine(combined)
     }
 }
 

@@ -10,19 +10,37 @@ enum CacheInvalidation {
     }
 
     private static let caches = Mutex<[ObjectIdentifier: WeakCache]>([:])
-    /// Invalidation counters, striped by key hash: a fetch that began before an invalidation of its key must
-    /// not store what it read. (Keys sharing a stripe only cost a skipped store, never a stale value.)
-    private static let generations = Mutex<[UInt64]>(Array(repeating: 0, count: 256))
+    /// The keys being fetched right now, each with its count of fetches and of invalidations since the first of
+    /// them began: a fetch that began before an invalidation of its key must not store what it read. Exact per
+    /// key (a shared hash stripe made unrelated updates skip stores), and only as large as what is in flight.
+    private static let inFlight = Mutex<[FetchKey: (fetches: Int, invalidations: UInt64)]>([:])
 
-    static func generation(of key: String, scope: String) -> UInt64 {
-        generations.withLock { $0[stripe(key, scope)] }
+    struct FetchKey: Hashable, Sendable {
+        var scope: String
+        var key: String
     }
 
-    private static func stripe(_ key: String, _ scope: String) -> Int {
-        var hasher = Hasher()
-        hasher.combine(scope)
-        hasher.combine(key)
-        return hasher.finalize() & 255
+    /// Marks the start of a fetch of `key`; pass what it returns to `endFetch` when the fetch is over.
+    static func beginFetch(of key: String, scope: String) -> (key: FetchKey, invalidations: UInt64) {
+        let fetchKey = FetchKey(scope: scope, key: key)
+        let invalidations = inFlight.withLock { inFlight in
+            var entry = inFlight[fetchKey] ?? (0, 0)
+            entry.fetches += 1
+            inFlight[fetchKey] = entry
+            return entry.invalidations
+        }
+        return (fetchKey, invalidations)
+    }
+
+    /// Ends a fetch begun with `beginFetch`; true when its key was not invalidated meanwhile (so it may be stored).
+    static func endFetch(_ started: (key: FetchKey, invalidations: UInt64)) -> Bool {
+        inFlight.withLock { inFlight in
+            guard var entry = inFlight[started.key] else { return false }
+            let unchanged = entry.invalidations == started.invalidations
+            entry.fetches -= 1
+            inFlight[started.key] = entry.fetches == 0 ? nil : entry
+            return unchanged
+        }
     }
 
     static func register(_ cache: MemoryCache, disk: DiskCache?, scope: String) {
@@ -35,8 +53,11 @@ enum CacheInvalidation {
 
     /// Removes `keys` from every live memory cache of `scope` and the disk caches under them.
     static func invalidate(_ keys: [String], scope: String) {
-        generations.withLock { generations in
-            for key in keys { generations[stripe(key, scope)] &+= 1 }
+        inFlight.withLock { inFlight in
+            for key in keys {
+                let fetchKey = FetchKey(scope: scope, key: key)
+                inFlight[fetchKey]?.invalidations &+= 1
+            }
         }
         let live = caches.withLock { caches in
             caches = caches.filter { $0.value.cache != nil }

@@ -110,13 +110,19 @@ public final class CachingProvider: SecretProvider {
             let base = self.base
             let scope = base.cacheScope
             let providerReference = reference.withoutKeyPath
-            let generation = CacheInvalidation.generation(of: key, scope: scope)
+            let started = CacheInvalidation.beginFetch(of: key, scope: scope)
             let task = Task<SecretValue, any Error> { [weak self] in
                 defer { self?.finish(key) }
                 self?.fetches.add(1, ordering: .relaxed)
-                let value = try await base.get(providerReference)
+                let value: SecretValue
+                do {
+                    value = try await base.get(providerReference)
+                } catch {
+                    _ = CacheInvalidation.endFetch(started)
+                    throw error
+                }
                 // An update while this read was on the wire may have made it stale: answer it, do not keep it.
-                if CacheInvalidation.generation(of: key, scope: scope) == generation { self?.remember(key, value) }
+                if CacheInvalidation.endFetch(started) { self?.remember(key, value) }
                 return value
             }
             inFlight[key] = task

@@ -20,6 +20,7 @@ struct ServerCommand: AsyncParsableCommand {
               sesame server --dev
               sesame server --dev --port 8088 --database ./dev.sqlite
               SESAME_ADMIN_PASSWORD=... sesame server --dev --port 0
+              sesame server --dev --fault-rate 0.2 --faults 503,rate-limit,drop --fault-latency 20
             """
     )
 
@@ -59,6 +60,24 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Option(name: .long, help: ArgumentHelp("Fault mode: the share of API requests (0...1) answered with a fault.", valueName: "RATE"))
+    var faultRate: Double?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Fault mode: the faults to pick from, comma-separated: 500, 502, 503 (any 4xx/5xx), rate-limit, html, drop, drop-after. All of them by default.",
+        valueName: "LIST"
+    ))
+    var faults: String?
+
+    @Option(name: .long, help: ArgumentHelp("Fault mode: milliseconds added before every API request is answered.", valueName: "MS"))
+    var faultLatency: Int?
+
+    @Option(name: .long, help: "Fault mode: the seed of the random choice, so a run can be repeated.")
+    var faultSeed: UInt64 = 1
+
+    @Flag(name: .long, help: .hidden)
+    var printRoutes = false
+
     func check() throws {
         guard dev else {
             throw CLIError("only the development server exists", hint: "run: sesame server --dev")
@@ -66,11 +85,45 @@ struct ServerCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw CLIError("--port must be between 0 and 65535") }
         guard tokenLifetime > 0 else { throw CLIError("--token-lifetime must be positive") }
         guard defaultPageSize > 0 else { throw CLIError("--default-page-size must be positive") }
+        _ = try faultMode()
+    }
+
+    /// The fault mode the `--fault-*` options ask for, or `nil` when none is given.
+    func faultMode() throws -> FaultMode? {
+        guard faultRate != nil || faults != nil || faultLatency != nil else { return nil }
+        let rate = faultRate ?? (faults == nil ? 0 : 0.1)
+        guard (0...1).contains(rate) else {
+            throw CLIError("--fault-rate must be between 0 and 1, not \(rate)", hint: "0.2 fails one API request in five")
+        }
+        let latency = faultLatency ?? 0
+        guard latency >= 0 else { throw CLIError("--fault-latency must not be negative") }
+        var chosen = FaultMode.transientFaults
+        if let faults {
+            chosen = []
+            for name in faults.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+                guard let fault = FaultMode.fault(named: name) else {
+                    throw CLIError(
+                        "unknown fault '\(name)' in --faults",
+                        hint: "use 500, 502, 503 (any 4xx/5xx status), rate-limit, html, drop or drop-after"
+                    )
+                }
+                chosen.append(fault)
+            }
+            guard !chosen.isEmpty else { throw CLIError("--faults names no fault") }
+        }
+        return FaultMode(latency: .milliseconds(latency), failureRate: rate, faults: chosen, seed: faultSeed)
     }
 
     func run() async throws {
         try check()
         var logger = Logger(label: "sesame.server")
+        if printRoutes {
+            // For scripts/openapi: every route the server registers, one `METHOD /path` per line.
+            logger.logLevel = .critical
+            let routes = try EmulatorApplication.registeredRoutes(EmulatorConfiguration(), logger: logger)
+            Output.write(routes.joined(separator: "\n"))
+            return
+        }
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw CLIError("unknown log level '\(logLevel)'", hint: "use trace, debug, info, notice, warning, error or critical")
         }
@@ -100,7 +153,7 @@ struct ServerCommand: AsyncParsableCommand {
             encryptionKey: encryptionKey,
             adminPassword: adminPassword, tokenLifetime: tokenLifetime, defaultPageSize: defaultPageSize,
             healthCheckCasing: healthcheckCasing, maximumLoginFailures: maxLoginFailures,
-            failedLoginsPerAddress: failedLoginsPerMinute, failedLoginWindow: 60
+            failedLoginsPerAddress: failedLoginsPerMinute, failedLoginWindow: 60, faultMode: try faultMode()
         )
         if !["127.0.0.1", "::1", "localhost"].contains(host) {
             logger.warning("listening on \(host): other machines can reach this development server")
@@ -128,6 +181,10 @@ struct ServerCommand: AsyncParsableCommand {
         }
         let keySource = encryptionKey == nil ? "key in \(database ?? "").key" : "key from $SESAME_SERVER_KEY"
         lines.append("  Storage:   \(database.map { "\($0) (encrypted values; \(keySource))" } ?? "memory (gone when stopped)")")
+        if let mode = try faultMode() {
+            let percent = (mode.failureRate * 100).formatted(.number.precision(.fractionLength(0...1)))
+            lines.append("  Faults:    \(percent)% of API requests fail, +\(faultLatency ?? 0) ms each (seed \(faultSeed)): NOT a normal server")
+        }
         lines.append("")
         lines.append("  export SESAME_URL=\(server.baseURL) SESAME_USERNAME=admin")
         lines.append("Stop with Ctrl-C.")
