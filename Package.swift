@@ -36,6 +36,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "Logging"]),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // Wire types shared by the client and the local server. No I/O.
@@ -96,6 +99,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -157,7 +165,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AWSSigV4Tests",
-            dependencies: ["AWSSigV4"],
+            dependencies: ["AWSSigV4", .product(name: "PropertyBased", package: "swift-property-based")],
             resources: [.copy("Fixtures")],
             swiftSettings: testSwiftSettings
         ),
@@ -177,6 +185,7 @@ let package = Package(
             dependencies: [
                 "Sesame", "SesameTestSupport", "AWSSecrets", "AWSSigV4", "SecretServer", "SecretServerEmulator",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: testSwiftSettings
         ),
@@ -191,7 +200,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SecretServerModelsTests",
-            dependencies: ["SecretServerModels"],
+            dependencies: ["SecretServerModels", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
@@ -200,6 +209,7 @@ let package = Package(
                 "SecretServerEmulator",
                 "SesameTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: testSwiftSettings
@@ -210,6 +220,7 @@ let package = Package(
                 "SecretServer",
                 "SesameTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: testSwiftSettings

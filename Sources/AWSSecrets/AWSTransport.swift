@@ -128,7 +128,9 @@ struct AWSTransport: Sendable {
         do {
             let started = ContinuousClock.now
             let response = try await self.http.execute(http, timeout: .nanoseconds(Self.nanoseconds(configuration.timeouts.request)))
-            let body = try await response.body.collect(upTo: Self.maximumResponseSize)
+            let body = try await ResponseBodyReader.collect(
+                response.body, upTo: Self.maximumResponseSize, before: started + configuration.timeouts.request
+            )
             // Service, operation, status and time; never headers (the signature) or bodies (the values).
             configuration.logger.trace("request", metadata: [
                 "aws.service": "\(endpoint.service)", "aws.operation": "\(request.operation)",

@@ -20,6 +20,9 @@ extension SecretServerClient {
         public var userAgent: String
         /// The monotonic clock token expiry is measured on. Injected so tests can move time.
         public var now: @Sendable () -> ContinuousClock.Instant
+        /// The largest answer read, in bytes (64 MiB by default, room for big file attachments). A larger answer
+        /// is an `invalidResponse` error as soon as the limit is passed; it is never read to its end.
+        public var maximumResponseSize: Int
 
         public init(
             baseURL: String,
@@ -30,7 +33,8 @@ extension SecretServerClient {
             tokenRenewalMargin: Duration = .seconds(60),
             logger: Logger = Logger(label: "sesame.secret-server"),
             userAgent: String = "sesame/0.1",
-            now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+            now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
+            maximumResponseSize: Int = 64 << 20
         ) {
             self.baseURL = baseURL
             self.credentials = credentials
@@ -41,6 +45,7 @@ extension SecretServerClient {
             self.logger = logger
             self.userAgent = userAgent
             self.now = now
+            self.maximumResponseSize = max(1024, maximumResponseSize)
         }
 
         /// A Secret Server Cloud tenant: `https://{tenant}.secretservercloud.{domainSuffix}`.

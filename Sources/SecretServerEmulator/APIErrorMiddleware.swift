@@ -1,3 +1,4 @@
+import GRDB
 import Hummingbird
 import Logging
 import SecretServerModels
@@ -33,6 +34,13 @@ struct APIErrorMiddleware: RouterMiddleware {
             default:
                 return Responses.error(EmulatorAPIError(status: error.status, body: .init(message: error.body ?? "\(error.status)")))
             }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
+            // A write that names something that does not exist (a route that did not check first): the caller's
+            // mistake, answered as the real server answers a bad id, and logged so the route gets its own check.
+            logger.warning("a write named a row that does not exist", metadata: [
+                "http.method": "\(request.method)", "http.path": "\(request.uri.path)",
+            ])
+            return Responses.error(.badRequest("API_InvalidReference", "The request refers to an item that does not exist."))
         } catch {
             logger.error("unexpected error", metadata: [
                 "http.method": "\(request.method)", "http.path": "\(request.uri.path)",

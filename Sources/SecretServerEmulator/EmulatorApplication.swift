@@ -1,5 +1,8 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import Logging
 import NIOCore
 
@@ -44,6 +47,19 @@ public enum EmulatorApplication {
         return router(routes: routes, faults: FaultInjector()).routes.map { "\($0.method) \($0.path)" }
     }
 
+    /// HTTP/1.1, over TLS with `certificate` when there is one.
+    static func serverBuilder(_ certificate: DevelopmentCertificate?) throws -> HTTPServerBuilder {
+        guard let certificate else { return .http1() }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMBytes(Array((certificate.certificatePEM + "\n" + certificate.caPEM + "\n").utf8))
+            let key = try NIOSSLPrivateKey(bytes: Array(certificate.privateKeyPEM.utf8), format: .pem)
+            let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+            return try .tls(.http1(), tlsConfiguration: tls)
+        } catch {
+            throw EmulatorStartupError("the TLS certificate could not be loaded: \(error)")
+        }
+    }
+
     /// Opens the store and builds the application for `configuration`.
     public static func build(
         _ configuration: EmulatorConfiguration,
@@ -67,6 +83,7 @@ public enum EmulatorApplication {
         let log = configuration.recordRoutes ? RouteLog() : nil
         let application = Application(
             router: router(routes: routes, faults: faults, log: log),
+            server: try serverBuilder(configuration.tls),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "Sesame-SecretServer-Emulator"

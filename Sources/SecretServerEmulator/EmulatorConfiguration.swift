@@ -54,6 +54,8 @@ public struct EmulatorConfiguration: Sendable {
     /// Random faults from the start (latency, failure rate); `nil` serves every request as it should. Tests can
     /// also plan faults while the server runs (`EmulatorServer.faults`).
     public var faultMode: FaultMode?
+    /// Serve HTTPS with this certificate (`DevelopmentCertificate.generate()`); `nil` serves plain HTTP.
+    public var tls: DevelopmentCertificate?
     /// The wall clock. Injected so tests can move time.
     public var now: @Sendable () -> Date
 
@@ -76,6 +78,7 @@ public struct EmulatorConfiguration: Sendable {
         failedLoginsPerAddress: Int = 20,
         failedLoginWindow: TimeInterval = 60,
         faultMode: FaultMode? = nil,
+        tls: DevelopmentCertificate? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.maximumLoginFailures = maximumLoginFailures
@@ -96,6 +99,7 @@ public struct EmulatorConfiguration: Sendable {
         self.passwordHashCost = passwordHashCost
         self.maximumBodySize = maximumBodySize
         self.recordRoutes = recordRoutes
+        self.tls = tls
         self.now = now
     }
 

@@ -17,7 +17,7 @@ public final class EmulatorServer: Sendable {
     public let port: Int
     /// The address it listens on.
     public let host: String
-    /// `http://HOST:PORT/SecretServer` (the base path as configured).
+    /// `http://HOST:PORT/SecretServer` (the base path as configured; `https` with TLS).
     public let baseURL: String
     /// What the start found out (a generated admin password, a new database).
     public let info: EmulatorApplication.StartInfo
@@ -65,7 +65,8 @@ public final class EmulatorServer: Sendable {
         let hostForURL = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         return EmulatorServer(
             port: port, host: configuration.host,
-            baseURL: "http://\(hostForURL):\(port)\(configuration.normalizedBasePath)", info: info, group: group,
+            baseURL: "\(configuration.tls == nil ? "http" : "https")://\(hostForURL):\(port)\(configuration.normalizedBasePath)",
+            info: info, group: group,
             task: task
         )
     }

@@ -24,6 +24,14 @@ public final class FaultInjector: Sendable {
         case rateLimited
         /// 200 with an HTML page instead of JSON, as a proxy or an error page sends.
         case htmlPage
+        /// 200 with JSON cut off in the middle.
+        case truncatedJSON
+        /// 200 with JSON whose values have the wrong types (`"id": "seven"`, `"items": "none"`).
+        case wrongTypes
+        /// 200 with a JSON array of `bytes` bytes, streamed (how much was written is in `hugeBytesWritten`).
+        case hugeBody(bytes: Int)
+        /// 200 with a JSON body sent one byte per `interval`, for a minute.
+        case slowDrip(interval: Duration)
     }
 
     private struct Plan {
@@ -41,6 +49,12 @@ public final class FaultInjector: Sendable {
     }
 
     private let state = Mutex(State())
+    private let hugeWritten = Atomic<Int>(0)
+
+    /// How many bytes `hugeBody` faults managed to write before the client stopped reading or they ended.
+    public var hugeBytesWritten: Int { hugeWritten.load(ordering: .relaxed) }
+
+    func addHugeBytes(_ count: Int) { hugeWritten.add(count, ordering: .relaxed) }
     /// Whether anything is planned or a mode is on: the fast path reads only this.
     private let armed = Atomic<Bool>(false)
 
@@ -140,9 +154,14 @@ public struct FaultMode: Sendable, Equatable {
     ]
 
     /// Parses a fault name as `sesame server --faults` takes it: 500, 502, 503 (any 4xx/5xx status), rate-limit,
-    /// html, drop, drop-after.
+    /// html, drop, drop-after, and the garbage answers truncated, wrong-types, huge (64 MiB) and slow-drip
+    /// (a byte every 200 ms).
     public static func fault(named name: String) -> FaultInjector.Fault? {
         switch name.lowercased() {
+        case "truncated": return .truncatedJSON
+        case "wrong-types": return .wrongTypes
+        case "huge": return .hugeBody(bytes: 64 << 20)
+        case "slow-drip": return .slowDrip(interval: .milliseconds(200))
         case "rate-limit", "ratelimit", "403-rate-limit": return .rateLimited
         case "html": return .htmlPage
         case "drop": return .dropConnection
@@ -182,6 +201,10 @@ struct FaultMiddleware: RouterMiddleware {
     /// Thrown to make the server close the connection without an answer.
     struct DroppedConnection: Error {}
 
+    static func json(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let (delay, fault) = faults.take(path: request.uri.path, method: request.method)
         if delay > .zero { try await Task.sleep(for: delay) }
@@ -202,6 +225,33 @@ struct FaultMiddleware: RouterMiddleware {
                 status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: "<html><head><title>Service Unavailable</title></head><body><h1>Please try again</h1></body></html>"))
             )
+        case .truncatedJSON:
+            return Self.json(#"{"id": 12, "name": "db01 root", "secretTemplateId": 6003, "items": [{"itemId": 1, "itemVal"#)
+        case .wrongTypes:
+            return Self.json(#"{"id": "seven", "name": 12, "secretTemplateId": [], "folderId": {}, "active": "maybe", "items": "none"}"#)
+        case .hugeBody(let bytes):
+            let faults = self.faults
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init { writer in
+                let chunk = ByteBuffer(repeating: UInt8(ascii: " "), count: 64 << 10)
+                try await writer.write(ByteBuffer(string: "["))
+                var written = 1
+                while written < bytes - 1 {
+                    try await writer.write(chunk)
+                    written += chunk.readableBytes
+                    faults.addHugeBytes(chunk.readableBytes)
+                }
+                try await writer.write(ByteBuffer(string: "]"))
+                try await writer.finish(nil)
+            })
+        case .slowDrip(let interval):
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init { writer in
+                let text = #"{"id": 12, "name": "slow"}"# + String(repeating: " ", count: 300)
+                for byte in text.utf8 {
+                    try await writer.write(ByteBuffer(bytes: [byte]))
+                    try await Task.sleep(for: interval)
+                }
+                try await writer.finish(nil)
+            })
         case .dropConnection:
             context.channel.close(promise: nil)
             throw DroppedConnection()

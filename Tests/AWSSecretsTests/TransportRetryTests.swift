@@ -129,4 +129,38 @@ import Testing
             try await session.shutdown()
         }
     }
+
+    /// An answer whose body drips one byte at a time ends in a timeout error by the request deadline (AHC's own
+    /// timeout stops at the answer's head), and is not retried forever.
+    @Test func aBodyThatDripsEndsInATimeout() async throws {
+        let router = Router()
+        let requests = Atomic<Int>(0)
+        router.post("/") { _, _ -> Response in
+            requests.add(1, ordering: .relaxed)
+            return Response(status: .ok, headers: [.contentType: "application/x-amz-json-1.1"], body: .init { writer in
+                for byte in Self.parameter.utf8 {
+                    try await writer.write(ByteBuffer(bytes: [byte]))
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                try await writer.finish(nil)
+            })
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let session = try AWSSession(configuration: .init(
+                credentials: .provider(CountingCredentials()), timeouts: .init(connect: .seconds(2), request: .seconds(1)),
+                maxAttempts: 2, environment: Moto.environment(url: "http://127.0.0.1:\(client.port!)")
+            ))
+            let started = ContinuousClock.now
+            await #expect {
+                _ = try await session.ssm().getParameter("/p")
+            } throws: { error in
+                (error as? AWSError)?.code == .timeout
+            }
+            // Two attempts of about a second each, not the drip's 14 s.
+            #expect(ContinuousClock.now - started < .seconds(8))
+            try await session.shutdown()
+        }
+        #expect(requests.load(ordering: .relaxed) == 2)
+    }
 }

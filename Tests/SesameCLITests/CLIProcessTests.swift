@@ -131,6 +131,41 @@ struct CLIProcessTests {
         }
     }
 
+    /// `sesame server --dev --tls` serves HTTPS with a certificate made at start; the CLI verifies it by default,
+    /// trusts the written CA file, and skips verification only with `--insecure-skip-tls-verify`, warning on
+    /// standard error. No private key is written anywhere.
+    @Test func tlsServerAndClient() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let caFile = directory.file("dev-ca.pem")
+        let server = try SesameProcess.Server(arguments: ["--tls", "--tls-ca-out", caFile], adminPassword: Self.password)
+        defer { server.stop() }
+        #expect(server.baseURL.hasPrefix("https://127.0.0.1:"))
+        #expect(server.banner.contains("SESAME_CA_FILE=\(caFile)"))
+        let ca = try String(contentsOfFile: caFile, encoding: .utf8)
+        #expect(ca.contains("BEGIN CERTIFICATE") && !ca.contains("PRIVATE"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["dev-ca.pem"])
+        let env = environment(server).merging(["SESAME_CONNECT_TIMEOUT": "2"]) { $1 }
+
+        let created = try SesameProcess.run(
+            ["secret", "create", "--template", "Password", "--name", "tls", "--field", "username=u", "--field", "password=-"],
+            environment: env.merging(["SESAME_CA_FILE": caFile]) { $1 }, input: "Over-TLS-Value")
+        #expect(created.status == 0, "\(created.stderr)")
+        let unverified = try SesameProcess.run(["secret", "get", "1", "--field", "password"], environment: env)
+        #expect(unverified.status != 0)
+        #expect(unverified.stderr.contains("TLS connection was refused"), "\(unverified.stderr)")
+        let trusted = try SesameProcess.run(["secret", "get", "1", "--field", "password", "--ca-file", caFile], environment: env)
+        #expect(trusted.status == 0, "\(trusted.stderr)")
+        #expect(trusted.stdout == "Over-TLS-Value")
+        let insecure = try SesameProcess.run(["secret", "get", "1", "--field", "password", "--insecure-skip-tls-verify"], environment: env)
+        #expect(insecure.status == 0, "\(insecure.stderr)")
+        #expect(insecure.stdout == "Over-TLS-Value")
+        #expect(insecure.stderr.contains("TLS verification is OFF"), "\(insecure.stderr)")
+        // Not in fewer words.
+        let vague = try SesameProcess.run(["secret", "get", "1", "--insecure"], environment: env)
+        #expect(vague.status != 0 && vague.stderr.contains("--insecure"))
+    }
+
     /// `--cache`: the value is kept encrypted on disk and answered from there while fresh, with no server at all;
     /// without `--cache` the same read fails once the server is gone; `--allow-expired` answers an expired entry
     /// and says so.

@@ -26,7 +26,8 @@ extension SecretServerClient {
                         onboardingKey: onboardingKey)
         request.body = .bytes(ByteBuffer(bytes: try WireCoding.makeEncoder().encode(body)))
         let path = "/v1/sdk-client-accounts"
-        let response = try await Transport.perform(request, client: http, timeout: .seconds(60), method: .POST, path: path)
+        let response = try await Transport.perform(request, client: http, timeout: .seconds(60), method: .POST, path: path,
+                                                   maximumSize: Transport.maximumTokenResponseSize)
         guard (200..<300).contains(response.status) else {
             let error = try? WireCoding.makeDecoder().decode(APIErrorBody.self, from: Data(response.body.readableBytesView))
             throw SecretServerError(

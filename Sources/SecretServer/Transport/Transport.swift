@@ -17,7 +17,8 @@ struct Transport: Sendable {
     let configuration: SecretServerClient.Configuration
     let tokens: TokenManager
     /// The largest answer read into memory.
-    static let maximumResponseSize = 256 << 20
+    /// The largest answer of the token route: a token is a few kilobytes.
+    static let maximumTokenResponseSize = 1 << 20
 
     init(configuration: SecretServerClient.Configuration) throws {
         var base = configuration.baseURL.trimmingCharacters(in: .whitespaces)
@@ -181,7 +182,8 @@ struct Transport: Sendable {
         }
         let started = ContinuousClock.now
         let response = try await Self.perform(http, client: self.http, timeout: configuration.timeouts.request,
-                                              method: request.method, path: request.path)
+                                              method: request.method, path: request.path,
+                                              maximumSize: configuration.maximumResponseSize)
         // Method, path (no query: it may carry names), status and time; never headers or bodies.
         configuration.logger.trace("request", metadata: [
             "http.method": "\(request.method)", "http.path": "\(request.path)", "http.status": "\(response.status)",
@@ -192,11 +194,13 @@ struct Transport: Sendable {
 
     /// Runs one HTTP exchange, reading the whole answer; transport failures become `SecretServerError`.
     static func perform(
-        _ request: HTTPClientRequest, client: HTTPClient, timeout: Duration, method: HTTPMethod, path: String
+        _ request: HTTPClientRequest, client: HTTPClient, timeout: Duration, method: HTTPMethod, path: String,
+        maximumSize: Int
     ) async throws -> APIResponse {
         do {
+            let deadline = ContinuousClock.now + timeout
             let response = try await client.execute(request, timeout: .nanoseconds(nanoseconds(timeout)))
-            let body = try await response.body.collect(upTo: maximumResponseSize)
+            let body = try await ResponseBodyReader.collect(response.body, upTo: maximumSize, before: deadline)
             return APIResponse(status: Int(response.status.code), headers: response.headers, body: body)
         } catch let error as SecretServerError {
             throw error
@@ -211,14 +215,19 @@ struct Transport: Sendable {
             throw SecretServerError(code: .timeout, message: "no answer in time (\(error))", method: "\(method)", path: path)
         } catch let error as NIOTooManyBytesError {
             throw SecretServerError(
-                code: .invalidResponse, message: "the answer is larger than \(maximumResponseSize) bytes (\(error))",
+                code: .invalidResponse, message: "the answer is larger than \(maximumSize) bytes, the client's limit (maximumResponseSize)",
                 method: "\(method)", path: path
             )
         } catch is CancellationError {
             throw CancellationError()
         } catch {
             var failure = SecretServerError(code: .transport, message: "\(error)", method: "\(method)", path: path)
-            if Self.isConnectFailure(error) {
+            if error is NIOSSLError || error is NIOSSLExtraError {
+                // Trying again does not change a certificate; the pool already tried for the connect timeout.
+                failure.message = "the TLS connection was refused (\(error)): trust the server's CA with caFile "
+                    + "(--ca-file, SESAME_CA_FILE), and use the host name its certificate names"
+                failure.retriable = false
+            } else if Self.isConnectFailure(error) {
                 // The connection pool already kept trying to connect for the whole connect timeout.
                 failure.message = "could not connect to the server (\(error))"
                 failure.retriable = false
@@ -312,7 +321,8 @@ struct Transport: Sendable {
         var attempt = 1
         while true {
             do {
-                let response = try await perform(request, client: http, timeout: timeout, method: .POST, path: path)
+                let response = try await perform(request, client: http, timeout: timeout, method: .POST, path: path,
+                                                 maximumSize: Transport.maximumTokenResponseSize)
                 let data = Data(response.body.readableBytesView)
                 guard (200..<300).contains(response.status) else {
                     let body = try? WireCoding.makeDecoder().decode(APIErrorBody.self, from: data)

@@ -223,6 +223,9 @@ extension EmulatorStore {
         let now = self.now()
         return try await writer.write { db in
             let domain = domainId.flatMap { $0 > 0 ? Int64($0) : nil }
+            if let domain, try self.domains(db)[domain] == nil {
+                throw EmulatorAPIError.badRequest("API_DomainNotFound", "There is no domain \(domain).")
+            }
             if try GroupRow.filter(Column("name") == name).filter(Column("domainId") == domain).fetchCount(db) > 0 {
                 throw EmulatorAPIError.badRequest("API_DuplicateGroupName", "A group named '\(name)' already exists.")
             }

@@ -11,7 +11,8 @@ public struct JSONKeyPath: Sendable, Hashable, CustomStringConvertible {
         self.components = components
     }
 
-    /// Parses `text`. Dots separate keys, `\.` is a dot inside a key, `\\` a backslash, `[N]` an array index.
+    /// Parses `text`. Dots separate keys, `\.` is a dot inside a key, `\[` and `\]` brackets, `\\` a backslash,
+    /// `[N]` an array index.
     /// - Parameter offset: where `text` starts in the whole reference, for error positions.
     public init(parsing text: String, reference: String? = nil, offset: Int = 0) throws(SecretReferenceError) {
         let whole = reference ?? text
@@ -30,10 +31,8 @@ public struct JSONKeyPath: Sendable, Hashable, CustomStringConvertible {
             let character = characters[index]
             switch character {
             case "\\":
-                guard index + 1 < characters.count, characters[index + 1] == "." || characters[index + 1] == "\\"
-                    || characters[index + 1] == "["
-                else {
-                    throw fail(index, "'\\' must be followed by '.', '[' or '\\' in a key path")
+                guard index + 1 < characters.count, ".\\[]".contains(characters[index + 1]) else {
+                    throw fail(index, "'\\' must be followed by '.', '[', ']' or '\\' in a key path")
                 }
                 if afterIndex { throw fail(index, "expected '.' or '[' after an array index") }
                 key.append(characters[index + 1])
@@ -82,7 +81,7 @@ public struct JSONKeyPath: Sendable, Hashable, CustomStringConvertible {
         self.components = components
     }
 
-    /// The path written back: `a.b[0]`, with dots, brackets and backslashes in keys escaped.
+    /// The path written back: `a.b[0]`, with dots, both brackets and backslashes in keys escaped (so it parses back).
     public var description: String {
         var text = ""
         for component in components {
@@ -90,7 +89,7 @@ public struct JSONKeyPath: Sendable, Hashable, CustomStringConvertible {
             case .key(let key):
                 if !text.isEmpty { text += "." }
                 for character in key {
-                    if character == "." || character == "\\" || character == "[" { text.append("\\") }
+                    if ".\\[]".contains(character) { text.append("\\") }
                     text.append(character)
                 }
             case .index(let index):

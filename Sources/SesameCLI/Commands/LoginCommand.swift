@@ -35,7 +35,8 @@ struct LoginCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Extra CA certificates to trust, PEM.", valueName: "file"))
     var caFile: String?
 
-    @Flag(name: .long, help: "Do not verify the server's TLS certificate. Only for a server you control.")
+    @Flag(name: .customLong("insecure-skip-tls-verify"),
+          help: "Do NOT verify the server's TLS certificate: anyone on the network can impersonate it. Prefer --ca-file.")
     var insecure = false
 
     @Flag(name: .long, help: "Read the password from standard input (one line).")

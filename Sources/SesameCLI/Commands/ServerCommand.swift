@@ -21,6 +21,7 @@ struct ServerCommand: AsyncParsableCommand {
               sesame server --dev --port 8088 --database ./dev.sqlite
               SESAME_ADMIN_PASSWORD=... sesame server --dev --port 0
               sesame server --dev --fault-rate 0.2 --faults 503,rate-limit,drop --fault-latency 20
+              sesame server --dev --tls --tls-ca-out ./dev-ca.pem
             """
     )
 
@@ -74,6 +75,21 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Fault mode: the seed of the random choice, so a run can be repeated.")
     var faultSeed: UInt64 = 1
+
+    @Flag(name: .long, help: "Serve HTTPS with a certificate made now by a CA made now (keys in memory only).")
+    var tls = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "With --tls: a name the certificate is for (repeat it; default: localhost, 127.0.0.1, ::1 and --host).",
+        valueName: "NAME"
+    ))
+    var tlsHostname: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp(
+        "With --tls: where to write the CA certificate clients trust (default: DATABASE.ca.pem, or a file in the temporary directory).",
+        valueName: "FILE"
+    ))
+    var tlsCaOut: String?
 
     @Flag(name: .long, help: .hidden)
     var printRoutes = false
@@ -148,12 +164,32 @@ struct ServerCommand: AsyncParsableCommand {
             }
             encryptionKey = key
         }
+        var certificate: DevelopmentCertificate?
+        var caPath: String?
+        if tls {
+            var names = tlsHostname.isEmpty ? ["localhost", "127.0.0.1", "::1"] : tlsHostname
+            if tlsHostname.isEmpty, !names.contains(host), host != "0.0.0.0", host != "::" { names.append(host) }
+            let made = try DevelopmentCertificate.generate(hostnames: names)
+            let path = tlsCaOut ?? database.map { $0 + ".ca.pem" }
+                ?? (FileManager.default.temporaryDirectory.path + "/sesame-dev-ca-\(ProcessInfo.processInfo.processIdentifier).pem")
+            do {
+                // Public: the CA certificate only. Its key and the server's key stay in this process.
+                try Data(made.caPEM.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                throw CLIError("cannot write the CA certificate to '\(path)': \(error.localizedDescription)", hint: "choose another place with --tls-ca-out")
+            }
+            certificate = made
+            caPath = path
+        } else if !tlsHostname.isEmpty || tlsCaOut != nil {
+            throw CLIError("--tls-hostname and --tls-ca-out need --tls")
+        }
         let configuration = EmulatorConfiguration(
             host: host, port: port, basePath: basePath, storage: database.map { .file(path: $0) } ?? .memory,
             encryptionKey: encryptionKey,
             adminPassword: adminPassword, tokenLifetime: tokenLifetime, defaultPageSize: defaultPageSize,
             healthCheckCasing: healthcheckCasing, maximumLoginFailures: maxLoginFailures,
-            failedLoginsPerAddress: failedLoginsPerMinute, failedLoginWindow: 60, faultMode: try faultMode()
+            failedLoginsPerAddress: failedLoginsPerMinute, failedLoginWindow: 60, faultMode: try faultMode(),
+            tls: certificate
         )
         if !["127.0.0.1", "::1", "localhost"].contains(host) {
             logger.warning("listening on \(host): other machines can reach this development server")
@@ -185,8 +221,11 @@ struct ServerCommand: AsyncParsableCommand {
             let percent = (mode.failureRate * 100).formatted(.number.precision(.fractionLength(0...1)))
             lines.append("  Faults:    \(percent)% of API requests fail, +\(faultLatency ?? 0) ms each (seed \(faultSeed)): NOT a normal server")
         }
+        if let certificate, let caPath {
+            lines.append("  TLS:       certificate for \(certificate.hostnames.joined(separator: ", ")), signed by the CA in \(caPath)")
+        }
         lines.append("")
-        lines.append("  export SESAME_URL=\(server.baseURL) SESAME_USERNAME=admin")
+        lines.append("  export SESAME_URL=\(server.baseURL) SESAME_USERNAME=admin" + (caPath.map { " SESAME_CA_FILE=\($0)" } ?? ""))
         lines.append("Stop with Ctrl-C.")
         Output.write(lines.joined(separator: "\n"))
         try await server.wait()

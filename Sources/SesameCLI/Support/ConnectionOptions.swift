@@ -21,7 +21,8 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Extra CA certificates to trust, PEM (default: $SESAME_CA_FILE).", valueName: "file"))
     var caFile: String?
 
-    @Flag(name: .long, help: "Do not verify the server's TLS certificate. Only for a server you control.")
+    @Flag(name: .customLong("insecure-skip-tls-verify"),
+          help: "Do NOT verify the server's TLS certificate: anyone on the network can impersonate it. Prefer --ca-file.")
     var insecure = false
 
     /// The profile in use and its settings: `--profile`, `SESAME_PROFILE`, or the file's current profile.

@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+import SecretServer
+import SecretServerEmulator
+import SesameTestSupport
+import Synchronization
+import Testing
+
+/// HTTPS end to end: the local server with a certificate made by swift-certificates; the client verifies it by
+/// default, trusts an extra CA file, refuses a certificate for another host name, and skips verification only
+/// when told to in so many words, with a warning.
+struct TLSTests {
+    final class Warnings: Sendable {
+        let lines = Mutex<[String]>([])
+    }
+
+    struct Capture: LogHandler {
+        let sink: Warnings
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .warning
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            sink.lines.withLock { $0.append("\(event.level) \(event.message)") }
+        }
+    }
+
+    func withTLSServer(hostnames: [String], _ body: (EmulatorServer, String) async throws -> Void) async throws {
+        var configuration = TestEmulator.configuration()
+        configuration.tls = try DevelopmentCertificate.generate(hostnames: hostnames)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let caFile = directory.file("ca.pem")
+        try Data(configuration.tls!.caPEM.utf8).write(to: URL(fileURLWithPath: caFile))
+        #expect(!"\(configuration.tls!)".contains("PRIVATE"))
+        try await TestEmulator.with(configuration) { server in
+            #expect(server.baseURL.hasPrefix("https://127.0.0.1:"))
+            try await body(server, caFile)
+        }
+    }
+
+    func client(_ server: EmulatorServer, tls: SecretServerClient.TLS, logger: Logger = Logger(label: "test")) -> SecretServerClient.Configuration {
+        var configuration = TestEmulator.clientConfiguration(server, retry: .none)
+        configuration.tls = tls
+        configuration.timeouts = .init(connect: .seconds(3), request: .seconds(5))
+        configuration.logger = logger
+        return configuration
+    }
+
+    func failure(_ configuration: SecretServerClient.Configuration) async throws -> SecretServerError? {
+        try await SecretServerClient.withClient(configuration: configuration) { client in
+            do {
+                _ = try await client.currentUser()
+                return nil
+            } catch let error as SecretServerError {
+                return error
+            }
+        }
+    }
+
+    @Test func verifiedByDefaultTrustedWithTheCAFile() async throws {
+        try await withTLSServer(hostnames: ["localhost", "127.0.0.1"]) { server, caFile in
+            // The system roots do not know this CA: refused.
+            let refused = try await failure(client(server, tls: .init()))
+            #expect(refused != nil)
+            #expect(refused?.code == .transport, "\(String(describing: refused))")
+            #expect(refused?.message.contains("TLS connection was refused") == true, "\(String(describing: refused))")
+            // With the CA file: signed in and working, over TLS.
+            try await SecretServerClient.withClient(configuration: client(server, tls: .init(caFile: caFile))) { api in
+                let user = try await api.currentUser()
+                #expect(user.userName == "admin")
+            }
+        }
+    }
+
+    @Test func aCertificateForAnotherHostIsRefusedEvenFromATrustedCA() async throws {
+        try await withTLSServer(hostnames: ["elsewhere.example"]) { server, caFile in
+            let refused = try await failure(client(server, tls: .init(caFile: caFile)))
+            #expect(refused != nil, "a certificate for elsewhere.example was accepted for 127.0.0.1")
+            #expect(refused?.message.contains("failedToValidateHostname") == true, "\(String(describing: refused))")
+            #expect(refused?.message.contains("--ca-file") == true)
+        }
+    }
+
+    @Test func skippingVerificationNeedsItsOwnFlagAndWarns() async throws {
+        try await withTLSServer(hostnames: ["elsewhere.example"]) { server, _ in
+            let warnings = Warnings()
+            let logger = Logger(label: "tls-test") { _ in Capture(sink: warnings) }
+            try await SecretServerClient.withClient(configuration: client(server, tls: .init(insecureSkipVerification: true), logger: logger)) { api in
+                let user = try await api.currentUser()
+                #expect(user.userName == "admin")
+            }
+            let logged = warnings.lines.withLock { $0 }
+            #expect(logged.contains { $0.hasPrefix("warning") && $0.contains("TLS verification is OFF") }, "\(logged)")
+        }
+    }
+}
