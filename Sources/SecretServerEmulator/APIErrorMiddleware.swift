@@ -41,6 +41,12 @@ struct APIErrorMiddleware: RouterMiddleware {
                 "http.method": "\(request.method)", "http.path": "\(request.uri.path)",
             ])
             return Responses.error(.badRequest("API_InvalidReference", "The request refers to an item that does not exist."))
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            // A name or pair that must be unique (a route that did not check first): the real server's duplicate error.
+            logger.warning("a write duplicated a unique value", metadata: [
+                "http.method": "\(request.method)", "http.path": "\(request.uri.path)",
+            ])
+            return Responses.error(.badRequest("API_DuplicateName", "An item with that name already exists."))
         } catch {
             logger.error("unexpected error", metadata: [
                 "http.method": "\(request.method)", "http.path": "\(request.uri.path)",

@@ -128,7 +128,15 @@ struct SecretRouteTests {
             let noDomain = try await client.api(.post, "/v1/groups", token: token, json: #"{"name": "g", "domainId": 2147483647}"#)
             #expect(noDomain.status == .badRequest)
             #expect(noDomain.json["errorCode"]?.stringValue == "API_DomainNotFound")
-            for response in [badJSON, noName, unknownTemplate, wrongType, array, badId, badTake, unknown, mismatch, noDomain] {
+            // Also found by schemathesis: renaming a team to another team's name (was a 500 from the unique index).
+            _ = try await client.api(.post, "/v1/teams", token: token, json: #"{"teamName": "first"}"#)
+            let second = try await client.api(.post, "/v1/teams", token: token, json: #"{"teamName": "second"}"#)
+            let secondId = try #require(second.json.intValue)
+            let duplicate = try await client.api(.put, "/v1/teams/\(secondId)", token: token,
+                                                 json: #"{"data": {"teamName": {"dirty": true, "value": "FIRST"}}}"#)
+            #expect(duplicate.status == .badRequest)
+            #expect(duplicate.json["errorCode"]?.stringValue == "API_DuplicateTeamName")
+            for response in [badJSON, noName, unknownTemplate, wrongType, array, badId, badTake, unknown, mismatch, noDomain, duplicate] {
                 #expect(response.status != .internalServerError)
                 #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
             }

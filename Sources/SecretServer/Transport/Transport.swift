@@ -38,7 +38,9 @@ struct Transport: Sendable {
             read: .nanoseconds(Self.nanoseconds(configuration.timeouts.request))
         )
         http.redirectConfiguration = .disallow
-        http.connectionPool = .init(idleTimeout: .seconds(60))
+        http.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maximumConnections
+        )
         if configuration.tls.insecureSkipVerification {
             configuration.logger.warning(
                 "TLS verification is OFF: any server can impersonate \(base). Use a CA file instead.",
@@ -213,7 +215,7 @@ struct Transport: Sendable {
             throw failure
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             throw SecretServerError(code: .timeout, message: "no answer in time (\(error))", method: "\(method)", path: path)
-        } catch let error as NIOTooManyBytesError {
+        } catch is NIOTooManyBytesError {
             throw SecretServerError(
                 code: .invalidResponse, message: "the answer is larger than \(maximumSize) bytes, the client's limit (maximumResponseSize)",
                 method: "\(method)", path: path

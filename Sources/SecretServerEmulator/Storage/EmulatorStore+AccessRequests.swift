@@ -123,7 +123,7 @@ extension EmulatorStore {
 
     /// Requests the caller made (`mine`), or those they may review.
     func accessRequests(mine: Bool, status: String?, secretId: Int64?, caller: Caller) async throws -> [SecretAccessModel] {
-        try await writer.read { db in
+        try await databaseRead { db in
             var sql = "SELECT * FROM access_request WHERE 1"
             var arguments: StatementArguments = []
             if let secretId {
@@ -155,7 +155,7 @@ extension EmulatorStore {
 
     /// One request: for its requester and those who may review it.
     func accessRequest(id: Int64, caller: Caller) async throws -> SecretAccessModel {
-        try await writer.read { db in
+        try await databaseRead { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM access_request WHERE id = ?", arguments: [id]) else {
                 throw EmulatorAPIError.accessDenied
             }
@@ -170,7 +170,7 @@ extension EmulatorStore {
 
     func accessRequestHistory(id: Int64, caller: Caller) async throws -> [SecretAccessRequestHistoryModel] {
         _ = try await accessRequest(id: id, caller: caller)
-        return try await writer.read { db in
+        return try await databaseRead { db in
             try Row.fetchAll(db, sql: """
                 SELECT h.action, h.details, h.date, u.displayName FROM access_request_history h LEFT JOIN user u ON u.id = h.userId
                 WHERE h.requestId = ? ORDER BY h.id
@@ -192,7 +192,7 @@ extension EmulatorStore {
 
     func workflowTemplates(includeInactive: Bool, caller: Caller) async throws -> [WorkflowTemplateDetailModel] {
         try requireAdmin(caller)
-        return try await writer.read { db in
+        return try await databaseRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM workflow_template \(includeInactive ? "" : "WHERE active = 1") ORDER BY name COLLATE NOCASE")
                 .map(self.workflowModel)
         }
@@ -200,7 +200,7 @@ extension EmulatorStore {
 
     func workflowTemplate(id: Int64, caller: Caller) async throws -> WorkflowTemplateDetailModel {
         try requireAdmin(caller)
-        return try await writer.read { db in
+        return try await databaseRead { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM workflow_template WHERE id = ?", arguments: [id]) else {
                 throw EmulatorAPIError.accessDenied
             }

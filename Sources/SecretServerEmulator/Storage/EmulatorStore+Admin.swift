@@ -19,7 +19,7 @@ extension EmulatorStore {
 
     func roles(includeInactive: Bool, caller: Caller) async throws -> [RoleModel] {
         try requireAdmin(caller)
-        return try await writer.read { db in
+        return try await databaseRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM role \(includeInactive ? "" : "WHERE enabled = 1") ORDER BY name COLLATE NOCASE")
                 .map(self.roleModel)
         }
@@ -27,7 +27,7 @@ extension EmulatorStore {
 
     func role(id: Int64, caller: Caller) async throws -> RoleModel {
         try requireAdmin(caller)
-        return try await writer.read { db in
+        return try await databaseRead { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM role WHERE id = ?", arguments: [id]) else { throw EmulatorAPIError.accessDenied }
             return self.roleModel(row)
         }
@@ -70,7 +70,7 @@ extension EmulatorStore {
     // MARK: Sites
 
     func sites(includeInactive: Bool) async throws -> [SiteModel] {
-        try await writer.read { db in
+        try await databaseRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM site \(includeInactive ? "" : "WHERE active = 1") ORDER BY id").map {
                 SiteModel(siteId: $0["id"], siteName: $0["name"], active: $0["active"])
             }
@@ -86,7 +86,7 @@ extension EmulatorStore {
 
     func teams(search: String?, includeInactive: Bool, caller: Caller) async throws -> [TeamDetailModel] {
         try requireAdmin(caller)
-        return try await writer.read { db in
+        return try await databaseRead { db in
             var sql = "SELECT * FROM team WHERE 1"
             var arguments: StatementArguments = []
             if !includeInactive { sql += " AND active = 1" }
@@ -100,7 +100,7 @@ extension EmulatorStore {
 
     func team(id: Int64, caller: Caller) async throws -> TeamDetailModel {
         try requireAdmin(caller)
-        return try await writer.read { db in
+        return try await databaseRead { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM team WHERE id = ?", arguments: [id]) else { throw EmulatorAPIError.accessDenied }
             return self.teamModel(row)
         }
@@ -129,6 +129,9 @@ extension EmulatorStore {
         try await writer.write { db in
             guard try Row.fetchOne(db, sql: "SELECT id FROM team WHERE id = ?", arguments: [id]) != nil else { throw EmulatorAPIError.accessDenied }
             if let name = Self.dirtyValue(data, "teamName")?.stringValue, !name.isEmpty {
+                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM team WHERE name = ? AND id != ?", arguments: [name, id]) ?? 0 > 0 {
+                    throw EmulatorAPIError.badRequest("API_DuplicateTeamName", "A team named '\(name)' already exists.")
+                }
                 try db.execute(sql: "UPDATE team SET name = ? WHERE id = ?", arguments: [name, id])
             }
             if let description = Self.dirtyValue(data, "teamDescription") {
@@ -143,7 +146,7 @@ extension EmulatorStore {
 
     func teamMembers(id: Int64, caller: Caller) async throws -> [TeamGroupMembershipModel] {
         try requireAdmin(caller)
-        return try await writer.read { db in
+        return try await databaseRead { db in
             guard try Row.fetchOne(db, sql: "SELECT id FROM team WHERE id = ?", arguments: [id]) != nil else { throw EmulatorAPIError.accessDenied }
             return try Row.fetchAll(db, sql: """
                 SELECT m.id, m.teamId, m.groupId, g.name FROM team_member m JOIN "group" g ON g.id = m.groupId
@@ -191,7 +194,7 @@ extension EmulatorStore {
 
     func secretPolicies(name: String?, includeInactive: Bool, caller: Caller) async throws -> [SecretPolicyModel] {
         try requireAdmin(caller)
-        return try await writer.read { db in
+        return try await databaseRead { db in
             var sql = "SELECT * FROM secret_policy WHERE 1"
             var arguments: StatementArguments = []
             if !includeInactive { sql += " AND active = 1" }
@@ -207,7 +210,7 @@ extension EmulatorStore {
 
     func secretPolicy(id: Int64, caller: Caller) async throws -> SecretPolicyDetailModel {
         try requireAdmin(caller)
-        return try await writer.read { db in
+        return try await databaseRead { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM secret_policy WHERE id = ?", arguments: [id]) else {
                 throw EmulatorAPIError.accessDenied
             }

@@ -42,7 +42,7 @@ extension EmulatorStore {
     }
 
     func userModel(id: Int64) async throws -> UserModel {
-        try await writer.read { db in
+        try await databaseRead { db in
             guard let row = try UserRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
             return self.userModel(row, domains: try self.domains(db))
         }
@@ -50,7 +50,7 @@ extension EmulatorStore {
 
     /// Users whose name or display name contains `text`, by name.
     func searchUsers(text: String?, includeInactive: Bool, domainId: Int?, skip: Int, take: Int) async throws -> (records: [UserSummary], total: Int) {
-        try await writer.read { db in
+        try await databaseRead { db in
             let domains = try self.domains(db)
             var request = UserRow.order(Column("userName").collating(.nocase), Column("id"))
             if !includeInactive { request = request.filter(Column("enabled") == true) }
@@ -185,14 +185,14 @@ extension EmulatorStore {
     }
 
     func groupModel(id: Int64) async throws -> GroupModel {
-        try await writer.read { db in
+        try await databaseRead { db in
             guard let row = try GroupRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
             return self.groupModel(row, domains: try self.domains(db))
         }
     }
 
     func searchGroups(text: String?, includeInactive: Bool, skip: Int, take: Int) async throws -> (records: [GroupSummary], total: Int) {
-        try await writer.read { db in
+        try await databaseRead { db in
             let domains = try self.domains(db)
             var request = GroupRow.order(Column("name").collating(.nocase), Column("id"))
             if !includeInactive { request = request.filter(Column("enabled") == true) }
@@ -277,7 +277,7 @@ extension EmulatorStore {
     }
 
     func members(groupId: Int64, includeInactive: Bool, skip: Int, take: Int) async throws -> (records: [GroupUserSummary], total: Int) {
-        try await writer.read { db in
+        try await databaseRead { db in
             guard try GroupRow.fetchOne(db, key: groupId) != nil else { throw EmulatorAPIError.accessDenied }
             let filter = includeInactive ? "" : "AND u.enabled = 1"
             let base = """
@@ -295,7 +295,7 @@ extension EmulatorStore {
     }
 
     func member(groupId: Int64, userId: Int64) async throws -> GroupUserSummary {
-        try await writer.read { db in
+        try await databaseRead { db in
             guard let found = try self.membership(db, groupId: groupId, userId: userId) else { throw EmulatorAPIError.accessDenied }
             return found
         }
@@ -329,7 +329,7 @@ extension EmulatorStore {
 
     /// The groups of a user.
     func groupsOfUser(_ userId: Int64) async throws -> [GroupUserSummary] {
-        try await writer.read { db in
+        try await databaseRead { db in
             let sql = """
                 SELECT u.id AS userId, u.userName, u.displayName, u.enabled, g.id AS groupId, g.name AS groupName
                 FROM group_member m JOIN user u ON u.id = m.userId JOIN "group" g ON g.id = m.groupId

@@ -75,11 +75,11 @@ extension EmulatorStore {
 
     /// A folder the caller holds a permission on (children limited to those they may see too).
     func folder(id: Int64, children: Bool, caller: Caller) async throws -> FolderModel? {
-        try await writer.read { db in try self.visibleFolder(db, id: id, children: children, caller: caller) }
+        try await databaseRead { db in try self.visibleFolder(db, id: id, children: children, caller: caller) }
     }
 
     func folder(path: String, children: Bool, caller: Caller) async throws -> FolderModel? {
-        try await writer.read { db in
+        try await databaseRead { db in
             guard let id = try self.folderId(db, path: path) else { return nil }
             return try self.visibleFolder(db, id: id, children: children, caller: caller)
         }
@@ -108,7 +108,7 @@ extension EmulatorStore {
     /// Folders matching `filter`, by path, as one page and the total.
     /// Folders matching `filter` that the caller holds a permission on, by path.
     func folders(_ filter: FolderFilter, skip: Int, take: Int, caller: Caller) async throws -> (records: [FolderModel], total: Int) {
-        try await writer.read { db in
+        try await databaseRead { db in
             let index = try self.folderIndex(db)
             var rows = Array(index.values)
             if !caller.isAdmin {

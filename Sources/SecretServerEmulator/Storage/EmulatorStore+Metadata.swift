@@ -52,7 +52,7 @@ extension EmulatorStore {
     func searchMetadata(itemType: MetadataItemType?, itemId: Int64?, fieldId: Int64?, skip: Int, take: Int, caller: Caller) async throws
         -> (records: [MetadataModel], total: Int)
     {
-        try await writer.read { db in
+        try await databaseRead { db in
             if let itemType, let itemId {
                 try self.requireItem(db, caller, itemType, itemId, write: false)
             } else {
@@ -68,7 +68,7 @@ extension EmulatorStore {
     }
 
     func metadataFields() async throws -> [MetadataFieldSummaryModel] {
-        try await writer.read { db in
+        try await databaseRead { db in
             var sections: [Int64: String] = [:]
             for section in try MetadataSectionRow.fetchAll(db) { sections[section.id ?? 0] = section.name }
             return try MetadataFieldRow.order(Column("name").collating(.nocase)).fetchAll(db).map { field in
@@ -83,7 +83,7 @@ extension EmulatorStore {
 
     /// Sections; with an item, only those holding metadata of that item.
     func metadataSections(itemType: MetadataItemType?, itemId: Int64?) async throws -> [MetadataFieldSectionSummaryModel] {
-        try await writer.read { db in
+        try await databaseRead { db in
             var sections = try MetadataSectionRow.order(Column("name").collating(.nocase)).fetchAll(db)
             if let itemId {
                 var sql = "SELECT DISTINCT f.sectionId FROM metadata_item i JOIN metadata_field f ON f.id = i.fieldId WHERE i.itemId = ?"

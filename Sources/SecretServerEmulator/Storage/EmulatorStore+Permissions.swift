@@ -101,7 +101,7 @@ extension EmulatorStore {
 
     /// A secret permission: View on its secret.
     func secretPermission(id: Int64, caller: Caller) async throws -> SecretPermissionModel {
-        try await writer.read { db in
+        try await databaseRead { db in
             guard let row = try SecretPermissionRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
             _ = try self.requireSecret(db, caller, id: row.secretId, .view, includeInactive: true)
             return try self.secretPermissionModel(db, row)
@@ -112,7 +112,7 @@ extension EmulatorStore {
     func searchSecretPermissions(secretId: Int64?, userId: Int64?, groupId: Int64?, skip: Int, take: Int, caller: Caller) async throws
         -> (records: [SecretPermissionModel], total: Int)
     {
-        try await writer.read { db in
+        try await databaseRead { db in
             if let secretId { _ = try self.requireSecret(db, caller, id: secretId, .view, includeInactive: true) } else { try self.requireAdmin(caller) }
             var request = SecretPermissionRow.order(Column("id"))
             if let secretId { request = request.filter(Column("secretId") == secretId) }
@@ -187,7 +187,7 @@ extension EmulatorStore {
 
     /// A folder permission: View on its folder.
     func folderPermission(id: Int64, caller: Caller) async throws -> FolderPermissionModel {
-        try await writer.read { db in
+        try await databaseRead { db in
             guard let row = try FolderPermissionRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
             _ = try self.requireFolder(db, caller, id: row.folderId, .view)
             return try self.folderPermissionModel(db, row)
@@ -198,7 +198,7 @@ extension EmulatorStore {
     func searchFolderPermissions(folderId: Int64?, userId: Int64?, groupId: Int64?, skip: Int, take: Int, caller: Caller) async throws
         -> (records: [FolderPermissionModel], total: Int)
     {
-        try await writer.read { db in
+        try await databaseRead { db in
             if let folderId { _ = try self.requireFolder(db, caller, id: folderId, .view) } else { try self.requireAdmin(caller) }
             var request = FolderPermissionRow.order(Column("id"))
             if let folderId { request = request.filter(Column("folderId") == folderId) }

@@ -28,8 +28,9 @@ extension EmulatorStore {
 
     /// The check-out of a secret that has not expired yet.
     func activeCheckout(_ db: Database, secretId: Int64) throws -> Checkout? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT userId, expires FROM secret_checkout WHERE secretId = ?", arguments: [secretId])
-        else { return nil }
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT userId, expires FROM secret_checkout WHERE secretId = ?"), arguments: [secretId]
+        ) else { return nil }
         let checkout = Checkout(userId: row["userId"], expires: row["expires"])
         return checkout.expires > now() ? checkout : nil
     }
@@ -51,7 +52,7 @@ extension EmulatorStore {
         id: Int64, caller: Caller, options: AccessOptions, _ body: @escaping @Sendable (Database, SecretRow) throws -> Result
     ) async throws -> Result {
         // nil: the secret requires check-out, which needs a write first.
-        let first = try await writer.read { db -> Result? in
+        let first = try await databaseRead { db -> Result? in
             let row = try self.requireSecret(db, caller, id: id, .view, includeInactive: options.includeInactive)
             guard try self.hasApprovedAccess(db, caller, row) else { throw Self.approvalRequired }
             if row.settings.requiresComment && (options.comment ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
@@ -64,7 +65,7 @@ extension EmulatorStore {
             result = first
         } else {
             try await holdCheckout(id: id, caller: caller, options: options)
-            result = try await writer.read { db in
+            result = try await databaseRead { db in
                 try body(db, try self.requireSecret(db, caller, id: id, .view, includeInactive: options.includeInactive))
             }
         }
@@ -91,7 +92,7 @@ extension EmulatorStore {
 
     /// Checks that the caller holds at least `role` on a secret, without reading its values.
     func checkSecretAccess(id: Int64, caller: Caller, _ role: SecretRole, includeInactive: Bool = false) async throws {
-        _ = try await writer.read { db in try self.requireSecret(db, caller, id: id, role, includeInactive: includeInactive) }
+        _ = try await databaseRead { db in try self.requireSecret(db, caller, id: id, role, includeInactive: includeInactive) }
     }
 
     /// Makes sure the caller holds the check-out of a check-out secret (taking it when free), and gives it back
@@ -184,7 +185,7 @@ extension EmulatorStore {
 
     /// `GET /secrets/{id}/state`: List.
     func state(id: Int64, caller: Caller) async throws -> SecretDetailStateViewModel {
-        try await writer.read { db in
+        try await databaseRead { db in
             let row = try self.requireSecret(db, caller, id: id, .list, includeInactive: true)
             let index = try self.folderIndex(db)
             let role = try self.secretRole(db, caller, row, index: index) ?? .list
@@ -214,7 +215,7 @@ extension EmulatorStore {
     /// `GET /secrets/{id}/audits`, newest first: View.
     func secretAudits(id: Int64, caller: Caller, skip: Int, take: Int) async throws -> (records: [SecretAuditModel], total: Int) {
         try await audits.flush()
-        return try await writer.read { db in
+        return try await databaseRead { db in
             _ = try self.requireSecret(db, caller, id: id, .view, includeInactive: true)
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM secret_audit WHERE secretId = ?", arguments: [id]) ?? 0
             let rows = try Row.fetchAll(db, sql: """

@@ -25,7 +25,7 @@ extension EmulatorStore {
     func roles(ofUser userId: Int64?, ofGroup groupId: Int64?, caller: Caller) async throws -> [RoleSummary] {
         if let userId, userId != caller.userId { try requireAdmin(caller) }
         if groupId != nil { try requireAdmin(caller) }
-        return try await writer.read { db in
+        return try await databaseRead { db in
             let rows: [Row]
             if let userId {
                 guard try UserRow.fetchOne(db, key: userId) != nil else { throw EmulatorAPIError.accessDenied }

@@ -27,7 +27,7 @@ extension EmulatorStore {
 
     func scripts(text: String?, type: String?, includeInactive: Bool, caller: Caller) async throws -> [ScriptModel] {
         try requireAdmin(caller)
-        return try await writer.read { db in
+        return try await databaseRead { db in
             var sql = "SELECT * FROM user_script WHERE 1"
             var arguments: StatementArguments = []
             if !includeInactive { sql += " AND isActive = 1" }
@@ -47,7 +47,7 @@ extension EmulatorStore {
 
     func script(id: Int64, caller: Caller) async throws -> ScriptModel {
         try requireAdmin(caller)
-        return try await writer.read { db in
+        return try await databaseRead { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM user_script WHERE id = ?", arguments: [id]) else {
                 throw EmulatorAPIError.accessDenied
             }

@@ -26,14 +26,14 @@ extension EmulatorStore {
 
     func sdkClientRules(caller: Caller) async throws -> [SdkClientRuleModel] {
         try requireAdmin(caller)
-        return try await writer.read { db in
+        return try await databaseRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM sdk_client_rule ORDER BY name COLLATE NOCASE").map { try self.ruleModel(db, $0) }
         }
     }
 
     func sdkClientRule(id: Int64, caller: Caller) async throws -> SdkClientRuleModel {
         try requireAdmin(caller)
-        return try await writer.read { db in
+        return try await databaseRead { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sdk_client_rule WHERE id = ?", arguments: [id]) else {
                 throw EmulatorAPIError.accessDenied
             }
@@ -76,7 +76,7 @@ extension EmulatorStore {
     /// A rule's onboarding key: administrators only.
     func onboardingKey(ruleId: Int64, caller: Caller) async throws -> String {
         try requireAdmin(caller)
-        return try await writer.read { db in
+        return try await databaseRead { db in
             guard let sealed = try Data.fetchOne(db, sql: "SELECT onboardingKey FROM sdk_client_rule WHERE id = ?", arguments: [ruleId]) else {
                 throw EmulatorAPIError.accessDenied
             }
@@ -119,7 +119,7 @@ extension EmulatorStore {
 
     func sdkClientAccounts(caller: Caller) async throws -> [SdkClientAccountModel] {
         try requireAdmin(caller)
-        return try await writer.read { db in
+        return try await databaseRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM sdk_client_account WHERE revoked = 0 ORDER BY id").map { row in
                 let userId: Int64 = row["userId"]
                 return SdkClientAccountModel(
@@ -141,7 +141,7 @@ extension EmulatorStore {
 
     /// The user an SDK client signs in as (`client_id = sdk-client-<clientId>`), or `nil`.
     func authenticateSdkClient(clientId: String, secret: String) async throws -> Int64? {
-        try await writer.read { db in
+        try await databaseRead { db in
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT userId, secretHash FROM sdk_client_account WHERE clientId = ? AND revoked = 0", arguments: [clientId.lowercased()]
             ) else { return nil }

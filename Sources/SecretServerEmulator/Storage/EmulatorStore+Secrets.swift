@@ -127,7 +127,7 @@ extension EmulatorStore {
 
     /// The id of the secret at `path` (`\Folder\Sub\Name`; `/` also separates), or `nil`.
     func secretId(path: String, includeInactive: Bool) async throws -> Int64? {
-        try await writer.read { db in
+        try await databaseRead { db in
             var segments = Self.pathSegments(path)
             guard let name = segments.popLast() else { return nil }
             var folderId: Int64?
@@ -167,7 +167,7 @@ extension EmulatorStore {
 
     /// A secret's summary, no values: List.
     func secretSummary(id: Int64, includeInactive: Bool, caller: Caller) async throws -> SecretSummary {
-        try await writer.read { db in
+        try await databaseRead { db in
             let row = try self.requireSecret(db, caller, id: id, .list, includeInactive: includeInactive)
             let templateName = try TemplateRow.fetchOne(db, key: row.templateId)?.name ?? ""
             return self.summary(row, templateName: templateName, folderPaths: try self.folderIndex(db))
@@ -192,7 +192,7 @@ extension EmulatorStore {
     /// Secrets matching `filter`, one page of summaries and the total.
     /// Secrets matching `filter` that the caller may at least List, one page of summaries and the total.
     func searchSecrets(_ filter: SecretFilter, skip: Int, take: Int?, caller: Caller) async throws -> (records: [SecretSummary], total: Int) {
-        try await writer.read { db in
+        try await databaseRead { db in
             let folders = try self.folderIndex(db)
             let request = try self.visible(self.secretRequest(db, filter, folders: folders), db, caller, folders: folders)
             let total = try request.fetchCount(db)
@@ -218,7 +218,7 @@ extension EmulatorStore {
 
     /// The number of secrets matching `filter`.
     func countSecrets(_ filter: SecretFilter, caller: Caller) async throws -> Int {
-        try await writer.read { db in
+        try await databaseRead { db in
             let folders = try self.folderIndex(db)
             return try self.visible(self.secretRequest(db, filter, folders: folders), db, caller, folders: folders).fetchCount(db)
         }
@@ -267,7 +267,7 @@ extension EmulatorStore {
 
     /// A new secret for `templateId` with empty values, as `/secrets/stub` returns it.
     func secretStub(templateId: Int64, folderId: Int64?) async throws -> SecretModel {
-        try await writer.read { db in
+        try await databaseRead { db in
             guard let template = try self.template(db, id: templateId) else { throw EmulatorAPIError.accessDenied }
             if let folderId, try FolderRow.fetchOne(db, key: folderId) == nil { throw EmulatorAPIError.accessDenied }
             var model = SecretModel(

@@ -13,7 +13,18 @@ extension EmulatorStore {
         }
     }
 
+    /// A template with its fields, from the read cache when it was read since the last commit (every secret read
+    /// needs its template).
     func template(_ db: Database, id: Int64) throws -> Template? {
+        if let cached = readCache.template(id: id) { return cached }
+        let generation = readCache.generation
+        guard let template = try readTemplate(db, id: id) else { return nil }
+        // Read inside a write that changed it, it is dropped again when that write commits or rolls back.
+        readCache.store(template: template, generation: generation)
+        return template
+    }
+
+    private func readTemplate(_ db: Database, id: Int64) throws -> Template? {
         guard let row = try TemplateRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM template WHERE id = ?"), arguments: [id]) else {
             return nil
         }
@@ -24,12 +35,12 @@ extension EmulatorStore {
     }
 
     func template(id: Int64) async throws -> Template? {
-        try await writer.read { db in try self.template(db, id: id) }
+        try await databaseRead { db in try self.template(db, id: id) }
     }
 
     /// Templates whose name contains `text` (case-insensitive), by name.
     func templates(matching text: String?, includeInactive: Bool) async throws -> [TemplateRow] {
-        try await writer.read { db in
+        try await databaseRead { db in
             var request = TemplateRow.order(Column("name").collating(.nocase))
             if !includeInactive { request = request.filter(Column("active") == true) }
             if let text, !text.isEmpty { request = request.filter(Column("name").like("%\(Self.escapeLike(text))%", escape: "\\")) }
@@ -39,7 +50,7 @@ extension EmulatorStore {
 
     /// A template field and the requirement its generated passwords satisfy.
     func fieldWithRequirement(id: Int64) async throws -> (TemplateFieldRow, PasswordRequirementRow)? {
-        try await writer.read { db in
+        try await databaseRead { db in
             guard let field = try TemplateFieldRow.fetchOne(db, key: id) else { return nil }
             let requirementId = field.passwordRequirementId ?? Seed.defaultRequirementId
             guard let requirement = try PasswordRequirementRow.fetchOne(db, key: requirementId) else { return nil }

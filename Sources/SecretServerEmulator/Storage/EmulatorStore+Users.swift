@@ -13,7 +13,7 @@ extension EmulatorStore {
     /// After `lockAfter` failures in a row the user is locked out (0: never).
     func authenticate(userName: String, password: String, domain: String?, lockAfter: Int = 0) async throws -> Result<UserRow, LoginFailure> {
         let normalizedDomain = domain.flatMap { $0.isEmpty ? nil : $0 }
-        let candidate = try await writer.read { db in
+        let candidate = try await databaseRead { db in
             try UserRow
                 .filter(Column("userName") == userName)
                 .filter(Column("domain") == normalizedDomain)
@@ -52,7 +52,7 @@ extension EmulatorStore {
     func caller(userId: Int64) async throws -> Caller {
         if let cached = readCache.caller(userId: userId) { return cached }
         let generation = readCache.generation
-        let caller = try await writer.read { db in
+        let caller = try await databaseRead { db in
             guard let user = try UserRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM user WHERE id = ?"), arguments: [userId]),
                 user.enabled, !user.isLockedOut
             else {
@@ -66,6 +66,6 @@ extension EmulatorStore {
     }
 
     func user(id: Int64) async throws -> UserRow? {
-        try await writer.read { db in try UserRow.fetchOne(db, key: id) }
+        try await databaseRead { db in try UserRow.fetchOne(db, key: id) }
     }
 }

@@ -21,6 +21,16 @@ final class EmulatorStore: Sendable {
         self.now = now
     }
 
+    /// Runs a read-only `body`. A file database reads from its pool of read-only connections, snapshot-isolated. A
+    /// memory database has one serialized connection, where GRDB's `read` switches `PRAGMA query_only` on and off
+    /// around each read; preparing those pragmas resets SQLite's authorizer, which expires every cached statement,
+    /// so each read re-prepared all of them (a fifth of a cold secret read's time). There, reads run as they are:
+    /// the queue already serializes them with writes.
+    func databaseRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        if let queue = writer as? DatabaseQueue { return try await queue.unsafeRead(body) }
+        return try await writer.read(body)
+    }
+
     /// What opening the store found or did.
     struct Opened: Sendable {
         var store: EmulatorStore

@@ -19,6 +19,7 @@ final class ReadCache: Sendable {
         var generation: UInt64 = 0
         var callers: [Int64: Caller] = [:]
         var secrets: [SecretKey: EmulatorStore.SecretSnapshot] = [:]
+        var templates: [Int64: EmulatorStore.Template] = [:]
     }
 
     /// Entries kept at most; past it the cache starts over (a dev server's working set is far smaller).
@@ -54,16 +55,29 @@ final class ReadCache: Sendable {
         }
     }
 
+    func template(id: Int64) -> EmulatorStore.Template? {
+        state.withLock { $0.templates[id] }
+    }
+
+    func store(template: EmulatorStore.Template, generation: UInt64) {
+        state.withLock { state in
+            guard state.generation == generation else { return }
+            if state.templates.count >= Self.capacity { state.templates.removeAll() }
+            state.templates[template.row.id] = template
+        }
+    }
+
     /// Forgets everything.
     func invalidate() {
         state.withLock { state in
             state.generation &+= 1
             state.callers.removeAll(keepingCapacity: true)
             state.secrets.removeAll(keepingCapacity: true)
+            state.templates.removeAll(keepingCapacity: true)
         }
     }
 
-    /// Empties `cache` after every commit that changed a table other than `secret_audit`.
+    /// Empties `cache` after every commit or rollback that changed a table other than `secret_audit`.
     final class Invalidator: TransactionObserver {
         private let cache: ReadCache
         private var changed = false
@@ -84,6 +98,8 @@ final class ReadCache: Sendable {
         }
 
         func databaseDidRollback(_ db: Database) {
+            // What was read inside the rolled-back write (and kept) may show changes that never happened.
+            if changed { cache.invalidate() }
             changed = false
         }
     }
