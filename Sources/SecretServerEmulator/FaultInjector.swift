@@ -30,7 +30,7 @@ public final class FaultInjector: Sendable {
         case wrongTypes
         /// 200 with a JSON array of `bytes` bytes, streamed (how much was written is in `hugeBytesWritten`).
         case hugeBody(bytes: Int)
-        /// 200 with a JSON body sent one byte per `interval`, for a minute.
+        /// 200 with a JSON body of about 330 bytes sent one byte per `interval`.
         case slowDrip(interval: Duration)
     }
 

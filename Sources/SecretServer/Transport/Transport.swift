@@ -16,7 +16,6 @@ struct Transport: Sendable {
     let baseURL: String
     let configuration: SecretServerClient.Configuration
     let tokens: TokenManager
-    /// The largest answer read into memory.
     /// The largest answer of the token route: a token is a few kilobytes.
     static let maximumTokenResponseSize = 1 << 20
 

@@ -19,8 +19,11 @@ extension EmulatorStore {
         if let cached = readCache.template(id: id) { return cached }
         let generation = readCache.generation
         guard let template = try readTemplate(db, id: id) else { return nil }
-        // Read inside a write that changed it, it is dropped again when that write commits or rolls back.
-        readCache.store(template: template, generation: generation)
+        // Kept only from plain reads (a pool's read-only connection, or the queue outside a transaction): a write
+        // may see its own uncommitted change, which other readers must not get from the cache.
+        if db.configuration.readonly || !db.isInsideTransaction {
+            readCache.store(template: template, generation: generation)
+        }
         return template
     }
 
