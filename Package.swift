@@ -157,6 +157,7 @@ let package = Package(
             name: "SesameTestSupport",
             dependencies: [
                 "SecretServer",
+                "SecretServerModels",
                 "AWSSecrets",
                 "SecretServerEmulator",
                 .product(name: "Logging", package: "swift-log"),
@@ -200,7 +201,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SecretServerModelsTests",
-            dependencies: ["SecretServerModels", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["SecretServerModels", "SesameTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

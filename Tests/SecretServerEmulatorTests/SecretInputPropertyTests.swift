@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import SecretServerModels
+import SesameTestSupport
 import Testing
 
 @testable import SecretServerEmulator
@@ -10,20 +11,6 @@ private func recording(_ body: () throws -> Void) {
     do { try body() } catch { Issue.record("threw \(error)") }
 }
 
-/// `value` with every object key's letters in random case, as clients in other languages write them.
-private func recased(_ value: JSONValue, using rng: inout any SeededRandomNumberGenerator) -> JSONValue {
-    switch value {
-    case .array(let elements): return .array(elements.map { recased($0, using: &rng) })
-    case .object(let object):
-        var result = JSONObject()
-        for member in object.members {
-            let key = String(member.key.map { Bool.random(using: &rng) ? Character($0.uppercased()) : Character($0.lowercased()) })
-            result[key] = recased(member.value, using: &rng)
-        }
-        return .object(result)
-    default: return value
-    }
-}
 
 /// Property-based test of the local server's case-insensitive reading of secret bodies.
 struct SecretInputPropertyTests {
@@ -38,7 +25,7 @@ struct SecretInputPropertyTests {
                                fieldName: "Field \(index)", slug: "field-\(index)")
             }
             let written = try! WireCoding.makeDecoder().decode(JSONValue.self, from: try! WireCoding.makeEncoder().encode(secret))
-            return (secret, try! WireCoding.makeEncoder().encode(recased(written, using: &rng)))
+            return (secret, try! WireCoding.makeEncoder().encode(written.recasedKeys(using: &rng)))
         }
         await propertyCheck(count: 300, input: secrets) { secret, text in
             recording {

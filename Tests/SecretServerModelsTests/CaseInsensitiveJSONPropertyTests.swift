@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import SecretServerModels
+import SesameTestSupport
 import Testing
 
 /// PropertyBased 2.0.1 runs a property's body under `try?`, so an error it throws would pass silently: record it.
@@ -32,24 +33,10 @@ private func randomJSON(depth: Int, using rng: inout any SeededRandomNumberGener
 
 private let documents = Generator<JSONValue, Shrink.None<JSONValue>> { rng in randomJSON(depth: 3, using: &rng) }
 
-/// The same document with every object key's letters in random case.
-private func recased(_ value: JSONValue, using rng: inout any SeededRandomNumberGenerator) -> JSONValue {
-    switch value {
-    case .array(let elements): return .array(elements.map { recased($0, using: &rng) })
-    case .object(let object):
-        var result = JSONObject()
-        for member in object.members {
-            let key = String(member.key.map { Bool.random(using: &rng) ? Character($0.uppercased()) : Character($0.lowercased()) })
-            result[key] = recased(member.value, using: &rng)
-        }
-        return .object(result)
-    default: return value
-    }
-}
 
 private let recasings = Generator<JSONValue, Shrink.None<JSONValue>> { rng in
     let document = randomJSON(depth: 3, using: &rng)
-    return .array([document, recased(document, using: &rng)])
+    return .array([document, document.recasedKeys(using: &rng)])
 }
 
 /// Property-based tests of the case-insensitive JSON reader that reads request and response bodies.

@@ -29,48 +29,48 @@ struct ClientAuthTests {
         }
     }
 
-    @Test func refusedTokenIsReplacedOnceAndTheRequestRetried() async throws {
+    /// A server (60 s tokens) whose clock the test moves, and a client that believes its token never ages, so only
+    /// the server's refusal can make it sign in again.
+    func withExpiringTokens(_ body: @Sendable (SecretServerClient, EmulatorServer, ManualTime) async throws -> Void) async throws {
         let server = ManualTime()
         var configuration = TestEmulator.configuration(tokenLifetime: 60)
         configuration.now = { server.date }
         try await TestEmulator.with(configuration) { emulator in
             var clientConfiguration = TestEmulator.clientConfiguration(emulator)
             let frozen = ContinuousClock.now
-            clientConfiguration.now = { frozen }  // the client believes its token never ages
+            clientConfiguration.now = { frozen }
             try await SecretServerClient.withClient(configuration: clientConfiguration) { api in
-                try await Self.burst(api, count: 20)
-                server.advance(by: .seconds(61))  // the server now refuses the token (403, expired)
-                try await Self.burst(api, count: 100)
-                #expect(await emulator.issuedTokenCount() == 2)
+                try await body(api, emulator, server)
             }
+        }
+    }
+
+    @Test func refusedTokenIsReplacedOnceAndTheRequestRetried() async throws {
+        try await withExpiringTokens { api, emulator, server in
+            try await Self.burst(api, count: 20)
+            server.advance(by: .seconds(61))  // the server now refuses the token (403, expired)
+            try await Self.burst(api, count: 100)
+            #expect(await emulator.issuedTokenCount() == 2)
         }
     }
 
     /// The server's clock passes the token's expiry while 500 requests are in flight (100 answered, 400 sent or
     /// about to be): every one of the 500 succeeds, and the client signs in again once, not once per request.
     @Test func tokenExpiringInTheMiddleOf500ConcurrentRequestsReachesNoCaller() async throws {
-        let server = ManualTime()
-        var configuration = TestEmulator.configuration(tokenLifetime: 60)
-        configuration.now = { server.date }
-        try await TestEmulator.with(configuration) { emulator in
-            var clientConfiguration = TestEmulator.clientConfiguration(emulator)
-            let frozen = ContinuousClock.now
-            clientConfiguration.now = { frozen }  // only the server sees the token expire
-            try await SecretServerClient.withClient(configuration: clientConfiguration) { api in
-                _ = try await api.currentUser()
-                let answered = try await withThrowingTaskGroup(of: Bool.self) { group in
-                    for _ in 0..<500 { group.addTask { try await api.currentUser().userName == "admin" } }
-                    var answered = 0
-                    for try await correct in group {
-                        #expect(correct)
-                        answered += 1
-                        if answered == 100 { server.advance(by: .seconds(61)) }
-                    }
-                    return answered
+        try await withExpiringTokens { api, emulator, server in
+            _ = try await api.currentUser()
+            let answered = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<500 { group.addTask { try await api.currentUser().userName == "admin" } }
+                var answered = 0
+                for try await correct in group {
+                    #expect(correct)
+                    answered += 1
+                    if answered == 100 { server.advance(by: .seconds(61)) }
                 }
-                #expect(answered == 500)
-                #expect(await emulator.issuedTokenCount() == 2)
+                return answered
             }
+            #expect(answered == 500)
+            #expect(await emulator.issuedTokenCount() == 2)
         }
     }
 

@@ -3,30 +3,12 @@ import Logging
 import SecretServer
 import SecretServerEmulator
 import SesameTestSupport
-import Synchronization
 import Testing
 
 /// HTTPS end to end: the local server with a certificate made by swift-certificates; the client verifies it by
 /// default, trusts an extra CA file, refuses a certificate for another host name, and skips verification only
 /// when told to in so many words, with a warning.
 struct TLSTests {
-    final class Warnings: Sendable {
-        let lines = Mutex<[String]>([])
-    }
-
-    struct Capture: LogHandler {
-        let sink: Warnings
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .warning
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            sink.lines.withLock { $0.append("\(event.level) \(event.message)") }
-        }
-    }
-
     func withTLSServer(hostnames: [String], _ body: (EmulatorServer, String) async throws -> Void) async throws {
         var configuration = TestEmulator.configuration()
         configuration.tls = try DevelopmentCertificate.generate(hostnames: hostnames)
@@ -86,13 +68,13 @@ struct TLSTests {
 
     @Test func skippingVerificationNeedsItsOwnFlagAndWarns() async throws {
         try await withTLSServer(hostnames: ["elsewhere.example"]) { server, _ in
-            let warnings = Warnings()
-            let logger = Logger(label: "tls-test") { _ in Capture(sink: warnings) }
+            let capture = LogCapture()
+            let logger = capture.logger(label: "tls-test", level: .warning)
             try await SecretServerClient.withClient(configuration: client(server, tls: .init(insecureSkipVerification: true), logger: logger)) { api in
                 let user = try await api.currentUser()
                 #expect(user.userName == "admin")
             }
-            let logged = warnings.lines.withLock { $0 }
+            let logged = capture.lines
             #expect(logged.contains { $0.hasPrefix("warning") && $0.contains("TLS verification is OFF") }, "\(logged)")
         }
     }

@@ -14,29 +14,9 @@ import Testing
 /// the caches, searched for every secret value, password and token used.
 @Suite(.enabled(if: Moto.shouldRun, "moto is not running (scripts/test starts it)"))
 struct NoSecretInLogsTests {
-    final class Sink: Sendable {
-        let lines = Mutex<[String]>([])
-    }
-
-    struct Capture: LogHandler {
-        let sink: Sink
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        init(_ sink: Sink) { self.sink = sink }
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            sink.lines.withLock { $0.append("\(event.level) [\(event.source)] \(event.message) \(all)") }
-        }
-    }
-
     @Test func aTraceLevelRunLogsNoSecret() async throws {
-        let sink = Sink()
-        var logger = Logger(label: "trace") { _ in Capture(sink) }
-        logger.logLevel = .trace
+        let capture = LogCapture()
+        let logger = capture.logger(label: "trace", level: .trace)
         let secrets = ["Trace-Field-Value-1", "Trace-Rotated-Value-2", "Trace-Param-Value-3", "Aws-Secret-Key-Distinct-77"]
         var tokens: [String] = [TestEmulator.adminPassword]
 
@@ -85,7 +65,7 @@ struct NoSecretInLogsTests {
         }
         try await session.shutdown()
 
-        let logged = sink.lines.withLock { $0 }
+        let logged = capture.lines
         // The run must have logged every request of every part, or the search below proves nothing.
         #expect(logged.contains { $0.contains("[SecretServer] request") && $0.contains("/v1/secrets") })
         #expect(logged.contains { $0.contains("[AWSSecrets] request") && $0.contains("GetParameter") })
