@@ -20,6 +20,8 @@ public final class FaultInjector: Sendable {
         case dropConnection
         /// Run the route, then close the connection without answering (an ambiguous failure).
         case dropConnectionAfterHandling
+        /// Start a 200 answer (head and the first bytes of a 4 KiB body), then close the connection mid-response.
+        case dropMidResponse
         /// Delinea's answer when it rate-limits: 403 (not 429) with a message saying so.
         case rateLimited
         /// 200 with an HTML page instead of JSON, as a proxy or an error page sends.
@@ -148,13 +150,15 @@ public struct FaultMode: Sendable, Equatable {
     }
 
     /// Every fault a client should survive by retrying an idempotent request: 500, 502, 503, Delinea's 403
-    /// rate-limit answer, 200 with HTML, and connections dropped before and after the route ran.
+    /// rate-limit answer, 200 with HTML, and connections dropped before and after the route ran and in the middle of
+    /// an answer.
     public static let transientFaults: [FaultInjector.Fault] = [
         .status(500), .status(502), .status(503), .rateLimited, .htmlPage, .dropConnection, .dropConnectionAfterHandling,
+        .dropMidResponse,
     ]
 
     /// Parses a fault name as `sesame server --faults` takes it: 500, 502, 503 (any 4xx/5xx status), rate-limit,
-    /// html, drop, drop-after, and the garbage answers truncated, wrong-types, huge (64 MiB) and slow-drip
+    /// html, drop, drop-after, drop-mid, and the garbage answers truncated, wrong-types, huge (64 MiB) and slow-drip
     /// (a byte every 200 ms).
     public static func fault(named name: String) -> FaultInjector.Fault? {
         switch name.lowercased() {
@@ -166,6 +170,7 @@ public struct FaultMode: Sendable, Equatable {
         case "html": return .htmlPage
         case "drop": return .dropConnection
         case "drop-after": return .dropConnectionAfterHandling
+        case "drop-mid": return .dropMidResponse
         default:
             guard let code = Int(name), (400...599).contains(code) else { return nil }
             return .status(code)
@@ -251,6 +256,14 @@ struct FaultMiddleware: RouterMiddleware {
                     try await Task.sleep(for: interval)
                 }
                 try await writer.finish(nil)
+            })
+        case .dropMidResponse:
+            let channel = context.channel
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(contentLength: 4096) { writer in
+                try await writer.write(ByteBuffer(string: #"{"id": 12, "name": "cut off", "items": [{"itemId": 1, "itemValue": "#))
+                try await Task.sleep(for: .milliseconds(2))
+                channel.close(promise: nil)
+                throw DroppedConnection()
             })
         case .dropConnection:
             context.channel.close(promise: nil)

@@ -6,7 +6,8 @@ import SesameTestSupport
 import Testing
 
 /// The local server's random fault mode against the client: a bulk read under 20% injected failures (500, 502,
-/// 503, Delinea's 403 rate limit, HTML with 200, connections dropped before and after the route ran).
+/// 503, Delinea's 403 rate limit, HTML with 200, connections dropped before and after the route ran and in the
+/// middle of an answer).
 struct FaultModeTests {
     @Test func bulkReadUnderTwentyPercentFailuresReturnsEveryValueOnce() async throws {
         let count = 2_000
@@ -76,6 +77,10 @@ struct FaultModeTests {
             server.faults.fail(next: 1, with: .rateLimited, pathContains: "/secrets/\(secret.id)", method: .get)
             #expect(try await client.secret(id: secret.id).item("password")?.itemValue == "p")
             #expect(server.faults.injectedCount == 3)
+            // A connection closed in the middle of the answer (head and a few bytes sent): retried too.
+            server.faults.fail(next: 1, with: .dropMidResponse, pathContains: "/secrets/\(secret.id)", method: .get)
+            #expect(try await client.secret(id: secret.id).item("password")?.itemValue == "p")
+            #expect(server.faults.injectedCount == 4)
             // A create answered with HTML was not acted on here: the client checks, finds nothing, and sends it again.
             server.faults.fail(next: 1, with: .htmlPage, pathContains: "/v1/secrets", method: .post)
             stub.name = "html-create"
@@ -104,7 +109,7 @@ struct FaultModeTests {
             stub.setValue("new-value", forItem: "password")
             var ids: Set<Int> = [older.id]
             for fault: FaultInjector.Fault in [.dropConnectionAfterHandling, .statusAfterHandling(502), .dropConnection,
-                                               .status(503), .rateLimited] {
+                                               .status(503), .rateLimited, .dropMidResponse] {
                 server.faults.fail(next: 1, with: fault, pathContains: "/v1/secrets", method: .post)
                 let made = try await client.createSecret(stub)
                 #expect(made.item("password")?.itemValue == "new-value", "\(fault)")
@@ -116,7 +121,7 @@ struct FaultModeTests {
                 ids.insert(made.id)
                 try await client.deleteSecret(id: made.id)
             }
-            #expect(server.faults.injectedCount == 5)
+            #expect(server.faults.injectedCount == 6)
 
             // Without retries the ambiguous failure reaches the caller as it is.
             var configuration = TestEmulator.clientConfiguration(server)

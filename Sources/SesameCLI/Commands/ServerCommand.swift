@@ -65,7 +65,7 @@ struct ServerCommand: AsyncParsableCommand {
     var faultRate: Double?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Fault mode: the faults to pick from, comma-separated: 500, 502, 503 (any 4xx/5xx), rate-limit, html, drop, drop-after. All of them by default.",
+        "Fault mode: the faults to pick from, comma-separated: 500, 502, 503 (any 4xx/5xx), rate-limit, html, drop, drop-after, drop-mid (the transient ones, the default), truncated, wrong-types, huge, slow-drip.",
         valueName: "LIST"
     ))
     var faults: String?
@@ -120,7 +120,7 @@ struct ServerCommand: AsyncParsableCommand {
                 guard let fault = FaultMode.fault(named: name) else {
                     throw CLIError(
                         "unknown fault '\(name)' in --faults",
-                        hint: "use 500, 502, 503 (any 4xx/5xx status), rate-limit, html, drop or drop-after"
+                        hint: "use 500, 502, 503 (any 4xx/5xx status), rate-limit, html, drop, drop-after, drop-mid, truncated, wrong-types, huge or slow-drip"
                     )
                 }
                 chosen.append(fault)
