@@ -9,58 +9,68 @@ import Testing
 /// 503, Delinea's 403 rate limit, HTML with 200, connections dropped before and after the route ran and in the
 /// middle of an answer).
 struct FaultModeTests {
-    @Test func bulkReadUnderTwentyPercentFailuresReturnsEveryValueOnce() async throws {
-        let count = 2_000
+    /// Runs `body` with a server, a client that tries up to `attempts` times with short delays, and a Password stub
+    /// with its username set.
+    func withRetryingClient(
+        attempts: Int, maxDelay: Duration,
+        _ body: @Sendable (EmulatorServer, SecretServerClient, SecretModel) async throws -> Void
+    ) async throws {
         try await TestEmulator.with { server in
             var configuration = TestEmulator.clientConfiguration(server)
-            configuration.retry = .init(maxAttempts: 8, baseDelay: .milliseconds(1), maxDelay: .milliseconds(20))
+            configuration.retry = .init(maxAttempts: attempts, baseDelay: .milliseconds(1), maxDelay: maxDelay)
             try await SecretServerClient.withClient(configuration: configuration) { client in
-                var template = try await client.secretStub(templateId: 2)
-                template.setValue("u", forItem: "username")
-                let stub = template
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for index in 0..<count {
-                        if index >= 16 { try await group.next() }
-                        group.addTask {
-                            var secret = stub
-                            secret.name = "fault-\(index)"
-                            secret.setValue("value-\(index)", forItem: "password")
-                            _ = try await client.createSecret(secret)
-                        }
-                    }
-                    try await group.waitForAll()
-                }
-                let created = try await client.searchSecrets(SecretSearch(text: "fault-")).collect()
-                #expect(created.count == count)
-
-                server.faults.setMode(FaultMode(failureRate: 0.2, seed: 42))
-                let before = server.faults.injectedCount
-                let values = try await withThrowingTaskGroup(of: (String, String).self) { group in
-                    var values: [String: String] = [:]
-                    var next = 0
-                    func add() {
-                        let summary = created[next]
-                        next += 1
-                        group.addTask {
-                            let secret = try await client.secret(id: summary.id)
-                            return (secret.name, secret.item("password")?.itemValue ?? "")
-                        }
-                    }
-                    for _ in 0..<16 { add() }
-                    while let (name, value) = try await group.next() {
-                        #expect(values[name] == nil, "\(name) was read twice into the result")
-                        values[name] = value
-                        if next < created.count { add() }
-                    }
-                    return values
-                }
-                server.faults.setMode(nil)
-                let injected = server.faults.injectedCount - before
-                #expect(values.count == count)
-                for index in 0..<count { #expect(values["fault-\(index)"] == "value-\(index)") }
-                // About a fifth of the first attempts failed (and retries fail at the same rate).
-                #expect(injected > count / 10, "only \(injected) faults were injected")
+                var stub = try await client.secretStub(templateId: 2)
+                stub.setValue("u", forItem: "username")
+                try await body(server, client, stub)
             }
+        }
+    }
+
+    @Test func bulkReadUnderTwentyPercentFailuresReturnsEveryValueOnce() async throws {
+        let count = 2_000
+        try await withRetryingClient(attempts: 8, maxDelay: .milliseconds(20)) { server, client, stub in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<count {
+                    if index >= 16 { try await group.next() }
+                    group.addTask {
+                        var secret = stub
+                        secret.name = "fault-\(index)"
+                        secret.setValue("value-\(index)", forItem: "password")
+                        _ = try await client.createSecret(secret)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let created = try await client.searchSecrets(SecretSearch(text: "fault-")).collect()
+            #expect(created.count == count)
+
+            server.faults.setMode(FaultMode(failureRate: 0.2, seed: 42))
+            let before = server.faults.injectedCount
+            let values = try await withThrowingTaskGroup(of: (String, String).self) { group in
+                var values: [String: String] = [:]
+                var next = 0
+                func add() {
+                    let summary = created[next]
+                    next += 1
+                    group.addTask {
+                        let secret = try await client.secret(id: summary.id)
+                        return (secret.name, secret.item("password")?.itemValue ?? "")
+                    }
+                }
+                for _ in 0..<16 { add() }
+                while let (name, value) = try await group.next() {
+                    #expect(values[name] == nil, "\(name) was read twice into the result")
+                    values[name] = value
+                    if next < created.count { add() }
+                }
+                return values
+            }
+            server.faults.setMode(nil)
+            let injected = server.faults.injectedCount - before
+            #expect(values.count == count)
+            for index in 0..<count { #expect(values["fault-\(index)"] == "value-\(index)") }
+            // About a fifth of the first attempts failed (and retries fail at the same rate).
+            #expect(injected > count / 10, "only \(injected) faults were injected")
         }
     }
 
@@ -138,33 +148,26 @@ struct FaultModeTests {
     /// 300 creates, 8 at a time, while 25% of them fail in every way: exactly 300 secrets, one per name.
     @Test func createsUnderRandomFaultsAreNeverDuplicated() async throws {
         let count = 300
-        try await TestEmulator.with { server in
-            var configuration = TestEmulator.clientConfiguration(server)
-            configuration.retry = .init(maxAttempts: 10, baseDelay: .milliseconds(1), maxDelay: .milliseconds(10))
-            try await SecretServerClient.withClient(configuration: configuration) { client in
-                var template = try await client.secretStub(templateId: 2)
-                template.setValue("u", forItem: "username")
-                let stub = template
-                server.faults.setMode(FaultMode(failureRate: 0.25, pathContains: "/v1/secrets", seed: 7))
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for index in 0..<count {
-                        if index >= 8 { try await group.next() }
-                        group.addTask {
-                            var secret = stub
-                            secret.name = "unique-\(index)"
-                            secret.setValue("value-\(index)", forItem: "password")
-                            let made = try await client.createSecret(secret)
-                            #expect(made.name == "unique-\(index)")
-                        }
+        try await withRetryingClient(attempts: 10, maxDelay: .milliseconds(10)) { server, client, stub in
+            server.faults.setMode(FaultMode(failureRate: 0.25, pathContains: "/v1/secrets", seed: 7))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<count {
+                    if index >= 8 { try await group.next() }
+                    group.addTask {
+                        var secret = stub
+                        secret.name = "unique-\(index)"
+                        secret.setValue("value-\(index)", forItem: "password")
+                        let made = try await client.createSecret(secret)
+                        #expect(made.name == "unique-\(index)")
                     }
-                    try await group.waitForAll()
                 }
-                server.faults.setMode(nil)
-                #expect(server.faults.injectedCount > count / 8, "only \(server.faults.injectedCount) faults")
-                let made = try await client.searchSecrets(SecretSearch(text: "unique-")).collect()
-                #expect(made.count == count)
-                #expect(Set(made.map(\.name)).count == count)
+                try await group.waitForAll()
             }
+            server.faults.setMode(nil)
+            #expect(server.faults.injectedCount > count / 8, "only \(server.faults.injectedCount) faults")
+            let made = try await client.searchSecrets(SecretSearch(text: "unique-")).collect()
+            #expect(made.count == count)
+            #expect(Set(made.map(\.name)).count == count)
         }
     }
 }
