@@ -26,21 +26,30 @@ struct FaultModeTests {
         }
     }
 
+    /// Creates `NAME0`...`NAME{count-1}` with passwords `value-0`..., `inFlight` at a time; each answer must be the
+    /// secret asked for.
+    static func create(_ count: Int, named name: String, from stub: SecretModel, with client: SecretServerClient, inFlight: Int)
+        async throws
+    {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<count {
+                if index >= inFlight { try await group.next() }
+                group.addTask {
+                    var secret = stub
+                    secret.name = "\(name)\(index)"
+                    secret.setValue("value-\(index)", forItem: "password")
+                    let made = try await client.createSecret(secret)
+                    #expect(made.name == "\(name)\(index)")
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
     @Test func bulkReadUnderTwentyPercentFailuresReturnsEveryValueOnce() async throws {
         let count = 2_000
         try await withRetryingClient(attempts: 8, maxDelay: .milliseconds(20)) { server, client, stub in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for index in 0..<count {
-                    if index >= 16 { try await group.next() }
-                    group.addTask {
-                        var secret = stub
-                        secret.name = "fault-\(index)"
-                        secret.setValue("value-\(index)", forItem: "password")
-                        _ = try await client.createSecret(secret)
-                    }
-                }
-                try await group.waitForAll()
-            }
+            try await Self.create(count, named: "fault-", from: stub, with: client, inFlight: 16)
             let created = try await client.searchSecrets(SecretSearch(text: "fault-")).collect()
             #expect(created.count == count)
 
@@ -150,19 +159,7 @@ struct FaultModeTests {
         let count = 300
         try await withRetryingClient(attempts: 10, maxDelay: .milliseconds(10)) { server, client, stub in
             server.faults.setMode(FaultMode(failureRate: 0.25, pathContains: "/v1/secrets", seed: 7))
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for index in 0..<count {
-                    if index >= 8 { try await group.next() }
-                    group.addTask {
-                        var secret = stub
-                        secret.name = "unique-\(index)"
-                        secret.setValue("value-\(index)", forItem: "password")
-                        let made = try await client.createSecret(secret)
-                        #expect(made.name == "unique-\(index)")
-                    }
-                }
-                try await group.waitForAll()
-            }
+            try await Self.create(count, named: "unique-", from: stub, with: client, inFlight: 8)
             server.faults.setMode(nil)
             #expect(server.faults.injectedCount > count / 8, "only \(server.faults.injectedCount) faults")
             let made = try await client.searchSecrets(SecretSearch(text: "unique-")).collect()

@@ -101,7 +101,6 @@ struct ServerCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw CLIError("--port must be between 0 and 65535") }
         guard tokenLifetime > 0 else { throw CLIError("--token-lifetime must be positive") }
         guard defaultPageSize > 0 else { throw CLIError("--default-page-size must be positive") }
-        _ = try faultMode()
     }
 
     /// The fault mode the `--fault-*` options ask for, or `nil` when none is given.
@@ -132,6 +131,7 @@ struct ServerCommand: AsyncParsableCommand {
 
     func run() async throws {
         try check()
+        let faultMode = try self.faultMode()
         var logger = Logger(label: "sesame.server")
         if printRoutes {
             // For scripts/openapi: every route the server registers, one `METHOD /path` per line.
@@ -188,7 +188,7 @@ struct ServerCommand: AsyncParsableCommand {
             encryptionKey: encryptionKey,
             adminPassword: adminPassword, tokenLifetime: tokenLifetime, defaultPageSize: defaultPageSize,
             healthCheckCasing: healthcheckCasing, maximumLoginFailures: maxLoginFailures,
-            failedLoginsPerAddress: failedLoginsPerMinute, failedLoginWindow: 60, faultMode: try faultMode(),
+            failedLoginsPerAddress: failedLoginsPerMinute, failedLoginWindow: 60, faultMode: faultMode,
             tls: certificate
         )
         if !["127.0.0.1", "::1", "localhost"].contains(host) {
@@ -217,7 +217,7 @@ struct ServerCommand: AsyncParsableCommand {
         }
         let keySource = encryptionKey == nil ? "key in \(database ?? "").key" : "key from $SESAME_SERVER_KEY"
         lines.append("  Storage:   \(database.map { "\($0) (encrypted values; \(keySource))" } ?? "memory (gone when stopped)")")
-        if let mode = try faultMode() {
+        if let mode = faultMode {
             let percent = (mode.failureRate * 100).formatted(.number.precision(.fractionLength(0...1)))
             lines.append("  Faults:    \(percent)% of API requests fail, +\(faultLatency ?? 0) ms each (seed \(faultSeed)): NOT a normal server")
         }
