@@ -10,9 +10,13 @@ enum SecretServerLoad {
         guard let url = environment["SESAME_URL"], let username = environment["SESAME_USERNAME"],
             let password = environment["SESAME_PASSWORD"]
         else { throw LoadError("set SESAME_URL, SESAME_USERNAME and SESAME_PASSWORD") }
-        let client = try SecretServerClient(configuration: .init(
+        var configuration = SecretServerClient.Configuration(
             baseURL: url, credentials: .password(username: username, password: password)
-        ))
+        )
+        if let connections = environment["SESAME_LOAD_CONNECTIONS"].flatMap(Int.init) {
+            configuration.maximumConnections = connections
+        }
+        let client = try SecretServerClient(configuration: configuration)
         // Signed in before any timing starts, as the peers' constructors do.
         _ = try await client.session()
         switch (arguments.first, arguments.count) {

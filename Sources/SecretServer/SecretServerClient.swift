@@ -74,6 +74,11 @@ public struct SecretServerClient: Sendable {
     }
 
     func decode<Result: Decodable>(_ response: APIResponse, as type: Result.Type, path: String) throws -> Result {
+        if let wire = Result.self as? any WireJSONDecodable.Type,
+            let value = response.body.withUnsafeReadableBytes({ wire.decodeWireJSON($0) }) as? Result
+        {
+            return value
+        }
         do {
             return try WireCoding.makeDecoder().decode(Result.self, from: Data(response.body.readableBytesView))
         } catch {

@@ -75,6 +75,39 @@ struct ClientFlowTests {
         }
     }
 
+    /// The server keeps a search's ordered result while it is paged through; every change in between shows on
+    /// the next page asked for (renames, new and deleted secrets), exactly as a fresh query would.
+    @Test func pagesShowChangesMadeBetweenThem() async throws {
+        try await TestEmulator.withClient { client, _ in
+            var stub = try await client.secretStub(templateId: 2)
+            stub.setValue("u", forItem: "username")
+            stub.setValue("p", forItem: "password")
+            var ids: [Int] = []
+            for index in 0..<6 {
+                stub.name = "between-\(index)"
+                ids.append(try await client.createSecret(stub).id)
+            }
+            func page(_ skip: Int) async throws -> Page<SecretSummary> {
+                let answer = try await client.send(
+                    method: "GET", path: "/v1/secrets", query: [("filter.searchText", "between-"), ("skip", "\(skip)"), ("take", "2")]
+                )
+                return try JSONDecoder().decode(Page<SecretSummary>.self, from: answer.body)
+            }
+            let first = try await page(0)
+            #expect(first.records.map(\.name) == ["between-0", "between-1"] && first.total == 6)
+            var renamed = try await client.secret(id: ids[5])
+            renamed.name = "between-00"
+            _ = try await client.updateSecret(renamed)
+            _ = try await client.deleteSecret(id: ids[2])
+            let second = try await page(2)
+            #expect(second.records.map(\.name) == ["between-1", "between-3"] && second.total == 5)
+            stub.name = "between-0a"
+            _ = try await client.createSecret(stub)
+            let third = try await page(4)
+            #expect(third.records.map(\.name) == ["between-3", "between-4"] && third.total == 6)
+        }
+    }
+
     @Test func fileFieldsRoundTrip() async throws {
         try await TestEmulator.withClient { client, _ in
             var stub = try await client.secretStub(templateId: 6007)

@@ -42,6 +42,34 @@ import Testing
         }
     }
 
+    /// The server keeps callers in a read cache that a sign-in's own bookkeeping does not empty; a lock-out must
+    /// still end a token already in use at once.
+    @Test func aLockOutEndsATokenAlreadyInUse() async throws {
+        var configuration = TestEmulator.configuration()
+        configuration.maximumLoginFailures = 2
+        configuration.failedLoginsPerAddress = 0
+        try await TestEmulator.withClient(configuration) { admin, server in
+            _ = try await admin.createUser(NewUser(userName: "alice", password: "Alice-Right-Pass1"))
+            let (status, body, _) = try await signIn(server, "alice", "Alice-Right-Pass1")
+            #expect(status == 200)
+            let token = try #require(JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])["access_token"] as! String
+            func whoAmI() async throws -> Int {
+                var request = HTTPClientRequest(url: server.baseURL + "/api/v1/users/current")
+                request.headers.add(name: "Authorization", value: "Bearer \(token)")
+                return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code)
+            }
+            #expect(try await whoAmI() == 200)
+            // Another sign-in (lastLogin, loginFailures written) and one failure leave the token working.
+            #expect(try await signIn(server, "alice", "Alice-Right-Pass1").0 == 200)
+            #expect(try await signIn(server, "alice", "wrong-guess").0 == 400)
+            #expect(try await whoAmI() == 200)
+            #expect(try await signIn(server, "alice", "wrong-guess").0 == 400)
+            // Refused as the real server refuses a revoked token.
+            let afterLockOut = try await whoAmI()
+            #expect(afterLockOut == 403)
+        }
+    }
+
     @Test func oneAddressGuessingIsThrottledWithRetryAfter() async throws {
         let time = ManualTime()
         var configuration = TestEmulator.configuration()

@@ -262,7 +262,9 @@ extension EmulatorRoutes {
         let (skip, take) = try query.paging(defaultTake: configuration.defaultPageSize)
         let result = try await store.searchSecrets(filter, skip: skip, take: take, caller: caller)
         let sortName = query.string("sortBy[0].name") ?? "Name"
-        return try page(result.records, total: result.total, skip: skip, take: take,
-                        sortBy: [Sort(name: sortName, direction: filter.sortDescending ? "Desc" : "Asc")])
+        return Responses.summaries(Page(
+            records: result.records, skip: skip, take: take, total: result.total,
+            sortBy: [Sort(name: sortName, direction: filter.sortDescending ? "Desc" : "Asc")]
+        ))
     }
 }

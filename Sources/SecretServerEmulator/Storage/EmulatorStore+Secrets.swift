@@ -175,7 +175,7 @@ extension EmulatorStore {
     }
 
     /// What a secret search filters on.
-    struct SecretFilter: Sendable {
+    struct SecretFilter: Sendable, Hashable {
         var searchText: String?
         var isExactMatch = false
         var folderId: Int64?
@@ -189,30 +189,48 @@ extension EmulatorStore {
         var sortField = "name"
     }
 
-    /// Secrets matching `filter`, one page of summaries and the total.
     /// Secrets matching `filter` that the caller may at least List, one page of summaries and the total.
+    ///
+    /// The ordered ids of the whole result are kept in the read cache until the next change, so paging through
+    /// a large search (`skip` growing by `take`) runs the query once instead of once per page, with its
+    /// `LIKE` scan, count and `OFFSET` walk; each page then reads only its own rows.
     func searchSecrets(_ filter: SecretFilter, skip: Int, take: Int?, caller: Caller) async throws -> (records: [SecretSummary], total: Int) {
-        try await databaseRead { db in
+        let key = ReadCache.SearchKey(filter: filter, userId: caller.userId)
+        let generation = readCache.generation
+        let cached = readCache.search(key)
+        return try await databaseRead { db in
             let folders = try self.folderIndex(db)
-            let request = try self.visible(self.secretRequest(db, filter, folders: folders), db, caller, folders: folders)
-            let total = try request.fetchCount(db)
-            let direction = filter.sortDescending
-            let order: [any SQLOrderingTerm]
-            switch filter.sortField {
-            case "id": order = [direction ? Column("id").desc : Column("id").asc]
-            case "created": order = [direction ? Column("created").desc : Column("created").asc, Column("id")]
-            case "template": order = [direction ? Column("templateId").desc : Column("templateId").asc, Column("id")]
-            default:
-                order = [direction ? Column("name").collating(.nocase).desc : Column("name").collating(.nocase).asc,
-                         Column("id")]
+            let ids: [Int64]
+            if let cached {
+                ids = cached
+            } else {
+                let request = try self.visible(self.secretRequest(db, filter, folders: folders), db, caller, folders: folders)
+                ids = try Int64.fetchAll(db, request.select(Column("id")).order(Self.searchOrder(filter)))
+                self.readCache.store(search: ids, for: key, generation: generation)
             }
-            var paged = request.order(order)
-            if let take { paged = paged.limit(take, offset: skip) } else if skip > 0 { paged = paged.limit(-1, offset: skip) }
-            let rows = try paged.fetchAll(db)
+            let start = min(max(skip, 0), ids.count)
+            let end = take.map { min(start + max($0, 0), ids.count) } ?? ids.count
+            let pageIds = ids[start..<end]
+            var rows: [Int64: SecretRow] = [:]
+            for row in try SecretRow.fetchAll(db, keys: pageIds) { rows[row.id ?? 0] = row }
             var templateNames: [Int64: String] = [:]
             for template in try TemplateRow.fetchAll(db) { templateNames[template.id] = template.name }
-            let records = rows.map { self.summary($0, templateName: templateNames[$0.templateId] ?? "", folderPaths: folders) }
-            return (records, total)
+            let records = pageIds.compactMap { id in
+                rows[id].map { self.summary($0, templateName: templateNames[$0.templateId] ?? "", folderPaths: folders) }
+            }
+            return (records, ids.count)
+        }
+    }
+
+    /// The order of a search's results: its sort field, then the id.
+    private static func searchOrder(_ filter: SecretFilter) -> [any SQLOrderingTerm] {
+        let descending = filter.sortDescending
+        switch filter.sortField {
+        case "id": return [descending ? Column("id").desc : Column("id").asc]
+        case "created": return [descending ? Column("created").desc : Column("created").asc, Column("id")]
+        case "template": return [descending ? Column("templateId").desc : Column("templateId").asc, Column("id")]
+        default:
+            return [descending ? Column("name").collating(.nocase).desc : Column("name").collating(.nocase).asc, Column("id")]
         }
     }
 

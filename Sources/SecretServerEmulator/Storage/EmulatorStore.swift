@@ -27,8 +27,12 @@ final class EmulatorStore: Sendable {
     /// so each read re-prepared all of them (a fifth of a cold secret read's time). There, reads run as they are:
     /// the queue already serializes them with writes.
     func databaseRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        if let queue = writer as? DatabaseQueue { return try await queue.unsafeRead(body) }
+        if let queue = writer as? DatabaseQueue { return try Self.readNow(queue, body) }
         return try await writer.read(body)
+    }
+
+    private static func readNow<T>(_ queue: DatabaseQueue, _ body: (Database) throws -> T) throws -> T {
+        try queue.unsafeRead(body)
     }
 
     /// What opening the store found or did.

@@ -126,6 +126,22 @@ struct SecretRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
+extension SecretRow {
+    /// Reads the row column by column: the hot read path of every secret route. The Codable conformance (which
+    /// GRDB would use otherwise) still writes rows; `settings` is the JSON it writes, decoded once per distinct text.
+    init(row: Row) throws {
+        id = row["id"]
+        name = row["name"]
+        templateId = row["templateId"]
+        folderId = row["folderId"]
+        siteId = row["siteId"]
+        active = row["active"]
+        created = row["created"]
+        modified = row["modified"]
+        settings = try SecretSettings.stored(row["settings"] as DatabaseValue)
+    }
+}
+
 /// One row of `secret_item`: the encrypted value of one field of one secret.
 struct SecretItemRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "secret_item"
@@ -137,6 +153,17 @@ struct SecretItemRow: Codable, Sendable, FetchableRecord, MutablePersistableReco
     var fileAttachmentId: Int64?
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension SecretItemRow {
+    /// Reads the row column by column (every secret read fetches a secret's items).
+    init(row: Row) {
+        id = row["id"]
+        secretId = row["secretId"]
+        fieldId = row["fieldId"]
+        value = row["value"]
+        fileAttachmentId = row["fileAttachmentId"]
+    }
 }
 
 /// One row of `file_attachment`: the encrypted content of a file field.

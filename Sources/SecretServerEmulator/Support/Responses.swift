@@ -27,6 +27,13 @@ enum Responses {
         return Response(status: .ok, headers: [.contentType: jsonContentType], body: .init(byteBuffer: buffer))
     }
 
+    /// A page of secret summaries, written by `SummaryPageJSON` (the same JSON as `json(_:)`, faster).
+    static func summaries(_ page: Page<SecretSummary>) -> Response {
+        var buffer = ByteBufferAllocator().buffer(capacity: 512 + page.records.count * 900)
+        SummaryPageJSON.write(page, into: &buffer)
+        return Response(status: .ok, headers: [.contentType: jsonContentType], body: .init(byteBuffer: buffer))
+    }
+
     /// A JSON error body in the real server's shape.
     static func error(_ error: EmulatorAPIError) -> Response {
         let data = (try? WireCoding.makeEncoder().encode(error.body)) ?? Data("{}".utf8)

@@ -50,7 +50,7 @@ public struct Page<Record: Codable & Sendable>: Codable, Sendable {
         self.severity = "None"
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case skip, take, total, pageCount, currentPage, batchCount, prevSkip, nextSkip, hasPrev, hasNext
         case records, sortBy, success, severity
     }

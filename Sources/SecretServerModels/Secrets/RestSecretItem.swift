@@ -54,7 +54,7 @@ public struct RestSecretItem: Codable, Sendable, Hashable {
         self.listType = listType
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case itemId, fileAttachmentId, filename, itemValue, fieldId, fieldName, slug, fieldDescription
         case isFile, isNotes, isPassword, isList, listType
     }

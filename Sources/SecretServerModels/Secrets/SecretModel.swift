@@ -115,7 +115,7 @@ public struct SecretModel: Codable, Sendable, Hashable {
         return true
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, name, secretTemplateId, folderId, active, items, launcherConnectAsSecretId
         case checkOutMinutesRemaining, checkedOut, checkOutUserDisplayName, checkOutUserId, isRestricted
         case isOutOfSync, outOfSyncReason, autoChangeEnabled, autoChangeNextPassword, requiresApprovalForAccess

@@ -72,7 +72,7 @@ public struct SecretSummary: Codable, Sendable, Hashable {
         self.daysUntilExpiration = nil
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, name, secretTemplateId, secretTemplateName, folderId, folderPath, siteId, active, checkedOut
         case checkOutUserId, checkOutUserName, isRestricted, isOutOfSync, outOfSyncReason, lastHeartBeatStatus
         case lastPasswordChangeAttempt, responseCodes, lastAccessed, extendedFields, checkOutEnabled
