@@ -246,7 +246,7 @@ if ProcessInfo.processInfo.environment["SESAME_BENCHMARKS"] != nil {
     package.targets.append(contentsOf: [
         .executableTarget(
             name: "SesameBenchmarks",
-            dependencies: ["Sesame", .product(name: "Benchmark", package: "benchmark")],
+            dependencies: ["Sesame", "SecretServerModels", .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/SesameBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

@@ -1,5 +1,6 @@
 import Benchmark
 import Foundation
+import SecretServerModels
 import Sesame
 
 /// A provider that answers from memory: what is measured is the cache in front of it, not a store.
@@ -81,6 +82,29 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Parse a reference", configuration: .init(metrics: metrics, scalingFactor: .kilo, maxDuration: .seconds(5))) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try SecretReference(parsing: "aws-sm://prod/db?version-stage=AWSPREVIOUS#user.name"))
+        }
+    }
+
+    // A secret as `GET /api/v1/secrets/{id}` answers it (Password template: four fields), read both ways.
+    let secretJSON: Data = {
+        var secret = SecretModel(id: 4021, name: "db01 root", secretTemplateId: 6003, folderId: 12, secretTemplateName: "Password")
+        secret.items = ["Resource", "Username", "Password", "Notes"].enumerated().map { index, name in
+            RestSecretItem(itemId: 9000 + index, itemValue: "value of \(name) with some length", fieldId: 100 + index,
+                           fieldName: name, slug: name.lowercased(), fieldDescription: "The \(name).",
+                           isNotes: name == "Notes", isPassword: name == "Password")
+        }
+        return try! JSONEncoder().encode(secret)
+    }()
+
+    Benchmark("Decode a secret: JSONDecoder", configuration: .init(metrics: metrics, scalingFactor: .kilo, maxDuration: .seconds(5))) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try JSONDecoder().decode(SecretModel.self, from: secretJSON))
+        }
+    }
+
+    Benchmark("Decode a secret: WireJSONReader", configuration: .init(metrics: metrics, scalingFactor: .kilo, maxDuration: .seconds(5))) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(secretJSON.withUnsafeBytes { SecretModel.decodeWireJSON($0)! })
         }
     }
 }
