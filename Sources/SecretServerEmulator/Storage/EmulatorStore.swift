@@ -25,12 +25,15 @@ final class EmulatorStore: Sendable {
     /// memory database has one serialized connection, where GRDB's `read` switches `PRAGMA query_only` on and off
     /// around each read; preparing those pragmas resets SQLite's authorizer, which expires every cached statement,
     /// so each read re-prepared all of them (a fifth of a cold secret read's time). There, reads run as they are:
-    /// the queue already serializes them with writes.
+    /// the queue already serializes them with writes. They also run synchronously, on the calling thread (GRDB's
+    /// queue runs a `sync` block there when it is free): a memory database answers in microseconds and has no
+    /// disk to wait on, and the hop to the queue's thread and back cost more than most reads.
     func databaseRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         if let queue = writer as? DatabaseQueue { return try Self.readNow(queue, body) }
         return try await writer.read(body)
     }
 
+    /// The synchronous `unsafeRead` (a separate function, so that the `async` overload is not chosen).
     private static func readNow<T>(_ queue: DatabaseQueue, _ body: (Database) throws -> T) throws -> T {
         try queue.unsafeRead(body)
     }
