@@ -13,6 +13,11 @@ enum SecretServerLoad {
         var configuration = SecretServerClient.Configuration(
             baseURL: url, credentials: .password(username: username, password: password)
         )
+        // One connection per request in flight for the bulk read (16 by default in Benchmarks/compare: the best of
+        // 8/16/32 here); SESAME_LOAD_CONNECTIONS overrides it for experiments.
+        if arguments.first == "tss-bulk", arguments.count == 4, let concurrency = Int(arguments[3]), concurrency > 0 {
+            configuration.maximumConnections = concurrency
+        }
         if let connections = environment["SESAME_LOAD_CONNECTIONS"].flatMap(Int.init) {
             configuration.maximumConnections = connections
         }

@@ -19,7 +19,8 @@ import Sesame
 //   sesame-load tss-seed FOLDER COUNT             # creates COUNT Password secrets in folder FOLDER; prints their ids
 //   sesame-load tss-bulk FIRST COUNT CONCURRENCY  # reads secrets FIRST ... FIRST+COUNT-1 (all fields)
 //   sesame-load tss-search TEXT PAGESIZE          # pages through every secret whose name contains TEXT
-// SESAME_LOAD_CONNECTIONS=N sets the client's connection limit (maximumConnections; default 8).
+// SESAME_LOAD_CONNECTIONS=N sets the client's connection limit (maximumConnections; default: CONCURRENCY for
+// tss-bulk, the client's 8 otherwise).
 
 let arguments = CommandLine.arguments
 if arguments.count >= 2, arguments[1].hasPrefix("tss-") {

@@ -6,7 +6,7 @@ import SecretServerModels
 /// search spent a third of the server's time in `JSONEncoder` (Benchmarks/README.md).
 enum SummaryPageJSON {
     static func write(_ page: Page<SecretSummary>, into buffer: inout ByteBuffer) {
-        var w = JSONBufferWriter(buffer: buffer)
+        var w = JSONBufferWriter(buffer: buffer, expectedSize: 512 + page.records.count * 900)
         w.open()
         w.key("skip"); w.int(page.skip)
         w.key("take"); w.int(page.take)
