@@ -24,7 +24,7 @@ struct PermissionCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List who has access.", discussion: "Example:\n  sesame permission list --secret 12")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List who has access.", discussion: "Example:\n  sesame permission list --secret 12")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var target: Target
         @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
@@ -49,6 +49,7 @@ struct PermissionCommand: AsyncParsableCommand {
 
     struct Grant: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "grant",
             abstract: "Give a user or group a role.",
             discussion: "Examples:\n  sesame permission grant --secret 12 --user alice --role view\n  sesame permission grant --folder '\\\\Prod' --group operators --role edit"
         )
@@ -81,7 +82,7 @@ struct PermissionCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a permission by its id.", discussion: "Example:\n  sesame permission revoke --secret 12 7")
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Remove a permission by its id.", discussion: "Example:\n  sesame permission revoke --secret 12 7")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var target: Target
         @Argument(help: "The permission's id (from permission list).") var id: Int
@@ -139,7 +140,7 @@ struct AccessCommand: AsyncParsableCommand {
     )
 
     struct Request: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Ask for access.", discussion: "Example:\n  sesame access request 12 --comment 'INC-7 outage'")
+        static let configuration = CommandConfiguration(commandName: "request", abstract: "Ask for access.", discussion: "Example:\n  sesame access request 12 --comment 'INC-7 outage'")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The secret id.") var secret: Int
         @Option(name: .long, help: "Why you need it.") var comment: String
@@ -153,7 +154,7 @@ struct AccessCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Requests to review (or your own with --mine).", discussion: "Example:\n  sesame access list --status Pending")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Requests to review (or your own with --mine).", discussion: "Example:\n  sesame access list --status Pending")
         @OptionGroup var connection: ConnectionOptions
         @Flag(name: .long, help: "Your own requests.") var mine = false
         @Option(name: .long, help: "Pending, Approved, Denied, Canceled.") var status: String?
@@ -171,7 +172,7 @@ struct AccessCommand: AsyncParsableCommand {
     }
 
     struct Approve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Approve a request.", discussion: "Example:\n  sesame access approve 3 --comment ok")
+        static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve a request.", discussion: "Example:\n  sesame access approve 3 --comment ok")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The request id.") var request: Int
         @Option(name: .long, help: "A reply.") var comment: String?
@@ -184,7 +185,7 @@ struct AccessCommand: AsyncParsableCommand {
     }
 
     struct Deny: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Deny a request.", discussion: "Example:\n  sesame access deny 3 --comment 'not now'")
+        static let configuration = CommandConfiguration(commandName: "deny", abstract: "Deny a request.", discussion: "Example:\n  sesame access deny 3 --comment 'not now'")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The request id.") var request: Int
         @Option(name: .long, help: "A reply.") var comment: String?

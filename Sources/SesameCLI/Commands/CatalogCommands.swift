@@ -11,7 +11,7 @@ struct TemplateCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List templates.", discussion: "Example:\n  sesame template list account")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List templates.", discussion: "Example:\n  sesame template list account")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "Text the name contains.") var text: String?
         @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
@@ -24,7 +24,7 @@ struct TemplateCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a template's fields.", discussion: "Example:\n  sesame template show 'Unix Account (SSH)'")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a template's fields.", discussion: "Example:\n  sesame template show 'Unix Account (SSH)'")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The template's id or name.") var template: String
         @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
@@ -75,7 +75,7 @@ struct MetadataCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List an item's metadata.", discussion: "Example:\n  sesame metadata list secret 12")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List an item's metadata.", discussion: "Example:\n  sesame metadata list secret 12")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "secret, folder, user or group.") var kind: MetadataItemKind
         @Argument(help: "The item's id.") var id: Int
@@ -96,6 +96,7 @@ struct MetadataCommand: AsyncParsableCommand {
 
     struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "set",
             abstract: "Set a text value (creating the section and field when new).",
             discussion: "Example:\n  sesame metadata set secret 12 --section Ownership --field Team db-team"
         )
@@ -122,7 +123,7 @@ struct ScriptCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List scripts.", discussion: "Example:\n  sesame script list")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List scripts.", discussion: "Example:\n  sesame script list")
         @OptionGroup var connection: ConnectionOptions
         @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
         func run() async throws {
@@ -136,7 +137,7 @@ struct ScriptCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a script's text.", discussion: "Example:\n  sesame script show 3")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Print a script's text.", discussion: "Example:\n  sesame script show 3")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The script id.") var id: Int
         func run() async throws {
@@ -151,7 +152,7 @@ struct ScriptCommand: AsyncParsableCommand {
 struct RoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "role", abstract: "List roles.", subcommands: [List.self])
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List roles.", discussion: "Example:\n  sesame role list --inactive")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List roles.", discussion: "Example:\n  sesame role list --inactive")
         @OptionGroup var connection: ConnectionOptions
         @Flag(name: .long, help: "Include disabled roles.") var inactive = false
         @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
@@ -167,7 +168,7 @@ struct RoleCommand: AsyncParsableCommand {
 struct TeamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "team", abstract: "List teams.", subcommands: [List.self])
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List teams.", discussion: "Example:\n  sesame team list")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List teams.", discussion: "Example:\n  sesame team list")
         @OptionGroup var connection: ConnectionOptions
         @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
         func run() async throws {
@@ -182,7 +183,7 @@ struct TeamCommand: AsyncParsableCommand {
 struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "policy", abstract: "List secret policies.", subcommands: [List.self])
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List secret policies.", discussion: "Example:\n  sesame policy list")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List secret policies.", discussion: "Example:\n  sesame policy list")
         @OptionGroup var connection: ConnectionOptions
         @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
         func run() async throws {

@@ -11,7 +11,7 @@ struct UserCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List users.", discussion: "Example:\n  sesame user list ali --inactive")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List users.", discussion: "Example:\n  sesame user list ali --inactive")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "Text the user name or display name contains.") var text: String?
         @Flag(name: .long, help: "Include disabled users.") var inactive = false
@@ -29,6 +29,7 @@ struct UserCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "create",
             abstract: "Create a user; the password comes from standard input or a hidden prompt, never the command line.",
             discussion: "Example:\n  printf '%s' \"$PW\" | sesame user create alice --display-name 'Alice A.' --password-stdin"
         )
@@ -60,14 +61,14 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     struct Enable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Enable a user.", discussion: "Example:\n  sesame user enable alice")
+        static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enable a user.", discussion: "Example:\n  sesame user enable alice")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The user's id or name.") var user: String
         func run() async throws { try await UserCommand.setEnabled(user, true, connection: connection) }
     }
 
     struct Disable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Disable a user; their sessions end.", discussion: "Example:\n  sesame user disable alice")
+        static let configuration = CommandConfiguration(commandName: "disable", abstract: "Disable a user; their sessions end.", discussion: "Example:\n  sesame user disable alice")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The user's id or name.") var user: String
         func run() async throws { try await UserCommand.setEnabled(user, false, connection: connection) }
@@ -82,7 +83,7 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a user.", discussion: "Example:\n  sesame user delete alice")
+        static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a user.", discussion: "Example:\n  sesame user delete alice")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The user's id or name.") var user: String
         func run() async throws {
@@ -109,7 +110,7 @@ struct GroupCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List groups.", discussion: "Example:\n  sesame group list")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List groups.", discussion: "Example:\n  sesame group list")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "Text the group name contains.") var text: String?
         @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
@@ -124,7 +125,7 @@ struct GroupCommand: AsyncParsableCommand {
     }
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a group.", discussion: "Example:\n  sesame group create operators")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a group.", discussion: "Example:\n  sesame group create operators")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The group name.") var name: String
         func run() async throws {
@@ -136,7 +137,7 @@ struct GroupCommand: AsyncParsableCommand {
     }
 
     struct Members: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List a group's members.", discussion: "Example:\n  sesame group members operators")
+        static let configuration = CommandConfiguration(commandName: "members", abstract: "List a group's members.", discussion: "Example:\n  sesame group members operators")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The group's id or name.") var group: String
         @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
@@ -151,7 +152,7 @@ struct GroupCommand: AsyncParsableCommand {
     }
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add users to a group.", discussion: "Example:\n  sesame group add operators alice bob")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add users to a group.", discussion: "Example:\n  sesame group add operators alice bob")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The group's id or name.") var group: String
         @Argument(help: "User names.") var users: [String]
@@ -159,7 +160,7 @@ struct GroupCommand: AsyncParsableCommand {
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove users from a group.", discussion: "Example:\n  sesame group remove operators bob")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove users from a group.", discussion: "Example:\n  sesame group remove operators bob")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The group's id or name.") var group: String
         @Argument(help: "User names.") var users: [String]
@@ -175,7 +176,7 @@ struct GroupCommand: AsyncParsableCommand {
     }
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a group.", discussion: "Example:\n  sesame group delete operators")
+        static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a group.", discussion: "Example:\n  sesame group delete operators")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The group's id or name.") var group: String
         func run() async throws {

@@ -144,6 +144,7 @@ struct ProfileCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the profiles.", discussion: "Example:\n  sesame profile list --output json"
         )
         @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).")
@@ -173,7 +174,7 @@ struct ProfileCommand: AsyncParsableCommand {
     }
 
     struct Use: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Make a profile the current one.", discussion: "Example:\n  sesame profile use prod")
+        static let configuration = CommandConfiguration(commandName: "use", abstract: "Make a profile the current one.", discussion: "Example:\n  sesame profile use prod")
         @Argument(help: "The profile's name.") var name: String
 
         func run() async throws {
@@ -188,7 +189,7 @@ struct ProfileCommand: AsyncParsableCommand {
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a profile and its session.", discussion: "Example:\n  sesame profile remove old")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a profile and its session.", discussion: "Example:\n  sesame profile remove old")
         @Argument(help: "The profile's name.") var name: String
 
         func run() async throws {

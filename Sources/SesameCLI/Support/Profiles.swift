@@ -37,7 +37,7 @@ struct ProfileFile: Codable, Equatable {
             throw CLIError("could not read \(path)", hint: "check its permissions")
         }
         do {
-            return try YAMLDecoder().decode(ProfileFile.self, from: text)
+            return try decode(yaml: text)
         } catch {
             throw CLIError("\(path) is not a valid sesame configuration: \(error)", hint: "fix it, or remove it and run sesame login again")
         }

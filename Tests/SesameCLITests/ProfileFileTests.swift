@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+import Yams
+
+@testable import SesameCLI
+
+/// `config.yaml` is read from the YAML tree (no regular expressions at start-up); it must read what Yams'
+/// `YAMLDecoder` reads, for files `sesame login` writes and for hand-edited ones.
+@Suite struct ProfileFileTests {
+    static let files = [
+        // As `sesame login` writes it.
+        "# comment\ncurrent: prod\nprofiles:\n  prod:\n    url: https://ss.example.com/SecretServer\n    username: alice\n",
+        "current: dev\nprofiles:\n  dev:\n    caFile: /etc/ca.pem\n    domain: CORP\n    insecure: true\n    url: https://127.0.0.1:5000\n    username: svc\n",
+        // Hand-edited: quotes, flow style, YAML 1.1 booleans, nulls, unknown keys, an empty profile list.
+        "current: 'a'\nprofiles: {a: {url: \"http://h/SS\", insecure: no, username: ~, extra: [1, 2]}, b: {url: x, insecure: On}}\nother: 1\n",
+        "profiles:\n  x:\n    url: u\n    domain: null\n    caFile:\n",
+        "current: x\nprofiles: {}\n",
+        "",
+    ]
+
+    @Test(arguments: files)
+    func readsWhatYAMLDecoderReads(text: String) throws {
+        let expected = text.isEmpty ? ProfileFile() : try YAMLDecoder().decode(ProfileFile.self, from: text)
+        #expect(try ProfileFile.decode(yaml: text) == expected)
+    }
+
+    /// One leniency: `profiles: ~` (which `YAMLDecoder` refuses) reads as no profiles.
+    @Test func aNullProfileListIsEmpty() throws {
+        #expect(try ProfileFile.decode(yaml: "current: a\nprofiles: ~\n") == ProfileFile(current: "a"))
+    }
+
+    @Test(arguments: [
+        ("profiles:\n  a:\n    username: bob\n", "profile a has no url"),
+        ("profiles:\n  a:\n    url: u\n    insecure: maybe\n", "profiles.a.insecure is not true or false"),
+        ("profiles:\n  a:\n    url: u\n    insecure: 'true'\n", "profiles.a.insecure is not true or false"),
+        ("profiles: [a, b]\n", "profiles is not a mapping of names to profiles"),
+        ("- a\n- b\n", "the file is not a mapping of settings"),
+    ])
+    func refusesWhatYAMLDecoderRefuses(text: String, message: String) {
+        #expect(throws: (any Error).self) { try YAMLDecoder().decode(ProfileFile.self, from: text) }
+        #expect { try ProfileFile.decode(yaml: text) } throws: { "\($0)" == message }
+    }
+
+    /// What `save` writes, `load` reads back.
+    @Test func roundTrips() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-profile-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let environment = ["SESAME_CONFIG_DIR": directory]
+        var file = ProfileFile()
+        file.current = "prod"
+        file.profiles["prod"] = Profile(url: "https://ss/SecretServer", username: "alice", domain: "CORP", caFile: "/ca.pem", insecure: false)
+        file.profiles["dev: odd 'name'"] = Profile(url: "http://127.0.0.1:5000", username: "yes", domain: "null", insecure: true)
+        try file.save(environment)
+        #expect(try ProfileFile.load(environment) == file)
+    }
+}
