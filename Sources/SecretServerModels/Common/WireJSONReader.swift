@@ -349,6 +349,13 @@ extension WireJSONReader {
         }
     }
 
+    /// An array of strings (`null` elements are left to `JSONDecoder`).
+    mutating func readStringArray() throws(Unsupported) -> [String] {
+        var strings: [String] = []
+        try readArray { reader throws(Unsupported) in strings.append(try reader.readString()) }
+        return strings
+    }
+
     /// `nil` for `null`, else the value `read` reads.
     mutating func readOptional<T>(_ read: (inout WireJSONReader) throws(Unsupported) -> T) throws(Unsupported) -> T? {
         try readNull() ? nil : try read(&self)

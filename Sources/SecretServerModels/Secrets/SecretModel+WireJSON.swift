@@ -65,10 +65,7 @@ extension SecretModel: WireJSONDecodable {
             case .failedPasswordChangeAttempts: self.failedPasswordChangeAttempts = try reader.readInt()
             case .lastPasswordChangeAttempt: self.lastPasswordChangeAttempt = try reader.readString()
             case .secretTemplateName: self.secretTemplateName = try reader.readString()
-            case .responseCodes:
-                var codes: [String] = []
-                try reader.readArray { reader throws(WireJSONReader.Unsupported) in codes.append(try reader.readString()) }
-                self.responseCodes = codes
+            case .responseCodes: self.responseCodes = try reader.readStringArray()
             case .webLauncherRequiresIncognitoMode: self.webLauncherRequiresIncognitoMode = try reader.readBool()
             }
         }

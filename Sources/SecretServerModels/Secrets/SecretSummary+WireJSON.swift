@@ -36,10 +36,7 @@ extension SecretSummary {
             case .outOfSyncReason: self.outOfSyncReason = try reader.readString()
             case .lastHeartBeatStatus: self.lastHeartBeatStatus = try reader.readString()
             case .lastPasswordChangeAttempt: self.lastPasswordChangeAttempt = try reader.readString()
-            case .responseCodes:
-                var codes: [String] = []
-                try reader.readArray { reader throws(WireJSONReader.Unsupported) in codes.append(try reader.readString()) }
-                self.responseCodes = codes
+            case .responseCodes: self.responseCodes = try reader.readStringArray()
             case .lastAccessed: self.lastAccessed = try reader.readString()
             case .extendedFields:
                 var fields: [ExtendedField] = []
