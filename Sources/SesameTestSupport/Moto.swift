@@ -27,6 +27,11 @@ public enum Moto {
         return url
     }
 
+    /// Timeouts for sessions the tests open on moto. moto is one Python process; while the whole suite starts at
+    /// once on two cores it has answered its first requests only after 7.5–9.5 s (all at the same moment), close
+    /// to the default 10-s request timeout. The tests are about Sesame's behaviour, not moto's speed.
+    public static let timeouts = AWSConfiguration.Timeouts(connect: .seconds(5), request: .seconds(30))
+
     /// An environment that points every AWS client at `url` with moto's dummy keys and no shared files.
     public static func environment(url: String, region: String = "us-east-1") -> [String: String] {
         [
@@ -43,7 +48,7 @@ public enum Moto {
 
     /// Writes a SecureString parameter into the moto at `url`.
     public static func putParameter(_ name: String, value: String, url: String) async throws {
-        let session = try AWSSession(configuration: AWSConfiguration(environment: environment(url: url)))
+        let session = try AWSSession(configuration: AWSConfiguration(timeouts: timeouts, environment: environment(url: url)))
         do {
             try await session.ssm().putParameter(name, value: value, type: .secureString, overwrite: true)
         } catch {

@@ -21,7 +21,7 @@ struct MotoAuthenticationTests {
         let resetResponse = try await HTTPClient.shared.execute(reset, timeout: .seconds(10))
         #expect(resetResponse.status == .ok)
 
-        let bootstrap = try AWSSession(configuration: .init(environment: environment))
+        let bootstrap = try AWSSession(configuration: .init(timeouts: Moto.timeouts, environment: environment))
         let iam = try AWSEndpoint(service: "iam", region: "us-east-1", url: url)
         let user = Moto.uniqueName("signer")
         func iamCall(_ action: String, _ parameters: [(String, String)]) async throws -> String {

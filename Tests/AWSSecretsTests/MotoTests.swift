@@ -12,7 +12,7 @@ struct MotoTests {
         region: String = "us-east-1", configure: (inout AWSConfiguration) -> Void = { _ in },
         _ body: (AWSSession) async throws -> T
     ) async throws -> T {
-        var configuration = AWSConfiguration(environment: Moto.environment(url: try Moto.url(), region: region))
+        var configuration = AWSConfiguration(timeouts: Moto.timeouts, environment: Moto.environment(url: try Moto.url(), region: region))
         configure(&configuration)
         let session = try AWSSession(configuration: configuration)
         do {

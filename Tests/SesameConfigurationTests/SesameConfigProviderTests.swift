@@ -27,7 +27,7 @@ final class CapturingLogHandler: LogHandler, @unchecked Sendable {
 struct SesameConfigProviderTests {
     @Test func secretsResolveAreRedactedInAccessLogsAndRotate() async throws {
         let environment = Moto.environment(url: try Moto.url())
-        let session = try AWSSession(configuration: AWSConfiguration(environment: environment))
+        let session = try AWSSession(configuration: AWSConfiguration(timeouts: Moto.timeouts, environment: environment))
         let ssm = try session.ssm()
         let root = "/" + Moto.uniqueName()
         try await ssm.putParameter("\(root)/password", value: "Config-Secret-Value-1", type: .secureString)

@@ -97,7 +97,7 @@ import Testing
 @Suite(.enabled(if: Moto.shouldRun, "moto is not running (scripts/test starts it)"))
 struct AWSProviderTests {
     func withStore<T>(_ body: (SecretStore, AWSSession) async throws -> T) async throws -> T {
-        let session = try AWSSession(configuration: AWSConfiguration(environment: Moto.environment(url: try Moto.url())))
+        let session = try AWSSession(configuration: AWSConfiguration(timeouts: Moto.timeouts, environment: Moto.environment(url: try Moto.url())))
         let store = SecretStore(providers: [
             CachingProvider(try ParameterStoreProvider(session: session)),
             CachingProvider(try SecretsManagerProvider(session: session)),
@@ -172,7 +172,7 @@ struct AWSProviderTests {
 
     @Test func theSimpleAPIReadsEveryProviderFromTheEnvironment() async throws {
         let environment = Moto.environment(url: try Moto.url()).merging(["SESAME_TEST_VARIABLE": "from-env"]) { $1 }
-        let session = try AWSSession(configuration: AWSConfiguration(environment: environment))
+        let session = try AWSSession(configuration: AWSConfiguration(timeouts: Moto.timeouts, environment: environment))
         let name = "/" + Moto.uniqueName()
         try await session.ssm().putParameter(name, value: "simple", type: .secureString)
         try await session.shutdown()
