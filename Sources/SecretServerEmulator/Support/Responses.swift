@@ -22,14 +22,15 @@ enum Responses {
 
     /// A secret's model, written by `SecretModelJSON` (the same JSON as `json(_:)`, faster).
     static func secret(_ model: SecretModel) -> Response {
-        var buffer = ByteBufferAllocator().buffer(capacity: 1024 + model.items.count * 320)
+        // Empty: the writer sizes its own bytes and copies them in once.
+        var buffer = ByteBuffer()
         SecretModelJSON.write(model, into: &buffer)
         return Response(status: .ok, headers: [.contentType: jsonContentType], body: .init(byteBuffer: buffer))
     }
 
     /// A page of secret summaries, written by `SummaryPageJSON` (the same JSON as `json(_:)`, faster).
     static func summaries(_ page: Page<SecretSummary>) -> Response {
-        var buffer = ByteBufferAllocator().buffer(capacity: 512 + page.records.count * 900)
+        var buffer = ByteBuffer()
         SummaryPageJSON.write(page, into: &buffer)
         return Response(status: .ok, headers: [.contentType: jsonContentType], body: .init(byteBuffer: buffer))
     }

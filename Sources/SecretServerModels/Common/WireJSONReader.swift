@@ -274,6 +274,12 @@ public struct WireJSONReader {
         return value
     }
 
+    /// A key the model does not have: invalid UTF-8 or a duplicate in it would make `JSONDecoder` refuse the whole
+    /// document, so both are left to it.
+    static func checkUnknownKey(_ key: UnsafeRawBufferPointer, seen: inout Set<[UInt8]>) throws(Unsupported) {
+        guard String(validating: key, as: UTF8.self) != nil, seen.insert(Array(key)).inserted else { throw Unsupported() }
+    }
+
     /// Reads past any value (of a key the model does not have), checking that it is valid JSON.
     mutating func skipValue() throws(Unsupported) {
         switch try peek() {
@@ -282,10 +288,7 @@ public struct WireJSONReader {
             guard depth <= Self.maximumDepth else { throw Unsupported() }
             var keys = Set<[UInt8]>()
             try readObject { reader, key throws(Unsupported) in
-                // Invalid UTF-8 or a duplicate in a key would make JSONDecoder refuse the whole document.
-                guard String(validating: key, as: UTF8.self) != nil, keys.insert(Array(key)).inserted else {
-                    throw Unsupported()
-                }
+                try Self.checkUnknownKey(key, seen: &keys)
                 try reader.skipValue()
             }
             depth -= 1
@@ -341,9 +344,7 @@ extension WireJSONReader {
                 seen |= bit
                 try member(&reader, key)
             } else {
-                guard String(validating: bytes, as: UTF8.self) != nil, unknown.insert(Array(bytes)).inserted else {
-                    throw Unsupported()
-                }
+                try Self.checkUnknownKey(bytes, seen: &unknown)
                 try reader.skipValue()
             }
         }
