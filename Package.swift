@@ -46,10 +46,20 @@ let package = Package(
             name: "SecretServerModels",
             swiftSettings: swiftSettings
         ),
+        // What every type that holds a secret adopts so that it never prints it.
+        .target(
+            name: "SesameRedaction",
+            swiftSettings: swiftSettings
+        ),
+        // Files that hold secrets or keys: private from their first byte, written atomically and durably.
+        .target(
+            name: "SesameFiles",
+            swiftSettings: swiftSettings
+        ),
         // AWS Signature Version 4: pure request signing (swift-crypto only).
         .target(
             name: "AWSSigV4",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["SesameRedaction", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // What the HTTP clients share: a connection pool closed when its last user goes away.
@@ -62,6 +72,7 @@ let package = Package(
         .target(
             name: "AWSSecrets",
             dependencies: [
+                "SesameRedaction",
                 "AWSSigV4",
                 "SesameHTTP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -76,8 +87,10 @@ let package = Package(
         .target(
             name: "SecretServer",
             dependencies: [
+                "SesameRedaction",
                 "SecretServerModels",
                 "SesameHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -91,7 +104,9 @@ let package = Package(
         .target(
             name: "SecretServerEmulator",
             dependencies: [
+                "SesameRedaction",
                 "SecretServerModels",
+                "SesameFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -111,6 +126,8 @@ let package = Package(
         .target(
             name: "Sesame",
             dependencies: [
+                "SesameRedaction",
+                "SesameFiles",
                 "AWSSecrets",
                 "SecretServer",
                 "SecretServerModels",
@@ -135,6 +152,8 @@ let package = Package(
         .target(
             name: "SesameCLI",
             dependencies: [
+                "SesameRedaction",
+                "SesameFiles",
                 "SecretServer",
                 "Sesame",
                 "AWSSecrets",
@@ -143,6 +162,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -184,7 +204,7 @@ let package = Package(
         .testTarget(
             name: "SesameTests",
             dependencies: [
-                "Sesame", "SesameTestSupport", "AWSSecrets", "AWSSigV4", "SecretServer", "SecretServerEmulator",
+                "Sesame", "SesameTestSupport", "AWSSecrets", "AWSSigV4", "SecretServer", "SecretServerEmulator", "SesameFiles",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
@@ -209,6 +229,7 @@ let package = Package(
             dependencies: [
                 "SecretServerEmulator",
                 "SesameTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
@@ -229,7 +250,8 @@ let package = Package(
         .testTarget(
             name: "SesameCLITests",
             dependencies: [
-                "SesameCLI", "SesameTestSupport", "SecretServer", "SecretServerModels",
+                "SesameCLI", "SesameTestSupport", "SecretServer", "SecretServerModels", "Sesame", "AWSSecrets", "AWSSigV4",
+                "SecretServerEmulator", "SesameConfiguration", "SesameRedaction", "SesameFiles",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: testSwiftSettings

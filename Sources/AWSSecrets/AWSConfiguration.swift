@@ -1,6 +1,7 @@
 import AWSSigV4
 import Foundation
 import Logging
+import SesameRedaction
 
 /// How the AWS clients find their region, credentials and endpoints. Everything has a default that
 /// follows the AWS CLI: the environment, then the shared files' profile.
@@ -21,6 +22,8 @@ public struct AWSConfiguration: Sendable {
     public var maxAttempts: Int
     /// The environment to read; injected so tests need not change the process's.
     public var environment: [String: String]
+    /// Whose credentials these are, for scoping caches (`AWSSession.principal`); `nil` derives it.
+    public var principal: String?
     /// The wall clock used to sign requests and to judge when temporary credentials expire.
     public var now: @Sendable () -> Date
     public var logger: Logger
@@ -29,8 +32,10 @@ public struct AWSConfiguration: Sendable {
         region: String? = nil, profile: String? = nil, credentials: CredentialSource = .chain,
         assumeRole: AssumeRole? = nil, endpoints: [String: String] = [:], timeouts: Timeouts = Timeouts(),
         maxAttempts: Int = 3, environment: [String: String] = ProcessInfo.processInfo.environment,
-        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "sesame.aws")
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "sesame.aws"),
+        principal: String? = nil
     ) {
+        self.principal = principal
         self.region = region
         self.profile = profile
         self.credentials = credentials
@@ -81,6 +86,24 @@ public struct AWSConfiguration: Sendable {
         public init(connect: Duration = .seconds(5), request: Duration = .seconds(10)) {
             self.connect = connect
             self.request = request
+        }
+    }
+}
+
+extension AWSConfiguration: Redacting {
+    /// The region, profile and endpoints; never the environment (it holds credentials) nor explicit credentials.
+    public var redactedDescription: String {
+        "region: \(region ?? "default"), profile: \(profile ?? "default"), credentials: \(credentials), "
+            + "endpoints: \(endpoints.keys.sorted()), environment: <redacted>"
+    }
+}
+
+extension AWSConfiguration.CredentialSource: Redacting {
+    public var redactedDescription: String {
+        switch self {
+        case .chain: "chain"
+        case .explicit(let credentials): "explicit(accessKeyId: \(credentials.accessKeyId), secret: <redacted>)"
+        case .provider(let provider): "provider(\(type(of: provider)))"
         }
     }
 }

@@ -1,5 +1,6 @@
 import AWSSigV4
 import Foundation
+import SesameRedaction
 
 /// A source of AWS credentials. Providers that hold temporary credentials refresh them before they expire
 /// and again when AWS says they have (`invalidate`).
@@ -93,4 +94,16 @@ public actor AWSCredentialsChain: AWSCredentialsProvider {
     public func invalidate() async {
         await chosen?.invalidate()
     }
+}
+
+extension StaticCredentialsProvider: Redacting {
+    public var redactedDescription: String { "\(value)" }
+}
+
+extension EnvironmentCredentialsProvider: Redacting {
+    public var redactedDescription: String { "environment: <redacted>" }
+}
+
+extension AWSCredentialsChain: Redacting {
+    public nonisolated var redactedDescription: String { "providers: \(providers.map { "\(type(of: $0))" }), credentials: <redacted>" }
 }

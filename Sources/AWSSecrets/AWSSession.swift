@@ -1,6 +1,7 @@
 import AWSSigV4
 import Foundation
 import Logging
+import SesameRedaction
 
 /// The resolved AWS setup: region, credentials and one connection pool, from which the service clients are
 /// made. Create one per process (or per account/region), share it, and `shutdown()` it at the end.
@@ -14,6 +15,10 @@ public struct AWSSession: Sendable {
     public let region: String
     /// The credentials every client of this session signs with.
     public let credentialsProvider: any AWSCredentialsProvider
+    /// Whose credentials these are, without the secret: `role:ARN` for an assumed role, `key:ACCESS_KEY_ID` for
+    /// long-term keys, else `profile:NAME`. Caches keep entries per principal, region and endpoint, so one account's
+    /// values never answer for another's. `AWSConfiguration.principal` overrides it.
+    public let principal: String
     public let configuration: AWSConfiguration
     let transport: AWSTransport
     let profileSettings: [String: String]
@@ -46,12 +51,18 @@ public struct AWSSession: Sendable {
         let transport = self.transport
 
         var provider: any AWSCredentialsProvider
+        var principal: String
         switch configuration.credentials {
         case .explicit(let credentials):
             provider = StaticCredentialsProvider(credentials)
+            principal = "key:" + credentials.accessKeyId
         case .provider(let custom):
             provider = custom
+            principal = "provider:" + String(describing: type(of: custom))
         case .chain:
+            principal = Self.chainPrincipal(
+                profileName: profileName, explicitProfile: explicitProfile != nil, shared: shared, environment: environment
+            )
             var chain: [any AWSCredentialsProvider] = []
             // A profile named on purpose wins over the environment's keys, as in the AWS CLI.
             let profileProvider = try Self.profileProvider(
@@ -72,8 +83,23 @@ public struct AWSSession: Sendable {
                 credentials: provider
             )
             provider = AssumeRoleCredentialsProvider(sts: sts, role: role, now: configuration.now)
+            principal = "role:" + role.roleArn
         }
         self.credentialsProvider = provider
+        self.principal = configuration.principal ?? principal
+    }
+
+    /// The principal of the default chain: the environment's access key, else what the profile names (its role,
+    /// its key, or its name), as the chain would pick them.
+    static func chainPrincipal(profileName: String, explicitProfile: Bool, shared: AWSSharedConfig, environment: [String: String]) -> String {
+        func fromProfile(_ name: String) -> String {
+            let profile = shared.profile(name) ?? [:]
+            if let role = profile["role_arn"], !role.isEmpty { return "role:" + role }
+            if let key = profile["aws_access_key_id"], !key.isEmpty { return "key:" + key }
+            return "profile:" + name
+        }
+        if !explicitProfile, let key = environment["AWS_ACCESS_KEY_ID"], !key.isEmpty { return "key:" + key }
+        return fromProfile(profileName)
     }
 
     /// A provider for the profile `name`: its keys, or a role assumed with its `source_profile`'s keys or the
@@ -152,4 +178,8 @@ public struct AWSSession: Sendable {
     public func shutdown() async throws {
         try await transport.shutdown()
     }
+}
+
+extension AWSSession: Redacting {
+    public var redactedDescription: String { "region: \(region), principal: \(principal), credentials: <redacted>" }
 }

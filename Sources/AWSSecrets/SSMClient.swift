@@ -1,4 +1,5 @@
 import Foundation
+import SesameRedaction
 
 /// AWS Systems Manager Parameter Store: the operations a secrets tool needs.
 public struct SSMClient: Sendable {
@@ -178,4 +179,8 @@ public struct SSMClient: Sendable {
             credentials: credentials
         )
     }
+}
+
+extension SSMClient: Redacting {
+    public var redactedDescription: String { "endpoint: \(endpoint.url), credentials: <redacted>" }
 }

@@ -1,6 +1,7 @@
 import AWSSigV4
 import Foundation
 import NIOCore
+import SesameRedaction
 
 /// AWS Security Token Service: who am I, and temporary credentials for a role.
 public struct STSClient: Sendable {
@@ -93,4 +94,12 @@ extension String {
     fileprivate func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self
     }
+}
+
+extension STSClient: Redacting {
+    public var redactedDescription: String { "endpoint: \(endpoint.url), credentials: <redacted>" }
+}
+
+extension STSClient.AssumedRole: Redacting {
+    public var redactedDescription: String { "role: \(assumedRoleArn ?? "?"), credentials: \(credentials), expiration: \(expiration)" }
 }

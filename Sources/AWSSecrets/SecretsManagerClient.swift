@@ -1,4 +1,5 @@
 import Foundation
+import SesameRedaction
 
 /// AWS Secrets Manager: the operations a secrets tool needs.
 public struct SecretsManagerClient: Sendable {
@@ -199,4 +200,8 @@ public struct SecretsManagerClient: Sendable {
             credentials: credentials
         )
     }
+}
+
+extension SecretsManagerClient: Redacting {
+    public var redactedDescription: String { "endpoint: \(endpoint.url), credentials: <redacted>" }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SesameRedaction
 
 /// Signs HTTP requests with AWS Signature Version 4 (header-based, and presigned URLs).
 ///
@@ -186,4 +187,8 @@ public struct AWSSigner: Sendable {
         }
         return String(decoding: out, as: UTF8.self)
     }
+}
+
+extension AWSSigner: Redacting {
+    public var redactedDescription: String { "region: \(region), service: \(service), credentials: \(credentials)" }
 }

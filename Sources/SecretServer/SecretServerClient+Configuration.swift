@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 
@@ -26,6 +27,13 @@ extension SecretServerClient {
         /// The largest answer read, in bytes (64 MiB by default, room for big file attachments). A larger answer
         /// is an `invalidResponse` error as soon as the limit is passed; it is never read to its end.
         public var maximumResponseSize: Int
+        /// Who signs in, when the credentials alone do not say (a stored session's refresh token): caches keep
+        /// entries per server and principal, so one account's values never answer for another's. `nil` uses
+        /// `credentials.principal`.
+        public var principal: String?
+        /// Whether credentials may go over plain `http://` to a server that is not on this machine. Off: anyone on
+        /// the network path could read the password or token, so the client refuses to start (loopback is fine).
+        public var allowsPlainHTTP: Bool
 
         public init(
             baseURL: String,
@@ -38,8 +46,12 @@ extension SecretServerClient {
             userAgent: String = "sesame/0.1",
             now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
             maximumResponseSize: Int = 64 << 20,
-            maximumConnections: Int = 8
+            maximumConnections: Int = 8,
+            principal: String? = nil,
+            allowsPlainHTTP: Bool = false
         ) {
+            self.principal = principal
+            self.allowsPlainHTTP = allowsPlainHTTP
             self.baseURL = baseURL
             self.credentials = credentials
             self.tls = tls
@@ -66,6 +78,7 @@ extension SecretServerClient {
             case token(String)
             case sdkClient(clientId: String, clientSecret: String)
             case refreshToken(String)
+            case kept(any SessionKeeper)
         }
         let kind: Kind
 
@@ -90,10 +103,32 @@ extension SecretServerClient {
             Credentials(kind: .refreshToken(token))
         }
 
+        /// A session kept between processes (`sesame login`'s store): its access token while it is fresh, then its
+        /// refresh token, spent under the keeper's lock and its successor kept at once (see `SessionKeeper`).
+        public static func kept(_ keeper: any SessionKeeper) -> Credentials {
+            Credentials(kind: .kept(keeper))
+        }
+
         /// The user name, when signing in with a password.
         public var username: String? {
             if case .password(let username, _, _) = kind { return username }
             return nil
+        }
+
+        /// Who these credentials sign in as, without the secret: `user:DOMAIN\name` (lower case, as Secret Server
+        /// compares names), `sdk-client:ID`, or for a token a fingerprint of it (`token:` and 16 hex digits of its
+        /// SHA-256), which tells tokens apart without showing them.
+        public var principal: String {
+            switch kind {
+            case .password(let username, _, let domain):
+                return "user:" + ((domain?.isEmpty == false ? domain! + "\\" : "") + username).lowercased()
+            case .sdkClient(let clientId, _):
+                return "sdk-client:" + clientId.lowercased()
+            case .token(let token), .refreshToken(let token):
+                return "token:" + SHA256.hash(data: Data(token.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+            case .kept(let keeper):
+                return keeper.principal
+            }
         }
 
         public var description: String {
@@ -106,6 +141,8 @@ extension SecretServerClient {
                 return "sdkClient(clientId: \(clientId), clientSecret: <redacted>)"
             case .refreshToken:
                 return "refreshToken(<redacted>)"
+            case .kept(let keeper):
+                return "kept(principal: \(keeper.principal))"
             }
         }
         public var debugDescription: String { description }

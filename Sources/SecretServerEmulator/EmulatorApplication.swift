@@ -5,6 +5,7 @@ import HummingbirdTLS
 import NIOSSL
 import Logging
 import NIOCore
+import SesameRedaction
 
 /// Builds the local Secret Server as a Hummingbird application.
 public enum EmulatorApplication {
@@ -94,5 +95,11 @@ public enum EmulatorApplication {
         return (application, StartInfo(generatedAdminPassword: opened.generatedAdminPassword,
                                         createdDatabase: opened.created, faults: faults, tokens: routes.tokens,
                                         routeLog: log, audits: opened.store.audits))
+    }
+}
+
+extension EmulatorApplication.StartInfo: Redacting {
+    public var redactedDescription: String {
+        "generatedAdminPassword: \(generatedAdminPassword == nil ? "none" : "<redacted>"), createdDatabase: \(createdDatabase)"
     }
 }

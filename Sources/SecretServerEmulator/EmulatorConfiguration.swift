@@ -1,4 +1,5 @@
 import Foundation
+import SesameRedaction
 
 /// How the local Secret Server runs. Every property has a default that matches a fresh real server.
 public struct EmulatorConfiguration: Sendable {
@@ -54,6 +55,9 @@ public struct EmulatorConfiguration: Sendable {
     /// Random faults from the start (latency, failure rate); `nil` serves every request as it should. Tests can
     /// also plan faults while the server runs (`EmulatorServer.faults`).
     public var faultMode: FaultMode?
+    /// Whether a secret that requires a comment also requires a ticket number, as on a real server whose ticket
+    /// system is set to require one. Off by default (no ticket system).
+    public var requireTicketNumberWithComment: Bool
     /// Serve HTTPS with this certificate (`DevelopmentCertificate.generate()`); `nil` serves plain HTTP.
     public var tls: DevelopmentCertificate?
     /// The wall clock. Injected so tests can move time.
@@ -79,8 +83,10 @@ public struct EmulatorConfiguration: Sendable {
         failedLoginWindow: TimeInterval = 60,
         faultMode: FaultMode? = nil,
         tls: DevelopmentCertificate? = nil,
+        requireTicketNumberWithComment: Bool = false,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.requireTicketNumberWithComment = requireTicketNumberWithComment
         self.maximumLoginFailures = maximumLoginFailures
         self.failedLoginsPerAddress = failedLoginsPerAddress
         self.failedLoginWindow = failedLoginWindow
@@ -107,5 +113,13 @@ public struct EmulatorConfiguration: Sendable {
     var normalizedBasePath: String {
         let trimmed = basePath.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         return trimmed.isEmpty ? "" : "/" + trimmed
+    }
+}
+
+extension EmulatorConfiguration: Redacting {
+    /// Where it listens and stores; never the admin password or the encryption key.
+    public var redactedDescription: String {
+        "host: \(host), port: \(port), basePath: \(basePath), storage: \(storage), "
+            + "adminPassword: \(adminPassword == nil ? "none" : "<redacted>"), encryptionKey: \(encryptionKey == nil ? "none" : "<redacted>")"
     }
 }

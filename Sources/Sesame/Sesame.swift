@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SecretServer
 import Synchronization
+import SesameRedaction
 
 /// The simple API, on one shared store:
 ///
@@ -50,7 +51,11 @@ extension SecretStore {
         _ environment: [String: String] = ProcessInfo.processInfo.environment, cache: CacheConfiguration = CacheConfiguration()
     ) -> SecretStore {
         standard(
-            environment: environment, cache: cache, secretServerURL: environment["SESAME_URL"] ?? "",
+            environment: environment, cache: cache,
+            secretServerScope: {
+                let configuration = try secretServerConfiguration(environment)
+                return CacheScope.secretServer(baseURL: configuration.baseURL, principal: configuration.credentials.principal)
+            },
             secretServer: { try secretServerConfiguration(environment) }
         )
     }
@@ -58,17 +63,20 @@ extension SecretStore {
     /// Every provider, made when first used, each behind a caching provider (the environment's excepted):
     /// AWS from `environment` (one session for both services), Secret Server from `secretServer()`, which is
     /// called only when a `tss://` reference is read (it may prompt for a password).
-    /// - Parameter secretServerURL: the server's URL, so that cache invalidation is scoped to it.
+    /// - Parameter secretServerScope: the Secret Server's cache scope (`CacheScope.secretServer`: its URL and who
+    ///   signs in), worked out without signing in, so a cached value is found without a password prompt and never
+    ///   answers for another server or account.
     public static func standard(
         environment: [String: String], cache: CacheConfiguration, environmentProvider: EnvironmentProvider = EnvironmentProvider(),
-        secretServerURL: String, secretServer: @escaping @Sendable () throws -> SecretServerClient.Configuration
+        secretServerScope: @escaping @Sendable () throws -> String,
+        secretServer: @escaping @Sendable () throws -> SecretServerClient.Configuration
     ) -> SecretStore {
         let aws = LazyAWSSession(environment: environment)
         return SecretStore(providers: [
             environmentProvider,
             CachingProvider(DeferredProvider(scheme: "aws-ps") { try ParameterStoreProvider(session: try aws.session()) }, configuration: cache),
             CachingProvider(DeferredProvider(scheme: "aws-sm") { try SecretsManagerProvider(session: try aws.session()) }, configuration: cache),
-            CachingProvider(DeferredProvider(scheme: "tss", cacheScope: "tss " + secretServerURL) {
+            CachingProvider(DeferredProvider(scheme: "tss", cacheScope: secretServerScope) {
                 SecretServerProvider(client: try SecretServerClient(configuration: try secretServer()))
             }, configuration: cache),
         ])
@@ -116,18 +124,40 @@ final class LazyAWSSession: Sendable {
 /// configuration error is reported for the references that need it.
 public final class DeferredProvider: SecretProvider {
     public let scheme: String
-    /// Must equal the scope of the provider `make` returns (a caching provider registers it before that exists).
-    public let cacheScope: String
+    private let resolveScope: (@Sendable () throws -> String)?
+    private let scope = Mutex<String?>(nil)
     private let make: @Sendable () throws -> any SecretProvider
     private let made = Mutex<(any SecretProvider)?>(nil)
 
-    public init(scheme: String, cacheScope: String? = nil, make: @escaping @Sendable () throws -> any SecretProvider) {
+    /// - Parameter cacheScope: works out the scope without making the provider (which may prompt for a password);
+    ///   it must equal the made provider's. Without it, the scope is the made provider's.
+    public init(
+        scheme: String, cacheScope: (@Sendable () throws -> String)? = nil, make: @escaping @Sendable () throws -> any SecretProvider
+    ) {
         self.scheme = scheme
-        self.cacheScope = cacheScope ?? scheme
+        self.resolveScope = cacheScope
         self.make = make
     }
 
-    private func provider(_ reference: SecretReference) throws -> any SecretProvider {
+    /// The scope of the provider, worked out once. When it cannot be (the provider is not configured), a scope of
+    /// its own that no configured store shares, so nothing cached elsewhere can answer.
+    public var cacheScope: String {
+        if let known = scope.withLock({ $0 }) { return known }
+        let resolved: String
+        do {
+            if let resolveScope {
+                resolved = try resolveScope()
+            } else {
+                resolved = try provider(nil).cacheScope
+            }
+        } catch {
+            return scheme + " (not configured)"
+        }
+        scope.withLock { $0 = resolved }
+        return resolved
+    }
+
+    private func provider(_ reference: SecretReference?) throws -> any SecretProvider {
         try made.withLock { made in
             if let made { return made }
             do {
@@ -135,6 +165,7 @@ public final class DeferredProvider: SecretProvider {
                 made = provider
                 return provider
             } catch {
+                guard let reference else { throw error }
                 throw ProviderErrors.map(error, reference: reference)
             }
         }
@@ -148,4 +179,8 @@ public final class DeferredProvider: SecretProvider {
     public func update(_ reference: SecretReference, to value: SecretValue.Content) async throws {
         try await provider(reference).update(reference, to: value)
     }
+}
+
+extension LazyAWSSession: Redacting {
+    var redactedDescription: String { "environment: <redacted>" }
 }

@@ -33,6 +33,7 @@ public struct SesameCommand: AsyncParsableCommand {
     /// Parses `arguments`, runs the command, and returns the process exit code. Errors are printed to
     /// standard error, with what was wrong and what to do.
     public static func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Int32 {
+        ProcessHardening.apply()
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -46,9 +46,9 @@ public enum Moto {
         "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
     }
 
-    /// Writes a SecureString parameter into the moto at `url`.
-    public static func putParameter(_ name: String, value: String, url: String) async throws {
-        let session = try AWSSession(configuration: AWSConfiguration(timeouts: timeouts, environment: environment(url: url)))
+    /// Writes a SecureString parameter into the moto at `url`, in `region`.
+    public static func putParameter(_ name: String, value: String, url: String, region: String = "us-east-1") async throws {
+        let session = try AWSSession(configuration: AWSConfiguration(timeouts: timeouts, environment: environment(url: url, region: region)))
         do {
             try await session.ssm().putParameter(name, value: value, type: .secureString, overwrite: true)
         } catch {

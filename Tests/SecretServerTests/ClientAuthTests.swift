@@ -131,3 +131,25 @@ struct ClientAuthTests {
         return try WireCoding.makeDecoder().decode(TokenResponse.self, from: Data(body.readableBytesView)).accessToken
     }
 }
+
+/// A refresh token is good once: when the connection drops after the server may have spent it, the client says so
+/// and never sends it again (a second try could only be refused, and would hide what happened).
+struct RefreshGrantTests {
+    @Test func aRefreshGrantIsNeverSentTwice() async throws {
+        try await TestEmulator.withClient { admin, server in
+            let refresh = try #require(try await admin.session().refreshToken)
+            let issued = await server.issuedTokenCount()
+            server.faults.fail(next: 1, with: .dropConnectionAfterHandling, pathContains: "oauth2/token")
+            let client = try SecretServerClient(configuration: .init(
+                baseURL: server.baseURL, credentials: .refreshToken(refresh), retry: .init(maxAttempts: 4, baseDelay: .milliseconds(5))
+            ))
+            defer { Task { try? await client.shutdown() } }
+            let failure = await #expect(throws: SecretServerError.self) { try await client.currentUser() }
+            #expect(failure?.code == .transport, "\(String(describing: failure))")
+            #expect(failure?.message.contains("renewed by the server") == true)
+            // The server spent it once (and issued a token nobody received); no second grant arrived.
+            #expect(await server.issuedTokenCount() == issued + 1)
+            #expect(server.faults.injectedCount == 1)
+        }
+    }
+}

@@ -31,7 +31,7 @@ import Testing
                 #expect(status == 400 && body.contains("invalid_grant"))
             }
             let locked = try await signIn(server, "alice", "Alice-Right-Pass1")
-            #expect(locked.0 == 400 && locked.1.contains("locked out"))
+            #expect(locked.0 == 400 && locked.1.contains("invalid_grant"))
             let seen = try await admin.user(id: alice.id)
             #expect(seen.isLockedOut && seen.loginFailures == 3)
 
@@ -87,6 +87,92 @@ import Testing
             #expect(throttled.2.flatMap(Int.init).map { (1...60).contains($0) } == true)
             time.advance(by: .seconds(61))
             #expect(try await signIn(server, "admin", TestEmulator.adminPassword).0 == 200)
+        }
+    }
+
+    /// Every failed sign-in answers alike: a disabled or locked-out user, an unknown name and a wrong password cannot
+    /// be told apart, with the right password or a wrong one (no oracle for guessing).
+    @Test func everyFailedSignInAnswersAlike() async throws {
+        var configuration = TestEmulator.configuration()
+        configuration.maximumLoginFailures = 2
+        configuration.failedLoginsPerAddress = 0
+        try await TestEmulator.withClient(configuration) { admin, server in
+            let disabled = try await admin.createUser(NewUser(userName: "dora", password: "Dora-Right-Pass1"))
+            _ = try await admin.updateUser(UserChanges(id: disabled.id, enabled: false))
+            _ = try await admin.createUser(NewUser(userName: "lars", password: "Lars-Right-Pass1"))
+            _ = try await signIn(server, "lars", "wrong-1")
+            _ = try await signIn(server, "lars", "wrong-2")
+            let answers = [
+                try await signIn(server, "dora", "Dora-Right-Pass1"), try await signIn(server, "dora", "wrong"),
+                try await signIn(server, "lars", "Lars-Right-Pass1"), try await signIn(server, "lars", "wrong"),
+                try await signIn(server, "nobody", "whatever"), try await signIn(server, "admin", "wrong"),
+            ]
+            for answer in answers {
+                #expect(answer.0 == 400)
+                #expect(answer.1 == answers[0].1, "\(answer.1) differs from \(answers[0].1)")
+            }
+            #expect(!answers[0].1.contains("disabled") && !answers[0].1.contains("locked"))
+        }
+    }
+
+    /// An attempt counts from its start, before the slow password check: a burst of parallel guesses gets no more
+    /// tries than the limit, and a success of one's own does not wipe the address's failures.
+    @Test func parallelGuessesGetNoMoreThanTheLimit() async throws {
+        var configuration = TestEmulator.configuration()
+        configuration.maximumLoginFailures = 0
+        configuration.failedLoginsPerAddress = 5
+        configuration.passwordHashCost = 12
+        try await TestEmulator.withClient(configuration) { admin, server in
+            _ = try await admin.createUser(NewUser(userName: "mallory", password: "Mallory-Own-Pass1"))
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<24 { group.addTask { try await signIn(server, "admin", "guess-\(index)").0 } }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 400 }.count <= 5, "\(statuses.sorted())")
+            #expect(statuses.filter { $0 == 429 }.count >= 19)
+            // Still throttled after the window's guesses, even for a right password of another user.
+            #expect(try await signIn(server, "mallory", "Mallory-Own-Pass1").0 == 429)
+        }
+    }
+
+    /// Anyone can send wrong passwords for `admin`: the last administrator who can sign in is never locked out
+    /// (the throttle slows the guesses), while other users are.
+    @Test func theLastAdministratorIsNeverLockedOut() async throws {
+        var configuration = TestEmulator.configuration()
+        configuration.maximumLoginFailures = 3
+        configuration.failedLoginsPerAddress = 0
+        try await TestEmulator.withClient(configuration) { admin, server in
+            _ = try await admin.createUser(NewUser(userName: "ursula", password: "Ursula-Right-Pass1"))
+            for _ in 0..<6 {
+                #expect(try await signIn(server, "admin", "wrong").0 == 400)
+                #expect(try await signIn(server, "ursula", "wrong").0 == 400)
+            }
+            #expect(try await signIn(server, "admin", TestEmulator.adminPassword).0 == 200)
+            #expect(try await signIn(server, "ursula", "Ursula-Right-Pass1").0 == 400)
+            let me = try await admin.currentUser()
+            #expect(try await admin.user(id: me.id).isLockedOut == false)
+        }
+    }
+
+    /// Setting a locked-out administrator's password again (`SESAME_ADMIN_PASSWORD` at a start) ends the lockout.
+    @Test func resettingTheAdminPasswordEndsItsLockout() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var configuration = TestEmulator.configuration(storage: .file(path: directory.file("server.sqlite")))
+        configuration.maximumLoginFailures = 2
+        configuration.failedLoginsPerAddress = 0
+        try await TestEmulator.withClient(configuration) { admin, server in
+            // A second administrator, so the first may be locked out.
+            let other = try await admin.createUser(NewUser(userName: "root2", password: "Root2-Right-Pass1"))
+            let administrator = try #require(try await admin.roles().first { $0.name == "Administrator" })
+            try await admin.assignRoles([administrator.id], toUser: other.id)
+            for _ in 0..<2 { _ = try await signIn(server, "admin", "wrong") }
+            #expect(try await signIn(server, "admin", TestEmulator.adminPassword).0 == 400)
+        }
+        configuration.adminPassword = "Reset-Admin-Passw0rd!"
+        try await TestEmulator.with(configuration) { server in
+            let (status, body, _) = try await signIn(server, "admin", "Reset-Admin-Passw0rd!")
+            #expect(status == 200, "\(body)")
         }
     }
 }

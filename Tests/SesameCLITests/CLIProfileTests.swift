@@ -48,11 +48,16 @@ struct CLIProfileTests {
         let unknownSub = try SesameProcess.run(["folder", "list", "--profile", "nope"], environment: config)
         #expect(unknownSub.status == 1 && unknownSub.stderr.contains("no profile 'nope'") && unknownSub.stderr.contains("default, other"))
 
-        // The environment wins over the profile: another URL means the profile's session is not sent there.
+        // The environment wins over the profile: another URL means none of the profile's settings (its session, its
+        // user) go there.
         let elsewhere = try SesameProcess.run(["folder", "list"], environment: config.merging([
-            "SESAME_URL": "http://127.0.0.1:9/SecretServer", "SESAME_PASSWORD": "x", "SESAME_CONNECT_TIMEOUT": "0.3",
+            "SESAME_URL": "http://127.0.0.1:9/SecretServer", "SESAME_PASSWORD": "x", "SESAME_USERNAME": "admin", "SESAME_CONNECT_TIMEOUT": "0.3",
         ]) { $1 })
         #expect(elsewhere.status == 6)
+        let noUser = try SesameProcess.run(["folder", "list"], environment: config.merging([
+            "SESAME_URL": "http://127.0.0.1:9/SecretServer", "SESAME_PASSWORD": "x",
+        ]) { $1 })
+        #expect(noUser.status == 1 && noUser.stderr.contains("no user name"), "\(noUser.stderr)")
 
         let logout = try SesameProcess.run(["logout"], environment: config)
         #expect(logout.status == 0)

@@ -55,3 +55,15 @@ def test_wrong_password_at_the_prompt_fails_with_exit_3(server):
     status, screen = run_on_terminal([SESAME, "secret", "get", "1"], env, [("Password for admin:", "not-it-123")])
     assert status == 3, screen
     assert "not-it-123" not in screen
+
+
+def test_ctrl_c_at_the_password_prompt_gives_the_terminal_its_echo_back(server):
+    """Ctrl-C while the hidden prompt waits: sesame ends as Ctrl-C ends a program, and the terminal echoes again
+    (the shell's `stty -a` after it shows `echo`, not `-echo`)."""
+    env = {"PATH": os.environ.get("PATH", ""), "SESAME_URL": server.base_url, "SESAME_USERNAME": "admin",
+           "TERM": "dumb"}
+    script = f"trap 'echo got-int' INT; {SESAME} secret get 1; echo status=$?; stty -a"
+    status, screen = run_on_terminal(["/bin/sh", "-c", script], env, [("Password for admin:", "\x03")])
+    assert "status=130" in screen, screen
+    settings = screen[screen.index("status=130"):].split()
+    assert "echo" in settings and "-echo" not in settings, "the terminal was left without echo: " + screen

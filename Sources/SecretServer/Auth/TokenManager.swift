@@ -1,4 +1,6 @@
+import Foundation
 import SecretServerModels
+import SesameRedaction
 
 /// Holds the access token: fetched on first use, renewed before it expires (with the refresh token when
 /// the server gave one, else a new login), one renewal at a time however many requests wait.
@@ -86,6 +88,9 @@ actor TokenManager {
         let now = self.now
         let margin = self.margin
         let task = Task<Token, any Error> {
+            if case .kept(let keeper) = credentials.kind {
+                return try await Self.renewKept(keeper, refused: previous?.access, margin: margin, now: now, fetch: fetch)
+            }
             var response: TokenResponse?
             if let refresh = previous?.refresh, let expires = previous?.expiresAt, now() < expires + .seconds(15 * 60) {
                 response = try? await fetch(.refresh(refresh))
@@ -100,6 +105,8 @@ actor TokenManager {
                     throw SecretServerError(code: .authenticationFailed, message: "the pre-issued token was refused")
                 case .refreshToken(let token):
                     response = try await fetch(.refresh(token))
+                case .kept:
+                    break
                 }
             }
             guard let response else { throw SecretServerError(code: .authenticationFailed, message: "no token") }
@@ -121,4 +128,46 @@ actor TokenManager {
             throw error
         }
     }
+
+    /// A token from a kept session: its access token while fresh (and not the one the server just refused), else
+    /// a renewal under the keeper's lock, whose result the keeper keeps before it is used.
+    private static func renewKept(
+        _ keeper: any SessionKeeper, refused: String?, margin: Duration,
+        now: @escaping @Sendable () -> ContinuousClock.Instant, fetch: @escaping @Sendable (Grant) async throws -> TokenResponse
+    ) async throws -> Token {
+        let minimum = TimeInterval(margin.components.seconds)
+        @Sendable func usable(_ session: KeptSession?) -> KeptSession? {
+            guard let session, session.accessToken != refused, session.expiresAt.timeIntervalSinceNow > minimum else { return nil }
+            return session
+        }
+        let session: KeptSession
+        if let fresh = usable(try await keeper.load()) {
+            session = fresh
+        } else {
+            session = try await keeper.exchange { current in
+                // Another process may have renewed it while this one waited for the lock.
+                if let fresh = usable(current) { return fresh }
+                guard let refresh = current?.refreshToken else {
+                    throw SecretServerError(
+                        code: .authenticationFailed, message: "the kept session has expired and cannot be renewed; sign in again"
+                    )
+                }
+                let response = try await fetch(.refresh(refresh))
+                return KeptSession(
+                    accessToken: response.accessToken, refreshToken: response.refreshToken,
+                    expiresAt: Date().addingTimeInterval(TimeInterval(max(response.expiresIn, 1)))
+                )
+            }
+        }
+        let remaining = Duration.seconds(max(session.expiresAt.timeIntervalSinceNow, 1))
+        let issued = now()
+        return Token(
+            access: session.accessToken, refresh: session.refreshToken,
+            renewAt: issued + remaining - min(margin, remaining / 10), expiresAt: issued + remaining
+        )
+    }
+}
+
+extension TokenManager: Redacting {
+    nonisolated var redactedDescription: String { "credentials: \(credentials)" }
 }

@@ -54,7 +54,7 @@ public struct PagedSequence<Element: Codable & Sendable>: AsyncSequence, Sendabl
                 let page = try await fetch(nextSkip, pageSize)
                 buffer = page.records
                 index = 0
-                nextSkip += page.records.count
+                nextSkip = Saturating.add(nextSkip, page.records.count)
                 // `hasNext` decides (a `total` can be stale or skipped); an empty page also ends the walk, so a
                 // server that always says hasNext cannot loop forever.
                 if !page.hasNext || page.records.isEmpty {

@@ -30,6 +30,13 @@ struct Transport: Sendable {
                 message: "the base URL '\(base)' is not an http(s) URL; use e.g. https://host/SecretServer"
             )
         }
+        if scheme == "http", !configuration.allowsPlainHTTP, !Self.isLoopback(url.host ?? "") {
+            throw SecretServerError(
+                code: .invalidConfiguration,
+                message: "refusing to send credentials to \(base) over plain http: anyone on the network can read them; "
+                    + "use https://, or allow it on purpose with allowsPlainHTTP (sesame: --allow-plain-http)"
+            )
+        }
         var http = HTTPClient.Configuration()
         http.tlsConfiguration = try Self.tlsConfiguration(configuration.tls)
         http.timeout = .init(
@@ -59,6 +66,14 @@ struct Transport: Sendable {
         ) { grant in
             try await Self.fetchToken(grant, http: client, baseURL: tokenBase, timeout: timeout, userAgent: userAgent)
         }
+    }
+
+    /// Whether `host` is this machine: `localhost`, 127.0.0.0/8 or ::1.
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        if bare == "localhost" || bare.hasSuffix(".localhost") || bare == "::1" { return true }
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
     static func nanoseconds(_ duration: Duration) -> Int64 {
@@ -342,9 +357,16 @@ struct Transport: Sendable {
                         status: response.status, method: "POST", path: path
                     )
                 }
-            } catch let error as SecretServerError
-                where [.transport, .timeout].contains(error.code) && error.retriable && attempt < 3 {
-                // Signing in has no side effect worth guarding, so a dropped connection is tried again.
+            } catch var error as SecretServerError where [.transport, .timeout].contains(error.code) {
+                if case .refresh = grant {
+                    // A refresh token is good once, and the server may have spent it on the request that was lost:
+                    // sending it again cannot help and would only be refused.
+                    error.message += "; the session may have been renewed by the server without the answer arriving,"
+                        + " so if the next attempt is refused, sign in again"
+                    throw error
+                }
+                // A password or client-credentials sign-in has no side effect worth guarding: try again.
+                guard error.retriable && attempt < 3 else { throw error }
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(100 * attempt))
             }

@@ -13,11 +13,16 @@ final class TokenStore: Sendable {
         var userId: Int64
         var expires: Date
         var revoked: Bool
+        /// The SDK client it was issued to, if any (revoking the client ends it).
+        var client: String?
+        /// The refresh token issued with it (revoking the session spends it too).
+        var refreshToken: String?
     }
 
     private struct RefreshGrant {
         var userId: Int64
         var expires: Date
+        var client: String?
     }
 
     private struct State {
@@ -45,8 +50,8 @@ final class TokenStore: Sendable {
     /// a refresh token lives: the session timeout plus 15 minutes.
     private var grace: TimeInterval { lifetime + 15 * 60 }
 
-    /// A new access token (and refresh token when enabled) for `userId`.
-    func issue(userId: Int64) -> TokenResponse {
+    /// A new access token (and refresh token when enabled) for `userId`, signed in as SDK client `client` if any.
+    func issue(userId: Int64, client: String? = nil) -> TokenResponse {
         let current = now()
         let access = Self.randomToken()
         let refresh = refreshEnabled ? Self.randomToken() : nil
@@ -55,9 +60,11 @@ final class TokenStore: Sendable {
         state.withLock { state in
             Self.sweepIfDue(&state, current, grace: grace)
             state.issuedCount += 1
-            state.sessions[access] = Session(userId: userId, expires: current.addingTimeInterval(lifetime), revoked: false)
+            state.sessions[access] = Session(
+                userId: userId, expires: current.addingTimeInterval(lifetime), revoked: false, client: client, refreshToken: refresh
+            )
             if let refresh {
-                state.refreshGrants[refresh] = RefreshGrant(userId: userId, expires: current.addingTimeInterval(grace))
+                state.refreshGrants[refresh] = RefreshGrant(userId: userId, expires: current.addingTimeInterval(grace), client: client)
             }
         }
         return TokenResponse(accessToken: access, expiresIn: Int(lifetime), refreshToken: refresh)
@@ -73,18 +80,42 @@ final class TokenStore: Sendable {
         }
     }
 
-    /// Uses up a refresh token: the user it was issued to, or `nil` when it is unknown, used or expired.
-    func redeem(refreshToken: String) -> Int64? {
+    /// Uses up a refresh token: the user (and SDK client) it was issued to, or `nil` when it is unknown, used,
+    /// revoked or expired.
+    func redeem(refreshToken: String) -> (userId: Int64, client: String?)? {
         let current = now()
         return state.withLock { state in
             guard let grant = state.refreshGrants.removeValue(forKey: refreshToken), grant.expires > current else { return nil }
-            return grant.userId
+            return (grant.userId, grant.client)
         }
     }
 
-    /// Ends a token now (`POST /api/v1/oauth-expiration`).
+    /// Ends a token now, and the refresh token issued with it (`POST /api/v1/oauth-expiration`: signing out).
     func revoke(_ token: String) {
-        state.withLock { _ = $0.sessions[token]?.revoked = true }
+        state.withLock { state in
+            guard let session = state.sessions[token] else { return }
+            state.sessions[token]?.revoked = true
+            if let refresh = session.refreshToken { state.refreshGrants[refresh] = nil }
+        }
+    }
+
+    /// Ends every token of `userId` (its password changed), but `keeping` (the request that changed it).
+    func revokeAll(userId: Int64, keeping: String? = nil) {
+        revokeAll(keeping: keeping) { $0.userId == userId } grants: { $0.userId == userId }
+    }
+
+    /// Ends every token issued to SDK client `client` (it was revoked).
+    func revokeAll(client: String) {
+        let folded = client.lowercased()
+        revokeAll(keeping: nil) { $0.client?.lowercased() == folded } grants: { $0.client?.lowercased() == folded }
+    }
+
+    private func revokeAll(keeping: String?, _ session: (Session) -> Bool, grants: (RefreshGrant) -> Bool) {
+        state.withLock { state in
+            for (token, value) in state.sessions where token != keeping && session(value) { state.sessions[token]?.revoked = true }
+            let kept = keeping.flatMap { state.sessions[$0]?.refreshToken }
+            state.refreshGrants = state.refreshGrants.filter { $0.key == kept || !grants($0.value) }
+        }
     }
 
     private static func sweepIfDue(_ state: inout State, _ current: Date, grace: TimeInterval) {

@@ -10,18 +10,18 @@ extension EmulatorRoutes {
             let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
             let result = try await self.store.searchUsers(
                 text: query.string("filter.searchText"), includeInactive: try query.bool("filter.includeInactive") ?? false,
-                domainId: try query.int("filter.domainId"), skip: skip, take: take
+                domainId: try query.int("filter.domainId"), skip: skip, take: take, caller: caller
             )
             return try self.page(result.records, total: result.total, skip: skip, take: take)
         }
         api(router, .get, "/v1/users/stub") { _, _, caller in try Responses.json(UserModel()) }
         api(router, .get, "/v1/users/:id") { _, context, caller in
-            try Responses.json(try await self.store.userModel(id: try self.id(context)))
+            try Responses.json(try await self.store.userModel(id: try self.id(context), caller: caller))
         }
         api(router, .get, "/v1/users/:id/groups") { request, context, caller in
             let (skip, take) = try request.query.paging(defaultTake: self.configuration.defaultPageSize)
             let id = try self.id(context)
-            _ = try await self.store.userModel(id: id)
+            _ = try await self.store.userModel(id: id, caller: caller)
             let groups = try await self.store.groupsOfUser(id)
             return try self.page(Array(groups.dropFirst(skip).prefix(take)), total: groups.count, skip: skip, take: take)
         }
@@ -29,13 +29,29 @@ extension EmulatorRoutes {
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
             return try Responses.json(try await self.store.createUser(try Self.userInput(body), caller: caller))
         }
+        api(router, .put, "/v1/users/doublelock-password") { request, _, caller in
+            let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+            let data = body["data"]?.objectValue ?? body
+            guard let password = data["password"]?.stringValue else {
+                throw EmulatorAPIError.invalid("Password", "Send {\"password\": ...}, the new DoubleLock password.")
+            }
+            try await self.store.setDoubleLockPassword(password, caller: caller)
+            return try Responses.json(true)
+        }
         api(router, .put, "/v1/users/:id") { request, context, caller in
             let id = try self.id(context)
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
             if let bodyId = body["id"]?.intValue, bodyId != 0, Int64(bodyId) != id {
                 throw EmulatorAPIError.badRequest("API_IdMismatch", "The id in the body (\(bodyId)) does not match the id in the URL (\(id)).")
             }
-            return try Responses.json(try await self.store.updateUser(id: id, try Self.userInput(body), caller: caller))
+            let input = try Self.userInput(body)
+            let model = try await self.store.updateUser(id: id, input, caller: caller)
+            if input.password?.isEmpty == false {
+                // Sessions opened with the old password end (those of someone who learned it, too); the request
+                // that changed it keeps its own.
+                self.tokens.revokeAll(userId: id, keeping: Self.bearerToken(request))
+            }
+            return try Responses.json(model)
         }
         api(router, .delete, "/v1/users/:id") { _, context, caller in
             let id = try self.id(context)

@@ -20,7 +20,9 @@ extension EmulatorRoutes {
             return try self.page(Array(accounts.dropFirst(skip).prefix(take)), total: accounts.count, skip: skip, take: take)
         }
         api(router, .post, "/v1/sdk-client-accounts/:id/revoke") { _, context, caller in
-            try await self.store.revokeSdkClient(id: try self.id(context), caller: caller)
+            let clientId = try await self.store.revokeSdkClient(id: try self.id(context), caller: caller)
+            // Its tokens end with it, refresh tokens included.
+            self.tokens.revokeAll(client: clientId)
             return try Responses.json(true)
         }
         api(router, .get, "/v1/sdk-client-rules") { request, _, caller in

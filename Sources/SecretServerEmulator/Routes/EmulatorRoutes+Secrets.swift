@@ -31,8 +31,10 @@ extension EmulatorRoutes {
         for path in ["/v1/secrets/:id", "/v1/secrets/:id/restricted"] {
             api(router, .put, path) { request, context, caller in
                 let id = try await self.secretId(request, context)
-                let input = try SecretInput(try await request.jsonObject(limit: self.configuration.maximumBodySize))
-                return try Responses.json(try await self.store.updateSecret(id: id, input, caller: caller))
+                let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+                let input = try SecretInput(body)
+                let options = try Self.accessOptions(request.query, body: body)
+                return try Responses.json(try await self.store.updateSecret(id: id, input, options: options, caller: caller))
             }
         }
         api(router, .delete, "/v1/secrets/:id") { request, context, caller in
@@ -89,7 +91,10 @@ extension EmulatorRoutes {
             api(router, .patch, "/\(version)/secrets/:id/general") { request, context, caller in
                 let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
                 guard let data = body["data"]?.objectValue else { throw EmulatorAPIError.invalid("Data", "The body must be {\"data\": {...}}.") }
-                return try Responses.json(try await self.store.patchGeneral(id: try await self.secretId(request, context), data: data, caller: caller))
+                let options = try Self.accessOptions(request.query, body: body)
+                return try Responses.json(try await self.store.patchGeneral(
+                    id: try await self.secretId(request, context), data: data, options: options, caller: caller
+                ))
             }
         }
         api(router, .get, "/v1/secrets/:id/state") { request, context, caller in
@@ -124,12 +129,16 @@ extension EmulatorRoutes {
             let id = try await self.secretId(request, context)
             let slug = self.text(context, "slug")
             let write: EmulatorStore.FieldWrite
+            let options: EmulatorStore.AccessOptions
             if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/") {
                 write = try await Self.multipartFieldWrite(request, contentType: type, limit: self.configuration.maximumBodySize)
+                options = try Self.accessOptions(request.query, body: nil)
             } else {
-                write = try Self.fieldWrite(try await request.jsonObject(limit: self.configuration.maximumBodySize))
+                let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
+                write = try Self.fieldWrite(body)
+                options = try Self.accessOptions(request.query, body: body)
             }
-            try await self.store.setField(secretId: id, slug: slug, write, caller: caller)
+            try await self.store.setField(secretId: id, slug: slug, write, options: options, caller: caller)
             if case .text(let value) = write { return try Responses.json(value) }
             return try Responses.json("")
         }
@@ -153,6 +162,8 @@ extension EmulatorRoutes {
         var options = EmulatorStore.AccessOptions()
         options.comment = body?["comment"]?.stringValue ?? query.string("autoComment")
         options.ticketNumber = body?["ticketNumber"]?.stringValue
+        options.ticketSystemId = body?["ticketSystemId"]?.intValue
+        options.doubleLockPassword = body?["doubleLockPassword"]?.stringValue
         let noAutoCheckout = try query.bool("noAutoCheckout")
         let forceCheckIn = try query.bool("forceCheckIn")
         let includeInactive = try query.bool("includeInactive")
@@ -236,7 +247,7 @@ extension EmulatorRoutes {
         var templateIds: [Int64] = []
         if let single = try query.int("filter.secretTemplateId") { templateIds.append(Int64(single)) }
         for text in query.strings("filter.secretTemplateIds") {
-            guard let value = Int64(text) else {
+            guard let value = Int32(text).map(Int64.init) else {
                 throw EmulatorAPIError.invalid("filter.secretTemplateIds", "'\(text.prefix(40))' is not a template id.")
             }
             templateIds.append(value)

@@ -19,9 +19,7 @@ extension EmulatorRoutes {
             return try Responses.json(version)
         }
         api(router, .post, "/v1/oauth-expiration") { request, _, caller in
-            if let header = request.headers[.authorization], let token = header.split(separator: " ").last {
-                self.tokens.revoke(String(token))
-            }
+            if let token = Self.bearerToken(request) { self.tokens.revoke(token) }
             return try Responses.json(true)
         }
         api(router, .get, "/v1/users/current") { _, _, caller in

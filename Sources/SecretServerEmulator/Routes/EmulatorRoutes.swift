@@ -53,17 +53,22 @@ struct EmulatorRoutes: Sendable {
 
     /// The caller of `request`, from its `Authorization: Bearer` header.
     func authenticate(_ request: Request) async throws -> Caller {
-        guard let header = request.headers[.authorization] else { throw EmulatorAPIError.unauthenticated }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw EmulatorAPIError.unauthenticated }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        guard let token = Self.bearerToken(request) else { throw EmulatorAPIError.unauthenticated }
         let userId = try tokens.user(for: token).get()
         return try await store.caller(userId: userId)
     }
 
-    /// A path parameter as a positive-or-zero integer id.
+    /// The token of an `Authorization: Bearer` header.
+    static func bearerToken(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return parts[1].trimmingCharacters(in: .whitespaces)
+    }
+
+    /// A path parameter as a positive-or-zero integer id, within `Int32`'s range (the API's ids are `int32`).
     func id(_ context: Context, _ name: String = "id") throws -> Int64 {
-        guard let text = context.parameters.get(name), let value = Int64(text), value >= 0 else {
+        guard let text = context.parameters.get(name), let value = Int32(text).map(Int64.init), value >= 0 else {
             throw EmulatorAPIError.badRequest(
                 "API_InvalidId", "The \(name) in the URL must be a number; found '\(context.parameters.get(name)?.prefix(40) ?? "")'."
             )

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import Synchronization
 
 /// One audit entry before it is written.
@@ -23,9 +24,13 @@ final class AuditLog: Sendable {
 
     private let writer: any DatabaseWriter
     private let state = Mutex(State())
+    private let logger: Logger
+    /// Entries kept while writes fail; past it the oldest go (each loss logged as an error).
+    static let pendingLimit = 100_000
 
-    init(writer: any DatabaseWriter) {
+    init(writer: any DatabaseWriter, logger: Logger) {
         self.writer = writer
+        self.logger = logger
     }
 
     func record(_ entry: AuditEntry) {
@@ -48,7 +53,8 @@ final class AuditLog: Sendable {
         }
     }
 
-    /// Writes everything recorded so far.
+    /// Writes everything recorded so far. When the write fails, the entries are kept (never dropped in silence),
+    /// the failure is logged, and another flush is tried a second later; the error is thrown to the caller.
     func flush() async throws {
         let batch = state.withLock { state -> [AuditEntry] in
             state.flushScheduled = false
@@ -56,6 +62,30 @@ final class AuditLog: Sendable {
             return state.pending
         }
         guard !batch.isEmpty else { return }
+        do {
+            try await write(batch)
+        } catch {
+            let (retry, lost) = state.withLock { state -> (Bool, Int) in
+                state.pending = batch + state.pending
+                let lost = max(0, state.pending.count - Self.pendingLimit)
+                if lost > 0 { state.pending.removeFirst(lost) }
+                defer { state.flushScheduled = true }
+                return (!state.flushScheduled, lost)
+            }
+            logger.error("audit entries could not be written; kept to try again", metadata: [
+                "audit.pending": "\(batch.count)", "audit.lost": "\(lost)", "error": "\(String(describing: error).prefix(200))",
+            ])
+            if retry {
+                Task {
+                    try? await Task.sleep(for: .seconds(1))
+                    try? await self.flush()
+                }
+            }
+            throw error
+        }
+    }
+
+    private func write(_ batch: [AuditEntry]) async throws {
         try await writer.write { db in
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO secret_audit(secretId, userId, action, notes, ticketNumber, date)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SecretServerModels
+import SesameRedaction
 
 /// Users, groups and memberships.
 extension EmulatorStore {
@@ -41,15 +42,39 @@ extension EmulatorStore {
         )
     }
 
-    func userModel(id: Int64) async throws -> UserModel {
+    /// A user: everything to administrators and to the user themselves; to anyone else only who they are (name,
+    /// display name, domain, enabled), never their e-mail address, sign-in history or lockout state.
+    func userModel(id: Int64, caller: Caller) async throws -> UserModel {
         try await databaseRead { db in
             guard let row = try UserRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
-            return self.userModel(row, domains: try self.domains(db))
+            let model = self.userModel(row, domains: try self.domains(db))
+            return caller.isAdmin || caller.userId == id ? model : Self.publicPart(of: model)
         }
     }
 
-    /// Users whose name or display name contains `text`, by name.
-    func searchUsers(text: String?, includeInactive: Bool, domainId: Int?, skip: Int, take: Int) async throws -> (records: [UserSummary], total: Int) {
+    /// What every signed-in user may see of another user.
+    static func publicPart(of model: UserModel) -> UserModel {
+        var shown = UserModel(id: model.id, userName: model.userName, displayName: model.displayName)
+        shown.enabled = model.enabled
+        shown.domainId = model.domainId
+        shown.isApplicationAccount = model.isApplicationAccount
+        return shown
+    }
+
+    /// What every signed-in user may see of another user in a search.
+    static func publicPart(of summary: UserSummary) -> UserSummary {
+        UserSummary(
+            id: summary.id, userName: summary.userName, displayName: summary.displayName, emailAddress: nil,
+            enabled: summary.enabled, domainId: summary.domainId, domainName: summary.domainName,
+            isApplicationAccount: summary.isApplicationAccount, isLockedOut: false, lastLogin: nil, created: nil, loginFailures: 0
+        )
+    }
+
+    /// Users whose name or display name contains `text`, by name; others than the caller shown as `publicPart`
+    /// unless the caller is an administrator.
+    func searchUsers(
+        text: String?, includeInactive: Bool, domainId: Int?, skip: Int, take: Int, caller: Caller
+    ) async throws -> (records: [UserSummary], total: Int) {
         try await databaseRead { db in
             let domains = try self.domains(db)
             var request = UserRow.order(Column("userName").collating(.nocase), Column("id"))
@@ -63,7 +88,10 @@ extension EmulatorStore {
             }
             let total = try request.fetchCount(db)
             let rows = try request.limit(take, offset: skip).fetchAll(db)
-            return (rows.map { self.userSummary($0, domains: domains) }, total)
+            return (rows.map { row in
+                let summary = self.userSummary(row, domains: domains)
+                return caller.isAdmin || row.id == caller.userId ? summary : Self.publicPart(of: summary)
+            }, total)
         }
     }
 
@@ -152,6 +180,9 @@ extension EmulatorStore {
                 row.passwordHash = hash
                 row.passwordSalt = salt
                 row.passwordLastChanged = now
+                // A new password ends a lockout: the failures were against the old one.
+                row.isLockedOut = false
+                row.loginFailures = 0
             }
             try row.update(db)
             return self.userModel(row, domains: try self.domains(db))
@@ -338,4 +369,8 @@ extension EmulatorStore {
             return try Row.fetchAll(db, sql: sql, arguments: [userId]).map(Self.memberSummary)
         }
     }
+}
+
+extension EmulatorStore.UserInput: Redacting {
+    var redactedDescription: String { "userName: \(userName ?? "unchanged"), password: \(password == nil ? "unchanged" : "<redacted>")" }
 }

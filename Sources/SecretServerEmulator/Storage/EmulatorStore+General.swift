@@ -5,12 +5,32 @@ import SecretServerModels
 extension EmulatorStore {
     /// `PATCH /secrets/{id}/general` with `{"data": {"name": {dirty, value}, "folder": ..., "active": ..., "site": ...,
     /// "secretPolicy": ..., "enableInheritSecretPolicy": ..., "isOutOfSync": ..., "secretFields": [{slug, dirty, value}]}}`:
-    /// Edit. A file field patched to `null` loses its attachment (tss-sdk-go deletes attachments this way).
-    func patchGeneral(id: Int64, data: JSONObject, caller: Caller) async throws -> JSONValue {
+    /// Edit; a patch of field values goes through the one rule (`checkValueAccess`) as any write of values does;
+    /// `active` and the policy are Owner-only (see `changesOwnerSettings`). A file field patched to `null` loses
+    /// its attachment (tss-sdk-go deletes attachments this way).
+    func patchGeneral(id: Int64, data: JSONObject, options: AccessOptions, caller: Caller) async throws -> JSONValue {
         let now = self.now()
-        let answer = try await writer.write { db -> JSONValue in
+        var options = options
+        options.includeInactive = true
+        let access = options
+        let (answer, tookCheckout) = try await writer.write { db -> (JSONValue, Bool) in
             var row = try self.requireSecret(db, caller, id: id, .edit, includeInactive: true)
             try self.requireNotCheckedOutByOthers(db, caller, secretId: id)
+            var tookCheckout = false
+            let patchesFields = (data["secretFields"]?.arrayValue ?? []).contains { $0["dirty"]?.boolValue == true }
+            if patchesFields {
+                let (checked, checkout) = try self.checkValueAccess(db, caller, id: id, role: .edit, options: access)
+                row = checked
+                if case .take = checkout {
+                    try self.takeCheckout(db, caller, row)
+                    tookCheckout = true
+                }
+            }
+            var ownerSettings = JSONObject()
+            if let active = Self.dirtyValue(data, "active")?.boolValue { ownerSettings["active"] = .bool(active) }
+            if let policy = Self.dirtyValue(data, "secretPolicy") { ownerSettings["secretPolicyId"] = .int(Int64((policy["id"] ?? policy).intValue ?? -1)) }
+            if let inherit = Self.dirtyValue(data, "enableInheritSecretPolicy")?.boolValue { ownerSettings["enableInheritSecretPolicy"] = .bool(inherit) }
+            if Self.changesOwnerSettings(ownerSettings, of: row) { _ = try self.requireSecret(db, caller, id: id, .owner, includeInactive: true) }
             if let name = Self.dirtyValue(data, "name") {
                 guard let text = name.stringValue?.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
                     throw EmulatorAPIError.invalid("Name", "A secret needs a name.")
@@ -58,16 +78,17 @@ extension EmulatorStore {
             row.modified = now
             try row.update(db)
             func view(_ value: JSONValue) -> JSONValue { .object(JSONObject([("value", value)])) }
-            return .object(JSONObject([
+            return (.object(JSONObject([
                 ("id", .int(id)), ("name", view(.string(row.name))), ("active", view(.bool(row.active))),
                 ("folder", view(row.folderId.map { .int($0) } ?? .null)), ("site", view(.int(Int64(row.siteId)))),
                 ("secretPolicy", view(row.settings.secretPolicyId > 0 ? .int(Int64(row.settings.secretPolicyId)) : .null)),
                 ("template", view(.int(row.templateId))),
                 ("enableInheritSecretPolicy", view(.bool(row.settings.enableInheritSecretPolicy))),
                 ("isOutOfSync", view(.bool(row.settings.isOutOfSync))),
-            ]))
+            ])), tookCheckout)
         }
-        audit(id, caller, "EDIT", notes: "general")
+        if tookCheckout { audit(id, caller, "CHECKOUT") }
+        audit(id, caller, "EDIT", notes: options.comment.map { "general: \($0)" } ?? "general", ticket: options.ticketNumber)
         return answer
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SecretServerModels
+import SesameRedaction
 
 /// Restricted access (required comments, check-out), lifecycle actions and the audit trail.
 extension EmulatorStore {
@@ -8,6 +9,8 @@ extension EmulatorStore {
     struct AccessOptions: Sendable {
         var comment: String?
         var ticketNumber: String?
+        var ticketSystemId: Int?
+        var doubleLockPassword: String?
         var noAutoCheckout = false
         var autoCheckIn = false
         var forceCheckIn = false
@@ -35,7 +38,7 @@ extension EmulatorStore {
         return checkout.expires > now() ? checkout : nil
     }
 
-    private func checkedOutByOther(_ db: Database, _ checkout: Checkout) throws -> EmulatorAPIError {
+    func checkedOutByOther(_ db: Database, _ checkout: Checkout) throws -> EmulatorAPIError {
         let name = try UserRow.fetchOne(db, key: checkout.userId)?.displayName ?? "another user"
         let minutes = max(1, Int((checkout.expires.timeIntervalSince(now()) / 60).rounded(.up)))
         return .badRequest("API_SecretCheckedOut", "The Secret is checked out by \(name) for \(minutes) more minute(s).")
@@ -45,20 +48,18 @@ extension EmulatorStore {
         audits.record(AuditEntry(secretId: secretId, userId: caller.userId, action: action, notes: notes, ticketNumber: ticket, date: now()))
     }
 
-    /// Reads a secret's values: View, an approved request when it requires approval, a comment when it requires
-    /// one, and a check-out of the caller's own when it requires check-out (taken automatically unless
-    /// `noAutoCheckout`). `body` makes the answer from the checked row in the same read; records the view.
+    /// Reads a secret's values under the one rule (`checkValueAccess`, with View), taking the check-out first when
+    /// the secret requires one that is free. `body` makes the answer from the checked row in the same read; records
+    /// the view.
     func readValues<Result: Sendable>(
         id: Int64, caller: Caller, options: AccessOptions, _ body: @escaping @Sendable (Database, SecretRow) throws -> Result
     ) async throws -> Result {
-        // nil: the secret requires check-out, which needs a write first.
+        // nil: the secret requires a check-out the caller does not hold yet, which needs a write first.
         let first = try await databaseRead { db -> Result? in
-            let row = try self.requireSecret(db, caller, id: id, .view, includeInactive: options.includeInactive)
-            guard try self.hasApprovedAccess(db, caller, row) else { throw Self.approvalRequired }
-            if row.settings.requiresComment && (options.comment ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-                throw Self.commentRequired
-            }
-            return row.settings.checkOutEnabled ? nil : try body(db, row)
+            let (row, checkout) = try self.checkValueAccess(db, caller, id: id, role: .view, options: options)
+            guard case .none = checkout else { return nil }
+            let result = try body(db, row)
+            return result
         }
         let result: Result
         if let first {
@@ -66,9 +67,11 @@ extension EmulatorStore {
         } else {
             try await holdCheckout(id: id, caller: caller, options: options)
             result = try await databaseRead { db in
-                try body(db, try self.requireSecret(db, caller, id: id, .view, includeInactive: options.includeInactive))
+                let (row, _) = try self.checkValueAccess(db, caller, id: id, role: .view, options: options)
+                return try body(db, row)
             }
         }
+        if options.autoCheckIn, try await releaseCheckout(id: id, caller: caller) { audit(id, caller, "CHECKIN") }
         audit(id, caller, "VIEW", notes: options.comment, ticket: options.ticketNumber)
         return result
     }
@@ -95,24 +98,23 @@ extension EmulatorStore {
         _ = try await databaseRead { db in try self.requireSecret(db, caller, id: id, role, includeInactive: includeInactive) }
     }
 
-    /// Makes sure the caller holds the check-out of a check-out secret (taking it when free), and gives it back
-    /// afterwards when `autoCheckIn`.
+    /// Takes the check-out of a check-out secret for the caller (under the one rule again, in the write), unless
+    /// someone took it meanwhile.
     private func holdCheckout(id: Int64, caller: Caller, options: AccessOptions) async throws {
-        let now = self.now()
         let took = try await writer.write { db -> Bool in
-            let row = try self.requireSecret(db, caller, id: id, .view, includeInactive: options.includeInactive)
-            if let checkout = try self.activeCheckout(db, secretId: id) {
-                guard checkout.userId == caller.userId else { throw try self.checkedOutByOther(db, checkout) }
-                return false
-            }
-            guard !options.noAutoCheckout else { throw Self.checkoutRequired }
-            try self.setCheckout(db, secretId: id, userId: caller.userId, until: now.addingTimeInterval(Self.interval(row) * 60))
+            let (row, checkout) = try self.checkValueAccess(db, caller, id: id, role: .view, options: options)
+            guard case .take = checkout else { return false }
+            try self.takeCheckout(db, caller, row)
             return true
         }
         if took { audit(id, caller, "CHECKOUT") }
-        if options.autoCheckIn {
-            try await writer.write { db in try db.execute(sql: "DELETE FROM secret_checkout WHERE secretId = ?", arguments: [id]) }
-            audit(id, caller, "CHECKIN")
+    }
+
+    /// Gives back the caller's own check-out (`autoCheckIn`); whether there was one.
+    private func releaseCheckout(id: Int64, caller: Caller) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(sql: "DELETE FROM secret_checkout WHERE secretId = ? AND userId = ?", arguments: [id, caller.userId])
+            return db.changesCount > 0
         }
     }
 
@@ -120,7 +122,7 @@ extension EmulatorStore {
         Double(row.settings.checkOutIntervalMinutes > 0 ? row.settings.checkOutIntervalMinutes : 30)
     }
 
-    private func setCheckout(_ db: Database, secretId: Int64, userId: Int64, until: Date) throws {
+    func setCheckout(_ db: Database, secretId: Int64, userId: Int64, until: Date) throws {
         try db.execute(
             sql: "INSERT OR REPLACE INTO secret_checkout(secretId, userId, expires) VALUES (?, ?, ?)",
             arguments: [secretId, userId, until]
@@ -304,5 +306,12 @@ extension EmulatorStore {
         }
         audit(id, caller, "CHANGEPASSWORD", notes: options.comment, ticket: options.ticketNumber)
         return summary
+    }
+}
+
+extension EmulatorStore.AccessOptions: Redacting {
+    var redactedDescription: String {
+        "comment: \(comment == nil ? "none" : "given"), ticketNumber: \(ticketNumber ?? "none"), "
+            + "doubleLockPassword: \(doubleLockPassword == nil ? "none" : "<redacted>")"
     }
 }

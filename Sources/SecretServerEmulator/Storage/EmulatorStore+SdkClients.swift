@@ -131,11 +131,15 @@ extension EmulatorStore {
     }
 
     /// Revokes an account; its client secret stops working at once.
-    func revokeSdkClient(id: Int64, caller: Caller) async throws {
+    /// Revokes an SDK client account: administrators. Returns its client id, whose issued tokens the caller ends.
+    func revokeSdkClient(id: Int64, caller: Caller) async throws -> String {
         try requireAdmin(caller)
-        try await writer.write { db in
+        return try await writer.write { db in
             try db.execute(sql: "UPDATE sdk_client_account SET revoked = 1 WHERE id = ? AND revoked = 0", arguments: [id])
-            guard db.changesCount > 0 else { throw EmulatorAPIError.accessDenied }
+            guard db.changesCount > 0,
+                let clientId = try String.fetchOne(db, sql: "SELECT clientId FROM sdk_client_account WHERE id = ?", arguments: [id])
+            else { throw EmulatorAPIError.accessDenied }
+            return clientId
         }
     }
 

@@ -17,12 +17,10 @@ extension EmulatorStore {
         var checkout: Checkout?
         var checkoutUserName: String
 
-        /// Whether the same read would give the same answer later while nothing is written: no check-out (its
-        /// minutes run down) and no comment, check-out or approval rule (they depend on the request and time).
-        var isStable: Bool {
-            checkout == nil && !row.settings.requiresComment && !row.settings.checkOutEnabled
-                && !row.settings.requiresApprovalForAccess
-        }
+        /// Whether the same read would give the same answer later while nothing is written, so that a cached
+        /// snapshot may answer without the access rule running again: no check-out (its minutes run down) and no
+        /// restriction (a comment, check-out, approval or DoubleLock depends on the request and on time).
+        var isStable: Bool { checkout == nil && !row.settings.restrictsReading }
     }
 
     /// The full model of `row`, values decrypted.
@@ -102,8 +100,7 @@ extension EmulatorStore {
         model.webLauncherRequiresIncognitoMode = settings.webLauncherRequiresIncognitoMode
         model.lastHeartBeatStatus = settings.lastHeartBeatStatus
         model.isOutOfSync = settings.isOutOfSync
-        model.isRestricted = settings.requiresComment || settings.checkOutEnabled || settings.isDoubleLock
-            || settings.requiresApprovalForAccess
+        model.isRestricted = settings.restrictsReading
         model.lastHeartBeatCheck = settings.lastHeartBeatCheck.map(WireDate.string) ?? WireDate.never
         model.lastPasswordChangeAttempt = settings.lastPasswordChangeAttempt.map(WireDate.string) ?? WireDate.never
         if let checkout = snapshot.checkout {
@@ -155,8 +152,7 @@ extension EmulatorStore {
         summary.requiresApproval = row.settings.requiresApprovalForAccess
         summary.requiresComment = row.settings.requiresComment
         summary.inheritsPermissions = row.settings.enableInheritPermissions
-        summary.isRestricted = row.settings.requiresComment || row.settings.checkOutEnabled
-            || row.settings.isDoubleLock || row.settings.requiresApprovalForAccess
+        summary.isRestricted = row.settings.restrictsReading
         summary.lastHeartBeatStatus = row.settings.lastHeartBeatStatus
         summary.isOutOfSync = row.settings.isOutOfSync
         summary.responseCodes = []
@@ -209,7 +205,7 @@ extension EmulatorStore {
                 self.readCache.store(search: ids, for: key, generation: generation)
             }
             let start = min(max(skip, 0), ids.count)
-            let end = take.map { min(start + max($0, 0), ids.count) } ?? ids.count
+            let end = take.map { min(Saturating.add(start, max($0, 0)), ids.count) } ?? ids.count
             let pageIds = ids[start..<end]
             var rows: [Int64: SecretRow] = [:]
             for row in try SecretRow.fetchAll(db, keys: pageIds) { rows[row.id ?? 0] = row }
@@ -357,16 +353,20 @@ extension EmulatorStore {
         }
     }
 
-    /// Replaces the secret's name, place, settings and the values of the items sent; items not sent keep
-    /// their values. File fields are never changed here (upload through `/fields/{slug}`).
-    /// Saves a secret: Edit (and Add Secret on a folder it moves to).
-    func updateSecret(id: Int64, _ input: SecretInput, caller: Caller) async throws -> SecretModel {
-        let model = try await updateSecretRecord(id: id, input, caller: caller)
-        audit(id, caller, "EDIT", notes: input.body["comment"]?.stringValue, ticket: input.body["ticketNumber"]?.stringValue)
+    /// Saves a secret: replaces its name, place, settings and the values of the items sent (items not sent keep
+    /// their values; file fields are changed through `/fields/{slug}` only). The one rule applies with Edit, as
+    /// the answer shows the values; Add Secret on a folder it moves to; Owner to change a restriction, the
+    /// inheritance of permissions, the policy, or `active`.
+    func updateSecret(id: Int64, _ input: SecretInput, options: AccessOptions, caller: Caller) async throws -> SecretModel {
+        let (model, tookCheckout) = try await updateSecretRecord(id: id, input, options: options, caller: caller)
+        if tookCheckout { audit(id, caller, "CHECKOUT") }
+        audit(id, caller, "EDIT", notes: options.comment, ticket: options.ticketNumber)
         return model
     }
 
-    private func updateSecretRecord(id: Int64, _ input: SecretInput, caller: Caller) async throws -> SecretModel {
+    private func updateSecretRecord(
+        id: Int64, _ input: SecretInput, options: AccessOptions, caller: Caller
+    ) async throws -> (SecretModel, tookCheckout: Bool) {
         if let bodyId = input.id, bodyId != id {
             throw EmulatorAPIError.badRequest("API_IdMismatch", "The id in the body (\(bodyId)) does not match the id in the URL (\(id)).")
         }
@@ -374,9 +374,15 @@ extension EmulatorStore {
             throw EmulatorAPIError.invalid("Name", "The Name field is required.")
         }
         let now = self.now()
+        var options = options
+        // Restoring a secret (active: true) reaches it while it is still inactive.
+        if input.active == true { options.includeInactive = true }
+        let access = options
         return try await writer.write { db in
-            var row = try self.requireSecret(db, caller, id: id, .edit, includeInactive: input.active == true)
-            try self.requireNotCheckedOutByOthers(db, caller, secretId: id)
+            // The answer holds the values, and the change writes them: the one rule, with Edit.
+            var (row, checkout) = try self.checkValueAccess(db, caller, id: id, role: .edit, options: access)
+            if Self.changesOwnerSettings(input.body, of: row) { row = try self.requireSecret(db, caller, id: id, .owner, includeInactive: true) }
+            if case .take = checkout { try self.takeCheckout(db, caller, row) }
             guard let template = try self.template(db, id: row.templateId) else { throw EmulatorAPIError.accessDenied }
             if let folderId = input.folderId, folderId != row.folderId {
                 if let folderId { _ = try self.requireFolder(db, caller, id: folderId, .addSecret) } else { try self.requireAdmin(caller) }
@@ -408,7 +414,8 @@ extension EmulatorStore {
                     try item.insert(db)
                 }
             }
-            return try self.secretModel(db, row)
+            let took: Bool = if case .take = checkout { true } else { false }
+            return (try self.secretModel(db, row), took)
         }
     }
 
@@ -441,7 +448,6 @@ extension EmulatorStore {
         return values
     }
 
-    /// Deactivates a secret (the real server's DELETE is a soft delete).
     /// Deactivates a secret (the real server's DELETE is a soft delete): Owner.
     func deactivateSecret(id: Int64, caller: Caller) async throws {
         let now = self.now()
@@ -492,13 +498,13 @@ extension EmulatorStore {
         case file(name: String, content: Data)
     }
 
-    /// Sets one field. Text goes to text fields, files to file fields; the other way round is refused.
-    /// Sets one field: Edit.
-    func setField(secretId: Int64, slug: String, _ write: FieldWrite, caller: Caller) async throws {
+    /// Sets one field, under the one rule with Edit (a restricted secret asks the same of a write as of a read).
+    /// Text goes to text fields, files to file fields; the other way round is refused.
+    func setField(secretId: Int64, slug: String, _ write: FieldWrite, options: AccessOptions, caller: Caller) async throws {
         let now = self.now()
-        try await writer.write { db in
-            var row = try self.requireSecret(db, caller, id: secretId, .edit)
-            try self.requireNotCheckedOutByOthers(db, caller, secretId: secretId)
+        let tookCheckout = try await writer.write { db -> Bool in
+            var (row, checkout) = try self.checkValueAccess(db, caller, id: secretId, role: .edit, options: options)
+            if case .take = checkout { try self.takeCheckout(db, caller, row) }
             guard let template = try self.template(db, id: row.templateId), let field = Self.field(slug, in: template) else {
                 throw EmulatorAPIError.badRequest("API_FieldNotFound", "The secret has no field '\(slug)'.")
             }
@@ -528,7 +534,10 @@ extension EmulatorStore {
             if item.id == nil { try item.insert(db) } else { try item.update(db) }
             row.modified = now
             try row.update(db)
+            if case .take = checkout { return true }
+            return false
         }
-        audit(secretId, caller, "EDIT", notes: "field \(slug)")
+        if tookCheckout { audit(secretId, caller, "CHECKOUT") }
+        audit(secretId, caller, "EDIT", notes: options.comment.map { "field \(slug): \($0)" } ?? "field \(slug)", ticket: options.ticketNumber)
     }
 }

@@ -34,7 +34,10 @@ extension EmulatorStore {
                 }
             } else {
                 try db.execute(sql: "UPDATE user SET loginFailures = loginFailures + 1 WHERE id = ?", arguments: [id])
-                if lockAfter > 0 {
+                // Anyone can send wrong passwords for any name, so a lockout of the last administrator who can sign
+                // in would lock everyone out of administering the server: that one is only slowed by the
+                // per-address throttle.
+                if lockAfter > 0, try !self.isLastActiveAdministrator(db, userId: id) {
                     try db.execute(
                         sql: "UPDATE user SET isLockedOut = 1 WHERE id = ? AND loginFailures >= ?", arguments: [id, lockAfter]
                     )
@@ -45,6 +48,18 @@ extension EmulatorStore {
         guard user.enabled else { return .failure(.disabled) }
         guard !user.isLockedOut else { return .failure(.lockedOut) }
         return .success(user)
+    }
+
+    /// Whether `userId` is an administrator and no other enabled, unlocked administrator exists.
+    func isLastActiveAdministrator(_ db: Database, userId: Int64) throws -> Bool {
+        func isAdministrator(_ user: UserRow) throws -> Bool {
+            guard let id = user.id else { return false }
+            return try user.isAdmin || holdsAdministratorRole(db, userId: id)
+        }
+        guard let user = try UserRow.fetchOne(db, key: userId), try isAdministrator(user) else { return false }
+        let others = try UserRow.filter(Column("id") != userId).filter(Column("enabled") == true).filter(Column("isLockedOut") == false)
+            .fetchAll(db)
+        return try !others.contains { try isAdministrator($0) }
     }
 
     /// The caller behind a live token; a disabled or locked-out user's token stops working at once (any write

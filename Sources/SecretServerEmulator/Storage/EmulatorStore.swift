@@ -1,6 +1,8 @@
 import Foundation
 import GRDB
+import SesameFiles
 import Logging
+import SesameRedaction
 
 /// The local server's data: a GRDB database (SQLite, WAL when on disk) plus the cipher for values at rest.
 /// Every write is one transaction.
@@ -10,12 +12,18 @@ final class EmulatorStore: Sendable {
     let hasher: PasswordHasher
     let now: @Sendable () -> Date
     let audits: AuditLog
+    /// `EmulatorConfiguration.requireTicketNumberWithComment`.
+    let requireTicketNumberWithComment: Bool
     /// Callers and secret snapshots of the hot routes, emptied by every commit (see `ReadCache`).
     let readCache = ReadCache()
 
-    private init(writer: any DatabaseWriter, cipher: ValueCipher, hasher: PasswordHasher, now: @escaping @Sendable () -> Date) {
+    private init(
+        writer: any DatabaseWriter, cipher: ValueCipher, hasher: PasswordHasher, requireTicketNumberWithComment: Bool,
+        now: @escaping @Sendable () -> Date, logger: Logger
+    ) {
         self.writer = writer
-        self.audits = AuditLog(writer: writer)
+        self.requireTicketNumberWithComment = requireTicketNumberWithComment
+        self.audits = AuditLog(writer: writer, logger: logger)
         self.cipher = cipher
         self.hasher = hasher
         self.now = now
@@ -47,8 +55,23 @@ final class EmulatorStore: Sendable {
         var created: Bool
     }
 
-    /// Opens (and on first start, seeds) the store for `configuration`.
+    /// Opens (and on first start, seeds) the store for `configuration`. A database that cannot be read is an
+    /// `EmulatorStartupError` that says so.
     static func open(_ configuration: EmulatorConfiguration, logger: Logger) throws -> Opened {
+        do {
+            return try openStore(configuration, logger: logger)
+        } catch let error as DatabaseError {
+            var subject = "the database"
+            if case .file(let path) = configuration.storage { subject += " \(path)" }
+            let damaged = [ResultCode.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode)
+            throw EmulatorStartupError(
+                "\(subject) could not be used: \(error.message ?? "\(error.resultCode)")"
+                    + (damaged ? "; it is not a Sesame database or it is damaged (restore it from a backup, or start with another --database)" : "")
+            )
+        }
+    }
+
+    private static func openStore(_ configuration: EmulatorConfiguration, logger: Logger) throws -> Opened {
         let keyData: Data
         let writer: any DatabaseWriter
         var grdb = Configuration()
@@ -67,13 +90,21 @@ final class EmulatorStore: Sendable {
             grdb.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
+            // 0600 before SQLite opens it, so that its -wal and -shm files are created 0600 too.
+            do {
+                try SecretFile.prepareDatabase(path)
+            } catch {
+                throw EmulatorStartupError("the database \(error)")
+            }
             writer = try DatabasePool(path: path, configuration: grdb)
-            chmod(path, 0o600)
         }
         let cipher = try ValueCipher(keyData: keyData)
         let hasher = PasswordHasher(cost: configuration.passwordHashCost)
         try Migrations.migrator.migrate(writer)
-        let store = EmulatorStore(writer: writer, cipher: cipher, hasher: hasher, now: configuration.now)
+        let store = EmulatorStore(
+            writer: writer, cipher: cipher, hasher: hasher,
+            requireTicketNumberWithComment: configuration.requireTicketNumberWithComment, now: configuration.now, logger: logger
+        )
         writer.add(transactionObserver: ReadCache.Invalidator(cache: store.readCache), extent: .databaseLifetime)
         let result = try writer.write { db -> Opened in
             let seeded = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM setting WHERE key = 'seeded')") ?? false
@@ -117,13 +148,23 @@ final class EmulatorStore: Sendable {
         }
     }
 
-    /// Sets a user's password (hashing it).
+    /// Sets a user's password (hashing it). A reset also ends a lockout: the failures were against the old one.
     func setPassword(_ db: Database, userId: Int64, password: String) throws {
         let salt = hasher.makeSalt()
         let hash = try hasher.hash(password, salt: salt)
         try db.execute(
-            sql: "UPDATE user SET passwordHash = ?, passwordSalt = ?, loginFailures = 0 WHERE id = ?",
+            sql: "UPDATE user SET passwordHash = ?, passwordSalt = ?, loginFailures = 0, isLockedOut = 0 WHERE id = ?",
             arguments: [hash, salt, userId]
         )
     }
+}
+
+extension EmulatorStore.Opened: Redacting {
+    var redactedDescription: String {
+        "generatedAdminPassword: \(generatedAdminPassword == nil ? "none" : "<redacted>"), created: \(created)"
+    }
+}
+
+extension EmulatorStore: Redacting {
+    var redactedDescription: String { "cipher: <redacted>" }
 }

@@ -311,6 +311,14 @@ enum Migrations {
                 SELECT (SELECT id FROM role WHERE name = CASE WHEN u.isAdmin THEN 'Administrator' ELSE 'User' END), u.id FROM user u
                 """)
         }
+        migrator.registerMigration("v9-double-lock-passwords") { db in
+            // Each user's DoubleLock password (PUT /users/doublelock-password), hashed as sign-in passwords are.
+            try db.create(table: "double_lock_password") { t in
+                t.primaryKey("userId", .integer).references("user", onDelete: .cascade)
+                t.column("hash", .blob).notNull()
+                t.column("salt", .blob).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -1,5 +1,7 @@
 import Crypto
 import Foundation
+import SesameFiles
+import SesameRedaction
 
 /// Encrypts secret values at rest with AES-256-GCM. Each value is bound to where it belongs (its
 /// associated data), so a ciphertext copied into another row does not decrypt.
@@ -39,27 +41,32 @@ struct ValueCipher: Sendable {
         String(decoding: try open(sealed, context: context), as: UTF8.self)
     }
 
-    /// Reads the key from `path`, or creates it there with mode 0600. A key file readable by others is refused.
+    /// Reads the key from `path`, or creates it there: whole or not at all, mode 0600, fsync-ed with its folder
+    /// (see `SecretFile`). A key file readable by others, or that is a link, is refused.
     static func loadOrCreateKeyFile(at path: String) throws(EmulatorStartupError) -> Data {
-        let manager = FileManager.default
-        if manager.fileExists(atPath: path) {
-            let attributes = (try? manager.attributesOfItem(atPath: path)) ?? [:]
-            if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
-                throw EmulatorStartupError(
-                    "the key file \(path) is readable by other users (mode \(String(mode, radix: 8))); run chmod 600 on it"
-                )
+        for _ in 0..<3 {
+            let stored: [UInt8]?
+            do {
+                stored = try SecretFile.readPrivate(path, limit: 4096)
+            } catch {
+                throw EmulatorStartupError("the key file \(error)")
             }
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-                let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines))
-            else { throw EmulatorStartupError("the key file \(path) does not hold a base64 key") }
-            return data
+            if let stored {
+                guard !stored.isEmpty else {
+                    throw EmulatorStartupError("the key file \(path) is empty (an earlier version's write was cut short); remove it and start again")
+                }
+                guard let data = Data(base64Encoded: String(decoding: stored, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+                else { throw EmulatorStartupError("the key file \(path) does not hold a base64 key") }
+                return data
+            }
+            let data = randomKeyData()
+            do {
+                if try SecretFile.create(Array((data.base64EncodedString() + "\n").utf8), at: path) { return data }
+            } catch {
+                throw EmulatorStartupError("could not create the key file: \(error)")
+            }
         }
-        let data = randomKeyData()
-        let created = manager.createFile(
-            atPath: path, contents: Data((data.base64EncodedString() + "\n").utf8), attributes: [.posixPermissions: 0o600]
-        )
-        guard created else { throw EmulatorStartupError("could not create the key file \(path)") }
-        return data
+        throw EmulatorStartupError("the key file \(path) keeps changing; is another program replacing it?")
     }
 }
 
@@ -67,4 +74,8 @@ struct ValueCipher: Sendable {
 public struct EmulatorStartupError: Error, CustomStringConvertible, Sendable {
     public var description: String
     init(_ description: String) { self.description = description }
+}
+
+extension ValueCipher: Redacting {
+    var redactedDescription: String { "key: <redacted>" }
 }

@@ -8193,6 +8193,58 @@ enum OpenAPIDocument {
     }
    }
   },
+  "/api/v1/users/doublelock-password": {
+   "put": {
+    "operationId": "users_service_set_user_double_lock_password",
+    "summary": "Update the doublelock password of a user",
+    "tags": [
+     "users"
+    ],
+    "parameters": [],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "boolean"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Bad request or access denied",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ErrorResponse"
+        }
+       }
+      }
+     },
+     "4XX": {
+      "description": "Refused",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ErrorResponse"
+        }
+       }
+      }
+     }
+    },
+    "requestBody": {
+     "required": false,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/DoubleLockSetUserPasswordArgs"
+       }
+      }
+     }
+    }
+   }
+  },
   "/api/v1/users/stub": {
    "get": {
     "operationId": "users_service_stub",
@@ -10912,6 +10964,16 @@ enum OpenAPIDocument {
       "items": {
        "type": "string"
       },
+      "nullable": true
+     }
+    }
+   },
+   "DoubleLockSetUserPasswordArgs": {
+    "type": "object",
+    "description": "DoubleLockSetUserPasswordArgs : DoubleLockSetUserPasswordArgs",
+    "properties": {
+     "password": {
+      "type": "string",
       "nullable": true
      }
     }

@@ -31,12 +31,13 @@ struct QueryParameters: Sendable {
         return result
     }
 
-    /// The first of `keys` as an integer. A value that is present but not a number is an error.
+    /// The first of `keys` as an integer. A value that is present but not a number within `Int32`'s range (the
+    /// API's `int32`, as ASP.NET binds it) is an error, so no arithmetic on it can overflow.
     func int(_ keys: String...) throws(EmulatorAPIError) -> Int? {
         for key in keys {
             guard let text = values[key.lowercased()]?.first else { continue }
             if text.isEmpty { return nil }
-            guard let number = Int(text) else {
+            guard let number = Int32(text).map(Int.init) else {
                 throw .invalid(key, "The value '\(text.prefix(40))' is not valid for \(key).")
             }
             return number

@@ -113,15 +113,20 @@ extension JSONValue {
         }
     }
 
-    /// The value as an integer; a string of digits or a whole double also reads as an integer.
+    /// The value as an integer within the range of the API's `int32` (every id, count and number the Secret
+    /// Server API takes is one); a string of digits or a whole double also reads as an integer. A number outside
+    /// that range is `nil`, as the real server refuses it, so no arithmetic on a value from outside can overflow.
     public var intValue: Int? {
+        let wide: Int64?
         switch self {
-        case .int(let number): return Int(exactly: number)
-        case .double(let number): return Int(exactly: number)
-        case .string(let text): return Int(text.trimmingCharacters(in: .whitespaces))
-        case .bool(let flag): return flag ? 1 : 0
-        default: return nil
+        case .int(let number): wide = number
+        case .double(let number): wide = Int64(exactly: number)
+        case .string(let text): wide = Int64(text.trimmingCharacters(in: .whitespaces))
+        case .bool(let flag): wide = flag ? 1 : 0
+        default: wide = nil
         }
+        guard let wide, let bounded = Int32(exactly: wide) else { return nil }
+        return Int(bounded)
     }
 
     /// The value as a boolean; `"true"`/`"false"` in any case and `0`/`1` also read.

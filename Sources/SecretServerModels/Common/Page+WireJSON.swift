@@ -54,7 +54,7 @@ extension Page: WireJSONDecodable where Record == SecretSummary {
             page.currentPage = ints[.currentPage] ?? 0
             page.batchCount = ints[.batchCount] ?? 0
             page.prevSkip = ints[.prevSkip] ?? 0
-            page.nextSkip = ints[.nextSkip] ?? page.skip + records.count
+            page.nextSkip = ints[.nextSkip] ?? Saturating.add(page.skip, records.count)
             page.hasPrev = bools[.hasPrev] ?? (page.skip > 0)
             page.hasNext = bools[.hasNext] ?? false
             page.success = bools[.success] ?? true

@@ -31,7 +31,8 @@ public struct Page<Record: Codable & Sendable>: Codable, Sendable {
     public var severity: String
 
     /// Builds the envelope for `records`, the page at `skip` of size `take` out of `total`, with every
-    /// derived counter computed the way the real server does.
+    /// derived counter computed the way the real server does. The arithmetic saturates: counters that came
+    /// from a request or an answer can be as large as `Int` allows without trapping.
     public init(records: [Record], skip: Int, take: Int, total: Int, sortBy: [Sort] = []) {
         self.skip = skip
         self.take = take
@@ -39,13 +40,13 @@ public struct Page<Record: Codable & Sendable>: Codable, Sendable {
         self.records = records
         self.sortBy = sortBy
         let size = max(take, 1)
-        self.pageCount = total == 0 ? 0 : (total + size - 1) / size
-        self.currentPage = skip / size + 1
+        self.pageCount = total <= 0 ? 0 : total / size + (total % size == 0 ? 0 : 1)
+        self.currentPage = Saturating.add(skip / size, 1)
         self.batchCount = pageCount
-        self.prevSkip = max(skip - take, 0)
-        self.nextSkip = skip + take
+        self.prevSkip = max(Saturating.subtract(skip, take), 0)
+        self.nextSkip = Saturating.add(skip, take)
         self.hasPrev = skip > 0
-        self.hasNext = skip + records.count < total && !records.isEmpty
+        self.hasNext = Saturating.add(skip, records.count) < total && !records.isEmpty
         self.success = true
         self.severity = "None"
     }
@@ -65,7 +66,7 @@ public struct Page<Record: Codable & Sendable>: Codable, Sendable {
         currentPage = try c.value(.currentPage, or: 0)
         batchCount = try c.value(.batchCount, or: 0)
         prevSkip = try c.value(.prevSkip, or: 0)
-        nextSkip = try c.value(.nextSkip, or: skip + records.count)
+        nextSkip = try c.value(.nextSkip, or: Saturating.add(skip, records.count))
         hasPrev = try c.value(.hasPrev, or: skip > 0)
         hasNext = try c.value(.hasNext, or: false)
         sortBy = try c.value(.sortBy, or: [])
@@ -104,5 +105,21 @@ public struct DeletedModel: Codable, Sendable, Hashable {
         id = try c.value(.id, or: 0)
         objectType = try c.value(.objectType, or: "")
         responseCodes = try c.value(.responseCodes, or: [])
+    }
+}
+
+/// Integer arithmetic that stops at `Int.min`/`Int.max` instead of trapping, for numbers that came from outside
+/// (a request's `skip`, an answer's `total`).
+public enum Saturating {
+    @inline(__always)
+    public static func add(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? .max : .min) : sum
+    }
+
+    @inline(__always)
+    public static func subtract(_ a: Int, _ b: Int) -> Int {
+        let (difference, overflow) = a.subtractingReportingOverflow(b)
+        return overflow ? (b < 0 ? .max : .min) : difference
     }
 }

@@ -6,7 +6,8 @@ enum CacheInvalidation {
     private struct WeakCache {
         weak var cache: MemoryCache?
         weak var disk: DiskCache?
-        let scope: String
+        /// The cache's scope, worked out when an invalidation first needs it.
+        let scope: @Sendable () -> String
     }
 
     private static let caches = Mutex<[ObjectIdentifier: WeakCache]>([:])
@@ -43,7 +44,7 @@ enum CacheInvalidation {
         }
     }
 
-    static func register(_ cache: MemoryCache, disk: DiskCache?, scope: String) {
+    static func register(_ cache: MemoryCache, disk: DiskCache?, scope: @escaping @Sendable () -> String) {
         caches.withLock { $0[ObjectIdentifier(cache)] = WeakCache(cache: cache, disk: disk, scope: scope) }
     }
 
@@ -61,15 +62,15 @@ enum CacheInvalidation {
         }
         let live = caches.withLock { caches in
             caches = caches.filter { $0.value.cache != nil }
-            return caches.values.filter { $0.scope == scope }
-        }
+            return Array(caches.values)
+        }.filter { $0.scope() == scope }
         var disks: [ObjectIdentifier: DiskCache] = [:]
         for entry in live {
             for key in keys { entry.cache?.remove(key) }
             if let disk = entry.disk { disks[ObjectIdentifier(disk)] = disk }
         }
         for disk in disks.values {
-            for key in keys { try? disk.remove(key) }
+            for key in keys { try? disk.remove(key, scope: scope) }
         }
     }
 }

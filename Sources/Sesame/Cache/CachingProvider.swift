@@ -19,7 +19,8 @@ public final class CachingProvider: SecretProvider {
         self.base = base
         self.configuration = configuration
         self.memory = MemoryCache(capacity: configuration.capacity)
-        CacheInvalidation.register(memory, disk: configuration.disk, scope: base.cacheScope)
+        // The scope is read when first needed (a deferred provider works it out then, not at start).
+        CacheInvalidation.register(memory, disk: configuration.disk) { [base] in base.cacheScope }
     }
 
     deinit {
@@ -81,12 +82,13 @@ public final class CachingProvider: SecretProvider {
 
     private func freshFromDisk(_ key: String) -> SecretValue? {
         guard let disk = configuration.disk else { return nil }
+        let scope = base.cacheScope
         let found: (value: SecretValue, expires: Date)?
         do {
-            found = try disk.lookup(key)
+            found = try disk.lookup(key, scope: scope)
         } catch {
             // An entry that cannot be read (altered, or a broken file) is a miss: the provider answers instead.
-            try? disk.remove(key)
+            try? disk.remove(key, scope: scope)
             return nil
         }
         guard let entry = found else { return nil }
@@ -100,7 +102,7 @@ public final class CachingProvider: SecretProvider {
     /// The last value seen for `key`, however old (memory first, then disk).
     private func lastGood(_ key: String) -> SecretValue? {
         if let hit = memory.lookup(key, now: configuration.now()) { return hit.value }
-        return (try? configuration.disk?.lookup(key))??.value
+        return (try? configuration.disk?.lookup(key, scope: base.cacheScope))??.value
     }
 
     /// Asks the provider, once per key however many callers wait, and stores the answer.
@@ -142,7 +144,7 @@ public final class CachingProvider: SecretProvider {
         memory.store(key, value: value, expires: configuration.now() + lifetime)
         if let disk = configuration.disk {
             let seconds = Double(lifetime.components.seconds) + Double(lifetime.components.attoseconds) / 1e18
-            try? disk.store(key, value: value, expires: configuration.wallClock().addingTimeInterval(seconds))
+            try? disk.store(key, scope: base.cacheScope, value: value, expires: configuration.wallClock().addingTimeInterval(seconds))
         }
     }
 
@@ -173,7 +175,7 @@ public final class CachingProvider: SecretProvider {
         let key = reference.cacheKey
         defer {
             CacheInvalidation.invalidate([key], scope: base.cacheScope)
-            try? configuration.disk?.remove(key)
+            try? configuration.disk?.remove(key, scope: base.cacheScope)
         }
         try await base.update(reference.withoutKeyPath, to: value)
     }

@@ -1,7 +1,9 @@
 import Crypto
 import Foundation
 import GRDB
+import SesameFiles
 import _CryptoExtras
+import SesameRedaction
 
 /// An encrypted cache of secret values in a SQLite file, shared safely by several processes (WAL mode, busy
 /// timeout). Values are sealed with AES-256-GCM, bound to their entry; entry keys are HMAC-SHA256 hashes, so
@@ -41,9 +43,16 @@ public final class DiskCache: Sendable {
                 try db.execute(sql: """
                     CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
                     CREATE TABLE IF NOT EXISTS entry (
-                        key BLOB PRIMARY KEY, box BLOB NOT NULL, fetched_at REAL NOT NULL, expires_at REAL NOT NULL
+                        key BLOB PRIMARY KEY, box BLOB NOT NULL, fetched_at REAL NOT NULL, expires_at REAL NOT NULL,
+                        scope BLOB NOT NULL DEFAULT x''
                     ) WITHOUT ROWID;
                     """)
+                // Files made before entries had scopes: their entries keep the empty scope (and, keyed without
+                // one, are never found by a scoped read; they age out with the purge).
+                if try !Row.fetchAll(db, sql: "PRAGMA table_info(entry)").contains(where: { ($0["name"] as String?) == "scope" }) {
+                    try db.execute(sql: "ALTER TABLE entry ADD COLUMN scope BLOB NOT NULL DEFAULT x''")
+                }
+                try db.execute(sql: "CREATE INDEX IF NOT EXISTS entry_scope ON entry(scope)")
                 if try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE name = 'salt'") == nil {
                     try db.execute(sql: "INSERT INTO meta (name, value) VALUES ('salt', ?)", arguments: [Data(Self.randomBytes(16))])
                 }
@@ -94,14 +103,24 @@ public final class DiskCache: Sendable {
         if winner != sealed { try checkCanary() }
     }
 
-    /// The hashed entry key for a reference's cache key.
-    func entryKey(_ key: String) -> Data {
-        Data(HMAC<SHA256>.authenticationCode(for: Data(key.utf8), using: indexKey))
+    /// The hashed entry key for a cache key in a scope (`CacheScope`): the scope is part of the key, so the same
+    /// reference read from two servers or accounts is two entries.
+    func entryKey(_ key: String, scope: String) -> Data {
+        let material = scope.isEmpty ? key : scope + "\u{0}" + key
+        return Data(HMAC<SHA256>.authenticationCode(for: Data(material.utf8), using: indexKey))
     }
 
-    /// The value for `key`, with when it expires; nil when absent (or unreadable, which is logged by the caller).
-    public func lookup(_ key: String) throws -> (value: SecretValue, expires: Date)? {
-        let hashed = entryKey(key)
+    /// The hashed tag of a scope, kept beside its entries so they can be removed together without the file
+    /// showing which scope they belong to.
+    func scopeTag(_ scope: String) -> Data {
+        if scope.isEmpty { return Data() }
+        return Data(HMAC<SHA256>.authenticationCode(for: Data(("scope\u{0}" + scope).utf8), using: indexKey))
+    }
+
+    /// The value for `key` in `scope`, with when it expires; nil when absent.
+    /// - Throws: `SesameError` (`.cache`) when the entry cannot be decrypted (the file was altered).
+    public func lookup(_ key: String, scope: String = "") throws -> (value: SecretValue, expires: Date)? {
+        let hashed = entryKey(key, scope: scope)
         let row = try database.read { db in
             try Row.fetchOne(db, sql: "SELECT box, fetched_at, expires_at FROM entry WHERE key = ?", arguments: [hashed])
         }
@@ -118,24 +137,35 @@ public final class DiskCache: Sendable {
         return (SecretValue(content.content, metadata: metadata), Date(timeIntervalSince1970: row["expires_at"]))
     }
 
-    /// Stores `value` for `key` until `expires`.
-    public func store(_ key: String, value: SecretValue, expires: Date) throws {
-        let hashed = entryKey(key)
+    /// Stores `value` for `key` in `scope` until `expires`.
+    public func store(_ key: String, scope: String = "", value: SecretValue, expires: Date) throws {
+        let hashed = entryKey(key, scope: scope)
         let payload = Self.encode(value)
         let sealed = try AES.GCM.seal(payload, using: sealingKey, authenticating: hashed).combined ?? Data()
         let fetchedAt = (value.metadata.fetchedAt ?? Date()).timeIntervalSince1970
+        let tag = scopeTag(scope)
         try database.write { db in
             try db.execute(
-                sql: "INSERT OR REPLACE INTO entry (key, box, fetched_at, expires_at) VALUES (?, ?, ?, ?)",
-                arguments: [hashed, sealed, fetchedAt, expires.timeIntervalSince1970]
+                sql: "INSERT OR REPLACE INTO entry (key, box, fetched_at, expires_at, scope) VALUES (?, ?, ?, ?, ?)",
+                arguments: [hashed, sealed, fetchedAt, expires.timeIntervalSince1970, tag]
             )
         }
     }
 
-    /// Forgets `key`.
-    public func remove(_ key: String) throws {
-        let hashed = entryKey(key)
+    /// Forgets `key` in `scope`.
+    public func remove(_ key: String, scope: String = "") throws {
+        let hashed = entryKey(key, scope: scope)
         try database.write { db in try db.execute(sql: "DELETE FROM entry WHERE key = ?", arguments: [hashed]) }
+    }
+
+    /// Forgets every entry of `scope` (a signed-out account, a removed profile); returns how many there were.
+    @discardableResult
+    public func removeAll(scope: String) throws -> Int {
+        let tag = scopeTag(scope)
+        return try database.write { db in
+            try db.execute(sql: "DELETE FROM entry WHERE scope = ?", arguments: [tag])
+            return db.changesCount
+        }
     }
 
     /// Forgets everything.
@@ -143,9 +173,29 @@ public final class DiskCache: Sendable {
         try database.write { db in try db.execute(sql: "DELETE FROM entry") }
     }
 
-    /// How many entries the file holds.
-    public func count() throws -> Int {
-        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry") ?? 0 }
+    /// Removes the entries that expired before `date` (so a file never grows with values nobody can use); returns
+    /// how many. Reads first, so a file with nothing to purge costs no write.
+    @discardableResult
+    public func purge(expiredBefore date: Date) throws -> Int {
+        let cutoff = date.timeIntervalSince1970
+        let any = try database.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM entry WHERE expires_at < ?)", arguments: [cutoff]) ?? false
+        }
+        guard any else { return 0 }
+        return try database.write { db in
+            try db.execute(sql: "DELETE FROM entry WHERE expires_at < ?", arguments: [cutoff])
+            return db.changesCount
+        }
+    }
+
+    /// How many entries the file holds (in `scope`, when given).
+    public func count(scope: String? = nil) throws -> Int {
+        try database.read { db in
+            if let scope {
+                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry WHERE scope = ?", arguments: [scopeTag(scope)]) ?? 0
+            }
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry") ?? 0
+        }
     }
 
     // MARK: Payload: kind (0 text, 1 bytes), version length (UInt16 BE), version, value.
@@ -191,56 +241,61 @@ public final class DiskCache: Sendable {
                 throw SesameError(code: .cache, message: "could not create the folder \(directory) for the disk cache: \(error)")
             }
         }
-        let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw SesameError(code: .cache, message: "could not open the disk cache \(path) (errno \(errno))")
-        }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            throw SesameError(code: .cache, message: "could not read the mode of \(path) (errno \(errno))")
-        }
-        if status.st_mode & 0o077 != 0 {
-            throw SesameError(
-                code: .cache,
-                message: "the disk cache \(path) can be read by other users (mode \(String(status.st_mode & 0o777, radix: 8))); run chmod 600 on it"
-            )
+        do {
+            try SecretFile.prepareDatabase(path)
+        } catch {
+            throw SesameError(code: .cache, message: "the disk cache \(error)")
         }
     }
 
+    /// The key in `path`, or a new random one written there: created whole or not at all (a process that starts
+    /// at the same time reads the same key, never an empty file), mode 0600, and refused when others can read it.
     static func loadOrCreateKeyFile(_ path: String) throws -> [UInt8] {
-        if FileManager.default.fileExists(atPath: path) {
-            var status = stat()
-            if stat(path, &status) == 0, status.st_mode & 0o077 != 0 {
-                throw SesameError(
-                    code: .cache,
-                    message: "the key file \(path) can be read by other users (mode \(String(status.st_mode & 0o777, radix: 8))); run chmod 600 on it"
-                )
+        for _ in 0..<3 {
+            let stored: [UInt8]?
+            do {
+                stored = try SecretFile.readPrivate(path, limit: 4096)
+            } catch {
+                throw SesameError(code: .cache, message: "the key file \(error)")
             }
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-                let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), data.count == 32
-            else {
-                throw SesameError(code: .cache, message: "the key file \(path) does not hold a base64 32-byte key")
+            if let stored {
+                guard !stored.isEmpty else {
+                    throw SesameError(code: .cache, message: "the key file \(path) is empty (an earlier version's write was cut short); remove it and start again")
+                }
+                guard let data = Data(base64Encoded: String(decoding: stored, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+                    data.count == 32
+                else {
+                    throw SesameError(code: .cache, message: "the key file \(path) does not hold a base64 32-byte key")
+                }
+                return Array(data)
             }
-            return Array(data)
+            let key = randomBytes(32)
+            do {
+                // Another process may create it first: then its key is read on the next turn.
+                if try SecretFile.create(Array((Data(key).base64EncodedString() + "\n").utf8), at: path) { return key }
+            } catch {
+                throw SesameError(code: .cache, message: "could not create the key file: \(error)")
+            }
         }
-        let key = randomBytes(32)
-        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            // Another process created it first: use theirs.
-            if errno == EEXIST { usleep(50_000); return try loadOrCreateKeyFile(path) }
-            throw SesameError(code: .cache, message: "could not create the key file \(path) (errno \(errno))")
-        }
-        defer { close(descriptor) }
-        let text = Array((Data(key).base64EncodedString() + "\n").utf8)
-        guard write(descriptor, text, text.count) == text.count else {
-            throw SesameError(code: .cache, message: "could not write the key file \(path) (errno \(errno))")
-        }
-        return key
+        throw SesameError(code: .cache, message: "the key file \(path) keeps changing; is another program replacing it?")
     }
 
     static func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
         return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+}
+
+extension DiskCache: Redacting {
+    public var redactedDescription: String { "path: \(path), keys: <redacted>" }
+}
+
+extension DiskCache.Key: Redacting {
+    public var redactedDescription: String {
+        switch self {
+        case .passphrase: "passphrase(<redacted>)"
+        case .keyFile(let path): "keyFile(\(path))"
+        case .raw: "raw(<redacted>)"
+        }
     }
 }

@@ -9,7 +9,7 @@ public struct ParameterStoreProvider: SecretProvider {
 
     public init(session: AWSSession) throws {
         ssm = try session.ssm()
-        cacheScope = "aws-ps " + ssm.endpointURL
+        cacheScope = CacheScope.aws(scheme: "aws-ps", endpointURL: ssm.endpointURL, region: session.region, principal: session.principal)
     }
 
     public func get(_ reference: SecretReference) async throws -> SecretValue {

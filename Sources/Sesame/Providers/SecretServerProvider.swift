@@ -16,7 +16,9 @@ public struct SecretServerProvider: SecretProvider {
     /// A provider over `client`. The client stays yours: shut it down when done.
     public init(client: SecretServerClient) {
         self.client = client
-        self.cacheScope = "tss " + client.configuration.baseURL
+        self.cacheScope = CacheScope.secretServer(
+            baseURL: client.configuration.baseURL, principal: client.configuration.principal ?? client.configuration.credentials.principal
+        )
     }
 
     enum Target {

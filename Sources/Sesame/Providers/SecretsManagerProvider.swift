@@ -10,7 +10,7 @@ public struct SecretsManagerProvider: SecretProvider {
 
     public init(session: AWSSession) throws {
         client = try session.secretsManager()
-        cacheScope = "aws-sm " + client.endpointURL
+        cacheScope = CacheScope.aws(scheme: "aws-sm", endpointURL: client.endpointURL, region: session.region, principal: session.principal)
     }
 
     public func get(_ reference: SecretReference) async throws -> SecretValue {

@@ -17,6 +17,10 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "How many extra secrets to create for the paging walk.")
     var secrets = 25
 
+    func validate() throws {
+        guard (0...10_000).contains(secrets) else { throw CLIError("--secrets must be between 0 and 10000") }
+    }
+
     func run() async throws {
         var quiet = Logger(label: "sesame.demo")
         quiet.logLevel = .warning

@@ -27,6 +27,10 @@ struct ExportCommand: AsyncParsableCommand {
     var passphraseFile: String?
     @Option(name: .long, help: "Secrets read at the same time.") var concurrency = 8
 
+    func validate() throws {
+        guard (1...64).contains(concurrency) else { throw CLIError("--concurrency must be between 1 and 64") }
+    }
+
     func run() async throws {
         let passphrase = try ExportFile.passphrase(file: passphraseFile, confirm: true)
         let payload = try await connection.withClient { client -> ExportFile.Payload in
@@ -102,6 +106,10 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Read the passphrase from this file (first line).", valueName: "file"))
     var passphraseFile: String?
     @Option(name: .long, help: "Secrets written at the same time.") var concurrency = 8
+
+    func validate() throws {
+        guard (1...64).contains(concurrency) else { throw CLIError("--concurrency must be between 1 and 64") }
+    }
 
     func run() async throws {
         guard let data = FileManager.default.contents(atPath: file) else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Sesame
+import SesameFiles
 
 /// `sesame inject -i TEMPLATE -o FILE`: renders `{{ REF }}` placeholders.
 struct InjectCommand: AsyncParsableCommand {
@@ -95,37 +96,13 @@ enum Template {
     }
 }
 
-/// Writes files so that they are complete or absent: a private temporary file in the same folder, fsync, rename.
+/// Writes files so that they are complete or absent, with their mode from the first byte (see `SecretFile`).
 enum AtomicFile {
     static func write(_ data: Data, to path: String, mode: mode_t) throws {
-        let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
-        let temporary = directory + "/.\((path as NSString).lastPathComponent).sesame-\(UUID().uuidString.prefix(8))"
-        let descriptor = open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode)
-        guard descriptor >= 0 else {
-            throw CLIError("could not create a file in \(directory) (errno \(errno))", hint: "check that the folder exists and is writable")
+        do {
+            try SecretFile.write(data, to: path, mode: mode)
+        } catch {
+            throw CLIError("could not write \(error)", hint: "check that the folder exists and is writable")
         }
-        var ok = false
-        defer {
-            if !ok { unlink(temporary) }
-        }
-        let written = data.withUnsafeBytes { buffer -> Int in
-            var offset = 0
-            while offset < buffer.count {
-                let result = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if result <= 0 { return -1 }
-                offset += result
-            }
-            return offset
-        }
-        // The mode is set explicitly: the umask must not widen or narrow it.
-        let synced = fchmod(descriptor, mode) == 0 && fsync(descriptor) == 0
-        close(descriptor)
-        guard written == data.count || data.isEmpty, synced else {
-            throw CLIError("could not write \(path) (errno \(errno))")
-        }
-        guard rename(temporary, path) == 0 else {
-            throw CLIError("could not replace \(path) (errno \(errno))")
-        }
-        ok = true
     }
 }

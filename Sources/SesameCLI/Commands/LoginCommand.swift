@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SecretServer
+import Sesame
 
 /// `sesame login`: signs in and keeps a named profile.
 struct LoginCommand: AsyncParsableCommand {
@@ -48,6 +49,10 @@ struct LoginCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Keep the profile only; store no session (you will be asked for the password each time).")
     var noStore = false
 
+    @Flag(name: .customLong("allow-plain-http"),
+          help: "Send the password over plain http:// to a server that is not on this machine (anyone on the way can read it).")
+    var allowPlainHTTP = false
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var file = try ProfileFile.load(environment)
@@ -60,26 +65,41 @@ struct LoginCommand: AsyncParsableCommand {
             throw CLIError("no user name", hint: "pass --username NAME")
         }
         let password = try readPassword(username: username, environment: environment)
+        // What the profile had for its server carries over only while it is the same server; verification stays
+        // off only when this sign-in asks for it again.
+        let sameServer = existing.map { Profile.sameServer($0.url, url) } ?? false
         let settings = Profile(
-            url: url, username: username, domain: domain ?? existing?.domain, caFile: caFile ?? existing?.caFile,
-            insecure: insecure ? true : existing?.insecure
+            url: url, username: username, domain: domain ?? (sameServer ? existing?.domain : nil),
+            caFile: caFile ?? (sameServer ? existing?.caFile : nil), insecure: insecure ? true : nil
         )
         let configuration = SecretServerClient.Configuration(
             baseURL: url, credentials: .password(username: username, password: password, domain: settings.domain),
             tls: .init(caFile: settings.caFile, insecureSkipVerification: settings.insecure == true),
-            timeouts: .init(connect: .seconds(5))
+            timeouts: .init(connect: .seconds(5)), allowsPlainHTTP: allowPlainHTTP
         )
         let session = try await SecretServerClient.withClient(configuration: configuration) { client in
             try await client.session()
+        }
+        if let existing, !Profile.sameServer(existing.url, url) || existing.username != username || existing.domain != settings.domain {
+            // The profile now names another server or account: what was cached for the old one goes.
+            CacheOptions.forget(profile: existing, environment: environment)
         }
         file.profiles[name] = settings
         if file.current == nil || file.profiles.count == 1 { file.current = name }
         try file.save(environment)
         let store = try SessionStore(environment)
-        if noStore {
-            try store.remove(name)
-        } else {
-            try store.save(session, for: name)
+        try await store.locked {
+            if noStore {
+                try store.remove(name)
+            } else {
+                try store.save(
+                    KeptSession(
+                        accessToken: session.accessToken, refreshToken: session.refreshToken,
+                        expiresAt: Date().addingTimeInterval(TimeInterval(session.expiresIn.components.seconds))
+                    ),
+                    for: name
+                )
+            }
         }
         let kept = noStore ? "no session kept" : (session.refreshToken == nil
             ? "session kept for \(session.expiresIn.components.seconds / 60) minutes"
@@ -129,8 +149,10 @@ struct LogoutCommand: AsyncParsableCommand {
         guard let name = profile ?? environment["SESAME_PROFILE"] ?? file.current else {
             throw CLIError("no profile to log out of", hint: "pass --profile NAME")
         }
-        try SessionStore(environment).remove(name)
-        Output.write("Logged out of profile '\(name)'.")
+        let store = try SessionStore(environment)
+        try await store.locked { try store.remove(name) }
+        let forgotten = file.profiles[name].map { CacheOptions.forget(profile: $0, environment: environment) } ?? 0
+        Output.write("Logged out of profile '\(name)'" + (forgotten > 0 ? "; \(forgotten) cached value(s) of its account removed." : "."))
     }
 }
 
@@ -193,14 +215,17 @@ struct ProfileCommand: AsyncParsableCommand {
         @Argument(help: "The profile's name.") var name: String
 
         func run() async throws {
-            var file = try ProfileFile.load()
-            guard file.profiles.removeValue(forKey: name) != nil else {
+            let environment = ProcessInfo.processInfo.environment
+            var file = try ProfileFile.load(environment)
+            guard let removed = file.profiles.removeValue(forKey: name) else {
                 throw CLIError("there is no profile '\(name)'", hint: "sesame profile list shows them", exitCode: .notFound)
             }
             if file.current == name { file.current = file.profiles.keys.sorted().first }
-            try file.save()
-            try SessionStore().remove(name)
-            Output.write("Profile '\(name)' removed.")
+            try file.save(environment)
+            let store = try SessionStore(environment)
+            try await store.locked { try store.remove(name) }
+            CacheOptions.forget(profile: removed, environment: environment)
+            Output.write("Profile '\(name)' removed, with its session and cached values.")
         }
     }
 }

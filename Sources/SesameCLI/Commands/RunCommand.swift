@@ -14,6 +14,12 @@ struct RunCommand: AsyncParsableCommand {
             (tss://, aws-sm://, aws-ps://, env://) are read before the command starts; if one cannot be read, the
             command does not start. Secrets go to the command through its environment only, never its arguments.
 
+            The command does not inherit sesame's own credentials: SESAME_PASSWORD, SESAME_TOKEN,
+            SESAME_EXPORT_PASSPHRASE, SESAME_SERVER_KEY, SESAME_ADMIN_PASSWORD (and the other SESAME_* secrets) are
+            removed from its environment unless --keep-env names one. With --pristine it starts from an empty
+            environment plus PATH, HOME, LANG, LC_*, TERM, the --env-file variables, the --keep-env ones and the
+            resolved secrets. AWS credentials (AWS_*) are passed on unless --pristine is given.
+
             Without --mask, sesame replaces itself with the command (exec), so its exit status and signals are the
             command's own. With --mask, sesame stays in between: it forwards signals, passes the exit status
             through, and replaces every secret value of 4 bytes or more in the command's output with *****.
@@ -21,6 +27,7 @@ struct RunCommand: AsyncParsableCommand {
             Examples:
               DB_PASSWORD=aws-ps:///prod/db/password sesame run -- ./migrate
               sesame run --env-file .env.refs --mask -- env
+              sesame run --pristine --keep-env AWS_PROFILE -- ./deploy.sh
             """
     )
 
@@ -32,6 +39,15 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Mask the secrets in the command's output (sesame stays in between).")
     var mask = false
 
+    @Option(name: .customLong("keep-env"), help: ArgumentHelp(
+        "Pass this variable on although sesame would remove it (one of its own credentials, or any with --pristine). Repeatable.",
+        valueName: "NAME"
+    ))
+    var keepEnv: [String] = []
+
+    @Flag(name: .long, help: "Start the command from an empty environment plus PATH, HOME, LANG, LC_*, TERM and the resolved variables.")
+    var pristine = false
+
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments, after --.")
     var command: [String] = []
 
@@ -41,10 +57,14 @@ struct RunCommand: AsyncParsableCommand {
         guard let executable = arguments.first else {
             throw CLIError("no command to run", hint: "put it after --, as in: sesame run -- ./deploy.sh")
         }
-        var environment = ProcessInfo.processInfo.environment
+        let inherited = ProcessInfo.processInfo.environment
+        var added: [String: String] = [:]
         for file in envFiles {
-            for (key, value) in try EnvFile.read(file) { environment[key] = value }
+            for (key, value) in try EnvFile.read(file) { added[key] = value }
         }
+        let childEnvironment = ChildEnvironment(kept: Set(keepEnv), pristine: pristine)
+        // The references of the variables the child will see (a removed credential is never resolved for it).
+        var environment = childEnvironment.make(inherited: inherited, added: added, isReference: SecretReference.looksLikeReference)
         let names = environment.keys.filter { SecretReference.looksLikeReference(environment[$0]!) }.sorted()
         var references: [SecretReference] = []
         for name in names {
@@ -112,6 +132,7 @@ enum Exec {
         // The environment is replaced whole, so the child sees exactly `environment`.
         clearenv()
         for (key, value) in environment { setenv(key, value, 1) }
+        ProcessHardening.restoreForChild()
         var argv = arguments.map { strdup($0) }
         argv.append(nil)
         execvp(executable, argv)

@@ -96,8 +96,7 @@ struct ScriptPushCommand: AsyncParsableCommand {
 enum ScriptUpload {
     /// Whether anything was sent.
     static func upload(_ name: String, in folder: ScriptFolder, manifest: inout ScriptFolder.Manifest, client: SecretServerClient) async throws -> Bool {
-        let path = try folder.path(name)
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
+        guard let text = try folder.read(name) else { return false }
         if let id = manifest.scripts[name] {
             let current = try await client.script(id: id)
             guard current.script != text else { return false }
@@ -133,6 +132,11 @@ struct ScriptWatchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Milliseconds a file must stay unchanged before it is uploaded.") var debounce = 400
     @Option(name: .long, help: "Milliseconds between looks at the folder.") var interval = 150
 
+    func validate() throws {
+        guard (0...3_600_000).contains(debounce) else { throw CLIError("--debounce must be between 0 and 3600000 milliseconds") }
+        guard (10...3_600_000).contains(interval) else { throw CLIError("--interval must be between 10 and 3600000 milliseconds") }
+    }
+
     func run() async throws {
         let folder = try ScriptFolder(directory)
         try await connection.withClient { client in
@@ -140,15 +144,15 @@ struct ScriptWatchCommand: AsyncParsableCommand {
             // What was last uploaded (or found at start) per file, and changes waiting to settle.
             var settled: [String: String] = [:]
             for name in try folder.scriptFiles() {
-                settled[name] = try? String(contentsOfFile: try folder.path(name), encoding: .utf8)
+                settled[name] = try folder.read(name)
             }
             var waiting: [String: (text: String, since: ContinuousClock.Instant)] = [:]
             Output.write("watching \(folder.directory) (\(settled.count) script files); Ctrl-C to stop")
             while !Task.isCancelled {
                 try await Task.sleep(for: .milliseconds(interval))
                 let now = ContinuousClock.now
-                for name in try folder.scriptFiles() {
-                    guard let text = try? String(contentsOfFile: try folder.path(name), encoding: .utf8) else { continue }
+                for name in try folder.scriptFiles(reportSkipped: false) {
+                    guard let text = try folder.read(name) else { continue }
                     if text == settled[name] {
                         waiting[name] = nil
                         continue

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOCore
 import SecretServerEmulator
+import SesameFiles
 
 extension EmulatorConfiguration.HealthCheckCasing: ExpressibleByArgument {}
 
@@ -58,6 +60,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Failed sign-ins from one address per minute after which the token route answers 429 (0: no limit).")
     var failedLoginsPerMinute = 20
 
+    @Flag(name: .long, help: "A secret that requires a comment also requires a ticket number (as with a ticket system that asks for one).")
+    var requireTicketNumber = false
+
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -99,8 +104,11 @@ struct ServerCommand: AsyncParsableCommand {
             throw CLIError("only the development server exists", hint: "run: sesame server --dev")
         }
         guard (0...65535).contains(port) else { throw CLIError("--port must be between 0 and 65535") }
-        guard tokenLifetime > 0 else { throw CLIError("--token-lifetime must be positive") }
-        guard defaultPageSize > 0 else { throw CLIError("--default-page-size must be positive") }
+        guard (1...31_536_000).contains(tokenLifetime) else { throw CLIError("--token-lifetime must be between 1 second and a year") }
+        guard (1...Int(Int32.max)).contains(defaultPageSize) else { throw CLIError("--default-page-size must be positive (at most 2147483647)") }
+        guard maxLoginFailures >= 0, failedLoginsPerMinute >= 0 else {
+            throw CLIError("--max-login-failures and --failed-logins-per-minute must not be negative")
+        }
     }
 
     /// The fault mode the `--fault-*` options ask for, or `nil` when none is given.
@@ -112,6 +120,7 @@ struct ServerCommand: AsyncParsableCommand {
         }
         let latency = faultLatency ?? 0
         guard latency >= 0 else { throw CLIError("--fault-latency must not be negative") }
+        guard latency <= 600_000 else { throw CLIError("--fault-latency must be at most 600000 ms (ten minutes)") }
         var chosen = FaultMode.transientFaults
         if let faults {
             chosen = []
@@ -127,6 +136,16 @@ struct ServerCommand: AsyncParsableCommand {
             guard !chosen.isEmpty else { throw CLIError("--faults names no fault") }
         }
         return FaultMode(latency: .milliseconds(latency), failureRate: rate, faults: chosen, seed: faultSeed)
+    }
+
+    /// A new folder in the temporary folder that only this user can enter (mode 0700, a random name).
+    static func privateTemporaryDirectory() throws -> String {
+        var template = Array((FileManager.default.temporaryDirectory.path + "/sesame-dev-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw CLIError("cannot make a folder for the CA certificate in \(FileManager.default.temporaryDirectory.path) (errno \(errno))",
+                           hint: "choose a place with --tls-ca-out")
+        }
+        return String(cString: made)
     }
 
     func run() async throws {
@@ -170,13 +189,15 @@ struct ServerCommand: AsyncParsableCommand {
             var names = tlsHostname.isEmpty ? ["localhost", "127.0.0.1", "::1"] : tlsHostname
             if tlsHostname.isEmpty, !names.contains(host), host != "0.0.0.0", host != "::" { names.append(host) }
             let made = try DevelopmentCertificate.generate(hostnames: names)
-            let path = tlsCaOut ?? database.map { $0 + ".ca.pem" }
-                ?? (FileManager.default.temporaryDirectory.path + "/sesame-dev-ca-\(ProcessInfo.processInfo.processIdentifier).pem")
+            // A predictable name in the shared temporary folder could be swapped by another user for a CA of
+            // theirs, which clients would then trust: without --tls-ca-out or --database, the CA goes into a new
+            // folder only this user can enter.
+            let path = try tlsCaOut ?? database.map { $0 + ".ca.pem" } ?? (Self.privateTemporaryDirectory() + "/ca.pem")
+            // Public: the CA certificate only. Its key and the server's key stay in this process.
             do {
-                // Public: the CA certificate only. Its key and the server's key stay in this process.
-                try Data(made.caPEM.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                try SecretFile.write(Array(made.caPEM.utf8), to: path, mode: 0o644)
             } catch {
-                throw CLIError("cannot write the CA certificate to '\(path)': \(error.localizedDescription)", hint: "choose another place with --tls-ca-out")
+                throw CLIError("cannot write the CA certificate: \(error)", hint: "choose another place with --tls-ca-out")
             }
             certificate = made
             caPath = path
@@ -189,7 +210,7 @@ struct ServerCommand: AsyncParsableCommand {
             adminPassword: adminPassword, tokenLifetime: tokenLifetime, defaultPageSize: defaultPageSize,
             healthCheckCasing: healthcheckCasing, maximumLoginFailures: maxLoginFailures,
             failedLoginsPerAddress: failedLoginsPerMinute, failedLoginWindow: 60, faultMode: faultMode,
-            tls: certificate
+            tls: certificate, requireTicketNumberWithComment: requireTicketNumber
         )
         if !["127.0.0.1", "::1", "localhost"].contains(host) {
             logger.warning("listening on \(host): other machines can reach this development server")
@@ -199,8 +220,10 @@ struct ServerCommand: AsyncParsableCommand {
             server = try await EmulatorServer.start(configuration, logger: logger, handleSignals: true)
         } catch let error as EmulatorStartupError {
             throw CLIError("the server could not start: \(error)")
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw CLIError("the server could not start: port \(port) on \(host) is already in use", hint: "stop what uses it, or pick another with --port (0 picks a free one)")
         } catch {
-            throw CLIError("the server could not start: \(error)", hint: "is port \(port) already in use? try --port 0")
+            throw CLIError("the server could not start: \(error)")
         }
         var lines = [
             "Sesame local Secret Server (development mode)",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SecretServer
 import Sesame
 
 /// `--cache`, `--cache-ttl`, `--allow-expired`: the encrypted disk cache of values read by reference, shared by
@@ -15,6 +16,9 @@ struct CacheOptions: ParsableArguments {
     @Flag(name: .long, help: "With --cache: when the server cannot be reached, answer from an expired entry (a warning says so).")
     var allowExpired = false
 
+    /// How long an expired entry stays in the disk cache for `--allow-expired` (a week).
+    static let staleRetention: TimeInterval = 7 * 86400
+
     /// Whether the disk cache is on.
     func enabled(_ environment: [String: String]) -> Bool {
         cache || ["1", "true", "yes"].contains(environment["SESAME_CACHE"]?.lowercased() ?? "")
@@ -27,7 +31,9 @@ struct CacheOptions: ParsableArguments {
             guard let value = Int(text) else { throw CLIError("SESAME_CACHE_TTL must be a number of seconds; found '\(text)'") }
             return value
         } ?? 300
-        guard seconds > 0 else { throw CLIError("--cache-ttl must be a positive number of seconds") }
+        guard (1...31_536_000).contains(seconds) else {
+            throw CLIError("--cache-ttl must be between 1 second and a year (31536000 seconds); found \(seconds)")
+        }
         let directory = ProfileFile.directory(environment)
         let disk: DiskCache
         do {
@@ -36,9 +42,29 @@ struct CacheOptions: ParsableArguments {
         } catch let error as SesameError {
             throw CLIError("the disk cache cannot be used: \(error.message)", hint: "remove \(directory)/cache.sqlite to start over")
         }
+        // Entries expired for longer than a week are of no use even to --allow-expired: they go.
+        _ = try? disk.purge(expiredBefore: Date().addingTimeInterval(-Self.staleRetention))
         return CacheConfiguration(
             strategy: allowExpired ? .cacheThenServerAllowExpired : .cacheThenServer, timeToLive: .seconds(seconds), disk: disk
         )
+    }
+
+    /// The user's disk cache when it exists (never created just to look into it).
+    static func existingDiskCache(_ environment: [String: String]) -> DiskCache? {
+        let directory = ProfileFile.directory(environment)
+        guard FileManager.default.fileExists(atPath: directory + "/cache.sqlite") else { return nil }
+        return try? DiskCache(path: directory + "/cache.sqlite", key: .keyFile(directory + "/cache.key"))
+    }
+
+    /// Removes what the disk cache holds for the account of `profile` (its server and user); returns how many
+    /// entries. A cache that cannot be opened has nothing to remove.
+    @discardableResult
+    static func forget(profile: Profile, environment: [String: String]) -> Int {
+        guard let disk = existingDiskCache(environment) else { return 0 }
+        let principal = profile.username.map {
+            SecretServerClient.Credentials.password(username: $0, password: "", domain: profile.domain).principal
+        } ?? "profile:none"
+        return (try? disk.removeAll(scope: CacheScope.secretServer(baseURL: profile.url, principal: principal))) ?? 0
     }
 
     /// Warns on standard error when `value` is an expired entry answered because the server could not be reached.

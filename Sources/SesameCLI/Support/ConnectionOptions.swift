@@ -2,9 +2,13 @@ import ArgumentParser
 import Foundation
 import Logging
 import SecretServer
+import Sesame
 
 /// Where and how to connect: flags, else the environment, else the profile (`sesame login`); credentials from
 /// `SESAME_TOKEN`, `SESAME_PASSWORD`, the profile's stored session, or a hidden prompt. Never from the command line.
+///
+/// A profile's settings (user, domain, CA file, `insecure`, session) belong to its server: when `--url` or
+/// `SESAME_URL` names another one, none of them apply there.
 struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The profile to use (default: $SESAME_PROFILE, else the current one).", valueName: "name"))
     var profile: String?
@@ -25,6 +29,10 @@ struct ConnectionOptions: ParsableArguments {
           help: "Do NOT verify the server's TLS certificate: anyone on the network can impersonate it. Prefer --ca-file.")
     var insecure = false
 
+    @Flag(name: .customLong("allow-plain-http"),
+          help: "Send the password or token over plain http:// to a server that is not on this machine (anyone on the way can read it).")
+    var allowPlainHTTP = false
+
     /// The profile in use and its settings: `--profile`, `SESAME_PROFILE`, or the file's current profile.
     func selectedProfile(environment: [String: String]) throws -> (name: String, profile: Profile)? {
         let file = try ProfileFile.load(environment)
@@ -43,32 +51,64 @@ struct ConnectionOptions: ParsableArguments {
         return nil
     }
 
-    /// The client configuration these options and `environment` describe, and the profile whose stored session
-    /// it signs in with (to keep the renewed session afterwards).
-    func resolved(environment: [String: String] = ProcessInfo.processInfo.environment) throws
-        -> (configuration: SecretServerClient.Configuration, sessionProfile: String?)
-    {
+    /// Where to connect and as whom, worked out without asking for anything.
+    struct Target {
+        var url: String
+        var username: String?
+        var domain: String?
+        var caFile: String?
+        var insecure: Bool
+        /// The profile whose stored session may sign in: only one whose URL is the one in use.
+        var sessionProfile: String?
+    }
+
+    func target(environment: [String: String]) throws -> Target {
         let selected = try selectedProfile(environment: environment)
-        let settings = selected?.profile
-        guard let url = url ?? environment["SESAME_URL"].flatMap({ $0.isEmpty ? nil : $0 }) ?? settings?.url else {
+        let explicitURL = url ?? environment["SESAME_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let url = explicitURL ?? selected?.profile.url else {
             throw CLIError("no server URL", hint: "set SESAME_URL (e.g. http://127.0.0.1:5000/SecretServer), pass --url, or run sesame login")
         }
-        let username = username ?? environment["SESAME_USERNAME"].flatMap { $0.isEmpty ? nil : $0 } ?? settings?.username
-        let domain = domain ?? environment["SESAME_DOMAIN"] ?? settings?.domain
-        var sessionProfile: String?
+        let applies = selected.map { explicitURL == nil || Profile.sameServer($0.profile.url, url) } ?? false
+        let settings = applies ? selected?.profile : nil
+        return Target(
+            url: url,
+            username: username ?? environment["SESAME_USERNAME"].flatMap { $0.isEmpty ? nil : $0 } ?? settings?.username,
+            domain: domain ?? environment["SESAME_DOMAIN"].flatMap { $0.isEmpty ? nil : $0 } ?? settings?.domain,
+            caFile: caFile ?? environment["SESAME_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? settings?.caFile,
+            insecure: insecure || settings?.insecure == true,
+            sessionProfile: applies ? selected?.name : nil
+        )
+    }
+
+    /// Who signs in, without the secret (see `Credentials.principal`): caches keep entries per server and principal.
+    func principal(_ target: Target, environment: [String: String]) -> String {
+        if let token = environment["SESAME_TOKEN"], !token.isEmpty { return SecretServerClient.Credentials.token(token).principal }
+        if let username = target.username {
+            return SecretServerClient.Credentials.password(username: username, password: "", domain: target.domain).principal
+        }
+        return "profile:" + (target.sessionProfile ?? "none")
+    }
+
+    /// The cache scope of the server and principal these options name (`CacheScope.secretServer`), worked out
+    /// without signing in or prompting.
+    func cacheScope(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+        let target = try target(environment: environment)
+        return CacheScope.secretServer(baseURL: target.url, principal: principal(target, environment: environment))
+    }
+
+    /// The client configuration these options and `environment` describe. It may prompt for a password.
+    func configuration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SecretServerClient.Configuration {
+        let target = try target(environment: environment)
         let credentials: SecretServerClient.Credentials
         if let token = environment["SESAME_TOKEN"], !token.isEmpty {
             credentials = .token(token)
         } else if let password = environment["SESAME_PASSWORD"], !password.isEmpty {
-            guard let username else { throw CLIError("no user name", hint: "set SESAME_USERNAME or pass --username") }
-            credentials = .password(username: username, password: password, domain: domain)
-        } else if let selected, selected.profile.url == url, let stored = try? SessionStore(environment).load(selected.name),
-            stored.expiresAt > Date().timeIntervalSince1970 + 30 || stored.refreshToken != nil
-        {
-            sessionProfile = selected.name
-            credentials = stored.expiresAt > Date().timeIntervalSince1970 + 30 ? .token(stored.accessToken) : .refreshToken(stored.refreshToken!)
+            guard let username = target.username else { throw CLIError("no user name", hint: "set SESAME_USERNAME or pass --username") }
+            credentials = .password(username: username, password: password, domain: target.domain)
+        } else if let profile = target.sessionProfile, let store = try? SessionStore(environment), store.load(profile) != nil {
+            credentials = .kept(ProfileSessionKeeper(store: store, profile: profile, principal: principal(target, environment: environment)))
         } else {
-            guard let username else {
+            guard let username = target.username else {
                 throw CLIError("no user name", hint: "set SESAME_USERNAME, pass --username, or run sesame login (or set SESAME_TOKEN)")
             }
             guard Terminal.isInteractive else {
@@ -77,43 +117,30 @@ struct ConnectionOptions: ParsableArguments {
             guard let password = Terminal.readHidden(prompt: "Password for \(username): "), !password.isEmpty else {
                 throw CLIError("no password given")
             }
-            credentials = .password(username: username, password: password, domain: domain)
+            credentials = .password(username: username, password: password, domain: target.domain)
         }
         var connectTimeout = Duration.seconds(5)
         if let text = environment["SESAME_CONNECT_TIMEOUT"] {
-            guard let seconds = Double(text), seconds > 0 else {
-                throw CLIError("SESAME_CONNECT_TIMEOUT must be a number of seconds; found '\(text)'")
+            guard let seconds = Double(text), seconds > 0, seconds <= 3600 else {
+                throw CLIError("SESAME_CONNECT_TIMEOUT must be a number of seconds between 0 and 3600; found '\(text.prefix(40))'")
             }
             connectTimeout = .milliseconds(Int64(seconds * 1000))
         }
         var logger = Logger(label: "sesame")
         logger.logLevel = environment["SESAME_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
-        let configuration = SecretServerClient.Configuration(
-            baseURL: url, credentials: credentials,
-            tls: .init(caFile: caFile ?? environment["SESAME_CA_FILE"] ?? settings?.caFile,
-                       insecureSkipVerification: insecure || settings?.insecure == true),
+        return SecretServerClient.Configuration(
+            baseURL: target.url, credentials: credentials,
+            tls: .init(caFile: target.caFile, insecureSkipVerification: target.insecure),
             timeouts: .init(connect: connectTimeout),
-            logger: logger
+            logger: logger,
+            principal: principal(target, environment: environment),
+            allowsPlainHTTP: allowPlainHTTP
         )
-        return (configuration, sessionProfile)
     }
 
-    /// The client configuration these options and `environment` describe.
-    func configuration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SecretServerClient.Configuration {
-        try resolved(environment: environment).configuration
-    }
-
-    /// Runs `body` with a connected client.
-    /// Runs `body` with a connected client. A session from the profile's store is kept up to date afterwards
-    /// (the server may have issued new tokens).
+    /// Runs `body` with a connected client. A stored session that the client renews is kept at once, by the
+    /// session store's keeper (see `ProfileSessionKeeper`), whether `body` then succeeds or not.
     func withClient<Result: Sendable>(_ body: (SecretServerClient) async throws -> Result) async throws -> Result {
-        let (configuration, sessionProfile) = try resolved()
-        return try await SecretServerClient.withClient(configuration: configuration) { client in
-            let result = try await body(client)
-            if let sessionProfile, let session = try? await client.session(), session.refreshToken != nil {
-                try? SessionStore().save(session, for: sessionProfile)
-            }
-            return result
-        }
+        try await SecretServerClient.withClient(configuration: try configuration(), body)
     }
 }

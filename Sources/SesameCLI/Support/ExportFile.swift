@@ -3,10 +3,19 @@ import Foundation
 import _CryptoExtras
 
 /// What `sesame export` writes: a folder tree and its secrets with every field, sealed with AES-256-GCM under a
-/// key stretched from a passphrase with scrypt (N = 2^15, r = 8, p = 1). The file starts with a one-line header
-/// (format and KDF parameters, no secrets), then the sealed JSON.
+/// key stretched from a passphrase with scrypt (N = 2^17, r = 8, p = 1: 128 MiB and about a second to try one
+/// passphrase). The file starts with a one-line header (format and KDF parameters, no secrets), then the sealed JSON.
+///
+/// A file is read only within bounds checked before any work: N from 2^15 (earlier exports) to 2^18, r = 8,
+/// p = 1, so a crafted header cannot make opening it take gigabytes of memory.
 struct ExportFile {
     static let magic = "SESAME-EXPORT-1"
+    /// The scrypt cost of new exports (log2 N).
+    static let defaultLogN = 17
+    /// The costs a file may name.
+    static let acceptedLogN = 15...18
+    /// The shortest passphrase a new export accepts (opening an older file accepts 8).
+    static let minimumPassphraseLength = 12
 
     struct Payload: Codable {
         var version = 1
@@ -40,7 +49,7 @@ struct ExportFile {
         var salt: String
     }
 
-    static func seal(_ payload: Payload, passphrase: String, logN: Int = 15) throws -> Data {
+    static func seal(_ payload: Payload, passphrase: String, logN: Int = defaultLogN) throws -> Data {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         let plaintext = try encoder.encode(payload)
@@ -58,9 +67,15 @@ struct ExportFile {
         guard let newline = data.firstIndex(of: UInt8(ascii: "\n")),
             let line = String(data: data[data.startIndex..<newline], encoding: .utf8), line.hasPrefix(magic + " "),
             let header = try? JSONDecoder().decode(Header.self, from: Data(line.dropFirst(magic.count + 1).utf8)),
-            header.kdf == "scrypt", (10...20).contains(header.logN)
+            header.kdf == "scrypt"
         else {
             throw CLIError("\(name) is not a sesame export file", hint: "make one with: sesame export FOLDER -o FILE")
+        }
+        guard acceptedLogN.contains(header.logN), header.r == 8, header.p == 1 else {
+            throw CLIError(
+                "\(name) asks for scrypt parameters sesame does not accept (logN \(header.logN), r \(header.r), p \(header.p))",
+                hint: "sesame writes logN \(defaultLogN), r 8, p 1; a file with others was not made by sesame or was changed"
+            )
         }
         let headerLine = data[data.startIndex...newline]
         let key = try derive(passphrase, header: header)
@@ -86,8 +101,16 @@ struct ExportFile {
         )
     }
 
-    /// The passphrase: `--passphrase-file`, `SESAME_EXPORT_PASSPHRASE`, or a hidden prompt (twice when `confirm`).
+    /// The passphrase: `--passphrase-file`, `SESAME_EXPORT_PASSPHRASE`, or a hidden prompt (twice when `confirm`,
+    /// that is for a new export, which also needs `minimumPassphraseLength` characters).
     static func passphrase(file: String?, confirm: Bool) throws -> String {
+        let minimum = confirm ? minimumPassphraseLength : 8
+        func checked(_ passphrase: String) throws -> String {
+            guard passphrase.count >= minimum else {
+                throw CLIError("the passphrase is too short", hint: "use at least \(minimum) characters")
+            }
+            return passphrase
+        }
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw CLIError("could not read the passphrase file \(file)")
@@ -107,10 +130,6 @@ struct ExportFile {
         }
     }
 
-    private static func checked(_ passphrase: String) throws -> String {
-        guard passphrase.count >= 8 else { throw CLIError("the passphrase is too short", hint: "use at least 8 characters") }
-        return passphrase
-    }
 }
 
 /// A progress bar on a terminal (standard error), plain lines otherwise.

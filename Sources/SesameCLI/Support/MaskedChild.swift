@@ -53,6 +53,9 @@ enum MaskedChild {
         // Registration is quick; a source that never registers must not keep the command from starting.
         _ = registered.wait(timeout: .now() + 5)
         do {
+            // The child gets the core-file limit the user had; sesame keeps its own off (see ProcessHardening).
+            ProcessHardening.restoreForChild()
+            defer { ProcessHardening.reapply() }
             try process.run()
         } catch {
             for source in sources { source.cancel() }

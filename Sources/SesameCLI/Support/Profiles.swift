@@ -1,6 +1,7 @@
 import Foundation
 import SecretServer
 import Sesame
+import SesameFiles
 import Yams
 
 /// A named connection: where the server is and who signs in. Never a password or token (those go in the
@@ -11,6 +12,11 @@ struct Profile: Codable, Equatable {
     var domain: String?
     var caFile: String?
     var insecure: Bool?
+
+    /// Whether two base URLs name the same server (as servers compare them: no trailing slash, any case).
+    static func sameServer(_ a: String, _ b: String) -> Bool {
+        CacheScope.normalized(a) == CacheScope.normalized(b)
+    }
 }
 
 /// `config.yaml` in the configuration folder: the profiles and the current one.
@@ -53,9 +59,11 @@ struct ProfileFile: Codable, Equatable {
 }
 
 /// Sessions (access and refresh tokens) of profiles, in an encrypted SQLite file next to `config.yaml`
-/// (`sessions.sqlite`, AES-256-GCM, its key in `sessions.key`, both 0600).
-struct SessionStore {
+/// (`sessions.sqlite`, AES-256-GCM, its key in `sessions.key`, both 0600). Renewals take `sessions.lock`, so two
+/// sesame processes never spend one refresh token.
+struct SessionStore: Sendable {
     let cache: DiskCache
+    let lockPath: String
 
     init(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let directory = ProfileFile.directory(environment)
@@ -65,25 +73,29 @@ struct SessionStore {
         } catch let error as SesameError {
             throw CLIError("the session store cannot be used: \(error.message)")
         }
+        lockPath = directory + "/sessions.lock"
     }
 
-    struct Stored: Codable {
+    /// The stored form (seconds since 1970, as earlier versions wrote it).
+    private struct Stored: Codable {
         var accessToken: String
         var refreshToken: String?
-        /// Seconds since 1970.
         var expiresAt: Double
     }
 
     private static func key(_ profile: String) -> String { "session:" + profile }
 
-    func load(_ profile: String) -> Stored? {
-        guard let entry = try? cache.lookup(Self.key(profile)), let text = entry.value.text else { return nil }
-        return try? JSONDecoder().decode(Stored.self, from: Data(text.utf8))
+    func load(_ profile: String) -> KeptSession? {
+        guard let entry = try? cache.lookup(Self.key(profile)), let text = entry.value.text,
+            let stored = try? JSONDecoder().decode(Stored.self, from: Data(text.utf8))
+        else { return nil }
+        return KeptSession(
+            accessToken: stored.accessToken, refreshToken: stored.refreshToken, expiresAt: Date(timeIntervalSince1970: stored.expiresAt)
+        )
     }
 
-    func save(_ session: SecretServerClient.Session, for profile: String) throws {
-        let seconds = Double(session.expiresIn.components.seconds)
-        let stored = Stored(accessToken: session.accessToken, refreshToken: session.refreshToken, expiresAt: Date().timeIntervalSince1970 + seconds)
+    func save(_ session: KeptSession, for profile: String) throws {
+        let stored = Stored(accessToken: session.accessToken, refreshToken: session.refreshToken, expiresAt: session.expiresAt.timeIntervalSince1970)
         let text = String(decoding: try JSONEncoder().encode(stored), as: UTF8.self)
         // Kept for 30 days at most; the server decides how long the tokens really live.
         try cache.store(Self.key(profile), value: SecretValue(text: text), expires: Date().addingTimeInterval(30 * 86400))
@@ -91,5 +103,45 @@ struct SessionStore {
 
     func remove(_ profile: String) throws {
         try cache.remove(Self.key(profile))
+    }
+
+    /// Runs `body` while holding the store's lock (no other sesame process renews or replaces a session meanwhile).
+    func locked<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        let lock: FileLock
+        do {
+            lock = try await FileLock.acquire(lockPath)
+        } catch let error as SecretFileError {
+            throw CLIError("the session store is busy: \(error)", hint: "another sesame is signing in; try again")
+        }
+        defer { lock.release() }
+        return try await body()
+    }
+}
+
+/// The `SessionKeeper` of one profile: the client renews the profile's session under the store's lock, and the
+/// renewed session is saved before it is used. A save that fails is said on standard error (the command goes on
+/// with the new tokens, but the next one will have to sign in again), never ignored.
+struct ProfileSessionKeeper: SessionKeeper {
+    let store: SessionStore
+    let profile: String
+    let principal: String
+
+    func load() async throws -> KeptSession? { store.load(profile) }
+
+    func exchange(_ renew: @escaping @Sendable (KeptSession?) async throws -> KeptSession) async throws -> KeptSession {
+        try await store.locked {
+            let current = store.load(profile)
+            let renewed = try await renew(current)
+            if renewed != current {
+                do {
+                    try store.save(renewed, for: profile)
+                } catch {
+                    FileHandle.standardError.write(Data(
+                        "warning: the renewed session of profile '\(profile)' could not be kept (\(error)); the next command will have to sign in again\n".utf8
+                    ))
+                }
+            }
+            return renewed
+        }
     }
 }

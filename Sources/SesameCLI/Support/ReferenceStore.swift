@@ -12,7 +12,7 @@ enum ReferenceStore {
         SecretStore.standard(
             environment: environment, cache: cache,
             environmentProvider: EnvironmentProvider(environment: environment),
-            secretServerURL: connection.url ?? environment["SESAME_URL"] ?? "",
+            secretServerScope: { try connection.cacheScope(environment: environment) },
             secretServer: { try connection.configuration(environment: environment) }
         )
     }

@@ -77,11 +77,29 @@ struct ScriptFolder {
         return path
     }
 
-    /// The script files of the folder (by extension), sorted.
-    func scriptFiles() throws -> [String] {
+    /// The script files of the folder (by extension), sorted: plain files only. A symbolic link (which could
+    /// point anywhere, and upload that file's content to the server) or anything else that is not a plain file is
+    /// left out and said on standard error.
+    func scriptFiles(reportSkipped: Bool = true) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: directory)
             .filter { !$0.hasPrefix(".") && Self.type(forFile: $0) != nil }
+            .filter { name in
+                var status = stat()
+                guard lstat(directory + "/" + name, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+                    if reportSkipped { FileHandle.standardError.write(Data("skipped \(name): not a plain file (a link or a folder); scripts are read from plain files only\n".utf8)) }
+                    return false
+                }
+                return true
+            }
             .sorted()
+    }
+
+    /// The text of a script file, read without following a link put there since it was listed.
+    func read(_ name: String) throws -> String? {
+        let descriptor = open(try path(name), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else { return nil }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        return String(data: handle.readDataToEndOfFile(), encoding: .utf8)
     }
 
 }

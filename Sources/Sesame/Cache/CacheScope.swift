@@ -1,0 +1,24 @@
+import Foundation
+
+/// The scope of a cache entry: which store answered and as whom. The encrypted disk cache is shared by every
+/// profile of a user, so its entries are kept per scope: a value read from one server, account, region or endpoint
+/// never answers a read for another.
+public enum CacheScope {
+    /// `tss https://host/secretserver as user:alice`: a Secret Server and the principal signed in to it.
+    public static func secretServer(baseURL: String, principal: String) -> String {
+        "tss " + normalized(baseURL) + " as " + principal
+    }
+
+    /// `aws-ps https://ssm.eu-west-1.amazonaws.com eu-west-1 as role:arn:...`: an AWS service endpoint, the
+    /// region requests are signed for (one endpoint, such as a local emulator, can serve several), and the principal.
+    public static func aws(scheme: String, endpointURL: String, region: String, principal: String) -> String {
+        scheme + " " + normalized(endpointURL) + " " + region + " as " + principal
+    }
+
+    /// A URL compared as servers compare it: without surrounding space or trailing slashes, in lower case.
+    public static func normalized(_ url: String) -> String {
+        var text = url.trimmingCharacters(in: .whitespaces)
+        while text.hasSuffix("/") { text.removeLast() }
+        return text.lowercased()
+    }
+}

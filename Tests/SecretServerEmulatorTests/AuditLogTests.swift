@@ -1,0 +1,31 @@
+import Foundation
+import GRDB
+import Logging
+@testable import SecretServerEmulator
+import SesameTestSupport
+import Testing
+
+/// Audit entries are never dropped in silence: a batch whose write fails is kept (and logged as an error) and
+/// written by a later flush.
+struct AuditLogTests {
+    @Test func aFailedWriteKeepsTheEntriesForTheNextFlush() async throws {
+        let database = try DatabaseQueue()
+        let capture = LogCapture()
+        let log = AuditLog(writer: database, logger: capture.logger(level: .error))
+        log.record(AuditEntry(secretId: 1, userId: 2, action: "VIEW", notes: "kept", ticketNumber: nil, date: Date()))
+        // No audit table yet: the write fails.
+        await #expect(throws: (any Error).self) { try await log.flush() }
+        #expect(capture.lines.contains { $0.contains("audit entries could not be written") && $0.contains("audit.pending") })
+        try await database.write { db in
+            try db.execute(sql: "CREATE TABLE secret (id INTEGER PRIMARY KEY)")
+            try db.execute(sql: "INSERT INTO secret (id) VALUES (1)")
+            try db.execute(sql: """
+                CREATE TABLE secret_audit (id INTEGER PRIMARY KEY, secretId INTEGER, userId INTEGER, action TEXT, notes TEXT,
+                ticketNumber TEXT, date DATETIME)
+                """)
+        }
+        try await log.flush()
+        let written = try await database.read { db in try String.fetchAll(db, sql: "SELECT notes FROM secret_audit") }
+        #expect(written == ["kept"])
+    }
+}
