@@ -58,15 +58,18 @@ public struct AWSSession: Sendable {
             principal = "key:" + credentials.accessKeyId
         case .provider(let custom):
             provider = custom
-            principal = "provider:" + String(describing: type(of: custom))
+            // Whose credentials a provider of your own gives is unknown here: a principal of this session alone, so
+            // nothing cached under it answers another session (set AWSConfiguration.principal to share a cache).
+            principal = "provider:" + String(describing: type(of: custom)) + "#" + UUID().uuidString
         case .chain:
-            principal = Self.chainPrincipal(
-                profileName: profileName, explicitProfile: explicitProfile != nil, shared: shared, environment: environment
-            )
             var chain: [any AWSCredentialsProvider] = []
             // A profile named on purpose wins over the environment's keys, as in the AWS CLI.
             let profileProvider = try Self.profileProvider(
                 name: profileName, shared: shared, region: region, configuration: configuration, transport: transport, depth: 0
+            )
+            principal = Self.chainPrincipal(
+                profileName: profileName, profileUsedAlone: explicitProfile != nil && profileProvider != nil, shared: shared,
+                environment: environment
             )
             if explicitProfile != nil, let profileProvider {
                 chain = [profileProvider]
@@ -89,16 +92,17 @@ public struct AWSSession: Sendable {
         self.principal = configuration.principal ?? principal
     }
 
-    /// The principal of the default chain: the environment's access key, else what the profile names (its role,
-    /// its key, or its name), as the chain would pick them.
-    static func chainPrincipal(profileName: String, explicitProfile: Bool, shared: AWSSharedConfig, environment: [String: String]) -> String {
+    /// The principal of the default chain, as the chain picks its credentials: a profile named on purpose that has
+    /// credentials is used alone (its role, its key); otherwise the environment's access key comes first, then the
+    /// profile (its role, its key, or its name).
+    static func chainPrincipal(profileName: String, profileUsedAlone: Bool, shared: AWSSharedConfig, environment: [String: String]) -> String {
         func fromProfile(_ name: String) -> String {
             let profile = shared.profile(name) ?? [:]
             if let role = profile["role_arn"], !role.isEmpty { return "role:" + role }
             if let key = profile["aws_access_key_id"], !key.isEmpty { return "key:" + key }
             return "profile:" + name
         }
-        if !explicitProfile, let key = environment["AWS_ACCESS_KEY_ID"], !key.isEmpty { return "key:" + key }
+        if !profileUsedAlone, let key = environment["AWS_ACCESS_KEY_ID"], !key.isEmpty { return "key:" + key }
         return fromProfile(profileName)
     }
 

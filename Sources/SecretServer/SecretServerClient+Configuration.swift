@@ -1,4 +1,5 @@
 import Crypto
+import SesameRedaction
 import Foundation
 import Logging
 
@@ -212,4 +213,8 @@ extension SecretServerClient {
             return .nanoseconds(Int64.random(in: 0...nanoseconds))
         }
     }
+}
+
+extension SecretServerClient.Credentials.Kind: Redacting {
+    var redactedDescription: String { SecretServerClient.Credentials(kind: self).description }
 }

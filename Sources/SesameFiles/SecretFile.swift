@@ -18,7 +18,15 @@ public enum SecretFile {
 
     /// Replaces (or creates) `path` with `bytes`, atomically and durably, with `mode` whatever the umask.
     public static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t = privateMode) throws(SecretFileError) {
-        let temporary = try TemporaryFile(for: path, mode: mode)
+        do {
+            try write(bytes, to: path, mode: mode, unnamed: true)
+        } catch where error.code == .unnamedUnsupported {
+            try write(bytes, to: path, mode: mode, unnamed: false)
+        }
+    }
+
+    private static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t, unnamed: Bool) throws(SecretFileError) {
+        let temporary = try TemporaryFile(for: path, mode: mode, unnamed: unnamed)
         defer { temporary.discard() }
         try temporary.write(bytes)
         try temporary.commit(replacing: true)
@@ -28,10 +36,50 @@ public enum SecretFile {
     /// the whole file, never an empty one. Returns `false` (writing nothing) when `path` already existed.
     @discardableResult
     public static func create(_ bytes: some Collection<UInt8>, at path: String, mode: mode_t = privateMode) throws(SecretFileError) -> Bool {
-        let temporary = try TemporaryFile(for: path, mode: mode)
+        do {
+            return try create(bytes, at: path, mode: mode, unnamed: true)
+        } catch where error.code == .unnamedUnsupported {
+            do {
+                return try create(bytes, at: path, mode: mode, unnamed: false)
+            } catch where error.code == .linksUnsupported {
+                return try createExclusively(bytes, at: path, mode: mode)
+            }
+        } catch where error.code == .linksUnsupported {
+            return try createExclusively(bytes, at: path, mode: mode)
+        }
+    }
+
+    private static func create(_ bytes: some Collection<UInt8>, at path: String, mode: mode_t, unnamed: Bool) throws(SecretFileError) -> Bool {
+        let temporary = try TemporaryFile(for: path, mode: mode, unnamed: unnamed)
         defer { temporary.discard() }
         try temporary.write(bytes)
         return try temporary.commit(replacing: false)
+    }
+
+    /// Where hard links do not exist: `O_CREAT | O_EXCL` straight at `path` (exclusive, though another process may
+    /// see it before it is whole; readers of key files retry an empty one).
+    private static func createExclusively(_ bytes: some Collection<UInt8>, at path: String, mode: mode_t) throws(SecretFileError) -> Bool {
+        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode)
+        guard descriptor >= 0 else {
+            if errno == EEXIST { return false }
+            throw SecretFileError(.io, path: path, "could not be created", errno: errno)
+        }
+        defer { close(descriptor) }
+        let data = Array(bytes)
+        var offset = 0
+        while offset < data.count {
+            let written = data.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, data.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw SecretFileError(.io, path: path, "could not be written", errno: errno)
+            }
+            offset += written
+        }
+        guard fchmod(descriptor, mode) == 0, fsync(descriptor) == 0 else {
+            throw SecretFileError(.io, path: path, "could not be flushed to disk", errno: errno)
+        }
+        syncDirectory(directory(of: path))
+        return true
     }
 
     /// The content of a private file, or `nil` when there is none. A file that others may read or write, or that

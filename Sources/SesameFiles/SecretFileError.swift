@@ -16,6 +16,10 @@ public struct SecretFileError: Error, CustomStringConvertible, Sendable {
         public static let notRegular = Code(name: "notRegular")
         /// Larger than the reader accepts.
         public static let tooLarge = Code(name: "tooLarge")
+        /// An unnamed temporary file could not be linked in (no /proc); the write is made again through a named one.
+        static let unnamedUnsupported = Code(name: "unnamedUnsupported")
+        /// The file system has no hard links; an exclusive create falls back to O_EXCL.
+        static let linksUnsupported = Code(name: "linksUnsupported")
         public var description: String { name }
     }
 

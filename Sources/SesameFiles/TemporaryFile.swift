@@ -18,21 +18,23 @@ struct TemporaryFile {
     let name: String?
     let mode: mode_t
 
-    init(for path: String, mode: mode_t) throws(SecretFileError) {
+    /// A temporary file for `path`: unnamed when `unnamed` and the system allows it, else named.
+    init(for path: String, mode: mode_t, unnamed: Bool = true) throws(SecretFileError) {
         self.path = path
         self.mode = mode
         self.directory = SecretFile.directory(of: path)
+        // Whatever a writer killed between naming and renaming left behind, more than a minute ago.
+        Self.removeLeftovers(of: path, in: directory)
         #if os(Linux)
         // O_TMPFILE is (__O_TMPFILE | O_DIRECTORY); Swift does not import the macro.
-        let unnamed = open(directory, Int32(0o20000000) | O_DIRECTORY | O_WRONLY | O_CLOEXEC, mode)
-        if unnamed >= 0 {
-            descriptor = unnamed
+        let opened = unnamed ? open(directory, Int32(0o20000000) | O_DIRECTORY | O_WRONLY | O_CLOEXEC, mode) : -1
+        if opened >= 0 {
+            descriptor = opened
             name = nil
             try setMode()
             return
         }
         #endif
-        Self.removeLeftovers(of: path, in: directory)
         let candidate = directory + "/." + (path as NSString).lastPathComponent + ".sesame-" + Self.randomSuffix()
         let named = open(candidate, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode)
         guard named >= 0 else {
@@ -83,7 +85,8 @@ struct TemporaryFile {
             guard linkat(AT_FDCWD, "/proc/self/fd/\(descriptor)", AT_FDCWD, target, AT_SYMLINK_FOLLOW) == 0 else {
                 let code = errno
                 if code == EEXIST && !replacing { return false }
-                throw SecretFileError(.io, path: path, "could not be written", errno: code)
+                // No /proc, or a sandbox that refuses the link: the caller writes again through a named file.
+                throw SecretFileError(.unnamedUnsupported, path: path, "could not be linked into its folder", errno: code)
             }
             if !replacing {
                 SecretFile.syncDirectory(directory)
@@ -103,6 +106,10 @@ struct TemporaryFile {
             let code = link(named, path) == 0 ? 0 : errno
             unlink(named)
             if code == EEXIST { return false }
+            if [EPERM, EOPNOTSUPP, ENOSYS, EMLINK].contains(code) {
+                // A file system without hard links (vfat, exFAT, some network shares).
+                throw SecretFileError(.linksUnsupported, path: path, "could not be linked into its folder", errno: code)
+            }
             guard code == 0 else { throw SecretFileError(.io, path: path, "could not be created", errno: code) }
         }
         SecretFile.syncDirectory(directory)

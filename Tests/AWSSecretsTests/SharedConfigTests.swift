@@ -127,4 +127,43 @@ import Testing
         #expect(XMLText.first("Missing", in: "<Error/>") == nil)
         #expect(FormEncoding.encode("a b/+=~") == "a%20b%2F%2B%3D~")
     }
+
+    /// The principal a session's cache entries are kept under is whose credentials the chain really uses.
+    @Test func thePrincipalIsWhoseCredentialsTheChainUses() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try """
+        [profile regiononly]
+        region = eu-west-1
+        [profile keyed]
+        region = eu-west-1
+        [profile role]
+        role_arn = arn:aws:iam::123456789012:role/reader
+        credential_source = Environment
+        """.write(toFile: directory.path + "/config", atomically: true, encoding: .utf8)
+        try "[keyed]\naws_access_key_id = AKIAPROFILE\naws_secret_access_key = s\n"
+            .write(toFile: directory.path + "/credentials", atomically: true, encoding: .utf8)
+        func principal(_ extra: [String: String]) throws -> String {
+            var environment = ["AWS_CONFIG_FILE": directory.path + "/config", "AWS_SHARED_CREDENTIALS_FILE": directory.path + "/credentials",
+                               "AWS_REGION": "eu-west-1"]
+            environment.merge(extra) { $1 }
+            let session = try AWSSession(configuration: AWSConfiguration(environment: environment))
+            defer { Task { try? await session.shutdown() } }
+            return session.principal
+        }
+        let keys = ["AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": "x"]
+        #expect(try principal(keys) == "key:AKIAENV")
+        // A profile with no credentials of its own: the chain falls back to the environment's keys, and so does the scope.
+        #expect(try principal(keys.merging(["AWS_PROFILE": "regiononly"]) { $1 }) == "key:AKIAENV")
+        #expect(try principal(keys.merging(["AWS_PROFILE": "keyed"]) { $1 }) == "key:AKIAPROFILE")
+        #expect(try principal(keys.merging(["AWS_PROFILE": "role"]) { $1 }) == "role:arn:aws:iam::123456789012:role/reader")
+        #expect(try principal(["AWS_PROFILE": "regiononly"]) == "profile:regiononly")
+        let custom = try AWSSession(configuration: AWSConfiguration(region: "eu-west-1", credentials: .provider(StaticCredentialsProvider(
+            AWSCredentials(accessKeyId: "A", secretAccessKey: "s")))))
+        let another = try AWSSession(configuration: AWSConfiguration(region: "eu-west-1", credentials: .provider(StaticCredentialsProvider(
+            AWSCredentials(accessKeyId: "B", secretAccessKey: "s")))))
+        #expect(custom.principal != another.principal)
+        try await custom.shutdown()
+        try await another.shutdown()
+    }
 }

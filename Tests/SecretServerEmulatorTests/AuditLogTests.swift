@@ -3,6 +3,7 @@ import GRDB
 import Logging
 @testable import SecretServerEmulator
 import SesameTestSupport
+import Synchronization
 import Testing
 
 /// Audit entries are never dropped in silence: a batch whose write fails is kept (and logged as an error) and
@@ -27,5 +28,23 @@ struct AuditLogTests {
         try await log.flush()
         let written = try await database.read { db in try String.fetchAll(db, sql: "SELECT notes FROM secret_audit") }
         #expect(written == ["kept"])
+    }
+}
+
+/// The server's key file: processes (here threads) starting at once on a new database all read one whole key.
+struct KeyFileTests {
+    @Test func startsRacingToMakeTheKeyAllReadTheSameKey() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("server.sqlite.key")
+        let keys = Mutex<[Data]>([])
+        DispatchQueue.concurrentPerform(iterations: 16) { _ in
+            if let key = try? ValueCipher.loadOrCreateKeyFile(at: path) { keys.withLock { $0.append(key) } }
+        }
+        let all = keys.withLock { $0 }
+        #expect(all.count == 16 && Set(all).count == 1 && all.first?.count == 32)
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["server.sqlite.key"])
     }
 }

@@ -153,3 +153,56 @@ struct RefreshGrantTests {
         }
     }
 }
+
+/// A kept session (`Credentials.kept`): a stored access token the server refuses is not taken back from the keeper;
+/// the refresh token renews it, and the keeper keeps the new session.
+struct KeptSessionTests {
+    final class Keeper: SessionKeeper, @unchecked Sendable {
+        let principal = "user:admin"
+        private let lock = NSLock()
+        private var session: KeptSession?
+        private(set) var exchanges = 0
+
+        init(_ session: KeptSession) { self.session = session }
+        var kept: KeptSession? { lock.withLock { session } }
+        func load() async throws -> KeptSession? { lock.withLock { session } }
+        func exchange(_ renew: @escaping @Sendable (KeptSession?) async throws -> KeptSession) async throws -> KeptSession {
+            let current = lock.withLock { () -> KeptSession? in
+                exchanges += 1
+                return session
+            }
+            let renewed = try await renew(current)
+            lock.withLock { session = renewed }
+            return renewed
+        }
+    }
+
+    @Test func aRefusedStoredTokenIsRenewedWithTheRefreshToken() async throws {
+        try await TestEmulator.withClient { admin, server in
+            let refresh = try #require(try await admin.session().refreshToken)
+            // Not expired by the clock, but unknown to the server.
+            let keeper = Keeper(KeptSession(accessToken: "refused-by-the-server", refreshToken: refresh, expiresAt: Date() + 3600))
+            let client = try SecretServerClient(configuration: .init(baseURL: server.baseURL, credentials: .kept(keeper), retry: .none))
+            defer { Task { try? await client.shutdown() } }
+            let me = try await client.currentUser()
+            #expect(me.userName == "admin")
+            #expect(keeper.exchanges == 1)
+            #expect(keeper.kept?.accessToken != "refused-by-the-server" && keeper.kept?.refreshToken != refresh)
+        }
+    }
+
+    @Test func credentialsGoOverPlainHTTPOnlyToThisMachine() throws {
+        for url in ["http://192.0.2.1/SecretServer", "http://vault.localhost/SecretServer", "http://127.0.0.1.example.com/SecretServer"] {
+            let error = #expect(throws: SecretServerError.self) {
+                try SecretServerClient(configuration: .init(baseURL: url, credentials: .password(username: "u", password: "p")))
+            }
+            #expect(error?.code == .invalidConfiguration && error?.message.contains("plain http") == true, "\(url)")
+        }
+        for url in ["http://127.0.0.1:8088/SecretServer", "http://localhost/SecretServer", "http://[::1]:8088/SecretServer"] {
+            _ = try SecretServerClient(configuration: .init(baseURL: url, credentials: .password(username: "u", password: "p")))
+        }
+        _ = try SecretServerClient(configuration: .init(
+            baseURL: "http://192.0.2.1/SecretServer", credentials: .password(username: "u", password: "p"), allowsPlainHTTP: true
+        ))
+    }
+}

@@ -8,8 +8,11 @@ import Testing
 /// The client facing garbage from the server (truncated JSON, wrong types, HTML, a huge body, a slow drip):
 /// a typed error within its timeout, never more read than its limit, no crash.
 struct GarbageAnswerTests {
-    /// Runs `body` with a client that does not retry, has a 5 s request timeout and reads at most 1 MiB.
-    func withStrictClient(_ body: @Sendable (SecretServerClient, EmulatorServer, Int) async throws -> Void) async throws {
+    /// Runs `body` with a client that does not retry, has a `requestTimeout` (long enough, by default, for a machine
+    /// busy with the other suites: most of these tests are about what is read, not when) and reads at most 1 MiB.
+    func withStrictClient(
+        requestTimeout: Duration = .seconds(20), _ body: @Sendable (SecretServerClient, EmulatorServer, Int) async throws -> Void
+    ) async throws {
         try await TestEmulator.withClient { admin, server in
             var stub = try await admin.secretStub(templateId: 2)
             stub.name = "target"
@@ -17,7 +20,7 @@ struct GarbageAnswerTests {
             stub.setValue("Garbage-Target-1", forItem: "password")
             let secret = try await admin.createSecret(stub)
             var configuration = TestEmulator.clientConfiguration(server, retry: .none)
-            configuration.timeouts = .init(connect: .seconds(5), request: .seconds(5))
+            configuration.timeouts = .init(connect: .seconds(5), request: requestTimeout)
             configuration.maximumResponseSize = 1 << 20
             try await SecretServerClient.withClient(configuration: configuration) { client in
                 _ = try await client.currentUser()  // signed in before any fault is planned
@@ -79,7 +82,7 @@ struct GarbageAnswerTests {
     }
 
     @Test func aSlowDripEndsInATimeoutError() async throws {
-        try await withStrictClient { client, server, id in
+        try await withStrictClient(requestTimeout: .seconds(5)) { client, server, id in
             server.faults.fail(next: 1, with: .slowDrip(interval: .milliseconds(100)), pathContains: "/secrets/\(id)", method: .get)
             let started = ContinuousClock.now
             let slow = await failure { try await client.secret(id: id) }

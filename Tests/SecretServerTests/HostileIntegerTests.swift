@@ -8,12 +8,29 @@ import SesameTestSupport
 import Testing
 
 /// Numbers from outside cannot crash either side: every integer parameter of every route the local server serves
-/// (path, query and JSON body, as its OpenAPI document lists them) is sent as `Int64.min`, `-1`, `Int32.max + 1` and
-/// `Int64.max` to a `sesame server --dev` process, which must answer each with a 4xx or a normal answer and still be
-/// alive afterwards; and the client reads hostile pages without trapping.
+/// (path, query and JSON body, as its OpenAPI document lists them; a body with its other members filled in) is sent
+/// as `Int64.min`, `-1`, `Int32.max + 1`, `Int64.max` and two values generated outside `Int32` from a seed
+/// (`SESAME_FUZZ_SEED`) to a `sesame server --dev` process, which must answer each with a 4xx or a normal answer and
+/// still be alive afterwards; and the client reads hostile pages without trapping.
 @Suite(.serialized)
 struct HostileIntegerTests {
-    static let hostile = [String(Int64.min), "-1", String(Int64(Int32.max) + 1), String(Int64.max)]
+    /// The seed of the generated values (`SESAME_FUZZ_SEED` to vary it, as the schemathesis step).
+    static let seed = ProcessInfo.processInfo.environment["SESAME_FUZZ_SEED"].flatMap(UInt64.init) ?? 20261123
+
+    /// The edges, and two values generated from `seed` outside `Int32`'s range, one of each sign.
+    static let hostile: [String] = {
+        var state = seed
+        func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        let above = Int64(Int32.max) + 1 + Int64(next() % UInt64(Int64.max - Int64(Int32.max) - 1))
+        let below = Int64(Int32.min) - 1 - Int64(next() % UInt64(Int64.max - Int64(Int32.max) - 1))
+        return [String(Int64.min), "-1", String(Int64(Int32.max) + 1), String(Int64.max), String(above), String(below)]
+    }()
     static let password = "Hostile-Int-Passw0rd!"
 
     /// One request the walk sends.
@@ -38,7 +55,7 @@ struct HostileIntegerTests {
         let spec = try #require(try JSONSerialization.jsonObject(with: Data(document.body.utf8)) as? [String: Any])
         let probes = Self.probes(spec)
         // The walk covers what the document lists: ids, paging and filters in paths and queries, and body numbers.
-        #expect(probes.count > 800, "only \(probes.count) probes were made from the document")
+        #expect(probes.count > 1_200, "only \(probes.count) probes were made from the document")
         #expect(probes.contains { $0.path == "/api/v1/users" && $0.query.contains { $0.0 == "skip" && $0.1 == String(Int64.max) } })
         #expect(probes.contains { $0.body != nil })
 
@@ -61,7 +78,7 @@ struct HostileIntegerTests {
             answered += 1
             if answer.status >= 500 { failures.append("\(probe): HTTP \(answer.status) \(answer.body.prefix(200))") }
         }
-        #expect(failures.isEmpty, "server errors:\n\(failures.prefix(20).joined(separator: "\n"))")
+        #expect(failures.isEmpty, "server errors (seed \(Self.seed)):\n\(failures.prefix(20).joined(separator: "\n"))")
         #expect(answered == probes.count)
         #expect(server.process.isRunning, "the server died")
         let health = try await Self.send(http, server.baseURL + "/api/v1/healthcheck", method: .GET, token: nil, body: nil)
@@ -136,10 +153,11 @@ struct HostileIntegerTests {
                 }
                 let content = (operation["requestBody"] as? [String: Any])?["content"] as? [String: Any]
                 guard let schema = (content?["application/json"] as? [String: Any])?["schema"] as? [String: Any] else { continue }
+                let base = skeleton(schema, schemas: schemas)
                 for leaf in integerLeaves(schema, schemas: schemas, depth: 0) {
                     for number in hostile {
                         probes.append(Probe(
-                            method: method.uppercased(), path: concrete(nil), query: [], body: leaf.body(number),
+                            method: method.uppercased(), path: concrete(nil), query: [], body: filled(leaf.body(number), from: base),
                             what: "body \(leaf.name)=\(number)"
                         ))
                     }
@@ -147,6 +165,32 @@ struct HostileIntegerTests {
             }
         }
         return probes
+    }
+
+    /// Every top-level member of a body schema with a plain value, so that a probe is not refused for a missing
+    /// member before its number is read.
+    static func skeleton(_ schema: [String: Any], schemas: [String: Any]) -> [String: Any] {
+        let properties = resolve(schema, schemas)["properties"] as? [String: Any] ?? [:]
+        var result: [String: Any] = [:]
+        for (name, property) in properties {
+            guard let property = property as? [String: Any] else { continue }
+            switch resolve(property, schemas)["type"] as? String {
+            case "string": result[name] = "x"
+            case "integer", "number": result[name] = 1
+            case "boolean": result[name] = false
+            case "array": result[name] = [Any]()
+            default: result[name] = [String: Any]()
+            }
+        }
+        return result
+    }
+
+    /// The probe's body (an object, or anything else as it is) with the skeleton's members it does not set.
+    static func filled(_ body: String, from base: [String: Any]) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else { return body }
+        let merged = base.merging(object) { $1 }
+        guard let data = try? JSONSerialization.data(withJSONObject: merged, options: [.sortedKeys]) else { return body }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// A place for an integer in a request body: its dotted name and how to write a body with a number there.

@@ -20,10 +20,18 @@ import Testing
         return (Int(response.status.code), body, response.headers.first(name: "Retry-After"))
     }
 
+    /// A test server that locks a user out after `lockAfter` failures and throttles an address after `perAddress`.
+    static func configuration(
+        lockAfter: Int, perAddress: Int, storage: EmulatorConfiguration.Storage = .memory
+    ) -> EmulatorConfiguration {
+        var configuration = TestEmulator.configuration(storage: storage)
+        configuration.maximumLoginFailures = lockAfter
+        configuration.failedLoginsPerAddress = perAddress
+        return configuration
+    }
+
     @Test func repeatedFailuresLockTheUserUntilAnAdministratorUnlocks() async throws {
-        var configuration = TestEmulator.configuration()
-        configuration.maximumLoginFailures = 3
-        configuration.failedLoginsPerAddress = 0
+        let configuration = Self.configuration(lockAfter: 3, perAddress: 0)
         try await TestEmulator.withClient(configuration) { admin, server in
             let alice = try await admin.createUser(NewUser(userName: "alice", password: "Alice-Right-Pass1"))
             for _ in 0..<3 {
@@ -45,9 +53,7 @@ import Testing
     /// The server keeps callers in a read cache that a sign-in's own bookkeeping does not empty; a lock-out must
     /// still end a token already in use at once.
     @Test func aLockOutEndsATokenAlreadyInUse() async throws {
-        var configuration = TestEmulator.configuration()
-        configuration.maximumLoginFailures = 2
-        configuration.failedLoginsPerAddress = 0
+        let configuration = Self.configuration(lockAfter: 2, perAddress: 0)
         try await TestEmulator.withClient(configuration) { admin, server in
             _ = try await admin.createUser(NewUser(userName: "alice", password: "Alice-Right-Pass1"))
             let (status, body, _) = try await signIn(server, "alice", "Alice-Right-Pass1")
@@ -72,9 +78,7 @@ import Testing
 
     @Test func oneAddressGuessingIsThrottledWithRetryAfter() async throws {
         let time = ManualTime()
-        var configuration = TestEmulator.configuration()
-        configuration.maximumLoginFailures = 0
-        configuration.failedLoginsPerAddress = 5
+        var configuration = Self.configuration(lockAfter: 0, perAddress: 5)
         configuration.failedLoginWindow = 60
         configuration.now = { time.date }
         try await TestEmulator.with(configuration) { server in
@@ -93,9 +97,7 @@ import Testing
     /// Every failed sign-in answers alike: a disabled or locked-out user, an unknown name and a wrong password cannot
     /// be told apart, with the right password or a wrong one (no oracle for guessing).
     @Test func everyFailedSignInAnswersAlike() async throws {
-        var configuration = TestEmulator.configuration()
-        configuration.maximumLoginFailures = 2
-        configuration.failedLoginsPerAddress = 0
+        let configuration = Self.configuration(lockAfter: 2, perAddress: 0)
         try await TestEmulator.withClient(configuration) { admin, server in
             let disabled = try await admin.createUser(NewUser(userName: "dora", password: "Dora-Right-Pass1"))
             _ = try await admin.updateUser(UserChanges(id: disabled.id, enabled: false))
@@ -118,9 +120,7 @@ import Testing
     /// An attempt counts from its start, before the slow password check: a burst of parallel guesses gets no more
     /// tries than the limit, and a success of one's own does not wipe the address's failures.
     @Test func parallelGuessesGetNoMoreThanTheLimit() async throws {
-        var configuration = TestEmulator.configuration()
-        configuration.maximumLoginFailures = 0
-        configuration.failedLoginsPerAddress = 5
+        var configuration = Self.configuration(lockAfter: 0, perAddress: 5)
         configuration.passwordHashCost = 12
         try await TestEmulator.withClient(configuration) { admin, server in
             _ = try await admin.createUser(NewUser(userName: "mallory", password: "Mallory-Own-Pass1"))
@@ -138,9 +138,7 @@ import Testing
     /// Anyone can send wrong passwords for `admin`: the last administrator who can sign in is never locked out
     /// (the throttle slows the guesses), while other users are.
     @Test func theLastAdministratorIsNeverLockedOut() async throws {
-        var configuration = TestEmulator.configuration()
-        configuration.maximumLoginFailures = 3
-        configuration.failedLoginsPerAddress = 0
+        let configuration = Self.configuration(lockAfter: 3, perAddress: 0)
         try await TestEmulator.withClient(configuration) { admin, server in
             _ = try await admin.createUser(NewUser(userName: "ursula", password: "Ursula-Right-Pass1"))
             for _ in 0..<6 {
@@ -158,9 +156,7 @@ import Testing
     @Test func resettingTheAdminPasswordEndsItsLockout() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        var configuration = TestEmulator.configuration(storage: .file(path: directory.file("server.sqlite")))
-        configuration.maximumLoginFailures = 2
-        configuration.failedLoginsPerAddress = 0
+        var configuration = Self.configuration(lockAfter: 2, perAddress: 0, storage: .file(path: directory.file("server.sqlite")))
         try await TestEmulator.withClient(configuration) { admin, server in
             // A second administrator, so the first may be locked out.
             let other = try await admin.createUser(NewUser(userName: "root2", password: "Root2-Right-Pass1"))

@@ -100,14 +100,16 @@ import Testing
         try await TestEmulator.withClient { admin, server in
             let alice = try await admin.createUser(NewUser(userName: "alice", password: "Alice-Passw0rd-1", emailAddress: "alice@example.com"))
             _ = try await admin.createUser(NewUser(userName: "bob", password: "Bob-Passw0rd-1", emailAddress: "bob@example.com"))
+            for _ in 0..<2 { _ = try? await token(server, password("alice", "wrong-guess")) }
+            #expect(try await admin.user(id: alice.id).loginFailures == 2)
             let asBob = try SecretServerClient(configuration: .init(baseURL: server.baseURL, credentials: .password(username: "bob", password: "Bob-Passw0rd-1")))
             defer { Task { try? await asBob.shutdown() } }
             let seen = try await asBob.searchUsers(text: "").collect()
             let aliceSeen = try #require(seen.first { $0.userName == "alice" })
-            #expect(aliceSeen.emailAddress == nil && aliceSeen.lastLogin == nil)
+            #expect(aliceSeen.emailAddress == nil && aliceSeen.lastLogin == nil && aliceSeen.loginFailures == 0 && aliceSeen.created == nil)
             #expect(seen.first { $0.userName == "bob" }?.emailAddress == "bob@example.com")
             let one = try await asBob.user(id: alice.id)
-            #expect(one.userName == "alice" && one.emailAddress == nil && one.created == nil)
+            #expect(one.userName == "alice" && one.emailAddress == nil && one.created == nil && one.loginFailures == 0)
             #expect(try await admin.user(id: alice.id).emailAddress == "alice@example.com")
         }
     }

@@ -42,6 +42,10 @@ struct ValueAccessRuleTests {
         /// The body, made from the secret as read by its owner and the options sent.
         var body: (SecretModel, [String: JSONValue]) throws -> Data?
         var writes: Bool
+        /// Whether the route carries the restricted options as query options (GET, and a multipart upload): then a
+        /// ticket number or DoubleLock password cannot be sent, only `autoComment`.
+        var optionsInQuery = false
+        var contentType = "application/json"
         var description: String { "\(method) \(path)" }
     }
 
@@ -54,16 +58,22 @@ struct ValueAccessRuleTests {
             return try WireCoding.makeEncoder().encode(JSONValue.object(json))
         }
         return [
-            Route(method: "GET", path: "/v1/secrets/\(id)", body: { _, _ in nil }, writes: false),
-            Route(method: "GET", path: "/v2/secrets/\(id)", body: { _, _ in nil }, writes: false),
+            Route(method: "GET", path: "/v1/secrets/\(id)", body: { _, _ in nil }, writes: false, optionsInQuery: true),
+            Route(method: "GET", path: "/v2/secrets/\(id)", body: { _, _ in nil }, writes: false, optionsInQuery: true),
             Route(method: "POST", path: "/v1/secrets/\(id)/restricted", body: { _, args in try object(args) }, writes: false),
-            Route(method: "GET", path: "/v1/secrets/\(id)/fields/password", body: { _, _ in nil }, writes: false),
+            Route(method: "GET", path: "/v1/secrets/\(id)/fields/password", body: { _, _ in nil }, writes: false, optionsInQuery: true),
             Route(method: "POST", path: "/v1/secrets/\(id)/restricted/fields/password", body: { _, args in try object(args) }, writes: false),
             Route(method: "PUT", path: "/v1/secrets/\(id)", body: { secret, args in try saved(secret, args) }, writes: true),
             Route(method: "PUT", path: "/v1/secrets/\(id)/restricted", body: { secret, args in try saved(secret, args) }, writes: true),
             Route(method: "PUT", path: "/v1/secrets/\(id)/fields/notes", body: { _, args in
                 try object(args.merging(["value": "changed by the rule test"]) { $1 })
             }, writes: true),
+            Route(method: "POST", path: "/v1/secrets/\(id)/change-password", body: { _, args in
+                try object(args.merging(["newPassword": "Changed-By-The-Rule-Test-1"]) { $1 })
+            }, writes: true),
+            Route(method: "PUT", path: "/v1/secrets/\(id)/fields/private-key", body: { _, _ in
+                Data("--rule\r\nContent-Disposition: form-data; name=\"file\"; filename=\"id_rsa\"\r\n\r\nchanged\r\n--rule--\r\n".utf8)
+            }, writes: true, optionsInQuery: true, contentType: "multipart/form-data; boundary=rule"),
             Route(method: "PATCH", path: "/v1/secrets/\(id)/general", body: { _, args in
                 try object(args.merging(["data": .object(JSONObject([("secretFields", .array([.object(JSONObject([
                     ("slug", "notes"), ("dirty", true), ("value", "changed by the rule test"),
@@ -81,12 +91,12 @@ struct ValueAccessRuleTests {
     /// Sends `route` as `client` with `args`; the answer's status and text (an error's code as text).
     func call(_ client: SecretServerClient, _ route: Route, _ secret: SecretModel, _ args: [String: JSONValue]) async throws -> (Int, String) {
         var query: [(String, String)] = []
-        // GET routes carry the restricted options as the query options the real server reads.
-        if route.method == "GET" {
-            if let comment = args["comment"]?.stringValue { query.append(("autoComment", comment)) }
-        }
+        // These routes carry the restricted options as the query options the real server reads.
+        if route.optionsInQuery, let comment = args["comment"]?.stringValue { query.append(("autoComment", comment)) }
         do {
-            let answer = try await client.send(method: route.method, path: route.path, query: query, body: try route.body(secret, args))
+            let answer = try await client.send(
+                method: route.method, path: route.path, query: query, body: try route.body(secret, args), contentType: route.contentType
+            )
             return (answer.status, String(decoding: answer.body, as: UTF8.self))
         } catch let error as SecretServerError {
             return (error.status ?? 0, "\(error.errorCode ?? "") \(error.message)")
@@ -98,8 +108,10 @@ struct ValueAccessRuleTests {
         var configuration = TestEmulator.configuration()
         configuration.requireTicketNumberWithComment = condition.name == "ticket"
         try await TestEmulator.withClient(configuration) { admin, server in
-            var stub = try await admin.secretStub(templateId: 2)
+            // Unix Account (SSH): text fields and a file field (private-key) for the multipart upload.
+            var stub = try await admin.secretStub(templateId: 6007)
             stub.name = "guarded " + condition.name
+            stub.setValue("host", forItem: "machine")
             stub.setValue("u", forItem: "username")
             stub.setValue(Self.value, forItem: "password")
             stub.setValue("original notes", forItem: "notes")
@@ -125,6 +137,7 @@ struct ValueAccessRuleTests {
                 id: secret.id, access: SecretRestrictedArgs(comment: "check", ticketNumber: "T", doubleLockPassword: "Admin-DoubleLock-1")
             )
             #expect(unchanged.item("notes")?.itemValue == "original notes", "a refused write changed the secret")
+            #expect(unchanged.item("password")?.itemValue == Self.value, "a refused password change changed the secret")
 
             // Met, the same routes answer (a check-out held by another user cannot be met: freed instead).
             if condition.name == "check-out" { _ = try await admin.checkIn(secretId: secret.id) }
@@ -135,7 +148,7 @@ struct ValueAccessRuleTests {
             // A GET carries no ticket number or DoubleLock password (only the autoComment query option): those are
             // met through the routes with a body.
             let metThroughQuery = condition.name != "double lock" && condition.name != "ticket"
-            for route in Self.routes(secret.id) where metThroughQuery || route.method != "GET" {
+            for route in Self.routes(secret.id) where metThroughQuery || !route.optionsInQuery {
                 let (status, text) = try await call(asBob, route, secret, condition.meets)
                 #expect(status == 200, "\(route) with the \(condition) met: \(status) \(text)")
                 if !route.writes { #expect(text.contains(Self.value), "\(route) with the \(condition) met did not answer the value") }
@@ -160,7 +173,8 @@ struct ValueAccessRuleTests {
             let read = try await asEve.secret(id: secret.id, access: SecretRestrictedArgs(comment: "to edit"))
             for (key, value) in [("requiresComment", JSONValue.bool(false)), ("checkOutEnabled", true), ("isDoubleLock", true),
                                  ("requiresApprovalForAccess", true), ("enableInheritPermissions", false), ("active", false),
-                                 ("accessRequestWorkflowMapId", 5)] {
+                                 ("accessRequestWorkflowMapId", 5), ("sessionRecordingEnabled", true), ("proxyEnabled", true),
+                                 ("restrictSshCommands", true), ("checkOutChangePasswordEnabled", true), ("autoChangeEnabled", true)] {
                 var body = try WireCoding.makeDecoder().decode(JSONValue.self, from: try WireCoding.makeEncoder().encode(read)).objectValue!
                 body[key] = value
                 body["comment"] = "switching it off"
@@ -187,6 +201,55 @@ struct ValueAccessRuleTests {
             let owner = try await admin.send(method: "PUT", path: "/v1/secrets/\(secret.id)", body: try WireCoding.makeEncoder().encode(JSONValue.object(off)))
             #expect(owner.status == 200)
             #expect(try await asEve.secret(id: secret.id).item("password")?.itemValue == Self.value)
+        }
+    }
+
+    /// A stolen session cannot replace the DoubleLock password (changing it needs the current one), and wrong
+    /// DoubleLock passwords are counted: after five, even the right one waits.
+    @Test func doubleLockPasswordsResistAStolenSession() async throws {
+        try await TestEmulator.withClient { admin, server in
+            var stub = try await admin.secretStub(templateId: 2)
+            stub.name = "double locked"
+            stub.setValue("u", forItem: "username")
+            stub.setValue(Self.value, forItem: "password")
+            stub.isDoubleLock = true
+            let secret = try await admin.createSecret(stub)
+            func set(_ body: String) async throws -> String? {
+                do {
+                    _ = try await admin.send(method: "PUT", path: "/v1/users/doublelock-password", body: Data(body.utf8))
+                    return nil
+                } catch let error as SecretServerError { return error.errorCode }
+            }
+            #expect(try await set(#"{"password": "First-DoubleLock-1"}"#) == nil)
+            #expect(try await set(#"{"password": "Attacker-Choice-1"}"#) == "API_DoubleLockPasswordInvalid")
+            #expect(try await set(#"{"password": "Attacker-Choice-1", "currentPassword": "wrong"}"#) == "API_DoubleLockPasswordInvalid")
+            #expect(try await set(#"{"password": "Second-DoubleLock-2", "currentPassword": "First-DoubleLock-1"}"#) == nil)
+            func read(_ password: String) async throws -> String? {
+                do {
+                    _ = try await admin.secret(id: secret.id, access: SecretRestrictedArgs(doubleLockPassword: password))
+                    return nil
+                } catch let error as SecretServerError { return error.errorCode }
+            }
+            #expect(try await read("Second-DoubleLock-2") == nil)
+            for guess in 0..<5 { #expect(try await read("guess-\(guess)") == "API_DoubleLockPasswordInvalid") }
+            #expect(try await read("Second-DoubleLock-2") == "API_DoubleLockPasswordTooManyAttempts")
+        }
+    }
+
+    /// A write of a check-out secret takes the check-out when it is free, and gives it back with `autoCheckIn`.
+    @Test func writesGiveTheCheckOutBackWithAutoCheckIn() async throws {
+        try await TestEmulator.withClient { admin, _ in
+            var stub = try await admin.secretStub(templateId: 2)
+            stub.name = "checked"
+            stub.setValue("u", forItem: "username")
+            stub.setValue(Self.value, forItem: "password")
+            stub.checkOutEnabled = true
+            let secret = try await admin.createSecret(stub)
+            _ = try await admin.send(method: "PUT", path: "/v1/secrets/\(secret.id)/fields/notes", query: [("autoCheckIn", "true")],
+                                     body: Data(#"{"value": "saved"}"#.utf8))
+            #expect(try await admin.secretState(id: secret.id).isCheckedOut == false)
+            _ = try await admin.send(method: "PUT", path: "/v1/secrets/\(secret.id)/fields/notes", body: Data(#"{"value": "kept"}"#.utf8))
+            #expect(try await admin.secretState(id: secret.id).isCheckedOutByCurrentUser)
         }
     }
 }

@@ -26,64 +26,66 @@ struct CLICacheScopeTests {
         try DiskCache(path: directory.file("cache.sqlite"), key: .keyFile(directory.file("cache.key"))).count()
     }
 
-    @Test func twoServersThroughTwoProfilesNeverAnswerForEachOther() throws {
-        let serverA = try server(holding: "value-of-A")
-        defer { serverA.stop() }
-        let serverB = try server(holding: "value-of-B")
-        defer { serverB.stop() }
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let config = ["SESAME_CONFIG_DIR": directory.path]
-        for (profile, server) in [("a", serverA), ("b", serverB)] {
-            let login = try SesameProcess.run(
-                ["login", "--profile", profile, "--url", server.baseURL, "--username", "admin", "--password-stdin"],
-                environment: config, input: Self.password + "\n")
-            #expect(login.status == 0, "\(login.stderr)")
-        }
-        func get(_ profile: String, _ extra: [String] = [], env: [String: String] = [:]) throws -> SesameProcess.Result {
-            try SesameProcess.run(["get", "tss://1/password", "--cache", "--cache-ttl", "2", "--profile", profile] + extra,
-                                  environment: config.merging(env) { $1 })
-        }
-        // Fresh reads, then reads the cache answers: each profile its own server's value.
-        for _ in 0..<2 {
-            for (profile, value) in [("a", "value-of-A"), ("b", "value-of-B")] {
-                let read = try get(profile)
-                #expect(read.status == 0 && read.stdout == value, "\(profile): \(read.stdout) \(read.stderr)")
+    @Test func twoServersThroughTwoProfilesNeverAnswerForEachOther() async throws {
+        try await onOwnThread {
+            let serverA = try server(holding: "value-of-A")
+            defer { serverA.stop() }
+            let serverB = try server(holding: "value-of-B")
+            defer { serverB.stop() }
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let config = ["SESAME_CONFIG_DIR": directory.path]
+            for (profile, server) in [("a", serverA), ("b", serverB)] {
+                let login = try SesameProcess.run(
+                    ["login", "--profile", profile, "--url", server.baseURL, "--username", "admin", "--password-stdin"],
+                    environment: config, input: Self.password + "\n")
+                #expect(login.status == 0, "\(login.stderr)")
             }
+            func get(_ profile: String, _ extra: [String] = [], env: [String: String] = [:]) throws -> SesameProcess.Result {
+                try SesameProcess.run(["get", "tss://1/password", "--cache", "--cache-ttl", "2", "--profile", profile] + extra,
+                                      environment: config.merging(env) { $1 })
+            }
+            // Fresh reads, then reads the cache answers: each profile its own server's value.
+            for _ in 0..<2 {
+                for (profile, value) in [("a", "value-of-A"), ("b", "value-of-B")] {
+                    let read = try get(profile)
+                    #expect(read.status == 0 && read.stdout == value, "\(profile): \(read.stdout) \(read.stderr)")
+                }
+            }
+            #expect(try entries(directory) == 2)
+            // The same reference through the environment's URL and another account of server A: not A's admin entry.
+            _ = try SesameProcess.run(["user", "create", "viewer", "--password-stdin"],
+                                      environment: ["SESAME_URL": serverA.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password],
+                                      input: "Viewer-Passw0rd-1\n")
+            let viewer = try SesameProcess.run(["get", "tss://1/password", "--cache"], environment: config.merging([
+                "SESAME_URL": serverA.baseURL, "SESAME_USERNAME": "viewer", "SESAME_PASSWORD": "Viewer-Passw0rd-1",
+            ]) { $1 })
+            #expect(viewer.status != 0 && !viewer.stdout.contains("value-of-A"), "another account got A's admin's cached value: \(viewer.stdout)")
+
+            // Both entries expire; server A goes away. --allow-expired answers A's last value for A only; B is asked.
+            Thread.sleep(forTimeInterval: 2.2)
+            serverA.stop()
+            let staleA = try get("a", ["--allow-expired"], env: ["SESAME_CONNECT_TIMEOUT": "1"])
+            #expect(staleA.status == 0 && staleA.stdout == "value-of-A" && staleA.stderr.contains("expired cached value"), "\(staleA.stderr)")
+            let freshB = try get("b", ["--allow-expired"])
+            #expect(freshB.status == 0 && freshB.stdout == "value-of-B" && !freshB.stderr.contains("expired"), "\(freshB.stderr)")
+            let noStaleWithout = try get("a", [], env: ["SESAME_CONNECT_TIMEOUT": "1"])
+            #expect(noStaleWithout.status == 6 && noStaleWithout.stdout.isEmpty)
+            serverB.stop()
+            Thread.sleep(forTimeInterval: 2.2)
+            let staleB = try get("b", ["--allow-expired"], env: ["SESAME_CONNECT_TIMEOUT": "1"])
+            #expect(staleB.status == 0 && staleB.stdout == "value-of-B", "\(staleB.stdout) \(staleB.stderr)")
+
+            // Signing out of A takes A's entries; removing profile B takes B's.
+            let logout = try SesameProcess.run(["logout", "--profile", "a"], environment: config)
+            #expect(logout.status == 0 && logout.stdout.contains("cached value"), "\(logout.stdout)")
+            #expect(try entries(directory) == 1)
+            let gone = try get("a", ["--allow-expired"], env: ["SESAME_CONNECT_TIMEOUT": "1", "SESAME_PASSWORD": "x"])
+            #expect(gone.status != 0 && !gone.stdout.contains("value-of-A"))
+            let removed = try SesameProcess.run(["profile", "remove", "b"], environment: config)
+            #expect(removed.status == 0)
+            #expect(try entries(directory) == 0)
         }
-        #expect(try entries(directory) == 2)
-        // The same reference through the environment's URL and another account of server A: not A's admin entry.
-        _ = try SesameProcess.run(["user", "create", "viewer", "--password-stdin"],
-                                  environment: ["SESAME_URL": serverA.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password],
-                                  input: "Viewer-Passw0rd-1\n")
-        let viewer = try SesameProcess.run(["get", "tss://1/password", "--cache"], environment: config.merging([
-            "SESAME_URL": serverA.baseURL, "SESAME_USERNAME": "viewer", "SESAME_PASSWORD": "Viewer-Passw0rd-1",
-        ]) { $1 })
-        #expect(viewer.status != 0 && !viewer.stdout.contains("value-of-A"), "another account got A's admin's cached value: \(viewer.stdout)")
-
-        // Both entries expire; server A goes away. --allow-expired answers A's last value for A only; B is asked.
-        Thread.sleep(forTimeInterval: 2.2)
-        serverA.stop()
-        let staleA = try get("a", ["--allow-expired"], env: ["SESAME_CONNECT_TIMEOUT": "1"])
-        #expect(staleA.status == 0 && staleA.stdout == "value-of-A" && staleA.stderr.contains("expired cached value"), "\(staleA.stderr)")
-        let freshB = try get("b", ["--allow-expired"])
-        #expect(freshB.status == 0 && freshB.stdout == "value-of-B" && !freshB.stderr.contains("expired"), "\(freshB.stderr)")
-        let noStaleWithout = try get("a", [], env: ["SESAME_CONNECT_TIMEOUT": "1"])
-        #expect(noStaleWithout.status == 6 && noStaleWithout.stdout.isEmpty)
-        serverB.stop()
-        Thread.sleep(forTimeInterval: 2.2)
-        let staleB = try get("b", ["--allow-expired"], env: ["SESAME_CONNECT_TIMEOUT": "1"])
-        #expect(staleB.status == 0 && staleB.stdout == "value-of-B", "\(staleB.stdout) \(staleB.stderr)")
-
-        // Signing out of A takes A's entries; removing profile B takes B's.
-        let logout = try SesameProcess.run(["logout", "--profile", "a"], environment: config)
-        #expect(logout.status == 0 && logout.stdout.contains("cached value"), "\(logout.stdout)")
-        #expect(try entries(directory) == 1)
-        let gone = try get("a", ["--allow-expired"], env: ["SESAME_CONNECT_TIMEOUT": "1", "SESAME_PASSWORD": "x"])
-        #expect(gone.status != 0 && !gone.stdout.contains("value-of-A"))
-        let removed = try SesameProcess.run(["profile", "remove", "b"], environment: config)
-        #expect(removed.status == 0)
-        #expect(try entries(directory) == 0)
     }
 
     @Test(.enabled(if: Moto.shouldRun)) func awsEntriesAreKeptPerRegion() async throws {
@@ -93,15 +95,17 @@ struct CLICacheScopeTests {
         try await Moto.putParameter(name, value: "west-value", url: url, region: "eu-west-1")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        for _ in 0..<2 {
-            for (region, value) in [("us-east-1", "east-value"), ("eu-west-1", "west-value")] {
-                var env = Moto.environment(url: url, region: region)
-                env["SESAME_CONFIG_DIR"] = directory.path
-                let read = try SesameProcess.run(["get", "aws-ps://\(name)", "--cache"], environment: env)
-                #expect(read.status == 0 && read.stdout == value, "\(region): \(read.stdout) \(read.stderr)")
+        try await onOwnThread {
+            for _ in 0..<2 {
+                for (region, value) in [("us-east-1", "east-value"), ("eu-west-1", "west-value")] {
+                    var env = Moto.environment(url: url, region: region)
+                    env["SESAME_CONFIG_DIR"] = directory.path
+                    let read = try SesameProcess.run(["get", "aws-ps://\(name)", "--cache"], environment: env)
+                    #expect(read.status == 0 && read.stdout == value, "\(region): \(read.stdout) \(read.stderr)")
+                }
             }
+            #expect(try entries(directory) == 2)
         }
-        #expect(try entries(directory) == 2)
     }
 
     /// The scopes themselves: who and where, never a secret.

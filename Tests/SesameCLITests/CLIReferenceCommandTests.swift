@@ -95,40 +95,46 @@ struct CLIReferenceCommandTests {
 
     /// `sesame run` gives the child what it needs, never sesame's own credentials (by default), and only the
     /// basics with `--pristine`; `--keep-env` keeps one on purpose. AWS credentials stay by default.
-    @Test func runDoesNotHandItsOwnCredentialsToTheChild() throws {
-        let own = [
-            "SESAME_PASSWORD": "own-password-1", "SESAME_TOKEN": "own-token-2", "SESAME_EXPORT_PASSPHRASE": "own-passphrase-3",
-            "SESAME_SERVER_KEY": "own-server-key-4", "SESAME_ADMIN_PASSWORD": "own-admin-5",
-        ]
-        var environment = own
-        environment["APP_SECRET"] = "env://SOURCE_VALUE"
-        environment["SOURCE_VALUE"] = "resolved-value-6"
-        environment["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE"
-        environment["AWS_SECRET_ACCESS_KEY"] = "aws-secret-7"
-        environment["LANG"] = "C.UTF-8"
-        environment["LC_ALL"] = "C.UTF-8"
-        environment["UNRELATED"] = "plain"
-        for mask in [false, true] {
-            let flags = mask ? ["--mask"] : []
-            let run = try SesameProcess.run(["run"] + flags + ["--", "env"], environment: environment)
-            #expect(run.status == 0, "\(run.stderr)")
-            let names = Set(run.stdout.split(separator: "\n").compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
-            for name in own.keys { #expect(!names.contains(name), "the child got \(name)") }
-            for value in own.values { #expect(!run.stdout.contains(value)) }
-            #expect(names.isSuperset(of: ["APP_SECRET", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "UNRELATED", "PATH", "HOME"]))
-            #expect(mask || run.stdout.contains("APP_SECRET=resolved-value-6"))
+    @Test func runDoesNotHandItsOwnCredentialsToTheChild() async throws {
+        try await onOwnThread {
+            let own = [
+                "SESAME_PASSWORD": "own-password-1", "SESAME_TOKEN": "own-token-2", "SESAME_EXPORT_PASSPHRASE": "own-passphrase-3",
+                "SESAME_SERVER_KEY": "own-server-key-4", "SESAME_ADMIN_PASSWORD": "own-admin-5",
+            ]
+            var environment = own
+            environment["APP_SECRET"] = "env://SOURCE_VALUE"
+            environment["SOURCE_VALUE"] = "resolved-value-6"
+            environment["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE"
+            environment["AWS_SECRET_ACCESS_KEY"] = "aws-secret-7"
+            environment["LANG"] = "C.UTF-8"
+            environment["LC_ALL"] = "C.UTF-8"
+            environment["UNRELATED"] = "plain"
+            for mask in [false, true] {
+                let flags = mask ? ["--mask"] : []
+                let run = try SesameProcess.run(["run"] + flags + ["--", "env"], environment: environment)
+                #expect(run.status == 0, "\(run.stderr)")
+                let names = Set(run.stdout.split(separator: "\n").compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
+                for name in own.keys { #expect(!names.contains(name), "the child got \(name)") }
+                for value in own.values { #expect(!run.stdout.contains(value)) }
+                #expect(names.isSuperset(of: ["APP_SECRET", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "UNRELATED", "PATH", "HOME"]))
+                #expect(mask || run.stdout.contains("APP_SECRET=resolved-value-6"))
 
-            let kept = try SesameProcess.run(["run", "--keep-env", "SESAME_TOKEN"] + flags + ["--", "env"], environment: environment)
-            #expect(kept.status == 0 && kept.stdout.contains("SESAME_TOKEN=own-token-2"), "\(kept.stderr)")
-            #expect(!kept.stdout.contains("SESAME_PASSWORD"))
+                // A reference cannot bring one back either.
+                let copied = try SesameProcess.run(["run"] + flags + ["--", "env"], environment: environment.merging(["LEAK": "env://SESAME_PASSWORD"]) { $1 })
+                #expect(copied.status != 0 && !copied.stdout.contains("own-password-1") && !copied.stderr.contains("own-password-1"), "\(copied.stdout)")
 
-            let pristine = try SesameProcess.run(
-                ["run", "--pristine", "--keep-env", "UNRELATED"] + flags + ["--", "env"], environment: environment)
-            #expect(pristine.status == 0, "\(pristine.stderr)")
-            let pristineNames = Set(pristine.stdout.split(separator: "\n").compactMap {
-                $0.split(separator: "=", maxSplits: 1).first.map(String.init)
-            })
-            #expect(pristineNames == ["PATH", "HOME", "LANG", "LC_ALL", "APP_SECRET", "UNRELATED"], "\(pristineNames.sorted())")
+                let kept = try SesameProcess.run(["run", "--keep-env", "SESAME_TOKEN"] + flags + ["--", "env"], environment: environment)
+                #expect(kept.status == 0 && kept.stdout.contains("SESAME_TOKEN=own-token-2"), "\(kept.stderr)")
+                #expect(!kept.stdout.contains("SESAME_PASSWORD"))
+
+                let pristine = try SesameProcess.run(
+                    ["run", "--pristine", "--keep-env", "UNRELATED"] + flags + ["--", "env"], environment: environment)
+                #expect(pristine.status == 0, "\(pristine.stderr)")
+                let pristineNames = Set(pristine.stdout.split(separator: "\n").compactMap {
+                    $0.split(separator: "=", maxSplits: 1).first.map(String.init)
+                })
+                #expect(pristineNames == ["PATH", "HOME", "LANG", "LC_ALL", "APP_SECRET", "UNRELATED"], "\(pristineNames.sorted())")
+            }
         }
     }
 

@@ -54,3 +54,35 @@ import Yams
         #expect(try ProfileFile.load(environment) == file)
     }
 }
+
+/// A profile's settings go with its server: `--url`/`SESAME_URL` naming another server takes none of them (CA file,
+/// `insecure`, user, domain, session); the same server (in any case, with a trailing slash) takes all.
+@Suite struct ConnectionTargetTests {
+    @Test func aProfilesSettingsApplyToItsOwnServerOnly() throws {
+        let directory = NSTemporaryDirectory() + "sesame-target-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try """
+        current: prod
+        profiles:
+          prod:
+            url: https://ss.example.com/SecretServer
+            username: alice
+            domain: CORP
+            caFile: /etc/prod-ca.pem
+            insecure: true
+        """.write(toFile: directory + "/config.yaml", atomically: true, encoding: .utf8)
+        let options = try ConnectionOptions.parse([])
+        let own = try options.target(environment: ["SESAME_CONFIG_DIR": directory])
+        #expect(own.caFile == "/etc/prod-ca.pem" && own.insecure && own.username == "alice" && own.domain == "CORP" && own.sessionProfile == "prod")
+        let same = try options.target(environment: ["SESAME_CONFIG_DIR": directory, "SESAME_URL": "HTTPS://ss.example.com/SecretServer/"])
+        #expect(same.caFile == "/etc/prod-ca.pem" && same.insecure && same.sessionProfile == "prod")
+        let other = try options.target(environment: ["SESAME_CONFIG_DIR": directory, "SESAME_URL": "https://other.example.com/SecretServer"])
+        #expect(other.caFile == nil && !other.insecure && other.username == nil && other.domain == nil && other.sessionProfile == nil)
+        let flagged = try ConnectionOptions.parse(["--url", "https://other.example.com/SecretServer"]).target(environment: ["SESAME_CONFIG_DIR": directory])
+        #expect(flagged.caFile == nil && !flagged.insecure && flagged.sessionProfile == nil)
+        // Another user on the profile's own server: its settings, not its session.
+        let bob = try options.target(environment: ["SESAME_CONFIG_DIR": directory, "SESAME_USERNAME": "bob"])
+        #expect(bob.caFile == "/etc/prod-ca.pem" && bob.sessionProfile == nil)
+    }
+}

@@ -6,6 +6,7 @@ import Logging
 @testable import SecretServerEmulator
 import SecretServerModels
 @testable import Sesame
+@testable import SesameCLI
 import SesameRedaction
 import SesameTestSupport
 import Testing
@@ -38,6 +39,8 @@ struct RedactionClassTests {
         "Snapshot": "the configuration provider's snapshot: holds SecretValues, each redacted (SecretValue is checked)",
         "Storage": "the configuration provider's state: holds SecretValues, each redacted (SecretValue is checked)",
         "Stored": "private to SessionStore, turned into a KeptSession (checked) as soon as it is read",
+        "Target": "where a tss:// reference points: `secret` is the secret's name in a path",
+        "Component": "a JSON key path's component: `key` is a member name",
     ]
 
     /// Builds an instance of each checked type with `canary` wherever it holds a secret.
@@ -63,6 +66,11 @@ struct RedactionClassTests {
         generated.adminPassword = nil
         let startInfo = try await TestEmulator.with(generated) { server in server.info }
         let generatedPassword = try #require(startInfo.generatedAdminPassword)
+        let exported = ExportFile.Secret(
+            folder: "f", name: "n", templateId: 2, templateName: "Password", fields: [ExportFile.Field(slug: "password", value: canary)]
+        )
+        let tokens = TokenStore(lifetime: 60, refreshEnabled: true, now: { Date() })
+        let issued = tokens.issue(userId: 2)
         return [
             "AWSConfiguration": aws,
             "CredentialSource": aws.credentials,
@@ -79,6 +87,7 @@ struct RedactionClassTests {
             "LazyAWSSession": LazyAWSSession(environment: ["AWS_SECRET_ACCESS_KEY": canary]),
             "Configuration": SecretServerClient.Configuration(baseURL: "https://x", credentials: .password(username: "u", password: canary)),
             "Credentials": SecretServerClient.Credentials.sdkClient(clientId: "c", clientSecret: canary),
+            "Kind": SecretServerClient.Credentials.password(username: "u", password: canary).kind,
             "TokenManager": TokenManager(
                 credentials: .password(username: "u", password: canary), margin: .seconds(1), now: { .now },
                 fetch: { _ in TokenResponse(accessToken: canary, expiresIn: 1, refreshToken: nil) }
@@ -102,6 +111,15 @@ struct RedactionClassTests {
             "SecretRestrictedArgs": SecretRestrictedArgs(comment: "c", doubleLockPassword: canary),
             "UserInput": EmulatorStore.UserInput(password: canary),
             "StartInfo": (startInfo, generatedPassword),
+            "Payload": ExportFile.Payload(exportedAt: Date(), source: "s", root: "r", folders: [], secrets: [exported]),
+            "Secret": exported,
+            "Field": exported.fields[0],
+            "Token": TokenManager.Token(access: canary, refresh: canary, renewAt: .now, expiresAt: .now),
+            "Grant": TokenManager.Grant.password(username: "u", password: canary, domain: nil),
+            "FieldWrite": EmulatorStore.FieldWrite.text(canary),
+            "FieldContent": EmulatorStore.FieldContent.file(name: "id_rsa", content: Data(canary.utf8)),
+            "TokenStore": (tokens, issued.accessToken),
+            "DoubleLockGuard": DoubleLockGuard(now: { Date() }),
         ]
     }
 
@@ -120,9 +138,13 @@ struct RedactionClassTests {
         for (name, value) in try await Self.checked() {
             var subject = value
             var secret = Self.canary
+            // Types whose secret is made inside them come with it: (instance, the secret to look for).
             if let (info, password) = value as? (EmulatorApplication.StartInfo, String) {
                 subject = info
                 secret = password
+            } else if let (store, token) = value as? (TokenStore, String) {
+                subject = store
+                secret = token
             }
             for text in Self.texts(subject) {
                 #expect(!text.contains(secret), "\(name) shows its secret: \(text.prefix(300))")
@@ -135,7 +157,9 @@ struct RedactionClassTests {
     // MARK: Reading the sources
 
     /// The last word of a stored property's name that marks a secret, and the types that are one.
-    static let secretWords: Set<String> = ["password", "passphrase", "token", "secret", "key", "credentials", "environment", "cipher"]
+    static let secretWords: Set<String> = [
+        "password", "passphrase", "token", "secret", "key", "credentials", "environment", "cipher", "access", "refresh",
+    ]
     static let secretTypes = ["SymmetricKey", "AWSCredentials", "Credentials", "SecretValue", "KeptSession", "CredentialSource"]
 
     /// The names of the types in `Sources/` (but the generated OpenAPI document) with a stored property whose name
@@ -156,6 +180,10 @@ struct RedactionClassTests {
     static func scan(_ text: String) -> Set<String> {
         let declaration = try! Regex(#"^\s*(?:@\w+\s+)*(?:(?:public|package|private|fileprivate|internal|final|indirect)\s+)*(?:struct|class|enum|actor|extension)\s+([A-Za-z_.]+)"#)
         let property = try! Regex(#"^\s*(?:(?:public|package|private|fileprivate|internal|private\(set\)|nonisolated|weak|unowned)\s+)*(?:let|var)\s+([A-Za-z_]+)\s*:\s*([^={]+)(.*)$"#)
+        // A stored property whose type is inferred from a secret type's initializer: `let key = SymmetricKey(size: .bits256)`.
+        let inferred = try! Regex(#"^\s*(?:(?:public|package|private|fileprivate|internal|nonisolated)\s+)*(?:let|var)\s+[A-Za-z_]+\s*=\s*([A-Za-z_]+)\("#)
+        // An enum case whose name or a payload's label is a secret word: `case password(username: String, password: String)`.
+        let enumCase = try! Regex(#"^\s*case\s+([A-Za-z_]+)\((.*)\)"#)
         var found: Set<String> = []
         var stack: [(name: String, body: Int)] = []
         var depth = 0
@@ -172,6 +200,18 @@ struct RedactionClassTests {
                     Self.secretWords.contains(words.last ?? "") || Self.secretTypes.contains(where: { type.contains($0) }) {
                     found.insert(top.name)
                 }
+            }
+            if let match = line.firstMatch(of: inferred), let top = stack.last, depth == top.body, !line.contains("static "),
+                Self.secretTypes.contains(String(match.output[1].substring ?? "")) {
+                found.insert(top.name)
+            }
+            if let match = line.firstMatch(of: enumCase), let top = stack.last, depth == top.body {
+                let name = String(match.output[1].substring ?? "")
+                let labels = String(match.output[2].substring ?? "").split(separator: ",").compactMap { part -> String? in
+                    let pieces = part.split(separator: ":", maxSplits: 1)
+                    return pieces.count == 2 ? pieces[0].trimmingCharacters(in: .whitespaces) : nil
+                }
+                if ([name] + labels).contains(where: { Self.secretWords.contains(Self.words($0).last ?? "") }) { found.insert(top.name) }
             }
             let opens = line.filter { $0 == "{" }.count
             let closes = line.filter { $0 == "}" }.count

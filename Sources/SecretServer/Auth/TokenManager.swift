@@ -26,6 +26,8 @@ actor TokenManager {
     }
 
     private var state: State = .empty
+    /// The last token the server refused, so that a renewal does not take the same one back from a kept session.
+    private var refused: String?
     private let credentials: SecretServerClient.Credentials
     private let margin: Duration
     private let now: @Sendable () -> ContinuousClock.Instant
@@ -63,6 +65,7 @@ actor TokenManager {
     func invalidate(_ token: String) {
         if case .ready(let current) = state, current.access == token {
             state = .empty
+            refused = token
         }
     }
 
@@ -87,9 +90,10 @@ actor TokenManager {
         let fetch = self.fetch
         let now = self.now
         let margin = self.margin
+        let refusedToken = previous?.access ?? refused
         let task = Task<Token, any Error> {
             if case .kept(let keeper) = credentials.kind {
-                return try await Self.renewKept(keeper, refused: previous?.access, margin: margin, now: now, fetch: fetch)
+                return try await Self.renewKept(keeper, refused: refusedToken, margin: margin, now: now, fetch: fetch)
             }
             var response: TokenResponse?
             if let refresh = previous?.refresh, let expires = previous?.expiresAt, now() < expires + .seconds(15 * 60) {
@@ -122,6 +126,7 @@ actor TokenManager {
         do {
             let token = try await task.value
             state = .ready(token)
+            refused = nil
             return token
         } catch {
             state = .empty
@@ -170,4 +175,18 @@ actor TokenManager {
 
 extension TokenManager: Redacting {
     nonisolated var redactedDescription: String { "credentials: \(credentials)" }
+}
+
+extension TokenManager.Token: Redacting {
+    var redactedDescription: String { "access: <redacted>, refresh: \(refresh == nil ? "none" : "<redacted>")" }
+}
+
+extension TokenManager.Grant: Redacting {
+    var redactedDescription: String {
+        switch self {
+        case .password(let username, _, let domain): "password(username: \(username), domain: \(domain ?? "none"), password: <redacted>)"
+        case .clientCredentials(let clientId, _): "clientCredentials(clientId: \(clientId), clientSecret: <redacted>)"
+        case .refresh: "refresh(<redacted>)"
+        }
+    }
 }

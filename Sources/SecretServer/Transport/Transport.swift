@@ -71,7 +71,8 @@ struct Transport: Sendable {
     /// Whether `host` is this machine: `localhost`, 127.0.0.0/8 or ::1.
     static func isLoopback(_ host: String) -> Bool {
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        if bare == "localhost" || bare.hasSuffix(".localhost") || bare == "::1" { return true }
+        // Only names that never leave the machine: `*.localhost` may be sent to DNS by some resolvers.
+        if bare == "localhost" || bare == "::1" { return true }
         let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
         return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }

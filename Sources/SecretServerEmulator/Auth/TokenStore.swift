@@ -1,6 +1,7 @@
 import Foundation
 import SecretServerModels
 import Synchronization
+import SesameRedaction
 
 /// The live OAuth sessions: access tokens with their expiry, and single-use refresh tokens.
 /// Kept in memory, as a restart of the real server's web tier also ends its sessions.
@@ -134,4 +135,9 @@ final class TokenStore: Sendable {
             .replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
+}
+
+extension TokenStore: Redacting {
+    /// How many sessions are live, never a token (they are the dictionary's keys).
+    var redactedDescription: String { "sessions: \(state.withLock { $0.sessions.count }), tokens: <redacted>" }
 }

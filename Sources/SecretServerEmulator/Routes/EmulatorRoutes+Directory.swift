@@ -35,7 +35,7 @@ extension EmulatorRoutes {
             guard let password = data["password"]?.stringValue else {
                 throw EmulatorAPIError.invalid("Password", "Send {\"password\": ...}, the new DoubleLock password.")
             }
-            try await self.store.setDoubleLockPassword(password, caller: caller)
+            try await self.store.setDoubleLockPassword(password, current: data["currentPassword"]?.stringValue, caller: caller)
             return try Responses.json(true)
         }
         api(router, .put, "/v1/users/:id") { request, context, caller in

@@ -12,20 +12,8 @@ extension EmulatorStore {
         let now = self.now()
         var options = options
         options.includeInactive = true
-        let access = options
-        let (answer, tookCheckout) = try await writer.write { db -> (JSONValue, Bool) in
-            var row = try self.requireSecret(db, caller, id: id, .edit, includeInactive: true)
-            try self.requireNotCheckedOutByOthers(db, caller, secretId: id)
-            var tookCheckout = false
-            let patchesFields = (data["secretFields"]?.arrayValue ?? []).contains { $0["dirty"]?.boolValue == true }
-            if patchesFields {
-                let (checked, checkout) = try self.checkValueAccess(db, caller, id: id, role: .edit, options: access)
-                row = checked
-                if case .take = checkout {
-                    try self.takeCheckout(db, caller, row)
-                    tookCheckout = true
-                }
-            }
+        let patchesFields = (data["secretFields"]?.arrayValue ?? []).contains { $0["dirty"]?.boolValue == true }
+        let apply: @Sendable (Database, inout SecretRow) throws -> JSONValue = { db, row in
             var ownerSettings = JSONObject()
             if let active = Self.dirtyValue(data, "active")?.boolValue { ownerSettings["active"] = .bool(active) }
             if let policy = Self.dirtyValue(data, "secretPolicy") { ownerSettings["secretPolicyId"] = .int(Int64((policy["id"] ?? policy).intValue ?? -1)) }
@@ -78,16 +66,26 @@ extension EmulatorStore {
             row.modified = now
             try row.update(db)
             func view(_ value: JSONValue) -> JSONValue { .object(JSONObject([("value", value)])) }
-            return (.object(JSONObject([
+            return .object(JSONObject([
                 ("id", .int(id)), ("name", view(.string(row.name))), ("active", view(.bool(row.active))),
                 ("folder", view(row.folderId.map { .int($0) } ?? .null)), ("site", view(.int(Int64(row.siteId)))),
                 ("secretPolicy", view(row.settings.secretPolicyId > 0 ? .int(Int64(row.settings.secretPolicyId)) : .null)),
                 ("template", view(.int(row.templateId))),
                 ("enableInheritSecretPolicy", view(.bool(row.settings.enableInheritSecretPolicy))),
                 ("isOutOfSync", view(.bool(row.settings.isOutOfSync))),
-            ])), tookCheckout)
+            ]))
         }
-        if tookCheckout { audit(id, caller, "CHECKOUT") }
+        let answer: JSONValue
+        if patchesFields {
+            // Field values are written: the one rule, as for any write of values.
+            answer = try await writeValues(id: id, caller: caller, options: options, apply)
+        } else {
+            answer = try await writer.write { db in
+                var row = try self.requireSecret(db, caller, id: id, .edit, includeInactive: true)
+                try self.requireNotCheckedOutByOthers(db, caller, secretId: id)
+                return try apply(db, &row)
+            }
+        }
         audit(id, caller, "EDIT", notes: options.comment.map { "general: \($0)" } ?? "general", ticket: options.ticketNumber)
         return answer
     }

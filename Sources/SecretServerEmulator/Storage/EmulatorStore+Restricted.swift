@@ -54,12 +54,12 @@ extension EmulatorStore {
     func readValues<Result: Sendable>(
         id: Int64, caller: Caller, options: AccessOptions, _ body: @escaping @Sendable (Database, SecretRow) throws -> Result
     ) async throws -> Result {
+        try await verifyDoubleLock(id: id, caller: caller, options: options)
         // nil: the secret requires a check-out the caller does not hold yet, which needs a write first.
         let first = try await databaseRead { db -> Result? in
             let (row, checkout) = try self.checkValueAccess(db, caller, id: id, role: .view, options: options)
             guard case .none = checkout else { return nil }
-            let result = try body(db, row)
-            return result
+            return try body(db, row)
         }
         let result: Result
         if let first {
@@ -111,7 +111,7 @@ extension EmulatorStore {
     }
 
     /// Gives back the caller's own check-out (`autoCheckIn`); whether there was one.
-    private func releaseCheckout(id: Int64, caller: Caller) async throws -> Bool {
+    func releaseCheckout(id: Int64, caller: Caller) async throws -> Bool {
         try await writer.write { db in
             try db.execute(sql: "DELETE FROM secret_checkout WHERE secretId = ? AND userId = ?", arguments: [id, caller.userId])
             return db.changesCount > 0
@@ -281,11 +281,12 @@ extension EmulatorStore {
         return summary
     }
 
-    /// `POST /secrets/{id}/change-password`: Edit. Sets the template's password field to `newPassword`, or to a
-    /// new one meeting the field's requirement; ends an expiration.
+    /// `POST /secrets/{id}/change-password`: a write of a value, so the one rule with Edit (`writeValues`). Sets the
+    /// template's password field to `newPassword`, or to a new one meeting the field's requirement; ends an
+    /// expiration.
     func changePassword(id: Int64, newPassword: String?, caller: Caller, options: AccessOptions) async throws -> SecretSummary {
         let now = self.now()
-        let summary = try await changeSettings(id: id, caller: caller, role: .edit) { row, db in
+        let summary = try await writeValues(id: id, caller: caller, options: options) { db, row in
             guard let template = try self.template(db, id: row.templateId),
                 let field = template.fields.first(where: { $0.isPassword })
             else { throw EmulatorAPIError.badRequest("API_NoPasswordField", "The Secret's template has no password field.") }
@@ -303,6 +304,9 @@ extension EmulatorStore {
             }
             row.settings.lastPasswordChangeAttempt = now
             row.settings.expired = nil
+            row.modified = now
+            try row.update(db)
+            return self.summary(row, templateName: template.row.name, folderPaths: try self.folderIndex(db))
         }
         audit(id, caller, "CHANGEPASSWORD", notes: options.comment, ticket: options.ticketNumber)
         return summary

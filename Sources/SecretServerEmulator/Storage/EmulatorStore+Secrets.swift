@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SecretServerModels
+import SesameRedaction
 
 extension EmulatorStore {
     static func itemContext(secretId: Int64, fieldId: Int64) -> String { "secret:\(secretId):field:\(fieldId)" }
@@ -358,15 +359,12 @@ extension EmulatorStore {
     /// the answer shows the values; Add Secret on a folder it moves to; Owner to change a restriction, the
     /// inheritance of permissions, the policy, or `active`.
     func updateSecret(id: Int64, _ input: SecretInput, options: AccessOptions, caller: Caller) async throws -> SecretModel {
-        let (model, tookCheckout) = try await updateSecretRecord(id: id, input, options: options, caller: caller)
-        if tookCheckout { audit(id, caller, "CHECKOUT") }
+        let model = try await updateSecretRecord(id: id, input, options: options, caller: caller)
         audit(id, caller, "EDIT", notes: options.comment, ticket: options.ticketNumber)
         return model
     }
 
-    private func updateSecretRecord(
-        id: Int64, _ input: SecretInput, options: AccessOptions, caller: Caller
-    ) async throws -> (SecretModel, tookCheckout: Bool) {
+    private func updateSecretRecord(id: Int64, _ input: SecretInput, options: AccessOptions, caller: Caller) async throws -> SecretModel {
         if let bodyId = input.id, bodyId != id {
             throw EmulatorAPIError.badRequest("API_IdMismatch", "The id in the body (\(bodyId)) does not match the id in the URL (\(id)).")
         }
@@ -377,12 +375,9 @@ extension EmulatorStore {
         var options = options
         // Restoring a secret (active: true) reaches it while it is still inactive.
         if input.active == true { options.includeInactive = true }
-        let access = options
-        return try await writer.write { db in
-            // The answer holds the values, and the change writes them: the one rule, with Edit.
-            var (row, checkout) = try self.checkValueAccess(db, caller, id: id, role: .edit, options: access)
-            if Self.changesOwnerSettings(input.body, of: row) { row = try self.requireSecret(db, caller, id: id, .owner, includeInactive: true) }
-            if case .take = checkout { try self.takeCheckout(db, caller, row) }
+        // The answer holds the values, and the change writes them: the one rule, with Edit.
+        return try await writeValues(id: id, caller: caller, options: options) { db, row in
+            if Self.changesOwnerSettings(input.body, of: row) { _ = try self.requireSecret(db, caller, id: id, .owner, includeInactive: true) }
             guard let template = try self.template(db, id: row.templateId) else { throw EmulatorAPIError.accessDenied }
             if let folderId = input.folderId, folderId != row.folderId {
                 if let folderId { _ = try self.requireFolder(db, caller, id: folderId, .addSecret) } else { try self.requireAdmin(caller) }
@@ -414,8 +409,7 @@ extension EmulatorStore {
                     try item.insert(db)
                 }
             }
-            let took: Bool = if case .take = checkout { true } else { false }
-            return (try self.secretModel(db, row), took)
+            return try self.secretModel(db, row)
         }
     }
 
@@ -502,9 +496,7 @@ extension EmulatorStore {
     /// Text goes to text fields, files to file fields; the other way round is refused.
     func setField(secretId: Int64, slug: String, _ write: FieldWrite, options: AccessOptions, caller: Caller) async throws {
         let now = self.now()
-        let tookCheckout = try await writer.write { db -> Bool in
-            var (row, checkout) = try self.checkValueAccess(db, caller, id: secretId, role: .edit, options: options)
-            if case .take = checkout { try self.takeCheckout(db, caller, row) }
+        try await writeValues(id: secretId, caller: caller, options: options) { db, row in
             guard let template = try self.template(db, id: row.templateId), let field = Self.field(slug, in: template) else {
                 throw EmulatorAPIError.badRequest("API_FieldNotFound", "The secret has no field '\(slug)'.")
             }
@@ -534,10 +526,26 @@ extension EmulatorStore {
             if item.id == nil { try item.insert(db) } else { try item.update(db) }
             row.modified = now
             try row.update(db)
-            if case .take = checkout { return true }
-            return false
         }
-        if tookCheckout { audit(secretId, caller, "CHECKOUT") }
         audit(secretId, caller, "EDIT", notes: options.comment.map { "field \(slug): \($0)" } ?? "field \(slug)", ticket: options.ticketNumber)
+    }
+}
+
+extension EmulatorStore.FieldWrite: Redacting {
+    var redactedDescription: String {
+        switch self {
+        case .text: "text(<redacted>)"
+        case .file(let name, let content): "file(name: \(name), \(content.count) bytes: <redacted>)"
+        }
+    }
+}
+
+extension EmulatorStore.FieldContent: Redacting {
+    var redactedDescription: String {
+        switch self {
+        case .text: "text(<redacted>)"
+        case .file(let name, let content): "file(name: \(name), \(content.count) bytes: <redacted>)"
+        case .noFile: "noFile"
+        }
     }
 }

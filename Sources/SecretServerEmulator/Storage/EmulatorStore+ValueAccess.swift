@@ -56,17 +56,69 @@ extension EmulatorStore {
         return (row, .take)
     }
 
-    /// The caller's DoubleLock password against the one they set.
+    static func doubleLockTooManyAttempts(_ minutes: Int) -> EmulatorAPIError {
+        doubleLockError(
+            "API_DoubleLockPasswordTooManyAttempts", "Too many wrong DoubleLock passwords; try again in \(minutes) minute(s)."
+        )
+    }
+
+    /// The caller's DoubleLock password against the one they set: a lookup when `verifyDoubleLock` checked it
+    /// before the transaction began, the slow hash otherwise.
     private func checkDoubleLock(_ db: Database, _ caller: Caller, password: String?) throws {
         guard let password, !password.isEmpty else { throw Self.doubleLockPasswordRequired }
         guard let stored = try Row.fetchOne(db, sql: "SELECT hash, salt FROM double_lock_password WHERE userId = ?", arguments: [caller.userId])
         else { throw Self.doubleLockPasswordNotSet }
-        guard hasher.verify(password, hash: stored["hash"], salt: stored["salt"]) else { throw Self.doubleLockPasswordInvalid }
+        let hash: Data = stored["hash"]
+        if let minutes = doubleLock.lockedFor(userId: caller.userId) { throw Self.doubleLockTooManyAttempts(minutes) }
+        if doubleLock.isVerified(userId: caller.userId, storedHash: hash, password: password) { return }
+        guard hasher.verify(password, hash: hash, salt: stored["salt"]) else {
+            doubleLock.recordFailure(userId: caller.userId)
+            throw Self.doubleLockPasswordInvalid
+        }
+        doubleLock.rememberVerified(userId: caller.userId, storedHash: hash, password: password)
     }
 
-    /// `PUT /users/doublelock-password`: sets the caller's own DoubleLock password.
-    func setDoubleLockPassword(_ password: String, caller: Caller) async throws {
+    /// Checks the caller's DoubleLock password for secret `id` before a read or write begins, so the slow hash runs
+    /// outside any transaction (the check inside is then a lookup), and counts wrong ones. Does nothing for a secret
+    /// that is not DoubleLocked, or a request that sent no password (the rule refuses it then).
+    func verifyDoubleLock(id: Int64, caller: Caller, options: AccessOptions) async throws {
+        guard let password = options.doubleLockPassword, !password.isEmpty else { return }
+        let stored = try await databaseRead { db -> (hash: Data, salt: Data)? in
+            guard let row = try SecretRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM secret WHERE id = ?"), arguments: [id]),
+                row.settings.isDoubleLock,
+                let stored = try Row.fetchOne(db, sql: "SELECT hash, salt FROM double_lock_password WHERE userId = ?", arguments: [caller.userId])
+            else { return nil }
+            return (stored["hash"], stored["salt"])
+        }
+        guard let stored else { return }
+        // Past too many wrong ones, even a right (or earlier verified) password waits.
+        if let minutes = doubleLock.lockedFor(userId: caller.userId) { throw Self.doubleLockTooManyAttempts(minutes) }
+        if doubleLock.isVerified(userId: caller.userId, storedHash: stored.hash, password: password) { return }
+        guard hasher.verify(password, hash: stored.hash, salt: stored.salt) else {
+            doubleLock.recordFailure(userId: caller.userId)
+            throw Self.doubleLockPasswordInvalid
+        }
+        doubleLock.rememberVerified(userId: caller.userId, storedHash: stored.hash, password: password)
+    }
+
+    /// `PUT /users/doublelock-password`: sets the caller's own DoubleLock password. Once one is set, changing it
+    /// needs the current one (`currentPassword`): a stolen session must not be able to replace it and read every
+    /// DoubleLocked secret. (The real API's body has only `password`; `currentPassword` is the emulator's own.)
+    func setDoubleLockPassword(_ password: String, current: String?, caller: Caller) async throws {
         guard !password.isEmpty else { throw EmulatorAPIError.invalid("Password", "The DoubleLock password must not be empty.") }
+        let existing = try await databaseRead { db in
+            try Row.fetchOne(db, sql: "SELECT hash, salt FROM double_lock_password WHERE userId = ?", arguments: [caller.userId])
+                .map { (hash: $0["hash"] as Data, salt: $0["salt"] as Data) }
+        }
+        if let existing {
+            if let minutes = doubleLock.lockedFor(userId: caller.userId) { throw Self.doubleLockTooManyAttempts(minutes) }
+            guard let current, hasher.verify(current, hash: existing.hash, salt: existing.salt) else {
+                if current != nil { doubleLock.recordFailure(userId: caller.userId) }
+                throw Self.doubleLockError(
+                    "API_DoubleLockPasswordInvalid", "To change your DoubleLock password, send the current one as currentPassword."
+                )
+            }
+        }
         let salt = hasher.makeSalt()
         let hash = try hasher.hash(password, salt: salt)
         try await writer.write { db in
@@ -77,26 +129,42 @@ extension EmulatorStore {
         }
     }
 
+    /// Writes a secret's values under the one rule with Edit: the DoubleLock password checked first, then the rule
+    /// in the write's transaction, the check-out taken when the secret needs one (and given back afterwards with
+    /// `autoCheckIn`). `body` changes `row` (saved by the caller's own code) and makes the answer.
+    func writeValues<Result: Sendable>(
+        id: Int64, caller: Caller, options: AccessOptions, _ body: @escaping @Sendable (Database, inout SecretRow) throws -> Result
+    ) async throws -> Result {
+        try await verifyDoubleLock(id: id, caller: caller, options: options)
+        let (result, tookCheckout) = try await writer.write { db -> (Result, Bool) in
+            var (row, checkout) = try self.checkValueAccess(db, caller, id: id, role: .edit, options: options)
+            var took = false
+            if case .take = checkout {
+                try self.takeCheckout(db, caller, row)
+                took = true
+            }
+            return (try body(db, &row), took)
+        }
+        if tookCheckout { audit(id, caller, "CHECKOUT") }
+        if options.autoCheckIn, try await releaseCheckout(id: id, caller: caller) { audit(id, caller, "CHECKIN") }
+        return result
+    }
+
     /// Takes the check-out inside a write that `checkValueAccess` said needs one.
     func takeCheckout(_ db: Database, _ caller: Caller, _ row: SecretRow) throws {
         guard let id = row.id else { return }
         try setCheckout(db, secretId: id, userId: caller.userId, until: now().addingTimeInterval(Self.interval(row) * 60))
     }
 
-    /// Whether `body` changes a setting only an Owner may change (the real server's Security and Sharing tabs):
-    /// the restrictions that gate reading, inheritance of permissions, the policy that can impose restrictions,
-    /// and `active` (deactivating and restoring are Owner-only, as DELETE and activate are). A body that repeats
-    /// the stored values changes nothing (typed clients send every field).
+    /// Whether `body` changes a setting only an Owner may change: any of the secret's settings (the restrictions
+    /// that gate reading, check-out and its password change, approval, DoubleLock, inheritance of permissions, the
+    /// policy, launcher, proxy, session recording and SSH command rules, password changing) or `active`
+    /// (deactivating and restoring are Owner-only, as DELETE and activate are). Edit changes the name, folder, site
+    /// and field values. A body that repeats the stored values changes nothing (typed clients send every field).
     static func changesOwnerSettings(_ body: JSONObject, of row: SecretRow) -> Bool {
+        if let active = body["active"]?.boolValue, active != row.active { return true }
         var changed = row.settings
         changed.apply(body)
-        let before = row.settings
-        if let active = body["active"]?.boolValue, active != row.active { return true }
-        return changed.requiresComment != before.requiresComment || changed.checkOutEnabled != before.checkOutEnabled
-            || changed.checkOutIntervalMinutes != before.checkOutIntervalMinutes
-            || changed.requiresApprovalForAccess != before.requiresApprovalForAccess || changed.isDoubleLock != before.isDoubleLock
-            || changed.doubleLockId != before.doubleLockId || changed.enableInheritPermissions != before.enableInheritPermissions
-            || changed.accessRequestWorkflowMapId != before.accessRequestWorkflowMapId || changed.secretPolicyId != before.secretPolicyId
-            || changed.enableInheritSecretPolicy != before.enableInheritSecretPolicy
+        return changed != row.settings
     }
 }

@@ -14,6 +14,8 @@ final class EmulatorStore: Sendable {
     let audits: AuditLog
     /// `EmulatorConfiguration.requireTicketNumberWithComment`.
     let requireTicketNumberWithComment: Bool
+    /// DoubleLock passwords checked before transactions, and wrong ones counted.
+    let doubleLock: DoubleLockGuard
     /// Callers and secret snapshots of the hot routes, emptied by every commit (see `ReadCache`).
     let readCache = ReadCache()
 
@@ -23,6 +25,7 @@ final class EmulatorStore: Sendable {
     ) {
         self.writer = writer
         self.requireTicketNumberWithComment = requireTicketNumberWithComment
+        self.doubleLock = DoubleLockGuard(now: now)
         self.audits = AuditLog(writer: writer, logger: logger)
         self.cipher = cipher
         self.hasher = hasher

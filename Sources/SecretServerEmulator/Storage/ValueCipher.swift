@@ -44,7 +44,7 @@ struct ValueCipher: Sendable {
     /// Reads the key from `path`, or creates it there: whole or not at all, mode 0600, fsync-ed with its folder
     /// (see `SecretFile`). A key file readable by others, or that is a link, is refused.
     static func loadOrCreateKeyFile(at path: String) throws(EmulatorStartupError) -> Data {
-        for _ in 0..<3 {
+        for attempt in 0..<3 {
             let stored: [UInt8]?
             do {
                 stored = try SecretFile.readPrivate(path, limit: 4096)
@@ -53,7 +53,13 @@ struct ValueCipher: Sendable {
             }
             if let stored {
                 guard !stored.isEmpty else {
-                    throw EmulatorStartupError("the key file \(path) is empty (an earlier version's write was cut short); remove it and start again")
+                    // Being written by another process on a file system without hard links; else an earlier version's
+                    // write that was cut short.
+                    if attempt < 2 {
+                        usleep(100_000)
+                        continue
+                    }
+                    throw EmulatorStartupError("the key file \(path) is empty (a write was cut short); remove it and start again")
                 }
                 guard let data = Data(base64Encoded: String(decoding: stored, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
                 else { throw EmulatorStartupError("the key file \(path) does not hold a base64 key") }

@@ -251,7 +251,7 @@ public final class DiskCache: Sendable {
     /// The key in `path`, or a new random one written there: created whole or not at all (a process that starts
     /// at the same time reads the same key, never an empty file), mode 0600, and refused when others can read it.
     static func loadOrCreateKeyFile(_ path: String) throws -> [UInt8] {
-        for _ in 0..<3 {
+        for attempt in 0..<3 {
             let stored: [UInt8]?
             do {
                 stored = try SecretFile.readPrivate(path, limit: 4096)
@@ -260,7 +260,13 @@ public final class DiskCache: Sendable {
             }
             if let stored {
                 guard !stored.isEmpty else {
-                    throw SesameError(code: .cache, message: "the key file \(path) is empty (an earlier version's write was cut short); remove it and start again")
+                    // Being written by another process on a file system without hard links; else an earlier version's
+                    // write that was cut short.
+                    if attempt < 2 {
+                        usleep(100_000)
+                        continue
+                    }
+                    throw SesameError(code: .cache, message: "the key file \(path) is empty (a write was cut short); remove it and start again")
                 }
                 guard let data = Data(base64Encoded: String(decoding: stored, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
                     data.count == 32

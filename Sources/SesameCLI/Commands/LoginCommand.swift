@@ -97,7 +97,7 @@ struct LoginCommand: AsyncParsableCommand {
                         accessToken: session.accessToken, refreshToken: session.refreshToken,
                         expiresAt: Date().addingTimeInterval(TimeInterval(session.expiresIn.components.seconds))
                     ),
-                    for: name
+                    for: name, url: url
                 )
             }
         }
@@ -150,9 +150,45 @@ struct LogoutCommand: AsyncParsableCommand {
             throw CLIError("no profile to log out of", hint: "pass --profile NAME")
         }
         let store = try SessionStore(environment)
-        try await store.locked { try store.remove(name) }
+        let ended = try await SessionEnding.end(profile: name, settings: file.profiles[name], store: store)
         let forgotten = file.profiles[name].map { CacheOptions.forget(profile: $0, environment: environment) } ?? 0
-        Output.write("Logged out of profile '\(name)'" + (forgotten > 0 ? "; \(forgotten) cached value(s) of its account removed." : "."))
+        var lines = ["Logged out of profile '\(name)'" + (forgotten > 0 ? "; \(forgotten) cached value(s) of its account removed." : ".")]
+        if let ended { lines.append(ended) }
+        Output.write(lines.joined(separator: "\n"))
+    }
+}
+
+/// Ends a profile's stored session: on the server first (`oauth-expiration`, so a copy of the session store is
+/// worth nothing), then in the store. The server is asked on a best-effort basis.
+enum SessionEnding {
+    /// What happened on the server, to say; nil when there was no session.
+    static func end(profile name: String, settings: Profile?, store: SessionStore) async throws -> String? {
+        try await store.locked {
+            defer { try? store.remove(name) }
+            guard let settings, let session = store.load(name, url: settings.url) else { return nil }
+            let credentials: SecretServerClient.Credentials
+            if session.expiresAt.timeIntervalSinceNow > 5 {
+                credentials = .token(session.accessToken)
+            } else if let refresh = session.refreshToken {
+                credentials = .refreshToken(refresh)
+            } else {
+                return nil
+            }
+            let configuration = SecretServerClient.Configuration(
+                baseURL: settings.url, credentials: credentials,
+                tls: .init(caFile: settings.caFile, insecureSkipVerification: settings.insecure == true),
+                timeouts: .init(connect: .seconds(3), request: .seconds(5)), retry: .none
+            )
+            do {
+                _ = try await SecretServerClient.withClient(configuration: configuration) { client in
+                    try await client.send(method: "POST", path: "/v1/oauth-expiration")
+                }
+                return "The server ended the session."
+            } catch {
+                return "The server could not end the session (\(CLIError.mapping(error)?.message ?? "\(error)")); "
+                    + "its tokens stay valid until they expire."
+            }
+        }
     }
 }
 
@@ -185,7 +221,7 @@ struct ProfileCommand: AsyncParsableCommand {
             }
             let rows = file.profiles.keys.sorted().map { name in
                 Row(name: name, url: file.profiles[name]!.url, username: file.profiles[name]!.username, current: name == file.current,
-                    session: store?.load(name) != nil)
+                    session: store?.has(name) == true)
             }
             try Output.render(rows, format: output) {
                 Output.table(["", "NAME", "URL", "USER", "SESSION"], rows.map {
@@ -223,7 +259,7 @@ struct ProfileCommand: AsyncParsableCommand {
             if file.current == name { file.current = file.profiles.keys.sorted().first }
             try file.save(environment)
             let store = try SessionStore(environment)
-            try await store.locked { try store.remove(name) }
+            _ = try await SessionEnding.end(profile: name, settings: removed, store: store)
             CacheOptions.forget(profile: removed, environment: environment)
             Output.write("Profile '\(name)' removed, with its session and cached values.")
         }

@@ -74,7 +74,11 @@ struct RunCommand: AsyncParsableCommand {
                 throw CLIError("the variable \(name): \(error.description)")
             }
         }
-        let store = ReferenceStore.make(connection: connection, environment: ProcessInfo.processInfo.environment)
+        // env:// references read only what the child may see: `LEAK=env://SESAME_PASSWORD` must not bring back a
+        // credential that was removed for it.
+        let store = ReferenceStore.make(
+            connection: connection, environment: inherited, visible: childEnvironment.readable(inherited: inherited, added: added)
+        )
         let values: [SecretValue]
         do {
             values = try await ReferenceStore.resolve(references, with: store)

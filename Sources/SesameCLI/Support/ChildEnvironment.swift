@@ -37,4 +37,13 @@ struct ChildEnvironment {
         for (name, value) in added where kept.contains(name) || !Self.sesameSecrets.contains(name) { result[name] = value }
         return result
     }
+
+    /// What `env://` references may read: every variable but sesame's own secrets (unless kept), so a reference
+    /// (`LEAK=env://SESAME_PASSWORD`) cannot bring back what was removed; `--pristine` hides the others from the
+    /// child, not from its references.
+    func readable(inherited: [String: String], added: [String: String]) -> [String: String] {
+        var result = inherited.filter { kept.contains($0.key) || !Self.sesameSecrets.contains($0.key) }
+        for (name, value) in added where kept.contains(name) || !Self.sesameSecrets.contains(name) { result[name] = value }
+        return result
+    }
 }

@@ -58,7 +58,8 @@ struct ConnectionOptions: ParsableArguments {
         var domain: String?
         var caFile: String?
         var insecure: Bool
-        /// The profile whose stored session may sign in: only one whose URL is the one in use.
+        /// The profile whose stored session may sign in: only one whose URL is the one in use, and whose user is
+        /// the one asked for.
         var sessionProfile: String?
     }
 
@@ -70,13 +71,15 @@ struct ConnectionOptions: ParsableArguments {
         }
         let applies = selected.map { explicitURL == nil || Profile.sameServer($0.profile.url, url) } ?? false
         let settings = applies ? selected?.profile : nil
+        let user = username ?? environment["SESAME_USERNAME"].flatMap { $0.isEmpty ? nil : $0 } ?? settings?.username
+        let userDomain = domain ?? environment["SESAME_DOMAIN"].flatMap { $0.isEmpty ? nil : $0 } ?? settings?.domain
+        // The stored session is the profile's user's: asked for another user, it is not used (nor cached under them).
+        let sameUser = user?.lowercased() == settings?.username?.lowercased() && userDomain?.lowercased() == settings?.domain?.lowercased()
         return Target(
-            url: url,
-            username: username ?? environment["SESAME_USERNAME"].flatMap { $0.isEmpty ? nil : $0 } ?? settings?.username,
-            domain: domain ?? environment["SESAME_DOMAIN"].flatMap { $0.isEmpty ? nil : $0 } ?? settings?.domain,
+            url: url, username: user, domain: userDomain,
             caFile: caFile ?? environment["SESAME_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? settings?.caFile,
             insecure: insecure || settings?.insecure == true,
-            sessionProfile: applies ? selected?.name : nil
+            sessionProfile: applies && sameUser ? selected?.name : nil
         )
     }
 
@@ -105,8 +108,12 @@ struct ConnectionOptions: ParsableArguments {
         } else if let password = environment["SESAME_PASSWORD"], !password.isEmpty {
             guard let username = target.username else { throw CLIError("no user name", hint: "set SESAME_USERNAME or pass --username") }
             credentials = .password(username: username, password: password, domain: target.domain)
-        } else if let profile = target.sessionProfile, let store = try? SessionStore(environment), store.load(profile) != nil {
-            credentials = .kept(ProfileSessionKeeper(store: store, profile: profile, principal: principal(target, environment: environment)))
+        } else if let profile = target.sessionProfile, let store = try? SessionStore(environment),
+            let kept = store.load(profile, url: target.url), kept.refreshToken != nil || kept.expiresAt.timeIntervalSinceNow > 30
+        {
+            credentials = .kept(ProfileSessionKeeper(
+                store: store, profile: profile, url: target.url, principal: principal(target, environment: environment)
+            ))
         } else {
             guard let username = target.username else {
                 throw CLIError("no user name", hint: "set SESAME_USERNAME, pass --username, or run sesame login (or set SESAME_TOKEN)")

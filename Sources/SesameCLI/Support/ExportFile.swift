@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import _CryptoExtras
+import SesameRedaction
 
 /// What `sesame export` writes: a folder tree and its secrets with every field, sealed with AES-256-GCM under a
 /// key stretched from a passphrase with scrypt (N = 2^17, r = 8, p = 1: 128 MiB and about a second to try one
@@ -159,4 +160,16 @@ final class Progress: @unchecked Sendable {
             }
         }
     }
+}
+
+extension ExportFile.Payload: Redacting {
+    var redactedDescription: String { "source: \(source), root: \(root), folders: \(folders.count), secrets: \(secrets.count)" }
+}
+
+extension ExportFile.Secret: Redacting {
+    var redactedDescription: String { "folder: \(folder), name: \(name), template: \(templateName), fields: \(fields.map(\.slug))" }
+}
+
+extension ExportFile.Field: Redacting {
+    var redactedDescription: String { "slug: \(slug), value: <redacted>" }
 }

@@ -76,26 +76,39 @@ struct SessionStore: Sendable {
         lockPath = directory + "/sessions.lock"
     }
 
-    /// The stored form (seconds since 1970, as earlier versions wrote it).
+    /// The stored form (seconds since 1970, as earlier versions wrote it), with the server it belongs to.
     private struct Stored: Codable {
         var accessToken: String
         var refreshToken: String?
         var expiresAt: Double
+        /// The server the session was opened on; sessions stored before it was kept have none.
+        var url: String?
     }
 
     private static func key(_ profile: String) -> String { "session:" + profile }
 
-    func load(_ profile: String) -> KeptSession? {
+    /// The profile's session, when there is one for the server at `url` (a profile since pointed at another server
+    /// does not hand that server's tokens to this one).
+    func load(_ profile: String, url: String) -> KeptSession? {
         guard let entry = try? cache.lookup(Self.key(profile)), let text = entry.value.text,
-            let stored = try? JSONDecoder().decode(Stored.self, from: Data(text.utf8))
+            let stored = try? JSONDecoder().decode(Stored.self, from: Data(text.utf8)),
+            stored.url.map({ Profile.sameServer($0, url) }) ?? true
         else { return nil }
         return KeptSession(
             accessToken: stored.accessToken, refreshToken: stored.refreshToken, expiresAt: Date(timeIntervalSince1970: stored.expiresAt)
         )
     }
 
-    func save(_ session: KeptSession, for profile: String) throws {
-        let stored = Stored(accessToken: session.accessToken, refreshToken: session.refreshToken, expiresAt: session.expiresAt.timeIntervalSince1970)
+    /// Whether the profile has a stored session at all.
+    func has(_ profile: String) -> Bool {
+        (try? cache.lookup(Self.key(profile))) != nil
+    }
+
+    func save(_ session: KeptSession, for profile: String, url: String) throws {
+        let stored = Stored(
+            accessToken: session.accessToken, refreshToken: session.refreshToken, expiresAt: session.expiresAt.timeIntervalSince1970,
+            url: url
+        )
         let text = String(decoding: try JSONEncoder().encode(stored), as: UTF8.self)
         // Kept for 30 days at most; the server decides how long the tokens really live.
         try cache.store(Self.key(profile), value: SecretValue(text: text), expires: Date().addingTimeInterval(30 * 86400))
@@ -124,17 +137,19 @@ struct SessionStore: Sendable {
 struct ProfileSessionKeeper: SessionKeeper {
     let store: SessionStore
     let profile: String
+    /// The server the client talks to: only a session of this server is used or replaced.
+    let url: String
     let principal: String
 
-    func load() async throws -> KeptSession? { store.load(profile) }
+    func load() async throws -> KeptSession? { store.load(profile, url: url) }
 
     func exchange(_ renew: @escaping @Sendable (KeptSession?) async throws -> KeptSession) async throws -> KeptSession {
         try await store.locked {
-            let current = store.load(profile)
+            let current = store.load(profile, url: url)
             let renewed = try await renew(current)
             if renewed != current {
                 do {
-                    try store.save(renewed, for: profile)
+                    try store.save(renewed, for: profile, url: url)
                 } catch {
                     FileHandle.standardError.write(Data(
                         "warning: the renewed session of profile '\(profile)' could not be kept (\(error)); the next command will have to sign in again\n".utf8

@@ -84,8 +84,9 @@ struct ScriptFolder {
         try FileManager.default.contentsOfDirectory(atPath: directory)
             .filter { !$0.hasPrefix(".") && Self.type(forFile: $0) != nil }
             .filter { name in
-                var status = stat()
-                guard lstat(directory + "/" + name, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+                // attributesOfItem does not follow a link: a link is .typeSymbolicLink, not .typeRegular.
+                let type = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name))?[.type] as? FileAttributeType
+                guard type == .typeRegular else {
                     if reportSkipped { FileHandle.standardError.write(Data("skipped \(name): not a plain file (a link or a folder); scripts are read from plain files only\n".utf8)) }
                     return false
                 }
