@@ -162,7 +162,6 @@ extension EmulatorRoutes {
         var options = EmulatorStore.AccessOptions()
         options.comment = body?["comment"]?.stringValue ?? query.string("autoComment")
         options.ticketNumber = body?["ticketNumber"]?.stringValue
-        options.ticketSystemId = body?["ticketSystemId"]?.intValue
         options.doubleLockPassword = body?["doubleLockPassword"]?.stringValue
         let noAutoCheckout = try query.bool("noAutoCheckout")
         let forceCheckIn = try query.bool("forceCheckIn")

@@ -9,7 +9,6 @@ extension EmulatorStore {
     struct AccessOptions: Sendable {
         var comment: String?
         var ticketNumber: String?
-        var ticketSystemId: Int?
         var doubleLockPassword: String?
         var noAutoCheckout = false
         var autoCheckIn = false
