@@ -63,13 +63,15 @@ extension SecretStore {
     /// Every provider, made when first used, each behind a caching provider (the environment's excepted):
     /// AWS from `environment` (one session for both services), Secret Server from `secretServer()`, which is
     /// called only when a `tss://` reference is read (it may prompt for a password).
+    /// - Parameter secretServerAccess: what reads of restricted secrets send (comment, ticket, check-out, DoubleLock).
     /// - Parameter secretServerScope: the Secret Server's cache scope (`CacheScope.secretServer`: its URL and who
     ///   signs in), worked out without signing in, so a cached value is found without a password prompt and never
     ///   answers for another server or account.
     public static func standard(
         environment: [String: String], cache: CacheConfiguration, environmentProvider: EnvironmentProvider = EnvironmentProvider(),
         secretServerScope: @escaping @Sendable () throws -> String,
-        secretServer: @escaping @Sendable () throws -> SecretServerClient.Configuration
+        secretServer: @escaping @Sendable () throws -> SecretServerClient.Configuration,
+        secretServerAccess: SecretAccess = SecretAccess()
     ) -> SecretStore {
         let aws = LazyAWSSession(environment: environment)
         return SecretStore(providers: [
@@ -77,7 +79,7 @@ extension SecretStore {
             CachingProvider(DeferredProvider(scheme: "aws-ps") { try ParameterStoreProvider(session: try aws.session()) }, configuration: cache),
             CachingProvider(DeferredProvider(scheme: "aws-sm") { try SecretsManagerProvider(session: try aws.session()) }, configuration: cache),
             CachingProvider(DeferredProvider(scheme: "tss", cacheScope: secretServerScope) {
-                SecretServerProvider(client: try SecretServerClient(configuration: try secretServer()))
+                SecretServerProvider(client: try SecretServerClient(configuration: try secretServer()), access: secretServerAccess)
             }, configuration: cache),
         ])
     }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import NIOHTTP1
 import SecretServerModels
 
@@ -9,10 +10,57 @@ extension SecretServerClient {
         try await send(.POST, "/v1/secrets/\(id)/restricted", body: access, idempotent: true)
     }
 
+    /// A restricted secret by path (`POST /api/v1/secrets/0/restricted?secretPath=`).
+    public func secret(path: String, access: SecretRestrictedArgs) async throws -> SecretModel {
+        try await send(.POST, "/v1/secrets/0/restricted", body: access, query: [("secretPath", Self.normalizedPath(path))], idempotent: true)
+    }
+
     /// One field of a restricted secret (`POST /api/v1/secrets/{id}/restricted/fields/{slug}`).
     public func fieldValue(secretId: Int, slug: String, access: SecretRestrictedArgs) async throws -> String {
         try await send(.POST, "/v1/secrets/\(secretId)/restricted/fields/\(URLEncoding.component(slug))", body: access, as: String.self,
                        idempotent: true)
+    }
+
+    /// One field of a restricted secret, text or file, in one request (the restricted form of `fieldContent`).
+    public func fieldContent(secretId: Int, slug: String, access: SecretRestrictedArgs) async throws -> SecretFieldContent {
+        let path = "/v1/secrets/\(secretId)/restricted/fields/\(URLEncoding.component(slug))"
+        let body: Data
+        do {
+            body = try WireCoding.makeEncoder().encode(access)
+        } catch {
+            throw SecretServerError(code: .invalidArgument, message: "the restricted options could not be encoded: \(error)")
+        }
+        let response = try await transport.send(APIRequest(.POST, path, body: ByteBuffer(bytes: body), idempotent: true))
+        return try Self.fieldContent(response, path: path, method: "POST")
+    }
+
+    /// Saves a restricted secret (`PUT /api/v1/secrets/{id}/restricted`): the whole secret with the comment, ticket
+    /// and DoubleLock password its restrictions ask of a change.
+    public func updateSecret(_ secret: SecretModel, access: SecretRestrictedArgs) async throws -> SecretModel {
+        try await send(.PUT, "/v1/secrets/\(secret.id)/restricted", body: Self.merged(secret, access), idempotent: true)
+    }
+
+    /// Sets one text field of a restricted secret (`PUT /api/v1/secrets/{id}/fields/{slug}` with `value` and the
+    /// restricted options).
+    public func setFieldValue(secretId: Int, slug: String, value: String, access: SecretRestrictedArgs) async throws {
+        let body = Self.merged(["value": value], access)
+        let _: String = try await send(.PUT, "/v1/secrets/\(secretId)/fields/\(URLEncoding.component(slug))", body: body, idempotent: true)
+    }
+
+    /// Uploads a file field of a restricted secret (the JSON form, with the restricted options).
+    public func setFieldFile(secretId: Int, slug: String, data: Data, fileName: String, access: SecretRestrictedArgs) async throws {
+        let body = Self.merged(["fileName": fileName, "fileAttachment": data.base64EncodedString()], access)
+        let _: String = try await send(.PUT, "/v1/secrets/\(secretId)/fields/\(URLEncoding.component(slug))", body: body, idempotent: true)
+    }
+
+    /// `value`'s JSON object with the restricted options' members added.
+    static func merged(_ value: some Encodable, _ access: SecretRestrictedArgs) -> JSONValue {
+        let encoder = WireCoding.makeEncoder()
+        let decoder = WireCoding.makeDecoder()
+        var object = (try? decoder.decode(JSONValue.self, from: encoder.encode(value)))?.objectValue ?? JSONObject()
+        let extra = (try? decoder.decode(JSONValue.self, from: encoder.encode(access)))?.objectValue ?? JSONObject()
+        for member in extra.members where !member.value.isNull { object[member.key] = member.value }
+        return .object(object)
     }
 
     /// Checks a secret out to the signed-in user.
@@ -68,7 +116,13 @@ extension SecretServerClient {
     /// Changes the secret's password: to `newPassword`, or to one the server generates. Not retried blindly.
     @discardableResult
     public func changePassword(id: Int, newPassword: String? = nil, comment: String? = nil) async throws -> SecretSummary {
-        struct Body: Encodable { var newPassword: String?; var comment: String? }
-        return try await send(.POST, "/v1/secrets/\(id)/change-password", body: Body(newPassword: newPassword, comment: comment))
+        try await changePassword(id: id, newPassword: newPassword, access: SecretRestrictedArgs(comment: comment))
+    }
+
+    /// Changes a restricted secret's password (`POST /api/v1/secrets/{id}/change-password`) with the options its
+    /// restrictions ask of a change. Not retried: the server may have changed it already.
+    public func changePassword(id: Int, newPassword: String?, access: SecretRestrictedArgs) async throws -> SecretSummary {
+        struct Body: Encodable { var newPassword: String? }
+        return try await send(.POST, "/v1/secrets/\(id)/change-password", body: Self.merged(Body(newPassword: newPassword), access))
     }
 }

@@ -123,6 +123,11 @@ extension SecretServerClient {
         try await send(.DELETE, "/v1/secrets/\(id)")
     }
 
+    /// The summary of the secret at `path`, without values (`GET /api/v1/secrets/0/summary?secretPath=`).
+    public func secretSummary(path: String) async throws -> SecretSummary {
+        try await get("/v1/secrets/0/summary", query: [("secretPath", Self.normalizedPath(path))])
+    }
+
     /// The summary of a secret, without values (`GET /api/v1/secrets/{id}/summary`).
     public func secretSummary(id: Int) async throws -> SecretSummary {
         try await get("/v1/secrets/\(id)/summary")
@@ -184,7 +189,11 @@ extension SecretServerClient {
     /// answer is a text field, anything else a file.
     public func fieldContent(secretId: Int, slug: String) async throws -> SecretFieldContent {
         let path = "/v1/secrets/\(secretId)/fields/\(URLEncoding.component(slug))"
-        let response = try await transport.send(APIRequest(.GET, path))
+        return try Self.fieldContent(try await transport.send(APIRequest(.GET, path)), path: path, method: "GET")
+    }
+
+    /// A field's answer: a JSON string is a text field, anything else a file (with the name its header gives).
+    static func fieldContent(_ response: APIResponse, path: String, method: String) throws -> SecretFieldContent {
         let contentType = response.headers.first(name: "Content-Type")?.lowercased() ?? ""
         if contentType.hasPrefix("application/json") || contentType.hasPrefix("text/json") {
             do {
@@ -192,7 +201,7 @@ extension SecretServerClient {
             } catch {
                 throw SecretServerError(
                     code: .invalidResponse, message: "the field's answer is not a JSON string", status: response.status,
-                    method: "GET", path: path
+                    method: method, path: path
                 )
             }
         }

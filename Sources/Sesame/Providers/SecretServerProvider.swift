@@ -12,10 +12,13 @@ public struct SecretServerProvider: SecretProvider {
     public let scheme = "tss"
     public let cacheScope: String
     let client: SecretServerClient
+    /// What reads of restricted secrets send, unless a reference's options say otherwise.
+    let access: SecretAccess
 
     /// A provider over `client`. The client stays yours: shut it down when done.
-    public init(client: SecretServerClient) {
+    public init(client: SecretServerClient, access: SecretAccess = SecretAccess()) {
         self.client = client
+        self.access = access
         self.cacheScope = CacheScope.secretServer(
             baseURL: client.configuration.baseURL, principal: client.configuration.principal ?? client.configuration.credentials.principal
         )
@@ -51,24 +54,69 @@ public struct SecretServerProvider: SecretProvider {
 
     public func get(_ reference: SecretReference) async throws -> SecretValue {
         let target = try Self.target(reference)
+        let access = access.applying(reference)
         return try await ProviderErrors.mapping(reference) {
-            switch target {
-            case .id(let id, let field):
-                do {
-                    return Self.value(try await client.fieldContent(secretId: id, slug: field))
-                } catch let error as SecretServerError where error.code == .notFound || error.code == .badRequest {
-                    // Not a slug: look the field up by name.
-                    let secret = try await client.secret(id: id)
-                    return try await value(of: secret, field: field, reference: reference)
-                }
-            case .path(let folder, let name, let field):
-                let secret = try await client.secret(path: folder + "\\" + name)
-                return try await value(of: secret, field: field, reference: reference)
+            do {
+                return try await read(target, access: access, doubleLockPassword: nil, reference: reference)
+            } catch let error as SecretServerError where error.errorCode.map(SecretAccess.doubleLockCodes.contains) == true {
+                // The server asks for the reader's DoubleLock password: ask once, and read again with it.
+                guard let password = access.doubleLockPassword?() else { throw error }
+                return try await read(target, access: access, doubleLockPassword: password, reference: reference)
             }
         }
     }
 
-    private func value(of secret: SecretModel, field: String, reference: SecretReference) async throws -> SecretValue {
+    /// One read: checked out first and in afterwards when `access` says so (also when the read fails), through the
+    /// restricted routes when it carries a comment, ticket or DoubleLock password.
+    private func read(_ target: Target, access: SecretAccess, doubleLockPassword: String?, reference: SecretReference) async throws -> SecretValue {
+        let restricted = access.isRestricted || doubleLockPassword != nil
+        let arguments = access.arguments(doubleLockPassword: doubleLockPassword)
+        func content(_ id: Int, _ slug: String) async throws -> SecretFieldContent {
+            restricted ? try await client.fieldContent(secretId: id, slug: slug, access: arguments) : try await client.fieldContent(secretId: id, slug: slug)
+        }
+        func secret(_ target: Target) async throws -> SecretModel {
+            switch target {
+            case .id(let id, _): return restricted ? try await client.secret(id: id, access: arguments) : try await client.secret(id: id)
+            case .path(let folder, let name, _):
+                let path = folder + "\\" + name
+                return restricted ? try await client.secret(path: path, access: arguments) : try await client.secret(path: path)
+            }
+        }
+        var checkedOut: Int?
+        if access.checkOut {
+            let id: Int
+            switch target {
+            case .id(let number, _): id = number
+            case .path(let folder, let name, _): id = try await client.secretSummary(path: folder + "\\" + name).id
+            }
+            try await client.checkOut(secretId: id)
+            checkedOut = id
+        }
+        do {
+            let value: SecretValue
+            switch target {
+            case .id(let id, let field):
+                do {
+                    value = Self.value(try await content(id, field))
+                } catch let error as SecretServerError
+                    where error.code == .notFound || (error.code == .badRequest && !SecretAccess.isRestriction(error.errorCode)) {
+                    // Not a slug: look the field up by name.
+                    value = try await self.value(of: try await secret(target), field: field, reference: reference, content: content)
+                }
+            case .path(_, _, let field):
+                value = try await self.value(of: try await secret(target), field: field, reference: reference, content: content)
+            }
+            if let checkedOut { try await client.checkIn(secretId: checkedOut, access: arguments) }
+            return value
+        } catch {
+            if let checkedOut { _ = try? await client.checkIn(secretId: checkedOut, access: arguments) }
+            throw error
+        }
+    }
+
+    private func value(
+        of secret: SecretModel, field: String, reference: SecretReference, content: (Int, String) async throws -> SecretFieldContent
+    ) async throws -> SecretValue {
         guard let item = secret.item(field) else {
             throw SesameError(
                 code: .notFound,
@@ -76,7 +124,7 @@ public struct SecretServerProvider: SecretProvider {
                 reference: reference
             )
         }
-        if item.isFile { return Self.value(try await client.fieldContent(secretId: secret.id, slug: item.slug)) }
+        if item.isFile { return Self.value(try await content(secret.id, item.slug)) }
         return SecretValue(text: item.itemValue, metadata: .init(source: .provider, fetchedAt: Date()))
     }
 

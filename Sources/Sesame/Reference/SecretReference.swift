@@ -142,8 +142,9 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible, Loss
         let allowed: Set<String>
         switch scheme {
         case "tss":
-            // Whether the segments name a field (get) or a folder or secret (list) is the provider's call.
-            allowed = []
+            // Whether the segments name a field (get) or a folder or secret (list) is the provider's call. The
+            // options say what a restricted secret asks of a read (see SecretAccess).
+            allowed = ["comment", "ticket-number", "ticket-system", "check-out"]
         case "aws-sm":
             allowed = ["version-id", "version-stage"]
             if options["version-id"] != nil, options["version-stage"] != nil {

@@ -27,17 +27,17 @@ struct PermissionCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List who has access.", discussion: "Example:\n  sesame permission list --secret 12")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var target: Target
-        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
+        @OptionGroup var output: OutputOptions
         func run() async throws {
             try await connection.withClient { client in
                 if let secret = target.secret {
                     let permissions = try await client.secretPermissions(secretId: secret)
-                    try Output.render(permissions, format: output) {
+                    try Output.render(permissions, format: output.format) {
                         Output.table(["ID", "WHO", "ROLE"], permissions.map { [String($0.id), $0.knownAs ?? "", $0.secretAccessRoleName] })
                     }
                 } else if let folder = target.folder {
                     let permissions = try await client.folderPermissions(folderId: try await FolderCommand.resolve(folder, client: client).id)
-                    try Output.render(permissions, format: output) {
+                    try Output.render(permissions, format: output.format) {
                         Output.table(["ID", "WHO", "FOLDER ROLE", "SECRET ROLE"], permissions.map {
                             [String($0.id), $0.knownAs ?? "", $0.folderAccessRoleName, $0.secretAccessRoleName]
                         })
@@ -158,11 +158,11 @@ struct AccessCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Flag(name: .long, help: "Your own requests.") var mine = false
         @Option(name: .long, help: "Pending, Approved, Denied, Canceled.") var status: String?
-        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
+        @OptionGroup var output: OutputOptions
         func run() async throws {
             try await connection.withClient { client in
                 let requests = try await client.accessRequests(mine: mine, status: status)
-                try Output.render(requests, format: output) {
+                try Output.render(requests, format: output.format) {
                     Output.table(["ID", "SECRET", "BY", "STATUS", "COMMENT"], requests.map {
                         [String($0.secretAccessRequestId), $0.secretName ?? String($0.secretId), $0.requestUsername ?? "", $0.status, $0.requestComment ?? ""]
                     })

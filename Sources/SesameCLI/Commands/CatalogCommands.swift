@@ -14,11 +14,11 @@ struct TemplateCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List templates.", discussion: "Example:\n  sesame template list account")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "Text the name contains.") var text: String?
-        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
+        @OptionGroup var output: OutputOptions
         func run() async throws {
             try await connection.withClient { client in
                 let templates = try await client.searchTemplates(text: text).collect()
-                try Output.render(templates, format: output) { Output.table(["ID", "NAME"], templates.map { [String($0.id), $0.name] }) }
+                try Output.render(templates, format: output.format) { Output.table(["ID", "NAME"], templates.map { [String($0.id), $0.name] }) }
             }
         }
     }
@@ -27,11 +27,11 @@ struct TemplateCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a template's fields.", discussion: "Example:\n  sesame template show 'Unix Account (SSH)'")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The template's id or name.") var template: String
-        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
+        @OptionGroup var output: OutputOptions
         func run() async throws {
             try await connection.withClient { client in
                 let model = try await SecretCreateCommand.resolveTemplate(template, client: client)
-                try Output.render(model, format: output) {
+                try Output.render(model, format: output.format) {
                     Output.write("\(model.name) (id \(model.id))")
                     Output.table(["FIELD ID", "SLUG", "NAME", "KIND"], model.fields.map { field in
                         let kind = field.isPassword ? "password" : field.isFile ? "file" : field.isNotes ? "notes" : field.isUrl ? "url" : "text"
@@ -79,11 +79,11 @@ struct MetadataCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "secret, folder, user or group.") var kind: MetadataItemKind
         @Argument(help: "The item's id.") var id: Int
-        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
+        @OptionGroup var output: OutputOptions
         func run() async throws {
             try await connection.withClient { client in
                 let values = try await client.metadata(of: kind, id: id)
-                try Output.render(values, format: output) {
+                try Output.render(values, format: output.format) {
                     Output.table(["ID", "SECTION", "FIELD", "VALUE"], values.map { value in
                         let text = value.valueString ?? value.valueInt.map(String.init) ?? value.valueNumber.map { String($0) }
                             ?? value.valueBit.map(String.init) ?? value.valueDateTime ?? ""
@@ -125,11 +125,11 @@ struct ScriptCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List scripts.", discussion: "Example:\n  sesame script list")
         @OptionGroup var connection: ConnectionOptions
-        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
+        @OptionGroup var output: OutputOptions
         func run() async throws {
             try await connection.withClient { client in
                 let scripts = try await client.searchScripts().collect()
-                try Output.render(scripts, format: output) {
+                try Output.render(scripts, format: output.format) {
                     Output.table(["ID", "NAME", "TYPE"], scripts.map { [String($0.scriptId), $0.name, $0.scriptType] })
                 }
             }
@@ -155,11 +155,11 @@ struct RoleCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List roles.", discussion: "Example:\n  sesame role list --inactive")
         @OptionGroup var connection: ConnectionOptions
         @Flag(name: .long, help: "Include disabled roles.") var inactive = false
-        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
+        @OptionGroup var output: OutputOptions
         func run() async throws {
             try await connection.withClient { client in
                 let roles = try await client.roles(includeInactive: inactive)
-                try Output.render(roles, format: output) { Output.table(["ID", "NAME", "ENABLED"], roles.map { [String($0.id), $0.name, String($0.enabled)] }) }
+                try Output.render(roles, format: output.format) { Output.table(["ID", "NAME", "ENABLED"], roles.map { [String($0.id), $0.name, String($0.enabled)] }) }
             }
         }
     }
@@ -170,11 +170,11 @@ struct TeamCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List teams.", discussion: "Example:\n  sesame team list")
         @OptionGroup var connection: ConnectionOptions
-        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
+        @OptionGroup var output: OutputOptions
         func run() async throws {
             try await connection.withClient { client in
                 let teams = try await client.teams()
-                try Output.render(teams, format: output) { Output.table(["ID", "NAME"], teams.map { [String($0.teamId), $0.teamName] }) }
+                try Output.render(teams, format: output.format) { Output.table(["ID", "NAME"], teams.map { [String($0.teamId), $0.teamName] }) }
             }
         }
     }
@@ -185,11 +185,11 @@ struct PolicyCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List secret policies.", discussion: "Example:\n  sesame policy list")
         @OptionGroup var connection: ConnectionOptions
-        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
+        @OptionGroup var output: OutputOptions
         func run() async throws {
             try await connection.withClient { client in
                 let policies = try await client.secretPolicies()
-                try Output.render(policies, format: output) {
+                try Output.render(policies, format: output.format) {
                     Output.table(["ID", "NAME", "ACTIVE"], policies.map { [String($0.secretPolicyId), $0.secretPolicyName, String($0.active)] })
                 }
             }

@@ -7,7 +7,7 @@ import SecretServerModels
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "List and manage users.",
-        subcommands: [List.self, Create.self, Enable.self, Disable.self, Delete.self]
+        subcommands: [List.self, Create.self, SetPassword.self, Enable.self, Disable.self, Delete.self]
     )
 
     struct List: AsyncParsableCommand {
@@ -15,12 +15,12 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "Text the user name or display name contains.") var text: String?
         @Flag(name: .long, help: "Include disabled users.") var inactive = false
-        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
+        @OptionGroup var output: OutputOptions
 
         func run() async throws {
             try await connection.withClient { client in
                 let users = try await client.searchUsers(text: text, includeInactive: inactive).collect()
-                try Output.render(users, format: output) {
+                try Output.render(users, format: output.format) {
                     Output.table(["ID", "USER", "DISPLAY NAME", "ENABLED"], users.map { [String($0.id), $0.userName, $0.displayName, String($0.enabled)] })
                 }
             }
@@ -38,24 +38,49 @@ struct UserCommand: AsyncParsableCommand {
         @Option(name: .long, help: "The display name.") var displayName: String?
         @Flag(name: .long, help: "Read the password from standard input.") var passwordStdin = false
         @Flag(name: .long, help: "An application account (for SDK clients and services).") var application = false
-        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
+        @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let password: String
-            if passwordStdin {
-                password = Terminal.readAllStandardInput()
-            } else if Terminal.isInteractive {
-                let first = Terminal.readHidden(prompt: "Password for \(userName): ") ?? ""
-                guard Terminal.readHidden(prompt: "Again: ") == first else { throw CLIError("the passwords do not match") }
-                password = first
-            } else {
-                throw CLIError("no password for the new user", hint: "pipe it with --password-stdin, or run on a terminal")
-            }
-            guard !password.isEmpty else { throw CLIError("the password is empty") }
+            let password = try UserCommand.newPassword(for: userName, standardInput: passwordStdin)
             try await connection.withClient { client in
                 let user = try await client.createUser(NewUser(userName: userName, displayName: displayName, password: password,
                                                                isApplicationAccount: application))
-                try Output.render(user, format: output) { Output.write("created user \(user.id): \(user.userName)") }
+                try Output.render(user, format: output.format) { Output.write("created user \(user.id): \(user.userName)") }
+            }
+        }
+    }
+
+    /// A new password: standard input with `standardInput`, else a hidden prompt, twice, on a terminal.
+    static func newPassword(for user: String, standardInput: Bool) throws -> String {
+        let password: String
+        if standardInput {
+            password = Terminal.readAllStandardInput()
+        } else if Terminal.isInteractive {
+            let first = Terminal.readHidden(prompt: "Password for \(user): ") ?? ""
+            guard Terminal.readHidden(prompt: "Again: ") == first else { throw CLIError("the passwords do not match") }
+            password = first
+        } else {
+            throw CLIError("no password for \(user)", hint: "pipe it with --password-stdin, or run on a terminal")
+        }
+        guard !password.isEmpty else { throw CLIError("the password is empty") }
+        return password
+    }
+
+    struct SetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-password",
+            abstract: "Set a user's password (yours, or anyone's as an administrator); their other sessions end.",
+            discussion: "Examples:\n  sesame user set-password alice          # asked twice, hidden\n  printf '%s' \"$PW\" | sesame user set-password svc_app --password-stdin"
+        )
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The user's id or name.") var user: String
+        @Flag(name: .long, help: "Read the password from standard input.") var passwordStdin = false
+        func run() async throws {
+            let password = try UserCommand.newPassword(for: user, standardInput: passwordStdin)
+            try await connection.withClient { client in
+                let id = try await UserCommand.resolve(user, client: client)
+                _ = try await client.updateUser(UserChanges(id: id, password: password))
+                Output.write("set the password of user \(id)")
             }
         }
     }
@@ -113,11 +138,11 @@ struct GroupCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List groups.", discussion: "Example:\n  sesame group list")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "Text the group name contains.") var text: String?
-        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
+        @OptionGroup var output: OutputOptions
         func run() async throws {
             try await connection.withClient { client in
                 let groups = try await client.searchGroups(text: text).collect()
-                try Output.render(groups, format: output) {
+                try Output.render(groups, format: output.format) {
                     Output.table(["ID", "NAME", "MEMBERS"], groups.map { [String($0.id), $0.name, String($0.memberCount)] })
                 }
             }
@@ -140,11 +165,11 @@ struct GroupCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "members", abstract: "List a group's members.", discussion: "Example:\n  sesame group members operators")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The group's id or name.") var group: String
-        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
+        @OptionGroup var output: OutputOptions
         func run() async throws {
             try await connection.withClient { client in
                 let members = try await client.groupMembers(groupId: try await GroupCommand.resolve(group, client: client)).collect()
-                try Output.render(members, format: output) {
+                try Output.render(members, format: output.format) {
                     Output.table(["ID", "USER", "DISPLAY NAME"], members.map { [String($0.userId), $0.userName, $0.displayName] })
                 }
             }

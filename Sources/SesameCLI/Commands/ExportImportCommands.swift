@@ -26,6 +26,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Read the passphrase from this file (first line).", valueName: "file"))
     var passphraseFile: String?
     @Option(name: .long, help: "Secrets read at the same time.") var concurrency = 8
+    @OptionGroup var restricted: RestrictedOptions
 
     func validate() throws {
         guard (1...64).contains(concurrency) else { throw CLIError("--concurrency must be between 1 and 64") }
@@ -50,7 +51,9 @@ struct ExportCommand: AsyncParsableCommand {
                 }
             }
             let progress = Progress(total: summaries.count, label: "secrets exported")
-            let secrets = try await Self.read(summaries, client: client, concurrency: max(1, concurrency), progress: progress)
+            let secrets = try await Self.read(
+                summaries, client: client, concurrency: max(1, concurrency), progress: progress, restricted: restricted
+            )
             return ExportFile.Payload(
                 exportedAt: Date(), source: client.configuration.baseURL, root: root.folderPath, folders: folders.map(\.path),
                 secrets: secrets
@@ -62,10 +65,11 @@ struct ExportCommand: AsyncParsableCommand {
 
     /// Reads each secret (and its files), `concurrency` at a time, in the order given.
     static func read(
-        _ summaries: [(id: Int, folder: String)], client: SecretServerClient, concurrency: Int, progress: Progress
+        _ summaries: [(id: Int, folder: String)], client: SecretServerClient, concurrency: Int, progress: Progress,
+        restricted: RestrictedOptions
     ) async throws -> [ExportFile.Secret] {
         try await BoundedTasks.map(count: summaries.count, limit: concurrency, finished: progress.advance) { index in
-            let secret = try await client.secret(id: summaries[index].id)
+            let secret = try await restricted.readSecret(String(summaries[index].id), client: client)
             var fields: [ExportFile.Field] = []
             for item in secret.items {
                 if item.isFile {

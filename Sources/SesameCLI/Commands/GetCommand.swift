@@ -17,11 +17,13 @@ struct GetCommand: AsyncParsableCommand {
               sesame get 'aws-sm://prod/db#user.name'
               sesame get aws-ps:///prod/db/password --output json
               sesame get tss://12/password --cache --cache-ttl 600   # later reads come from the encrypted disk cache
+              sesame get tss://12/password --comment 'INC-42 restore' --check-out   # a restricted secret
             """
     )
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var cacheOptions: CacheOptions
+    @OptionGroup var restricted: RestrictedOptions
 
     @Argument(help: "The reference, e.g. tss://12/password or aws-ps:///prod/db/password.")
     var reference: String
@@ -34,7 +36,7 @@ struct GetCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = ReferenceStore.make(connection: connection, cache: try cacheOptions.configuration())
+        let store = ReferenceStore.make(connection: connection, cache: try cacheOptions.configuration(), access: restricted.access())
         let parsed = try SecretStore.reference(reference)
         let value = try await store.get(parsed)
         CacheOptions.warnIfExpired(value, reference: parsed)

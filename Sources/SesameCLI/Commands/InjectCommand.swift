@@ -20,6 +20,7 @@ struct InjectCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var restricted: RestrictedOptions
 
     @Option(name: [.short, .customLong("in")], help: "The template (default: standard input).")
     var input: String?
@@ -39,7 +40,7 @@ struct InjectCommand: AsyncParsableCommand {
         }
         let pieces = try Template.parse(template, name: input ?? "<stdin>")
         let references = Array(Set(pieces.compactMap(\.reference))).sorted { $0.canonical < $1.canonical }
-        let store = ReferenceStore.make(connection: connection)
+        let store = ReferenceStore.make(connection: connection, access: restricted.access())
         let values = try await ReferenceStore.resolve(references, with: store)
         var resolved: [SecretReference: String] = [:]
         for (reference, value) in zip(references, values) {

@@ -21,24 +21,8 @@ struct LoginCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The profile to write (default: $SESAME_PROFILE, else 'default').", valueName: "name"))
-    var profile: String?
-
-    @Option(name: .long, help: ArgumentHelp("The server's base URL (default: $SESAME_URL, else the profile's).", valueName: "url"))
-    var url: String?
-
-    @Option(name: .long, help: ArgumentHelp("The user to sign in as (default: $SESAME_USERNAME, else the profile's).", valueName: "name"))
-    var username: String?
-
-    @Option(name: .long, help: ArgumentHelp("The Active Directory domain.", valueName: "domain"))
-    var domain: String?
-
-    @Option(name: .long, help: ArgumentHelp("Extra CA certificates to trust, PEM.", valueName: "file"))
-    var caFile: String?
-
-    @Flag(name: .customLong("insecure-skip-tls-verify"),
-          help: "Do NOT verify the server's TLS certificate: anyone on the network can impersonate it. Prefer --ca-file.")
-    var insecure = false
+    /// Where to sign in and as whom: the options every command shares (here `--profile` names the profile to write).
+    @OptionGroup var connection: ConnectionOptions
 
     @Flag(name: .long, help: "Read the password from standard input (one line).")
     var passwordStdin = false
@@ -49,19 +33,15 @@ struct LoginCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Keep the profile only; store no session (you will be asked for the password each time).")
     var noStore = false
 
-    @Flag(name: .customLong("allow-plain-http"),
-          help: "Send the password over plain http:// to a server that is not on this machine (anyone on the way can read it).")
-    var allowPlainHTTP = false
-
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var file = try ProfileFile.load(environment)
-        let name = profile ?? environment["SESAME_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        let name = connection.profile ?? environment["SESAME_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
         let existing = file.profiles[name]
-        guard let url = url ?? environment["SESAME_URL"].flatMap({ $0.isEmpty ? nil : $0 }) ?? existing?.url else {
+        guard let url = connection.url ?? environment["SESAME_URL"].flatMap({ $0.isEmpty ? nil : $0 }) ?? existing?.url else {
             throw CLIError("no server URL", hint: "pass --url https://host/SecretServer")
         }
-        guard let username = username ?? environment["SESAME_USERNAME"].flatMap({ $0.isEmpty ? nil : $0 }) ?? existing?.username else {
+        guard let username = connection.username ?? environment["SESAME_USERNAME"].flatMap({ $0.isEmpty ? nil : $0 }) ?? existing?.username else {
             throw CLIError("no user name", hint: "pass --username NAME")
         }
         let password = try readPassword(username: username, environment: environment)
@@ -69,13 +49,13 @@ struct LoginCommand: AsyncParsableCommand {
         // off only when this sign-in asks for it again.
         let sameServer = existing.map { Profile.sameServer($0.url, url) } ?? false
         let settings = Profile(
-            url: url, username: username, domain: domain ?? (sameServer ? existing?.domain : nil),
-            caFile: caFile ?? (sameServer ? existing?.caFile : nil), insecure: insecure ? true : nil
+            url: url, username: username, domain: connection.domain ?? (sameServer ? existing?.domain : nil),
+            caFile: connection.caFile ?? (sameServer ? existing?.caFile : nil), insecure: connection.insecure ? true : nil
         )
         let configuration = SecretServerClient.Configuration(
             baseURL: url, credentials: .password(username: username, password: password, domain: settings.domain),
             tls: .init(caFile: settings.caFile, insecureSkipVerification: settings.insecure == true),
-            timeouts: .init(connect: .seconds(5)), allowsPlainHTTP: allowPlainHTTP
+            timeouts: .init(connect: .seconds(5)), allowsPlainHTTP: connection.allowPlainHTTP
         )
         let session = try await SecretServerClient.withClient(configuration: configuration) { client in
             try await client.session()
@@ -205,8 +185,7 @@ struct ProfileCommand: AsyncParsableCommand {
             commandName: "list",
             abstract: "List the profiles.", discussion: "Example:\n  sesame profile list --output json"
         )
-        @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).")
-        var output: OutputFormat = .table
+        @OptionGroup var output: OutputOptions
 
         func run() async throws {
             let environment = ProcessInfo.processInfo.environment
@@ -223,7 +202,7 @@ struct ProfileCommand: AsyncParsableCommand {
                 Row(name: name, url: file.profiles[name]!.url, username: file.profiles[name]!.username, current: name == file.current,
                     session: store?.has(name) == true)
             }
-            try Output.render(rows, format: output) {
+            try Output.render(rows, format: output.format) {
                 Output.table(["", "NAME", "URL", "USER", "SESSION"], rows.map {
                     [$0.current ? "*" : "", $0.name, $0.url, $0.username ?? "", $0.session ? "yes" : "no"]
                 })

@@ -32,6 +32,7 @@ struct RunCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var restricted: RestrictedOptions
 
     @Option(name: .customLong("env-file"), help: "A file of KEY=VALUE lines to add (values may be references). Repeatable.")
     var envFiles: [String] = []
@@ -77,7 +78,8 @@ struct RunCommand: AsyncParsableCommand {
         // env:// references read only what the child may see: `LEAK=env://SESAME_PASSWORD` must not bring back a
         // credential that was removed for it.
         let store = ReferenceStore.make(
-            connection: connection, environment: inherited, visible: childEnvironment.readable(inherited: inherited, added: added)
+            connection: connection, environment: inherited, visible: childEnvironment.readable(inherited: inherited, added: added),
+            access: restricted.access(inherited)
         )
         let values: [SecretValue]
         do {

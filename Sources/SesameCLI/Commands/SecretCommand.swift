@@ -8,8 +8,12 @@ import Sesame
 struct SecretCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "secret",
-        abstract: "Read, find and create secrets.",
-        subcommands: [SecretGetCommand.self, SecretSearchCommand.self, SecretCreateCommand.self, SecretUploadCommand.self, SecretAuditsCommand.self]
+        abstract: "Read, find, create, change, move, rotate and deactivate secrets.",
+        subcommands: [
+            SecretGetCommand.self, SecretSearchCommand.self, SecretCreateCommand.self, SecretUpdateCommand.self, SecretUploadCommand.self,
+            SecretRotateCommand.self, SecretMoveCommand.self, SecretDeleteCommand.self, SecretRestoreCommand.self,
+            SecretHeartbeatCommand.self, SecretAuditsCommand.self,
+        ]
     )
 }
 
@@ -24,6 +28,7 @@ struct SecretGetCommand: AsyncParsableCommand {
               sesame secret get '\\Prod\\Databases\\db01 root' --output json
               sesame secret get 12 --field password        # prints the value alone
               sesame secret get 12 --field password --cache   # from the encrypted disk cache while fresh
+              sesame secret get 12 --comment 'INC-42' --ticket-number 42 --check-out   # a restricted secret
             """
     )
 
@@ -35,13 +40,13 @@ struct SecretGetCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Print only this field's value (slug or field name). A file field is written as bytes.")
     var field: String?
 
-    @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).")
-    var output: OutputFormat = .table
+    @OptionGroup var output: OutputOptions
 
     @Flag(name: .long, help: "Show password, key and token values instead of masking them.")
     var reveal = false
 
     @OptionGroup var cacheOptions: CacheOptions
+    @OptionGroup var restricted: RestrictedOptions
 
     func run() async throws {
         if let field, cacheOptions.enabled(ProcessInfo.processInfo.environment) {
@@ -52,11 +57,7 @@ struct SecretGetCommand: AsyncParsableCommand {
             throw CLIError("--cache only applies with --field", hint: "sesame secret get \(secret) --field SLUG --cache")
         }
         try await connection.withClient { client in
-            let model: SecretModel = if let id = Int(secret) {
-                try await client.secret(id: id)
-            } else {
-                try await client.secret(path: secret)
-            }
+            let model = try await restricted.readSecret(secret, client: client)
             if let field {
                 guard let item = model.item(field) else {
                     let known = model.items.map(\.slug).joined(separator: ", ")
@@ -64,15 +65,21 @@ struct SecretGetCommand: AsyncParsableCommand {
                                    exitCode: .notFound)
                 }
                 if item.isFile {
-                    let file = try await client.fieldFile(secretId: model.id, slug: item.slug)
-                    FileHandle.standardOutput.write(file.data)
+                    let access = restricted.access()
+                    if access.isRestricted, case .file(let data, _) = try await client.fieldContent(
+                        secretId: model.id, slug: item.slug, access: access.arguments()
+                    ) {
+                        FileHandle.standardOutput.write(data)
+                    } else {
+                        FileHandle.standardOutput.write(try await client.fieldFile(secretId: model.id, slug: item.slug).data)
+                    }
                 } else {
                     // The secret's answer carries the value already: no second request.
                     FileHandle.standardOutput.write(Data((item.itemValue + (Terminal.stdoutIsTerminal ? "\n" : "")).utf8))
                 }
                 return
             }
-            try Output.render(reveal ? model : Mask.masked(model), format: output) {
+            try Output.render(reveal ? model : Mask.masked(model), format: output.format) {
                 Output.write("\(model.name)  (id \(model.id), template \(model.secretTemplateName), folder \(model.folderId))")
                 Output.table(["FIELD", "SLUG", "VALUE"], model.items.map { [$0.fieldName, $0.slug, Mask.display($0, reveal: reveal)] })
             }
@@ -90,7 +97,7 @@ extension SecretGetCommand {
         let allowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#%"))
         let encoded = (segments + [field]).map { $0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0 }
         let reference = try SecretStore.reference("tss://" + encoded.joined(separator: "/"))
-        let store = ReferenceStore.make(connection: connection, cache: try cacheOptions.configuration())
+        let store = ReferenceStore.make(connection: connection, cache: try cacheOptions.configuration(), access: restricted.access())
         let value = try await store.get(reference)
         CacheOptions.warnIfExpired(value, reference: reference)
         FileHandle.standardOutput.write(Data(value.bytes))
@@ -127,8 +134,7 @@ struct SecretSearchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Stop after this many results.")
     var limit: Int?
 
-    @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).")
-    var output: OutputFormat = .table
+    @OptionGroup var output: OutputOptions
 
     func run() async throws {
         if let limit, limit < 1 { throw CLIError("--limit must be at least 1") }
@@ -141,7 +147,7 @@ struct SecretSearchCommand: AsyncParsableCommand {
                 results.append(summary)
                 if let limit, results.count >= limit { break }
             }
-            try Output.render(results, format: output) {
+            try Output.render(results, format: output.format) {
                 Output.table(["ID", "NAME", "TEMPLATE", "FOLDER"], results.map {
                     [String($0.id), $0.name, $0.secretTemplateName, $0.folderPath ?? "\\"]
                 })

@@ -42,8 +42,7 @@ struct SecretCreateCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Generate this password field's value on the server.", valueName: "slug"))
     var generate: [String] = []
 
-    @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).")
-    var output: OutputFormat = .table
+    @OptionGroup var output: OutputOptions
 
     func run() async throws {
         let assignments = try field.map(Self.parseAssignment)
@@ -111,7 +110,7 @@ struct SecretCreateCommand: AsyncParsableCommand {
                 secret.setValue(try await client.generatePassword(fieldId: field.secretTemplateFieldId), forItem: field.fieldSlugName)
             }
             let created = try await client.createSecret(secret)
-            try Output.render(Mask.masked(created), format: output) {
+            try Output.render(Mask.masked(created), format: output.format) {
                 Output.write("created secret \(created.id): \(created.name)")
                 Output.table(["FIELD", "SLUG", "VALUE"], created.items.map { [$0.fieldName, $0.slug, Mask.display($0, reveal: false)] })
             }

@@ -10,7 +10,7 @@ struct SecretAuditsCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "The secret id.") var secret: Int
     @Option(name: .long, help: "At most this many entries.") var limit: Int = 50
-    @Option(name: [.short, .long], help: "table, json, yaml, or raw=FIELD (one field, no newline).") var output: OutputFormat = .table
+    @OptionGroup var output: OutputOptions
     func run() async throws {
         try await connection.withClient { client in
             var entries: [SecretAuditModel] = []
@@ -18,7 +18,7 @@ struct SecretAuditsCommand: AsyncParsableCommand {
                 entries.append(entry)
                 if entries.count >= limit { break }
             }
-            try Output.render(entries, format: output) {
+            try Output.render(entries, format: output.format) {
                 Output.table(["DATE (UTC)", "ACTION", "BY", "NOTES"], entries.map {
                     [$0.dateRecorded ?? "", $0.action, $0.username ?? "", $0.notes ?? ""]
                 })

@@ -19,6 +19,9 @@ public enum ExitStatus: Int32, Sendable {
     case notFound = 5
     /// The server could not be reached, or did not answer in time.
     case unreachable = 6
+    /// The secret is restricted and the read did not carry what it needs (a comment, a ticket number, the
+    /// check-out, an approved request, the DoubleLock password): the message names it and the flag that gives it.
+    case restricted = 7
 }
 
 /// An error of the command line: what was wrong, what to do, and the exit status.
@@ -34,6 +37,10 @@ struct CLIError: Error, CustomStringConvertible {
     }
 
     init(_ error: SecretServerError) {
+        if let restriction = Self.restriction(error) {
+            self.init("\(error)", hint: restriction, exitCode: .restricted)
+            return
+        }
         switch error.code {
         case .authenticationFailed:
             self.init("\(error)", hint: "check SESAME_USERNAME, SESAME_PASSWORD (and SESAME_DOMAIN), or the token", exitCode: .authentication)
@@ -71,6 +78,29 @@ struct CLIError: Error, CustomStringConvertible {
             self.init("\(error)", exitCode: .local)
         default:
             self.init("\(error)", exitCode: .server)
+        }
+    }
+
+    /// What a restricted secret needs and the flag that gives it, when `error` says a restriction stopped a read.
+    static func restriction(_ error: SecretServerError) -> String? {
+        guard let code = error.errorCode, SecretAccess.isRestriction(code) else { return nil }
+        switch code {
+        case "API_ValidateSecretAccessCommentRequired":
+            return "the secret requires a comment: pass --comment TEXT (or set SESAME_COMMENT, or add ?comment=TEXT to the reference)"
+        case "API_ValidateSecretAccessTicketNumberRequired":
+            return "the secret requires a ticket number: pass --ticket-number N (and --ticket-system ID), or ?ticket-number=N"
+        case "API_ValidateSecretAccessApprovalRequired":
+            return "the secret requires an approved access request: ask with sesame access request ID --comment TEXT"
+        case "API_ValidateSecretAccessCheckoutRequired":
+            return "the secret requires a check-out: pass --check-out (or ?check-out=true)"
+        case "API_SecretCheckedOut":
+            return "someone else holds the secret's check-out: try again when they check it in"
+        case "API_DoubleLockPasswordNotSet":
+            return "set your DoubleLock password first (PUT /api/v1/users/doublelock-password with sesame api)"
+        case "API_DoubleLockPasswordTooManyAttempts":
+            return "too many wrong DoubleLock passwords: wait, then try again"
+        default:
+            return "the secret is DoubleLocked: set SESAME_DOUBLE_LOCK_PASSWORD, or run on a terminal to be asked for it"
         }
     }
 
