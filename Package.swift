@@ -148,6 +148,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Records the commit the command line is built from (for `sesame --version`).
+        .plugin(name: "EmbedVersion", capability: .buildTool()),
         // The command tree, as a library so tests can drive it.
         .target(
             name: "SesameCLI",
@@ -165,7 +167,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedVersion"]
         ),
         .executableTarget(
             name: "sesame",
@@ -253,6 +256,7 @@ let package = Package(
                 "SesameCLI", "SesameTestSupport", "SecretServer", "SecretServerModels", "Sesame", "AWSSecrets", "AWSSigV4",
                 "SecretServerEmulator", "SesameConfiguration", "SesameRedaction", "SesameFiles",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: testSwiftSettings
         ),

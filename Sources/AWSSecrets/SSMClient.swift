@@ -38,10 +38,12 @@ public struct SSMClient: Sendable {
         public var version: Int?
         public var lastModifiedDate: Date?
         public var description: String?
+        /// The KMS key of a `SecureString` (absent: AWS's default key for SSM).
+        public var keyId: String?
 
         enum CodingKeys: String, CodingKey {
             case name = "Name", type = "Type", version = "Version", lastModifiedDate = "LastModifiedDate"
-            case description = "Description"
+            case description = "Description", keyId = "KeyId"
         }
     }
 

@@ -42,6 +42,38 @@ public indirect enum SecretJSON: Sendable, Hashable {
         return current
     }
 
+    /// This document with `value` at `keyPath`, the rest kept as it was: an existing member is replaced in place,
+    /// a missing one appended to its object (objects on the way are created when missing). An index must name an
+    /// element that exists.
+    public func setting(_ value: SecretJSON, at keyPath: JSONKeyPath) throws -> SecretJSON {
+        try Self.set(value, in: self, components: keyPath.components[...], keyPath: keyPath)
+    }
+
+    private static func set(
+        _ value: SecretJSON, in document: SecretJSON, components: ArraySlice<JSONKeyPath.Component>, keyPath: JSONKeyPath
+    ) throws -> SecretJSON {
+        guard let first = components.first else { return value }
+        let rest = components.dropFirst()
+        switch (first, document) {
+        case (.key(let key), .object(var members)):
+            if let position = members.lastIndex(where: { $0.key == key }) {
+                members[position].value = try set(value, in: members[position].value, components: rest, keyPath: keyPath)
+            } else {
+                members.append(Member(key: key, value: try set(value, in: .object([]), components: rest, keyPath: keyPath)))
+            }
+            return .object(members)
+        case (.key(let key), .null):
+            return .object([Member(key: key, value: try set(value, in: .object([]), components: rest, keyPath: keyPath))])
+        case (.index(let index), .array(var elements)) where elements.indices.contains(index):
+            elements[index] = try set(value, in: elements[index], components: rest, keyPath: keyPath)
+            return .array(elements)
+        default:
+            throw SesameError(
+                code: .keyPathNotFound, message: "'\(keyPath)' cannot be set: the document has no place for it (a key of a non-object, or an index past the end)"
+            )
+        }
+    }
+
     /// The value as a secret's text: a string's content, a number or boolean as written, an object or array as
     /// compact JSON; nil for `null`.
     public var secretText: String? {

@@ -54,6 +54,17 @@ public final class SecretStore: Sendable {
         }
     }
 
+    /// A reference to a place to list under (`sesame ls`, `sesame env`): as `reference`, but a trailing `/` is
+    /// allowed (`aws-ps:///prod/`, `aws-sm://prod/`, `tss://Folder/`) and names the same place, and the root
+    /// (`aws-ps:///`, `aws-sm://`) is everything.
+    public static func prefix(_ text: String) throws -> SecretReference {
+        var trimmed = text
+        while trimmed.hasSuffix("/"), !trimmed.hasSuffix("://") { trimmed.removeLast() }
+        guard trimmed.hasSuffix("://") else { return try reference(trimmed) }
+        let scheme = try reference(trimmed + "x").scheme  // checks the scheme
+        return SecretReference(scheme: scheme, segments: [], leadingSlash: text.hasSuffix(":///"))
+    }
+
     /// The value `reference` names; with a key path, the JSON member it names (a string's content, a number
     /// as written, an object as JSON).
     public func get(_ reference: SecretReference) async throws -> SecretValue {
@@ -125,20 +136,37 @@ public final class SecretStore: Sendable {
         }
     }
 
-    /// Writes a new value. A key path is refused: write the whole document.
+    /// Writes a new value. With a key path (`aws-sm://prod/db#user.password`), the document is read fresh, that one
+    /// member set (the rest kept as it was) and the whole written back; the value is then a JSON string.
     public func update(_ reference: String, to value: SecretValue.Content) async throws {
-        let parsed = try Self.reference(reference)
-        guard parsed.keyPath == nil else {
-            throw SesameError(
-                code: .unsupported, message: "update writes a whole secret; remove '#\(parsed.keyPath!)' and write the JSON document",
-                reference: parsed
-            )
-        }
-        try await provider(for: parsed).update(parsed, to: value)
+        try await update(try Self.reference(reference), to: value)
     }
 
     public func update(_ reference: String, to text: String) async throws {
         try await update(reference, to: .text(text))
+    }
+
+    public func update(_ reference: SecretReference, to value: SecretValue.Content) async throws {
+        let provider = try provider(for: reference)
+        guard let keyPath = reference.keyPath else { return try await provider.update(reference, to: value) }
+        guard case .text(let text) = value else {
+            throw SesameError(code: .invalidValue, message: "a JSON member is set to text; give text", reference: reference)
+        }
+        let whole = reference.withoutKeyPath
+        let current: SecretValue
+        if let caching = provider as? CachingProvider {
+            current = try await caching.refresh(whole)
+        } else {
+            current = try await provider.get(whole)
+        }
+        let document: SecretJSON
+        do {
+            document = try current.json()
+        } catch let error as SesameError {
+            throw SesameError(code: .invalidValue, message: "'#\(keyPath)' needs a JSON value: \(error.message)", reference: reference)
+        }
+        let changed = try document.setting(.string(text), at: keyPath)
+        try await provider.update(whole, to: .text(changed.jsonText))
     }
 
     static func select(_ keyPath: JSONKeyPath, in value: SecretValue, reference: SecretReference) throws -> SecretValue {

@@ -177,6 +177,9 @@ public final class DeferredProvider: SecretProvider {
     public func list(under reference: SecretReference) async throws -> [SecretReference] {
         try await provider(reference).list(under: reference)
     }
+    public func entries(under reference: SecretReference, recursive: Bool) async throws -> [SecretEntry] {
+        try await provider(reference).entries(under: reference, recursive: recursive)
+    }
     public func exists(_ reference: SecretReference) async throws -> Bool { try await provider(reference).exists(reference) }
     public func update(_ reference: SecretReference, to value: SecretValue.Content) async throws {
         try await provider(reference).update(reference, to: value)

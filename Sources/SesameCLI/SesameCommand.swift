@@ -21,8 +21,9 @@ public struct SesameCommand: AsyncParsableCommand {
               sesame server --dev --port 8443
               SESAME_URL=http://127.0.0.1:8443/SecretServer SESAME_USERNAME=admin sesame secret get 12 --field password
             """,
+        version: BuildInfo.line,
         subcommands: [
-            DemoCommand.self, ServerCommand.self, LoginCommand.self, LogoutCommand.self, ProfileCommand.self, GetCommand.self, RunCommand.self, InjectCommand.self, ExportCommand.self, ImportCommand.self, SecretCommand.self, FolderCommand.self, TemplateCommand.self, UserCommand.self,
+            DemoCommand.self, ServerCommand.self, LoginCommand.self, LogoutCommand.self, ProfileCommand.self, GetCommand.self, SetCommand.self, ListCommand.self, ExistsCommand.self, EnvCommand.self, CacheCommand.self, RunCommand.self, InjectCommand.self, ExportCommand.self, ImportCommand.self, SecretCommand.self, FolderCommand.self, TemplateCommand.self, UserCommand.self,
             GroupCommand.self, PermissionCommand.self, MetadataCommand.self, CheckoutCommand.self, CheckinCommand.self,
             AccessCommand.self, ScriptCommand.self, RoleCommand.self, TeamCommand.self, PolicyCommand.self, APICommand.self,
         ]

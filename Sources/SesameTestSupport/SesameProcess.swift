@@ -151,3 +151,64 @@ final class BlockingExecutor: TaskExecutor {
         queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
+
+extension SesameProcess {
+    /// A `sesame` process left running (`run --watch`, `inject --watch`): its output goes to files, read any time.
+    public final class Background: @unchecked Sendable {
+        public let process: Process
+        private let directory: TemporaryDirectory
+
+        public init(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try SesameProcess.binary())
+            process.arguments = arguments
+            if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+            var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                       "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp"]
+            env.merge(environment) { $1 }
+            process.environment = env
+            self.directory = try TemporaryDirectory()
+            FileManager.default.createFile(atPath: self.directory.file("stdout"), contents: nil)
+            FileManager.default.createFile(atPath: self.directory.file("stderr"), contents: nil)
+            process.standardOutput = FileHandle(forWritingAtPath: self.directory.file("stdout"))
+            process.standardError = FileHandle(forWritingAtPath: self.directory.file("stderr"))
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            self.process = process
+        }
+
+        public var stdout: String { (try? String(contentsOfFile: directory.file("stdout"), encoding: .utf8)) ?? "" }
+        public var stderr: String { (try? String(contentsOfFile: directory.file("stderr"), encoding: .utf8)) ?? "" }
+
+        public func signal(_ number: Int32) {
+            if process.isRunning { kill(process.processIdentifier, number) }
+        }
+
+        /// Waits up to `timeout` for the process to end; its status, or nil when it is still running.
+        public func waitForExit(timeout: TimeInterval = 30) -> Int32? {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning {
+                if Date() > deadline { return nil }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        }
+
+        /// Ends the process (SIGKILL) if it still runs, and removes its output files.
+        public func stop() {
+            signal(SIGKILL)
+            process.waitUntilExit()
+            directory.remove()
+        }
+    }
+
+    /// Waits up to `timeout` seconds for `condition`; whether it became true.
+    public static func eventually(timeout: TimeInterval = 30, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return try condition()
+    }
+}

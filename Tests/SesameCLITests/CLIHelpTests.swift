@@ -33,17 +33,41 @@ import Testing
     func completionScriptsCoverTheCommands(shell: String) throws {
         let result = try SesameProcess.run(["--generate-completion-script", shell])
         #expect(result.status == 0)
-        for command in ["inject", "login", "secret", "script", "watch"] {
-            #expect(result.stdout.contains(command), "the \(shell) completions lack \(command)")
+        // Every command, from the tree itself: the completions are made from it when asked, so they are never stale.
+        for (path, _) in Self.commands() where path.count >= 2 {
+            #expect(result.stdout.contains(path.last!), "the \(shell) completions lack \(path.joined(separator: " "))")
         }
     }
 
-    @Test func theManPageIsCurrentForTheCommandsItLists() throws {
-        let page = try String(contentsOf: URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("docs/man/sesame.1"), encoding: .utf8)
-        for (path, _) in Self.commands() where path.count == 2 {
-            #expect(page.contains(path[1]), "docs/man/sesame.1 lacks \(path[1]); run scripts/man")
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func theManPageIsCurrentForEveryCommand() throws {
+        let page = try String(contentsOf: Self.root.appendingPathComponent("docs/man/sesame.1"), encoding: .utf8)
+        let entries = Set(page.split(separator: "\n").filter { $0.hasPrefix(".It Em ") }.map { String($0.dropFirst(7)) })
+        for (path, _) in Self.commands() where path.count >= 2 {
+            #expect(entries.contains(path.last!), "docs/man/sesame.1 lacks \(path.joined(separator: " ")); run scripts/man")
+        }
+    }
+
+    @Test func versionNamesTheReleaseTheCommitAndTheCompiler() throws {
+        let result = try SesameProcess.run(["--version"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = result.stdout.trimmingCharacters(in: .newlines)
+        #expect(line.hasPrefix("sesame 0.") && line.contains(", Swift 6."), "\(line)")
+        // The commit the binary was built from: this checkout's HEAD when there is one.
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        git.arguments = ["git", "-C", Self.root.path, "rev-parse", "--short=12", "HEAD"]
+        let output = Pipe()
+        git.standardOutput = output
+        git.standardError = FileHandle.nullDevice
+        try git.run()
+        let head = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        git.waitUntilExit()
+        if git.terminationStatus == 0 {
+            #expect(line.contains("(commit \(head),") || line.contains("(commit \(head)-modified,"), "\(line) is not HEAD \(head)")
+        } else {
+            #expect(line.contains("(commit unknown,"))
         }
     }
 }

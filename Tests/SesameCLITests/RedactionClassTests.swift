@@ -39,6 +39,7 @@ struct RedactionClassTests {
         "SecretAccess": "a comment, a ticket number and a closure that asks for the DoubleLock password when needed, never the password",
         "Snapshot": "the configuration provider's snapshot: holds SecretValues, each redacted (SecretValue is checked)",
         "Storage": "the configuration provider's state: holds SecretValues, each redacted (SecretValue is checked)",
+        "WatchedChild": "run --watch's settings and closures; the values it gets pass through run() to the child's environment, never kept in a field",
         "Stored": "private to SessionStore, turned into a KeptSession (checked) as soon as it is read",
         "Target": "where a tss:// reference points: `secret` is the secret's name in a path",
         "Component": "a JSON key path's component: `key` is a member name",

@@ -172,7 +172,11 @@ final class ScriptedProvider: SecretProvider {
         }
         #expect(try await store.exists("aws-sm://prod/db#user"))
         #expect(try await !store.exists("aws-sm://prod/db#nope"))
-        await #expect(throws: SesameError.self) { try await store.update("aws-sm://prod/db#user", to: "x") }
+        // A key path writes that member and keeps the rest of the document; the next read sees it.
+        try await store.update("aws-sm://prod/db#user", to: "x")
+        #expect(try await store.text("aws-sm://prod/db#user") == "x")
+        #expect(try await store.text("aws-sm://prod/db#port") == "5432")
+        await #expect(throws: SesameError.self) { try await store.update("aws-sm://prod/db#port.deeper", to: "x") }
         await #expect {
             _ = try await store.get("tss://12/password")
         } throws: { error in

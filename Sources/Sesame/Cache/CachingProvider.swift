@@ -162,6 +162,10 @@ public final class CachingProvider: SecretProvider {
         try await base.list(under: reference)
     }
 
+    public func entries(under reference: SecretReference, recursive: Bool) async throws -> [SecretEntry] {
+        try await base.entries(under: reference, recursive: recursive)
+    }
+
     public func exists(_ reference: SecretReference) async throws -> Bool {
         if configuration.strategy != .never, let hit = memory.lookup(reference.cacheKey, now: configuration.now()), hit.fresh {
             return true

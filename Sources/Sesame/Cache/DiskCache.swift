@@ -188,6 +188,34 @@ public final class DiskCache: Sendable {
         }
     }
 
+    /// What the file holds, never a value or a key: how many entries (and how many expired), the oldest and newest
+    /// read, and the bytes the file and its WAL take.
+    public struct Statistics: Sendable, Codable {
+        public var entries: Int
+        public var expired: Int
+        public var oldestFetch: Date?
+        public var newestFetch: Date?
+        public var bytes: Int
+    }
+
+    public func statistics(now: Date = Date()) throws -> Statistics {
+        let row = try database.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT COUNT(*) AS entries, SUM(expires_at < ?) AS expired, MIN(fetched_at) AS oldest, MAX(fetched_at) AS newest
+                FROM entry
+                """, arguments: [now.timeIntervalSince1970])
+        }
+        var bytes = 0
+        for file in [path, path + "-wal"] {
+            bytes += (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        }
+        return Statistics(
+            entries: row?["entries"] ?? 0, expired: row?["expired"] ?? 0,
+            oldestFetch: (row?["oldest"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            newestFetch: (row?["newest"] as Double?).map(Date.init(timeIntervalSince1970:)), bytes: bytes
+        )
+    }
+
     /// How many entries the file holds (in `scope`, when given).
     public func count(scope: String? = nil) throws -> Int {
         try database.read { db in

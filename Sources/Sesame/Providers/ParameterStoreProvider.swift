@@ -43,18 +43,18 @@ public struct ParameterStoreProvider: SecretProvider {
         }
     }
 
-    /// Overwrites the parameter keeping its type, or creates a `SecureString`.
+    /// Overwrites the parameter keeping its type and its KMS key (without the key, AWS would seal the new value
+    /// with its default key), or creates a `SecureString`.
     public func update(_ reference: SecretReference, to value: SecretValue.Content) async throws {
         guard case .text(let text) = value else {
             throw SesameError(code: .invalidValue, message: "Parameter Store holds text; give text", reference: reference)
         }
         try await ProviderErrors.mapping(reference) {
-            var type = SSMClient.ParameterType.secureString
-            do {
-                let existing = try await ssm.getParameter(reference.path, withDecryption: false)
-                type = SSMClient.ParameterType(rawValue: existing.type) ?? .secureString
-            } catch let error as AWSError where error.code == .notFound {}
-            try await ssm.putParameter(reference.path, value: text, type: type, overwrite: true)
+            let existing = try await ssm.describeParameters(name: reference.path).first { $0.name == reference.path }
+            let type = existing.flatMap { SSMClient.ParameterType(rawValue: $0.type) } ?? .secureString
+            try await ssm.putParameter(
+                reference.path, value: text, type: type, overwrite: true, keyId: type == .secureString ? existing?.keyId : nil
+            )
         }
     }
 

@@ -14,6 +14,10 @@ public protocol SecretProvider: Sendable {
     /// The secrets under `reference`'s path (below it, never beside it: `/app` does not list `/application`).
     func list(under reference: SecretReference) async throws -> [SecretReference]
 
+    /// What is directly under `reference` (everything below it with `recursive`): secrets, and folders where the
+    /// store has them. By default made from `list(under:)`, with a path's segments as folders.
+    func entries(under reference: SecretReference, recursive: Bool) async throws -> [SecretEntry]
+
     /// Whether exactly this secret exists (never a prefix match).
     func exists(_ reference: SecretReference) async throws -> Bool
 
@@ -23,4 +27,8 @@ public protocol SecretProvider: Sendable {
 
 extension SecretProvider {
     public var cacheScope: String { scheme }
+
+    public func entries(under reference: SecretReference, recursive: Bool) async throws -> [SecretEntry] {
+        SecretEntry.entries(try await list(under: reference), under: reference, recursive: recursive)
+    }
 }

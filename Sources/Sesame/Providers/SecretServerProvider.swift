@@ -153,6 +153,54 @@ public struct SecretServerProvider: SecretProvider {
         }
     }
 
+    /// A secret's fields (`tss://12`), or a folder's folders and secrets (`tss://Prod/Databases`; all below it with
+    /// `recursive`).
+    public func entries(under reference: SecretReference, recursive: Bool) async throws -> [SecretEntry] {
+        try await ProviderErrors.mapping(reference) {
+            // A secret's fields come from its template: no value is read (so a restricted secret lists too).
+            func fields(of summary: SecretSummary, segments: [String]) async throws -> [SecretEntry] {
+                try await client.template(id: summary.secretTemplateId).fields.map {
+                    SecretEntry(SecretReference(scheme: "tss", segments: segments + [$0.fieldSlugName]), kind: .field)
+                }
+            }
+            if reference.segments.count == 1, let id = Int(reference.segments[0]) {
+                return try await fields(of: try await client.secretSummary(id: id), segments: [String(id)])
+            }
+            func segments(_ path: String) -> [String] { path.split(separator: "\\").map(String.init) }
+            if reference.segments.isEmpty {
+                // The root: the top folders (every folder, recursively) and the secrets in no folder (or every secret).
+                var result: [SecretEntry] = []
+                let folders = try await client.searchFolders(FolderSearch(parentFolderId: -1, directChildrenOnly: !recursive)).collect()
+                for child in folders.sorted(by: { $0.folderPath < $1.folderPath }) {
+                    result.append(SecretEntry(SecretReference(scheme: "tss", segments: segments(child.folderPath)), kind: .folder))
+                }
+                for try await summary in client.searchSecrets(SecretSearch(includeSubFolders: true)) where recursive || (summary.folderId ?? -1) <= 0 {
+                    result.append(SecretEntry(SecretReference(scheme: "tss", segments: segments(summary.folderPath ?? "") + [summary.name]), kind: .secret))
+                }
+                return result
+            }
+            let path = "\\" + reference.segments.joined(separator: "\\")
+            let folder: FolderModel
+            do {
+                folder = try await client.folder(path: path)
+            } catch let error as SecretServerError where error.code == .accessDenied && reference.segments.count > 1 {
+                // Not a folder: a secret by path, whose fields are listed.
+                guard let secret = try? await client.secretSummary(path: path) else { throw error }
+                return try await fields(of: secret, segments: reference.segments)
+            }
+            var result: [SecretEntry] = []
+            let folders = try await client.searchFolders(FolderSearch(parentFolderId: folder.id, directChildrenOnly: !recursive)).collect()
+            for child in folders.sorted(by: { $0.folderPath < $1.folderPath }) {
+                result.append(SecretEntry(SecretReference(scheme: "tss", segments: segments(child.folderPath)), kind: .folder))
+            }
+            for try await summary in client.searchSecrets(SecretSearch(folderId: folder.id, includeSubFolders: recursive)) {
+                let path = summary.folderPath ?? folder.folderPath
+                result.append(SecretEntry(SecretReference(scheme: "tss", segments: segments(path) + [summary.name]), kind: .secret))
+            }
+            return result
+        }
+    }
+
     public func exists(_ reference: SecretReference) async throws -> Bool {
         do {
             if reference.segments.count == 1, let id = Int(reference.segments[0]) {
@@ -192,35 +240,66 @@ public struct SecretServerProvider: SecretProvider {
 
     public func update(_ reference: SecretReference, to value: SecretValue.Content) async throws {
         let target = try Self.target(reference)
+        let access = access.applying(reference)
         try await ProviderErrors.mapping(reference) {
-            let secret: SecretModel
-            let field: String
-            switch target {
-            case .id(let id, let name):
-                secret = try await client.secret(id: id)
-                field = name
-            case .path(let folder, let name, let fieldName):
-                secret = try await client.secret(path: folder + "\\" + name)
-                field = fieldName
+            do {
+                try await write(target, value, access: access, doubleLockPassword: nil, reference: reference)
+            } catch let error as SecretServerError where error.errorCode.map(SecretAccess.doubleLockCodes.contains) == true {
+                guard let password = access.doubleLockPassword?() else { throw error }
+                try await write(target, value, access: access, doubleLockPassword: password, reference: reference)
             }
-            guard let item = secret.item(field) else {
-                throw SesameError(code: .notFound, message: "secret \(secret.id) has no field '\(field)'", reference: reference)
+        }
+    }
+
+    /// One write, with the restricted options `access` gives (checked out and in around it when asked).
+    private func write(
+        _ target: Target, _ value: SecretValue.Content, access: SecretAccess, doubleLockPassword: String?, reference: SecretReference
+    ) async throws {
+        let arguments = access.arguments(doubleLockPassword: doubleLockPassword)
+        let secret: SecretModel
+        let field: String
+        switch target {
+        case .id(let id, let name):
+            secret = try await client.secret(id: id, access: arguments)
+            field = name
+        case .path(let folder, let name, let fieldName):
+            secret = try await client.secret(path: folder + "\\" + name, access: arguments)
+            field = fieldName
+        }
+        if access.checkOut { try await client.checkOut(secretId: secret.id) }
+        do {
+            try await write(value, to: secret, field: field, arguments: arguments, reference: reference)
+            if access.checkOut { try await client.checkIn(secretId: secret.id, access: arguments) }
+        } catch {
+            if access.checkOut { _ = try? await client.checkIn(secretId: secret.id, access: arguments) }
+            throw error
+        }
+    }
+
+    private func write(
+        _ value: SecretValue.Content, to secret: SecretModel, field: String, arguments: SecretRestrictedArgs, reference: SecretReference
+    ) async throws {
+        guard let item = secret.item(field) else {
+            throw SesameError(code: .notFound, message: "secret \(secret.id) has no field '\(field)'", reference: reference)
+        }
+        // The same field has other names (by id or path, by slug or field name): drop them all from the caches.
+        defer { CacheInvalidation.invalidate(Self.aliases(of: reference, secretId: secret.id, item: item), scope: cacheScope) }
+        switch (value, item.isFile) {
+        case (.text(let text), false):
+            try await client.setFieldValue(secretId: secret.id, slug: item.slug, value: text, access: arguments)
+        case (.bytes(let bytes), true):
+            try await client.setFieldFile(
+                secretId: secret.id, slug: item.slug, data: Data(bytes), fileName: item.filename ?? "\(item.slug).bin", access: arguments
+            )
+        case (.text(let text), true):
+            try await client.setFieldFile(
+                secretId: secret.id, slug: item.slug, data: Data(text.utf8), fileName: item.filename ?? "\(item.slug).txt", access: arguments
+            )
+        case (.bytes(let bytes), false):
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw SesameError(code: .invalidValue, message: "'\(item.slug)' is a text field; the bytes are not UTF-8", reference: reference)
             }
-            // The same field has other names (by id or path, by slug or field name): drop them all from the caches.
-            defer { CacheInvalidation.invalidate(Self.aliases(of: reference, secretId: secret.id, item: item), scope: cacheScope) }
-            switch (value, item.isFile) {
-            case (.text(let text), false):
-                try await client.setFieldValue(secretId: secret.id, slug: item.slug, value: text)
-            case (.bytes(let bytes), true):
-                try await client.setFieldFile(secretId: secret.id, slug: item.slug, data: Data(bytes), fileName: item.filename ?? "\(item.slug).bin")
-            case (.text(let text), true):
-                try await client.setFieldFile(secretId: secret.id, slug: item.slug, data: Data(text.utf8), fileName: item.filename ?? "\(item.slug).txt")
-            case (.bytes(let bytes), false):
-                guard let text = String(validating: bytes, as: UTF8.self) else {
-                    throw SesameError(code: .invalidValue, message: "'\(item.slug)' is a text field; the bytes are not UTF-8", reference: reference)
-                }
-                try await client.setFieldValue(secretId: secret.id, slug: item.slug, value: text)
-            }
+            try await client.setFieldValue(secretId: secret.id, slug: item.slug, value: text, access: arguments)
         }
     }
 }

@@ -38,7 +38,7 @@ struct GetCommand: AsyncParsableCommand {
     func run() async throws {
         let store = ReferenceStore.make(connection: connection, cache: try cacheOptions.configuration(), access: restricted.access())
         let parsed = try SecretStore.reference(reference)
-        let value = try await store.get(parsed)
+        let value = cacheOptions.refresh ? try await store.refresh(parsed) : try await store.get(parsed)
         CacheOptions.warnIfExpired(value, reference: parsed)
         switch output {
         case .raw:

@@ -13,20 +13,36 @@ struct InjectCommand: AsyncParsableCommand {
             file is written with mode 0600 through a temporary file and a rename, so it is never half-written
             and never readable by others. Without -o the result goes to standard output.
 
+            With --watch SECONDS (and -o), sesame keeps running: it reads the placeholders again on that period
+            (through the cache rules), writes the file anew when the result changed, and runs --exec CMD (with
+            /bin/sh -c, without sesame's own credentials in its environment) after each write, the first included,
+            as a reload. A read that fails keeps the file as it is and says so; sesame retries on the next round.
+
             Examples:
               sesame inject -i config.yml.tpl -o config.yml
+              sesame inject -i nginx.conf.tpl -o /etc/nginx/conf.d/app.conf --watch 300 --exec 'nginx -s reload'
               echo 'password: {{ aws-ps:///prod/db/password }}' | sesame inject
             """
     )
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var restricted: RestrictedOptions
+    @OptionGroup var cacheOptions: CacheOptions
+    @OptionGroup var watchOptions: WatchOptions
 
     @Option(name: [.short, .customLong("in")], help: "The template (default: standard input).")
     var input: String?
 
     @Option(name: [.short, .customLong("out")], help: "The file to write (mode 0600, atomically; default: standard output).")
     var output: String?
+
+    @Option(name: .customLong("exec"), help: ArgumentHelp("With --watch: a shell command to run after each write (a reload).", valueName: "command"))
+    var reload: String?
+
+    func validate() throws {
+        if watchOptions.watch != nil, output == nil { throw ValidationError("--watch needs -o FILE: the file it keeps up to date") }
+        if reload != nil, watchOptions.watch == nil { throw ValidationError("--exec runs after each write of --watch; add --watch SECONDS") }
+    }
 
     func run() async throws {
         let template: String
@@ -40,20 +56,59 @@ struct InjectCommand: AsyncParsableCommand {
         }
         let pieces = try Template.parse(template, name: input ?? "<stdin>")
         let references = Array(Set(pieces.compactMap(\.reference))).sorted { $0.canonical < $1.canonical }
-        let store = ReferenceStore.make(connection: connection, access: restricted.access())
-        let values = try await ReferenceStore.resolve(references, with: store)
-        var resolved: [SecretReference: String] = [:]
-        for (reference, value) in zip(references, values) {
-            guard let text = value.text else {
-                throw CLIError("\(reference.canonical) is binary and cannot go into a text template")
+        let environment = ProcessInfo.processInfo.environment
+        let store = ReferenceStore.make(connection: connection, cache: try cacheOptions.configuration(environment), access: restricted.access(environment))
+        let render = { (refresh: Bool) async throws -> String in
+            let values = try await ReferenceStore.resolve(references, with: store, refresh: refresh)
+            var resolved: [SecretReference: String] = [:]
+            for (reference, value) in zip(references, values) {
+                guard let text = value.text else {
+                    throw CLIError("\(reference.canonical) is binary and cannot go into a text template")
+                }
+                resolved[reference] = text
             }
-            resolved[reference] = text
+            return pieces.map { piece in piece.reference.map { resolved[$0]! } ?? piece.text }.joined()
         }
-        let rendered = pieces.map { piece in piece.reference.map { resolved[$0]! } ?? piece.text }.joined()
-        if let output {
-            try AtomicFile.write(Data(rendered.utf8), to: output, mode: 0o600)
-        } else {
+        let rendered = try await render(cacheOptions.refresh)
+        guard let output else {
             FileHandle.standardOutput.write(Data(rendered.utf8))
+            return
+        }
+        try AtomicFile.write(Data(rendered.utf8), to: output, mode: 0o600)
+        guard let period = try watchOptions.period() else { return }
+        runReload(environment)
+        var written = rendered
+        let cacheEnabled = cacheOptions.enabled(environment)
+        while true {
+            try await Task.sleep(for: period)
+            do {
+                // Without the disk cache, each round asks the server; with it, the cache's time to live decides.
+                let fresh = try await render(!cacheEnabled)
+                guard fresh != written else { continue }
+                try AtomicFile.write(Data(fresh.utf8), to: output, mode: 0o600)
+                written = fresh
+                note("\(output) written again: a secret in it changed")
+                runReload(environment)
+            } catch {
+                let reason = (CLIError.mapping(error) ?? CLIError("\(error)")).message
+                note("could not render \(output) again (\(reason)); it stays as it was")
+            }
+        }
+    }
+
+    private func note(_ text: String) {
+        FileHandle.standardError.write(Data("sesame: \(text)\n".utf8))
+    }
+
+    /// Runs `--exec` with `/bin/sh -c`, without sesame's own credentials, and waits for it; a failure is noted.
+    private func runReload(_ environment: [String: String]) {
+        guard let reload else { return }
+        let childEnvironment = ChildEnvironment().make(inherited: environment, added: [:], isReference: { _ in false })
+        do {
+            let status = try ChildProcess(["/bin/sh", "-c", reload], environment: childEnvironment, masking: nil).waitForExit()
+            if status != 0 { note("--exec exited with status \(status)") }
+        } catch {
+            note("could not run --exec: \((CLIError.mapping(error) ?? CLIError("\(error)")).message)")
         }
     }
 }

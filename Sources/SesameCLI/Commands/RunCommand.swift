@@ -24,15 +24,31 @@ struct RunCommand: AsyncParsableCommand {
             command's own. With --mask, sesame stays in between: it forwards signals, passes the exit status
             through, and replaces every secret value of 4 bytes or more in the command's output with *****.
 
+            With --watch SECONDS, sesame stays in between too and reads the references again on that period (through
+            the cache rules: with --cache, a value is read anew once its cached copy expires). When one changed, it
+            stops the command with --signal (TERM unless given; SIGKILL if it is still running after --grace seconds)
+            and starts it again with the new values. Signals go to the command itself, not to processes it started.
+            If the secrets cannot be read again, the command keeps running and a note says so; the command ending by
+            itself ends sesame, with its exit status.
+
             Examples:
               DB_PASSWORD=aws-ps:///prod/db/password sesame run -- ./migrate
               sesame run --env-file .env.refs --mask -- env
               sesame run --pristine --keep-env AWS_PROFILE -- ./deploy.sh
+              sesame run --watch 60 --signal HUP --grace 30 --env-file .env.refs -- ./server
             """
     )
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var restricted: RestrictedOptions
+    @OptionGroup var cacheOptions: CacheOptions
+    @OptionGroup var watchOptions: WatchOptions
+
+    @Option(name: .customLong("signal"), help: ArgumentHelp("With --watch: the signal that stops the command before a restart.", valueName: "name"))
+    var stopSignal = "TERM"
+
+    @Option(name: .long, help: ArgumentHelp("With --watch: seconds to wait after --signal before SIGKILL.", valueName: "seconds"))
+    var grace = 10
 
     @Option(name: .customLong("env-file"), help: "A file of KEY=VALUE lines to add (values may be references). Repeatable.")
     var envFiles: [String] = []
@@ -51,6 +67,13 @@ struct RunCommand: AsyncParsableCommand {
 
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments, after --.")
     var command: [String] = []
+
+    func validate() throws {
+        guard WatchedChild.signalNumber(stopSignal) != nil else {
+            throw ValidationError("--signal must be a signal name (TERM, HUP, INT, USR1, ...) or number; found '\(stopSignal)'")
+        }
+        guard (0...3600).contains(grace) else { throw ValidationError("--grace must be between 0 and 3600 seconds; found \(grace)") }
+    }
 
     func run() async throws {
         var arguments = command
@@ -78,26 +101,41 @@ struct RunCommand: AsyncParsableCommand {
         // env:// references read only what the child may see: `LEAK=env://SESAME_PASSWORD` must not bring back a
         // credential that was removed for it.
         let store = ReferenceStore.make(
-            connection: connection, environment: inherited, visible: childEnvironment.readable(inherited: inherited, added: added),
-            access: restricted.access(inherited)
+            connection: connection, cache: try cacheOptions.configuration(inherited), environment: inherited,
+            visible: childEnvironment.readable(inherited: inherited, added: added), access: restricted.access(inherited)
         )
-        let values: [SecretValue]
+        let cacheEnabled = cacheOptions.enabled(inherited)
+        let read: @Sendable (_ refresh: Bool) async throws -> [String: String] = { [references] refresh in
+            let values = try await ReferenceStore.resolve(references, with: store, refresh: refresh)
+            var secrets: [String: String] = [:]
+            for (name, value) in zip(names, values) {
+                guard let text = value.text, !text.utf8.contains(0) else {
+                    throw CLIError("the variable \(name) names a binary secret, which cannot go into an environment variable")
+                }
+                secrets[name] = text
+            }
+            return secrets
+        }
+        let secrets: [String: String]
         do {
-            values = try await ReferenceStore.resolve(references, with: store)
+            secrets = try await read(cacheOptions.refresh)
         } catch {
             let mapped = CLIError.mapping(error) ?? CLIError("\(error)")
             throw CLIError("could not read the secrets for the command (\(mapped.message))", hint: mapped.hint, exitCode: mapped.exitCode)
         }
-        var secrets: [String] = []
-        for (name, value) in zip(names, values) {
-            guard let text = value.text, !text.utf8.contains(0) else {
-                throw CLIError("the variable \(name) names a binary secret, which cannot go into an environment variable")
-            }
-            environment[name] = text
-            secrets.append(text)
+        if let period = try watchOptions.period() {
+            let base = environment
+            let watched = WatchedChild(
+                arguments: arguments, period: period, stopSignal: WatchedChild.signalNumber(stopSignal)!, grace: .seconds(grace), mask: mask,
+                environment: { base.merging($0) { $1 } },
+                // Without the disk cache, each round asks the server; with it, the cache's time to live decides.
+                resolve: { try await read(!cacheEnabled) }
+            )
+            throw ExitCode(try await watched.run(initial: secrets))
         }
+        environment.merge(secrets) { $1 }
         if mask {
-            let status = try MaskedChild.run(arguments, environment: environment, secrets: secrets)
+            let status = try MaskedChild.run(arguments, environment: environment, secrets: Array(secrets.values))
             throw ExitCode(status)
         }
         try Exec.replaceProcess(executable: executable, arguments: arguments, environment: environment)

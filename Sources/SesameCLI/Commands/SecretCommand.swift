@@ -98,7 +98,7 @@ extension SecretGetCommand {
         let encoded = (segments + [field]).map { $0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0 }
         let reference = try SecretStore.reference("tss://" + encoded.joined(separator: "/"))
         let store = ReferenceStore.make(connection: connection, cache: try cacheOptions.configuration(), access: restricted.access())
-        let value = try await store.get(reference)
+        let value = cacheOptions.refresh ? try await store.refresh(reference) : try await store.get(reference)
         CacheOptions.warnIfExpired(value, reference: reference)
         FileHandle.standardOutput.write(Data(value.bytes))
         if Terminal.stdoutIsTerminal, value.text != nil { FileHandle.standardOutput.write(Data("\n".utf8)) }

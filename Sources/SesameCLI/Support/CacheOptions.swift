@@ -16,6 +16,9 @@ struct CacheOptions: ParsableArguments {
     @Flag(name: .long, help: "With --cache: when the server cannot be reached, answer from an expired entry (a warning says so).")
     var allowExpired = false
 
+    @Flag(name: .long, help: "Read from the server whatever the cache holds, and keep the fresh value.")
+    var refresh = false
+
     /// How long an expired entry stays in the disk cache for `--allow-expired` (a week).
     static let staleRetention: TimeInterval = 7 * 86400
 

@@ -22,8 +22,22 @@ enum ReferenceStore {
         )
     }
 
-    /// Resolves `references` (at most 16 at a time), in their order.
-    static func resolve(_ references: [SecretReference], with store: SecretStore) async throws -> [SecretValue] {
-        try await BoundedTasks.map(count: references.count, limit: 16) { try await store.get(references[$0]) }
+    /// Resolves `references` (at most 16 at a time), in their order; past any cache with `refresh` (which keeps
+    /// the fresh values).
+    static func resolve(_ references: [SecretReference], with store: SecretStore, refresh: Bool = false) async throws -> [SecretValue] {
+        try await BoundedTasks.map(count: references.count, limit: 16) {
+            refresh ? try await store.refresh(references[$0]) : try await store.get(references[$0])
+        }
+    }
+
+    /// The store for a command that changes values: no caching of its own, but the user's disk cache (when there
+    /// is one) attached, so what the change replaces is removed from it.
+    static func forWriting(connection: ConnectionOptions, access: SecretAccess, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> SecretStore
+    {
+        make(
+            connection: connection, cache: CacheConfiguration(strategy: .never, disk: CacheOptions.existingDiskCache(environment)),
+            environment: environment, access: access
+        )
     }
 }

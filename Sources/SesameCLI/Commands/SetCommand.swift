@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import SecretServer
+import SecretServerModels
+import Sesame
+
+/// `sesame set REF`: writes a value to what a reference names.
+struct SetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set",
+        abstract: "Write a value (from standard input, a file, or generated) to what a reference names.",
+        discussion: """
+            The value is read from standard input (without one trailing newline), from --file PATH (as bytes: a file
+            field, a binary Secrets Manager secret), or made with --generate (for a Secret Server field, by the server to
+            the field's password requirement; elsewhere 32 random characters). It is never taken from the command line
+            and never printed.
+
+            A Secret Server field is written as a field save (restricted secrets take --comment and the other options);
+            a Secrets Manager secret gets a new current version (one JSON key with #key.path, the rest kept); a
+            Parameter Store parameter keeps its type and its KMS key. Cached copies of the old value are removed.
+
+            Examples:
+              printf '%s' "$PW" | sesame set tss://12/password
+              sesame set 'tss://Prod/Databases/db01 root/password' --generate --comment 'INC-42 rotation'
+              sesame set tss://7/private-key --file ~/.ssh/id_ed25519
+              printf '%s' "$PW" | sesame set 'aws-sm://prod/db#password'
+              sesame set aws-ps:///prod/db/password --generate
+            """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var restricted: RestrictedOptions
+
+    @Argument(help: "The reference, e.g. tss://12/password, aws-sm://prod/db#user.password or aws-ps:///prod/db/password.")
+    var reference: String
+
+    @Option(name: .long, help: "Write this file's content (bytes) instead of standard input.")
+    var file: String?
+
+    @Flag(name: .long, help: "Write a new generated value instead of one given.")
+    var generate = false
+
+    func validate() throws {
+        guard file == nil || !generate else { throw CLIError("give --file or --generate, not both") }
+    }
+
+    func run() async throws {
+        let parsed = try SecretStore.reference(reference)
+        guard parsed.scheme != "env" else { throw CLIError("an env:// reference cannot be written", hint: "set the variable yourself") }
+        let store = ReferenceStore.forWriting(connection: connection, access: restricted.access())
+        let value: SecretValue.Content
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read the file '\(file)'") }
+            value = String(data: data, encoding: .utf8).map(SecretValue.Content.text) ?? .bytes(Array(data))
+        } else if generate {
+            value = .text(try await generated(parsed))
+        } else {
+            let text = Terminal.readAllStandardInput()
+            guard !text.isEmpty else {
+                throw CLIError("no value on standard input", hint: "pipe it in (printf '%s' \"$VALUE\" | sesame set REF), or use --file or --generate")
+            }
+            value = .text(text)
+        }
+        try await store.update(parsed, to: value)
+        Output.write("set \(parsed.canonical)")
+    }
+
+    /// A new value: for a Secret Server field, the server's, made to that field's requirement; else 32 random
+    /// characters from letters, digits and symbols that need no quoting in a shell or a URL.
+    private func generated(_ reference: SecretReference) async throws -> String {
+        guard reference.scheme == "tss" else { return Self.randomValue(length: 32) }
+        guard reference.segments.count >= 2, let slug = reference.segments.last else {
+            throw CLIError("name a field to generate: tss://12/password")
+        }
+        let key = reference.segments.count == 2 && Int(reference.segments[0]) != nil
+            ? reference.segments[0] : "\\" + reference.segments.dropLast().joined(separator: "\\")
+        return try await connection.withClient { client in
+            let summary = try await client.secretSummary(id: try await SecretKey.id(key, client: client))
+            let template = try await client.template(id: summary.secretTemplateId)
+            guard let field = template.field(slug), field.isPassword else {
+                throw CLIError("'\(slug)' is not a password field of template '\(template.name)', so there is no requirement to generate to",
+                               hint: "give the value on standard input instead", exitCode: .notFound)
+            }
+            return try await client.generatePassword(fieldId: field.secretTemplateFieldId)
+        }
+    }
+
+    static func randomValue(length: Int) -> String {
+        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_.~+=")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+    }
+}
