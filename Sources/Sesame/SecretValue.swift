@@ -68,6 +68,9 @@ public struct SecretValue: Sendable, Hashable, CustomStringConvertible, CustomDe
         public var version: String?
         /// Why an expired value was served (the provider's error, without any value).
         public var staleReason: String?
+        /// Read past a restriction (a comment, ticket, check-out or DoubleLock password): caches keep it in memory
+        /// at most, never on disk, where a later read would get it without what the restriction asks.
+        public var restricted = false
 
         public init(source: Source = .provider, fetchedAt: Date? = nil, version: String? = nil, staleReason: String? = nil) {
             self.source = source

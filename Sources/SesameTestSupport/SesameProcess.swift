@@ -67,7 +67,8 @@ public enum SesameProcess {
         public init(arguments: [String] = [], adminPassword: String, environment: [String: String] = [:]) throws {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: try SesameProcess.binary())
-            process.arguments = ["server", "--dev", "--port", "0", "--log-level", "warning"] + arguments
+            // Every CLI process signs in anew: the cheapest hash keeps a suite of them from starving the machine.
+            process.arguments = ["server", "--dev", "--port", "0", "--log-level", "warning", "--password-hash-cost", "10"] + arguments
             var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
                        "SESAME_ADMIN_PASSWORD": adminPassword]
             env.merge(environment) { $1 }

@@ -26,7 +26,8 @@ struct TLSTests {
     func client(_ server: EmulatorServer, tls: SecretServerClient.TLS, logger: Logger = Logger(label: "test")) -> SecretServerClient.Configuration {
         var configuration = TestEmulator.clientConfiguration(server, retry: .none)
         configuration.tls = tls
-        configuration.timeouts = .init(connect: .seconds(3), request: .seconds(5))
+        // Generous: these tests are about trust, and the whole suite running at once can hold a TLS sign-in for seconds.
+        configuration.timeouts = .init(connect: .seconds(10), request: .seconds(30))
         configuration.logger = logger
         return configuration
     }

@@ -98,7 +98,8 @@ struct CLIEnvTests {
             // GitHub Actions: masks first on standard output, then NAME<<DELIMITER blocks appended to $GITHUB_ENV.
             let githubEnv = directory.file("github_env")
             try "EARLIER=kept\n".write(toFile: githubEnv, atomically: true, encoding: .utf8)
-            let github = try SesameProcess.run(["env", "tss://\(id)", "--format", "github"], environment: env.merging(["GITHUB_ENV": githubEnv]) { $1 })
+            let github = try SesameProcess.run(["env", "tss://\(id)", "--format", "github"],
+                                               environment: env.merging(["GITHUB_ENV": githubEnv, "GITHUB_ACTIONS": "true"]) { $1 })
             #expect(github.status == 0, "\(github.stderr)")
             let masks = github.stdout.split(separator: "\n").map(String.init)
             #expect(masks.allSatisfy { $0.hasPrefix("::add-mask::") })
@@ -109,6 +110,10 @@ struct CLIEnvTests {
             #expect(try Self.parseGitHubEnvironment(appended) == expected.merging(["EARLIER": "kept"]) { $1 })
             let outside = try SesameProcess.run(["env", "tss://\(id)", "--format", "github"], environment: env)
             #expect(outside.status == 1 && outside.stderr.contains("GITHUB_ENV"))
+            // Outside a runner there is nothing to mask for: the values are not printed.
+            let toFile = try SesameProcess.run(["env", "tss://\(id)", "--format", "github", "--out", directory.file("gh")], environment: env)
+            #expect(toFile.status == 0 && toFile.stdout.isEmpty, "\(toFile.stdout)")
+            #expect(try Self.parseGitHubEnvironment(String(contentsOfFile: directory.file("gh"), encoding: .utf8)) == expected)
         }
 
         // Restricted secrets take --comment here too; every value is read before anything is written.

@@ -60,6 +60,14 @@ struct CLIRestrictedReadTests {
                 #expect(audits.stdout.contains(comment), "no audit with \(comment)")
             }
 
+            // Without --check-out, a check-out secret is refused and left as it was (not checked out behind the user's back).
+            for arguments in [["get", "tss://\(checkedOut)/password"], ["secret", "get", "\(checkedOut)", "--field", "password"]] {
+                let refused = try SesameProcess.run(arguments, environment: env)
+                #expect(refused.status == 7 && refused.stderr.contains("--check-out") && refused.stdout.isEmpty, "\(arguments): \(refused.stderr)")
+            }
+            let untouched = try SesameProcess.run(["api", "GET", "/v1/secrets/\(checkedOut)/state"], environment: env)
+            #expect(untouched.stdout.contains(#""isCheckedOut" : false"#), "\(untouched.stdout)")
+
             // --check-out: checked out for the read, in again afterwards, also when the command fails.
             let read = try SesameProcess.run(["get", "tss://\(checkedOut)/password", "--check-out"], environment: env)
             #expect(read.status == 0 && read.stdout == Self.value, "\(read.stderr)")
@@ -69,6 +77,21 @@ struct CLIRestrictedReadTests {
             #expect(state.stdout.contains(#""isCheckedOut" : false"#), "\(state.stdout)")
             let actions = try SesameProcess.run(["secret", "audits", "\(checkedOut)", "-o", "json"], environment: env)
             #expect(actions.stdout.components(separatedBy: #""action" : "CHECKIN""#).count - 1 == 2, "\(actions.stdout)")
+
+            // Two fields of one check-out secret read at once (env, run): one check-out held for both, given back after.
+            let both = try SesameProcess.run(["run", "--check-out", "--", "sh", "-c", "echo $A $B"],
+                                             environment: env.merging(["A": "tss://\(checkedOut)/username", "B": "tss://\(checkedOut)/password"]) { $1 })
+            #expect(both.status == 0 && both.stdout == "u \(Self.value)\n", "\(both.stderr)")
+            let refs = NSTemporaryDirectory() + "restricted-\(UUID().uuidString).refs"
+            try "A=tss://\(checkedOut)/username\nB=tss://\(checkedOut)/password\nC=tss://\(commented)/password\n"
+                .write(toFile: refs, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: refs) }
+            let exported = try SesameProcess.run(["env", "--from", refs, "--check-out", "--comment", "INC-9", "--format", "json"], environment: env)
+            #expect(exported.status == 0, "\(exported.stderr)")
+            #expect(try JSONDecoder().decode([String: String].self, from: Data(exported.stdout.utf8))
+                == ["A": "u", "B": Self.value, "C": Self.value], "\(exported.stderr)")
+            let after = try SesameProcess.run(["api", "GET", "/v1/secrets/\(checkedOut)/state"], environment: env)
+            #expect(after.stdout.contains(#""isCheckedOut" : false"#), "\(after.stdout)")
         }
     }
 
@@ -91,6 +114,13 @@ struct CLIRestrictedReadTests {
             let reader = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "reader", "SESAME_PASSWORD": "Reader-Passw0rd-1"]
             let needsApproval = try SesameProcess.run(["get", "tss://\(approved)/password"], environment: reader)
             #expect(needsApproval.status == 7 && needsApproval.stderr.contains("sesame access request"), "\(needsApproval.stderr)")
+            // ... asks, an approver approves, and the same read works.
+            let request = try SesameProcess.run(["access", "request", "\(approved)", "--comment", "INC-10"], environment: reader)
+            let requestId = try #require(request.stdout.split(separator: " ").firstIndex(of: "request").map { request.stdout.split(separator: " ")[$0 + 1] })
+            let approval = try SesameProcess.run(["access", "approve", String(requestId)], environment: env)
+            #expect(approval.status == 0, "\(approval.stderr)")
+            let granted = try SesameProcess.run(["get", "tss://\(approved)/password"], environment: reader)
+            #expect(granted.status == 0 && granted.stdout == Self.value, "\(granted.stderr)")
 
             // DoubleLock: the password from the environment, or a clear refusal without one (no terminal here).
             _ = try SesameProcess.run(["api", "PUT", "/v1/users/doublelock-password", "--input", "-"], environment: env,
@@ -103,6 +133,20 @@ struct CLIRestrictedReadTests {
             let whole = try SesameProcess.run(["secret", "get", "\(locked)", "--field", "password"],
                                               environment: env.merging(["SESAME_DOUBLE_LOCK_PASSWORD": "Admin-DoubleLock-7"]) { $1 })
             #expect(whole.status == 0 && whole.stdout == Self.value, "\(whole.stderr)")
+            let wrong = try SesameProcess.run(["get", "tss://\(locked)/password"],
+                                              environment: env.merging(["SESAME_DOUBLE_LOCK_PASSWORD": "Not-The-One-1"]) { $1 })
+            #expect(wrong.status == 7 && wrong.stderr.contains("not the right one"), "\(wrong.stderr)")
+
+            // A value read past a restriction never goes to the disk cache, where a later read would skip it.
+            let home = NSTemporaryDirectory() + "restricted-home-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: home) }
+            var cached = env.merging(["HOME": home, "SESAME_DOUBLE_LOCK_PASSWORD": "Admin-DoubleLock-7"]) { $1 }
+            #expect(try SesameProcess.run(["get", "tss://\(locked)/password", "--cache"], environment: cached).stdout == Self.value)
+            #expect(try SesameProcess.run(["get", "tss://\(ticketed)/password", "--cache", "--comment", "INC-11", "--ticket-number", "T-11"],
+                                          environment: cached).stdout == Self.value)
+            #expect(try SesameProcess.run(["cache", "status", "-o", "json"], environment: cached).stdout.contains("\"entries\" : 0"))
+            cached["SESAME_DOUBLE_LOCK_PASSWORD"] = nil
+            #expect(try SesameProcess.run(["get", "tss://\(locked)/password", "--cache"], environment: cached).status == 7)
             for result in [noTicket, needsApproval, noPassword] { #expect(!result.stderr.contains(Self.value)) }
         }
     }

@@ -107,6 +107,17 @@ struct CLISetListTests {
                 // A write through sesame removes the cached copy: the next cached read sees the new value.
                 #expect(try SesameProcess.run(["set", "tss://1/password"], environment: env, input: "Cached-Value-2").status == 0)
                 #expect(try SesameProcess.run(["get", "tss://1/password", "--cache"], environment: env).stdout == "Cached-Value-2")
+                // So does every other command that changes a secret.
+                #expect(try SesameProcess.run(["secret", "update", "1", "--set", "password=-"], environment: env, input: "Cached-Value-U").status == 0)
+                #expect(try SesameProcess.run(["get", "tss://1/password", "--cache"], environment: env).stdout == "Cached-Value-U")
+                #expect(try SesameProcess.run(["secret", "rotate", "1", "--value", "-"], environment: env, input: "Cached-Value-R").status == 0)
+                #expect(try SesameProcess.run(["get", "tss://1/password", "--cache"], environment: env).stdout == "Cached-Value-R")
+                #expect(try SesameProcess.run(["secret", "delete", "1"], environment: env).status == 0)
+                #expect(try SesameProcess.run(["get", "tss://1/password", "--cache"], environment: env).status != 0)
+                let restored = try SesameProcess.run(["secret", "restore", "\\cached"], environment: env)
+                #expect(restored.status == 0 && restored.stdout == "restored secret 1\n", "\(restored.stderr)")
+                #expect(try SesameProcess.run(["set", "tss://1/password"], environment: env, input: "Cached-Value-2").status == 0)
+                #expect(try SesameProcess.run(["get", "tss://1/password", "--cache"], environment: env).stdout == "Cached-Value-2")
             }
             // A change made elsewhere is not seen while the cached copy is fresh, until --refresh reads past it.
             try await SecretServerClient.withClient(configuration: client(server)) { client in
@@ -158,7 +169,8 @@ struct CLISetListTests {
                 #expect(fields.stdout.contains("field  tss://1/password") && !fields.stdout.contains("Listed-Value"))
 
                 for (reference, expected) in [
-                    ("tss://1/password", Int32(0)), ("tss://Ops/db/username", 0), ("tss://1", 0),
+                    ("tss://1/password", Int32(0)), ("tss://Ops/db/username", 0), ("tss://1", 0), ("tss://Ops/db", 0), ("tss://Ops", 0),
+                    ("tss://Ops/Sub", 0), ("tss://Ops/Sub/deep/password", 0), ("tss://Ops/Nope", 1), ("tss://Ops/d", 1),
                     ("tss://1/nothing", 1), ("tss://Ops/d/password", 1), ("tss://Ops/nothing/password", 1), ("tss://999/password", 1),
                 ] {
                     let exists = try SesameProcess.run(["exists", reference], environment: env)
@@ -183,6 +195,8 @@ struct CLISetListTests {
             try await ssm.putParameter("/\(root)/app/api.key", value: "two", type: .string, overwrite: true)
             try await ssm.putParameter("/\(root)/app/sub/deep", value: "three", type: .string, overwrite: true)
             try await ssm.putParameter("/\(root)/application/other", value: "no", type: .string, overwrite: true)
+            try await ssm.putParameter("/\(root)/hostile/ld-preload", value: "/tmp/evil.so", type: .string, overwrite: true)
+            try await ssm.putParameter("/\(root)/hostile/fine", value: "ok", type: .string, overwrite: true)
             let manager = try session.secretsManager()
             _ = try await manager.createSecret("\(root)/db", value: .string(#"{"user":"a","password":"p1","port":5432}"#))
             _ = try await manager.createSecret("\(root)/api", value: .string("token"))
@@ -200,6 +214,18 @@ struct CLISetListTests {
             let generated = try SesameProcess.run(["set", "aws-sm://\(root)/api", "--generate"], environment: env)
             #expect(generated.status == 0, "\(generated.stderr)")
 
+            // A mistyped name is not created unless asked; a version option is refused on a write.
+            let typo = try SesameProcess.run(["set", "aws-ps:///\(root)/app/db-pasword"], environment: env, input: "x")
+            #expect(typo.status == 5 && typo.stderr.contains("--create"), "\(typo.stderr)")
+            #expect(try SesameProcess.run(["exists", "aws-ps:///\(root)/app/db-pasword"], environment: env).status == 1)
+            let typoSecret = try SesameProcess.run(["set", "aws-sm://\(root)/dbb#password"], environment: env, input: "x")
+            #expect(typoSecret.status == 5, "\(typoSecret.stderr)")
+            let created = try SesameProcess.run(["set", "aws-ps:///\(root)/new/param", "--create"], environment: env, input: "fresh")
+            #expect(created.status == 0, "\(created.stderr)")
+            #expect(try SesameProcess.run(["get", "aws-ps:///\(root)/new/param"], environment: env).stdout == "fresh")
+            let versioned = try SesameProcess.run(["set", "aws-sm://\(root)/db?version-stage=AWSPREVIOUS#password"], environment: env, input: "x")
+            #expect(versioned.status == 1 && versioned.stderr.contains("cannot take ?version-stage"), "\(versioned.stderr)")
+
             let params = try SesameProcess.run(["ls", "aws-ps:///\(root)/app/"], environment: env)
             #expect(params.stdout.contains("secret  aws-ps:///\(root)/app/api.key") && params.stdout.contains("folder  aws-ps:///\(root)/app/sub"))
             #expect(!params.stdout.contains("deep") && !params.stdout.contains("application"), "\(params.stdout)")
@@ -216,6 +242,21 @@ struct CLISetListTests {
                 let exists = try SesameProcess.run(["exists", reference], environment: env)
                 #expect(exists.status == expected, "\(reference): \(exists.status) \(exists.stderr)")
             }
+
+            // env under a prefix: names as chamber derives them, from the part below the prefix.
+            let direct = try SesameProcess.run(["env", "aws-ps:///\(root)/app/", "--format", "json"], environment: env)
+            #expect(try JSONDecoder().decode([String: String].self, from: Data(direct.stdout.utf8))
+                == ["API_KEY": "two", "DB_PASSWORD": "rotated one"], "\(direct.stderr)")
+            let below = try SesameProcess.run(["env", "-R", "aws-ps:///\(root)/app", "--format", "json"], environment: env)
+            #expect(try JSONDecoder().decode([String: String].self, from: Data(below.stdout.utf8))["SUB_DEEP"] == "three", "\(below.stderr)")
+            let fromManager = try SesameProcess.run(["env", "aws-sm://\(root)/", "--format", "json"], environment: env)
+            let exported = try JSONDecoder().decode([String: String].self, from: Data(fromManager.stdout.utf8))
+            #expect(exported.keys.sorted() == ["API", "DB"] && exported["DB"]?.contains(#""password":"p2""#) == true, "\(fromManager.stderr)")
+            // Whoever can add a parameter under a prefix must not get to set LD_PRELOAD through it.
+            let hostile = try SesameProcess.run(["env", "aws-ps:///\(root)/hostile/"], environment: env)
+            #expect(hostile.status == 1 && hostile.stderr.contains("LD_PRELOAD") && hostile.stdout.isEmpty, "\(hostile.stderr)")
+            let allowed = try SesameProcess.run(["env", "aws-ps:///\(root)/hostile/", "--allow-name", "LD_PRELOAD"], environment: env)
+            #expect(allowed.status == 0 && allowed.stdout == "FINE='ok'\nLD_PRELOAD='/tmp/evil.so'\n", "\(allowed.stderr)")
         }
         do {
             let ssm = try session.ssm()

@@ -6,13 +6,19 @@ import SecretServerModels
 
 extension SecretServerClient {
     /// A secret with all its fields (`GET /api/v1/secrets/{id}`).
-    public func secret(id: Int, includeInactive: Bool = false) async throws -> SecretModel {
-        try await get("/v1/secrets/\(id)", query: includeInactive ? [("includeInactive", "true")] : [])
+    /// - Parameter noAutoCheckout: for a secret that requires check-out, fail instead of checking it out.
+    public func secret(id: Int, includeInactive: Bool = false, noAutoCheckout: Bool = false) async throws -> SecretModel {
+        try await get("/v1/secrets/\(id)", query: (includeInactive ? [("includeInactive", "true")] : []) + Self.checkoutQuery(noAutoCheckout))
     }
 
     /// The secret at `path`, e.g. `\Prod\Databases\db01 root` (`/` also separates).
-    public func secret(path: String) async throws -> SecretModel {
-        try await get("/v1/secrets/0", query: [("secretPath", Self.normalizedPath(path))])
+    public func secret(path: String, noAutoCheckout: Bool = false) async throws -> SecretModel {
+        try await get("/v1/secrets/0", query: [("secretPath", Self.normalizedPath(path))] + Self.checkoutQuery(noAutoCheckout))
+    }
+
+    /// `noAutoCheckout=true` when asked: a read that must not check a secret out on its own.
+    static func checkoutQuery(_ noAutoCheckout: Bool) -> [(String, String)] {
+        noAutoCheckout ? [("noAutoCheckout", "true")] : []
     }
 
     /// Every secret matching `search`, fetched page by page as you iterate.
@@ -187,9 +193,10 @@ public enum SecretFieldContent: Sendable, Hashable, CustomStringConvertible {
 extension SecretServerClient {
     /// One field of a secret, text or file, in one request (`GET /api/v1/secrets/{id}/fields/{slug}`): a JSON
     /// answer is a text field, anything else a file.
-    public func fieldContent(secretId: Int, slug: String) async throws -> SecretFieldContent {
+    public func fieldContent(secretId: Int, slug: String, noAutoCheckout: Bool = false) async throws -> SecretFieldContent {
         let path = "/v1/secrets/\(secretId)/fields/\(URLEncoding.component(slug))"
-        return try Self.fieldContent(try await transport.send(APIRequest(.GET, path)), path: path, method: "GET")
+        let request = APIRequest(.GET, path, query: Self.checkoutQuery(noAutoCheckout))
+        return try Self.fieldContent(try await transport.send(request), path: path, method: "GET")
     }
 
     /// A field's answer: a JSON string is a text field, anything else a file (with the name its header gives).

@@ -142,7 +142,7 @@ public final class CachingProvider: SecretProvider {
         let jitter = configuration.jitter > 0 ? Double.random(in: 0...configuration.jitter) : 0
         let lifetime = ttl * (1 - jitter)
         memory.store(key, value: value, expires: configuration.now() + lifetime)
-        if let disk = configuration.disk {
+        if let disk = configuration.disk, !value.metadata.restricted {
             let seconds = Double(lifetime.components.seconds) + Double(lifetime.components.attoseconds) / 1e18
             try? disk.store(key, scope: base.cacheScope, value: value, expires: configuration.wallClock().addingTimeInterval(seconds))
         }

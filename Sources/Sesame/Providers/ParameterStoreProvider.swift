@@ -50,11 +50,32 @@ public struct ParameterStoreProvider: SecretProvider {
             throw SesameError(code: .invalidValue, message: "Parameter Store holds text; give text", reference: reference)
         }
         try await ProviderErrors.mapping(reference) {
-            let existing = try await ssm.describeParameters(name: reference.path).first { $0.name == reference.path }
-            let type = existing.flatMap { SSMClient.ParameterType(rawValue: $0.type) } ?? .secureString
-            try await ssm.putParameter(
-                reference.path, value: text, type: type, overwrite: true, keyId: type == .secureString ? existing?.keyId : nil
-            )
+            // Overwriting a SecureString without its KeyId moves it to the account's default key: keep both.
+            let type: SSMClient.ParameterType
+            let keyId: String?
+            do {
+                let existing = try await ssm.describeParameters(name: reference.path).first { $0.name == reference.path }
+                type = existing.flatMap { SSMClient.ParameterType(rawValue: $0.type) } ?? .secureString
+                keyId = existing?.keyId
+            } catch let error as AWSError where error.code == .accessDenied {
+                // Without ssm:DescribeParameters the type still shows in GetParameter, the key does not.
+                let current: SSMClient.Parameter
+                do {
+                    current = try await ssm.getParameter(reference.path, withDecryption: false)
+                } catch let missing as AWSError where missing.code == .notFound {
+                    throw error
+                }
+                guard let known = SSMClient.ParameterType(rawValue: current.type), known != .secureString else {
+                    throw SesameError(
+                        code: .accessDenied,
+                        message: "\(reference.path) is a SecureString and ssm:DescribeParameters is denied, so its KMS key cannot be read; writing would move it to the default key",
+                        reference: reference
+                    )
+                }
+                type = known
+                keyId = nil
+            }
+            try await ssm.putParameter(reference.path, value: text, type: type, overwrite: true, keyId: type == .secureString ? keyId : nil)
         }
     }
 

@@ -11,14 +11,19 @@ public struct SecretAccess: Sendable {
     public var ticketSystemId: Int?
     /// Check the secret out before the read and in after it.
     public var checkOut: Bool
+    /// Whether a read may check out a secret that requires check-out on its own, as the server does unless told
+    /// not to (`noAutoCheckout`). Off, a read without `checkOut` fails with what it needs instead of leaving the
+    /// secret checked out (sesame's command line turns it off).
+    public var automaticCheckOut: Bool
     /// The DoubleLock password, called once when the server answers that the secret needs one (a hidden prompt, an
     /// environment variable); `nil` when there is none to give.
     public var doubleLockPassword: (@Sendable () -> String?)?
 
     public init(
         comment: String? = nil, ticketNumber: String? = nil, ticketSystemId: Int? = nil, checkOut: Bool = false,
-        doubleLockPassword: (@Sendable () -> String?)? = nil
+        automaticCheckOut: Bool = true, doubleLockPassword: (@Sendable () -> String?)? = nil
     ) {
+        self.automaticCheckOut = automaticCheckOut
         self.comment = comment
         self.ticketNumber = ticketNumber
         self.ticketSystemId = ticketSystemId
@@ -46,12 +51,22 @@ public struct SecretAccess: Sendable {
     public func arguments(doubleLockPassword password: String? = nil) -> SecretRestrictedArgs {
         SecretRestrictedArgs(
             comment: comment, ticketNumber: ticketNumber, ticketSystemId: ticketSystemId, doubleLockPassword: password,
-            noAutoCheckout: nil
+            noAutoCheckout: automaticCheckOut ? nil : true
         )
     }
 
+    /// The server's code for a check-out asked of a secret that has none: such a secret is read without one.
+    public static let checkOutNotEnabled = "API_CheckoutNotEnabled"
+
     /// The server's codes for a DoubleLock password that is missing.
     static let doubleLockCodes: Set<String> = ["API_DoubleLockPasswordRequired"]
+
+    /// Whether a value read with these options got past a restriction (a comment, ticket, check-out or DoubleLock
+    /// password): such a value is kept in memory for the process at most, never in the disk cache, where a later
+    /// read would get it without them.
+    public func unlocksRestriction(doubleLockPassword: String?) -> Bool {
+        isRestricted || checkOut || doubleLockPassword != nil
+    }
 
     /// Whether an error code says a restriction stopped the read (a comment, ticket, approval, check-out or
     /// DoubleLock is needed), as opposed to a field or secret that is not there.

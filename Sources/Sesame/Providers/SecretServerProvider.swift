@@ -14,6 +14,8 @@ public struct SecretServerProvider: SecretProvider {
     let client: SecretServerClient
     /// What reads of restricted secrets send, unless a reference's options say otherwise.
     let access: SecretAccess
+    /// The check-outs held for reads, one per secret however many of its fields are read at once.
+    let checkOuts = CheckOutLedger()
 
     /// A provider over `client`. The client stays yours: shut it down when done.
     public init(client: SecretServerClient, access: SecretAccess = SecretAccess()) {
@@ -71,15 +73,20 @@ public struct SecretServerProvider: SecretProvider {
     private func read(_ target: Target, access: SecretAccess, doubleLockPassword: String?, reference: SecretReference) async throws -> SecretValue {
         let restricted = access.isRestricted || doubleLockPassword != nil
         let arguments = access.arguments(doubleLockPassword: doubleLockPassword)
+        let noAutoCheckout = !access.automaticCheckOut
+        let client = client
         func content(_ id: Int, _ slug: String) async throws -> SecretFieldContent {
-            restricted ? try await client.fieldContent(secretId: id, slug: slug, access: arguments) : try await client.fieldContent(secretId: id, slug: slug)
+            restricted
+                ? try await client.fieldContent(secretId: id, slug: slug, access: arguments)
+                : try await client.fieldContent(secretId: id, slug: slug, noAutoCheckout: noAutoCheckout)
         }
         func secret(_ target: Target) async throws -> SecretModel {
             switch target {
-            case .id(let id, _): return restricted ? try await client.secret(id: id, access: arguments) : try await client.secret(id: id)
+            case .id(let id, _):
+                return restricted ? try await client.secret(id: id, access: arguments) : try await client.secret(id: id, noAutoCheckout: noAutoCheckout)
             case .path(let folder, let name, _):
                 let path = folder + "\\" + name
-                return restricted ? try await client.secret(path: path, access: arguments) : try await client.secret(path: path)
+                return restricted ? try await client.secret(path: path, access: arguments) : try await client.secret(path: path, noAutoCheckout: noAutoCheckout)
             }
         }
         var checkedOut: Int?
@@ -89,11 +96,15 @@ public struct SecretServerProvider: SecretProvider {
             case .id(let number, _): id = number
             case .path(let folder, let name, _): id = try await client.secretSummary(path: folder + "\\" + name).id
             }
-            try await client.checkOut(secretId: id)
-            checkedOut = id
+            do {
+                try await checkOuts.acquire(id) { try await client.checkOut(secretId: id) }
+                checkedOut = id
+            } catch let error as SecretServerError where error.errorCode == SecretAccess.checkOutNotEnabled {
+                // Asked for every secret a command reads: one without check-out is read as it is.
+            }
         }
         do {
-            let value: SecretValue
+            var value: SecretValue
             switch target {
             case .id(let id, let field):
                 do {
@@ -106,10 +117,11 @@ public struct SecretServerProvider: SecretProvider {
             case .path(_, _, let field):
                 value = try await self.value(of: try await secret(target), field: field, reference: reference, content: content)
             }
-            if let checkedOut { try await client.checkIn(secretId: checkedOut, access: arguments) }
+            value.metadata.restricted = access.unlocksRestriction(doubleLockPassword: doubleLockPassword)
+            if let checkedOut { try await checkOuts.release(checkedOut) { try await client.checkIn(secretId: checkedOut, access: arguments) } }
             return value
         } catch {
-            if let checkedOut { _ = try? await client.checkIn(secretId: checkedOut, access: arguments) }
+            if let checkedOut { _ = try? await checkOuts.release(checkedOut) { try await client.checkIn(secretId: checkedOut, access: arguments) } }
             throw error
         }
     }
@@ -201,26 +213,43 @@ public struct SecretServerProvider: SecretProvider {
         }
     }
 
+    /// Whether exactly what `reference` names is there: a secret's field (`tss://12/password`,
+    /// `tss://Folder/Secret/password`), a secret (`tss://12`, `tss://Folder/Secret`) or a folder (`tss://Folder`).
+    /// No value is read: a field is looked up in the secret's template, so a restricted secret answers too.
     public func exists(_ reference: SecretReference) async throws -> Bool {
-        do {
-            if reference.segments.count == 1, let id = Int(reference.segments[0]) {
-                _ = try await client.secretSummary(id: id)
-                return true
-            }
-            let secret: SecretModel
-            let field: String
-            switch try Self.target(reference) {
-            case .id(let id, let name):
-                secret = try await client.secret(id: id)
-                field = name
-            case .path(let folder, let name, let fieldName):
-                secret = try await client.secret(path: folder + "\\" + name)
-                field = fieldName
-            }
-            return secret.item(field) != nil
-        } catch let error as SecretServerError where error.code == .notFound || error.code == .accessDenied {
+        let segments = reference.segments
+        guard !segments.isEmpty else { return true }
+        func absent(_ error: any Error) -> Bool {
             // The real server answers "access denied" for secrets that do not exist, too.
-            return false
+            guard let error = error as? SecretServerError else { return false }
+            return error.code == .notFound || error.code == .accessDenied
+        }
+        func summary(_ body: () async throws -> SecretSummary) async throws -> SecretSummary? {
+            do { return try await body() } catch where absent(error) { return nil }
+        }
+        func hasField(_ summary: SecretSummary, _ field: String) async throws -> Bool {
+            let template = try await client.template(id: summary.secretTemplateId)
+            return template.fields.contains { $0.fieldSlugName.lowercased() == field.lowercased() || $0.name.lowercased() == field.lowercased() }
+        }
+        do {
+            if let id = Int(segments[0]), id > 0, segments.count <= 2 {
+                guard let found = try await summary({ try await client.secretSummary(id: id) }) else { return false }
+                return segments.count == 1 ? true : try await hasField(found, segments[1])
+            }
+            let path = "\\" + segments.joined(separator: "\\")
+            if segments.count >= 2 {
+                let secretPath = "\\" + segments.dropLast().joined(separator: "\\")
+                if let found = try await summary({ try await client.secretSummary(path: secretPath) }) {
+                    return try await hasField(found, segments[segments.count - 1])
+                }
+                if try await summary({ try await client.secretSummary(path: path) }) != nil { return true }
+            }
+            do {
+                _ = try await client.folder(path: path)
+                return true
+            } catch where absent(error) {
+                return false
+            }
         } catch {
             throw ProviderErrors.map(error, reference: reference)
         }
@@ -266,12 +295,20 @@ public struct SecretServerProvider: SecretProvider {
             secret = try await client.secret(path: folder + "\\" + name, access: arguments)
             field = fieldName
         }
-        if access.checkOut { try await client.checkOut(secretId: secret.id) }
+        var checkedOut = false
+        if access.checkOut {
+            do {
+                try await client.checkOut(secretId: secret.id)
+                checkedOut = true
+            } catch let error as SecretServerError where error.errorCode == SecretAccess.checkOutNotEnabled {
+                // A secret without check-out is written as it is.
+            }
+        }
         do {
             try await write(value, to: secret, field: field, arguments: arguments, reference: reference)
-            if access.checkOut { try await client.checkIn(secretId: secret.id, access: arguments) }
+            if checkedOut { try await client.checkIn(secretId: secret.id, access: arguments) }
         } catch {
-            if access.checkOut { _ = try? await client.checkIn(secretId: secret.id, access: arguments) }
+            if checkedOut { _ = try? await client.checkIn(secretId: secret.id, access: arguments) }
             throw error
         }
     }

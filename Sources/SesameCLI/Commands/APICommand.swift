@@ -73,7 +73,8 @@ struct APICommand: AsyncParsableCommand {
         } else if !pairs.isEmpty {
             body = try WireCoding.makeEncoder().encode(JSONValue.object(JSONObject(pairs.map { (key: $0.0, value: $0.1) })))
         }
-        let response = try await connection.withClient { client in
+        // Anything but a read may change a secret: the disk cache forgets this account's values afterwards.
+        let response = try await connection.withClient(changing: verb != "GET") { client in
             try await client.send(method: verb, path: path, query: query, body: body)
         }
         if response.isJSON, let value = try? response.json() {

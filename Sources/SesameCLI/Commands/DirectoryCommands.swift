@@ -54,7 +54,7 @@ struct UserCommand: AsyncParsableCommand {
     static func newPassword(for user: String, standardInput: Bool) throws -> String {
         let password: String
         if standardInput {
-            password = Terminal.readAllStandardInput()
+            password = try Terminal.readAllStandardInput(limit: Terminal.valueLimit)
         } else if Terminal.isInteractive {
             let first = Terminal.readHidden(prompt: "Password for \(user): ") ?? ""
             guard Terminal.readHidden(prompt: "Again: ") == first else { throw CLIError("the passwords do not match") }

@@ -20,8 +20,12 @@ struct EnvCommand: AsyncParsableCommand {
               export   export NAME='value': for . ./file or eval
               docker   NAME=value unquoted, for docker run --env-file (values with line breaks are refused)
               json     one object; yaml: one mapping of double-quoted strings
-              github   appends NAME<<DELIMITER blocks to $GITHUB_ENV (or --out) with a random delimiter, and prints
-                       ::add-mask:: for every value first, so the runner hides them in the log
+              github   appends NAME<<DELIMITER blocks to $GITHUB_ENV (or --out) with a random delimiter, and (when
+                       GITHUB_ACTIONS=true) prints ::add-mask:: for every value first, so the runner hides them
+
+            With a prefix, a name that changes how programs run (PATH, LD_*, BASH_ENV, NODE_OPTIONS, GITHUB_*, AWS_*,
+            ...) is refused unless --allow-name NAME says it is meant: whoever can add a parameter under the prefix
+            must not get to set it.
 
             Examples:
               sesame env aws-ps:///prod/app/ --out .env && (set -a; . ./.env; ./server)
@@ -49,6 +53,23 @@ struct EnvCommand: AsyncParsableCommand {
 
     @Flag(name: [.customShort("R"), .long], help: "With a prefix: also what is in its subfolders.")
     var recursive = false
+
+    @Option(name: .customLong("allow-name"), help: ArgumentHelp(
+        "With a prefix: write this name although it changes how programs run (PATH, LD_PRELOAD, ...). Repeatable.", valueName: "NAME"
+    ))
+    var allowedNames: [String] = []
+
+    /// Names that change how a shell, the dynamic loader, an interpreter or a CI runner behaves. Whoever can create a
+    /// parameter under a prefix (`/prod/app/ld-preload`) must not get to set one of these through `env PREFIX`.
+    static func isReserved(_ name: String) -> Bool {
+        let exact: Set<String> = [
+            "PATH", "HOME", "SHELL", "IFS", "ENV", "BASH_ENV", "PS1", "PS2", "PS4", "PROMPT_COMMAND", "CDPATH", "GLOBIGNORE",
+            "SHELLOPTS", "BASHOPTS", "NODE_OPTIONS", "NODE_PATH", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "PERL5OPT", "PERL5LIB",
+            "RUBYOPT", "RUBYLIB", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "GCONV_PATH", "TMPDIR", "EDITOR", "PAGER",
+        ]
+        let prefixes = ["LD_", "DYLD_", "GITHUB_", "RUNNER_", "ACTIONS_", "SESAME_", "AWS_", "GIT_", "BASH_FUNC_"]
+        return exact.contains(name) || prefixes.contains { name.hasPrefix($0) }
+    }
 
     func validate() throws {
         guard (prefix == nil) != (from == nil) else {
@@ -116,6 +137,14 @@ struct EnvCommand: AsyncParsableCommand {
                 throw CLIError("nothing under \(parsed.canonical)", hint: "check the prefix with sesame ls \(parsed.canonical)", exitCode: .notFound)
             }
         }
+        if from == nil {
+            for variable in result where Self.isReserved(variable.name) && !allowedNames.contains(variable.name) {
+                throw CLIError(
+                    "\(variable.reference?.canonical ?? variable.name) would set \(variable.name), which changes how programs run",
+                    hint: "pass --allow-name \(variable.name) if that is meant, or name it yourself with --from"
+                )
+            }
+        }
         var seen: [String: String] = [:]
         for variable in result {
             let source = variable.reference?.canonical ?? "a literal value"
@@ -153,8 +182,12 @@ struct EnvCommand: AsyncParsableCommand {
             throw CLIError("--format github appends to $GITHUB_ENV, which is not set", hint: "run it in a GitHub Actions step, or give --out FILE")
         }
         let text = try format.render(variables)
-        // The masks first: once the runner knows them, no later line of the log shows the values.
-        Output.write(variables.flatMap { EnvironmentFormat.maskCommands(for: $0.value) }.joined(separator: "\n"))
+        // The masks first: once the runner knows them, no later line of the log shows the values. Outside a
+        // runner they would only print the values, so they are printed in GitHub Actions alone.
+        if environment["GITHUB_ACTIONS"] == "true" {
+            let masks = variables.flatMap { EnvironmentFormat.maskCommands(for: $0.value) }
+            if !masks.isEmpty { Output.write(masks.joined(separator: "\n")) }
+        }
         let descriptor = open(destination, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw CLIError("could not open \(destination): \(String(cString: strerror(errno)))", hint: "check the path")

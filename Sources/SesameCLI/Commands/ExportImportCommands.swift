@@ -69,16 +69,21 @@ struct ExportCommand: AsyncParsableCommand {
         restricted: RestrictedOptions
     ) async throws -> [ExportFile.Secret] {
         try await BoundedTasks.map(count: summaries.count, limit: concurrency, finished: progress.advance) { index in
-            let secret = try await restricted.readSecret(String(summaries[index].id), client: client)
-            var fields: [ExportFile.Field] = []
-            for item in secret.items {
-                if item.isFile {
-                    guard item.fileAttachmentId != nil else { continue }
-                    let file = try await client.fieldFile(secretId: secret.id, slug: item.slug)
-                    fields.append(.init(slug: item.slug, value: file.data.base64EncodedString(), fileName: file.fileName ?? item.filename ?? item.slug))
-                } else {
-                    fields.append(.init(slug: item.slug, value: item.itemValue))
+            // The secret and its files under one check-out, with one DoubleLock password.
+            let key = String(summaries[index].id)
+            let (secret, fields) = try await restricted.perform(key, client: client) { arguments -> (SecretModel, [ExportFile.Field]) in
+                let secret = try await RestrictedOptions.read(key, client: client, arguments: arguments)
+                var fields: [ExportFile.Field] = []
+                for item in secret.items {
+                    if item.isFile {
+                        guard item.fileAttachmentId != nil else { continue }
+                        let data = try await RestrictedOptions.file(secretId: secret.id, slug: item.slug, client: client, arguments: arguments)
+                        fields.append(.init(slug: item.slug, value: data.base64EncodedString(), fileName: item.filename ?? item.slug))
+                    } else {
+                        fields.append(.init(slug: item.slug, value: item.itemValue))
+                    }
                 }
+                return (secret, fields)
             }
             return ExportFile.Secret(
                 folder: summaries[index].folder, name: secret.name, templateId: secret.secretTemplateId,

@@ -100,7 +100,7 @@ struct FolderMoveCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The new parent folder (id or path; \\ for the root).") var to: String
 
     func run() async throws {
-        let moved = try await connection.withClient { client -> FolderModel in
+        let moved = try await connection.withClient(changing: true) { client -> FolderModel in
             let source = try await FolderCommand.resolve(folder, client: client)
             let root = to.trimmingCharacters(in: CharacterSet(charactersIn: "\\/")).isEmpty
             let parentId = root ? -1 : try await FolderCommand.resolve(to, client: client).id
@@ -123,7 +123,7 @@ struct FolderDeleteCommand: AsyncParsableCommand {
     @Argument(help: "The folder (id or path).") var folder: String
 
     func run() async throws {
-        try await connection.withClient { client in
+        try await connection.withClient(changing: true) { client in
             let target = try await FolderCommand.resolve(folder, client: client)
             try await client.deleteFolder(id: target.id)
             Output.write("deleted folder \(target.id): \(target.folderPath)")

@@ -16,7 +16,7 @@ struct InjectCommand: AsyncParsableCommand {
             With --watch SECONDS (and -o), sesame keeps running: it reads the placeholders again on that period
             (through the cache rules), writes the file anew when the result changed, and runs --exec CMD (with
             /bin/sh -c, without sesame's own credentials in its environment) after each write, the first included,
-            as a reload. A read that fails keeps the file as it is and says so; sesame retries on the next round.
+            as a reload; one still running after a minute is stopped. A read that fails keeps the file as it is and says so; sesame retries on the next round.
 
             Examples:
               sesame inject -i config.yml.tpl -o config.yml
@@ -52,7 +52,7 @@ struct InjectCommand: AsyncParsableCommand {
             }
             template = text
         } else {
-            template = Terminal.readAllStandardInput()
+            template = try Terminal.readAllStandardInput()
         }
         let pieces = try Template.parse(template, name: input ?? "<stdin>")
         let references = Array(Set(pieces.compactMap(\.reference))).sorted { $0.canonical < $1.canonical }
@@ -76,7 +76,7 @@ struct InjectCommand: AsyncParsableCommand {
         }
         try AtomicFile.write(Data(rendered.utf8), to: output, mode: 0o600)
         guard let period = try watchOptions.period() else { return }
-        runReload(environment)
+        await runReload(environment)
         var written = rendered
         let cacheEnabled = cacheOptions.enabled(environment)
         while true {
@@ -88,7 +88,7 @@ struct InjectCommand: AsyncParsableCommand {
                 try AtomicFile.write(Data(fresh.utf8), to: output, mode: 0o600)
                 written = fresh
                 note("\(output) written again: a secret in it changed")
-                runReload(environment)
+                await runReload(environment)
             } catch {
                 let reason = (CLIError.mapping(error) ?? CLIError("\(error)")).message
                 note("could not render \(output) again (\(reason)); it stays as it was")
@@ -101,11 +101,24 @@ struct InjectCommand: AsyncParsableCommand {
     }
 
     /// Runs `--exec` with `/bin/sh -c`, without sesame's own credentials, and waits for it; a failure is noted.
-    private func runReload(_ environment: [String: String]) {
+    /// A reload that has not ended after this long is stopped (TERM, then KILL 5 s later), so that it cannot stop
+    /// the watching.
+    static let reloadTimeout: Duration = .seconds(60)
+
+    private func runReload(_ environment: [String: String]) async {
         guard let reload else { return }
         let childEnvironment = ChildEnvironment().make(inherited: environment, added: [:], isReference: { _ in false })
         do {
-            let status = try ChildProcess(["/bin/sh", "-c", reload], environment: childEnvironment, masking: nil).waitForExit()
+            let child = try ChildProcess(["/bin/sh", "-c", reload], environment: childEnvironment, masking: nil)
+            let limit = Task { [note] in
+                try await Task.sleep(for: Self.reloadTimeout)
+                note("--exec has run for \(Self.reloadTimeout.components.seconds) s; stopping it")
+                child.signal(SIGTERM)
+                try await Task.sleep(for: .seconds(5))
+                child.signal(SIGKILL)
+            }
+            let status = await child.exitStatus()
+            limit.cancel()
             if status != 0 { note("--exec exited with status \(status)") }
         } catch {
             note("could not run --exec: \((CLIError.mapping(error) ?? CLIError("\(error)")).message)")

@@ -90,7 +90,7 @@ struct LoginCommand: AsyncParsableCommand {
     private func readPassword(username: String, environment: [String: String]) throws -> String {
         var password: String?
         if passwordStdin {
-            password = Terminal.readAllStandardInput()
+            password = try Terminal.readAllStandardInput(limit: Terminal.valueLimit)
         } else if let passwordFile {
             guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
                 throw CLIError("could not read the password file \(passwordFile)")

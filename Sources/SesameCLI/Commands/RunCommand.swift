@@ -29,13 +29,15 @@ struct RunCommand: AsyncParsableCommand {
             stops the command with --signal (TERM unless given; SIGKILL if it is still running after --grace seconds)
             and starts it again with the new values. Signals go to the command itself, not to processes it started.
             If the secrets cannot be read again, the command keeps running and a note says so; the command ending by
-            itself ends sesame, with its exit status.
+            itself ends sesame, with its exit status. The new values reach the command only through a restart, so
+            --signal should be one that ends it (a reload signal such as HUP leaves it with the old environment until
+            the grace runs out).
 
             Examples:
               DB_PASSWORD=aws-ps:///prod/db/password sesame run -- ./migrate
               sesame run --env-file .env.refs --mask -- env
               sesame run --pristine --keep-env AWS_PROFILE -- ./deploy.sh
-              sesame run --watch 60 --signal HUP --grace 30 --env-file .env.refs -- ./server
+              sesame run --watch 60 --grace 30 --env-file .env.refs -- ./server
             """
     )
 

@@ -57,7 +57,12 @@ struct SecretGetCommand: AsyncParsableCommand {
             throw CLIError("--cache only applies with --field", hint: "sesame secret get \(secret) --field SLUG --cache")
         }
         try await connection.withClient { client in
-            let model = try await restricted.readSecret(secret, client: client)
+            // The secret and a file field's content are read under one check-out, with one DoubleLock password.
+            let (model, file) = try await restricted.perform(secret, client: client) { arguments -> (SecretModel, Data?) in
+                let model = try await RestrictedOptions.read(secret, client: client, arguments: arguments)
+                guard let field, let item = model.item(field), item.isFile else { return (model, nil) }
+                return (model, try await RestrictedOptions.file(secretId: model.id, slug: item.slug, client: client, arguments: arguments))
+            }
             if let field {
                 guard let item = model.item(field) else {
                     let known = model.items.map(\.slug).joined(separator: ", ")
@@ -65,14 +70,7 @@ struct SecretGetCommand: AsyncParsableCommand {
                                    exitCode: .notFound)
                 }
                 if item.isFile {
-                    let access = restricted.access()
-                    if access.isRestricted, case .file(let data, _) = try await client.fieldContent(
-                        secretId: model.id, slug: item.slug, access: access.arguments()
-                    ) {
-                        FileHandle.standardOutput.write(data)
-                    } else {
-                        FileHandle.standardOutput.write(try await client.fieldFile(secretId: model.id, slug: item.slug).data)
-                    }
+                    FileHandle.standardOutput.write(file ?? Data())
                 } else {
                     // The secret's answer carries the value already: no second request.
                     FileHandle.standardOutput.write(Data((item.itemValue + (Terminal.stdoutIsTerminal ? "\n" : "")).utf8))

@@ -131,12 +131,11 @@ struct SecretCreateCommand: AsyncParsableCommand {
         func value() throws -> String {
             switch source {
             case .literal(let text): return text
-            case .standardInput: return Terminal.readAllStandardInput()
+            case .standardInput: return try Terminal.readValue("field '\(slug)'")
             case .file(let path):
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    throw CLIError("cannot read the file '\(path)' given for field '\(slug)'")
+                guard var text = String(data: try Terminal.readFile(path), encoding: .utf8) else {
+                    throw CLIError("the file '\(path)' given for field '\(slug)' is not UTF-8 text", hint: "a text field takes text")
                 }
-                var text = String(decoding: data, as: UTF8.self)
                 if text.hasSuffix("\n") { text.removeLast() }
                 return text
             }

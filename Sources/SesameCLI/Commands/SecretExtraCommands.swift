@@ -36,8 +36,8 @@ struct SecretUploadCommand: AsyncParsableCommand {
     @Argument(help: "The file field's slug.") var slug: String
     @Argument(help: "The file to upload.") var file: String
     func run() async throws {
-        guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read '\(file)'") }
-        try await connection.withClient { client in
+        let data = try Terminal.readFile(file, limit: Terminal.fileLimit)
+        try await connection.withClient(changing: true) { client in
             try await client.setFieldFile(secretId: secret, slug: slug, data: data, fileName: (file as NSString).lastPathComponent)
             Output.write("attached \((file as NSString).lastPathComponent) (\(data.count) bytes) to \(slug) of secret \(secret)")
         }

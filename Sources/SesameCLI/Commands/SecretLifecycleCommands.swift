@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SecretServer
 import SecretServerModels
+import Sesame
 
 /// The id of a secret given by id or by path.
 enum SecretKey {
@@ -32,7 +33,7 @@ struct SecretDeleteCommand: AsyncParsableCommand {
     @Argument(help: "The secret's id, or its path.") var secret: String
 
     func run() async throws {
-        try await connection.withClient { client in
+        try await connection.withClient(changing: true) { client in
             let id = try await SecretKey.id(secret, client: client)
             try await client.deleteSecret(id: id)
             Output.write("deactivated secret \(id)")
@@ -44,16 +45,34 @@ struct SecretDeleteCommand: AsyncParsableCommand {
 struct SecretRestoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore", abstract: "Activate a deactivated secret again (Owner).",
-        discussion: "Example:\n  sesame secret restore 12"
+        discussion: "Examples:\n  sesame secret restore 12\n  sesame secret restore '\\Prod\\old db'"
     )
     @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "The secret's id.") var secret: Int
+    @Argument(help: "The secret's id, or its path.") var secret: String
 
     func run() async throws {
-        try await connection.withClient { client in
-            try await client.activateSecret(id: secret)
-            Output.write("restored secret \(secret)")
+        try await connection.withClient(changing: true) { client in
+            let id = try await Self.inactiveId(secret, client: client)
+            try await client.activateSecret(id: id)
+            Output.write("restored secret \(id)")
         }
+    }
+
+    /// The id of a deactivated secret given by id or path (a path lookup does not see inactive secrets: search).
+    static func inactiveId(_ key: String, client: SecretServerClient) async throws -> Int {
+        if let id = Int(key) { return id }
+        let parts = key.split(whereSeparator: { $0 == "\\" || $0 == "/" }).map(String.init)
+        guard let name = parts.last else { throw CLIError("'\(key)' is neither an id nor a path") }
+        // A secret in no folder (at the root) has folder id -1.
+        let folderId = parts.count > 1 ? try await FolderCommand.resolve("\\" + parts.dropLast().joined(separator: "\\"), client: client).id : nil
+        let search = SecretSearch(text: name, exactMatch: true, folderId: folderId, includeInactive: true)
+        let found = try await client.searchSecrets(search).collect()
+            .filter { $0.name.lowercased() == name.lowercased() && (folderId != nil || $0.folderId <= 0) }
+        guard found.count == 1 else {
+            throw CLIError(found.isEmpty ? "no secret at '\(key)'" : "\(found.count) secrets are named '\(name)' there",
+                           hint: "give its id instead", exitCode: .notFound)
+        }
+        return found[0].id
     }
 }
 
@@ -69,10 +88,10 @@ struct SecretMoveCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The folder to move it to (id or path).") var folder: String
 
     func run() async throws {
-        let moved = try await connection.withClient { client in
+        let moved = try await connection.withClient(changing: true) { client in
             let target = try await FolderCommand.resolve(folder, client: client)
             return try await restricted.perform(secret, client: client) { arguments in
-                let arguments = arguments ?? SecretRestrictedArgs()
+                let arguments = arguments ?? restricted.access().arguments()
                 var model = try await SecretKey.read(secret, client: client, access: arguments)
                 model.folderId = target.id
                 let saved = try await client.updateSecret(model, access: arguments)
@@ -111,9 +130,9 @@ struct SecretRotateCommand: AsyncParsableCommand {
         if let value, value != "-" {
             throw CLIError("the new value must not be passed on the command line", hint: "use --value - and give it on standard input")
         }
-        let given = value == nil ? nil : Terminal.readAllStandardInput()
+        let given = value == nil ? nil : try Terminal.readValue("the new value")
         if given?.isEmpty == true { throw CLIError("the new value read from standard input is empty") }
-        let (id, slug) = try await connection.withClient { client in
+        let (id, slug) = try await connection.withClient(changing: true) { client in
             let id = try await SecretKey.id(secret, client: client)
             let model = try await client.secretSummary(id: id)
             let template = try await client.template(id: model.secretTemplateId)
@@ -124,7 +143,7 @@ struct SecretRotateCommand: AsyncParsableCommand {
                                ?? "template '\(template.name)' has no password field", exitCode: .notFound)
             }
             try await restricted.perform(String(id), client: client) { arguments in
-                let arguments = arguments ?? SecretRestrictedArgs()
+                let arguments = arguments ?? restricted.access().arguments()
                 if chosen.secretTemplateFieldId == main?.secretTemplateFieldId {
                     _ = try await client.changePassword(id: id, newPassword: given, access: arguments)
                 } else {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SecretServer
 import SecretServerModels
+import Sesame
 
 /// `sesame secret update SECRET --set SLUG=VALUE ... [--generate SLUG] [--name NEW] [--folder PATH]`
 struct SecretUpdateCommand: AsyncParsableCommand {
@@ -53,9 +54,9 @@ struct SecretUpdateCommand: AsyncParsableCommand {
             throw CLIError("nothing to change", hint: "pass --set slug=value, --generate slug, --name or --folder")
         }
         if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw CLIError("--name must not be empty") }
-        let updated = try await connection.withClient { client in
+        let updated = try await connection.withClient(changing: true) { client in
             try await restricted.perform(secret, client: client) { arguments in
-                try await update(client: client, arguments: arguments ?? SecretRestrictedArgs(), parsed: parsed)
+                try await update(client: client, arguments: arguments ?? restricted.access().arguments(), parsed: parsed)
             }
         }
         try Output.render(Mask.masked(updated), format: output.format) {
@@ -80,9 +81,7 @@ struct SecretUpdateCommand: AsyncParsableCommand {
                 guard case .file(let path) = assignment.source else {
                     throw CLIError("'\(item.slug)' is a file field", hint: "give a file: --set \(item.slug)=@FILE")
                 }
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    throw CLIError("cannot read the file '\(path)' given for field '\(item.slug)'")
-                }
+                let data = try Terminal.readFile(path, limit: Terminal.fileLimit)
                 files.append((item.slug, data, (path as NSString).lastPathComponent))
                 continue
             }
@@ -104,14 +103,40 @@ struct SecretUpdateCommand: AsyncParsableCommand {
         if let name { model.name = name }
         if let folder { model.folderId = try await FolderCommand.resolve(folder, client: client).id }
         let textChanged = parsed.contains { model.item($0.slug)?.isFile == false } || !generate.isEmpty || name != nil || folder != nil
+        // The files there now, to put back if a later step fails (an empty field has none to put back).
+        var previous: [String: (data: Data, name: String)] = [:]
+        for file in files where original.item(file.slug)?.filename?.isEmpty == false {
+            if case .file(let data, let name) = try await client.fieldContent(secretId: model.id, slug: file.slug, access: arguments) {
+                previous[file.slug] = (data, name ?? file.name)
+            }
+        }
         var saved = model
         if textChanged { saved = try await client.updateSecret(model, access: arguments) }
+        var uploaded: [String] = []
         for file in files {
             do {
                 try await client.setFieldFile(secretId: model.id, slug: file.slug, data: file.data, fileName: file.name, access: arguments)
+                uploaded.append(file.slug)
             } catch {
-                // One save or none: put the text fields back as they were.
-                if textChanged { _ = try? await client.updateSecret(original, access: arguments) }
+                // One save or none: put back the text fields and the files already replaced, and say what could not be.
+                var left: [String] = []
+                if textChanged, (try? await client.updateSecret(original, access: arguments)) == nil { left.append("the text fields and name") }
+                for slug in uploaded {
+                    guard let old = previous[slug] else {
+                        left.append("\(slug) (it was empty; it now holds the new file)")
+                        continue
+                    }
+                    if (try? await client.setFieldFile(secretId: model.id, slug: slug, data: old.data, fileName: old.name, access: arguments)) == nil {
+                        left.append(slug)
+                    }
+                }
+                guard left.isEmpty else {
+                    let reason = (CLIError.mapping(error) ?? CLIError("\(error)")).message
+                    throw CLIError(
+                        "the upload of \(file.slug) failed (\(reason)), and these could not be put back: \(left.joined(separator: ", "))",
+                        hint: "check secret \(model.id) with sesame secret get \(model.id)", exitCode: .server
+                    )
+                }
                 throw error
             }
         }

@@ -63,6 +63,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "A secret that requires a comment also requires a ticket number (as with a ticket system that asks for one).")
     var requireTicketNumber = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The scrypt cost of password hashes (N = 2^COST, 10 to 20): lower makes each sign-in cheaper, for test rigs that sign in often.",
+        valueName: "COST"
+    ))
+    var passwordHashCost = 14
+
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -106,6 +112,7 @@ struct ServerCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw CLIError("--port must be between 0 and 65535") }
         guard (1...31_536_000).contains(tokenLifetime) else { throw CLIError("--token-lifetime must be between 1 second and a year") }
         guard (1...Int(Int32.max)).contains(defaultPageSize) else { throw CLIError("--default-page-size must be positive (at most 2147483647)") }
+        guard (10...20).contains(passwordHashCost) else { throw CLIError("--password-hash-cost must be between 10 and 20; found \(passwordHashCost)") }
         guard maxLoginFailures >= 0, failedLoginsPerMinute >= 0 else {
             throw CLIError("--max-login-failures and --failed-logins-per-minute must not be negative")
         }
@@ -208,7 +215,7 @@ struct ServerCommand: AsyncParsableCommand {
             host: host, port: port, basePath: basePath, storage: database.map { .file(path: $0) } ?? .memory,
             encryptionKey: encryptionKey,
             adminPassword: adminPassword, tokenLifetime: tokenLifetime, defaultPageSize: defaultPageSize,
-            healthCheckCasing: healthcheckCasing, maximumLoginFailures: maxLoginFailures,
+            healthCheckCasing: healthcheckCasing, passwordHashCost: passwordHashCost, maximumLoginFailures: maxLoginFailures,
             failedLoginsPerAddress: failedLoginsPerMinute, failedLoginWindow: 60, faultMode: faultMode,
             tls: certificate, requireTicketNumberWithComment: requireTicketNumber
         )

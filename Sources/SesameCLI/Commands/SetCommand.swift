@@ -10,14 +10,17 @@ struct SetCommand: AsyncParsableCommand {
         commandName: "set",
         abstract: "Write a value (from standard input, a file, or generated) to what a reference names.",
         discussion: """
-            The value is read from standard input (without one trailing newline), from --file PATH (as bytes: a file
-            field, a binary Secrets Manager secret), or made with --generate (for a Secret Server field, by the server to
+            The value is read from standard input (without one trailing newline; on a terminal, asked for twice without
+            echo), from --file PATH (as bytes: a file field, a binary Secrets Manager secret), or made with --generate (for a Secret Server field, by the server to
             the field's password requirement; elsewhere 32 random characters). It is never taken from the command line
             and never printed.
 
             A Secret Server field is written as a field save (restricted secrets take --comment and the other options);
             a Secrets Manager secret gets a new current version (one JSON key with #key.path, the rest kept); a
-            Parameter Store parameter keeps its type and its KMS key. Cached copies of the old value are removed.
+            Parameter Store parameter keeps its type and its KMS key. Cached copies of the old value are removed. What
+            the reference names must exist: a mistyped name is an error, not a new secret, unless --create is given
+            (for aws-sm:// and aws-ps://). Options that pick a version (?version-stage=) are refused: a write always
+            makes the current value.
 
             Examples:
               printf '%s' "$PW" | sesame set tss://12/password
@@ -40,28 +43,45 @@ struct SetCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Write a new generated value instead of one given.")
     var generate = false
 
+    @Flag(name: .long, help: "Create the Secrets Manager secret or Parameter Store parameter (a SecureString) when there is none.")
+    var create = false
+
     func validate() throws {
-        guard file == nil || !generate else { throw CLIError("give --file or --generate, not both") }
+        guard file == nil || !generate else { throw ValidationError("give --file or --generate, not both") }
     }
 
     func run() async throws {
         let parsed = try SecretStore.reference(reference)
         guard parsed.scheme != "env" else { throw CLIError("an env:// reference cannot be written", hint: "set the variable yourself") }
         let store = ReferenceStore.forWriting(connection: connection, access: restricted.access())
+        // A mistyped name must not become a new secret beside the one meant to change.
+        if !(create && parsed.scheme.hasPrefix("aws-")) {
+            let whole = SecretReference(scheme: parsed.scheme, segments: parsed.segments, leadingSlash: parsed.path.hasPrefix("/"))
+            guard try await store.provider(for: whole).exists(whole) else {
+                throw CLIError(
+                    "\(whole.canonical) does not exist, so nothing was written",
+                    hint: parsed.scheme.hasPrefix("aws-") ? "check the name, or pass --create to make it" : "check the reference with sesame ls",
+                    exitCode: .notFound
+                )
+            }
+        }
         let value: SecretValue.Content
         if let file {
-            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read the file '\(file)'") }
+            let data = try Terminal.readFile(file, limit: Terminal.fileLimit)
             value = String(data: data, encoding: .utf8).map(SecretValue.Content.text) ?? .bytes(Array(data))
         } else if generate {
             value = .text(try await generated(parsed))
         } else {
-            let text = Terminal.readAllStandardInput()
-            guard !text.isEmpty else {
-                throw CLIError("no value on standard input", hint: "pipe it in (printf '%s' \"$VALUE\" | sesame set REF), or use --file or --generate")
-            }
-            value = .text(text)
+            value = .text(try Terminal.readValue(parsed.canonical))
         }
-        try await store.update(parsed, to: value)
+        do {
+            try await store.update(parsed, to: value)
+        } catch {
+            if parsed.scheme == "tss" { connection.forgetCachedValues() }
+            throw error
+        }
+        // Every cached name of a Secret Server field (by id or path, slug or field name) goes with the old value.
+        if parsed.scheme == "tss" { connection.forgetCachedValues() }
         Output.write("set \(parsed.canonical)")
     }
 

@@ -34,9 +34,14 @@ enum EnvironmentFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
             return String(decoding: try encoder.encode(object), as: UTF8.self) + "\n"
         case .yaml:
             if variables.isEmpty { return "{}\n" }
-            return variables.map { "\($0.name): \(Self.doubleQuoted($0.value))\n" }.joined()
+            // Names quoted too: YAML 1.1 readers take a bare ON, NO, Y or NULL for a boolean or null.
+            return variables.map { "\(Self.doubleQuoted($0.name)): \(Self.doubleQuoted($0.value))\n" }.joined()
         case .github:
             return try variables.map { variable in
+                // The runner drops a carriage return at a line's end: such a value would not read back as it is.
+                guard !variable.value.unicodeScalars.contains("\r") else {
+                    throw CLIError("\(variable.name) holds a carriage return, which $GITHUB_ENV cannot carry", hint: "use --format json instead")
+                }
                 guard !variable.value.contains(delimiter) else {
                     throw CLIError("\(variable.name) contains the heredoc delimiter", hint: "run the command again (the delimiter is random)")
                 }

@@ -99,6 +99,8 @@ struct CLIError: Error, CustomStringConvertible {
             return "set your DoubleLock password first (PUT /api/v1/users/doublelock-password with sesame api)"
         case "API_DoubleLockPasswordTooManyAttempts":
             return "too many wrong DoubleLock passwords: wait, then try again"
+        case "API_DoubleLockPasswordInvalid":
+            return "the DoubleLock password is not the right one: check SESAME_DOUBLE_LOCK_PASSWORD or what was typed (wrong ones are counted)"
         default:
             return "the secret is DoubleLocked: set SESAME_DOUBLE_LOCK_PASSWORD, or run on a terminal to be asked for it"
         }

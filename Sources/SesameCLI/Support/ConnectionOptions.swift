@@ -147,7 +147,17 @@ struct ConnectionOptions: ParsableArguments {
 
     /// Runs `body` with a connected client. A stored session that the client renews is kept at once, by the
     /// session store's keeper (see `ProfileSessionKeeper`), whether `body` then succeeds or not.
-    func withClient<Result: Sendable>(_ body: (SecretServerClient) async throws -> Result) async throws -> Result {
-        try await SecretServerClient.withClient(configuration: try configuration(), body)
+    /// - Parameter changing: `body` changes secrets or folders. Afterwards (also when it fails part way) every value
+    ///   the disk cache holds for this account goes: a cached copy under any of a field's names (by id or path, slug
+    ///   or field name) may now be wrong, and the cache cannot tell which.
+    func withClient<Result: Sendable>(changing: Bool = false, _ body: (SecretServerClient) async throws -> Result) async throws -> Result {
+        defer { if changing { forgetCachedValues() } }
+        return try await SecretServerClient.withClient(configuration: try configuration(), body)
+    }
+
+    /// Removes what the user's disk cache holds for the account these options name (nothing when there is no cache).
+    func forgetCachedValues(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        guard let disk = CacheOptions.existingDiskCache(environment), let scope = try? cacheScope(environment: environment) else { return }
+        _ = try? disk.removeAll(scope: scope)
     }
 }

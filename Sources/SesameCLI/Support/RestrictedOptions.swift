@@ -26,7 +26,9 @@ struct RestrictedOptions: ParsableArguments {
     func access(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> SecretAccess {
         SecretAccess(
             comment: comment ?? environment["SESAME_COMMENT"].flatMap { $0.isEmpty ? nil : $0 }, ticketNumber: ticketNumber,
-            ticketSystemId: ticketSystem, checkOut: checkOut, doubleLockPassword: DoubleLockPassword.source(environment)
+            ticketSystemId: ticketSystem, checkOut: checkOut,
+            // A read without --check-out fails with what it needs, never leaving the secret checked out.
+            automaticCheckOut: false, doubleLockPassword: DoubleLockPassword.source(environment)
         )
     }
 
@@ -43,8 +45,12 @@ struct RestrictedOptions: ParsableArguments {
         if access.checkOut {
             let id: Int
             if let number = Int(key) { id = number } else { id = try await client.secretSummary(path: key).id }
-            try await client.checkOut(secretId: id)
-            checkedOut = id
+            do {
+                try await client.checkOut(secretId: id)
+                checkedOut = id
+            } catch let error as SecretServerError where error.errorCode == SecretAccess.checkOutNotEnabled {
+                // A secret without check-out is read as it is.
+            }
         }
         do {
             let result: Result
@@ -68,12 +74,31 @@ struct RestrictedOptions: ParsableArguments {
         async throws -> SecretModel
     {
         try await perform(key, client: client, environment: environment) { arguments in
-            switch (Int(key), arguments) {
-            case (let id?, let arguments?): try await client.secret(id: id, access: arguments)
-            case (let id?, nil): try await client.secret(id: id)
-            case (nil, let arguments?): try await client.secret(path: key, access: arguments)
-            case (nil, nil): try await client.secret(path: key)
-            }
+            try await Self.read(key, client: client, arguments: arguments)
+        }
+    }
+
+    /// One read of a whole secret inside `perform`: the restricted route with `arguments`, else the plain one. Neither
+    /// checks a secret out on its own (a check-out secret needs --check-out).
+    static func read(_ key: String, client: SecretServerClient, arguments: SecretRestrictedArgs?) async throws -> SecretModel {
+        switch (Int(key), arguments) {
+        case (let id?, let arguments?): try await client.secret(id: id, access: arguments)
+        case (let id?, nil): try await client.secret(id: id, noAutoCheckout: true)
+        case (nil, let arguments?): try await client.secret(path: key, access: arguments)
+        case (nil, nil): try await client.secret(path: key, noAutoCheckout: true)
+        }
+    }
+
+    /// A file field's content inside `perform`, with the same `arguments` as the read of its secret.
+    static func file(secretId: Int, slug: String, client: SecretServerClient, arguments: SecretRestrictedArgs?) async throws -> Data {
+        let content = if let arguments {
+            try await client.fieldContent(secretId: secretId, slug: slug, access: arguments)
+        } else {
+            try await client.fieldContent(secretId: secretId, slug: slug, noAutoCheckout: true)
+        }
+        switch content {
+        case .file(let data, _): return data
+        case .text(let text): return Data(text.utf8)
         }
     }
 }

@@ -36,13 +36,65 @@ enum Terminal {
         return readLine(strippingNewline: true)
     }
 
-    /// Reads all of standard input, without one trailing newline.
-    static func readAllStandardInput() -> String {
-        let data = FileHandle.standardInput.readDataToEndOfFile()
-        var text = String(decoding: data, as: UTF8.self)
+    /// The most standard input sesame reads (a template, a body): more is refused, not read into memory.
+    static let inputLimit = 16 << 20
+    /// The most a secret value read from standard input or a file may hold (Secret Server, Secrets Manager and
+    /// Parameter Store all take far less).
+    static let valueLimit = 4 << 20
+    /// The most a file field's upload may hold.
+    static let fileLimit = 64 << 20
+
+    /// Reads all of standard input, without one trailing newline; at most `limit` bytes, and UTF-8 text only
+    /// (use a file option for bytes).
+    static func readAllStandardInput(limit: Int = inputLimit) throws -> String {
+        let data = try readBounded(FileHandle.standardInput, limit: limit, what: "standard input")
+        guard var text = String(data: data, encoding: .utf8) else {
+            throw CLIError("standard input is not UTF-8 text", hint: "give bytes with a file option (--file PATH or SLUG=@FILE)")
+        }
         // "\r\n" is one Character in Swift, so one removeLast drops either line ending.
         if text.hasSuffix("\n") || text.hasSuffix("\r\n") { text.removeLast() }
         return text
+    }
+
+    /// A secret value: on a terminal asked for twice without echo, else read from standard input (up to
+    /// `valueLimit`). Never empty.
+    static func readValue(_ what: String) throws -> String {
+        let value: String
+        if isInteractive {
+            let first = readHidden(prompt: "\(what): ") ?? ""
+            guard readHidden(prompt: "Again: ") == first else { throw CLIError("the two entries differ", hint: "run the command again") }
+            value = first
+        } else {
+            value = try readAllStandardInput(limit: valueLimit)
+        }
+        guard !value.isEmpty else {
+            throw CLIError("no value on standard input for \(what)", hint: "pipe it in (printf '%s' \"$VALUE\" | sesame ...), or use a file or --generate")
+        }
+        return value
+    }
+
+    /// A file's bytes, at most `limit`; an error naming the file when it cannot be read or is larger.
+    static func readFile(_ path: String, limit: Int = valueLimit) throws -> Data {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CLIError("cannot read the file '\(path)'", hint: "check the path and its permissions")
+        }
+        defer { try? handle.close() }
+        return try readBounded(handle, limit: limit, what: "the file '\(path)'")
+    }
+
+    private static func readBounded(_ handle: FileHandle, limit: Int, what: String) throws -> Data {
+        var data = Data()
+        while data.count <= limit {
+            let chunk: Data?
+            do {
+                chunk = try handle.read(upToCount: min(65536, limit + 1 - data.count))
+            } catch {
+                throw CLIError("cannot read \(what): \(error.localizedDescription)")
+            }
+            guard let chunk, !chunk.isEmpty else { return data }
+            data.append(chunk)
+        }
+        throw CLIError("\(what) holds more than \(limit >> 20) MiB, more than sesame reads", hint: "check that it is the right input")
     }
 }
 

@@ -27,8 +27,10 @@ struct WatchedChild {
         let forwarder = SignalForwarder()
         defer { forwarder.cancel() }
         var current = initial
+        // Every value the command has been given: an old one may still be in what it prints.
+        var seen = Set(initial.values)
         while true {
-            let child = try ChildProcess(arguments, environment: environment(current), masking: mask ? Array(current.values) : nil)
+            let child = try ChildProcess(arguments, environment: environment(current), masking: mask ? Array(seen) : nil)
             forwarder.attach(child.pid)
             let exited = Task { await child.exitStatus() }
             let (events, continuation) = AsyncStream.makeStream(of: Event.self)
@@ -81,6 +83,7 @@ struct WatchedChild {
                 // Asked to stop meanwhile: the old command has, and no new one starts.
                 if forwarder.hasReceived(any: [SIGTERM, SIGINT, SIGQUIT]) { return status }
                 current = fresh
+                seen.formUnion(fresh.values)
             }
         }
     }
