@@ -54,6 +54,20 @@ public final class SecretStore: Sendable {
         }
     }
 
+    /// Throws when `reference` cannot be written: a write makes the current value, so an option that picks another
+    /// version (`?version-stage=AWSPREVIOUS`) would make a key-path write start from that version and undo
+    /// everything since.
+    public static func checkWritable(_ reference: SecretReference) throws {
+        let versionOptions = reference.options.keys.filter { !SecretAccess.referenceOptions.contains($0) }.sorted()
+        guard versionOptions.isEmpty else {
+            throw SesameError(
+                code: .invalidReference,
+                message: "a write cannot take ?\(versionOptions.joined(separator: ", ?")): it always makes the current value; drop the option",
+                reference: reference
+            )
+        }
+    }
+
     /// A reference to a place to list under (`sesame ls`, `sesame env`): as `reference`, but a trailing `/` is
     /// allowed (`aws-ps:///prod/`, `aws-sm://prod/`, `tss://Folder/`) and names the same place, and the root
     /// (`aws-ps:///`, `aws-sm://`) is everything.
@@ -147,16 +161,7 @@ public final class SecretStore: Sendable {
     }
 
     public func update(_ reference: SecretReference, to value: SecretValue.Content) async throws {
-        // A write makes the current value: an option that picks another version (`?version-stage=AWSPREVIOUS`)
-        // would make a key-path write start from that version and undo everything since.
-        let versionOptions = reference.options.keys.filter { !SecretAccess.referenceOptions.contains($0) }.sorted()
-        guard versionOptions.isEmpty else {
-            throw SesameError(
-                code: .invalidReference,
-                message: "a write cannot take ?\(versionOptions.joined(separator: ", ?")): it always makes the current value; drop the option",
-                reference: reference
-            )
-        }
+        try Self.checkWritable(reference)
         let provider = try provider(for: reference)
         guard let keyPath = reference.keyPath else { return try await provider.update(reference, to: value) }
         guard case .text(let text) = value else {

@@ -23,6 +23,8 @@ actor CheckOutLedger {
         do {
             try await task.value
         } catch {
+            // A failed check-out is not handed to whoever comes next: they try again.
+            if checkingOut[id] == task { checkingOut[id] = nil }
             drop(id)
             throw error
         }

@@ -89,21 +89,7 @@ public struct SecretServerProvider: SecretProvider {
                 return restricted ? try await client.secret(path: path, access: arguments) : try await client.secret(path: path, noAutoCheckout: noAutoCheckout)
             }
         }
-        var checkedOut: Int?
-        if access.checkOut {
-            let id: Int
-            switch target {
-            case .id(let number, _): id = number
-            case .path(let folder, let name, _): id = try await client.secretSummary(path: folder + "\\" + name).id
-            }
-            do {
-                try await checkOuts.acquire(id) { try await client.checkOut(secretId: id) }
-                checkedOut = id
-            } catch let error as SecretServerError where error.errorCode == SecretAccess.checkOutNotEnabled {
-                // Asked for every secret a command reads: one without check-out is read as it is.
-            }
-        }
-        do {
+        return try await withCheckOut(target, access: access, arguments: arguments) {
             var value: SecretValue
             switch target {
             case .id(let id, let field):
@@ -118,12 +104,38 @@ public struct SecretServerProvider: SecretProvider {
                 value = try await self.value(of: try await secret(target), field: field, reference: reference, content: content)
             }
             value.metadata.restricted = access.unlocksRestriction(doubleLockPassword: doubleLockPassword)
-            if let checkedOut { try await checkOuts.release(checkedOut) { try await client.checkIn(secretId: checkedOut, access: arguments) } }
             return value
+        }
+    }
+
+    /// Runs `body` with the secret `target` names checked out when `access` asks: once per secret however many
+    /// reads hold it at a time (`CheckOutLedger`), a secret without check-out used as it is, and checked in once
+    /// afterwards, also when `body` fails.
+    private func withCheckOut<Result>(
+        _ target: Target, access: SecretAccess, arguments: SecretRestrictedArgs, _ body: () async throws -> Result
+    ) async throws -> Result {
+        guard access.checkOut else { return try await body() }
+        let client = client
+        let id: Int
+        switch target {
+        case .id(let number, _): id = number
+        case .path(let folder, let name, _): id = try await client.secretSummary(path: folder + "\\" + name).id
+        }
+        do {
+            try await checkOuts.acquire(id) { try await client.checkOut(secretId: id) }
+        } catch let error as SecretServerError where error.errorCode == SecretAccess.checkOutNotEnabled {
+            // Asked for every secret a command reads: one without check-out is used as it is.
+            return try await body()
+        }
+        let result: Result
+        do {
+            result = try await body()
         } catch {
-            if let checkedOut { _ = try? await checkOuts.release(checkedOut) { try await client.checkIn(secretId: checkedOut, access: arguments) } }
+            _ = try? await checkOuts.release(id) { try await client.checkIn(secretId: id, access: arguments) }
             throw error
         }
+        try await checkOuts.release(id) { try await client.checkIn(secretId: id, access: arguments) }
+        return result
     }
 
     private func value(
@@ -285,31 +297,19 @@ public struct SecretServerProvider: SecretProvider {
         _ target: Target, _ value: SecretValue.Content, access: SecretAccess, doubleLockPassword: String?, reference: SecretReference
     ) async throws {
         let arguments = access.arguments(doubleLockPassword: doubleLockPassword)
-        let secret: SecretModel
-        let field: String
-        switch target {
-        case .id(let id, let name):
-            secret = try await client.secret(id: id, access: arguments)
-            field = name
-        case .path(let folder, let name, let fieldName):
-            secret = try await client.secret(path: folder + "\\" + name, access: arguments)
-            field = fieldName
-        }
-        var checkedOut = false
-        if access.checkOut {
-            do {
-                try await client.checkOut(secretId: secret.id)
-                checkedOut = true
-            } catch let error as SecretServerError where error.errorCode == SecretAccess.checkOutNotEnabled {
-                // A secret without check-out is written as it is.
+        // Checked out first (when asked): the read of the secret before the write needs the check-out too.
+        try await withCheckOut(target, access: access, arguments: arguments) {
+            let secret: SecretModel
+            let field: String
+            switch target {
+            case .id(let id, let name):
+                secret = try await client.secret(id: id, access: arguments)
+                field = name
+            case .path(let folder, let name, let fieldName):
+                secret = try await client.secret(path: folder + "\\" + name, access: arguments)
+                field = fieldName
             }
-        }
-        do {
             try await write(value, to: secret, field: field, arguments: arguments, reference: reference)
-            if checkedOut { try await client.checkIn(secretId: secret.id, access: arguments) }
-        } catch {
-            if checkedOut { _ = try? await client.checkIn(secretId: secret.id, access: arguments) }
-            throw error
         }
     }
 

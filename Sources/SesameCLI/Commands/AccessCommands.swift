@@ -87,7 +87,7 @@ struct PermissionCommand: AsyncParsableCommand {
         @OptionGroup var target: Target
         @Argument(help: "The permission's id (from permission list).") var id: Int
         func run() async throws {
-            try await connection.withClient { client in
+            try await connection.withClient(changing: true) { client in
                 if target.secret != nil { try await client.deleteSecretPermission(id: id) } else { try await client.deleteFolderPermission(id: id) }
                 Output.write("revoked permission \(id)")
             }
@@ -104,7 +104,7 @@ struct CheckoutCommand: AsyncParsableCommand {
     @Argument(help: "The secret id.") var secret: Int
     @Option(name: .long, help: "Extend an existing check-out by this many minutes.") var minutes: Int?
     func run() async throws {
-        try await connection.withClient { client in
+        try await connection.withClient(changing: true) { client in
             if let minutes {
                 let until = try await client.extendCheckOut(secretId: secret, minutes: minutes)
                 Output.write("check-out of secret \(secret) extended\(until.map { " until \(WireDate.string(from: $0)) UTC" } ?? "")")
@@ -125,7 +125,7 @@ struct CheckinCommand: AsyncParsableCommand {
     @Argument(help: "The secret id.") var secret: Int
     @Flag(name: .long, help: "End someone else's check-out (as Owner).") var force = false
     func run() async throws {
-        try await connection.withClient { client in
+        try await connection.withClient(changing: true) { client in
             try await client.checkIn(secretId: secret, access: SecretRestrictedArgs(forceCheckIn: force ? true : nil))
             Output.write("checked in secret \(secret)")
         }

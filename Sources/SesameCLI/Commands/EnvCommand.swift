@@ -66,9 +66,13 @@ struct EnvCommand: AsyncParsableCommand {
             "PATH", "HOME", "SHELL", "IFS", "ENV", "BASH_ENV", "PS1", "PS2", "PS4", "PROMPT_COMMAND", "CDPATH", "GLOBIGNORE",
             "SHELLOPTS", "BASHOPTS", "NODE_OPTIONS", "NODE_PATH", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "PERL5OPT", "PERL5LIB",
             "RUBYOPT", "RUBYLIB", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "GCONV_PATH", "TMPDIR", "EDITOR", "PAGER",
+            "VISUAL", "LESSOPEN", "LESSCLOSE", "PYTHONWARNINGS", "SSH_ASKPASS", "SSH_AUTH_SOCK", "KUBECONFIG", "DOCKER_HOST",
+            "DOCKER_CONFIG", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR",
+            "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "NODE_EXTRA_CA_CERTS", "NODE_TLS_REJECT_UNAUTHORIZED", "OPENSSL_CONF",
         ]
-        let prefixes = ["LD_", "DYLD_", "GITHUB_", "RUNNER_", "ACTIONS_", "SESAME_", "AWS_", "GIT_", "BASH_FUNC_"]
-        return exact.contains(name) || prefixes.contains { name.hasPrefix($0) }
+        let prefixes = ["LD_", "DYLD_", "GITHUB_", "RUNNER_", "ACTIONS_", "SESAME_", "AWS_", "GIT_", "BASH_FUNC_", "NPM_CONFIG_"]
+        // Proxy variables are read in either case by most tools.
+        return exact.contains(name.uppercased()) || prefixes.contains { name.uppercased().hasPrefix($0) }
     }
 
     func validate() throws {

@@ -109,13 +109,13 @@ struct InjectCommand: AsyncParsableCommand {
         guard let reload else { return }
         let childEnvironment = ChildEnvironment().make(inherited: environment, added: [:], isReference: { _ in false })
         do {
-            let child = try ChildProcess(["/bin/sh", "-c", reload], environment: childEnvironment, masking: nil)
+            let child = try ChildProcess(["/bin/sh", "-c", reload], environment: childEnvironment, masking: nil, ownGroup: true)
             let limit = Task { [note] in
                 try await Task.sleep(for: Self.reloadTimeout)
                 note("--exec has run for \(Self.reloadTimeout.components.seconds) s; stopping it")
-                child.signal(SIGTERM)
+                child.stop(SIGTERM)
                 try await Task.sleep(for: .seconds(5))
-                child.signal(SIGKILL)
+                child.stop(SIGKILL)
             }
             let status = await child.exitStatus()
             limit.cancel()

@@ -131,7 +131,7 @@ struct SecretCreateCommand: AsyncParsableCommand {
         func value() throws -> String {
             switch source {
             case .literal(let text): return text
-            case .standardInput: return try Terminal.readValue("field '\(slug)'")
+            case .standardInput: return try Terminal.readValue("field '\(slug)'", allowEmpty: true)
             case .file(let path):
                 guard var text = String(data: try Terminal.readFile(path), encoding: .utf8) else {
                     throw CLIError("the file '\(path)' given for field '\(slug)' is not UTF-8 text", hint: "a text field takes text")

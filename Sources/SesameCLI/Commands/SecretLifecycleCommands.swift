@@ -67,9 +67,9 @@ struct SecretRestoreCommand: AsyncParsableCommand {
         let folderId = parts.count > 1 ? try await FolderCommand.resolve("\\" + parts.dropLast().joined(separator: "\\"), client: client).id : nil
         let search = SecretSearch(text: name, exactMatch: true, folderId: folderId, includeInactive: true)
         let found = try await client.searchSecrets(search).collect()
-            .filter { $0.name.lowercased() == name.lowercased() && (folderId != nil || $0.folderId <= 0) }
+            .filter { !$0.active && $0.name.lowercased() == name.lowercased() && (folderId != nil || $0.folderId <= 0) }
         guard found.count == 1 else {
-            throw CLIError(found.isEmpty ? "no secret at '\(key)'" : "\(found.count) secrets are named '\(name)' there",
+            throw CLIError(found.isEmpty ? "no deactivated secret at '\(key)'" : "\(found.count) deactivated secrets are named '\(name)' there",
                            hint: "give its id instead", exitCode: .notFound)
         }
         return found[0].id

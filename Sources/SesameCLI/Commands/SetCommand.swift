@@ -53,11 +53,22 @@ struct SetCommand: AsyncParsableCommand {
     func run() async throws {
         let parsed = try SecretStore.reference(reference)
         guard parsed.scheme != "env" else { throw CLIError("an env:// reference cannot be written", hint: "set the variable yourself") }
+        try SecretStore.checkWritable(parsed)
         let store = ReferenceStore.forWriting(connection: connection, access: restricted.access())
         // A mistyped name must not become a new secret beside the one meant to change.
         if !(create && parsed.scheme.hasPrefix("aws-")) {
             let whole = SecretReference(scheme: parsed.scheme, segments: parsed.segments, leadingSlash: parsed.path.hasPrefix("/"))
-            guard try await store.provider(for: whole).exists(whole) else {
+            let found: Bool
+            do {
+                found = try await store.provider(for: whole).exists(whole)
+            } catch let error as SesameError where error.code == .accessDenied && parsed.scheme.hasPrefix("aws-") {
+                throw CLIError(
+                    "cannot tell whether \(whole.canonical) exists: \(error.message)",
+                    hint: "grant the read permission (secretsmanager:DescribeSecret, ssm:GetParameter), or pass --create to write without the check",
+                    exitCode: .accessDenied
+                )
+            }
+            guard found else {
                 throw CLIError(
                     "\(whole.canonical) does not exist, so nothing was written",
                     hint: parsed.scheme.hasPrefix("aws-") ? "check the name, or pass --create to make it" : "check the reference with sesame ls",

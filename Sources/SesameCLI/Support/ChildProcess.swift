@@ -7,13 +7,24 @@ final class ChildProcess: @unchecked Sendable {
     // Process is not Sendable; it is only started here and then read (pid, status) after `waitUntilExit`.
     private let process: Process
     private let pumped = DispatchGroup()
+    /// Whether the command leads a session (and process group) of its own, so `stop` reaches what it started.
+    private let ownGroup: Bool
+
+    /// `setsid`, which starts a program as the leader of a new session and process group (util-linux).
+    static let setsid = ["/usr/bin/setsid", "/bin/setsid"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     /// Starts `arguments` (looked up in PATH) with exactly `environment`.
     /// - Parameter masking: the secrets to mask in its output; `nil` passes the output through untouched.
-    init(_ arguments: [String], environment: [String: String], masking secrets: [String]?) throws {
+    /// - Parameter ownGroup: start it in a process group of its own (with `setsid`, where there is one), so that
+    ///   `stop` ends the processes it started too. Such a command has no controlling terminal.
+    init(_ arguments: [String], environment: [String: String], masking secrets: [String]?, ownGroup: Bool = false) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["--"] + arguments
+        // env execs setsid, which (not being a group leader) makes its own session and execs the command: the pid
+        // stays the same, and is the new group's id.
+        let grouped = ownGroup && Self.setsid != nil
+        self.ownGroup = grouped
+        process.arguments = ["--"] + (grouped ? [Self.setsid!] : []) + arguments
         process.environment = environment
         process.standardInput = FileHandle.standardInput
         var pipes: [(Pipe, Int32)] = []
@@ -60,6 +71,11 @@ final class ChildProcess: @unchecked Sendable {
 
     func signal(_ number: Int32) {
         kill(pid, number)
+    }
+
+    /// Sends `number` to the command and, when it has a group of its own, to everything in that group.
+    func stop(_ number: Int32) {
+        kill(ownGroup ? -pid : pid, number)
     }
 
     /// Blocks until the command has exited and its output is written; its exit status, 128 + the signal when a

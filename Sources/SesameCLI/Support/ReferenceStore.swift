@@ -5,13 +5,14 @@ import Sesame
 /// options (signing in only when a `tss://` reference is read), AWS from the AWS environment and shared files,
 /// and the environment. A memory cache in front makes a reference used twice one read.
 enum ReferenceStore {
-    /// - Parameter access: what reads of restricted Secret Server secrets send (`RestrictedOptions`).
+    /// - Parameter access: what reads of restricted Secret Server secrets send (`RestrictedOptions`); by default
+    ///   nothing, and never an automatic check-out.
     /// - Parameter visible: the variables `env://` references may read (default: `environment`). `sesame run` gives
     ///   its child's environment here, so a reference cannot copy one of sesame's own credentials into it.
     static func make(
         connection: ConnectionOptions, cache: CacheConfiguration = CacheConfiguration(strategy: .cacheThenServer),
         environment: [String: String] = ProcessInfo.processInfo.environment, visible: [String: String]? = nil,
-        access: SecretAccess = SecretAccess()
+        access: SecretAccess = SecretAccess(automaticCheckOut: false)
     ) -> SecretStore {
         SecretStore.standard(
             environment: environment, cache: cache,

@@ -57,8 +57,8 @@ enum Terminal {
     }
 
     /// A secret value: on a terminal asked for twice without echo, else read from standard input (up to
-    /// `valueLimit`). Never empty.
-    static func readValue(_ what: String) throws -> String {
+    /// `valueLimit`). Empty only when `allowEmpty` (a field being cleared).
+    static func readValue(_ what: String, allowEmpty: Bool = false) throws -> String {
         let value: String
         if isInteractive {
             let first = readHidden(prompt: "\(what): ") ?? ""
@@ -67,7 +67,7 @@ enum Terminal {
         } else {
             value = try readAllStandardInput(limit: valueLimit)
         }
-        guard !value.isEmpty else {
+        guard !value.isEmpty || allowEmpty else {
             throw CLIError("no value on standard input for \(what)", hint: "pipe it in (printf '%s' \"$VALUE\" | sesame ...), or use a file or --generate")
         }
         return value
