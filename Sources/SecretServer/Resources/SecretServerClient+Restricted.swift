@@ -37,30 +37,36 @@ extension SecretServerClient {
     /// Saves a restricted secret (`PUT /api/v1/secrets/{id}/restricted`): the whole secret with the comment, ticket
     /// and DoubleLock password its restrictions ask of a change.
     public func updateSecret(_ secret: SecretModel, access: SecretRestrictedArgs) async throws -> SecretModel {
-        try await send(.PUT, "/v1/secrets/\(secret.id)/restricted", body: Self.merged(secret, access), idempotent: true)
+        try await send(.PUT, "/v1/secrets/\(secret.id)/restricted", body: try Self.merged(secret, access), idempotent: true)
     }
 
     /// Sets one text field of a restricted secret (`PUT /api/v1/secrets/{id}/fields/{slug}` with `value` and the
     /// restricted options).
     public func setFieldValue(secretId: Int, slug: String, value: String, access: SecretRestrictedArgs) async throws {
-        let body = Self.merged(["value": value], access)
+        let body = try Self.merged(["value": value], access)
         let _: String = try await send(.PUT, "/v1/secrets/\(secretId)/fields/\(URLEncoding.component(slug))", body: body, idempotent: true)
     }
 
     /// Uploads a file field of a restricted secret (the JSON form, with the restricted options).
     public func setFieldFile(secretId: Int, slug: String, data: Data, fileName: String, access: SecretRestrictedArgs) async throws {
-        let body = Self.merged(["fileName": fileName, "fileAttachment": data.base64EncodedString()], access)
+        let body = try Self.merged(["fileName": fileName, "fileAttachment": data.base64EncodedString()], access)
         let _: String = try await send(.PUT, "/v1/secrets/\(secretId)/fields/\(URLEncoding.component(slug))", body: body, idempotent: true)
     }
 
-    /// `value`'s JSON object with the restricted options' members added.
-    static func merged(_ value: some Encodable, _ access: SecretRestrictedArgs) -> JSONValue {
+    /// `value`'s JSON object with the restricted options' members added. A value that does not encode to an object
+    /// is an error, never an empty body (a PUT of nothing would clear what it writes).
+    static func merged(_ value: some Encodable, _ access: SecretRestrictedArgs) throws -> JSONValue {
         let encoder = WireCoding.makeEncoder()
         let decoder = WireCoding.makeDecoder()
-        var object = (try? decoder.decode(JSONValue.self, from: encoder.encode(value)))?.objectValue ?? JSONObject()
-        let extra = (try? decoder.decode(JSONValue.self, from: encoder.encode(access)))?.objectValue ?? JSONObject()
-        for member in extra.members where !member.value.isNull { object[member.key] = member.value }
-        return .object(object)
+        func object(_ encodable: some Encodable) throws -> JSONObject {
+            guard let object = (try? decoder.decode(JSONValue.self, from: encoder.encode(encodable)))?.objectValue else {
+                throw SecretServerError(code: .invalidArgument, message: "the request body could not be encoded as a JSON object")
+            }
+            return object
+        }
+        var body = try object(value)
+        for member in try object(access).members where !member.value.isNull { body[member.key] = member.value }
+        return .object(body)
     }
 
     /// Checks a secret out to the signed-in user.
@@ -123,6 +129,6 @@ extension SecretServerClient {
     /// restrictions ask of a change. Not retried: the server may have changed it already.
     public func changePassword(id: Int, newPassword: String?, access: SecretRestrictedArgs) async throws -> SecretSummary {
         struct Body: Encodable { var newPassword: String? }
-        return try await send(.POST, "/v1/secrets/\(id)/change-password", body: Self.merged(Body(newPassword: newPassword), access))
+        return try await send(.POST, "/v1/secrets/\(id)/change-password", body: try Self.merged(Body(newPassword: newPassword), access))
     }
 }

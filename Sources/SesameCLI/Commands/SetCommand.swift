@@ -10,10 +10,10 @@ struct SetCommand: AsyncParsableCommand {
         commandName: "set",
         abstract: "Write a value (from standard input, a file, or generated) to what a reference names.",
         discussion: """
-            The value is read from standard input (without one trailing newline; on a terminal, asked for twice without
-            echo), from --file PATH (as bytes: a file field, a binary Secrets Manager secret), or made with --generate (for a Secret Server field, by the server to
-            the field's password requirement; elsewhere 32 random characters). It is never taken from the command line
-            and never printed.
+            The value is read from standard input (without one trailing newline; on a terminal, asked for twice
+            without echo), from --file PATH (as bytes: a file field, a binary Secrets Manager secret), or made with
+            --generate (for a Secret Server field, by the server to the field's password requirement; elsewhere 32
+            random letters, digits, '-', '_' and '.'). It is never taken from the command line and never printed.
 
             A Secret Server field is written as a field save (restricted secrets take --comment and the other options);
             a Secrets Manager secret gets a new current version (one JSON key with #key.path, the rest kept); a
@@ -97,7 +97,7 @@ struct SetCommand: AsyncParsableCommand {
     }
 
     /// A new value: for a Secret Server field, the server's, made to that field's requirement; else 32 random
-    /// characters from letters, digits and symbols that need no quoting in a shell or a URL.
+    /// characters from letters, digits, `-`, `_` and `.`, which need no quoting in a shell, a URL or a YAML file.
     private func generated(_ reference: SecretReference) async throws -> String {
         guard reference.scheme == "tss" else { return Self.randomValue(length: 32) }
         guard reference.segments.count >= 2, let slug = reference.segments.last else {
@@ -117,8 +117,8 @@ struct SetCommand: AsyncParsableCommand {
     }
 
     static func randomValue(length: Int) -> String {
-        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_.~+=")
+        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_.")
         var generator = SystemRandomNumberGenerator()
-        return String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+        return String((0..<length).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
     }
 }
