@@ -16,7 +16,8 @@ struct InjectCommand: AsyncParsableCommand {
             With --watch SECONDS (and -o), sesame keeps running: it reads the placeholders again on that period
             (through the cache rules), writes the file anew when the result changed, and runs --exec CMD (with
             /bin/sh -c, without sesame's own credentials in its environment) after each write, the first included,
-            as a reload; one still running after a minute is stopped. A read that fails keeps the file as it is and says so; sesame retries on the next round.
+            as a reload; one still running after a minute is stopped. A read that fails keeps the file as it is and
+            says so; sesame retries on the next round.
 
             Examples:
               sesame inject -i config.yml.tpl -o config.yml
