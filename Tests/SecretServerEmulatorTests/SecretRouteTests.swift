@@ -67,9 +67,9 @@ struct SecretRouteTests {
 
             let deleted = try await client.api(.delete, "/v1/secrets/\(id)", token: token)
             #expect(deleted.json["objectType"]?.stringValue == "Secret")
-            let gone = try await client.api(.get, "/v1/secrets/\(id)", token: token)
-            #expect(gone.status == .badRequest)
-            #expect(gone.json["errorCode"]?.stringValue == "API_AccessDenied")
+            // Deactivated, not gone: the administrator (View Inactive Secrets and Owner) still reads it.
+            let deactivated = try await client.api(.get, "/v1/secrets/\(id)", token: token)
+            #expect(deactivated.status == .ok && deactivated.json["active"] == .bool(false))
             let inactive = try await client.api(.get, "/v1/secrets/\(id)?includeInactive=true", token: token)
             #expect(inactive.json["active"] == .bool(false))
         }

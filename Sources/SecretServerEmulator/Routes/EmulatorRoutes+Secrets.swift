@@ -44,8 +44,8 @@ extension EmulatorRoutes {
         }
         api(router, .get, "/v1/secrets/:id/summary") { request, context, caller in
             let id = try await self.secretId(request, context)
-            let includeInactive = try request.query.bool("includeInactive") ?? false
-            return try Responses.json(try await self.store.secretSummary(id: id, includeInactive: includeInactive, caller: caller))
+            _ = try request.query.bool("includeInactive")
+            return try Responses.json(try await self.store.secretSummary(id: id, caller: caller))
         }
         api(router, .get, "/v1/secrets/:id/fields/:slug") { request, context, caller in
             let id = try await self.secretId(request, context)
@@ -165,11 +165,12 @@ extension EmulatorRoutes {
         options.doubleLockPassword = body?["doubleLockPassword"]?.stringValue
         let noAutoCheckout = try query.bool("noAutoCheckout")
         let forceCheckIn = try query.bool("forceCheckIn")
-        let includeInactive = try query.bool("includeInactive")
+        // `includeInactive` is read (and must be a boolean), but it opens nothing: a deactivated secret is reached
+        // through View Inactive Secrets and Owner, whatever the request says (see `requireSecret`).
+        _ = try query.bool("includeInactive")
         options.noAutoCheckout = body?["noAutoCheckout"]?.boolValue ?? noAutoCheckout ?? false
         options.autoCheckIn = try query.bool("autoCheckIn") ?? false
         options.forceCheckIn = body?["forceCheckIn"]?.boolValue ?? forceCheckIn ?? false
-        options.includeInactive = body?["includeInactive"]?.boolValue ?? includeInactive ?? false
         return options
     }
 
@@ -178,8 +179,10 @@ extension EmulatorRoutes {
         let id = try self.id(context)
         guard id == 0 else { return id }
         guard let path = request.query.string("secretPath"), !path.isEmpty else { throw EmulatorAPIError.accessDenied }
-        let includeInactive = try request.query.bool("includeInactive") ?? false
-        guard let found = try await store.secretId(path: path, includeInactive: includeInactive) else {
+        _ = try request.query.bool("includeInactive")
+        // Inactive secrets are found too (an active one of the same name first); whether the caller may reach one
+        // is the access rule's to say.
+        guard let found = try await store.secretId(path: path, includeInactive: true) else {
             throw EmulatorAPIError.accessDenied
         }
         return found

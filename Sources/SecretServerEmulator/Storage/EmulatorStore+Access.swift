@@ -71,13 +71,27 @@ extension EmulatorStore {
     }
 
     /// The secret, when the caller holds at least `role` on it; the real access-denied error otherwise (also
-    /// for a secret that does not exist, or is inactive without `includeInactive`).
+    /// for a secret that does not exist).
+    ///
+    /// A deactivated secret is, as the spec says of DELETE, "hidden from users who do not have a role containing
+    /// the View Inactive Secrets permission" and reachable with that permission "in addition to Owner": here the
+    /// Administrator role carries View Inactive Secrets (roles' other permissions are not modelled). Operations
+    /// that exist for inactive secrets (restoring one, its permissions and metadata) pass `includeInactive` and
+    /// need only their own role.
     func requireSecret(_ db: Database, _ caller: Caller, id: Int64, _ role: SecretRole, includeInactive: Bool = false) throws -> SecretRow {
-        let row = try readableSecretRow(db, id: id, includeInactive: includeInactive)
+        let row = try readableSecretRow(db, id: id, includeInactive: true)
         guard let held = try secretRole(db, caller, row, index: try self.folderIndex(db)), held >= role else {
             throw EmulatorAPIError.accessDenied
         }
+        if !row.active && !includeInactive {
+            guard Self.canViewInactive(caller), held >= .owner else { throw EmulatorAPIError.accessDenied }
+        }
         return row
+    }
+
+    /// Whether the caller's roles hold View Inactive Secrets (the Administrator role does).
+    static func canViewInactive(_ caller: Caller) -> Bool {
+        caller.isAdmin
     }
 
     /// The folder, when the caller holds at least `role` on it.

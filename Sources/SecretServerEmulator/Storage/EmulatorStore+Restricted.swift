@@ -158,7 +158,7 @@ extension EmulatorStore {
                 _ = try self.requireSecret(db, caller, id: id, .owner)
             }
             try db.execute(sql: "DELETE FROM secret_checkout WHERE secretId = ?", arguments: [id])
-            let row = try self.readableSecretRow(db, id: id, includeInactive: false)
+            let row = try self.requireSecret(db, caller, id: id, .view)
             return self.summary(row, templateName: try TemplateRow.fetchOne(db, key: row.templateId)?.name ?? "",
                                 folderPaths: try self.folderIndex(db))
         }

@@ -163,9 +163,9 @@ extension EmulatorStore {
     }
 
     /// A secret's summary, no values: List.
-    func secretSummary(id: Int64, includeInactive: Bool, caller: Caller) async throws -> SecretSummary {
+    func secretSummary(id: Int64, caller: Caller) async throws -> SecretSummary {
         try await databaseRead { db in
-            let row = try self.requireSecret(db, caller, id: id, .list, includeInactive: includeInactive)
+            let row = try self.requireSecret(db, caller, id: id, .list)
             let templateName = try TemplateRow.fetchOne(db, key: row.templateId)?.name ?? ""
             return self.summary(row, templateName: templateName, folderPaths: try self.folderIndex(db))
         }
@@ -245,6 +245,8 @@ extension EmulatorStore {
         _ request: QueryInterfaceRequest<SecretRow>, _ db: Database, _ caller: Caller, folders: [Int64: FolderRow]
     ) throws -> QueryInterfaceRequest<SecretRow> {
         if caller.isAdmin { return request }
+        // Deactivated secrets are hidden from whoever lacks View Inactive Secrets, filter.includeInactive or not.
+        let request = Self.canViewInactive(caller) ? request : request.filter(Column("active") == true)
         let shared = try explicitlySharedSecretIds(db, caller)
         let viaFolders = try visibleFolderIds(db, caller, index: folders)
         let inherits = SQL("json_extract(settings, '$.enableInheritPermissions') = 1")

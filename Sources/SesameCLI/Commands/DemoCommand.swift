@@ -132,14 +132,13 @@ struct DemoCommand: AsyncParsableCommand {
 
             step(8, "Delete")
             try await client.deleteSecret(id: created.id)
-            do {
-                _ = try await client.secret(id: created.id)
-                show("unexpected: the deleted secret is still readable")
-            } catch let error as SecretServerError {
-                show("deleted; reading it now fails as on a real server: \(error.errorCode ?? "") \(error.message)")
-            }
-            let inactive = try await client.secret(id: created.id, includeInactive: true)
-            show("with includeInactive it is still there, active: \(inactive.active)")
+            // As on a real server: deactivated, not gone. Administrators (View Inactive Secrets and Owner) still read
+            // it; everyone else gets API_AccessDenied; searches show it only with includeInactive.
+            let deactivated = try await client.secret(id: created.id)
+            show("deactivated; the administrator still reads it (active: \(deactivated.active)); other users get API_AccessDenied")
+            let hidden = try await client.searchSecrets(SecretSearch(text: created.name, exactMatch: true)).collect().count
+            let shown = try await client.searchSecrets(SecretSearch(text: created.name, exactMatch: true, includeInactive: true)).collect().count
+            show("a search finds it \(hidden) time(s) without includeInactive, \(shown) with it")
         }
         Output.write("\nDone. Run your own: sesame server --dev")
     }
