@@ -40,6 +40,7 @@ struct RedactionClassTests {
         "Snapshot": "the configuration provider's snapshot: holds SecretValues, each redacted (SecretValue is checked)",
         "Storage": "the configuration provider's state: holds SecretValues, each redacted (SecretValue is checked)",
         "WatchedChild": "run --watch's settings and closures; the values it gets pass through run() to the child's environment, never kept in a field",
+        "SSHKeyMapping": "the slugs of a template's SSH key fields (\"private-key-passphrase\" is a field's name), no value",
         "Stored": "private to SessionStore, turned into a KeptSession (checked) as soon as it is read",
         "Target": "where a tss:// reference points: `secret` is the secret's name in a path",
         "Component": "a JSON key path's component: `key` is a member name",
@@ -122,6 +123,11 @@ struct RedactionClassTests {
             "FieldContent": EmulatorStore.FieldContent.file(name: "id_rsa", content: Data(canary.utf8)),
             "TokenStore": (tokens, issued.accessToken),
             "DoubleLockGuard": DoubleLockGuard(now: { Date() }),
+            "SSHKeyPair": SSHKeyPair(privateKeyPEM: canary, publicKey: "ssh-rsa AAAA"),
+            "GeneratedSSHKeys": EmulatorStore.GeneratedSSHKeys(
+                privateKeyFieldId: 1, publicKeyFieldId: 2, passphraseFieldId: 3, passphrase: canary,
+                pair: SSHKeyPair(privateKeyPEM: canary, publicKey: "ssh-rsa AAAA")
+            ),
         ]
     }
 

@@ -320,13 +320,16 @@ extension EmulatorStore {
             throw EmulatorAPIError.invalid("SecretTemplateId", "The SecretTemplateId field is required.")
         }
         let now = self.now()
+        // A key pair takes a moment to make: made before the write, not inside it.
+        let keys = try await generatedSSHKeys(input, templateId: templateId, comment: name)
         return try await writer.write { db in
             guard let template = try self.template(db, id: templateId), template.row.active else {
                 throw EmulatorAPIError.accessDenied
             }
             let folderId = input.folderId ?? nil
             if let folderId { _ = try self.requireFolder(db, caller, id: folderId, .addSecret) } else { try self.requireAdmin(caller) }
-            let values = try self.resolveItems(input.items ?? [], template: template, existing: [:])
+            var values = try self.resolveItems(input.items ?? [], template: template, existing: [:])
+            if let keys, let passphrase = keys.passphrase { values[keys.passphraseFieldId] = passphrase }
             for field in template.fields where field.isRequired && !field.isFile {
                 if (values[field.id] ?? "").isEmpty {
                     throw EmulatorAPIError.badRequest("API_RequiredFieldMissing", "Secret field is required: \(field.name)")
@@ -352,8 +355,66 @@ extension EmulatorStore {
                 )
                 try item.insert(db)
             }
+            if let keys, let pair = keys.pair {
+                for (fieldId, fileName, content) in [
+                    (keys.privateKeyFieldId, "private-key.pem", pair.privateKeyPEM), (keys.publicKeyFieldId, "public-key.pub", pair.publicKey + "\n"),
+                ] {
+                    var file = FileAttachmentRow(
+                        id: nil, secretId: id, fieldId: fieldId, fileName: fileName,
+                        content: try self.cipher.seal(Data(content.utf8), context: Self.fileContext(secretId: id, fieldId: fieldId))
+                    )
+                    try file.insert(db)
+                    var item = SecretItemRow(id: nil, secretId: id, fieldId: fieldId, value: Data(), fileAttachmentId: file.id)
+                    try item.insert(db)
+                }
+            }
             return try self.secretModel(db, row)
         }
+    }
+
+    /// What `sshKeyArgs` makes for a new secret: where it goes (the template's SSH key mappings), the passphrase
+    /// when one is generated, and the key pair, encrypted with the passphrase given or generated.
+    struct GeneratedSSHKeys: Sendable, Redacting {
+        var privateKeyFieldId: Int64
+        var publicKeyFieldId: Int64
+        var passphraseFieldId: Int64
+        var passphrase: String?
+        var pair: SSHKeyPair?
+
+        var redactedDescription: String {
+            "fields: \(privateKeyFieldId)/\(publicKeyFieldId)/\(passphraseFieldId), passphrase: \(passphrase == nil ? "none" : "<redacted>"), pair: \(pair.map { "\($0)" } ?? "none")"
+        }
+    }
+
+    private func generatedSSHKeys(_ input: SecretInput, templateId: Int64, comment: String) async throws -> GeneratedSSHKeys? {
+        guard input.generateSshKeys || input.generatePassphrase else { return nil }
+        guard let mapping = Seed.sshKeyMappings[templateId] else {
+            throw EmulatorAPIError.badRequest(
+                "API_SshKeyGenerationNotSupported",
+                "The secret template has no SSH key mappings, so sshKeyArgs cannot generate a key for it (use Unix Account (SSH Key Rotation))."
+            )
+        }
+        let (fields, given, requirement, length) = try await databaseRead { db in
+            guard let template = try self.template(db, id: templateId) else { throw EmulatorAPIError.accessDenied }
+            let values = try self.resolveItems(input.items ?? [], template: template, existing: [:])
+            func field(_ slug: String) throws -> TemplateFieldRow {
+                guard let field = template.fields.first(where: { $0.slug == slug }) else { throw EmulatorAPIError.accessDenied }
+                return field
+            }
+            let passphrase = try field(mapping.passphrase)
+            let requirement = try PasswordRequirementRow.fetchOne(db, key: passphrase.passwordRequirementId ?? Seed.defaultRequirementId)
+                ?? Seed.requirements[0]
+            return ((try field(mapping.privateKey).id, try field(mapping.publicKey).id, passphrase.id), values[passphrase.id],
+                    requirement, passphrase.generatePasswordLength)
+        }
+        // The passphrase: a new one when asked, else the one the request gives (none: the key is not encrypted).
+        let passphrase = input.generatePassphrase
+            ? PasswordGenerator.generate(requirement: requirement, length: length) : given.flatMap { $0.isEmpty ? nil : $0 }
+        let pair = input.generateSshKeys ? try SSHKeyPair.generate(passphrase: passphrase, comment: comment) : nil
+        return GeneratedSSHKeys(
+            privateKeyFieldId: fields.0, publicKeyFieldId: fields.1, passphraseFieldId: fields.2,
+            passphrase: input.generatePassphrase ? passphrase : nil, pair: pair
+        )
     }
 
     /// Saves a secret: replaces its name, place, settings and the values of the items sent (items not sent keep
@@ -372,6 +433,11 @@ extension EmulatorStore {
         }
         if let name = input.name, name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw EmulatorAPIError.invalid("Name", "The Name field is required.")
+        }
+        // Keys are generated when a secret is made; an update that asks for it is refused (a body that only
+        // carries sshKeyArgs with both flags off, as typed clients serialise it, passes).
+        if input.generateSshKeys || input.generatePassphrase {
+            throw EmulatorAPIError.badRequest("API_SshKeyArgsOnlyOnCreate", "sshKeyArgs generates keys when a secret is created, not on update.")
         }
         let now = self.now()
         var options = options

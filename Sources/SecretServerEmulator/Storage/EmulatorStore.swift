@@ -122,6 +122,7 @@ final class EmulatorStore: Sendable {
                 try store.checkCanary(db, create: true)
             } else {
                 try store.checkCanary(db, create: false)
+                try Seed.addMissingTemplates(db)
                 if let password = configuration.adminPassword {
                     try store.setPassword(db, userId: Seed.adminId, password: password)
                 }

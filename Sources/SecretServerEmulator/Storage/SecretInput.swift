@@ -20,6 +20,11 @@ struct SecretInput: Sendable {
     var siteId: Int?
     var active: Bool?
     var items: [Item]?
+    /// `sshKeyArgs` (create only): make an SSH key pair, and a passphrase for it, into the template's mapped fields.
+    var generateSshKeys = false
+    var generatePassphrase = false
+    /// Whether the body carries `sshKeyArgs` at all.
+    var hasSshKeyArgs = false
     /// The whole body, for the settings it may change.
     var body: JSONObject
 
@@ -37,6 +42,12 @@ struct SecretInput: Sendable {
             }
         }
         siteId = try Self.int64(body, "siteId").map { Int($0) }
+        if let args = body["sshKeyArgs"], !args.isNull {
+            guard let object = args.objectValue else { throw .invalid("SshKeyArgs", "SshKeyArgs must be an object.") }
+            hasSshKeyArgs = true
+            generateSshKeys = object["generateSshKeys"]?.boolValue ?? false
+            generatePassphrase = object["generatePassphrase"]?.boolValue ?? false
+        }
         active = body["active"]?.boolValue
         if let list = body["items"], !list.isNull {
             guard let array = list.arrayValue else { throw .invalid("Items", "Items must be an array.") }

@@ -4,7 +4,7 @@ import GRDB
 /// What a fresh server holds: password requirements, the default templates, a root folder.
 ///
 /// "Password" (2) and "Unix Account (SSH)" (6007) carry the field ids real servers use, since real
-/// clients and scripts send them. The other templates' ids (6001, 6003, 6004, 6009, 6010) and their field
+/// clients and scripts send them. The other templates' ids (6001, 6003, 6004, 6009, 6010, 6100) and their field
 /// ids (1000 and up) are the emulator's own.
 enum Seed {
     static let defaultRequirementId: Int64 = 1
@@ -89,6 +89,18 @@ enum Seed {
                   password: true, order: 3),
             field(1034, 6009, "Notes", "notes", "Any additional notes.", notes: true, order: 4),
         ]),
+        // The real template's shape (its SSH key mappings make `sshKeyArgs` generate keys); the id is the emulator's own.
+        TemplateSeed(id: sshKeyRotationTemplateId, name: "Unix Account (SSH Key Rotation)", fields: [
+            field(1051, 6100, "Machine", "machine", "The Server or Location of the Unix Machine.", required: true, order: 1),
+            field(1052, 6100, "Username", "username", "The Unix Machine Username.", required: true, order: 2),
+            field(1053, 6100, "Password", "password", "The password of the Unix Machine.", password: true, order: 3),
+            field(1054, 6100, "Private Key", "private-key", "The SSH private key.", file: true, order: 4),
+            field(1055, 6100, "Private Key Passphrase", "private-key-passphrase",
+                  "The passphrase for decrypting the SSH private key.", password: true, order: 5,
+                  requirement: passphraseRequirementId),
+            field(1056, 6100, "Public Key", "public-key", "The SSH public key.", file: true, order: 6),
+            field(1057, 6100, "Notes", "notes", "Any additional notes.", notes: true, order: 7),
+        ]),
         TemplateSeed(id: 6010, name: "Pin", fields: [
             field(1041, 6010, "Card Number", "card-number", "The card or account the PIN belongs to.", order: 1),
             field(1042, 6010, "PIN", "pin", "The PIN.", required: true, password: true, order: 2,
@@ -96,6 +108,29 @@ enum Seed {
             field(1043, 6010, "Notes", "notes", "Any additional notes.", notes: true, order: 3),
         ]),
     ]
+
+    static let sshKeyRotationTemplateId: Int64 = 6100
+
+    /// The fields a template's SSH key mappings name: where `sshKeyArgs` puts a generated key pair and passphrase.
+    struct SSHKeyMapping: Sendable {
+        var privateKey: String
+        var publicKey: String
+        var passphrase: String
+    }
+
+    /// Templates with SSH key mappings (on a real server, through their password changer). No other template takes
+    /// `sshKeyArgs`.
+    static let sshKeyMappings: [Int64: SSHKeyMapping] = [
+        sshKeyRotationTemplateId: SSHKeyMapping(privateKey: "private-key", publicKey: "public-key", passphrase: "private-key-passphrase"),
+    ]
+
+    /// Adds the seed templates a database made by an earlier version lacks.
+    static func addMissingTemplates(_ db: Database) throws {
+        for template in templates where try TemplateRow.fetchOne(db, key: template.id) == nil {
+            try TemplateRow(id: template.id, name: template.name, active: true).insert(db)
+            for field in template.fields { try field.insert(db) }
+        }
+    }
 
     /// The id the admin gets on a fresh server.
     static let adminId: Int64 = 2
