@@ -266,7 +266,60 @@ extension EmulatorRoutes {
         default: filter.sortField = "name"
         }
         filter.sortDescending = query.string("sortBy[0].direction")?.lowercased() == "desc"
+        filter.searchField = query.string("filter.searchField").flatMap { $0.isEmpty ? nil : $0 }
+        filter.searchFieldSlug = query.string("filter.searchFieldSlug").flatMap { $0.isEmpty ? nil : $0 }
+        filter.extendedFields = query.strings("filter.extendedFields").filter { !$0.isEmpty }
+            + Self.commaList(query.string("filter.extFieldsCombined"))
+        for text in Self.commaList(query.string("filter.secretTemplateIdsCombined")) {
+            guard let value = Int32(text).map(Int64.init) else {
+                throw EmulatorAPIError.invalid("filter.secretTemplateIdsCombined", "'\(text.prefix(40))' is not a template id.")
+            }
+            filter.templateIds.append(value)
+        }
+        for text in query.strings("filter.secretIds") {
+            guard let value = Int32(text).map(Int64.init) else {
+                throw EmulatorAPIError.invalid("filter.secretIds", "'\(text.prefix(40))' is not a secret id.")
+            }
+            filter.secretIds.append(value)
+        }
+        filter.onlySharedWithMe = try query.bool("filter.onlySharedWithMe") ?? false
+        if let role = query.string("filter.permissionRequired"), !role.isEmpty {
+            guard let parsed = SecretRole(name: role) else {
+                throw EmulatorAPIError.invalid("filter.permissionRequired", "'\(role.prefix(40))' is not List, View, Edit or Owner.")
+            }
+            filter.permissionRequired = parsed
+        }
+        filter.onlyCheckedOut = try query.bool("filter.onlyCheckedOutSecrets") ?? false
+        filter.onlyCheckedOutByCaller = try query.bool("filter.onlySecretsCheckedOutByUser") ?? false
+        filter.includeRestricted = try query.bool("filter.includeRestricted") ?? true
+        filter.hasLauncher = try query.bool("filter.hasLauncher")
+        filter.heartbeatStatus = query.string("filter.heartbeatStatus").flatMap { $0.isEmpty ? nil : $0 }
+        filter.allowDoubleLocks = try query.bool("filter.allowDoubleLocks") ?? true
+        filter.doubleLockId = try query.int("filter.doubleLockId")
+        filter.onlyRPCEnabled = try query.bool("filter.onlyRPCEnabled") ?? false
+        _ = try query.bool("filter.doNotCalculateTotal")  // the total is cheap here: always given
+        // Filters the local server cannot honour are refused, never ignored: an answer that looks filtered but is
+        // not would mislead.
+        if let scope = query.string("filter.scope"), !scope.isEmpty, scope.lowercased() != "all" {
+            throw Self.unsupportedFilter("filter.scope=\(scope.prefix(40))", why: "it keeps no recent or favorite secrets; use All")
+        }
+        for name in ["filter.recentMinDateTime", "filter.recentMaxDateTime"] where query.string(name)?.isEmpty == false {
+            throw Self.unsupportedFilter(name, why: "it keeps no record of recently viewed secrets")
+        }
+        for name in ["filter.passwordTypeIds", "filter.extendedTypeId"] where !query.strings(name).allSatisfy(\.isEmpty) {
+            throw Self.unsupportedFilter(name, why: "it has no password types or extended types")
+        }
         return filter
+    }
+
+    /// A 400 naming a search filter the local server does not honour (the code is the emulator's own).
+    static func unsupportedFilter(_ name: String, why: String) -> EmulatorAPIError {
+        .badRequest("API_FilterNotSupported", "The local server does not support \(name): \(why).")
+    }
+
+    /// `a,b,c` as `[a, b, c]`, blanks dropped.
+    static func commaList(_ text: String?) -> [String] {
+        (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     func searchSecrets(_ request: Request, caller: Caller) async throws -> Response {

@@ -184,6 +184,35 @@ extension EmulatorStore {
         var sortDescending = false
         /// `name` (default), `id`, `created` or `template`.
         var sortField = "name"
+        /// `searchText` matched against this field's value (by name, or by slug) instead of the name. Password
+        /// fields are never searched, as on the real server.
+        var searchField: String?
+        var searchFieldSlug: String?
+        /// `searchText` matched against the name or any of these fields' values (field names).
+        var extendedFields: [String] = []
+        var secretIds: [Int64] = []
+        /// Only secrets shared with the caller directly (or through a group), not through a folder.
+        var onlySharedWithMe = false
+        /// Only secrets where the caller holds at least this role.
+        var permissionRequired: SecretRole?
+        var onlyCheckedOut = false
+        var onlyCheckedOutByCaller = false
+        var includeRestricted = true
+        /// The local server has no launchers: `true` finds nothing.
+        var hasLauncher: Bool?
+        var heartbeatStatus: String?
+        var allowDoubleLocks = true
+        var doubleLockId: Int?
+        var onlyRPCEnabled = false
+
+        /// Whether the text is matched against field values (so not in SQL).
+        var searchesValues: Bool { searchField != nil || searchFieldSlug != nil || !extendedFields.isEmpty }
+        /// Whether rows must be looked at one by one after the query.
+        var needsRowFilter: Bool {
+            searchesValues || onlySharedWithMe || permissionRequired != nil || onlyCheckedOut || onlyCheckedOutByCaller
+                || !includeRestricted || hasLauncher == true || heartbeatStatus != nil || !allowDoubleLocks || doubleLockId != nil
+                || onlyRPCEnabled
+        }
     }
 
     /// Secrets matching `filter` that the caller may at least List, one page of summaries and the total.
@@ -202,7 +231,9 @@ extension EmulatorStore {
                 ids = cached
             } else {
                 let request = try self.visible(self.secretRequest(db, filter, folders: folders), db, caller, folders: folders)
-                ids = try Int64.fetchAll(db, request.select(Column("id")).order(Self.searchOrder(filter)))
+                var found = try Int64.fetchAll(db, request.select(Column("id")).order(Self.searchOrder(filter)))
+                if filter.needsRowFilter { found = try self.rowFilter(db, found, filter, caller: caller, folders: folders) }
+                ids = found
                 self.readCache.store(search: ids, for: key, generation: generation)
             }
             let start = min(max(skip, 0), ids.count)
@@ -235,7 +266,9 @@ extension EmulatorStore {
     func countSecrets(_ filter: SecretFilter, caller: Caller) async throws -> Int {
         try await databaseRead { db in
             let folders = try self.folderIndex(db)
-            return try self.visible(self.secretRequest(db, filter, folders: folders), db, caller, folders: folders).fetchCount(db)
+            let request = try self.visible(self.secretRequest(db, filter, folders: folders), db, caller, folders: folders)
+            guard filter.needsRowFilter else { return try request.fetchCount(db) }
+            return try self.rowFilter(db, try Int64.fetchAll(db, request.select(Column("id"))), filter, caller: caller, folders: folders).count
         }
     }
 
@@ -261,7 +294,8 @@ extension EmulatorStore {
         case (false, false): request = request.filter(sql: "0")
         case (true, true): break
         }
-        if let text = filter.searchText, !text.isEmpty {
+        if !filter.secretIds.isEmpty { request = request.filter(filter.secretIds.contains(Column("id"))) }
+        if let text = filter.searchText, !text.isEmpty, !filter.searchesValues {
             if filter.isExactMatch {
                 request = request.filter(Column("name") == text)
             } else {
@@ -280,6 +314,54 @@ extension EmulatorStore {
         if !filter.templateIds.isEmpty { request = request.filter(filter.templateIds.contains(Column("templateId"))) }
         if let siteId = filter.siteId { request = request.filter(Column("siteId") == siteId) }
         return request
+    }
+
+    /// The filters a query cannot express: values (decrypted here), the caller's roles and shares, check-outs and
+    /// settings. Keeps `ids`' order.
+    private func rowFilter(_ db: Database, _ ids: [Int64], _ filter: SecretFilter, caller: Caller, folders: [Int64: FolderRow]) throws -> [Int64] {
+        if filter.hasLauncher == true { return [] }
+        var rows: [Int64: SecretRow] = [:]
+        for row in try SecretRow.fetchAll(db, keys: ids) { rows[row.id ?? 0] = row }
+        let shared = filter.onlySharedWithMe ? try explicitlySharedSecretIds(db, caller) : []
+        let text = (filter.searchText ?? "").lowercased()
+        func matches(_ value: String) -> Bool {
+            filter.isExactMatch ? value.lowercased() == text : value.lowercased().contains(text)
+        }
+        return try ids.filter { id in
+            guard let row = rows[id] else { return false }
+            let settings = row.settings
+            if filter.onlySharedWithMe && !shared.contains(id) { return false }
+            if !filter.includeRestricted && settings.restrictsReading { return false }
+            if let status = filter.heartbeatStatus, settings.lastHeartBeatStatus.lowercased() != status.lowercased() { return false }
+            if !filter.allowDoubleLocks && settings.isDoubleLock { return false }
+            if let lock = filter.doubleLockId, !(settings.isDoubleLock && settings.doubleLockId == lock) { return false }
+            if filter.onlyRPCEnabled && !settings.autoChangeEnabled { return false }
+            if filter.onlyCheckedOut || filter.onlyCheckedOutByCaller {
+                guard let checkout = try self.activeCheckout(db, secretId: id) else { return false }
+                if filter.onlyCheckedOutByCaller && checkout.userId != caller.userId { return false }
+            }
+            if let role = filter.permissionRequired {
+                guard let held = try self.secretRole(db, caller, row, index: folders), held >= role else { return false }
+            }
+            guard filter.searchesValues, !text.isEmpty else { return true }
+            guard let template = try self.template(db, id: row.templateId) else { return false }
+            // Password fields are never searched.
+            let searchable = template.fields.filter { !$0.isPassword && !$0.isFile }
+            var fields: [TemplateFieldRow] = []
+            if let name = filter.searchField { fields += searchable.filter { $0.name.lowercased() == name.lowercased() } }
+            if let slug = filter.searchFieldSlug { fields += searchable.filter { $0.slug.lowercased() == slug.lowercased() } }
+            let extended = Set(filter.extendedFields.map { $0.lowercased() })
+            fields += searchable.filter { extended.contains($0.name.lowercased()) || extended.contains($0.slug.lowercased()) }
+            // extendedFields: the name counts too; searchField alone: the field only.
+            if !filter.extendedFields.isEmpty && matches(row.name) { return true }
+            for field in fields {
+                guard let item = try SecretItemRow.filter(Column("secretId") == id).filter(Column("fieldId") == field.id).fetchOne(db)
+                else { continue }
+                let value = try self.cipher.openString(item.value, context: Self.itemContext(secretId: id, fieldId: field.id))
+                if matches(value) { return true }
+            }
+            return false
+        }
     }
 
     /// A new secret for `templateId` with empty values, as `/secrets/stub` returns it.
