@@ -41,6 +41,8 @@ struct SecretSearchFilterTests {
             #expect(try await ids(admin, [("filter.extendedFields", "Machine"), ("filter.extendedFields", "Notes"), ("filter.searchText", "db01")])
                 == [db, named])
             #expect(try await ids(admin, [("filter.extFieldsCombined", "Notes"), ("filter.searchText", "rack")]) == [web1])
+            // A secret that asks a comment to be read is not searched by value (only its name counts).
+            #expect(try await ids(admin, [("filter.searchFieldSlug", "username"), ("filter.searchText", "u"), ("filter.isExactMatch", "true")]).isEmpty)
             #expect(try await ids(admin, [("filter.secretIds", "\(web1)"), ("filter.secretIds", "\(db)")]) == [web1, db])
             #expect(try await ids(admin, [("filter.includeRestricted", "false")]) == [web1, web2, db])
             #expect(try await ids(admin, [("filter.hasLauncher", "true")]).isEmpty)
@@ -55,10 +57,14 @@ struct SecretSearchFilterTests {
             let reader = try SecretServerClient(configuration: .init(
                 baseURL: server.baseURL, credentials: .password(username: "reader", password: "reader-Passw0rd"), retry: .none
             ))
+            _ = try await admin.grant(.list, onSecret: web1, to: .user(readerId))
             do {
-                #expect(try await ids(reader, [("filter.onlySharedWithMe", "true")]) == [web2])
+                // Values are searched only where the reader could read them: View on web02, List alone on web01.
+                #expect(try await ids(reader, [("filter.searchField", "Machine"), ("filter.searchText", "web")]) == [web2])
+                #expect(try await ids(reader, [("filter.onlySharedWithMe", "true")]) == [web1, web2])
                 #expect(try await ids(reader, [("filter.permissionRequired", "Edit")]).isEmpty)
                 #expect(try await ids(reader, [("filter.permissionRequired", "View")]) == [web2])
+                #expect(try await ids(reader, [("filter.permissionRequired", "List")]) == [web1, web2])
             } catch {
                 try? await reader.shutdown()
                 throw error

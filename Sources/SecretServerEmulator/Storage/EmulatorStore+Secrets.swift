@@ -344,6 +344,13 @@ extension EmulatorStore {
                 guard let held = try self.secretRole(db, caller, row, index: folders), held >= role else { return false }
             }
             guard filter.searchesValues, !text.isEmpty else { return true }
+            // extendedFields: the name counts for whoever may list the secret.
+            if !filter.extendedFields.isEmpty && matches(row.name) { return true }
+            // A value is matched only where the caller could read it as it is: View or better, and no restriction
+            // to pass (a comment, check-out, approval or DoubleLock); else the search would be a way round them.
+            guard !settings.restrictsReading, let held = try self.secretRole(db, caller, row, index: folders), held >= .view else {
+                return false
+            }
             guard let template = try self.template(db, id: row.templateId) else { return false }
             // Password fields are never searched.
             let searchable = template.fields.filter { !$0.isPassword && !$0.isFile }
@@ -352,8 +359,6 @@ extension EmulatorStore {
             if let slug = filter.searchFieldSlug { fields += searchable.filter { $0.slug.lowercased() == slug.lowercased() } }
             let extended = Set(filter.extendedFields.map { $0.lowercased() })
             fields += searchable.filter { extended.contains($0.name.lowercased()) || extended.contains($0.slug.lowercased()) }
-            // extendedFields: the name counts too; searchField alone: the field only.
-            if !filter.extendedFields.isEmpty && matches(row.name) { return true }
             for field in fields {
                 guard let item = try SecretItemRow.filter(Column("secretId") == id).filter(Column("fieldId") == field.id).fetchOne(db)
                 else { continue }
