@@ -119,21 +119,28 @@ public indirect enum SecretJSON: Sendable, Hashable {
     }
 
     private static func writeString(_ text: String, to output: inout String) {
-        output += "\""
+        output += quoted(text)
+    }
+
+    /// `text` as a JSON string literal. Besides what JSON requires, DEL, the C1 controls, U+2028, U+2029 and U+FEFF
+    /// are escaped too, so the literal is also a YAML double-quoted scalar and safe to paste into JavaScript.
+    public static func quoted(_ text: String) -> String {
+        var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
+                || scalar == "\u{2028}" || scalar == "\u{2029}" || scalar == "\u{FEFF}":
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
             }
         }
-        output += "\""
+        return result + "\""
     }
 
     // MARK: Parsing

@@ -167,13 +167,8 @@ public final class SecretStore: Sendable {
         guard case .text(let text) = value else {
             throw SesameError(code: .invalidValue, message: "a JSON member is set to text; give text", reference: reference)
         }
-        let whole = reference.withoutKeyPath
-        let current: SecretValue
-        if let caching = provider as? CachingProvider {
-            current = try await caching.refresh(whole)
-        } else {
-            current = try await provider.get(whole)
-        }
+        // Read fresh, whatever a cache holds: the write keeps every other member as the server has it now.
+        let current = try await refresh(reference.withoutKeyPath)
         let document: SecretJSON
         do {
             document = try current.json()
@@ -181,7 +176,7 @@ public final class SecretStore: Sendable {
             throw SesameError(code: .invalidValue, message: "'#\(keyPath)' needs a JSON value: \(error.message)", reference: reference)
         }
         let changed = try document.setting(.string(text), at: keyPath)
-        try await provider.update(whole, to: .text(changed.jsonText))
+        try await provider.update(reference.withoutKeyPath, to: .text(changed.jsonText))
     }
 
     static func select(_ keyPath: JSONKeyPath, in value: SecretValue, reference: SecretReference) throws -> SecretValue {

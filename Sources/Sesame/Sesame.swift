@@ -52,10 +52,7 @@ extension SecretStore {
     ) -> SecretStore {
         standard(
             environment: environment, cache: cache,
-            secretServerScope: {
-                let configuration = try secretServerConfiguration(environment)
-                return CacheScope.secretServer(baseURL: configuration.baseURL, principal: configuration.credentials.principal)
-            },
+            secretServerScope: { CacheScope.secretServer(try secretServerConfiguration(environment)) },
             secretServer: { try secretServerConfiguration(environment) }
         )
     }

@@ -65,16 +65,8 @@ public enum SecretFile {
             throw SecretFileError(.io, path: path, "could not be created", errno: errno)
         }
         defer { close(descriptor) }
-        let data = Array(bytes)
-        var offset = 0
-        while offset < data.count {
-            let written = data.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, data.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw SecretFileError(.io, path: path, "could not be written", errno: errno)
-            }
-            offset += written
-        }
+        let failure = Array(bytes).withUnsafeBytes { TemporaryFile.writeAll(descriptor, $0) }
+        guard failure == 0 else { throw SecretFileError(.io, path: path, "could not be written", errno: failure) }
         guard fchmod(descriptor, mode) == 0, fsync(descriptor) == 0 else {
             throw SecretFileError(.io, path: path, "could not be flushed to disk", errno: errno)
         }

@@ -59,8 +59,8 @@ struct TemporaryFile {
         guard fsync(descriptor) == 0 else { throw SecretFileError(.io, path: path, "could not be flushed to disk", errno: errno) }
     }
 
-    /// Writes the whole buffer; 0, or the errno of the failure.
-    private static func writeAll(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) -> Int32 {
+    /// Writes all of `buffer` (again after EINTR and short writes); 0, or the errno that stopped it.
+    static func writeAll(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) -> Int32 {
         var offset = 0
         while offset < buffer.count {
             let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)

@@ -98,6 +98,7 @@ struct HostileIntegerTests {
         let numbers = ["-9223372036854775808", "-1", "0", "2147483648", "9223372036854775807"]
         let record = #"{"id": 1, "name": "x", "secretTemplateId": 2, "folderId": -1, "active": true}"#
         var read = 0
+        var compared = 0
         for skip in numbers {
             for total in numbers {
                 for withRecord in [false, true] {
@@ -110,7 +111,10 @@ struct HostileIntegerTests {
                         let decoded = try? WireCoding.makeDecoder().decode(Page<SecretSummary>.self, from: Data(text.utf8))
                         let fast = text.utf8.withContiguousStorageIfAvailable { Page<SecretSummary>.decodeWireJSON(UnsafeRawBufferPointer($0)) } ?? nil
                         if decoded != nil { read += 1 }
-                        if let fast, let decoded { #expect(fast.nextSkip == decoded.nextSkip, "\(text)") }
+                        if let fast, let decoded {
+                            compared += 1
+                            #expect(fast.nextSkip == decoded.nextSkip, "\(text)")
+                        }
                         _ = Page<SecretSummary>(records: decoded?.records ?? [], skip: decoded?.skip ?? 0, take: decoded?.take ?? 0,
                                                 total: decoded?.total ?? 0)
                     }
@@ -118,6 +122,8 @@ struct HostileIntegerTests {
             }
         }
         #expect(read > 100)
+        // The fast reader did read hostile pages (it answers nil only for what it does not handle).
+        #expect(compared > 50, "the fast reader decoded \(compared) pages")
     }
 
     // MARK: Building the probes

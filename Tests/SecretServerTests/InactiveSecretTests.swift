@@ -51,10 +51,21 @@ struct InactiveSecretTests {
                     await #expect { try await attempt() } throws: { ($0 as? SecretServerError)?.errorCode == "API_AccessDenied" }
                 }
                 #expect(try await keeper.searchSecrets(SecretSearch(text: "retired", includeInactive: true)).collect().isEmpty)
+                // Nor its audit trail, nor a change of its name through PATCH general.
+                await #expect { _ = try await keeper.send(method: "GET", path: "/v1/secrets/\(created.id)/audits") } throws: {
+                    ($0 as? SecretServerError)?.errorCode == "API_AccessDenied"
+                }
+                let rename = #"{"data": {"name": {"dirty": true, "value": "renamed"}}}"#
+                await #expect {
+                    _ = try await keeper.send(method: "PATCH", path: "/v1/secrets/\(created.id)/general", body: Data(rename.utf8))
+                } throws: { ($0 as? SecretServerError)?.errorCode == "API_AccessDenied" }
+                #expect(try await admin.secret(id: created.id).name == "retired db")
 
                 // Restored by the administrator: the owner reads it again.
                 try await admin.activateSecret(id: created.id)
                 #expect(try await keeper.secret(id: created.id).active == true)
+                // The owner's search did work: active again, the secret is found.
+                #expect(try await keeper.searchSecrets(SecretSearch(text: "retired")).collect().map(\.id) == [created.id])
             } catch {
                 try? await keeper.shutdown()
                 throw error

@@ -236,6 +236,46 @@ struct ValueAccessRuleTests {
         }
     }
 
+    /// Guesses sent at once are counted as they start, not when their hash is done: no more than the limit get an
+    /// answer about the password. Someone who may not read the secret learns nothing about its DoubleLock.
+    @Test func parallelDoubleLockGuessesGetNoMoreThanTheLimit() async throws {
+        // A real hash cost, so that the guesses are hashing at the same time (counted after the hash, all would pass).
+        var configuration = TestEmulator.configuration()
+        configuration.passwordHashCost = 14
+        try await TestEmulator.withClient(configuration) { admin, server in
+            var stub = try await admin.secretStub(templateId: 2)
+            stub.name = "double locked"
+            stub.setValue("u", forItem: "username")
+            stub.setValue(Self.value, forItem: "password")
+            stub.isDoubleLock = true
+            let secret = try await admin.createSecret(stub)
+            _ = try await admin.send(method: "PUT", path: "/v1/users/doublelock-password", body: Data(#"{"password": "Right-DoubleLock-1"}"#.utf8))
+            let codes = try await withThrowingTaskGroup(of: String?.self) { group in
+                for guess in 0..<12 {
+                    group.addTask {
+                        do {
+                            _ = try await admin.secret(id: secret.id, access: SecretRestrictedArgs(doubleLockPassword: "guess-\(guess)"))
+                            return nil
+                        } catch let error as SecretServerError { return error.errorCode }
+                    }
+                }
+                return try await group.reduce(into: [String?]()) { $0.append($1) }
+            }
+            #expect(codes.filter { $0 == "API_DoubleLockPasswordInvalid" }.count <= 5, "\(codes)")
+            #expect(codes.filter { $0 == "API_DoubleLockPasswordTooManyAttempts" }.count >= 7, "\(codes)")
+
+            let outsiderId = try await admin.createUser(NewUser(userName: "outsider", password: "outsider-Passw0rd")).id
+            _ = outsiderId
+            let outsider = try SecretServerClient(configuration: .init(
+                baseURL: server.baseURL, credentials: .password(username: "outsider", password: "outsider-Passw0rd"), retry: .none
+            ))
+            defer { Task { try? await outsider.shutdown() } }
+            await #expect {
+                _ = try await outsider.secret(id: secret.id, access: SecretRestrictedArgs(doubleLockPassword: "any-guess"))
+            } throws: { ($0 as? SecretServerError)?.errorCode == "API_AccessDenied" }
+        }
+    }
+
     /// A write of a check-out secret takes the check-out when it is free, and gives it back with `autoCheckIn`.
     @Test func writesGiveTheCheckOutBackWithAutoCheckIn() async throws {
         try await TestEmulator.withClient { admin, _ in

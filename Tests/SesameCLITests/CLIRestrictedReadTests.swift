@@ -141,10 +141,17 @@ struct CLIRestrictedReadTests {
             let home = NSTemporaryDirectory() + "restricted-home-\(UUID().uuidString)"
             defer { try? FileManager.default.removeItem(atPath: home) }
             var cached = env.merging(["HOME": home, "SESAME_DOUBLE_LOCK_PASSWORD": "Admin-DoubleLock-7"]) { $1 }
+            // The cache works here: an unrestricted value is kept...
+            let plain = try SesameProcess.run(
+                ["secret", "create", "--template", "Password", "--name", "plain", "--field", "username=u", "--field", "password=-", "-o", "json"],
+                environment: cached, input: "Plain-Value-1")
+            let plainId = try #require(try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as? [String: Any])["id"] as? Int
+            #expect(try SesameProcess.run(["get", "tss://\(plainId ?? 0)/password", "--cache"], environment: cached).stdout == "Plain-Value-1")
             #expect(try SesameProcess.run(["get", "tss://\(locked)/password", "--cache"], environment: cached).stdout == Self.value)
             #expect(try SesameProcess.run(["get", "tss://\(ticketed)/password", "--cache", "--comment", "INC-11", "--ticket-number", "T-11"],
                                           environment: cached).stdout == Self.value)
-            #expect(try SesameProcess.run(["cache", "status", "-o", "json"], environment: cached).stdout.contains("\"entries\" : 0"))
+            // ... and the restricted ones are not: one entry, the plain value's.
+            #expect(try SesameProcess.run(["cache", "status", "-o", "json"], environment: cached).stdout.contains("\"entries\" : 1"))
             cached["SESAME_DOUBLE_LOCK_PASSWORD"] = nil
             #expect(try SesameProcess.run(["get", "tss://\(locked)/password", "--cache"], environment: cached).status == 7)
             for result in [noTicket, needsApproval, noPassword] { #expect(!result.stderr.contains(Self.value)) }

@@ -14,13 +14,15 @@ struct CheckOutLedgerTests {
         /// Check-ins that have started (before their answer).
         let checkInsStarted = Atomic<Int>(0)
 
+        /// A check-out is recorded when it starts, a check-in when it is answered: a check-out sent while a
+        /// check-in is on the wire shows up before it.
         func checkOut(_ id: Int) async throws {
-            try await Task.sleep(for: .milliseconds(20))
+            calls.withLock { $0.append("out \(id)") }
             let fail = failCheckOut.withLock { count in
                 defer { count = max(0, count - 1) }
                 return count > 0
             }
-            calls.withLock { $0.append("out \(id)") }
+            try await Task.sleep(for: .milliseconds(20))
             if fail { throw CancellationError() }
         }
 

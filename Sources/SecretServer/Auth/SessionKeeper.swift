@@ -1,4 +1,5 @@
 import Foundation
+import SesameRedaction
 
 /// Keeps a signed-in session between processes, as `sesame login`'s encrypted store does. The server accepts a
 /// refresh token once, so whoever spends it must keep its successor before anything else can fail, and two
@@ -18,7 +19,7 @@ public protocol SessionKeeper: Sendable {
 
 /// A session as kept between processes: the tokens and when the access token expires (wall-clock time).
 /// `description` and `dump()` never show a token.
-public struct KeptSession: Sendable, Codable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+public struct KeptSession: Sendable, Codable, Equatable, Redacting {
     public var accessToken: String
     public var refreshToken: String?
     public var expiresAt: Date
@@ -29,9 +30,7 @@ public struct KeptSession: Sendable, Codable, Equatable, CustomStringConvertible
         self.expiresAt = expiresAt
     }
 
-    public var description: String {
-        "KeptSession(accessToken: <redacted>, refreshToken: \(refreshToken == nil ? "none" : "<redacted>"), expiresAt: \(expiresAt))"
+    public var redactedDescription: String {
+        "accessToken: <redacted>, refreshToken: \(refreshToken == nil ? "none" : "<redacted>"), expiresAt: \(expiresAt)"
     }
-    public var debugDescription: String { description }
-    public var customMirror: Mirror { Mirror(self, children: ["session": description]) }
 }

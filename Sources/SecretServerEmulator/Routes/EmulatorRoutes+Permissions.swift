@@ -18,7 +18,7 @@ extension EmulatorRoutes {
             guard let secretId = try request.query.int("secretId", "filter.secretId") else {
                 throw EmulatorAPIError.invalid("SecretId", "The secretId query parameter is required.")
             }
-            try await self.store.checkSecretAccess(id: Int64(secretId), caller: caller, .view, includeInactive: true)
+            try await self.store.checkSecretAccess(id: Int64(secretId), caller: caller, .view)
             return try Responses.json(SecretPermissionModel(secretId: secretId, secretAccessRoleId: SecretRole.view.rawValue))
         }
         api(router, .get, "/v1/secret-permissions/:id") { _, context, caller in

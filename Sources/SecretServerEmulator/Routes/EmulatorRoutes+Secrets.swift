@@ -182,7 +182,7 @@ extension EmulatorRoutes {
         _ = try request.query.bool("includeInactive")
         // Inactive secrets are found too (an active one of the same name first); whether the caller may reach one
         // is the access rule's to say.
-        guard let found = try await store.secretId(path: path, includeInactive: true) else {
+        guard let found = try await store.secretId(path: path) else {
             throw EmulatorAPIError.accessDenied
         }
         return found

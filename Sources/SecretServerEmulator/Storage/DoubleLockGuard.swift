@@ -8,8 +8,9 @@ import Synchronization
 /// A password checked once (with the slow hash, outside any transaction) is remembered as a keyed digest of the user,
 /// the stored hash and the password, so the check inside a transaction is a lookup, never a hash that would hold the
 /// database's single writer. A changed password changes the stored hash, which makes earlier digests useless.
-/// Wrong passwords are counted per user: past `limit` within `window`, every attempt is refused until the oldest
-/// leaves the window.
+/// Attempts are counted per user from the moment they start, before the slow hash (so a burst of parallel guesses
+/// cannot slip through while the first ones are hashing), and forgotten when one succeeds: past `limit` within
+/// `window`, every attempt is refused until the oldest leaves the window.
 final class DoubleLockGuard: Sendable {
     private struct State {
         var verified: Set<Data> = []
@@ -47,26 +48,41 @@ final class DoubleLockGuard: Sendable {
     func rememberVerified(userId: Int64, storedHash: Data, password: String) {
         let key = digest(userId: userId, storedHash: storedHash, password: password)
         state.withLock { state in
-            if state.verified.count >= Self.memoCapacity { state.verified.removeAll() }
+            // Full: one entry makes room (emptying it would send every other user's next check back to the hash).
+            if state.verified.count >= Self.memoCapacity, let any = state.verified.first { state.verified.remove(any) }
             state.verified.insert(key)
             state.failures[userId] = nil
         }
     }
 
-    /// Minutes to wait when `userId` sent too many wrong passwords lately; nil when they may try.
-    func lockedFor(userId: Int64) -> Int? {
-        let current = now()
-        return state.withLock { state in
-            let recent = (state.failures[userId] ?? []).filter { current.timeIntervalSince($0) < window }
-            state.failures[userId] = recent.isEmpty ? nil : recent
-            guard recent.count >= limit, let oldest = recent.first else { return nil }
-            return max(1, Int(((window - current.timeIntervalSince(oldest)) / 60).rounded(.up)))
-        }
+    /// The user gave their right password: their count starts again.
+    func succeeded(userId: Int64) {
+        _ = state.withLock { $0.failures.removeValue(forKey: userId) }
     }
 
-    func recordFailure(userId: Int64) {
+    /// Minutes to wait when `userId` sent too many wrong passwords lately; nil when they may try.
+    func lockedFor(userId: Int64) -> Int? {
+        check(userId: userId, counting: false)
+    }
+
+    /// Starts an attempt that is about to be hashed: counted at once (a success forgets it, with the others, in
+    /// `rememberVerified`). Minutes to wait, and nothing counted, when `userId` is over the limit.
+    func begin(userId: Int64) -> Int? {
+        check(userId: userId, counting: true)
+    }
+
+    private func check(userId: Int64, counting: Bool) -> Int? {
         let current = now()
-        state.withLock { $0.failures[userId, default: []].append(current) }
+        return state.withLock { state in
+            var recent = (state.failures[userId] ?? []).filter { current.timeIntervalSince($0) < window }
+            if recent.count >= limit, let oldest = recent.first {
+                state.failures[userId] = recent
+                return max(1, Int(((window - current.timeIntervalSince(oldest)) / 60).rounded(.up)))
+            }
+            if counting { recent.append(current) }
+            state.failures[userId] = recent.isEmpty ? nil : recent
+            return nil
+        }
     }
 }
 

@@ -79,7 +79,7 @@ extension EmulatorStore {
     /// that exist for inactive secrets (restoring one, its permissions and metadata) pass `includeInactive` and
     /// need only their own role.
     func requireSecret(_ db: Database, _ caller: Caller, id: Int64, _ role: SecretRole, includeInactive: Bool = false) throws -> SecretRow {
-        let row = try readableSecretRow(db, id: id, includeInactive: true)
+        let row = try secretRow(db, id: id)
         guard let held = try secretRole(db, caller, row, index: try self.folderIndex(db)), held >= role else {
             throw EmulatorAPIError.accessDenied
         }

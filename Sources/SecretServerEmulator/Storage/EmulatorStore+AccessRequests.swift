@@ -127,7 +127,7 @@ extension EmulatorStore {
             var sql = "SELECT * FROM access_request WHERE 1"
             var arguments: StatementArguments = []
             if let secretId {
-                _ = try self.requireSecret(db, caller, id: secretId, .list, includeInactive: true)
+                _ = try self.requireSecret(db, caller, id: secretId, .list)
                 sql += " AND secretId = ?"
                 arguments += [secretId]
             }

@@ -11,7 +11,8 @@ extension EmulatorStore {
     func patchGeneral(id: Int64, data: JSONObject, options: AccessOptions, caller: Caller) async throws -> JSONValue {
         let now = self.now()
         var options = options
-        options.includeInactive = true
+        // Restoring a secret (active: true) reaches it while it is still inactive; nothing else does.
+        options.includeInactive = Self.dirtyValue(data, "active")?.boolValue == true
         let patchesFields = (data["secretFields"]?.arrayValue ?? []).contains { $0["dirty"]?.boolValue == true }
         let apply: @Sendable (Database, inout SecretRow) throws -> JSONValue = { db, row in
             var ownerSettings = JSONObject()
@@ -80,8 +81,9 @@ extension EmulatorStore {
             // Field values are written: the one rule, as for any write of values.
             answer = try await writeValues(id: id, caller: caller, options: options, apply)
         } else {
+            let restoring = options.includeInactive
             answer = try await writer.write { db in
-                var row = try self.requireSecret(db, caller, id: id, .edit, includeInactive: true)
+                var row = try self.requireSecret(db, caller, id: id, .edit, includeInactive: restoring)
                 try self.requireNotCheckedOutByOthers(db, caller, secretId: id)
                 return try apply(db, &row)
             }

@@ -21,7 +21,7 @@ extension EmulatorStore {
     /// user's own by that user).
     private func requireItem(_ db: Database, _ caller: Caller, _ type: MetadataItemType, _ id: Int64, write: Bool) throws {
         switch type {
-        case .secret: _ = try requireSecret(db, caller, id: id, write ? .edit : .view, includeInactive: true)
+        case .secret: _ = try requireSecret(db, caller, id: id, write ? .edit : .view)
         case .folder: _ = try requireFolder(db, caller, id: id, write ? .edit : .view)
         case .user:
             guard try UserRow.fetchOne(db, key: id) != nil else { throw EmulatorAPIError.accessDenied }

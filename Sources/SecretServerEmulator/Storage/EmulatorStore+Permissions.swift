@@ -103,7 +103,7 @@ extension EmulatorStore {
     func secretPermission(id: Int64, caller: Caller) async throws -> SecretPermissionModel {
         try await databaseRead { db in
             guard let row = try SecretPermissionRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
-            _ = try self.requireSecret(db, caller, id: row.secretId, .view, includeInactive: true)
+            _ = try self.requireSecret(db, caller, id: row.secretId, .view)
             return try self.secretPermissionModel(db, row)
         }
     }
@@ -113,7 +113,7 @@ extension EmulatorStore {
         -> (records: [SecretPermissionModel], total: Int)
     {
         try await databaseRead { db in
-            if let secretId { _ = try self.requireSecret(db, caller, id: secretId, .view, includeInactive: true) } else { try self.requireAdmin(caller) }
+            if let secretId { _ = try self.requireSecret(db, caller, id: secretId, .view) } else { try self.requireAdmin(caller) }
             var request = SecretPermissionRow.order(Column("id"))
             if let secretId { request = request.filter(Column("secretId") == secretId) }
             if let userId { request = request.filter(Column("userId") == userId) }
@@ -129,7 +129,7 @@ extension EmulatorStore {
             throw EmulatorAPIError.invalid("SecretAccessRoleName", "SecretAccessRoleName must be List, View, Edit or Owner.")
         }
         let model = try await writer.write { db in
-            _ = try self.requireSecret(db, caller, id: secretId, .owner, includeInactive: true)
+            _ = try self.requireSecret(db, caller, id: secretId, .owner)
             let who = try self.resolve(db, principal)
             let existing = try SecretPermissionRow.filter(Column("secretId") == secretId)
                 .filter(Column("userId") == who.userId).filter(Column("groupId") == who.groupId).fetchCount(db)
@@ -151,7 +151,7 @@ extension EmulatorStore {
         }
         let model = try await writer.write { db in
             guard var row = try SecretPermissionRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
-            _ = try self.requireSecret(db, caller, id: row.secretId, .owner, includeInactive: true)
+            _ = try self.requireSecret(db, caller, id: row.secretId, .owner)
             row.role = role.name
             try row.update(db)
             return try self.secretPermissionModel(db, row)
@@ -164,7 +164,7 @@ extension EmulatorStore {
     func deleteSecretPermission(id: Int64, caller: Caller) async throws {
         let secretId = try await writer.write { db -> Int64 in
             guard let row = try SecretPermissionRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
-            _ = try self.requireSecret(db, caller, id: row.secretId, .owner, includeInactive: true)
+            _ = try self.requireSecret(db, caller, id: row.secretId, .owner)
             _ = try SecretPermissionRow.deleteOne(db, key: id)
             return row.secretId
         }

@@ -152,13 +152,12 @@ extension EmulatorStore {
     /// `POST /secrets/{id}/check-in`: the caller's own check-out, or anyone's with `forceCheckIn` as Owner.
     func checkIn(id: Int64, caller: Caller, options: AccessOptions) async throws -> SecretSummary {
         let summary = try await writer.write { db in
-            _ = try self.requireSecret(db, caller, id: id, .view)
+            let row = try self.requireSecret(db, caller, id: id, .view)
             if let checkout = try self.activeCheckout(db, secretId: id), checkout.userId != caller.userId {
                 guard options.forceCheckIn else { throw try self.checkedOutByOther(db, checkout) }
                 _ = try self.requireSecret(db, caller, id: id, .owner)
             }
             try db.execute(sql: "DELETE FROM secret_checkout WHERE secretId = ?", arguments: [id])
-            let row = try self.requireSecret(db, caller, id: id, .view)
             return self.summary(row, templateName: try TemplateRow.fetchOne(db, key: row.templateId)?.name ?? "",
                                 folderPaths: try self.folderIndex(db))
         }
@@ -187,7 +186,7 @@ extension EmulatorStore {
     /// `GET /secrets/{id}/state`: List.
     func state(id: Int64, caller: Caller) async throws -> SecretDetailStateViewModel {
         try await databaseRead { db in
-            let row = try self.requireSecret(db, caller, id: id, .list, includeInactive: true)
+            let row = try self.requireSecret(db, caller, id: id, .list)
             let index = try self.folderIndex(db)
             let role = try self.secretRole(db, caller, row, index: index) ?? .list
             let checkout = try self.activeCheckout(db, secretId: id)
@@ -217,7 +216,7 @@ extension EmulatorStore {
     func secretAudits(id: Int64, caller: Caller, skip: Int, take: Int) async throws -> (records: [SecretAuditModel], total: Int) {
         try await audits.flush()
         return try await databaseRead { db in
-            _ = try self.requireSecret(db, caller, id: id, .view, includeInactive: true)
+            _ = try self.requireSecret(db, caller, id: id, .view)
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM secret_audit WHERE secretId = ?", arguments: [id]) ?? 0
             let rows = try Row.fetchAll(db, sql: """
                 SELECT a.id, a.action, a.notes, a.ticketNumber, a.date, u.userName, u.displayName

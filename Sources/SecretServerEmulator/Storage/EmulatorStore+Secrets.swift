@@ -113,18 +113,18 @@ extension EmulatorStore {
         return model
     }
 
-    /// The row of a secret that may be read: it exists, and is active unless `includeInactive`.
-    func readableSecretRow(_ db: Database, id: Int64, includeInactive: Bool) throws -> SecretRow {
-        guard let row = try SecretRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM secret WHERE id = ?"), arguments: [id]),
-            row.active || includeInactive
-        else {
+    /// The row of secret `id`; the real access-denied error when there is none (whether it may be read is
+    /// `requireSecret`'s to say).
+    func secretRow(_ db: Database, id: Int64) throws -> SecretRow {
+        guard let row = try SecretRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM secret WHERE id = ?"), arguments: [id]) else {
             throw EmulatorAPIError.accessDenied
         }
         return row
     }
 
-    /// The id of the secret at `path` (`\Folder\Sub\Name`; `/` also separates), or `nil`.
-    func secretId(path: String, includeInactive: Bool) async throws -> Int64? {
+    /// The id of the secret at `path` (`\Folder\Sub\Name`; `/` also separates), or `nil`: an active one first,
+    /// else an inactive one (whether the caller may reach that is `requireSecret`'s to say).
+    func secretId(path: String) async throws -> Int64? {
         try await databaseRead { db in
             var segments = Self.pathSegments(path)
             guard let name = segments.popLast() else { return nil }
@@ -133,8 +133,7 @@ extension EmulatorStore {
                 guard let found = try self.folderId(db, path: segments.joined(separator: "\\")) else { return nil }
                 folderId = found
             }
-            var request = SecretRow.filter(Column("folderId") == folderId).filter(Column("name") == name)
-            if !includeInactive { request = request.filter(Column("active") == true) }
+            let request = SecretRow.filter(Column("folderId") == folderId).filter(Column("name") == name)
             return try request.order(Column("active").desc, Column("id")).fetchOne(db)?.id
         }
     }
@@ -234,7 +233,10 @@ extension EmulatorStore {
                 var found = try Int64.fetchAll(db, request.select(Column("id")).order(Self.searchOrder(filter)))
                 if filter.needsRowFilter { found = try self.rowFilter(db, found, filter, caller: caller, folders: folders) }
                 ids = found
-                self.readCache.store(search: ids, for: key, generation: generation)
+                // A check-out ends by its clock, not by a write that would empty the cache: such results are not kept.
+                if !filter.onlyCheckedOut && !filter.onlyCheckedOutByCaller {
+                    self.readCache.store(search: ids, for: key, generation: generation)
+                }
             }
             let start = min(max(skip, 0), ids.count)
             let end = take.map { min(Saturating.add(start, max($0, 0)), ids.count) } ?? ids.count
@@ -262,14 +264,9 @@ extension EmulatorStore {
         }
     }
 
-    /// The number of secrets matching `filter`.
+    /// The number of secrets matching `filter`: the search's own total (and its cached ids).
     func countSecrets(_ filter: SecretFilter, caller: Caller) async throws -> Int {
-        try await databaseRead { db in
-            let folders = try self.folderIndex(db)
-            let request = try self.visible(self.secretRequest(db, filter, folders: folders), db, caller, folders: folders)
-            guard filter.needsRowFilter else { return try request.fetchCount(db) }
-            return try self.rowFilter(db, try Int64.fetchAll(db, request.select(Column("id"))), filter, caller: caller, folders: folders).count
-        }
+        try await searchSecrets(filter, skip: 0, take: 0, caller: caller).total
     }
 
     /// Narrows `request` to the secrets the caller may at least List: shared with them explicitly, or inheriting
@@ -277,9 +274,9 @@ extension EmulatorStore {
     private func visible(
         _ request: QueryInterfaceRequest<SecretRow>, _ db: Database, _ caller: Caller, folders: [Int64: FolderRow]
     ) throws -> QueryInterfaceRequest<SecretRow> {
-        if caller.isAdmin { return request }
         // Deactivated secrets are hidden from whoever lacks View Inactive Secrets, filter.includeInactive or not.
         let request = Self.canViewInactive(caller) ? request : request.filter(Column("active") == true)
+        if caller.isAdmin { return request }
         let shared = try explicitlySharedSecretIds(db, caller)
         let viaFolders = try visibleFolderIds(db, caller, index: folders)
         let inherits = SQL("json_extract(settings, '$.enableInheritPermissions') = 1")
@@ -408,7 +405,7 @@ extension EmulatorStore {
         }
         let now = self.now()
         // A key pair takes a moment to make: made before the write, not inside it.
-        let keys = try await generatedSSHKeys(input, templateId: templateId, comment: name)
+        let keys = try await generatedSSHKeys(input, templateId: templateId, comment: name, caller: caller)
         return try await writer.write { db in
             guard let template = try self.template(db, id: templateId), template.row.active else {
                 throw EmulatorAPIError.accessDenied
@@ -473,7 +470,7 @@ extension EmulatorStore {
         }
     }
 
-    private func generatedSSHKeys(_ input: SecretInput, templateId: Int64, comment: String) async throws -> GeneratedSSHKeys? {
+    private func generatedSSHKeys(_ input: SecretInput, templateId: Int64, comment: String, caller: Caller) async throws -> GeneratedSSHKeys? {
         guard input.generateSshKeys || input.generatePassphrase else { return nil }
         guard let mapping = Seed.sshKeyMappings[templateId] else {
             throw EmulatorAPIError.badRequest(
@@ -482,7 +479,10 @@ extension EmulatorStore {
             )
         }
         let (fields, given, requirement, length) = try await databaseRead { db in
-            guard let template = try self.template(db, id: templateId) else { throw EmulatorAPIError.accessDenied }
+            guard let template = try self.template(db, id: templateId), template.row.active else { throw EmulatorAPIError.accessDenied }
+            // The create's own checks first: a caller who may not create the secret makes no key (a key pair costs
+            // real work). The write checks them again, in its transaction.
+            if let folderId = input.folderId ?? nil { _ = try self.requireFolder(db, caller, id: folderId, .addSecret) } else { try self.requireAdmin(caller) }
             let values = try self.resolveItems(input.items ?? [], template: template, existing: [:])
             func field(_ slug: String) throws -> TemplateFieldRow {
                 guard let field = template.fields.first(where: { $0.slug == slug }) else { throw EmulatorAPIError.accessDenied }

@@ -37,7 +37,8 @@ extension EmulatorStore {
                 // Anyone can send wrong passwords for any name, so a lockout of the last administrator who can sign
                 // in would lock everyone out of administering the server: that one is only slowed by the
                 // per-address throttle.
-                if lockAfter > 0, try !self.isLastActiveAdministrator(db, userId: id) {
+                // (Looked at only when this failure reaches the limit.)
+                if lockAfter > 0, user.loginFailures + 1 >= lockAfter, try !self.isLastActiveAdministrator(db, userId: id) {
                     try db.execute(
                         sql: "UPDATE user SET isLockedOut = 1 WHERE id = ? AND loginFailures >= ?", arguments: [id, lockAfter]
                     )
@@ -50,16 +51,20 @@ extension EmulatorStore {
         return .success(user)
     }
 
-    /// Whether `userId` is an administrator and no other enabled, unlocked administrator exists.
+    /// Whether `userId` is an administrator and no other enabled, unlocked administrator exists (by the flag or the
+    /// Administrator role, also through an enabled group), in one query for the others.
     func isLastActiveAdministrator(_ db: Database, userId: Int64) throws -> Bool {
-        func isAdministrator(_ user: UserRow) throws -> Bool {
-            guard let id = user.id else { return false }
-            return try user.isAdmin || holdsAdministratorRole(db, userId: id)
+        guard let user = try UserRow.fetchOne(db, key: userId), try user.isAdmin || holdsAdministratorRole(db, userId: userId) else {
+            return false
         }
-        guard let user = try UserRow.fetchOne(db, key: userId), try isAdministrator(user) else { return false }
-        let others = try UserRow.filter(Column("id") != userId).filter(Column("enabled") == true).filter(Column("isLockedOut") == false)
-            .fetchAll(db)
-        return try !others.contains { try isAdministrator($0) }
+        let others = try Int.fetchOne(db, sql: """
+            SELECT COUNT(*) FROM user u WHERE u.id != ? AND u.enabled = 1 AND u.isLockedOut = 0 AND (u.isAdmin = 1 OR EXISTS (
+                SELECT 1 FROM role_assignment a JOIN role r ON r.id = a.roleId
+                WHERE r.name = 'Administrator' AND r.isSystem = 1 AND r.enabled = 1
+                AND (a.userId = u.id OR a.groupId IN (SELECT m.groupId FROM group_member m JOIN "group" g ON g.id = m.groupId
+                                                      WHERE m.userId = u.id AND g.enabled = 1))))
+            """, arguments: [userId]) ?? 0
+        return others == 0
     }
 
     /// The caller behind a live token; a disabled or locked-out user's token stops working at once (any write

@@ -71,10 +71,8 @@ extension EmulatorStore {
         let hash: Data = stored["hash"]
         if let minutes = doubleLock.lockedFor(userId: caller.userId) { throw Self.doubleLockTooManyAttempts(minutes) }
         if doubleLock.isVerified(userId: caller.userId, storedHash: hash, password: password) { return }
-        guard hasher.verify(password, hash: hash, salt: stored["salt"]) else {
-            doubleLock.recordFailure(userId: caller.userId)
-            throw Self.doubleLockPasswordInvalid
-        }
+        if let minutes = doubleLock.begin(userId: caller.userId) { throw Self.doubleLockTooManyAttempts(minutes) }
+        guard hasher.verify(password, hash: hash, salt: stored["salt"]) else { throw Self.doubleLockPasswordInvalid }
         doubleLock.rememberVerified(userId: caller.userId, storedHash: hash, password: password)
     }
 
@@ -84,8 +82,9 @@ extension EmulatorStore {
     func verifyDoubleLock(id: Int64, caller: Caller, options: AccessOptions) async throws {
         guard let password = options.doubleLockPassword, !password.isEmpty else { return }
         let stored = try await databaseRead { db -> (hash: Data, salt: Data)? in
-            guard let row = try SecretRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM secret WHERE id = ?"), arguments: [id]),
-                row.settings.isDoubleLock,
+            // Someone who may not read the secret learns nothing of its DoubleLock here, and spends no hash on it.
+            let row = try self.requireSecret(db, caller, id: id, .view)
+            guard row.settings.isDoubleLock,
                 let stored = try Row.fetchOne(db, sql: "SELECT hash, salt FROM double_lock_password WHERE userId = ?", arguments: [caller.userId])
             else { return nil }
             return (stored["hash"], stored["salt"])
@@ -94,10 +93,8 @@ extension EmulatorStore {
         // Past too many wrong ones, even a right (or earlier verified) password waits.
         if let minutes = doubleLock.lockedFor(userId: caller.userId) { throw Self.doubleLockTooManyAttempts(minutes) }
         if doubleLock.isVerified(userId: caller.userId, storedHash: stored.hash, password: password) { return }
-        guard hasher.verify(password, hash: stored.hash, salt: stored.salt) else {
-            doubleLock.recordFailure(userId: caller.userId)
-            throw Self.doubleLockPasswordInvalid
-        }
+        if let minutes = doubleLock.begin(userId: caller.userId) { throw Self.doubleLockTooManyAttempts(minutes) }
+        guard hasher.verify(password, hash: stored.hash, salt: stored.salt) else { throw Self.doubleLockPasswordInvalid }
         doubleLock.rememberVerified(userId: caller.userId, storedHash: stored.hash, password: password)
     }
 
@@ -111,13 +108,16 @@ extension EmulatorStore {
                 .map { (hash: $0["hash"] as Data, salt: $0["salt"] as Data) }
         }
         if let existing {
-            if let minutes = doubleLock.lockedFor(userId: caller.userId) { throw Self.doubleLockTooManyAttempts(minutes) }
-            guard let current, hasher.verify(current, hash: existing.hash, salt: existing.salt) else {
-                if current != nil { doubleLock.recordFailure(userId: caller.userId) }
-                throw Self.doubleLockError(
-                    "API_DoubleLockPasswordInvalid", "To change your DoubleLock password, send the current one as currentPassword."
-                )
+            let invalid = Self.doubleLockError(
+                "API_DoubleLockPasswordInvalid", "To change your DoubleLock password, send the current one as currentPassword."
+            )
+            guard let current else {
+                if let minutes = doubleLock.lockedFor(userId: caller.userId) { throw Self.doubleLockTooManyAttempts(minutes) }
+                throw invalid
             }
+            if let minutes = doubleLock.begin(userId: caller.userId) { throw Self.doubleLockTooManyAttempts(minutes) }
+            guard hasher.verify(current, hash: existing.hash, salt: existing.salt) else { throw invalid }
+            doubleLock.succeeded(userId: caller.userId)
         }
         let salt = hasher.makeSalt()
         let hash = try hasher.hash(password, salt: salt)

@@ -23,8 +23,6 @@ struct SecretInput: Sendable {
     /// `sshKeyArgs` (create only): make an SSH key pair, and a passphrase for it, into the template's mapped fields.
     var generateSshKeys = false
     var generatePassphrase = false
-    /// Whether the body carries `sshKeyArgs` at all.
-    var hasSshKeyArgs = false
     /// The whole body, for the settings it may change.
     var body: JSONObject
 
@@ -44,7 +42,6 @@ struct SecretInput: Sendable {
         siteId = try Self.int64(body, "siteId").map { Int($0) }
         if let args = body["sshKeyArgs"], !args.isNull {
             guard let object = args.objectValue else { throw .invalid("SshKeyArgs", "SshKeyArgs must be an object.") }
-            hasSshKeyArgs = true
             generateSshKeys = object["generateSshKeys"]?.boolValue ?? false
             generatePassphrase = object["generatePassphrase"]?.boolValue ?? false
         }

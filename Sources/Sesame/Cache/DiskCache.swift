@@ -153,9 +153,14 @@ public final class DiskCache: Sendable {
     }
 
     /// Forgets `key` in `scope`.
-    public func remove(_ key: String, scope: String = "") throws {
+    /// Forgets `key` in `scope`; whether there was an entry.
+    @discardableResult
+    public func remove(_ key: String, scope: String = "") throws -> Bool {
         let hashed = entryKey(key, scope: scope)
-        try database.write { db in try db.execute(sql: "DELETE FROM entry WHERE key = ?", arguments: [hashed]) }
+        return try database.write { db in
+            try db.execute(sql: "DELETE FROM entry WHERE key = ?", arguments: [hashed])
+            return db.changesCount > 0
+        }
     }
 
     /// Forgets every entry of `scope` (a signed-out account, a removed profile); returns how many there were.
@@ -201,7 +206,7 @@ public final class DiskCache: Sendable {
     public func statistics(now: Date = Date()) throws -> Statistics {
         let row = try database.read { db in
             try Row.fetchOne(db, sql: """
-                SELECT COUNT(*) AS entries, SUM(expires_at < ?) AS expired, MIN(fetched_at) AS oldest, MAX(fetched_at) AS newest
+                SELECT COUNT(*) AS entries, COALESCE(SUM(expires_at < ?), 0) AS expired, MIN(fetched_at) AS oldest, MAX(fetched_at) AS newest
                 FROM entry
                 """, arguments: [now.timeIntervalSince1970])
         }
@@ -216,14 +221,9 @@ public final class DiskCache: Sendable {
         )
     }
 
-    /// How many entries the file holds (in `scope`, when given).
-    public func count(scope: String? = nil) throws -> Int {
-        try database.read { db in
-            if let scope {
-                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry WHERE scope = ?", arguments: [scopeTag(scope)]) ?? 0
-            }
-            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry") ?? 0
-        }
+    /// How many entries the file holds.
+    public func count() throws -> Int {
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry") ?? 0 }
     }
 
     // MARK: Payload: kind (0 text, 1 bytes), version length (UInt16 BE), version, value.

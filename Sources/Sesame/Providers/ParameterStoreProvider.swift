@@ -63,7 +63,9 @@ public struct ParameterStoreProvider: SecretProvider {
                 do {
                     current = try await ssm.getParameter(reference.path, withDecryption: false)
                 } catch let missing as AWSError where missing.code == .notFound {
-                    throw error
+                    // A new parameter: a SecureString under the account's default key, as without the check.
+                    try await ssm.putParameter(reference.path, value: text, type: .secureString, overwrite: true)
+                    return
                 }
                 guard let known = SSMClient.ParameterType(rawValue: current.type), known != .secureString else {
                     throw SesameError(

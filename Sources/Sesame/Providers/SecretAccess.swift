@@ -12,8 +12,8 @@ public struct SecretAccess: Sendable {
     /// Check the secret out before the read and in after it.
     public var checkOut: Bool
     /// Whether a read may check out a secret that requires check-out on its own, as the server does unless told
-    /// not to (`noAutoCheckout`). Off, a read without `checkOut` fails with what it needs instead of leaving the
-    /// secret checked out (sesame's command line turns it off).
+    /// not to (`noAutoCheckout`). Off (the default), a read without `checkOut` fails with what it needs instead of
+    /// leaving the secret checked out; on, such a value is marked restricted, so it never reaches a disk cache.
     public var automaticCheckOut: Bool
     /// The DoubleLock password, called once when the server answers that the secret needs one (a hidden prompt, an
     /// environment variable); `nil` when there is none to give.
@@ -21,7 +21,7 @@ public struct SecretAccess: Sendable {
 
     public init(
         comment: String? = nil, ticketNumber: String? = nil, ticketSystemId: Int? = nil, checkOut: Bool = false,
-        automaticCheckOut: Bool = true, doubleLockPassword: (@Sendable () -> String?)? = nil
+        automaticCheckOut: Bool = false, doubleLockPassword: (@Sendable () -> String?)? = nil
     ) {
         self.automaticCheckOut = automaticCheckOut
         self.comment = comment
@@ -32,7 +32,7 @@ public struct SecretAccess: Sendable {
     }
 
     /// The reference options that set these, as `tss://` takes them.
-    public static let referenceOptions: Set<String> = ["comment", "ticket-number", "ticket-system", "check-out"]
+    public static let referenceOptions = SecretReference.accessOptions
 
     /// These defaults with `reference`'s options applied.
     public func applying(_ reference: SecretReference) -> SecretAccess {
@@ -59,13 +59,14 @@ public struct SecretAccess: Sendable {
     public static let checkOutNotEnabled = "API_CheckoutNotEnabled"
 
     /// The server's codes for a DoubleLock password that is missing.
-    static let doubleLockCodes: Set<String> = ["API_DoubleLockPasswordRequired"]
+    public static let doubleLockCodes: Set<String> = ["API_DoubleLockPasswordRequired"]
 
     /// Whether a value read with these options got past a restriction (a comment, ticket, check-out or DoubleLock
     /// password): such a value is kept in memory for the process at most, never in the disk cache, where a later
     /// read would get it without them.
     public func unlocksRestriction(doubleLockPassword: String?) -> Bool {
-        isRestricted || checkOut || doubleLockPassword != nil
+        // An automatic check-out may have happened on the server's side: counted as one.
+        isRestricted || checkOut || automaticCheckOut || doubleLockPassword != nil
     }
 
     /// Whether an error code says a restriction stopped the read (a comment, ticket, approval, check-out or

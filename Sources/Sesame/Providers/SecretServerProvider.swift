@@ -21,9 +21,7 @@ public struct SecretServerProvider: SecretProvider {
     public init(client: SecretServerClient, access: SecretAccess = SecretAccess()) {
         self.client = client
         self.access = access
-        self.cacheScope = CacheScope.secretServer(
-            baseURL: client.configuration.baseURL, principal: client.configuration.principal ?? client.configuration.credentials.principal
-        )
+        self.cacheScope = CacheScope.secretServer(client.configuration)
     }
 
     enum Target {

@@ -104,15 +104,21 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible, Loss
         self.keyPath = keyPath
         let path = (leadingSlash ? "/" : "") + segments.joined(separator: "/")
         self.path = path
-        var canonical = scheme + "://" + (leadingSlash ? "/" : "") + segments.map(Self.percentEncode).joined(separator: "/")
-        if !options.isEmpty {
-            canonical += "?" + options.sorted { $0.key < $1.key }.map { Self.percentEncode($0.key) + "=" + Self.percentEncode($0.value) }
+        let base = scheme + "://" + (leadingSlash ? "/" : "") + segments.map(Self.percentEncode).joined(separator: "/")
+        func query(_ options: [String: String]) -> String {
+            options.isEmpty ? "" : "?" + options.sorted { $0.key < $1.key }.map { Self.percentEncode($0.key) + "=" + Self.percentEncode($0.value) }
                 .joined(separator: "&")
         }
-        self.cacheKey = canonical
+        var canonical = base + query(options)
+        // What a read carries to a restricted secret (a comment, a check-out) does not change the value: one entry,
+        // which a write of the field (under any of its names) removes.
+        self.cacheKey = base + query(scheme == "tss" ? options.filter { !Self.accessOptions.contains($0.key) } : options)
         if let keyPath { canonical += "#" + keyPath.description }
         self.canonical = canonical
     }
+
+    /// The `tss://` options that say what a restricted secret asks of a read (see `SecretAccess`).
+    public static let accessOptions: Set<String> = ["comment", "ticket-number", "ticket-system", "check-out"]
 
     public init?(_ description: String) {
         guard let reference = try? SecretReference(parsing: description) else { return nil }
@@ -144,7 +150,7 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible, Loss
         case "tss":
             // Whether the segments name a field (get) or a folder or secret (list) is the provider's call. The
             // options say what a restricted secret asks of a read (see SecretAccess).
-            allowed = ["comment", "ticket-number", "ticket-system", "check-out"]
+            allowed = accessOptions
         case "aws-sm":
             allowed = ["version-id", "version-stage"]
             if options["version-id"] != nil, options["version-stage"] != nil {

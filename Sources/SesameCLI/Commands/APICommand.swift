@@ -65,8 +65,7 @@ struct APICommand: AsyncParsableCommand {
             guard pairs.isEmpty || ["GET", "DELETE"].contains(verb) else {
                 throw CLIError("use either fields or --input for the body, not both")
             }
-            body = input == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: input)
-            if body == nil { throw CLIError("cannot read '\(input)'") }
+            body = input == "-" ? try Terminal.readStandardInput(limit: Terminal.fileLimit) : try Terminal.readFile(input, limit: Terminal.fileLimit)
         }
         if ["GET", "DELETE"].contains(verb) {
             query = pairs.map { ($0.0, $0.1.stringValue ?? "null") }

@@ -106,9 +106,7 @@ struct CacheClearCommand: AsyncParsableCommand {
             return
         }
         let scope = try ReferenceStore.make(connection: connection, environment: environment).provider(for: parsed).cacheScope
-        let before = try disk.count()
-        try disk.remove(parsed.cacheKey, scope: scope)
-        let removed = before - (try disk.count())
-        Output.write(removed > 0 ? "cleared \(parsed.canonical)" : "\(parsed.canonical) was not cached")
+        let removed = try disk.remove(parsed.cacheKey, scope: scope)
+        Output.write(removed ? "cleared \(parsed.canonical)" : "\(parsed.canonical) was not cached")
     }
 }

@@ -121,9 +121,7 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw CLIError("could not read \(file)", hint: "check the path")
-        }
+        let data = try Terminal.readFile(file, limit: Terminal.exportLimit)
         let passphrase = try ExportFile.passphrase(file: passphraseFile, confirm: false)
         let payload = try ExportFile.open(data, passphrase: passphrase, name: file)
         try await connection.withClient { client in

@@ -14,12 +14,6 @@ enum SecretKey {
             throw CLIError("no secret at '\(key)' (or no access to it)", hint: "find it with: sesame secret search", exitCode: .notFound)
         }
     }
-
-    /// The whole secret, by id or path, read through the restricted route with `access`.
-    static func read(_ key: String, client: SecretServerClient, access: SecretRestrictedArgs) async throws -> SecretModel {
-        if let id = Int(key) { return try await client.secret(id: id, access: access) }
-        return try await client.secret(path: key, access: access)
-    }
 }
 
 /// `sesame secret delete SECRET`: deactivates it (the real server's delete).
@@ -92,7 +86,7 @@ struct SecretMoveCommand: AsyncParsableCommand {
             let target = try await FolderCommand.resolve(folder, client: client)
             return try await restricted.perform(secret, client: client) { arguments in
                 let arguments = arguments ?? restricted.access().arguments()
-                var model = try await SecretKey.read(secret, client: client, access: arguments)
+                var model = try await RestrictedOptions.read(secret, client: client, arguments: arguments)
                 model.folderId = target.id
                 let saved = try await client.updateSecret(model, access: arguments)
                 return (saved, target.folderPath)
@@ -131,7 +125,6 @@ struct SecretRotateCommand: AsyncParsableCommand {
             throw CLIError("the new value must not be passed on the command line", hint: "use --value - and give it on standard input")
         }
         let given = value == nil ? nil : try Terminal.readValue("the new value")
-        if given?.isEmpty == true { throw CLIError("the new value read from standard input is empty") }
         let (id, slug) = try await connection.withClient(changing: true) { client in
             let id = try await SecretKey.id(secret, client: client)
             let model = try await client.secretSummary(id: id)

@@ -68,7 +68,7 @@ struct SecretUpdateCommand: AsyncParsableCommand {
     private func update(
         client: SecretServerClient, arguments: SecretRestrictedArgs, parsed: [SecretCreateCommand.Assignment]
     ) async throws -> SecretModel {
-        let original = try await SecretKey.read(secret, client: client, access: arguments)
+        let original = try await RestrictedOptions.read(secret, client: client, arguments: arguments)
         var model = original
         var files: [(slug: String, data: Data, name: String)] = []
         // Everything is read and checked before the first write.

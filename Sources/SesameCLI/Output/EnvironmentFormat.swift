@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Sesame
 
 /// How `sesame env` writes variables. Each format is read back byte for byte by what it is for:
 /// - `dotenv`: `NAME='value'` lines for `set -a; . ./file` in any POSIX shell (single quotes keep everything
@@ -55,23 +56,9 @@ enum EnvironmentFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
         "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
-    /// A JSON string, which is also a YAML double-quoted scalar.
+    /// A JSON string, which is also a YAML double-quoted scalar (`SecretJSON.quoted`).
     static func doubleQuoted(_ value: String) -> String {
-        var result = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
-                || scalar == "\u{2028}" || scalar == "\u{2029}" || scalar == "\u{FEFF}":
-                result += String(format: "\\u%04X", scalar.value)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        SecretJSON.quoted(value)
     }
 
     /// `ghadelimiter_` and 32 random hex digits, as GitHub's own toolkit makes them.

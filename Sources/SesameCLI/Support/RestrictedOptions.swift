@@ -57,7 +57,7 @@ struct RestrictedOptions: ParsableArguments {
             let known = DoubleLockPassword.known(environment)
             do {
                 result = try await body(access.isRestricted || known != nil ? access.arguments(doubleLockPassword: known) : nil)
-            } catch let error as SecretServerError where error.errorCode == "API_DoubleLockPasswordRequired" && known == nil {
+            } catch let error as SecretServerError where error.errorCode.map(SecretAccess.doubleLockCodes.contains) == true && known == nil {
                 guard let password = access.doubleLockPassword?() else { throw error }
                 result = try await body(access.arguments(doubleLockPassword: password))
             }
@@ -66,15 +66,6 @@ struct RestrictedOptions: ParsableArguments {
         } catch {
             if let checkedOut { _ = try? await client.checkIn(secretId: checkedOut, access: access.arguments()) }
             throw error
-        }
-    }
-
-    /// Reads a whole secret, by id or path (see `perform`), through the restricted route when it needs one.
-    func readSecret(_ key: String, client: SecretServerClient, environment: [String: String] = ProcessInfo.processInfo.environment)
-        async throws -> SecretModel
-    {
-        try await perform(key, client: client, environment: environment) { arguments in
-            try await Self.read(key, client: client, arguments: arguments)
         }
     }
 

@@ -41,13 +41,15 @@ enum Terminal {
     /// The most a secret value read from standard input or a file may hold (Secret Server, Secrets Manager and
     /// Parameter Store all take far less).
     static let valueLimit = 4 << 20
-    /// The most a file field's upload may hold.
+    /// The most a file field's upload, or a request body, may hold.
     static let fileLimit = 64 << 20
+    /// The most an export file may hold when it is imported.
+    static let exportLimit = 1 << 30
 
     /// Reads all of standard input, without one trailing newline; at most `limit` bytes, and UTF-8 text only
     /// (use a file option for bytes).
     static func readAllStandardInput(limit: Int = inputLimit) throws -> String {
-        let data = try readBounded(FileHandle.standardInput, limit: limit, what: "standard input")
+        let data = try readStandardInput(limit: limit)
         guard var text = String(data: data, encoding: .utf8) else {
             throw CLIError("standard input is not UTF-8 text", hint: "give bytes with a file option (--file PATH or SLUG=@FILE)")
         }
@@ -71,6 +73,11 @@ enum Terminal {
             throw CLIError("no value on standard input for \(what)", hint: "pipe it in (printf '%s' \"$VALUE\" | sesame ...), or use a file or --generate")
         }
         return value
+    }
+
+    /// Standard input's bytes, at most `limit`.
+    static func readStandardInput(limit: Int = inputLimit) throws -> Data {
+        try readBounded(FileHandle.standardInput, limit: limit, what: "standard input")
     }
 
     /// A file's bytes, at most `limit`; an error naming the file when it cannot be read or is larger.
