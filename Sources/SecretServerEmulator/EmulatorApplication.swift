@@ -33,6 +33,7 @@ public enum EmulatorApplication {
         router.add(middleware: APIErrorMiddleware(logger: routes.logger))
         router.add(middleware: FaultMiddleware(faults: faults))
         if let log { router.add(middleware: RouteLogMiddleware(log: log)) }
+        router.add(middleware: QueryContractMiddleware())
         routes.register(on: router)
         return router
     }

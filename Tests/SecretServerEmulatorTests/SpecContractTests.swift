@@ -1,5 +1,8 @@
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
 import Logging
+import NIOCore
 @testable import SecretServerEmulator
 import SecretServer
 import SecretServerModels
@@ -15,6 +18,8 @@ struct SpecContractTests {
         var legacy: [[String]]
         var outsideTokenAuth: [[String]]
         var models: [String: [String]]
+        /// `[method, path, name, type]` of every query parameter of every operation.
+        var queryParameters: [[String]]
     }
 
     static let contract: Contract = {
@@ -165,5 +170,100 @@ struct SpecContractTests {
         try check(UserChanges(id: 1, displayName: "d", emailAddress: "e", enabled: true, isLockedOut: false,
                               isApplicationAccount: false, password: "p"), against: "UserUpdateArgs")
         try check(APIErrorBody(errorCode: "c", message: "m", messageDetail: "d", modelState: [:]), against: "BadRequestResponse")
+    }
+
+    // MARK: Query parameters
+
+    /// A value of the spec's `type` that the route accepts, to see whether its handler looks the parameter up.
+    static func sample(_ name: String, type: String) -> String {
+        switch (name.lowercased(), type) {
+        case ("take", _): return "5"
+        case ("skip", _): return "0"
+        case ("sortby[0].direction", _): return "asc"
+        case ("sortby[0].name", _): return "id"
+        case ("filter.scope", _): return "All"
+        case (_, "bool"): return "false"
+        case (_, "i32"), (_, "i64"), (_, "Vec<i32>"): return "1"
+        default: return "x"
+        }
+    }
+
+    /// Every query parameter the 11.7.61 spec lists for a served route is honoured (its handler looks it up) or
+    /// refused with a 400 that names it (`QueryContract`, enforced by one middleware for every route); none is
+    /// ignored in silence.
+    @Test func everySpecQueryParameterOfAServedRouteIsHonouredOrRefused() async throws {
+        var configuration = TestEmulator.configuration()
+        configuration.recordRoutes = true
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let (app, info) = try EmulatorApplication.build(configuration, logger: logger)
+        let log = try #require(info.routeLog)
+        // The served API routes (under the base path), by their spec form.
+        let served = Dictionary(try EmulatorApplication.registeredRoutes(configuration, logger: logger).compactMap { line -> (String, String)? in
+            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+            guard parts[1].lowercased().hasPrefix("/secretserver/api/") else { return nil }
+            return (Self.normalize(method: parts[0], path: parts[1]), line)
+        }, uniquingKeysWith: { first, _ in first })
+        let parameters = Dictionary(grouping: Self.contract.queryParameters) { Self.normalize(method: $0[0], path: $0[1]) }
+            .mapValues { $0.map { (name: $0[2], type: $0[3]) } }
+        try await app.test(.router) { client in
+            let token = try await client.adminToken()
+            let folder = try await client.api(.post, "/v1/folders", token: token,
+                                              json: #"{"folderName": "Contract", "parentFolderId": -1, "inheritPermissions": true}"#)
+            let folderId = try #require(folder.json["id"]?.intValue)
+            let secret = try await client.api(.post, "/v1/secrets", token: token, json: """
+                {"name": "contract", "secretTemplateId": 2, "folderId": \(folderId), "siteId": 1,
+                 "items": [{"fieldName": "Username", "itemValue": "u"}, {"fieldName": "Password", "itemValue": "Contract-Passw0rd!"}]}
+                """)
+            let secretId = try #require(secret.json["id"]?.intValue, "\(secret.text)")
+            var checked = 0
+            var failures: [String] = []
+            for (route, line) in served.sorted(by: { $0.key < $1.key }) {
+                guard let listed = parameters[route], !listed.isEmpty else { continue }
+                let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+                let template = parts[1]
+                // Path parameters: the secret, the folder, the admin (user 1), and the secret's Password field.
+                let path = template.split(separator: "/").map { segment -> String in
+                    guard segment.hasPrefix("{") || segment.hasPrefix(":") else { return String(segment) }
+                    let name = segment.trimmingCharacters(in: CharacterSet(charactersIn: "{}:")).lowercased()
+                    if name.contains("slug") { return "password" }
+                    if route.contains("/folder") { return String(folderId) }
+                    if route.contains("/users/") || route.contains("/groups/") || route.contains("/teams/") { return "1" }
+                    return String(secretId)
+                }.joined(separator: "/")
+                let refusals = QueryContract.refusals(for: route)
+                for (name, type) in listed {
+                    checked += 1
+                    if let refusal = refusals.first(where: { $0.name.lowercased() == name.lowercased() }) {
+                        // Refused: a value outside what it accepts gets a 400 naming it.
+                        let value = refusal.accepted.isEmpty ? Self.sample(name, type: type) : "refused-value"
+                        let answer = try await client.execute(
+                            uri: "/\(path)?\(name)=\(value)",
+                            method: HTTPRequest.Method(rawValue: parts[0])!, headers: [.authorization: "Bearer \(token)"]
+                        ) { $0 }
+                        if answer.status != .badRequest || !answer.text.contains(name) {
+                            failures.append("\(route) ?\(name)=\(value): refused, but answered \(answer.status.code) \(answer.text.prefix(120))")
+                        }
+                        if refusal.accepted.isEmpty { continue }
+                    }
+                    let value = refusals.first(where: { $0.name.lowercased() == name.lowercased() })?.accepted.sorted().first
+                        ?? Self.sample(name, type: type)
+                    // Writes get an empty JSON object, so the handler gets as far as its options.
+                    let write = ["PUT", "PATCH", "POST"].contains(parts[0])
+                    let answer = try await client.execute(
+                        uri: "/\(path)?\(name)=\(value)", method: HTTPRequest.Method(rawValue: parts[0])!,
+                        headers: write ? [.authorization: "Bearer \(token)", .contentType: "application/json"] : [.authorization: "Bearer \(token)"],
+                        body: write ? ByteBuffer(string: "{}") : nil
+                    ) { $0 }
+                    if answer.status.code >= 500 { failures.append("\(route) ?\(name)=\(value): \(answer.status.code)") }
+                    let read = await log.queryParametersRead("\(parts[0]) \(template)")
+                    if !read.contains(name.lowercased()) {
+                        failures.append("\(route) ?\(name): neither read by the handler nor refused (answered \(answer.status.code))")
+                    }
+                }
+            }
+            #expect(checked > 300, "only \(checked) parameters were walked")
+            #expect(failures.isEmpty, "\(failures.count) parameters:\n\(failures.joined(separator: "\n"))")
+        }
     }
 }

@@ -7,11 +7,11 @@ extension EmulatorRoutes {
     func registerAccessRequests(on router: Router<Context>) {
         api(router, .get, "/v1/secret-access-requests") { request, _, caller in
             let query = request.query
-            let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
+            let list = try query.list(defaultTake: self.configuration.defaultPageSize)
             let requests = try await self.store.accessRequests(
                 mine: try query.bool("filter.isMyRequest") ?? false, status: query.string("filter.status"), secretId: nil, caller: caller
             )
-            return try self.page(Array(requests.dropFirst(skip).prefix(take)), total: requests.count, skip: skip, take: take)
+            return try self.page(requests, list)
         }
         api(router, .post, "/v1/secret-access-requests") { request, _, caller in
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
@@ -32,23 +32,26 @@ extension EmulatorRoutes {
             ))
         }
         api(router, .get, "/v1/secret-access-requests/secrets/:id") { request, context, caller in
-            let (skip, take) = try request.query.paging(defaultTake: self.configuration.defaultPageSize)
+            let list = try request.query.list(defaultTake: self.configuration.defaultPageSize)
             let requests = try await self.store.accessRequests(mine: false, status: nil, secretId: try self.id(context), caller: caller)
-            return try self.page(Array(requests.dropFirst(skip).prefix(take)), total: requests.count, skip: skip, take: take)
+            return try self.page(requests, list)
         }
         api(router, .get, "/v1/secret-access-requests/:id") { _, context, caller in
             try Responses.json(try await self.store.accessRequest(id: try self.id(context), caller: caller))
         }
         api(router, .get, "/v1/secret-access-requests/:id/history") { request, context, caller in
-            let (skip, take) = try request.query.paging(defaultTake: self.configuration.defaultPageSize)
+            let list = try request.query.list(defaultTake: self.configuration.defaultPageSize)
             let history = try await self.store.accessRequestHistory(id: try self.id(context), caller: caller)
-            return try self.page(Array(history.dropFirst(skip).prefix(take)), total: history.count, skip: skip, take: take)
+            return try self.page(history, list)
         }
 
         api(router, .get, "/v1/workflows/templates") { request, _, caller in
-            let (skip, take) = try request.query.paging(defaultTake: self.configuration.defaultPageSize)
-            let templates = try await self.store.workflowTemplates(includeInactive: try request.query.bool("filter.includeInactive") ?? false, caller: caller)
-            return try self.page(Array(templates.dropFirst(skip).prefix(take)), total: templates.count, skip: skip, take: take)
+            let list = try request.query.list(defaultTake: self.configuration.defaultPageSize)
+            var templates = try await self.store.workflowTemplates(includeInactive: try request.query.bool("filter.includeInactive") ?? false, caller: caller)
+            if let type = request.query.string("filter.workflowType"), !type.isEmpty {
+                templates.removeAll { $0.workflowType.caseInsensitiveCompare(type) != .orderedSame }
+            }
+            return try self.page(templates, list)
         }
         api(router, .get, "/v1/workflows/templates/stub") { _, _, _ in try Responses.json(WorkflowTemplateDetailModel()) }
         api(router, .get, "/v1/workflows/templates/:id") { _, context, caller in

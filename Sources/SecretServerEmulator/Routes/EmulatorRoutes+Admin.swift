@@ -6,9 +6,22 @@ import SecretServerModels
 extension EmulatorRoutes {
     func registerAdmin(on router: Router<Context>) {
         api(router, .get, "/v1/roles") { request, _, caller in
-            let (skip, take) = try request.query.paging(defaultTake: self.configuration.defaultPageSize)
-            let roles = try await self.store.roles(includeInactive: try request.query.bool("filter.includeInactive") ?? false, caller: caller)
-            return try self.page(Array(roles.dropFirst(skip).prefix(take)), total: roles.count, skip: skip, take: take)
+            let list = try request.query.list(defaultTake: self.configuration.defaultPageSize)
+            let query = request.query
+            var roles = try await self.store.roles(includeInactive: try query.bool("filter.includeInactive") ?? false, caller: caller)
+            // The roles a user holds (directly or through a group), or a group holds.
+            let userId = try query.int("filter.userId").map { Int64($0) }
+            let groupId = try query.int("filter.groupId").map { Int64($0) }
+            if userId != nil || groupId != nil {
+                var held: Set<Int>?
+                if let userId { held = Set(try await self.store.roles(ofUser: userId, ofGroup: nil, caller: caller).map(\.roleId)) }
+                if let groupId {
+                    let ofGroup = Set(try await self.store.roles(ofUser: nil, ofGroup: groupId, caller: caller).map(\.roleId))
+                    held = held.map { $0.intersection(ofGroup) } ?? ofGroup
+                }
+                roles.removeAll { !(held ?? []).contains($0.id) }
+            }
+            return try self.page(roles, list)
         }
         api(router, .get, "/v1/roles/stub") { _, _, _ in try Responses.json(RoleModel()) }
         api(router, .get, "/v1/roles/:id") { _, context, caller in try Responses.json(try await self.store.role(id: try self.id(context), caller: caller)) }
@@ -24,14 +37,14 @@ extension EmulatorRoutes {
         // Roles of users and groups: {"roleIds": [...]} bodies, {"success": true} answers.
         let success = JSONValue.object(JSONObject([("success", .bool(true))]))
         api(router, .get, "/v1/users/:id/roles") { request, context, caller in
-            let (skip, take) = try request.query.paging(defaultTake: self.configuration.defaultPageSize)
+            let list = try request.query.list(defaultTake: self.configuration.defaultPageSize)
             let roles = try await self.store.roles(ofUser: try self.id(context), ofGroup: nil, caller: caller)
-            return try self.page(Array(roles.dropFirst(skip).prefix(take)), total: roles.count, skip: skip, take: take)
+            return try self.page(roles, list)
         }
         api(router, .get, "/v1/groups/:id/roles") { request, context, caller in
-            let (skip, take) = try request.query.paging(defaultTake: self.configuration.defaultPageSize)
+            let list = try request.query.list(defaultTake: self.configuration.defaultPageSize)
             let roles = try await self.store.roles(ofUser: nil, ofGroup: try self.id(context), caller: caller)
-            return try self.page(Array(roles.dropFirst(skip).prefix(take)), total: roles.count, skip: skip, take: take)
+            return try self.page(roles, list)
         }
         for (method, path, replace, remove) in [
             (HTTPRequest.Method.post, "/v1/users/:id/roles", false, false), (.put, "/v1/users/:id/roles", true, false),
@@ -56,12 +69,12 @@ extension EmulatorRoutes {
 
         api(router, .get, "/v1/teams") { request, _, caller in
             let query = request.query
-            let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
+            let list = try query.list(defaultTake: self.configuration.defaultPageSize)
             let teams = try await self.store.teams(
                 search: query.string("filter.searchTerm", "filter.searchText"), includeInactive: try query.bool("filter.includeInactive") ?? false,
                 caller: caller
             )
-            return try self.page(Array(teams.dropFirst(skip).prefix(take)), total: teams.count, skip: skip, take: take)
+            return try self.page(teams, list)
         }
         api(router, .get, "/v1/teams/stub") { _, _, _ in try Responses.json(TeamDetailModel()) }
         api(router, .get, "/v1/teams/:id") { _, context, caller in try Responses.json(try await self.store.team(id: try self.id(context), caller: caller)) }
@@ -76,8 +89,10 @@ extension EmulatorRoutes {
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
             return try Responses.json(try await self.store.updateTeam(id: try self.id(context), body: body, caller: caller))
         }
-        api(router, .get, "/v1/teams/:id/members") { _, context, caller in
-            try Responses.json(try await self.store.teamMembers(id: try self.id(context), caller: caller))
+        api(router, .get, "/v1/teams/:id/members") { request, context, caller in
+            let list = try request.query.list(defaultTake: self.configuration.defaultPageSize)
+            // The spec answers a bare array here, cut and ordered by the paging parameters it takes.
+            return try Responses.json(try list.page(try await self.store.teamMembers(id: try self.id(context), caller: caller)).records)
         }
         // v1 takes {"groupIds": {"dirty": true, "value": [...]}} and answers a bare array.
         api(router, .post, "/v1/teams/:id/members") { request, context, caller in
@@ -101,11 +116,11 @@ extension EmulatorRoutes {
 
         api(router, .get, "/v1/secret-policy/search") { request, _, caller in
             let query = request.query
-            let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
+            let list = try query.list(defaultTake: self.configuration.defaultPageSize)
             let policies = try await self.store.secretPolicies(
                 name: query.string("filter.secretPolicyName"), includeInactive: try query.bool("filter.includeInactive") ?? false, caller: caller
             )
-            return try self.page(Array(policies.dropFirst(skip).prefix(take)), total: policies.count, skip: skip, take: take)
+            return try self.page(policies, list)
         }
         // The v2 routes, and the legacy v1 ones that PowerShell clients still call.
         for version in ["v1", "v2"] {

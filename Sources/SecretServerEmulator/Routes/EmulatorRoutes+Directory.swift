@@ -7,23 +7,33 @@ extension EmulatorRoutes {
     func registerDirectory(on router: Router<Context>) {
         api(router, .get, "/v1/users") { request, _, caller in
             let query = request.query
-            let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
+            let (skip, take) = try query.list(defaultTake: self.configuration.defaultPageSize).window  // by user name (QueryContract)
+            var ids: [Int64] = []
+            for text in query.strings("filter.userIds") where !text.isEmpty {
+                guard let id = Int32(text) else { throw EmulatorAPIError.invalid("filter.userIds", "'\(text.prefix(40))' is not a user id.") }
+                ids.append(Int64(id))
+            }
+            // No inbox rules exist here, so excluding a rule's subscribers excludes nobody.
+            _ = try query.int("filter.excludeInboxRuleIdSubscribers")
             let result = try await self.store.searchUsers(
-                text: query.string("filter.searchText"), includeInactive: try query.bool("filter.includeInactive") ?? false,
+                text: query.string("filter.searchText"), fields: query.strings("filter.searchFields").filter { !$0.isEmpty }, ids: ids,
+                includeInactive: try query.bool("filter.includeInactive") ?? false,
                 domainId: try query.int("filter.domainId"), skip: skip, take: take, caller: caller
             )
             return try self.page(result.records, total: result.total, skip: skip, take: take)
         }
         api(router, .get, "/v1/users/stub") { _, _, caller in try Responses.json(UserModel()) }
-        api(router, .get, "/v1/users/:id") { _, context, caller in
-            try Responses.json(try await self.store.userModel(id: try self.id(context), caller: caller))
+        api(router, .get, "/v1/users/:id") { request, context, caller in
+            // Read and checked; it opens nothing: who sees a disabled user is the store's rule (administrators do).
+            _ = try request.query.bool("includeInactive")
+            return try Responses.json(try await self.store.userModel(id: try self.id(context), caller: caller))
         }
         api(router, .get, "/v1/users/:id/groups") { request, context, caller in
-            let (skip, take) = try request.query.paging(defaultTake: self.configuration.defaultPageSize)
+            let list = try request.query.list(defaultTake: self.configuration.defaultPageSize)
             let id = try self.id(context)
             _ = try await self.store.userModel(id: id, caller: caller)
             let groups = try await self.store.groupsOfUser(id)
-            return try self.page(Array(groups.dropFirst(skip).prefix(take)), total: groups.count, skip: skip, take: take)
+            return try self.page(groups, list)
         }
         api(router, .post, "/v1/users") { request, _, caller in
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
@@ -61,9 +71,14 @@ extension EmulatorRoutes {
 
         api(router, .get, "/v1/groups") { request, _, caller in
             let query = request.query
-            let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
+            let (skip, take) = try query.list(defaultTake: self.configuration.defaultPageSize).window  // by name (QueryContract)
+            // No inbox rules exist here, so excluding a rule's subscribers excludes nobody.
+            _ = try query.int("filter.excludeInboxRuleIdSubscribers")
+            // Every group is viewable by whoever may list them.
+            _ = try query.bool("filter.limitToViewableGroups")
             let result = try await self.store.searchGroups(
                 text: query.string("filter.searchText"), includeInactive: try query.bool("filter.includeInactive") ?? false,
+                domainId: try query.int("filter.domainId"), platformOnly: try query.bool("filter.platformOnly") ?? false,
                 skip: skip, take: take
             )
             return try self.page(result.records, total: result.total, skip: skip, take: take)
@@ -91,9 +106,10 @@ extension EmulatorRoutes {
         }
         api(router, .get, "/v1/groups/:id/users") { request, context, caller in
             let query = request.query
-            let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
+            let (skip, take) = try query.list(defaultTake: self.configuration.defaultPageSize).window  // by user name (QueryContract)
             let result = try await self.store.members(
                 groupId: try self.id(context), includeInactive: try query.bool("filter.includeInactiveUsersForGroup") ?? false,
+                userDomainId: try query.int("filter.userDomainId"),
                 skip: skip, take: take
             )
             return try self.page(result.records, total: result.total, skip: skip, take: take)

@@ -6,13 +6,13 @@ extension EmulatorRoutes {
     func registerFolders(on router: Router<Context>) {
         api(router, .get, "/v1/folders") { request, _, caller in
             let query = request.query
-            let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
+            let (skip, take) = try query.list(defaultTake: self.configuration.defaultPageSize).window  // by id (QueryContract)
             let result = try await self.store.folders(try self.folderFilter(query), skip: skip, take: take, caller: caller)
             return try self.page(result.records.map(FolderSummary.init), total: result.total, skip: skip, take: take)
         }
         api(router, .get, "/v1/folders/lookup") { request, _, caller in
             let query = request.query
-            let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
+            let (skip, take) = try query.list(defaultTake: self.configuration.defaultPageSize).window  // by id (QueryContract)
             let result = try await self.store.folders(try self.folderFilter(query), skip: skip, take: take, caller: caller)
             return try self.page(result.records.map { Lookup(id: $0.id, value: $0.folderName) }, total: result.total,
                                  skip: skip, take: take)
@@ -26,9 +26,10 @@ extension EmulatorRoutes {
             let query = request.query
             let children = try query.bool("getAllChildren") ?? false
             let id = try self.id(context)
+            let path = query.string("folderPath")  // used with id 0
             let folder: FolderModel?
             if id == 0 {
-                guard let path = query.string("folderPath"), !path.isEmpty else { throw EmulatorAPIError.accessDenied }
+                guard let path, !path.isEmpty else { throw EmulatorAPIError.accessDenied }
                 folder = try await self.store.folder(path: path, children: children, caller: caller)
             } else {
                 folder = try await self.store.folder(id: id, children: children, caller: caller)
@@ -67,6 +68,8 @@ extension EmulatorRoutes {
         filter.limitToDirectDescendents = try query.bool("filter.limitToDirectDescendents") ?? false
         filter.onlyIncludeRootFolders = try query.bool("filter.onlyIncludeRootFolders") ?? false
         filter.folderTypeId = try query.int("filter.folderTypeId")
+        // Searches find the folders the caller may View; QueryContract refuses asking for more.
+        _ = query.string("filter.permissionRequired")
         return filter
     }
 

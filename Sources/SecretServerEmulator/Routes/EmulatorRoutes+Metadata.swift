@@ -7,7 +7,7 @@ extension EmulatorRoutes {
     func registerMetadata(on router: Router<Context>) {
         api(router, .get, "/v1/metadata") { request, _, caller in
             let query = request.query
-            let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
+            let (skip, take) = try query.list(defaultTake: self.configuration.defaultPageSize).window  // by id (QueryContract)
             let result = try await self.store.searchMetadata(
                 itemType: try query.string("filter.metadataType").map(Self.itemType),
                 itemId: try query.int("filter.itemId").map { Int64($0) },
@@ -22,11 +22,12 @@ extension EmulatorRoutes {
         }
         api(router, .get, "/v1/metadata/field-sections") { request, _, caller in
             let query = request.query
-            let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
-            let sections = try await self.store.metadataSections(
+            let list = try query.list(defaultTake: self.configuration.defaultPageSize)
+            var sections = try await self.store.metadataSections(
                 itemType: try query.string("filter.metadataType").map(Self.itemType), itemId: try query.int("filter.itemId").map { Int64($0) }
             )
-            return try self.page(Array(sections.dropFirst(skip).prefix(take)), total: sections.count, skip: skip, take: take)
+            if let sectionId = try query.int("filter.metadataSectionFilterId") { sections.removeAll { $0.metadataFieldSectionId != sectionId } }
+            return try self.page(sections, list)
         }
         api(router, .post, "/v1/metadata/:itemType/:itemId") { request, context, caller in
             let data = try await Self.metadataData(request, limit: self.configuration.maximumBodySize)

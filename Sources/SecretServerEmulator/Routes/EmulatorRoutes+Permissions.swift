@@ -7,12 +7,16 @@ extension EmulatorRoutes {
     func registerPermissions(on router: Router<Context>) {
         api(router, .get, "/v1/secret-permissions") { request, _, caller in
             let query = request.query
-            let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
-            let result = try await self.store.searchSecretPermissions(
+            let list = try query.list(defaultTake: self.configuration.defaultPageSize)
+            var permissions = try await self.store.searchSecretPermissions(
                 secretId: try query.int("filter.secretId").map { Int64($0) }, userId: try query.int("filter.userId").map { Int64($0) },
-                groupId: try query.int("filter.groupId").map { Int64($0) }, skip: skip, take: take, caller: caller
+                groupId: try query.int("filter.groupId").map { Int64($0) }, domainId: try query.int("filter.domainId"), caller: caller
             )
-            return try self.page(result.records, total: result.total, skip: skip, take: take)
+            permissions = try Self.matching(permissions, query.string("filter.userName"), in: ["userName"])
+            permissions = try Self.matching(permissions, query.string("filter.groupName"), in: ["groupName"])
+            permissions = try Self.matching(permissions, query.string("filter.domainName"), in: ["domainName"])
+            permissions = try Self.matching(permissions, query.string("filter.searchText"), in: ["userName", "groupName", "knownAs"])
+            return try self.page(permissions, list)
         }
         api(router, .get, "/v1/secret-permissions/stub") { request, _, caller in
             guard let secretId = try request.query.int("secretId", "filter.secretId") else {
@@ -21,8 +25,10 @@ extension EmulatorRoutes {
             try await self.store.checkSecretAccess(id: Int64(secretId), caller: caller, .view)
             return try Responses.json(SecretPermissionModel(secretId: secretId, secretAccessRoleId: SecretRole.view.rawValue))
         }
-        api(router, .get, "/v1/secret-permissions/:id") { _, context, caller in
-            try Responses.json(try await self.store.secretPermission(id: try self.id(context), caller: caller))
+        api(router, .get, "/v1/secret-permissions/:id") { request, context, caller in
+            // Read and checked; it opens nothing: a permission of a deactivated secret is reached as the secret is.
+            _ = try request.query.bool("includeInactive")
+            return try Responses.json(try await self.store.secretPermission(id: try self.id(context), caller: caller))
         }
         api(router, .post, "/v1/secret-permissions") { request, _, caller in
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
@@ -46,12 +52,17 @@ extension EmulatorRoutes {
 
         api(router, .get, "/v1/folder-permissions") { request, _, caller in
             let query = request.query
-            let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
-            let result = try await self.store.searchFolderPermissions(
+            let list = try query.list(defaultTake: self.configuration.defaultPageSize)
+            var permissions = try await self.store.searchFolderPermissions(
                 folderId: try query.int("filter.folderId").map { Int64($0) }, userId: try query.int("filter.userId").map { Int64($0) },
-                groupId: try query.int("filter.groupId").map { Int64($0) }, skip: skip, take: take, caller: caller
+                groupId: try query.int("filter.groupId").map { Int64($0) }, domainId: try query.int("filter.domainId"), caller: caller
             )
-            return try self.page(result.records, total: result.total, skip: skip, take: take)
+            permissions = try Self.matching(permissions, query.string("filter.searchText"), in: ["userName", "groupName", "knownAs"])
+            // The exclusions name folder roles: Edit, Owner and View.
+            let excluded = try [("filter.excludeEditors", "Edit"), ("filter.excludeOwners", "Owner"), ("filter.excludeViewers", "View")]
+                .filter { try query.bool($0.0) == true }.map(\.1)
+            permissions.removeAll { excluded.contains($0.folderAccessRoleName) }
+            return try self.page(permissions, list)
         }
         api(router, .get, "/v1/folder-permissions/stub") { request, _, caller in
             guard let folderId = try request.query.int("folderId", "filter.folderId") else {
@@ -62,8 +73,9 @@ extension EmulatorRoutes {
                 folderId: folderId, folderAccessRoleId: FolderRole.view.rawValue, secretAccessRoleId: SecretRole.view.rawValue
             ))
         }
-        api(router, .get, "/v1/folder-permissions/:id") { _, context, caller in
-            try Responses.json(try await self.store.folderPermission(id: try self.id(context), caller: caller))
+        api(router, .get, "/v1/folder-permissions/:id") { request, context, caller in
+            _ = try request.query.bool("includeInactive")  // read and checked; it opens nothing (folders are not deactivated)
+            return try Responses.json(try await self.store.folderPermission(id: try self.id(context), caller: caller))
         }
         api(router, .post, "/v1/folder-permissions") { request, _, caller in
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
@@ -84,9 +96,10 @@ extension EmulatorRoutes {
                 caller: caller
             ))
         }
-        api(router, .delete, "/v1/folder-permissions/:id") { _, context, caller in
+        api(router, .delete, "/v1/folder-permissions/:id") { request, context, caller in
             let id = try self.id(context)
-            try await self.store.deleteFolderPermission(id: id, caller: caller)
+            let breakInheritance = try request.query.bool("breakInheritance") ?? false
+            try await self.store.deleteFolderPermission(id: id, breakInheritance: breakInheritance, caller: caller)
             return try Responses.json(DeletedModel(id: Int(id), objectType: "FolderPermission"))
         }
     }

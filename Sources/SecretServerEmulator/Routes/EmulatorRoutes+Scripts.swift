@@ -7,13 +7,13 @@ extension EmulatorRoutes {
     func registerScripts(on router: Router<Context>) {
         api(router, .get, "/v2/userscripts") { request, _, caller in
             let query = request.query
-            let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
+            let list = try query.list(defaultTake: self.configuration.defaultPageSize)
             let type = try EmulatorStore.scriptType(query.string("filter.scriptType").map(JSONValue.string))
             let status = query.string("filter.status")?.lowercased()
             let scripts = try await self.store.scripts(
                 text: query.string("filter.searchText"), type: type, includeInactive: status == "all" || status == "inactive", caller: caller
             ).filter { status != "inactive" || !$0.isActive }
-            return try self.page(Array(scripts.dropFirst(skip).prefix(take)).map(ScriptSummaryModel.init), total: scripts.count, skip: skip, take: take)
+            return try self.page(scripts.map(ScriptSummaryModel.init), list)
         }
         api(router, .get, "/v2/userscripts/:scriptId") { _, context, caller in
             try Responses.json(try await self.store.script(id: try self.id(context, "scriptId"), caller: caller))

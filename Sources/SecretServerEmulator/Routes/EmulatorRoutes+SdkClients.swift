@@ -15,9 +15,12 @@ extension EmulatorRoutes {
             ))
         }
         api(router, .get, "/v1/sdk-client-accounts") { request, _, caller in
-            let (skip, take) = try request.query.paging(defaultTake: self.configuration.defaultPageSize)
-            let accounts = try await self.store.sdkClientAccounts(caller: caller)
-            return try self.page(Array(accounts.dropFirst(skip).prefix(take)), total: accounts.count, skip: skip, take: take)
+            let list = try request.query.list(defaultTake: self.configuration.defaultPageSize)
+            let query = request.query
+            var accounts = try Self.matching(try await self.store.sdkClientAccounts(caller: caller), query.string("filter.searchText"),
+                                             in: ["name", "details", "clientId"])
+            if let userId = try query.int("filter.userId") { accounts.removeAll { $0.userId != userId } }
+            return try self.page(accounts, list)
         }
         api(router, .post, "/v1/sdk-client-accounts/:id/revoke") { _, context, caller in
             let clientId = try await self.store.revokeSdkClient(id: try self.id(context), caller: caller)
@@ -26,9 +29,12 @@ extension EmulatorRoutes {
             return try Responses.json(true)
         }
         api(router, .get, "/v1/sdk-client-rules") { request, _, caller in
-            let (skip, take) = try request.query.paging(defaultTake: self.configuration.defaultPageSize)
-            let rules = try await self.store.sdkClientRules(caller: caller)
-            return try self.page(Array(rules.dropFirst(skip).prefix(take)), total: rules.count, skip: skip, take: take)
+            let list = try request.query.list(defaultTake: self.configuration.defaultPageSize)
+            let query = request.query
+            var rules = try Self.matching(try await self.store.sdkClientRules(caller: caller), query.string("filter.searchText"),
+                                          in: ["name", "details"])
+            if let userId = try query.int("filter.userId") { rules.removeAll { $0.userId != userId } }
+            return try self.page(rules, list)
         }
         api(router, .get, "/v1/sdk-client-rules/stub") { _, _, _ in try Responses.json(SdkClientRuleModel()) }
         api(router, .get, "/v1/sdk-client-rules/:id") { _, context, caller in

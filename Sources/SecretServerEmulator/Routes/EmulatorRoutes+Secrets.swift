@@ -8,6 +8,7 @@ extension EmulatorRoutes {
             api(router, .get, "/\(version)/secrets") { request, _, caller in try await self.searchSecrets(request, caller: caller) }
             api(router, .get, "/\(version)/secrets/search-total") { request, _, caller in
                 let filter = try self.secretFilter(request.query)
+                _ = try request.query.list(defaultTake: self.configuration.defaultPageSize)  // a total is the same on every page
                 return try Responses.json(try await self.store.countSecrets(filter, caller: caller))
             }
             api(router, .get, "/\(version)/secrets/:id") { request, context, caller in
@@ -32,19 +33,20 @@ extension EmulatorRoutes {
             api(router, .put, path) { request, context, caller in
                 let id = try await self.secretId(request, context)
                 let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
-                let input = try SecretInput(body)
                 let options = try Self.accessOptions(request.query, body: body)
+                let input = try SecretInput(body)
                 return try Responses.json(try await self.store.updateSecret(id: id, input, options: options, caller: caller))
             }
         }
         api(router, .delete, "/v1/secrets/:id") { request, context, caller in
             let id = try await self.secretId(request, context)
+            _ = try Self.accessOptions(request.query, body: nil)  // checked; deactivating reads no value, so nothing is checked out
             try await self.store.deactivateSecret(id: id, caller: caller)
             return try Responses.json(DeletedModel(id: Int(id), objectType: "Secret"))
         }
         api(router, .get, "/v1/secrets/:id/summary") { request, context, caller in
             let id = try await self.secretId(request, context)
-            _ = try request.query.bool("includeInactive")
+            _ = try Self.accessOptions(request.query, body: nil)  // checked; a summary reads no value, so nothing is checked out
             return try Responses.json(try await self.store.secretSummary(id: id, caller: caller))
         }
         api(router, .get, "/v1/secrets/:id/fields/:slug") { request, context, caller in
@@ -89,20 +91,25 @@ extension EmulatorRoutes {
         }
         for version in ["v1", "v2"] {
             api(router, .patch, "/\(version)/secrets/:id/general") { request, context, caller in
+                let id = try await self.secretId(request, context)
                 let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
-                guard let data = body["data"]?.objectValue else { throw EmulatorAPIError.invalid("Data", "The body must be {\"data\": {...}}.") }
                 let options = try Self.accessOptions(request.query, body: body)
-                return try Responses.json(try await self.store.patchGeneral(
-                    id: try await self.secretId(request, context), data: data, options: options, caller: caller
-                ))
+                guard let data = body["data"]?.objectValue else { throw EmulatorAPIError.invalid("Data", "The body must be {\"data\": {...}}.") }
+                return try Responses.json(try await self.store.patchGeneral(id: id, data: data, options: options, caller: caller))
             }
         }
         api(router, .get, "/v1/secrets/:id/state") { request, context, caller in
-            try Responses.json(try await self.store.state(id: try await self.secretId(request, context), caller: caller))
+            let id = try await self.secretId(request, context)
+            _ = try Self.accessOptions(request.query, body: nil)  // checked; the state reads no value, so nothing is checked out
+            return try Responses.json(try await self.store.state(id: id, caller: caller))
         }
         api(router, .get, "/v1/secrets/:id/audits") { request, context, caller in
-            let (skip, take) = try request.query.paging(defaultTake: self.configuration.defaultPageSize)
-            let result = try await self.store.secretAudits(id: try await self.secretId(request, context), caller: caller, skip: skip, take: take)
+            let query = request.query
+            let (skip, take) = try query.list(defaultTake: self.configuration.defaultPageSize).window  // newest first (QueryContract)
+            let actions = Self.commaList(query.string("filter.auditActions"))
+            let result = try await self.store.secretAudits(
+                id: try await self.secretId(request, context), actions: actions, caller: caller, skip: skip, take: take
+            )
             return try self.page(result.records, total: result.total, skip: skip, take: take)
         }
         api(router, .put, "/v3/secrets/:id/activate") { request, context, caller in
@@ -116,7 +123,9 @@ extension EmulatorRoutes {
             ))
         }
         api(router, .post, "/v1/secrets/:id/heartbeat") { request, context, caller in
-            try Responses.json(try await self.store.heartbeat(id: try await self.secretId(request, context), caller: caller))
+            let id = try await self.secretId(request, context)
+            _ = try Self.accessOptions(request.query, body: nil)  // checked; a heartbeat reads no value, so nothing is checked out
+            return try Responses.json(try await self.store.heartbeat(id: id, caller: caller))
         }
         api(router, .post, "/v1/secrets/:id/change-password") { request, context, caller in
             let body = try await request.jsonBody(limit: self.configuration.maximumBodySize)?.objectValue
@@ -135,8 +144,8 @@ extension EmulatorRoutes {
                 options = try Self.accessOptions(request.query, body: nil)
             } else {
                 let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
-                write = try Self.fieldWrite(body)
                 options = try Self.accessOptions(request.query, body: body)
+                write = try Self.fieldWrite(body)
             }
             try await self.store.setField(secretId: id, slug: slug, write, options: options, caller: caller)
             if case .text(let value) = write { return try Responses.json(value) }
@@ -168,7 +177,9 @@ extension EmulatorRoutes {
         // `includeInactive` is read (and must be a boolean), but it opens nothing: a deactivated secret is reached
         // through View Inactive Secrets and Owner, whatever the request says (see `requireSecret`).
         _ = try query.bool("includeInactive")
-        options.noAutoCheckout = body?["noAutoCheckout"]?.boolValue ?? noAutoCheckout ?? false
+        // autoCheckout=false is noAutoCheckout=true: a secret that needs a check-out is then refused, not checked out.
+        let autoCheckout = try query.bool("autoCheckout")
+        options.noAutoCheckout = body?["noAutoCheckout"]?.boolValue ?? noAutoCheckout ?? autoCheckout.map { !$0 } ?? false
         options.autoCheckIn = try query.bool("autoCheckIn") ?? false
         options.forceCheckIn = body?["forceCheckIn"]?.boolValue ?? forceCheckIn ?? false
         return options
@@ -177,8 +188,9 @@ extension EmulatorRoutes {
     /// The secret id of a `/secrets/{id}` route; id 0 with `secretPath` looks the secret up by path.
     func secretId(_ request: Request, _ context: Context) async throws -> Int64 {
         let id = try self.id(context)
+        let path = request.query.string("secretPath")
         guard id == 0 else { return id }
-        guard let path = request.query.string("secretPath"), !path.isEmpty else { throw EmulatorAPIError.accessDenied }
+        guard let path, !path.isEmpty else { throw EmulatorAPIError.accessDenied }
         _ = try request.query.bool("includeInactive")
         // Inactive secrets are found too (an active one of the same name first); whether the caller may reach one
         // is the access rule's to say.
@@ -258,14 +270,15 @@ extension EmulatorRoutes {
         filter.siteId = try query.int("filter.siteId")
         filter.includeInactive = try query.bool("filter.includeInactive") ?? false
         filter.includeActive = try query.bool("filter.includeActive") ?? true
-        let sortName = query.string("sortBy[0].name")?.lowercased() ?? "name"
-        switch sortName {
+        // The sort keys QueryContract lets through.
+        let list = try query.list(defaultTake: configuration.defaultPageSize)
+        switch list.sortName?.lowercased() ?? "name" {
         case "id", "secretid": filter.sortField = "id"
         case "created", "createdate": filter.sortField = "created"
         case "secrettemplatename", "secrettemplateid", "template": filter.sortField = "template"
         default: filter.sortField = "name"
         }
-        filter.sortDescending = query.string("sortBy[0].direction")?.lowercased() == "desc"
+        filter.sortDescending = list.descending
         filter.searchField = query.string("filter.searchField").flatMap { $0.isEmpty ? nil : $0 }
         filter.searchFieldSlug = query.string("filter.searchFieldSlug").flatMap { $0.isEmpty ? nil : $0 }
         filter.extendedFields = query.strings("filter.extendedFields").filter { !$0.isEmpty }
@@ -298,23 +311,10 @@ extension EmulatorRoutes {
         filter.doubleLockId = try query.int("filter.doubleLockId")
         filter.onlyRPCEnabled = try query.bool("filter.onlyRPCEnabled") ?? false
         _ = try query.bool("filter.doNotCalculateTotal")  // the total is cheap here: always given
-        // Filters the local server cannot honour are refused, never ignored: an answer that looks filtered but is
-        // not would mislead.
-        if let scope = query.string("filter.scope"), !scope.isEmpty, scope.lowercased() != "all" {
-            throw Self.unsupportedFilter("filter.scope=\(scope.prefix(40))", why: "it keeps no recent or favorite secrets; use All")
-        }
-        for name in ["filter.recentMinDateTime", "filter.recentMaxDateTime"] where query.string(name)?.isEmpty == false {
-            throw Self.unsupportedFilter(name, why: "it keeps no record of recently viewed secrets")
-        }
-        for name in ["filter.passwordTypeIds", "filter.extendedTypeId"] where !query.strings(name).allSatisfy(\.isEmpty) {
-            throw Self.unsupportedFilter(name, why: "it has no password types or extended types")
-        }
+        // scope=All is the only scope (QueryContract refuses the others, and the recent, password-type and
+        // extended-type filters, before this runs).
+        _ = query.string("filter.scope")
         return filter
-    }
-
-    /// A 400 naming a search filter the local server does not honour (the code is the emulator's own).
-    static func unsupportedFilter(_ name: String, why: String) -> EmulatorAPIError {
-        .badRequest("API_FilterNotSupported", "The local server does not support \(name): \(why).")
     }
 
     /// `a,b,c` as `[a, b, c]`, blanks dropped.
@@ -325,7 +325,7 @@ extension EmulatorRoutes {
     func searchSecrets(_ request: Request, caller: Caller) async throws -> Response {
         let query = request.query
         let filter = try secretFilter(query)
-        let (skip, take) = try query.paging(defaultTake: configuration.defaultPageSize)
+        let (skip, take) = try query.list(defaultTake: configuration.defaultPageSize).window
         let result = try await store.searchSecrets(filter, skip: skip, take: take, caller: caller)
         let sortName = query.string("sortBy[0].name") ?? "Name"
         return Responses.summaries(Page(

@@ -6,15 +6,19 @@ extension EmulatorRoutes {
     func registerTemplates(on router: Router<Context>) {
         api(router, .get, "/v1/secret-templates") { request, _, caller in
             let query = request.query
-            let (skip, take) = try query.paging(defaultTake: self.configuration.defaultPageSize)
+            let list = try query.list(defaultTake: self.configuration.defaultPageSize)
             let rows = try await self.store.templates(
                 matching: query.string("filter.searchText"),
                 includeInactive: try query.bool("filter.includeInactive") ?? false
             )
-            let records = rows.dropFirst(skip).prefix(take).map {
-                SecretTemplateSummary(id: Int($0.id), name: $0.name, active: $0.active)
+            // No template here has heartbeat or a ready password type: asking for those finds none.
+            let heartbeat = try query.bool("filter.heartbeatEnabled")
+            let passwordTypeReady = try query.bool("filter.passwordTypeReady")
+            let counts = try query.bool("filter.includeSecretCount") == true ? try await self.store.secretCountsByTemplate() : nil
+            let records = rows.filter { _ in heartbeat != true && passwordTypeReady != true }.map {
+                SecretTemplateSummary(id: Int($0.id), name: $0.name, active: $0.active, secretCount: counts.map { [id = $0.id] in $0[id] ?? 0 })
             }
-            return try self.page(Array(records), total: rows.count, skip: skip, take: take)
+            return try self.page(records, list)
         }
         api(router, .get, "/v1/secret-templates/:id") { _, context, caller in
             guard let template = try await self.store.template(id: try self.id(context)) else {

@@ -82,6 +82,20 @@ struct EmulatorRoutes: Sendable {
         return raw.removingPercentEncoding ?? raw
     }
 
+    /// A page of `all`, ordered and cut as `list` asks.
+    func page<Record: Codable & Sendable>(_ all: [Record], _ list: ListRequest) throws -> Response {
+        try Responses.json(try list.page(all))
+    }
+
+    /// The records of `all` whose text `properties` contain `text` (without regard to case); all for no text.
+    static func matching<Record: Encodable>(_ all: [Record], _ text: String?, in properties: [String]) throws -> [Record] {
+        guard let text, !text.isEmpty else { return all }
+        let encoder = WireCoding.makeEncoder()
+        return try all.filter { record in
+            try WireCoding.makeDecoder().decode(JSONValue.self, from: encoder.encode(record)).matches(text, in: properties)
+        }
+    }
+
     /// A page of `records`, with `take` of 0 meaning the default.
     func page<Record: Codable & Sendable>(_ records: [Record], total: Int, skip: Int, take: Int, sortBy: [Sort] = []) throws -> Response {
         try Responses.json(Page(records: records, skip: skip, take: take, total: total, sortBy: sortBy))

@@ -73,15 +73,26 @@ extension EmulatorStore {
     /// Users whose name or display name contains `text`, by name; others than the caller shown as `publicPart`
     /// unless the caller is an administrator.
     func searchUsers(
-        text: String?, includeInactive: Bool, domainId: Int?, skip: Int, take: Int, caller: Caller
+        text: String?, fields: [String] = [], ids: [Int64] = [], includeInactive: Bool, domainId: Int?, skip: Int, take: Int, caller: Caller
     ) async throws -> (records: [UserSummary], total: Int) {
-        try await databaseRead { db in
+        // The fields `text` is looked for in: user name and display name unless others are named.
+        let columns = try fields.isEmpty ? ["userName", "displayName"] : fields.map { field -> String in
+            switch field.lowercased() {
+            case "username": return "userName"
+            case "displayname": return "displayName"
+            case "emailaddress", "email": return "emailAddress"
+            default:
+                throw EmulatorAPIError.invalid("filter.searchFields", "'\(field.prefix(40))' is not UserName, DisplayName or EmailAddress.")
+            }
+        }
+        return try await databaseRead { db in
             let domains = try self.domains(db)
             var request = UserRow.order(Column("userName").collating(.nocase), Column("id"))
             if !includeInactive { request = request.filter(Column("enabled") == true) }
+            if !ids.isEmpty { request = request.filter(ids.contains(Column("id"))) }
             if let text, !text.isEmpty {
                 let pattern = "%\(Self.escapeLike(text))%"
-                request = request.filter(Column("userName").like(pattern, escape: "\\") || Column("displayName").like(pattern, escape: "\\"))
+                request = request.filter(columns.map { Column($0).like(pattern, escape: "\\") }.joined(operator: .or))
             }
             if let domainId {
                 request = domainId == -1 ? request.filter(Column("domain") == nil) : request.filter(Column("domain") == domains[Int64(domainId)])
@@ -222,11 +233,16 @@ extension EmulatorStore {
         }
     }
 
-    func searchGroups(text: String?, includeInactive: Bool, skip: Int, take: Int) async throws -> (records: [GroupSummary], total: Int) {
+    /// Groups by name; `domainId` -1 is the local directory; no group here is a Platform group (`platformOnly`).
+    func searchGroups(text: String?, includeInactive: Bool, domainId: Int? = nil, platformOnly: Bool = false, skip: Int, take: Int) async throws
+        -> (records: [GroupSummary], total: Int)
+    {
         try await databaseRead { db in
             let domains = try self.domains(db)
             var request = GroupRow.order(Column("name").collating(.nocase), Column("id"))
             if !includeInactive { request = request.filter(Column("enabled") == true) }
+            if platformOnly { request = request.none() }
+            if let domainId { request = domainId == -1 ? request.filter(Column("domainId") == nil) : request.filter(Column("domainId") == Int64(domainId)) }
             if let text, !text.isEmpty { request = request.filter(Column("name").like("%\(Self.escapeLike(text))%", escape: "\\")) }
             let total = try request.fetchCount(db)
             let rows = try request.limit(take, offset: skip).fetchAll(db)
@@ -307,19 +323,31 @@ extension EmulatorStore {
         )
     }
 
-    func members(groupId: Int64, includeInactive: Bool, skip: Int, take: Int) async throws -> (records: [GroupUserSummary], total: Int) {
+    /// Members by user name; `userDomainId` -1 is the local directory.
+    func members(groupId: Int64, includeInactive: Bool, userDomainId: Int? = nil, skip: Int, take: Int) async throws
+        -> (records: [GroupUserSummary], total: Int)
+    {
         try await databaseRead { db in
             guard try GroupRow.fetchOne(db, key: groupId) != nil else { throw EmulatorAPIError.accessDenied }
-            let filter = includeInactive ? "" : "AND u.enabled = 1"
+            var filter = includeInactive ? "" : "AND u.enabled = 1"
+            var arguments: StatementArguments = [groupId]
+            if let userDomainId {
+                if userDomainId == -1 {
+                    filter += " AND u.domain IS NULL"
+                } else {
+                    filter += " AND u.domain = ? COLLATE NOCASE"
+                    arguments += [try self.domains(db)[Int64(userDomainId)] ?? "\u{0}"]
+                }
+            }
             let base = """
                 FROM group_member m JOIN user u ON u.id = m.userId JOIN "group" g ON g.id = m.groupId
                 WHERE m.groupId = ? \(filter)
                 """
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(base)", arguments: [groupId]) ?? 0
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(base)", arguments: arguments) ?? 0
             let rows = try Row.fetchAll(
                 db,
                 sql: "SELECT u.id AS userId, u.userName, u.displayName, u.enabled, g.id AS groupId, g.name AS groupName \(base) ORDER BY u.userName COLLATE NOCASE LIMIT ? OFFSET ?",
-                arguments: [groupId, take, skip]
+                arguments: arguments + [take, skip]
             )
             return (rows.map(Self.memberSummary), total)
         }

@@ -108,9 +108,9 @@ extension EmulatorStore {
         }
     }
 
-    /// Secret permissions: View on the secret (a caller who is not an administrator must name it).
-    func searchSecretPermissions(secretId: Int64?, userId: Int64?, groupId: Int64?, skip: Int, take: Int, caller: Caller) async throws
-        -> (records: [SecretPermissionModel], total: Int)
+    /// Secret permissions, by id: View on the secret (a caller who is not an administrator must name it).
+    func searchSecretPermissions(secretId: Int64?, userId: Int64?, groupId: Int64?, domainId: Int?, caller: Caller) async throws
+        -> [SecretPermissionModel]
     {
         try await databaseRead { db in
             if let secretId { _ = try self.requireSecret(db, caller, id: secretId, .view) } else { try self.requireAdmin(caller) }
@@ -118,8 +118,12 @@ extension EmulatorStore {
             if let secretId { request = request.filter(Column("secretId") == secretId) }
             if let userId { request = request.filter(Column("userId") == userId) }
             if let groupId { request = request.filter(Column("groupId") == groupId) }
-            let total = try request.fetchCount(db)
-            return (try request.limit(take, offset: skip).fetchAll(db).map { try self.secretPermissionModel(db, $0) }, total)
+            let models = try request.fetchAll(db).map { try self.secretPermissionModel(db, $0) }
+            guard let domainId else { return models }
+            // -1 is the local directory (no domain), as for users.
+            let domain = domainId == -1 ? nil : try self.domains(db)[Int64(domainId)]
+            if domainId != -1 && domain == nil { return [] }
+            return models.filter { $0.domainName == domain }
         }
     }
 
@@ -194,9 +198,9 @@ extension EmulatorStore {
         }
     }
 
-    /// Folder permissions: View on the folder (a caller who is not an administrator must name it).
-    func searchFolderPermissions(folderId: Int64?, userId: Int64?, groupId: Int64?, skip: Int, take: Int, caller: Caller) async throws
-        -> (records: [FolderPermissionModel], total: Int)
+    /// Folder permissions, by id: View on the folder (a caller who is not an administrator must name it).
+    func searchFolderPermissions(folderId: Int64?, userId: Int64?, groupId: Int64?, domainId: Int?, caller: Caller) async throws
+        -> [FolderPermissionModel]
     {
         try await databaseRead { db in
             if let folderId { _ = try self.requireFolder(db, caller, id: folderId, .view) } else { try self.requireAdmin(caller) }
@@ -204,8 +208,12 @@ extension EmulatorStore {
             if let folderId { request = request.filter(Column("folderId") == folderId) }
             if let userId { request = request.filter(Column("userId") == userId) }
             if let groupId { request = request.filter(Column("groupId") == groupId) }
-            let total = try request.fetchCount(db)
-            return (try request.limit(take, offset: skip).fetchAll(db).map { try self.folderPermissionModel(db, $0) }, total)
+            let models = try request.fetchAll(db).map { try self.folderPermissionModel(db, $0) }
+            guard let domainId else { return models }
+            // -1 is the local directory (no domain), as for users.
+            let domain = domainId == -1 ? nil : try self.domains(db)[Int64(domainId)]
+            if domainId != -1 && domain == nil { return [] }
+            return models.filter { $0.domainName == domain }
         }
     }
 
@@ -260,11 +268,16 @@ extension EmulatorStore {
     }
 
     /// Removes a folder permission: Owner on its folder.
-    func deleteFolderPermission(id: Int64, caller: Caller) async throws {
+    /// Removes a folder permission: Owner. With `breakInheritance`, the folder also stops inheriting its parent's
+    /// permissions, so what is left is its own.
+    func deleteFolderPermission(id: Int64, breakInheritance: Bool = false, caller: Caller) async throws {
         try await writer.write { db in
             guard let row = try FolderPermissionRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
             _ = try self.requireFolder(db, caller, id: row.folderId, .owner)
             _ = try FolderPermissionRow.deleteOne(db, key: id)
+            if breakInheritance {
+                try db.execute(sql: "UPDATE folder SET inheritPermissions = 0 WHERE id = ?", arguments: [row.folderId])
+            }
         }
     }
 }

@@ -213,16 +213,25 @@ extension EmulatorStore {
     }
 
     /// `GET /secrets/{id}/audits`, newest first: View.
-    func secretAudits(id: Int64, caller: Caller, skip: Int, take: Int) async throws -> (records: [SecretAuditModel], total: Int) {
+    /// With `actions`, only entries of those actions (compared without regard to case).
+    func secretAudits(id: Int64, actions: [String] = [], caller: Caller, skip: Int, take: Int) async throws
+        -> (records: [SecretAuditModel], total: Int)
+    {
         try await audits.flush()
         return try await databaseRead { db in
             _ = try self.requireSecret(db, caller, id: id, .view)
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM secret_audit WHERE secretId = ?", arguments: [id]) ?? 0
+            var condition = "a.secretId = ?"
+            var arguments: StatementArguments = [id]
+            if !actions.isEmpty {
+                condition += " AND UPPER(a.action) IN (\(Array(repeating: "?", count: actions.count).joined(separator: ", ")))"
+                arguments += StatementArguments(actions.map { $0.uppercased() })
+            }
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM secret_audit a WHERE \(condition)", arguments: arguments) ?? 0
             let rows = try Row.fetchAll(db, sql: """
                 SELECT a.id, a.action, a.notes, a.ticketNumber, a.date, u.userName, u.displayName
                 FROM secret_audit a LEFT JOIN user u ON u.id = a.userId
-                WHERE a.secretId = ? ORDER BY a.id DESC LIMIT ? OFFSET ?
-                """, arguments: [id, take, skip])
+                WHERE \(condition) ORDER BY a.id DESC LIMIT ? OFFSET ?
+                """, arguments: arguments + [take, skip])
             let records = rows.map { row in
                 SecretAuditModel(
                     id: row["id"], action: row["action"], actionForDisplay: (row["action"] as String).capitalized,

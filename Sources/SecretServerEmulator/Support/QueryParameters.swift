@@ -18,6 +18,7 @@ struct QueryParameters: Sendable {
     /// The first value of the first of `keys` that is present (case-insensitive).
     func string(_ keys: String...) -> String? {
         for key in keys {
+            QueryReadLog.current?.record(key)
             if let value = values[key.lowercased()]?.first { return value }
         }
         return nil
@@ -26,6 +27,7 @@ struct QueryParameters: Sendable {
     /// Every value of `key`, for repeated keys and `key[0]`-style arrays.
     func strings(_ key: String) -> [String] {
         let folded = key.lowercased()
+        QueryReadLog.current?.record(folded)
         var result = values[folded] ?? []
         for (candidate, list) in values where candidate.hasPrefix(folded + "[") { result += list }
         return result
@@ -35,6 +37,7 @@ struct QueryParameters: Sendable {
     /// API's `int32`, as ASP.NET binds it) is an error, so no arithmetic on it can overflow.
     func int(_ keys: String...) throws(EmulatorAPIError) -> Int? {
         for key in keys {
+            QueryReadLog.current?.record(key)
             guard let text = values[key.lowercased()]?.first else { continue }
             if text.isEmpty { return nil }
             guard let number = Int32(text).map(Int.init) else {
@@ -48,6 +51,7 @@ struct QueryParameters: Sendable {
     /// The first of `keys` as a boolean (`true`/`false`/`1`/`0`, any case).
     func bool(_ keys: String...) throws(EmulatorAPIError) -> Bool? {
         for key in keys {
+            QueryReadLog.current?.record(key)
             guard let text = values[key.lowercased()]?.first else { continue }
             switch text.lowercased() {
             case "true", "1": return true
