@@ -35,6 +35,8 @@ extension SecretServerClient {
         /// Whether credentials may go over plain `http://` to a server that is not on this machine. Off: anyone on
         /// the network path could read the password or token, so the client refuses to start (loopback is fine).
         public var allowsPlainHTTP: Bool
+        /// Whether `baseURL` is a Secret Server or a Delinea Platform, or to find out as Delinea's SDKs do.
+        public var server: ServerKind
 
         public init(
             baseURL: String,
@@ -49,8 +51,10 @@ extension SecretServerClient {
             maximumResponseSize: Int = 64 << 20,
             maximumConnections: Int = 8,
             principal: String? = nil,
-            allowsPlainHTTP: Bool = false
+            allowsPlainHTTP: Bool = false,
+            server: ServerKind = .automatic
         ) {
+            self.server = server
             self.principal = principal
             self.allowsPlainHTTP = allowsPlainHTTP
             self.baseURL = baseURL
@@ -72,12 +76,27 @@ extension SecretServerClient {
         }
     }
 
+    /// What `baseURL` is.
+    public enum ServerKind: String, Sendable, CaseIterable {
+        /// Find out once, before the first sign-in, as Delinea's SDKs do: `GET {base}/api/v1/healthcheck` healthy is
+        /// a Secret Server; else `GET {base}/health` healthy is a Platform; else a Secret Server (whose errors then
+        /// say what is wrong). One extra request per client.
+        case automatic
+        /// A Secret Server (on premises or Secret Server Cloud): no probe.
+        case secretServer = "secret-server"
+        /// A Delinea Platform tenant: service user credentials get a token from
+        /// `{base}/identity/api/oauth2/token/xpmplatform` (scope `xpmheadless`), and the API is that of the default
+        /// active vault `GET {base}/vaultbroker/api/vaults` names, called with the Platform token.
+        case platform
+    }
+
     /// How the client signs in. `description` never shows the password or token.
     public struct Credentials: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
         enum Kind: Sendable {
             case password(username: String, password: String, domain: String?)
             case token(String)
             case sdkClient(clientId: String, clientSecret: String)
+            case platform(clientId: String, clientSecret: String)
             case refreshToken(String)
             case kept(any SessionKeeper)
         }
@@ -91,6 +110,13 @@ extension SecretServerClient {
         /// An onboarded SDK client: the `client_credentials` grant as `sdk-client-<clientId>`.
         public static func sdkClient(clientId: String, clientSecret: String) -> Credentials {
             Credentials(kind: .sdkClient(clientId: clientId, clientSecret: clientSecret))
+        }
+
+        /// A Delinea Platform service user: its client id and secret (the `client_credentials` grant of the Platform's
+        /// `xpmplatform` token route). Implies `ServerKind.platform`. A password grant's user name and password are
+        /// taken as these too when the server turns out to be a Platform, as Delinea's SDKs take them.
+        public static func platform(clientId: String, clientSecret: String) -> Credentials {
+            Credentials(kind: .platform(clientId: clientId, clientSecret: clientSecret))
         }
 
         /// A token issued elsewhere; it is sent as it is and never renewed.
@@ -125,6 +151,8 @@ extension SecretServerClient {
                 return "user:" + ((domain?.isEmpty == false ? domain! + "\\" : "") + username).lowercased()
             case .sdkClient(let clientId, _):
                 return "sdk-client:" + clientId.lowercased()
+            case .platform(let clientId, _):
+                return "platform:" + clientId.lowercased()
             case .token(let token), .refreshToken(let token):
                 return "token:" + SHA256.hash(data: Data(token.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
             case .kept(let keeper):
@@ -140,6 +168,8 @@ extension SecretServerClient {
                 return "token(<redacted>)"
             case .sdkClient(let clientId, _):
                 return "sdkClient(clientId: \(clientId), clientSecret: <redacted>)"
+            case .platform(let clientId, _):
+                return "platform(clientId: \(clientId), clientSecret: <redacted>)"
             case .refreshToken:
                 return "refreshToken(<redacted>)"
             case .kept(let keeper):

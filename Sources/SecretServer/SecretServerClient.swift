@@ -43,6 +43,12 @@ public struct SecretServerClient: Sendable {
         }
     }
 
+    /// What the base URL is (`.secretServer` or `.platform`), asking it first when `Configuration.server` is
+    /// `.automatic` and the credentials do not say.
+    public func serverKind() async -> ServerKind {
+        await transport.endpoints.kind() == .platform ? .platform : .secretServer
+    }
+
     /// Closes the connections. The client cannot be used afterwards.
     public func shutdown() async throws {
         try await transport.shutdown()

@@ -15,6 +15,8 @@ public enum EmulatorApplication {
         public var generatedAdminPassword: String?
         /// Whether the database was created by this start.
         public var createdDatabase: Bool
+        /// The Platform service user's secret, when this start generated it.
+        public var generatedPlatformSecret: String?
         /// Plans failures on purpose, for tests of clients.
         public var faults: FaultInjector
         /// The live sessions, for tests that count sign-ins.
@@ -94,13 +96,15 @@ public enum EmulatorApplication {
             logger: logger
         )
         return (application, StartInfo(generatedAdminPassword: opened.generatedAdminPassword,
-                                        createdDatabase: opened.created, faults: faults, tokens: routes.tokens,
+                                        createdDatabase: opened.created, generatedPlatformSecret: opened.generatedPlatformSecret,
+                                        faults: faults, tokens: routes.tokens,
                                         routeLog: log, audits: opened.store.audits))
     }
 }
 
 extension EmulatorApplication.StartInfo: Redacting {
     public var redactedDescription: String {
-        "generatedAdminPassword: \(generatedAdminPassword == nil ? "none" : "<redacted>"), createdDatabase: \(createdDatabase)"
+        "generatedAdminPassword: \(generatedAdminPassword == nil ? "none" : "<redacted>"), createdDatabase: \(createdDatabase), "
+            + "generatedPlatformSecret: \(generatedPlatformSecret == nil ? "none" : "<redacted>")"
     }
 }

@@ -60,8 +60,47 @@ public struct EmulatorConfiguration: Sendable {
     public var requireTicketNumberWithComment: Bool
     /// Serve HTTPS with this certificate (`DevelopmentCertificate.generate()`); `nil` serves plain HTTP.
     public var tls: DevelopmentCertificate?
+    /// The Delinea Platform front door.
+    public var platform: Platform
     /// The wall clock. Injected so tests can move time.
     public var now: @Sendable () -> Date
+
+    /// The Delinea Platform front door: a second base URL (`{server}/platform` by default) where Platform clients
+    /// find `/health`, the `xpmplatform` token route for service users, and `/vaultbroker/api/vaults`, which points
+    /// at this server's Secret Server base. Its tokens are accepted by the Secret Server API as the mapped user.
+    public struct Platform: Sendable {
+        /// The path the front door is served under (`/platform`); empty turns it off.
+        public var path: String
+        /// The seeded service user's client id.
+        public var clientId: String
+        /// Its secret. `nil` keeps the stored one, or generates one at first start.
+        public var clientSecret: String?
+        /// How `/health` spells `Healthy`: python-tss-sdk reads `Healthy`, Go clients and Cortex XSOAR `healthy`;
+        /// the real spelling is not documented, so both by default.
+        public var healthCasing: HealthCheckCasing
+        /// The vault's `type` in `/vaultbroker/api/vaults` (not documented; clients read only the URL and flags).
+        public var vaultType: String
+
+        public init(
+            path: String = "/platform", clientId: String = "sesame-platform", clientSecret: String? = nil,
+            healthCasing: HealthCheckCasing = .both, vaultType: String = "SecretServer"
+        ) {
+            self.path = path
+            self.clientId = clientId
+            self.clientSecret = clientSecret
+            self.healthCasing = healthCasing
+            self.vaultType = vaultType
+        }
+
+        /// Whether the front door is served.
+        public var isEnabled: Bool { !normalizedPath.isEmpty }
+
+        /// The path with one leading slash and none trailing (`""` when off).
+        public var normalizedPath: String {
+            let trimmed = path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            return trimmed.isEmpty ? "" : "/" + trimmed
+        }
+    }
 
     public init(
         host: String = "127.0.0.1",
@@ -84,8 +123,10 @@ public struct EmulatorConfiguration: Sendable {
         faultMode: FaultMode? = nil,
         tls: DevelopmentCertificate? = nil,
         requireTicketNumberWithComment: Bool = false,
+        platform: Platform = Platform(),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.platform = platform
         self.requireTicketNumberWithComment = requireTicketNumberWithComment
         self.maximumLoginFailures = maximumLoginFailures
         self.failedLoginsPerAddress = failedLoginsPerAddress
@@ -116,10 +157,18 @@ public struct EmulatorConfiguration: Sendable {
     }
 }
 
+extension EmulatorConfiguration.Platform: Redacting {
+    /// Where it is served and the client id; never the client secret.
+    public var redactedDescription: String {
+        "path: \(isEnabled ? normalizedPath : "off"), clientId: \(clientId), clientSecret: \(clientSecret == nil ? "none" : "<redacted>")"
+    }
+}
+
 extension EmulatorConfiguration: Redacting {
     /// Where it listens and stores; never the admin password or the encryption key.
     public var redactedDescription: String {
         "host: \(host), port: \(port), basePath: \(basePath), storage: \(storage), "
-            + "adminPassword: \(adminPassword == nil ? "none" : "<redacted>"), encryptionKey: \(encryptionKey == nil ? "none" : "<redacted>")"
+            + "adminPassword: \(adminPassword == nil ? "none" : "<redacted>"), encryptionKey: \(encryptionKey == nil ? "none" : "<redacted>"), "
+            + "platform: \(platform.isEnabled ? platform.normalizedPath : "off") (client \(platform.clientId), secret: \(platform.clientSecret == nil ? "none" : "<redacted>"))"
     }
 }

@@ -19,15 +19,21 @@ public final class EmulatorServer: Sendable {
     public let host: String
     /// `http://HOST:PORT/SecretServer` (the base path as configured; `https` with TLS).
     public let baseURL: String
+    /// `http://HOST:PORT/platform`, the Delinea Platform front door; `nil` when it is off.
+    public let platformURL: String?
     /// What the start found out (a generated admin password, a new database).
     public let info: EmulatorApplication.StartInfo
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    private init(port: Int, host: String, baseURL: String, info: EmulatorApplication.StartInfo, group: ServiceGroup, task: Task<Void, any Error>) {
+    private init(
+        port: Int, host: String, baseURL: String, platformURL: String?, info: EmulatorApplication.StartInfo, group: ServiceGroup,
+        task: Task<Void, any Error>
+    ) {
         self.port = port
         self.host = host
         self.baseURL = baseURL
+        self.platformURL = platformURL
         self.info = info
         self.group = group
         self.task = task
@@ -63,9 +69,10 @@ public final class EmulatorServer: Sendable {
             throw EmulatorStartupError("the server stopped before it was listening")
         }
         let hostForURL = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        let root = "\(configuration.tls == nil ? "http" : "https")://\(hostForURL):\(port)"
         return EmulatorServer(
-            port: port, host: configuration.host,
-            baseURL: "\(configuration.tls == nil ? "http" : "https")://\(hostForURL):\(port)\(configuration.normalizedBasePath)",
+            port: port, host: configuration.host, baseURL: root + configuration.normalizedBasePath,
+            platformURL: configuration.platform.isEnabled ? root + configuration.platform.normalizedPath : nil,
             info: info, group: group,
             task: task
         )

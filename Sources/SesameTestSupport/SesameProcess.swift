@@ -61,6 +61,10 @@ public enum SesameProcess {
         public let baseURL: String
         /// What the server printed when it started.
         public let banner: String
+        /// The Platform front door's URL, from the banner (`nil` when it is off).
+        public var platformURL: String? {
+            banner.split(separator: "\n").first { $0.contains("Platform:") }?.split(separator: " ").dropFirst().first.map(String.init)
+        }
         private let output: Pipe
 
         /// Starts the server with `arguments` after `server --dev --port 0`, and waits for its URL line.

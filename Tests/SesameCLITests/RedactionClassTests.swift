@@ -1,5 +1,6 @@
 @testable import AWSSecrets
 import AWSSigV4
+import AsyncHTTPClient
 import Foundation
 import Logging
 @testable import SecretServer
@@ -89,7 +90,7 @@ struct RedactionClassTests {
             "EnvironmentCredentialsProvider": EnvironmentCredentialsProvider(environment: ["AWS_SECRET_ACCESS_KEY": canary]),
             "LazyAWSSession": LazyAWSSession(environment: ["AWS_SECRET_ACCESS_KEY": canary]),
             "Configuration": SecretServerClient.Configuration(baseURL: "https://x", credentials: .password(username: "u", password: canary)),
-            "Credentials": SecretServerClient.Credentials.sdkClient(clientId: "c", clientSecret: canary),
+            "Credentials": SecretServerClient.Credentials.platform(clientId: "c", clientSecret: canary),
             "Kind": SecretServerClient.Credentials.password(username: "u", password: canary).kind,
             "TokenManager": TokenManager(
                 credentials: .password(username: "u", password: canary), margin: .seconds(1), now: { .now },
@@ -108,7 +109,13 @@ struct RedactionClassTests {
             "Key": DiskCache.Key.passphrase(canary),
             "EmulatorConfiguration": emulator,
             "EmulatorStore": opened.store,
-            "Opened": EmulatorStore.Opened(store: opened.store, generatedAdminPassword: canary, created: true),
+            "Opened": EmulatorStore.Opened(store: opened.store, generatedAdminPassword: canary, created: true, generatedPlatformSecret: canary),
+            "Platform": EmulatorConfiguration.Platform(clientSecret: canary),
+            "PlatformTokenResponse": PlatformTokenResponse(TokenResponse(accessToken: canary, expiresIn: 1, refreshToken: nil)),
+            "ServerEndpoints": try ServerEndpoints(
+                configuration: .init(baseURL: "https://x", credentials: .platform(clientId: "c", clientSecret: canary)),
+                baseURL: "https://x", http: HTTPClient.shared
+            ),
             "ValueCipher": try ValueCipher(keyData: Data(Array(canary.utf8.prefix(16)) + Array(canary.utf8.prefix(16)))),
             "AccessOptions": EmulatorStore.AccessOptions(comment: "c", doubleLockPassword: canary),
             "SecretRestrictedArgs": SecretRestrictedArgs(comment: "c", doubleLockPassword: canary),

@@ -9,6 +9,7 @@ actor TokenManager {
     enum Grant: Sendable {
         case password(username: String, password: String, domain: String?)
         case clientCredentials(clientId: String, clientSecret: String)
+        case platform(clientId: String, clientSecret: String)
         case refresh(String)
     }
 
@@ -105,6 +106,8 @@ actor TokenManager {
                     response = try await fetch(.password(username: username, password: password, domain: domain))
                 case .sdkClient(let clientId, let clientSecret):
                     response = try await fetch(.clientCredentials(clientId: clientId, clientSecret: clientSecret))
+                case .platform(let clientId, let clientSecret):
+                    response = try await fetch(.platform(clientId: clientId, clientSecret: clientSecret))
                 case .token:
                     throw SecretServerError(code: .authenticationFailed, message: "the pre-issued token was refused")
                 case .refreshToken(let token):
@@ -186,6 +189,7 @@ extension TokenManager.Grant: Redacting {
         switch self {
         case .password(let username, _, let domain): "password(username: \(username), domain: \(domain ?? "none"), password: <redacted>)"
         case .clientCredentials(let clientId, _): "clientCredentials(clientId: \(clientId), clientSecret: <redacted>)"
+        case .platform(let clientId, _): "platform(clientId: \(clientId), clientSecret: <redacted>)"
         case .refresh: "refresh(<redacted>)"
         }
     }

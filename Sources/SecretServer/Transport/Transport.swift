@@ -16,6 +16,8 @@ struct Transport: Sendable {
     let baseURL: String
     let configuration: SecretServerClient.Configuration
     let tokens: TokenManager
+    /// Where the token route and the API are (below `baseURL`, or through a Platform).
+    let endpoints: ServerEndpoints
     /// The largest answer of the token route: a token is a few kilobytes.
     static let maximumTokenResponseSize = 1 << 20
 
@@ -59,12 +61,14 @@ struct Transport: Sendable {
         self.configuration = configuration
         let client = owner.http
         let tokenBase = base
+        let endpoints = try ServerEndpoints(configuration: configuration, baseURL: base, http: client)
+        self.endpoints = endpoints
         let timeout = configuration.timeouts.request
         let userAgent = configuration.userAgent
         self.tokens = TokenManager(
             credentials: configuration.credentials, margin: configuration.tokenRenewalMargin, now: configuration.now
         ) { grant in
-            try await Self.fetchToken(grant, http: client, baseURL: tokenBase, timeout: timeout, userAgent: userAgent)
+            try await Self.fetchToken(grant, kind: await endpoints.kind(), http: client, baseURL: tokenBase, timeout: timeout, userAgent: userAgent)
         }
     }
 
@@ -186,7 +190,7 @@ struct Transport: Sendable {
     }
 
     private func execute(_ request: APIRequest, token: String) async throws -> APIResponse {
-        var url = baseURL + "/api" + request.path
+        var url = try await endpoints.apiBase(token: token) + "/api" + request.path
         if !request.query.isEmpty { url += "?" + URLEncoding.query(request.query) }
         var http = HTTPClientRequest(url: url)
         http.method = request.method
@@ -316,25 +320,37 @@ struct Transport: Sendable {
     // MARK: Tokens
 
     static func fetchToken(
-        _ grant: TokenManager.Grant, http: HTTPClient, baseURL: String, timeout: Duration, userAgent: String
+        _ grant: TokenManager.Grant, kind: ServerEndpoints.Kind, http: HTTPClient, baseURL: String, timeout: Duration, userAgent: String
     ) async throws -> TokenResponse {
         var form: [(String, String)]
-        switch grant {
-        case .password(let username, let password, let domain):
+        var path = "/oauth2/token"
+        switch (kind, grant) {
+        case (.secretServer, .password(let username, let password, let domain)):
             form = [("username", username), ("password", password), ("grant_type", "password")]
             if let domain, !domain.isEmpty { form.append(("domain", domain)) }
-        case .clientCredentials(let clientId, let clientSecret):
+        case (.secretServer, .clientCredentials(let clientId, let clientSecret)):
             form = [("grant_type", "client_credentials"), ("client_id", "sdk-client-" + clientId), ("client_secret", clientSecret)]
-        case .refresh(let token):
+        case (.secretServer, .refresh(let token)):
             form = [("grant_type", "refresh_token"), ("refresh_token", token)]
+        case (.platform, .platform(let clientId, let clientSecret)), (.platform, .password(let clientId, let clientSecret, _)):
+            // A Platform service user; a user name and password are taken as its client id and secret, as the SDKs do.
+            form = [("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", clientSecret), ("scope", "xpmheadless")]
+            path = "/identity/api/oauth2/token/xpmplatform"
+        case (.platform, .refresh):
+            throw SecretServerError(
+                code: .authenticationFailed, message: "a Platform token cannot be renewed; sign in again with the service user's client id and secret"
+            )
+        case (.platform, .clientCredentials):
+            throw SecretServerError(code: .invalidConfiguration, message: "an SDK client signs in to a Secret Server, not a Platform")
+        case (.secretServer, .platform):
+            throw SecretServerError(code: .invalidConfiguration, message: "Platform service user credentials need a Platform URL")
         }
-        var request = HTTPClientRequest(url: baseURL + "/oauth2/token")
+        var request = HTTPClientRequest(url: baseURL + path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: userAgent)
         request.body = .bytes(ByteBuffer(string: URLEncoding.query(form)))
-        let path = "/oauth2/token"
         var attempt = 1
         while true {
             do {

@@ -51,11 +51,12 @@ final class TokenStore: Sendable {
     /// a refresh token lives: the session timeout plus 15 minutes.
     private var grace: TimeInterval { lifetime + 15 * 60 }
 
-    /// A new access token (and refresh token when enabled) for `userId`, signed in as SDK client `client` if any.
-    func issue(userId: Int64, client: String? = nil) -> TokenResponse {
+    /// A new access token (and refresh token when enabled and `refreshable`) for `userId`, signed in as SDK client
+    /// or Platform service user `client` if any.
+    func issue(userId: Int64, client: String? = nil, refreshable: Bool = true) -> TokenResponse {
         let current = now()
         let access = Self.randomToken()
-        let refresh = refreshEnabled ? Self.randomToken() : nil
+        let refresh = refreshEnabled && refreshable ? Self.randomToken() : nil
         let lifetime = self.lifetime
         let grace = self.grace
         state.withLock { state in
@@ -73,11 +74,16 @@ final class TokenStore: Sendable {
 
     /// The user of a live token; a 401 for an unknown token, a 403 for an expired or revoked one.
     func user(for token: String) -> Result<Int64, EmulatorAPIError> {
+        session(for: token).map(\.userId)
+    }
+
+    /// The session of a live token; a 401 for an unknown token, a 403 for an expired or revoked one.
+    func session(for token: String) -> Result<Session, EmulatorAPIError> {
         let current = now()
         return state.withLock { state in
             guard let session = state.sessions[token] else { return .failure(.unauthenticated) }
             guard !session.revoked, session.expires > current else { return .failure(.expiredToken) }
-            return .success(session.userId)
+            return .success(session)
         }
     }
 

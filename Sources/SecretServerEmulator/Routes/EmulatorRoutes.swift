@@ -34,6 +34,7 @@ struct EmulatorRoutes: Sendable {
         registerScripts(on: router)
         registerAdmin(on: router)
         registerAccessRequests(on: router)
+        registerPlatform(on: router)
     }
 
     /// Adds an unauthenticated route under every prefix.

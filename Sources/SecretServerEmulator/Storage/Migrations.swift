@@ -319,6 +319,16 @@ enum Migrations {
                 t.column("salt", .blob).notNull()
             }
         }
+        migrator.registerMigration("v10-platform-clients") { db in
+            // Delinea Platform service users: a client id and secret (SHA-256, as SDK client secrets) signing in as
+            // a Secret Server user through the Platform front door.
+            try db.create(table: "platform_client") { t in
+                t.primaryKey("clientId", .text).collate(.nocase)
+                t.column("userId", .integer).notNull().references("user", onDelete: .cascade)
+                t.column("secretHash", .blob).notNull()
+                t.column("created", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -20,6 +20,11 @@ enum Responses {
         )
     }
 
+    /// 200 with `text`, which is JSON already.
+    static func rawJSON(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: jsonContentType], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
     /// A secret's model, written by `SecretModelJSON` (the same JSON as `json(_:)`, faster).
     static func secret(_ model: SecretModel) -> Response {
         // Empty: the writer sizes its own bytes and copies them in once.

@@ -48,18 +48,24 @@ struct LoginCommand: AsyncParsableCommand {
         // What the profile had for its server carries over only while it is the same server; verification stays
         // off only when this sign-in asks for it again.
         let sameServer = existing.map { Profile.sameServer($0.url, url) } ?? false
-        let settings = Profile(
+        var settings = Profile(
             url: url, username: username, domain: connection.domain ?? (sameServer ? existing?.domain : nil),
             caFile: connection.caFile ?? (sameServer ? existing?.caFile : nil), insecure: connection.insecure ? true : nil
         )
+        // A Platform is asked for afresh at each login (it is what the URL is now), unless the kind is given.
+        let kind = try connection.serverKind(environment: environment, profile: nil)
         let configuration = SecretServerClient.Configuration(
             baseURL: url, credentials: .password(username: username, password: password, domain: settings.domain),
             tls: .init(caFile: settings.caFile, insecureSkipVerification: settings.insecure == true),
-            timeouts: .init(connect: .seconds(5)), allowsPlainHTTP: connection.allowPlainHTTP
+            timeouts: .init(connect: .seconds(5)), allowsPlainHTTP: connection.allowPlainHTTP, server: kind
         )
-        let session = try await SecretServerClient.withClient(configuration: configuration) { client in
-            try await client.session()
+        let (session, found) = try await SecretServerClient.withClient(configuration: configuration) { client in
+            let session = try await client.session()
+            // The API is reached too, so a Platform's vault is known to work before the profile is kept.
+            _ = try await client.currentUser()
+            return (session, await client.serverKind())
         }
+        settings.server = found.rawValue
         if let existing, !Profile.sameServer(existing.url, url) || existing.username != username || existing.domain != settings.domain {
             // The profile now names another server or account: what was cached for the old one goes.
             CacheOptions.forget(profile: existing, environment: environment)
@@ -84,7 +90,8 @@ struct LoginCommand: AsyncParsableCommand {
         let kept = noStore ? "no session kept" : (session.refreshToken == nil
             ? "session kept for \(session.expiresIn.components.seconds / 60) minutes"
             : "session kept (renewed with its refresh token)")
-        Output.write("Signed in to \(url) as \(username). Profile '\(name)' saved in \(ProfileFile.path(environment)); \(kept).")
+        let what = found == .platform ? "the Delinea Platform at \(url) (its vault)" : url
+        Output.write("Signed in to \(what) as \(username). Profile '\(name)' saved in \(ProfileFile.path(environment)); \(kept).")
     }
 
     private func readPassword(username: String, environment: [String: String]) throws -> String {
@@ -157,7 +164,8 @@ enum SessionEnding {
             let configuration = SecretServerClient.Configuration(
                 baseURL: settings.url, credentials: credentials,
                 tls: .init(caFile: settings.caFile, insecureSkipVerification: settings.insecure == true),
-                timeouts: .init(connect: .seconds(3), request: .seconds(5)), retry: .none
+                timeouts: .init(connect: .seconds(3), request: .seconds(5)), retry: .none,
+                server: settings.server.flatMap(SecretServerClient.ServerKind.init(rawValue:)) ?? .automatic
             )
             do {
                 _ = try await SecretServerClient.withClient(configuration: configuration) { client in

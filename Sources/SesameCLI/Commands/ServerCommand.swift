@@ -15,6 +15,10 @@ struct ServerCommand: AsyncParsableCommand {
         discussion: """
             The admin password is generated at first start and printed once, or taken from
             $SESAME_ADMIN_PASSWORD or --admin-password-file. It is never read from the command line.
+            The server is also a Delinea Platform at URL/platform (off with --platform-path ''): its
+            service user (client id sesame-platform, mapped to the administrator platform-service) gets
+            a secret generated at first start and printed once, or taken from
+            $SESAME_PLATFORM_CLIENT_SECRET.
             Secret values are encrypted at rest with the key in DATABASE.key (created 0600), or with
             $SESAME_SERVER_KEY (32 bytes, base64) when it is set.
 
@@ -44,6 +48,18 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Read the admin password from this file.")
     var adminPasswordFile: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The path of the Delinea Platform front door (/health, the xpmplatform token route, /vaultbroker/api/vaults); '' turns it off.",
+        valueName: "PATH"
+    ))
+    var platformPath = "/platform"
+
+    @Option(name: .long, help: "The client id of the Platform service user.")
+    var platformClientId = "sesame-platform"
+
+    @Option(name: .long, help: "Key casing of the Platform's /health: both (default), pascal or camel.")
+    var platformHealthCasing: EmulatorConfiguration.HealthCheckCasing = .both
 
     @Option(name: .long, help: "Access token lifetime in seconds.")
     var tokenLifetime = 1199
@@ -183,6 +199,8 @@ struct ServerCommand: AsyncParsableCommand {
             passwordSource = "$SESAME_ADMIN_PASSWORD"
         }
         if adminPassword?.isEmpty == true { throw CLIError("the admin password is empty") }
+        let platformSecret = ProcessInfo.processInfo.environment["SESAME_PLATFORM_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        guard !platformClientId.isEmpty, platformClientId.count <= 200 else { throw CLIError("--platform-client-id must be 1 to 200 characters") }
         var encryptionKey: Data?
         if let text = ProcessInfo.processInfo.environment["SESAME_SERVER_KEY"], !text.isEmpty {
             guard let key = Data(base64Encoded: text), key.count == 32 else {
@@ -217,7 +235,8 @@ struct ServerCommand: AsyncParsableCommand {
             adminPassword: adminPassword, tokenLifetime: tokenLifetime, defaultPageSize: defaultPageSize,
             healthCheckCasing: healthcheckCasing, passwordHashCost: passwordHashCost, maximumLoginFailures: maxLoginFailures,
             failedLoginsPerAddress: failedLoginsPerMinute, failedLoginWindow: 60, faultMode: faultMode,
-            tls: certificate, requireTicketNumberWithComment: requireTicketNumber
+            tls: certificate, requireTicketNumberWithComment: requireTicketNumber,
+            platform: .init(path: platformPath, clientId: platformClientId, clientSecret: platformSecret, healthCasing: platformHealthCasing)
         )
         if !["127.0.0.1", "::1", "localhost"].contains(host) {
             logger.warning("listening on \(host): other machines can reach this development server")
@@ -244,6 +263,17 @@ struct ServerCommand: AsyncParsableCommand {
             lines.append("  Password:  from \(passwordSource)")
         } else {
             lines.append("  Password:  as set at first start (set SESAME_ADMIN_PASSWORD to reset it)")
+        }
+        if configuration.platform.isEnabled {
+            lines.append("  Platform:  \(server.platformURL ?? "")  (client id \(platformClientId))")
+            if let generated = server.info.generatedPlatformSecret {
+                lines.append("  Secret:    \(generated)")
+                lines.append("             (generated now and stored hashed: note it, it is not shown again)")
+            } else if platformSecret != nil {
+                lines.append("  Secret:    from $SESAME_PLATFORM_CLIENT_SECRET")
+            } else {
+                lines.append("  Secret:    as set at first start (set SESAME_PLATFORM_CLIENT_SECRET to reset it)")
+            }
         }
         let keySource = encryptionKey == nil ? "key in \(database ?? "").key" : "key from $SESAME_SERVER_KEY"
         lines.append("  Storage:   \(database.map { "\($0) (encrypted values; \(keySource))" } ?? "memory (gone when stopped)")")

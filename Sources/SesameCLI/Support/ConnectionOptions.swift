@@ -29,6 +29,12 @@ struct ConnectionOptions: ParsableArguments {
           help: "Do NOT verify the server's TLS certificate: anyone on the network can impersonate it. Prefer --ca-file.")
     var insecure = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "What the URL is: auto (ask it, as Delinea's SDKs do), secret-server or platform (default: $SESAME_SERVER_KIND, else what sesame login found, else auto).",
+        valueName: "kind"
+    ))
+    var serverKind: SecretServerClient.ServerKind?
+
     @Flag(name: .customLong("allow-plain-http"),
           help: "Send the password or token over plain http:// to a server that is not on this machine (anyone on the way can read it).")
     var allowPlainHTTP = false
@@ -58,6 +64,8 @@ struct ConnectionOptions: ParsableArguments {
         var domain: String?
         var caFile: String?
         var insecure: Bool
+        /// Secret Server, Platform, or to be found out.
+        var server: SecretServerClient.ServerKind
         /// The profile whose stored session may sign in: only one whose URL is the one in use, and whose user is
         /// the one asked for.
         var sessionProfile: String?
@@ -79,8 +87,21 @@ struct ConnectionOptions: ParsableArguments {
             url: url, username: user, domain: userDomain,
             caFile: caFile ?? environment["SESAME_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? settings?.caFile,
             insecure: insecure || settings?.insecure == true,
+            server: try serverKind(environment: environment, profile: settings),
             sessionProfile: applies && sameUser ? selected?.name : nil
         )
+    }
+
+    /// `--server-kind`, else `SESAME_SERVER_KIND`, else what the profile (of this server) found, else `.automatic`.
+    func serverKind(environment: [String: String], profile: Profile?) throws -> SecretServerClient.ServerKind {
+        if let serverKind { return serverKind }
+        if let text = environment["SESAME_SERVER_KIND"], !text.isEmpty {
+            guard let kind = SecretServerClient.ServerKind(rawValue: text.lowercased() == "auto" ? "automatic" : text.lowercased()) else {
+                throw CLIError("SESAME_SERVER_KIND must be auto, secret-server or platform; found '\(text.prefix(40))'")
+            }
+            return kind
+        }
+        return profile?.server.flatMap(SecretServerClient.ServerKind.init(rawValue:)) ?? .automatic
     }
 
     /// Who signs in, without the secret (see `Credentials.principal`): caches keep entries per server and principal.
@@ -141,7 +162,8 @@ struct ConnectionOptions: ParsableArguments {
             timeouts: .init(connect: connectTimeout),
             logger: logger,
             principal: principal(target, environment: environment),
-            allowsPlainHTTP: allowPlainHTTP
+            allowsPlainHTTP: allowPlainHTTP,
+            server: target.server
         )
     }
 
@@ -160,4 +182,12 @@ struct ConnectionOptions: ParsableArguments {
         guard let disk = CacheOptions.existingDiskCache(environment), let scope = try? cacheScope(environment: environment) else { return }
         _ = try? disk.removeAll(scope: scope)
     }
+}
+
+extension SecretServerClient.ServerKind: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(rawValue: argument.lowercased() == "auto" ? "automatic" : argument.lowercased())
+    }
+
+    public static var allValueStrings: [String] { ["auto", "secret-server", "platform"] }
 }

@@ -12,6 +12,8 @@ struct Profile: Codable, Equatable {
     var domain: String?
     var caFile: String?
     var insecure: Bool?
+    /// What the URL is, as `sesame login` found out: `secret-server` or `platform` (a Delinea Platform tenant).
+    var server: String?
 
     /// Whether two base URLs name the same server (as servers compare them: no trailing slash, any case).
     static func sameServer(_ a: String, _ b: String) -> Bool {
