@@ -16,11 +16,15 @@ SESAME = os.environ.get("SESAME_BIN") or os.path.join(ROOT, ".build", "debug", "
 
 
 class Server:
-    def __init__(self, base_url, password, process):
+    def __init__(self, base_url, password, process, platform_url=None, platform_secret=None):
         self.base_url = base_url
         self.username = "admin"
         self.password = password
         self.process = process
+        # The Delinea Platform front door and its seeded service user (mapped to the user platform-service).
+        self.platform_url = platform_url
+        self.platform_client_id = "sesame-platform"
+        self.platform_secret = platform_secret
 
     def token(self):
         response = requests.post(
@@ -60,8 +64,9 @@ def server():
     if not os.access(SESAME, os.X_OK):
         pytest.fail(f"the sesame binary is missing at {SESAME}: run swift build first")
     password = "Conf-" + secrets.token_urlsafe(16)
+    platform_secret = "Plat-" + secrets.token_urlsafe(16)
     workdir = tempfile.mkdtemp(prefix="sesame-conformance-")
-    env = dict(os.environ, SESAME_ADMIN_PASSWORD=password)
+    env = dict(os.environ, SESAME_ADMIN_PASSWORD=password, SESAME_PLATFORM_CLIENT_SECRET=platform_secret)
     process = subprocess.Popen(
         [SESAME, "server", "--dev", "--port", "0", "--database", os.path.join(workdir, "ss.sqlite"),
          "--log-level", "warning"],
@@ -69,6 +74,7 @@ def server():
     output = ""
     deadline = time.time() + 60
     base_url = None
+    platform_url = None
     while time.time() < deadline:
         line = process.stdout.readline()
         if not line:
@@ -77,10 +83,14 @@ def server():
         match = re.search(r"URL:\s+(\S+)", line)
         if match:
             base_url = match.group(1)
+        match = re.search(r"Platform:\s+(\S+)", line)
+        if match:
+            platform_url = match.group(1)
+        if "Stop with" in line:
             break
-    if base_url is None:
+    if base_url is None or platform_url is None:
         process.kill()
         pytest.fail("sesame server --dev did not start:\n" + output)
-    yield Server(base_url, password, process)
+    yield Server(base_url, password, process, platform_url, platform_secret)
     process.terminate()
     process.wait(timeout=30)

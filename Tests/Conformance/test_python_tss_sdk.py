@@ -141,3 +141,77 @@ def test_missing_secret_is_a_client_error(server, seeded):
     with pytest.raises(SecretServerClientError) as raised:
         sdk(server).get_secret(987654)
     assert raised.value.message == "Access Denied"
+
+
+# Delinea Platform: the same SDK, unmodified, given the local server's Platform front door as its base URL. It
+# detects the Platform (its Secret Server health check is not served there, /health is healthy), signs the service
+# user in at the xpmplatform route, asks the vault broker for the vault and reads through it with the Platform
+# token, as the mapped user platform-service, who reads what is shared with it and nothing else.
+
+@pytest.fixture(scope="module")
+def platform_seeded(server, seeded):
+    hidden = server.api("POST", "/folders", {"folderName": "TSS Not Shared", "folderTypeId": 1, "parentFolderId": -1})
+    secret = server.api("POST", "/secrets", create_secret_script_body("tss hidden", "root", "Hidden-Pw-1!", hidden["id"]))
+    status, _, err = server.sesame("permission", "grant", "--folder", str(seeded["folder"]["id"]), "--user", "platform-service",
+                                   "--role", "view")
+    assert status == 0, err
+    return {"hidden": secret}
+
+
+def platform_sdk(server):
+    authorizer = PasswordGrantAuthorizer(server.platform_url, server.platform_client_id, server.platform_secret)
+    return SecretServer(server.platform_url, authorizer), authorizer
+
+
+def test_platform_detection_token_and_vault(server, seeded, platform_seeded):
+    client, authorizer = platform_sdk(server)
+    secret = client.get_secret(seeded["secret"]["id"], fetch_file_attachments=False)
+    assert authorizer._server_type == "platform"
+    # The vault broker pointed the SDK at this server's Secret Server.
+    assert client.base_url == server.base_url
+    assert {i["slug"]: i["itemValue"] for i in secret["items"]}["password"] == NEW_PASSWORD
+    # The token is a Platform token (xpmheadless, no refresh token), taken by the Secret Server API as the
+    # mapped user.
+    grant = authorizer.access_grant
+    assert grant["scope"] == "xpmheadless" and "refresh_token" not in grant
+    me = requests.get(server.base_url + "/api/v1/users/current",
+                      headers={"Authorization": "Bearer " + grant["access_token"]}, timeout=10).json()
+    assert me["userName"] == "platform-service"
+    # Stored state, through Sesame: the read is in the secret's audit under the mapped user.
+    audits = server.stored(f"/v1/secrets/{seeded['secret']['id']}/audits?take=50")["records"]
+    assert any(a["username"] == "platform-service" for a in audits)
+
+
+def test_platform_get_by_path_folders_and_files(server, seeded, platform_seeded):
+    client, _ = platform_sdk(server)
+    assert client.get_secret_by_path(r"\TSS Conformance\tss db01")["id"] == seeded["secret"]["id"]
+    folder = client.get_folder(seeded["folder"]["id"])
+    assert folder["folderName"] == "TSS Conformance"
+    assert client.get_folder_by_path(r"\TSS Conformance")["id"] == seeded["folder"]["id"]
+    ids = client.get_secret_ids_by_folderid(seeded["folder"]["id"])
+    assert sorted(ids) == sorted([seeded["secret"]["id"], seeded["ssh"]["id"]])
+    ssh = client.get_secret(seeded["ssh"]["id"])
+    key = next(i for i in ssh["items"] if i["slug"] == "private-key")
+    status, out, _ = server.sesame("secret", "get", str(seeded["ssh"]["id"]), "--field", "private-key")
+    assert status == 0 and key["itemValue"].content.decode() == out
+
+
+def test_platform_user_reads_nothing_unshared(server, platform_seeded):
+    from delinea.secrets.server import SecretServerClientError
+    client, _ = platform_sdk(server)
+    with pytest.raises(SecretServerClientError):
+        client.get_secret(platform_seeded["hidden"]["id"], fetch_file_attachments=False)
+    # The admin still reads it: it exists.
+    assert server.stored(f"/v1/secrets/{platform_seeded['hidden']['id']}")["name"] == "tss hidden"
+
+
+def test_platform_pre_issued_token_and_wrong_secret(server, seeded, platform_seeded):
+    token = requests.post(server.platform_url + "/identity/api/oauth2/token/xpmplatform", data={
+        "grant_type": "client_credentials", "client_id": server.platform_client_id,
+        "client_secret": server.platform_secret, "scope": "xpmheadless"}, timeout=10).json()["access_token"]
+    client = SecretServer(server.platform_url, AccessTokenAuthorizer(token, server.platform_url))
+    assert client.get_secret(seeded["secret"]["id"], fetch_file_attachments=False)["name"] == "tss db01"
+    wrong = SecretServer(server.platform_url,
+                         PasswordGrantAuthorizer(server.platform_url, server.platform_client_id, "not-the-secret"))
+    with pytest.raises(SecretServerError):
+        wrong.get_secret(seeded["secret"]["id"], fetch_file_attachments=False)

@@ -6,21 +6,26 @@ import SecretServerModels
 extension EmulatorRoutes {
     func registerOAuth(on router: Router<Context>) {
         open(router, .post, "/oauth2/token") { request, context in
-            let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
-            // The attempt counts before its password is checked; only a success takes it back.
-            let ticket: LoginThrottle.Ticket
-            switch await self.throttle.begin(address) {
-            case .success(let started): ticket = started
-            case .failure(let wait):
-                var error = EmulatorAPIError.oauth("too_many_requests", "Too many failed sign-ins from this address; try again in \(wait.seconds) s.")
-                error.status = .tooManyRequests
-                error.retryAfter = wait.seconds
-                throw error
-            }
-            let response = try await self.token(request)
-            await self.throttle.succeeded(ticket)
-            return response
+            try await self.throttled(context) { try await self.token(request) }
         }
+    }
+
+    /// Runs a sign-in under the throttle of the caller's address: the attempt counts before its secret is checked,
+    /// and only a success takes it back; too many failures answer 429 with `Retry-After`.
+    func throttled(_ context: Context, _ signIn: () async throws -> Response) async throws -> Response {
+        let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        let ticket: LoginThrottle.Ticket
+        switch await throttle.begin(address) {
+        case .success(let started): ticket = started
+        case .failure(let wait):
+            var error = EmulatorAPIError.oauth("too_many_requests", "Too many failed sign-ins from this address; try again in \(wait.seconds) s.")
+            error.status = .tooManyRequests
+            error.retryAfter = wait.seconds
+            throw error
+        }
+        let response = try await signIn()
+        await throttle.succeeded(ticket)
+        return response
     }
 
     /// `POST /oauth2/token`: the password and refresh_token grants, form-encoded.
