@@ -18,6 +18,7 @@ struct CLIProcessTests {
         #expect(result.stdout.contains("walked 12 of 12 matching secrets in 2 pages of 10"))
         #expect(result.stdout.contains("password   ********"))
         #expect(result.stdout.contains("matches the generated one: true"))
+        #expect(result.stdout.contains("answered as a Platform") && result.stdout.contains("as platform-service: username = root"))
         #expect(result.stdout.contains("Done."))
     }
 

@@ -25,11 +25,15 @@ struct DemoCommand: AsyncParsableCommand {
         var quiet = Logger(label: "sesame.demo")
         quiet.logLevel = .warning
         let adminPassword = String(TokenLikeRandom.make().prefix(24))
+        let platformSecret = TokenLikeRandom.make()
         let server = try await EmulatorServer.start(
-            EmulatorConfiguration(adminPassword: adminPassword, passwordHashCost: 12), logger: quiet
+            EmulatorConfiguration(adminPassword: adminPassword, passwordHashCost: 12, platform: .init(clientSecret: platformSecret)),
+            logger: quiet
         )
         do {
-            try await walkThrough(baseURL: server.baseURL, adminPassword: adminPassword, logger: quiet)
+            try await walkThrough(
+                baseURL: server.baseURL, adminPassword: adminPassword, platform: (server.platformURL ?? "", platformSecret), logger: quiet
+            )
             await server.stop()
         } catch {
             await server.stop()
@@ -45,7 +49,9 @@ struct DemoCommand: AsyncParsableCommand {
         Output.write("   " + text)
     }
 
-    private func walkThrough(baseURL: String, adminPassword: String, logger: Logger) async throws {
+    private func walkThrough(
+        baseURL: String, adminPassword: String, platform: (url: String, secret: String), logger: Logger
+    ) async throws {
         Output.write("Sesame demo: a local Secret Server at \(baseURL), driven by the Swift client over HTTP.")
         let configuration = SecretServerClient.Configuration(
             baseURL: baseURL, credentials: .password(username: "admin", password: adminPassword), logger: logger
@@ -130,7 +136,23 @@ struct DemoCommand: AsyncParsableCommand {
             show("  ...")
             show("walked \(seen) of \(total) matching secrets in \(pages) pages of 10")
 
-            step(8, "Delete")
+            step(8, "Read it through the Delinea Platform")
+            // The Platform's service user maps to the ordinary user platform-service: it reads what is shared with it.
+            guard let service = try await client.user(named: "platform-service") else { throw CLIError("no platform-service user") }
+            _ = try await client.grant(.view, onFolder: folder.id, secrets: .view, to: .user(service.id))
+            show("shared \(folder.folderPath) with platform-service (View)")
+            let viaPlatform = SecretServerClient.Configuration(
+                baseURL: platform.url, credentials: .password(username: "sesame-platform", password: platform.secret), logger: logger
+            )
+            try await SecretServerClient.withClient(configuration: viaPlatform) { platformClient in
+                let value = try await platformClient.fieldValue(secretId: created.id, slug: "username")
+                let who = try await platformClient.currentUser().userName
+                show("\(platform.url) answered as a \(await platformClient.serverKind() == .platform ? "Platform" : "Secret Server"); "
+                    + "signed in as sesame-platform (client credentials, scope xpmheadless)")
+                show("through its vault, as \(who): username = \(value)")
+            }
+
+            step(9, "Delete")
             try await client.deleteSecret(id: created.id)
             // As on a real server: deactivated, not gone. Administrators (View Inactive Secrets and Owner) still read
             // it; everyone else gets API_AccessDenied; searches show it only with includeInactive.
