@@ -35,7 +35,7 @@ public enum EmulatorApplication {
         router.add(middleware: APIErrorMiddleware(logger: routes.logger))
         router.add(middleware: FaultMiddleware(faults: faults))
         if let log { router.add(middleware: RouteLogMiddleware(log: log)) }
-        router.add(middleware: QueryContractMiddleware())
+        router.add(middleware: QueryContractMiddleware(basePath: routes.configuration.normalizedBasePath))
         routes.register(on: router)
         return router
     }
@@ -70,6 +70,7 @@ public enum EmulatorApplication {
         logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> (application: Application<RouterResponder<EmulatorRequestContext>>, info: StartInfo) {
+        try configuration.validate()
         let opened = try EmulatorStore.open(configuration, logger: logger)
         let routes = EmulatorRoutes(
             store: opened.store,

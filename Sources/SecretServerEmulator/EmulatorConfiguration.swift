@@ -150,6 +150,26 @@ public struct EmulatorConfiguration: Sendable {
         self.now = now
     }
 
+    /// Settings that cannot work together, said before anything starts: the Platform front door under the base path
+    /// or the root would register the token route twice (`/oauth2/token`); a short Platform client secret.
+    func validate() throws {
+        let platformPath = platform.normalizedPath.lowercased()
+        if !platform.path.isEmpty && platform.normalizedPath.isEmpty {
+            throw EmulatorStartupError("the Platform path '\(platform.path)' is the root; give a path such as /platform, or '' to turn it off")
+        }
+        if !platformPath.isEmpty {
+            let base = normalizedBasePath.lowercased()
+            guard platformPath != base, !platformPath.hasPrefix(base + "/") || base.isEmpty, !base.hasPrefix(platformPath + "/"),
+                  platformPath != "/api", !platformPath.hasPrefix("/api/")
+            else {
+                throw EmulatorStartupError("the Platform path \(platform.normalizedPath) overlaps the Secret Server's (\(basePath) and /api); choose another")
+            }
+            if let secret = platform.clientSecret, secret.count < 12 {
+                throw EmulatorStartupError("the Platform client secret is too short: use at least 12 characters")
+            }
+        }
+    }
+
     /// The base path with one leading slash and none trailing (`""` for the root).
     var normalizedBasePath: String {
         let trimmed = basePath.trimmingCharacters(in: CharacterSet(charactersIn: "/"))

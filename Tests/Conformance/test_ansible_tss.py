@@ -82,6 +82,8 @@ def test_lookup_by_secret_path(server, seeded, workdir):
     secret = lookup(f"lookup('community.general.tss', 0, secret_path='\\\\Ansible\\\\ansible db', "
                     f"base_url='{server.base_url}', username='admin', password='{server.password}')", workdir)
     assert parsed(secret)["id"] == seeded["secret"]["id"] and fields(secret)["username"] == "ansible"
+    status, out, err = server.sesame("secret", "get", "\\Ansible\\ansible db", "--field", "password")
+    assert status == 0 and out == fields(secret)["password"] == PASSWORD, err
 
 
 def test_lookup_fetches_attachments_to_a_folder(server, seeded, workdir):
@@ -101,6 +103,9 @@ def test_lookup_secret_ids_of_a_folder(server, seeded, workdir):
     ids = lookup(f"lookup('community.general.tss', {seeded['folder']['id']}, fetch_secret_ids_from_folder=True, "
                  f"base_url='{server.base_url}', username='admin', password='{server.password}')", workdir)
     assert sorted(ids) == sorted([seeded["secret"]["id"], seeded["ssh"]["id"]])
+    status, out, err = server.sesame("secret", "search", "--folder", "\\Ansible", "--output", "json")
+    assert status == 0, err
+    assert sorted(s["id"] for s in json.loads(out)) == sorted(ids)
 
 
 def test_lookup_against_the_platform(server, seeded, workdir):
@@ -113,6 +118,8 @@ def test_lookup_against_the_platform(server, seeded, workdir):
                     f"token_path_uri='/identity/api/oauth2/token/xpmplatform', base_url='{server.platform_url}', "
                     f"username='{server.platform_client_id}', password='{server.platform_secret}')", workdir)
     assert parsed(secret)["id"] == seeded["secret"]["id"]
+    status, out, err = server.sesame("secret", "get", "\\Ansible\\ansible db", "--field", "username")
+    assert status == 0 and out == fields(secret)["username"], err
     # With a Platform token.
     token = requests.post(server.platform_url + "/identity/api/oauth2/token/xpmplatform", data={
         "grant_type": "client_credentials", "client_id": server.platform_client_id,

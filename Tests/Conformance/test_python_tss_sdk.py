@@ -4,6 +4,8 @@ The data is written the way the "create a new secret" script writes it (its exac
 folderId as the string raw_input() returns), read through the SDK's public API, and checked again
 through Sesame's own CLI.
 """
+import json
+
 import pytest
 import requests
 from delinea.secrets.server import (
@@ -184,12 +186,20 @@ def test_platform_detection_token_and_vault(server, seeded, platform_seeded):
 
 def test_platform_get_by_path_folders_and_files(server, seeded, platform_seeded):
     client, _ = platform_sdk(server)
-    assert client.get_secret_by_path(r"\TSS Conformance\tss db01")["id"] == seeded["secret"]["id"]
+    by_path = client.get_secret_by_path(r"\TSS Conformance\tss db01")
+    assert by_path["id"] == seeded["secret"]["id"]
+    status, out, err = server.sesame("secret", "get", r"\TSS Conformance\tss db01", "--field", "password")
+    assert status == 0 and out == {i["slug"]: i["itemValue"] for i in by_path["items"]}["password"], err
     folder = client.get_folder(seeded["folder"]["id"])
     assert folder["folderName"] == "TSS Conformance"
     assert client.get_folder_by_path(r"\TSS Conformance")["id"] == seeded["folder"]["id"]
+    status, out, err = server.sesame("folder", "list", "--output", "json")
+    assert status == 0, err
+    assert any(f.get("id") == folder["id"] and f.get("folderPath") == r"\TSS Conformance" for f in json.loads(out)), out
     ids = client.get_secret_ids_by_folderid(seeded["folder"]["id"])
     assert sorted(ids) == sorted([seeded["secret"]["id"], seeded["ssh"]["id"]])
+    status, out, err = server.sesame("secret", "search", "--folder", r"\TSS Conformance", "--output", "json")
+    assert status == 0 and sorted(s["id"] for s in json.loads(out)) == sorted(ids), err
     ssh = client.get_secret(seeded["ssh"]["id"])
     key = next(i for i in ssh["items"] if i["slug"] == "private-key")
     status, out, _ = server.sesame("secret", "get", str(seeded["ssh"]["id"]), "--field", "private-key")

@@ -265,7 +265,8 @@ struct SpecContractTests {
                     }
                 }
             }
-            #expect(checked > 300, "only \(checked) parameters were walked")
+            // 365 in the 11.7.61 spec for the routes served when this was written; fewer means routes went unwalked.
+            #expect(checked >= 365, "only \(checked) parameters were walked")
             #expect(failures.isEmpty, "\(failures.count) parameters:\n\(failures.joined(separator: "\n"))")
         }
     }

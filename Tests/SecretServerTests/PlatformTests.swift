@@ -141,6 +141,17 @@ struct PlatformTests {
         }
     }
 
+    /// A Platform path that overlaps the Secret Server's would register its token route twice: refused at start.
+    @Test func overlappingPathsAndShortSecretsAreRefusedAtStart() async throws {
+        for (path, secret) in [("/SecretServer", Self.secret), ("/secretserver", Self.secret), ("/", Self.secret), ("/api", Self.secret),
+                               ("/platform", "short")] {
+            var configuration = Self.configuration()
+            configuration.platform.path = path
+            configuration.platform.clientSecret = secret
+            await #expect(throws: EmulatorStartupError.self, "\(path)") { try await TestEmulator.with(configuration) { _ in } }
+        }
+    }
+
     @Test func aPlatformTokenIsUsedAsItIsAndItsVaultFound() async throws {
         try await TestEmulator.with(Self.configuration()) { server in
             let platform = try #require(server.platformURL)

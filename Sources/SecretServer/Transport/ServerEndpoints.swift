@@ -16,6 +16,9 @@ actor ServerEndpoints {
         case platform
     }
 
+    /// The vault broker's route below a Platform's base URL.
+    static let vaultsPath = "/vaultbroker/api/vaults"
+
     nonisolated let baseURL: String
     private let configured: SecretServerClient.ServerKind
     private nonisolated let credentials: SecretServerClient.Credentials
@@ -24,14 +27,18 @@ actor ServerEndpoints {
     private let userAgent: String
     private let allowsPlainHTTP: Bool
     private var known: Kind?
+    /// The probe in flight: concurrent first calls wait for the one probe rather than each probing.
+    private var probing: Task<(kind: Kind, definite: Bool), Never>?
     private var vaultURL: String?
+    /// The vault discovery in flight, shared the same way.
+    private var discovering: Task<String, any Error>?
 
     init(configuration: SecretServerClient.Configuration, baseURL: String, http: HTTPClient) throws {
         self.baseURL = baseURL
         self.configured = configuration.server
         self.credentials = configuration.credentials
         self.http = http
-        self.timeout = min(configuration.timeouts.request, .seconds(30))
+        self.timeout = min(configuration.timeouts.request, .seconds(10))
         self.userAgent = configuration.userAgent
         self.allowsPlainHTTP = configuration.allowsPlainHTTP
         switch (configuration.server, configuration.credentials.kind) {
@@ -50,51 +57,90 @@ actor ServerEndpoints {
         }
     }
 
-    /// What the base URL is: as configured or implied by the credentials, else probed once.
+    /// What the base URL is: as configured or implied by the credentials, else probed (once, when the server
+    /// answered; again next time when neither probe reached it).
     func kind() async -> Kind {
         if let known { return known }
-        let found: Kind
-        if await probe("/api/v1/healthcheck") {
-            found = .secretServer
-        } else if await probe("/health") {
-            found = .platform
+        let task: Task<(kind: Kind, definite: Bool), Never>
+        if let probing {
+            task = probing
         } else {
-            // Neither answers healthy: treat it as a Secret Server, whose own errors then say what is wrong.
-            found = .secretServer
+            let baseURL = self.baseURL, http = self.http, timeout = self.timeout, userAgent = self.userAgent
+            task = Task {
+                let secretServer = await Self.probe(baseURL + "/api/v1/healthcheck", http: http, timeout: timeout, userAgent: userAgent)
+                if secretServer == .healthy { return (.secretServer, true) }
+                let platform = await Self.probe(baseURL + "/health", http: http, timeout: timeout, userAgent: userAgent)
+                if platform == .healthy { return (.platform, true) }
+                // Neither is healthy: a Secret Server, whose own errors then say what is wrong; kept only when the
+                // server did answer (a network that failed both probes may work on the next call).
+                return (.secretServer, secretServer == .answered || platform == .answered)
+            }
+            probing = task
         }
-        known = found
-        return found
+        let found = await task.value
+        probing = nil
+        if found.definite { known = found.kind }
+        return found.kind
     }
 
     /// The URL the API is below (`{apiBase}/api/v1/...`): the base URL, or for a Platform its vault's URL, asked
-    /// of the vault broker with `token` the first time.
+    /// of the vault broker with `token` the first time (one discovery however many calls wait for it).
     func apiBase(token: String) async throws -> String {
         guard await kind() == .platform else { return baseURL }
         if let vaultURL { return vaultURL }
-        let found = try await discoverVault(token: token)
+        let task: Task<String, any Error>
+        if let discovering {
+            task = discovering
+        } else {
+            let baseURL = self.baseURL, http = self.http, timeout = self.timeout, userAgent = self.userAgent
+            let allowsPlainHTTP = self.allowsPlainHTTP
+            task = Task {
+                try await Self.discoverVault(
+                    baseURL: baseURL, token: token, http: http, timeout: timeout, userAgent: userAgent, allowsPlainHTTP: allowsPlainHTTP
+                )
+            }
+            discovering = task
+        }
+        defer { discovering = nil }
+        let found = try await task.value
         vaultURL = found
         return found
     }
 
-    /// Whether `GET {base}{path}` answers 200 with a healthy body (JSON `Healthy`/`healthy` true, or the word).
-    private func probe(_ path: String) async -> Bool {
-        var request = HTTPClientRequest(url: baseURL + path)
+    /// What a health probe found.
+    enum Probe: Sendable, Equatable {
+        /// 200 with a healthy body.
+        case healthy
+        /// An answer that is not that.
+        case answered
+        /// No answer.
+        case unreachable
+    }
+
+    /// `GET url`: healthy when it answers 200 with JSON `Healthy`/`healthy` true, or a body that says healthy (and
+    /// not unhealthy).
+    private static func probe(_ url: String, http: HTTPClient, timeout: Duration, userAgent: String) async -> Probe {
+        var request = HTTPClientRequest(url: url)
         request.method = .GET
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: userAgent)
         guard let response = try? await Transport.perform(
-            request, client: http, timeout: timeout, method: .GET, path: path, maximumSize: 64 * 1024
-        ), response.status == 200 else { return false }
+            request, client: http, timeout: timeout, method: .GET, path: URL(string: url)?.path ?? url, maximumSize: 64 * 1024
+        ) else { return .unreachable }
+        guard response.status == 200 else { return .answered }
         let data = Data(response.body.readableBytesView)
         if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-            return object.contains { $0.key.lowercased() == "healthy" && ($0.value as? Bool) == true }
+            return object.contains { $0.key.lowercased() == "healthy" && ($0.value as? Bool) == true } ? .healthy : .answered
         }
-        return String(decoding: data, as: UTF8.self).lowercased().contains("healthy")
+        let text = String(decoding: data, as: UTF8.self).lowercased()
+        return text.contains("healthy") && !text.contains("unhealthy") ? .healthy : .answered
     }
 
     /// The `connection.url` of the default active vault in `GET {base}/vaultbroker/api/vaults`.
-    private func discoverVault(token: String) async throws -> String {
-        let path = "/vaultbroker/api/vaults"
+    private static func discoverVault(
+        baseURL: String, token: String, http: HTTPClient, timeout: Duration, userAgent: String, allowsPlainHTTP: Bool
+    ) async throws -> String {
+        let path = vaultsPath
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .GET
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -126,11 +172,19 @@ actor ServerEndpoints {
             )
         }
         while url.hasSuffix("/") { url.removeLast() }
-        // The Platform token goes there: the same rules as for the base URL.
+        // The Platform token goes there: the same rules as for the base URL, and no step down from https.
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
-              let host = parsed.host
+              let host = parsed.host, parsed.user == nil, parsed.password == nil, parsed.query == nil, parsed.fragment == nil
         else {
-            throw SecretServerError(code: .invalidResponse, message: "the Platform's default vault URL is not an http(s) URL", method: "GET", path: path)
+            throw SecretServerError(
+                code: .invalidResponse, message: "the Platform's default vault URL is not a plain http(s) URL", method: "GET", path: path
+            )
+        }
+        if scheme == "http", baseURL.lowercased().hasPrefix("https:") {
+            throw SecretServerError(
+                code: .invalidResponse,
+                message: "the Platform (https) names a vault over plain http (\(url)); the token is not sent there", method: "GET", path: path
+            )
         }
         if scheme == "http", !allowsPlainHTTP, !Transport.isLoopback(host) {
             throw SecretServerError(

@@ -126,6 +126,12 @@ struct Transport: Sendable {
             let response: APIResponse
             do {
                 response = try await execute(request, token: token)
+            } catch let error as SecretServerError where error.code == .authenticationFailed && error.path == ServerEndpoints.vaultsPath {
+                // The Platform refused the token when asked for its vault (nothing was sent to the API): renew once.
+                guard !renewedToken, await tokens.canRenew else { throw error }
+                renewedToken = true
+                await tokens.invalidate(token)
+                continue
             } catch let error as SecretServerError where [.transport, .timeout].contains(error.code) {
                 // An idempotent request may go again; for others the server may have acted already.
                 guard error.retriable, request.idempotent, attempt < configuration.retry.maxAttempts else { throw error }

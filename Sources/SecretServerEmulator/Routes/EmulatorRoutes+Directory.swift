@@ -9,7 +9,9 @@ extension EmulatorRoutes {
             let query = request.query
             let (skip, take) = try query.list(defaultTake: self.configuration.defaultPageSize).window  // by user name (QueryContract)
             var ids: [Int64] = []
-            for text in query.strings("filter.userIds") where !text.isEmpty {
+            let listed = query.strings("filter.userIds")
+            guard listed.count <= QueryParameters.maximumListCount else { throw QueryParameters.tooMany("filter.userIds") }
+            for text in listed where !text.isEmpty {
                 guard let id = Int32(text) else { throw EmulatorAPIError.invalid("filter.userIds", "'\(text.prefix(40))' is not a user id.") }
                 ids.append(Int64(id))
             }

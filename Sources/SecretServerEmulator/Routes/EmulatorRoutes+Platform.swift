@@ -28,7 +28,7 @@ extension EmulatorRoutes {
                 try await self.throttled(context) { try await self.platformToken(request) }
             }
         }
-        router.on(RouterPath(base + "/vaultbroker/api/vaults"), method: .get) { request, _ in
+        router.on(RouterPath(base + "/vaultbroker/api/vaults"), method: .get) { request, context in
             guard let token = Self.bearerToken(request) else { throw EmulatorAPIError.unauthenticated }
             let session = try self.tokens.session(for: token).get()
             // Only a Platform token opens the vault broker, as on the Platform (a Secret Server token is not one).
@@ -36,7 +36,7 @@ extension EmulatorRoutes {
             let vault = JSONValue.object(JSONObject([
                 ("vaultId", .string("sesame-local")), ("name", .string("Sesame local Secret Server")),
                 ("type", .string(self.configuration.platform.vaultType)), ("isDefault", .bool(true)), ("isActive", .bool(true)),
-                ("connection", .object(JSONObject([("url", .string(self.secretServerURL(request)))]))),
+                ("connection", .object(JSONObject([("url", .string(self.secretServerURL(request, context)))]))),
             ]))
             return try Responses.json(JSONValue.object(JSONObject([("vaults", .array([vault]))])))
         }
@@ -68,13 +68,22 @@ extension EmulatorRoutes {
     }
 
     /// The Secret Server base URL as the caller reached this server: its scheme, the host and port it asked for
-    /// (a bare `host[:port]`; anything else falls back to the configured address), and the base path.
-    func secretServerURL(_ request: Request) -> String {
+    /// (a bare ASCII `host[:port]`; anything else falls back to the address the connection came in on), and the
+    /// base path.
+    func secretServerURL(_ request: Request, _ context: Context) -> String {
         let scheme = configuration.tls == nil ? "http" : "https"
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: ".-:[]"))
-        let asked = request.head.authority
-        let host = asked.flatMap { $0.isEmpty || $0.count > 255 || $0.unicodeScalars.contains { !allowed.contains($0) } ? nil : $0 }
-            ?? "\(configuration.host):\(configuration.port)"
+        let asked = request.head.authority.flatMap { authority -> String? in
+            guard !authority.isEmpty, authority.utf8.count <= 255,
+                  authority.utf8.allSatisfy({ byte in
+                      (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                          || [UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]")].contains(byte)
+                  })
+            else { return nil }
+            return authority
+        }
+        let local = context.channel.localAddress
+        let fallbackHost = local?.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? configuration.host
+        let host = asked ?? "\(fallbackHost):\(local?.port ?? configuration.port)"
         return "\(scheme)://\(host)\(configuration.normalizedBasePath)"
     }
 }

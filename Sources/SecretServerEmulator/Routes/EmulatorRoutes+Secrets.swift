@@ -40,8 +40,9 @@ extension EmulatorRoutes {
         }
         api(router, .delete, "/v1/secrets/:id") { request, context, caller in
             let id = try await self.secretId(request, context)
-            _ = try Self.accessOptions(request.query, body: nil)  // checked; deactivating reads no value, so nothing is checked out
-            try await self.store.deactivateSecret(id: id, caller: caller)
+            // Deactivating reads no value, so nothing is checked out; the comment goes into the audit.
+            let options = try Self.accessOptions(request.query, body: nil)
+            try await self.store.deactivateSecret(id: id, comment: options.comment, caller: caller)
             return try Responses.json(DeletedModel(id: Int(id), objectType: "Secret"))
         }
         api(router, .get, "/v1/secrets/:id/summary") { request, context, caller in
@@ -107,6 +108,10 @@ extension EmulatorRoutes {
             let query = request.query
             let (skip, take) = try query.list(defaultTake: self.configuration.defaultPageSize).window  // newest first (QueryContract)
             let actions = Self.commaList(query.string("filter.auditActions"))
+            guard actions.count <= QueryParameters.maximumListCount else { throw QueryParameters.tooMany("filter.auditActions") }
+            // false is all that is served (QueryContract refuses true): pages, with no separate password change log.
+            _ = try query.bool("isExporting")
+            _ = try query.bool("filter.includePasswordChangeLog")
             let result = try await self.store.secretAudits(
                 id: try await self.secretId(request, context), actions: actions, caller: caller, skip: skip, take: take
             )
@@ -179,6 +184,9 @@ extension EmulatorRoutes {
         _ = try query.bool("includeInactive")
         // autoCheckout=false is noAutoCheckout=true: a secret that needs a check-out is then refused, not checked out.
         let autoCheckout = try query.bool("autoCheckout")
+        if let autoCheckout, let noAutoCheckout, autoCheckout == noAutoCheckout {
+            throw EmulatorAPIError.invalid("autoCheckout", "autoCheckout and noAutoCheckout say opposite things; send one of them.")
+        }
         options.noAutoCheckout = body?["noAutoCheckout"]?.boolValue ?? noAutoCheckout ?? autoCheckout.map { !$0 } ?? false
         options.autoCheckIn = try query.bool("autoCheckIn") ?? false
         options.forceCheckIn = body?["forceCheckIn"]?.boolValue ?? forceCheckIn ?? false
@@ -267,6 +275,9 @@ extension EmulatorRoutes {
             templateIds.append(value)
         }
         filter.templateIds = templateIds
+        for name in ["filter.secretIds", "filter.secretTemplateIds", "filter.extendedFields"] where query.strings(name).count > QueryParameters.maximumListCount {
+            throw QueryParameters.tooMany(name)
+        }
         filter.siteId = try query.int("filter.siteId")
         filter.includeInactive = try query.bool("filter.includeInactive") ?? false
         filter.includeActive = try query.bool("filter.includeActive") ?? true

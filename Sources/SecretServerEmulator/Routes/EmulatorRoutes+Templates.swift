@@ -14,7 +14,7 @@ extension EmulatorRoutes {
             // No template here has heartbeat or a ready password type: asking for those finds none.
             let heartbeat = try query.bool("filter.heartbeatEnabled")
             let passwordTypeReady = try query.bool("filter.passwordTypeReady")
-            let counts = try query.bool("filter.includeSecretCount") == true ? try await self.store.secretCountsByTemplate() : nil
+            let counts = try query.bool("filter.includeSecretCount") == true ? try await self.store.secretCountsByTemplate(caller: caller) : nil
             let records = rows.filter { _ in heartbeat != true && passwordTypeReady != true }.map {
                 SecretTemplateSummary(id: Int($0.id), name: $0.name, active: $0.active, secretCount: counts.map { [id = $0.id] in $0[id] ?? 0 })
             }

@@ -80,7 +80,13 @@ extension EmulatorStore {
             switch field.lowercased() {
             case "username": return "userName"
             case "displayname": return "displayName"
-            case "emailaddress", "email": return "emailAddress"
+            case "emailaddress", "email":
+                // Others' addresses are not shown to non-administrators, so they may not be searched either: the
+                // matches would give them away a guess at a time.
+                guard caller.isAdmin else {
+                    throw EmulatorAPIError.badRequest("API_AccessDenied", "Only administrators may search users by e-mail address.")
+                }
+                return "emailAddress"
             default:
                 throw EmulatorAPIError.invalid("filter.searchFields", "'\(field.prefix(40))' is not UserName, DisplayName or EmailAddress.")
             }

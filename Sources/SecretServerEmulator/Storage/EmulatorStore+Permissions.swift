@@ -217,6 +217,34 @@ extension EmulatorStore {
         }
     }
 
+    /// Gives `folder` its own copy of every permission it inherits (its parents', up to the first that does not
+    /// inherit), for users and groups that hold none of their own on it; the strongest one where several apply.
+    func copyInheritedPermissions(_ db: Database, to folder: FolderRow) throws {
+        guard let folderId = folder.id else { return }
+        func principal(_ row: FolderPermissionRow) -> String { "\(row.userId ?? -1)/\(row.groupId ?? -1)" }
+        func strength(_ row: FolderPermissionRow) -> (Int, Int) {
+            (FolderRole(name: row.folderRole)?.rawValue ?? 0, SecretRole(name: row.secretRole)?.rawValue ?? 0)
+        }
+        let own = Set(try FolderPermissionRow.filter(Column("folderId") == folderId).fetchAll(db).map(principal))
+        var strongest: [String: FolderPermissionRow] = [:]
+        var current = folder
+        var depth = 0
+        while current.inheritPermissions, let parentId = current.parentId, depth < 256, let parent = try FolderRow.fetchOne(db, key: parentId) {
+            for inherited in try FolderPermissionRow.filter(Column("folderId") == parentId).fetchAll(db) where !own.contains(principal(inherited)) {
+                if let kept = strongest[principal(inherited)], strength(kept) >= strength(inherited) { continue }
+                strongest[principal(inherited)] = inherited
+            }
+            current = parent
+            depth += 1
+        }
+        for (_, inherited) in strongest.sorted(by: { $0.key < $1.key }) {
+            var copy = inherited
+            copy.id = nil
+            copy.folderId = folderId
+            try copy.insert(db)
+        }
+    }
+
     static func roles(folder: String?, secret: String?) throws -> (FolderRole, SecretRole) {
         guard let folderRole = FolderRole(name: folder ?? "") else {
             throw EmulatorAPIError.invalid("FolderAccessRoleName", "FolderAccessRoleName must be View, Add Secret, Edit or Owner.")
@@ -274,10 +302,14 @@ extension EmulatorStore {
         try await writer.write { db in
             guard let row = try FolderPermissionRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
             _ = try self.requireFolder(db, caller, id: row.folderId, .owner)
-            _ = try FolderPermissionRow.deleteOne(db, key: id)
-            if breakInheritance {
-                try db.execute(sql: "UPDATE folder SET inheritPermissions = 0 WHERE id = ?", arguments: [row.folderId])
+            if breakInheritance, var folder = try FolderRow.fetchOne(db, key: row.folderId), folder.inheritPermissions {
+                // As the real server does: what the folder inherited becomes its own before it stops inheriting, so
+                // nobody loses access but through this delete.
+                try self.copyInheritedPermissions(db, to: folder)
+                folder.inheritPermissions = false
+                try folder.update(db)
             }
+            _ = try FolderPermissionRow.deleteOne(db, key: id)
         }
     }
 }

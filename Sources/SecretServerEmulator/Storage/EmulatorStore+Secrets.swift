@@ -264,6 +264,18 @@ extension EmulatorStore {
         }
     }
 
+    /// The number of active secrets of each template that the caller may at least List (`filter.includeSecretCount`):
+    /// a count is no window onto secrets one cannot see.
+    func secretCountsByTemplate(caller: Caller) async throws -> [Int64: Int] {
+        try await databaseRead { db in
+            let folders = try self.folderIndex(db)
+            let request = try self.visible(SecretRow.filter(Column("active") == true), db, caller, folders: folders)
+            var counts: [Int64: Int] = [:]
+            for templateId in try Int64.fetchAll(db, request.select(Column("templateId"))) { counts[templateId, default: 0] += 1 }
+            return counts
+        }
+    }
+
     /// The number of secrets matching `filter`: the search's own total (and its cached ids).
     func countSecrets(_ filter: SecretFilter, caller: Caller) async throws -> Int {
         try await searchSecrets(filter, skip: 0, take: 0, caller: caller).total
@@ -598,7 +610,7 @@ extension EmulatorStore {
     }
 
     /// Deactivates a secret (the real server's DELETE is a soft delete): Owner.
-    func deactivateSecret(id: Int64, caller: Caller) async throws {
+    func deactivateSecret(id: Int64, comment: String? = nil, caller: Caller) async throws {
         let now = self.now()
         try await writer.write { db in
             var row = try self.requireSecret(db, caller, id: id, .owner)
@@ -607,7 +619,7 @@ extension EmulatorStore {
             row.modified = now
             try row.update(db)
         }
-        audit(id, caller, "DEACTIVATE")
+        audit(id, caller, "DEACTIVATE", notes: comment)
     }
 
     // MARK: Fields

@@ -51,17 +51,6 @@ extension EmulatorStore {
         }
     }
 
-    /// The number of active secrets of each template (`filter.includeSecretCount`).
-    func secretCountsByTemplate() async throws -> [Int64: Int] {
-        try await databaseRead { db in
-            var counts: [Int64: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT templateId, COUNT(*) AS count FROM secret WHERE active = 1 GROUP BY templateId") {
-                counts[row["templateId"]] = row["count"]
-            }
-            return counts
-        }
-    }
-
     /// A template field and the requirement its generated passwords satisfy.
     func fieldWithRequirement(id: Int64) async throws -> (TemplateFieldRow, PasswordRequirementRow)? {
         try await databaseRead { db in

@@ -69,10 +69,11 @@ enum QueryContract {
     /// The refusals of a route, given in the spec's form.
     static func refusals(for route: String) -> [Refusal] { table[route] ?? [] }
 
-    /// The spec's form of a served route template: `GET /SecretServer/api/v1/secrets/{id}` → `GET /v1/secrets/{}`.
-    static func route(method: String, template: String) -> String {
+    /// The spec's form of a served route template: `GET /SecretServer/api/v1/secrets/{id}` → `GET /v1/secrets/{}`,
+    /// with `basePath` the configured base path (`/SecretServer`).
+    static func route(method: String, template: String, basePath: String) -> String {
         var path = template.lowercased()
-        for prefix in ["/secretserver", "/api"] where path.hasPrefix(prefix) { path.removeFirst(prefix.count) }
+        for prefix in [basePath.lowercased(), "/api"] where !prefix.isEmpty && path.hasPrefix(prefix + "/") { path.removeFirst(prefix.count) }
         let segments = path.split(separator: "/").map { $0.hasPrefix(":") || $0.hasPrefix("{") ? "{}" : String($0) }
         return method.uppercased() + " /" + segments.joined(separator: "/")
     }
@@ -80,7 +81,8 @@ enum QueryContract {
     /// The first refused parameter `query` carries for `route`, as the 400 to answer.
     static func check(_ query: QueryParameters, route: String) -> EmulatorAPIError? {
         for refusal in refusals(for: route) {
-            let values = query.strings(refusal.name).filter { !$0.isEmpty }
+            // Looked at without being logged as read: only the route's own reads show it honours a parameter.
+            let values = QueryReadLog.$current.withValue(nil) { query.strings(refusal.name) }.filter { !$0.isEmpty }
             if let value = values.first(where: { !refusal.accepted.contains($0.lowercased()) }) {
                 let shown = refusal.accepted.isEmpty ? refusal.name : "\(refusal.name)=\(value.prefix(40))"
                 return .badRequest("API_FilterNotSupported", "The local server does not support \(shown): \(refusal.why).")
@@ -94,10 +96,12 @@ enum QueryContract {
 /// the matched route is known.
 struct QueryContractMiddleware: RouterMiddleware {
     typealias Context = EmulatorRequestContext
+    /// The configured base path, which templates start with (besides the root).
+    let basePath: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let template = context.endpointPath, request.uri.query?.isEmpty == false,
-           let refusal = QueryContract.check(request.query, route: QueryContract.route(method: "\(request.method)", template: template)) {
+           let refusal = QueryContract.check(request.query, route: QueryContract.route(method: "\(request.method)", template: template, basePath: basePath)) {
             throw refusal
         }
         return try await next(request, context)

@@ -15,6 +15,15 @@ struct QueryParameters: Sendable {
         }
     }
 
+    /// The most entries a list parameter (`filter.secretIds`, `filter.userIds`, ...) may hold: each becomes an SQL
+    /// variable, and SQLite has a limit.
+    static let maximumListCount = 1000
+
+    /// The 400 for a list parameter with more than `maximumListCount` entries.
+    static func tooMany(_ name: String) -> EmulatorAPIError {
+        .invalid(name, "\(name) may hold at most \(maximumListCount) entries.")
+    }
+
     /// The first value of the first of `keys` that is present (case-insensitive).
     func string(_ keys: String...) -> String? {
         for key in keys {

@@ -16,9 +16,9 @@ struct ServerCommand: AsyncParsableCommand {
             The admin password is generated at first start and printed once, or taken from
             $SESAME_ADMIN_PASSWORD or --admin-password-file. It is never read from the command line.
             The server is also a Delinea Platform at URL/platform (off with --platform-path ''): its
-            service user (client id sesame-platform, mapped to the administrator platform-service) gets
-            a secret generated at first start and printed once, or taken from
-            $SESAME_PLATFORM_CLIENT_SECRET.
+            service user (client id sesame-platform, mapped to platform-service, an ordinary user who
+            reads what is shared with it) gets a secret generated at first start and printed once, or
+            taken from $SESAME_PLATFORM_CLIENT_SECRET.
             Secret values are encrypted at rest with the key in DATABASE.key (created 0600), or with
             $SESAME_SERVER_KEY (32 bytes, base64) when it is set.
 
