@@ -225,3 +225,29 @@ def test_platform_pre_issued_token_and_wrong_secret(server, seeded, platform_see
                          PasswordGrantAuthorizer(server.platform_url, server.platform_client_id, "not-the-secret"))
     with pytest.raises(SecretServerError):
         wrong.get_secret(seeded["secret"]["id"], fetch_file_attachments=False)
+
+
+def test_search_secrets_by_field_value_and_lookup_folders(server, seeded):
+    # The raw query dict the SDK passes on: a field-value search, an exact one, and a refused filter.
+    client = sdk(server)
+    by_value = json.loads(client.search_secrets(query_params={
+        "filter.searchText": "dbadmin", "filter.searchField": "Username", "filter.isExactMatch": "true"}))
+    assert [r["id"] for r in by_value["records"]] == [seeded["secret"]["id"]]
+    by_slug = json.loads(client.search_secrets(query_params={"filter.searchText": "web0", "filter.searchFieldSlug": "machine"}))
+    assert [r["id"] for r in by_slug["records"]] == [seeded["ssh"]["id"]]
+    # Password fields are never searched.
+    assert json.loads(client.search_secrets(query_params={
+        "filter.searchText": NEW_PASSWORD, "filter.searchFieldSlug": "password"}))["records"] == []
+    with pytest.raises(SecretServerError) as refused:
+        client.search_secrets(query_params={"filter.scope": "Recent"})
+    assert "filter.scope" in str(refused.value.message)
+    # Sorted as asked, by a record property.
+    ordered = json.loads(client.search_secrets(query_params={
+        "filter.folderId": seeded["folder"]["id"], "sortBy[0].name": "name", "sortBy[0].direction": "desc"}))
+    names = [r["name"] for r in ordered["records"]]
+    assert names == sorted(names, reverse=True) and len(names) == 2
+    folders = json.loads(client.lookup_folders(query_params={"filter.searchText": "TSS Conf"}))
+    assert [f["id"] for f in folders["records"]] == [seeded["folder"]["id"]]
+    # The same through Sesame.
+    status, out, err = server.sesame("secret", "search", "tss", "--folder", r"\TSS Conformance", "--output", "json")
+    assert status == 0 and sorted(s["id"] for s in json.loads(out)) == sorted([seeded["secret"]["id"], seeded["ssh"]["id"]]), err
