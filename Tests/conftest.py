@@ -2,7 +2,6 @@
 fresh database, and the `sesame` CLI to read back what the server stored."""
 import json
 import os
-import re
 import secrets
 import subprocess
 import tempfile
@@ -67,30 +66,28 @@ def server():
     platform_secret = "Plat-" + secrets.token_urlsafe(16)
     workdir = tempfile.mkdtemp(prefix="sesame-conformance-")
     env = dict(os.environ, SESAME_ADMIN_PASSWORD=password, SESAME_PLATFORM_CLIENT_SECRET=platform_secret)
+    ready_file = os.path.join(workdir, "ready.json")
+    log = open(os.path.join(workdir, "server.log"), "w")
+    # Ready when the server writes its ready file (its URLs as JSON), not when its banner reads a certain way; the
+    # output goes to a file, so the wait cannot block on a pipe and the deadline holds.
     process = subprocess.Popen(
         [SESAME, "server", "--dev", "--port", "0", "--database", os.path.join(workdir, "ss.sqlite"),
-         "--log-level", "warning"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    output = ""
+         "--log-level", "warning", "--ready-file", ready_file],
+        stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
     deadline = time.time() + 60
-    base_url = None
-    platform_url = None
-    while time.time() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        output += line
-        match = re.search(r"URL:\s+(\S+)", line)
-        if match:
-            base_url = match.group(1)
-        match = re.search(r"Platform:\s+(\S+)", line)
-        if match:
-            platform_url = match.group(1)
-        if "Stop with" in line:
-            break
-    if base_url is None or platform_url is None:
+    ready = None
+    while ready is None and time.time() < deadline and process.poll() is None:
+        try:
+            with open(ready_file) as f:
+                ready = json.load(f)
+        except (FileNotFoundError, json.JSONDecodeError):
+            time.sleep(0.02)
+    if ready is None:
         process.kill()
-        pytest.fail("sesame server --dev did not start:\n" + output)
+        with open(os.path.join(workdir, "server.log")) as f:
+            pytest.fail("sesame server --dev did not become ready:\n" + f.read())
+    base_url, platform_url = ready["url"], ready["platformURL"]
     yield Server(base_url, password, process, platform_url, platform_secret)
     process.terminate()
     process.wait(timeout=30)
+    log.close()

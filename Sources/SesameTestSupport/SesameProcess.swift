@@ -55,56 +55,73 @@ public enum SesameProcess {
         return Result(status: process.terminationStatus, stdout: output.wait(), stderr: errors.wait())
     }
 
-    /// A `sesame server --dev` process on a free port, stopped by `stop()`.
+    /// A `sesame server --dev` process on a free port, stopped by `stop()`. It is ready when the server writes its
+    /// `--ready-file` (JSON: the URLs and the port), not when its banner reads a certain way; its output goes to
+    /// files, so waiting never blocks on a pipe and the deadline always holds.
     public final class Server: @unchecked Sendable {
         public let process: Process
         public let baseURL: String
+        /// The Platform front door's URL (`nil` when it is off).
+        public let platformURL: String?
         /// What the server printed when it started.
         public let banner: String
-        /// The Platform front door's URL, from the banner (`nil` when it is off).
-        public var platformURL: String? {
-            banner.split(separator: "\n").first { $0.contains("Platform:") }?.split(separator: " ").dropFirst().first.map(String.init)
-        }
-        private let output: Pipe
+        private let directory: TemporaryDirectory
 
-        /// Starts the server with `arguments` after `server --dev --port 0`, and waits for its URL line.
-        public init(arguments: [String] = [], adminPassword: String, environment: [String: String] = [:]) throws {
+        /// What `--ready-file` holds.
+        struct Ready: Decodable {
+            var url: String
+            var platformURL: String?
+        }
+
+        /// Starts the server with `arguments` after `server --dev --port 0`, and waits (up to `timeout` seconds) for
+        /// its ready file.
+        public init(
+            arguments: [String] = [], adminPassword: String, environment: [String: String] = [:], timeout: TimeInterval = 60
+        ) throws {
+            let directory = try TemporaryDirectory()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: try SesameProcess.binary())
+            let readyFile = directory.file("ready.json")
             // Every CLI process signs in anew: the cheapest hash keeps a suite of them from starving the machine.
-            process.arguments = ["server", "--dev", "--port", "0", "--log-level", "warning", "--password-hash-cost", "10"] + arguments
+            process.arguments = ["server", "--dev", "--port", "0", "--log-level", "warning", "--password-hash-cost", "10",
+                                 "--ready-file", readyFile] + arguments
             var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
                        "SESAME_ADMIN_PASSWORD": adminPassword]
             env.merge(environment) { $1 }
             process.environment = env
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
+            FileManager.default.createFile(atPath: directory.file("stdout"), contents: nil)
+            FileManager.default.createFile(atPath: directory.file("stderr"), contents: nil)
+            process.standardOutput = FileHandle(forWritingAtPath: directory.file("stdout"))
+            process.standardError = FileHandle(forWritingAtPath: directory.file("stderr"))
+            process.standardInput = FileHandle.nullDevice
             try process.run()
-            self.process = process
-            self.output = output
-            var text = ""
-            let deadline = Date().addingTimeInterval(60)
-            while !text.contains("Stop with") {
+            let output = { (try? String(contentsOfFile: directory.file("stdout"), encoding: .utf8)) ?? "" }
+            let errors = { (try? String(contentsOfFile: directory.file("stderr"), encoding: .utf8)) ?? "" }
+            let deadline = Date().addingTimeInterval(timeout)
+            var ready: Ready?
+            while ready == nil {
+                if let data = FileManager.default.contents(atPath: readyFile) { ready = try? JSONDecoder().decode(Ready.self, from: data) }
+                if ready != nil { break }
                 guard Date() < deadline, process.isRunning else {
-                    process.terminate()
-                    throw SesameProcessError("sesame server did not start: \(text)")
+                    if process.isRunning { process.terminate() }
+                    process.waitUntilExit()
+                    directory.remove()
+                    throw SesameProcessError("sesame server did not become ready in \(Int(timeout)) s: \(output()) \(errors())")
                 }
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { Thread.sleep(forTimeInterval: 0.02) }
-                text += String(decoding: chunk, as: UTF8.self)
+                Thread.sleep(forTimeInterval: 0.02)
             }
-            guard let line = text.split(separator: "\n").first(where: { $0.contains("URL:") }),
-                let url = line.split(separator: " ").last
-            else { throw SesameProcessError("no URL in the server's output: \(text)") }
-            self.baseURL = String(url)
-            self.banner = text
+            self.process = process
+            self.directory = directory
+            self.baseURL = ready!.url
+            self.platformURL = ready!.platformURL
+            self.banner = output()
         }
 
         /// Sends SIGTERM and waits for the process to end.
         public func stop() {
             if process.isRunning { process.terminate() }
             process.waitUntilExit()
+            directory.remove()
         }
 
         /// Sends SIGKILL and waits.

@@ -3,7 +3,7 @@ import SesameTestSupport
 import Testing
 
 /// `sesame run --watch` and `sesame inject --watch` as processes, with a value rotated on the server under them.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(3)))
 struct CLIWatchTests {
     static let password = "Watch-Cli-Passw0rd!"
 

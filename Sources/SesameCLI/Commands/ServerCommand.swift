@@ -118,6 +118,12 @@ struct ServerCommand: AsyncParsableCommand {
     ))
     var tlsCaOut: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Once the server listens, write {\"url\", \"platformURL\", \"port\", \"pid\"} as JSON to this file (atomically), for scripts and tests that start it.",
+        valueName: "FILE"
+    ))
+    var readyFile: String?
+
     @Flag(name: .long, help: .hidden)
     var printRoutes = false
 
@@ -288,6 +294,17 @@ struct ServerCommand: AsyncParsableCommand {
         lines.append("  export SESAME_URL=\(server.baseURL) SESAME_USERNAME=admin" + (caPath.map { " SESAME_CA_FILE=\($0)" } ?? ""))
         lines.append("Stop with Ctrl-C.")
         Output.write(lines.joined(separator: "\n"))
+        if let readyFile {
+            // After the banner, so whoever waits for this file finds the banner written too. No secret in it.
+            struct Ready: Encodable { var url: String; var platformURL: String?; var port: Int; var pid: Int32 }
+            let ready = Ready(url: server.baseURL, platformURL: server.platformURL, port: server.port, pid: getpid())
+            do {
+                try SecretFile.write(Array(try JSONEncoder().encode(ready)) + [UInt8(ascii: "\n")], to: readyFile, mode: 0o644)
+            } catch {
+                await server.stop()
+                throw CLIError("cannot write the ready file \(readyFile): \(error)")
+            }
+        }
         try await server.wait()
     }
 }
