@@ -233,7 +233,8 @@ def test_search_secrets_by_field_value_and_lookup_folders(server, seeded):
     by_value = json.loads(client.search_secrets(query_params={
         "filter.searchText": "dbadmin", "filter.searchField": "Username", "filter.isExactMatch": "true"}))
     assert [r["id"] for r in by_value["records"]] == [seeded["secret"]["id"]]
-    by_slug = json.loads(client.search_secrets(query_params={"filter.searchText": "web0", "filter.searchFieldSlug": "machine"}))
+    by_slug = json.loads(client.search_secrets(query_params={
+        "filter.searchText": "web0", "filter.searchFieldSlug": "machine", "filter.folderId": seeded["folder"]["id"]}))
     assert [r["id"] for r in by_slug["records"]] == [seeded["ssh"]["id"]]
     # Password fields are never searched.
     assert json.loads(client.search_secrets(query_params={
