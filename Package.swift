@@ -65,7 +65,12 @@ let package = Package(
         // What the HTTP clients share: a connection pool closed when its last user goes away.
         .target(
             name: "SesameHTTP",
-            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Minimal AWS clients (Secrets Manager, SSM Parameter Store, STS) over AsyncHTTPClient, signed with AWSSigV4.
@@ -186,6 +191,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SesameHTTPTests",
+            dependencies: ["SesameHTTP"],
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "AWSSigV4Tests",

@@ -40,8 +40,8 @@ struct AWSTransport: Sendable {
     init(configuration: AWSConfiguration) {
         var http = HTTPClient.Configuration()
         http.timeout = .init(
-            connect: .nanoseconds(Self.nanoseconds(configuration.timeouts.connect)),
-            read: .nanoseconds(Self.nanoseconds(configuration.timeouts.request))
+            connect: TimeAmount(configuration.timeouts.connect),
+            read: TimeAmount(configuration.timeouts.request)
         )
         http.redirectConfiguration = .disallow
         http.connectionPool = .init(idleTimeout: .seconds(60))
@@ -53,56 +53,52 @@ struct AWSTransport: Sendable {
         try await owner.shutdown()
     }
 
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
-    }
-
-    /// Sends `request` to `endpoint` signed with `credentials`; returns a 2xx answer or throws `AWSError`.
+    /// Sends `request` to `endpoint` signed with `credentials`; returns a 2xx answer or throws `AWSError`. What
+    /// follows a failed attempt is `RetryState`'s decision (SesameHTTP, shared with the Secret Server client):
+    /// expired credentials are renewed once, throttling goes again, and server errors, dropped connections and
+    /// timeouts go again for idempotent requests; a connection that cannot be made does not.
     func send(
         _ request: AWSRequest, to endpoint: AWSEndpoint, credentials: any AWSCredentialsProvider
     ) async throws -> AWSResponse {
-        var attempt = 1
-        var renewedCredentials = false
+        var state = RetryState(policy: RetryPolicy(maxAttempts: configuration.maxAttempts))
         while true {
-            let response: AWSResponse
+            let outcome: RetryState.Outcome
+            let failure: AWSError
             do {
-                response = try await execute(request, to: endpoint, credentials: try await credentials.credentials())
-            } catch let error as AWSError where error.code == .transport || error.code == .timeout {
-                guard request.idempotent, attempt < configuration.maxAttempts else { throw error }
-                attempt += 1
-                try await backoff(attempt: attempt, request: request, endpoint: endpoint, reason: "\(error.code)")
-                continue
+                let response = try await execute(request, to: endpoint, credentials: try await credentials.credentials())
+                if (200..<300).contains(response.status) { return response }
+                failure = Self.error(for: response, request: request, endpoint: endpoint)
+                switch failure.code {
+                case .expiredToken: outcome = .credentialsRefused
+                case .throttling: outcome = .throttled(retryAfter: nil)
+                case .serviceError: outcome = .serverError(retryAfter: nil)
+                default: outcome = .failed
+                }
+            } catch let error as ExchangeFailure {
+                (outcome, failure) = (error.unreachable ? .unreachable : .interrupted, error.error)
             }
-            if (200..<300).contains(response.status) { return response }
-            let error = Self.error(for: response, request: request, endpoint: endpoint)
-            switch error.code {
-            case .expiredToken where !renewedCredentials:
+            switch state.decide(outcome, idempotent: request.idempotent) {
+            case .done, .fail:
+                throw failure
+            case .renewCredentials:
                 // Nothing was done with expired credentials: safe to send again with fresh ones.
-                renewedCredentials = true
                 await credentials.invalidate()
                 configuration.logger.debug("credentials expired; renewing", metadata: ["aws.operation": "\(request.operation)"])
-            case .throttling where attempt < configuration.maxAttempts:
-                // A throttled request was not acted on, so even a write may go again.
-                attempt += 1
-                try await backoff(attempt: attempt, request: request, endpoint: endpoint, reason: error.awsCode ?? "throttled")
-            case .serviceError where request.idempotent && attempt < configuration.maxAttempts:
-                attempt += 1
-                try await backoff(attempt: attempt, request: request, endpoint: endpoint, reason: "HTTP \(response.status)")
-            default:
-                throw error
+            case .retry(let delay):
+                configuration.logger.debug("retrying AWS request", metadata: [
+                    "aws.service": "\(endpoint.service)", "aws.operation": "\(request.operation)", "retry.attempt": "\(state.attempt)",
+                    "retry.reason": "\(failure.awsCode ?? failure.status.map { "HTTP \($0)" } ?? "\(failure.code)")",
+                    "retry.delay_ms": "\(delay.nanoseconds / 1_000_000)",
+                ])
+                try await Task.sleep(for: delay)
             }
         }
     }
 
-    private func backoff(attempt: Int, request: AWSRequest, endpoint: AWSEndpoint, reason: String) async throws {
-        // Full jitter: a random delay up to 100 ms · 2^(attempt-2), at most 5 s.
-        let ceiling = min(100_000_000 * (Int64(1) << Int64(min(attempt - 2, 10))), 5_000_000_000)
-        let delay = Int64.random(in: 0...ceiling)
-        configuration.logger.debug("retrying AWS request", metadata: [
-            "aws.service": "\(endpoint.service)", "aws.operation": "\(request.operation)",
-            "retry.attempt": "\(attempt)", "retry.reason": "\(reason)", "retry.delay_ms": "\(delay / 1_000_000)",
-        ])
-        try await Task.sleep(for: .nanoseconds(delay))
+    /// A transport failure of one exchange: the error to throw, and whether nothing could have reached the service.
+    private struct ExchangeFailure: Error {
+        var error: AWSError
+        var unreachable: Bool
     }
 
     private func execute(_ request: AWSRequest, to endpoint: AWSEndpoint, credentials: AWSCredentials) async throws -> AWSResponse {
@@ -127,18 +123,21 @@ struct AWSTransport: Sendable {
         http.body = .bytes(request.body)
         do {
             let started = ContinuousClock.now
-            let response = try await self.http.execute(http, timeout: .nanoseconds(Self.nanoseconds(configuration.timeouts.request)))
+            let response = try await self.http.execute(http, timeout: TimeAmount(configuration.timeouts.request))
             let body = try await ResponseBodyReader.collect(
                 response.body, upTo: Self.maximumResponseSize, before: started + configuration.timeouts.request
             )
             // Service, operation, status and time; never headers (the signature) or bodies (the values).
             configuration.logger.trace("request", metadata: [
                 "aws.service": "\(endpoint.service)", "aws.operation": "\(request.operation)",
-                "http.status": "\(response.status.code)", "duration_ms": "\(Self.nanoseconds(ContinuousClock.now - started) / 1_000_000)",
+                "http.status": "\(response.status.code)", "duration_ms": "\((ContinuousClock.now - started).nanoseconds / 1_000_000)",
             ])
             return AWSResponse(status: Int(response.status.code), headers: response.headers, body: body)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            throw AWSError(code: .timeout, message: "no answer in time (\(error))", service: endpoint.service, operation: request.operation)
+            throw ExchangeFailure(
+                error: AWSError(code: .timeout, message: "no answer in time (\(error))", service: endpoint.service, operation: request.operation),
+                unreachable: false
+            )
         } catch let error as NIOTooManyBytesError {
             throw AWSError(
                 code: .invalidResponse, message: "the answer is larger than \(Self.maximumResponseSize) bytes (\(error))",
@@ -146,10 +145,20 @@ struct AWSTransport: Sendable {
             )
         } catch is CancellationError {
             throw CancellationError()
+        } catch let error as HTTPClientError where error == .connectTimeout {
+            // The connection pool already kept trying to connect for the whole connect timeout.
+            throw ExchangeFailure(
+                error: AWSError(code: .transport, message: "could not connect to \(endpoint.url) (\(error))", service: endpoint.service,
+                                operation: request.operation),
+                unreachable: true
+            )
         } catch {
-            throw AWSError(
-                code: .transport, message: "could not reach \(endpoint.url) (\(error))", service: endpoint.service,
-                operation: request.operation
+            throw ExchangeFailure(
+                error: AWSError(
+                    code: .transport, message: "could not reach \(endpoint.url) (\(error))", service: endpoint.service,
+                    operation: request.operation
+                ),
+                unreachable: ConnectFailure.isConnectFailure(error) || ConnectFailure.isTLSFailure(error)
             )
         }
     }

@@ -1,4 +1,6 @@
 import Crypto
+@_exported import struct SesameHTTP.RetryPolicy
+import SesameHTTP
 import SesameRedaction
 import Foundation
 import Logging
@@ -216,33 +218,9 @@ extension SecretServerClient {
         }
     }
 
-    /// When and how idempotent requests are tried again: on connection errors, timeouts, 429, 502, 503, 504,
-    /// with exponential backoff and full jitter. A create is never retried blindly.
-    public struct RetryPolicy: Sendable {
-        /// Attempts in all, the first included. 1 turns retries off.
-        public var maxAttempts: Int
-        public var baseDelay: Duration
-        public var maxDelay: Duration
-
-        public init(maxAttempts: Int = 4, baseDelay: Duration = .milliseconds(100), maxDelay: Duration = .seconds(5)) {
-            self.maxAttempts = max(1, maxAttempts)
-            self.baseDelay = baseDelay
-            self.maxDelay = maxDelay
-        }
-
-        /// No retries.
-        public static let none = RetryPolicy(maxAttempts: 1)
-
-        /// The delay before attempt `attempt` (2 for the first retry): a random duration up to
-        /// `baseDelay * 2^(attempt-2)`, capped at `maxDelay`.
-        func delay(beforeAttempt attempt: Int) -> Duration {
-            let exponent = min(max(attempt - 2, 0), 20)
-            let ceiling = min(baseDelay * (1 << exponent), maxDelay)
-            let nanoseconds = Int64(ceiling.components.seconds) * 1_000_000_000 + ceiling.components.attoseconds / 1_000_000_000
-            guard nanoseconds > 0 else { return .zero }
-            return .nanoseconds(Int64.random(in: 0...nanoseconds))
-        }
-    }
+    /// When and how requests are tried again (SesameHTTP's, shared with the AWS clients): on dropped connections,
+    /// timeouts, 429, 500, 502, 503, 504, with exponential backoff and full jitter. A create is never retried blindly.
+    public typealias RetryPolicy = SesameHTTP.RetryPolicy
 }
 
 extension SecretServerClient.Credentials.Kind: Redacting {

@@ -58,9 +58,9 @@ extension SecretServerClient {
                 guard attempt < configuration.retry.maxAttempts else { throw error }
                 attempt += 1
                 // Wait first: a server that is slow rather than gone may still finish the first create.
-                try await transport.backoff(
-                    attempt: attempt, request: APIRequest(.POST, "/v1/secrets"), reason: "ambiguous create (\(error.code))",
-                    retryAfter: nil
+                try await transport.wait(
+                    configuration.retry.delay(beforeAttempt: attempt), attempt: attempt, request: APIRequest(.POST, "/v1/secrets"),
+                    reason: "ambiguous create (\(error.code))"
                 )
                 let found: SecretModel?
                 do {

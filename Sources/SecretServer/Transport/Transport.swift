@@ -42,8 +42,8 @@ struct Transport: Sendable {
         var http = HTTPClient.Configuration()
         http.tlsConfiguration = try Self.tlsConfiguration(configuration.tls)
         http.timeout = .init(
-            connect: .nanoseconds(Self.nanoseconds(configuration.timeouts.connect)),
-            read: .nanoseconds(Self.nanoseconds(configuration.timeouts.request))
+            connect: TimeAmount(configuration.timeouts.connect),
+            read: TimeAmount(configuration.timeouts.request)
         )
         http.redirectConfiguration = .disallow
         http.connectionPool = .init(
@@ -81,10 +81,6 @@ struct Transport: Sendable {
         return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
-    }
-
     static func tlsConfiguration(_ tls: SecretServerClient.TLS) throws -> TLSConfiguration {
         var configuration = TLSConfiguration.makeClientConfiguration()
         if tls.insecureSkipVerification { configuration.certificateVerification = .none }
@@ -114,83 +110,69 @@ struct Transport: Sendable {
 
     // MARK: Sending
 
-    /// Sends `request` with a bearer token and returns a 2xx answer, or throws `SecretServerError`.
-    /// A refused token is renewed and the request sent once more; idempotent requests are retried with
-    /// backoff after connection errors, 500/502/503/504 and HTML pages answered with 200; every request is retried
-    /// after 429 and Delinea's 403 rate-limit answer (the server refused it without acting).
+    /// Sends `request` with a bearer token and returns a 2xx answer, or throws `SecretServerError`. What follows a
+    /// failed attempt is `RetryState`'s decision (SesameHTTP): a refused token is renewed and the request sent once
+    /// more; idempotent requests go again with backoff after dropped connections, timeouts, 500/502/503/504 and HTML
+    /// pages answered with 200; every request goes again after 429 and Delinea's 403 rate-limit answer (the server
+    /// refused it without acting).
     func send(_ request: APIRequest) async throws -> APIResponse {
-        var attempt = 1
-        var renewedToken = false
+        var state = RetryState(policy: configuration.retry)
         while true {
             let token = try await tokens.token()
-            let response: APIResponse
+            let outcome: RetryState.Outcome
+            let failure: SecretServerError
             do {
-                response = try await execute(request, token: token)
+                let response = try await execute(request, token: token)
+                (outcome, failure) = classify(response, request: request)
+                if outcome == .success { return response }
             } catch let error as SecretServerError where error.code == .authenticationFailed && error.path == ServerEndpoints.vaultsPath {
-                // The Platform refused the token when asked for its vault (nothing was sent to the API): renew once.
-                guard !renewedToken, await tokens.canRenew else { throw error }
-                renewedToken = true
-                await tokens.invalidate(token)
-                continue
+                // The Platform refused the token when asked for its vault: nothing reached the API.
+                (outcome, failure) = (.credentialsRefused, error)
             } catch let error as SecretServerError where [.transport, .timeout].contains(error.code) {
-                // An idempotent request may go again; for others the server may have acted already.
-                guard error.retriable, request.idempotent, attempt < configuration.retry.maxAttempts else { throw error }
-                attempt += 1
-                try await backoff(attempt: attempt, request: request, reason: "\(error.code)", retryAfter: nil)
-                continue
+                (outcome, failure) = (error.retriable ? .interrupted : .unreachable, error)
             }
-            switch response.status {
-            case 200..<300 where Self.isHTMLPage(response):
-                // A proxy's or error page's HTML with a 200: not the API's answer. Safe to ask again when idempotent.
-                guard request.idempotent, attempt < configuration.retry.maxAttempts else {
-                    throw SecretServerError(
-                        code: .invalidResponse, message: "the server answered with an HTML page, not JSON",
-                        status: response.status, method: "\(request.method)", path: request.path
-                    )
-                }
-                attempt += 1
-                try await backoff(attempt: attempt, request: request, reason: "HTML answer", retryAfter: nil)
-            case 200..<300:
-                return response
-            case 401,
-                403 where isAuthenticationFailure(response):
-                if !renewedToken, await tokens.canRenew {
-                    renewedToken = true
-                    await tokens.invalidate(token)
-                    configuration.logger.debug("token refused; signing in again", metadata: ["http.path": "\(request.path)"])
-                    continue
-                }
-                throw error(for: response, request: request)
-            case 429,
-                403 where isRateLimit(response):
-                // Refused before it was acted on: safe to send again, idempotent or not.
-                guard attempt < configuration.retry.maxAttempts else { throw error(for: response, request: request) }
-                attempt += 1
-                try await backoff(
-                    attempt: attempt, request: request, reason: "HTTP \(response.status)",
-                    retryAfter: response.headers.first(name: "Retry-After").flatMap(Int.init)
-                )
-            case 500, 502, 503, 504:
-                guard request.idempotent, attempt < configuration.retry.maxAttempts else {
-                    throw error(for: response, request: request)
-                }
-                attempt += 1
-                try await backoff(
-                    attempt: attempt, request: request, reason: "HTTP \(response.status)",
-                    retryAfter: response.headers.first(name: "Retry-After").flatMap(Int.init)
-                )
-            default:
-                throw error(for: response, request: request)
+            switch state.decide(outcome, idempotent: request.idempotent, canRenewCredentials: await tokens.canRenew) {
+            case .done:
+                throw failure  // not reached: a success returned above
+            case .renewCredentials:
+                await tokens.invalidate(token)
+                configuration.logger.debug("token refused; signing in again", metadata: ["http.path": "\(request.path)"])
+            case .retry(let delay):
+                try await wait(delay, attempt: state.attempt, request: request, reason: failure.status.map { "HTTP \($0)" } ?? "\(failure.code)")
+            case .fail:
+                throw failure
             }
         }
     }
 
-    func backoff(attempt: Int, request: APIRequest, reason: String, retryAfter: Int?) async throws {
-        var delay = configuration.retry.delay(beforeAttempt: attempt)
-        if let retryAfter { delay = min(.seconds(retryAfter), configuration.retry.maxDelay) }
+    /// What an answer means for the retry decision, and the error to throw if it is the last.
+    private func classify(_ response: APIResponse, request: APIRequest) -> (RetryState.Outcome, SecretServerError) {
+        let retryAfter = response.headers.first(name: "Retry-After").flatMap(Int.init).map { Duration.seconds($0) }
+        switch response.status {
+        case 200..<300 where Self.isHTMLPage(response):
+            // A proxy's or error page's HTML with a 200: not the API's answer.
+            return (.serverError(retryAfter: nil), SecretServerError(
+                code: .invalidResponse, message: "the server answered with an HTML page, not JSON",
+                status: response.status, method: "\(request.method)", path: request.path
+            ))
+        case 200..<300:
+            return (.success, SecretServerError(code: .invalidResponse, message: ""))
+        case 401, 403 where isAuthenticationFailure(response):
+            return (.credentialsRefused, error(for: response, request: request))
+        case 429, 403 where isRateLimit(response):
+            return (.throttled(retryAfter: retryAfter), error(for: response, request: request))
+        case 500, 502, 503, 504:
+            return (.serverError(retryAfter: retryAfter), error(for: response, request: request))
+        default:
+            return (.failed, error(for: response, request: request))
+        }
+    }
+
+    /// Waits `delay` before attempt `attempt`, saying so at debug.
+    func wait(_ delay: Duration, attempt: Int, request: APIRequest, reason: String) async throws {
         configuration.logger.debug("retrying", metadata: [
             "http.method": "\(request.method)", "http.path": "\(request.path)", "retry.attempt": "\(attempt)",
-            "retry.reason": "\(reason)", "retry.delay_ms": "\(Self.nanoseconds(delay) / 1_000_000)",
+            "retry.reason": "\(reason)", "retry.delay_ms": "\(delay.nanoseconds / 1_000_000)",
         ])
         try await Task.sleep(for: delay)
     }
@@ -214,7 +196,7 @@ struct Transport: Sendable {
         // Method, path (no query: it may carry names), status and time; never headers or bodies.
         configuration.logger.trace("request", metadata: [
             "http.method": "\(request.method)", "http.path": "\(request.path)", "http.status": "\(response.status)",
-            "duration_ms": "\(Self.nanoseconds(ContinuousClock.now - started) / 1_000_000)",
+            "duration_ms": "\((ContinuousClock.now - started).nanoseconds / 1_000_000)",
         ])
         return response
     }
@@ -226,7 +208,7 @@ struct Transport: Sendable {
     ) async throws -> APIResponse {
         do {
             let deadline = ContinuousClock.now + timeout
-            let response = try await client.execute(request, timeout: .nanoseconds(nanoseconds(timeout)))
+            let response = try await client.execute(request, timeout: TimeAmount(timeout))
             let body = try await ResponseBodyReader.collect(response.body, upTo: maximumSize, before: deadline)
             return APIResponse(status: Int(response.status.code), headers: response.headers, body: body)
         } catch let error as SecretServerError {
@@ -249,27 +231,18 @@ struct Transport: Sendable {
             throw CancellationError()
         } catch {
             var failure = SecretServerError(code: .transport, message: "\(error)", method: "\(method)", path: path)
-            if error is NIOSSLError || error is NIOSSLExtraError {
+            if ConnectFailure.isTLSFailure(error) {
                 // Trying again does not change a certificate; the pool already tried for the connect timeout.
                 failure.message = "the TLS connection was refused (\(error)): trust the server's CA with caFile "
                     + "(--ca-file, SESAME_CA_FILE), and use the host name its certificate names"
                 failure.retriable = false
-            } else if Self.isConnectFailure(error) {
+            } else if ConnectFailure.isConnectFailure(error) {
                 // The connection pool already kept trying to connect for the whole connect timeout.
                 failure.message = "could not connect to the server (\(error))"
                 failure.retriable = false
             }
             throw failure
         }
-    }
-
-    /// Whether `error` means no connection could be made (as opposed to one lost mid-request).
-    static func isConnectFailure(_ error: any Error) -> Bool {
-        if error is NIOConnectionError { return true }
-        if let error = error as? IOError {
-            return [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EHOSTDOWN].contains(error.errnoCode)
-        }
-        return false
     }
 
     private func isAuthenticationFailure(_ response: APIResponse) -> Bool {
@@ -357,7 +330,11 @@ struct Transport: Sendable {
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: userAgent)
         request.body = .bytes(ByteBuffer(string: URLEncoding.query(form)))
-        var attempt = 1
+        // A sign-in has no side effect worth guarding and goes again after a lost connection; a refresh token is good
+        // once, so it does not (RetryState decides, as for every request).
+        var state = RetryState(policy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(200), maxDelay: .seconds(1)))
+        let spendsOnce: Bool
+        if case .refresh = grant { spendsOnce = true } else { spendsOnce = false }
         while true {
             do {
                 let response = try await perform(request, client: http, timeout: timeout, method: .POST, path: path,
@@ -381,17 +358,17 @@ struct Transport: Sendable {
                     )
                 }
             } catch var error as SecretServerError where [.transport, .timeout].contains(error.code) {
-                if case .refresh = grant {
-                    // A refresh token is good once, and the server may have spent it on the request that was lost:
-                    // sending it again cannot help and would only be refused.
-                    error.message += "; the session may have been renewed by the server without the answer arriving,"
-                        + " so if the next attempt is refused, sign in again"
+                switch state.decide(error.retriable ? .interrupted : .unreachable, idempotent: !spendsOnce) {
+                case .retry(let delay):
+                    try await Task.sleep(for: delay)
+                default:
+                    if spendsOnce, error.retriable {
+                        // The server may have spent it on the request that was lost: sending it again cannot help.
+                        error.message += "; the session may have been renewed by the server without the answer arriving,"
+                            + " so if the next attempt is refused, sign in again"
+                    }
                     throw error
                 }
-                // A password or client-credentials sign-in has no side effect worth guarding: try again.
-                guard error.retriable && attempt < 3 else { throw error }
-                attempt += 1
-                try await Task.sleep(for: .milliseconds(100 * attempt))
             }
         }
     }
