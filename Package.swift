@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "SecretServerModels", targets: ["SecretServerModels"]),
         .library(name: "SecretServerEmulator", targets: ["SecretServerEmulator"]),
         .library(name: "Sesame", targets: ["Sesame"]),
+        .library(name: "SesameCore", targets: ["SesameCore"]),
         .library(name: "AWSSecrets", targets: ["AWSSecrets"]),
         .library(name: "SesameConfiguration", targets: ["SesameConfiguration"]),
     ],
@@ -35,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "Logging"]),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
@@ -109,6 +111,7 @@ let package = Package(
         .target(
             name: "SecretServerEmulator",
             dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 "SesameRedaction",
                 "SecretServerModels",
                 "SesameFiles",
@@ -131,15 +134,24 @@ let package = Package(
         .target(
             name: "Sesame",
             dependencies: [
+                "SesameCore",
                 "SesameRedaction",
-                "SesameFiles",
                 "AWSSecrets",
                 "SecretServer",
                 "SecretServerModels",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The core of Sesame without HTTP: references, values, the provider protocol, the memory and disk caches.
+        .target(
+            name: "SesameCore",
+            dependencies: [
+                "SesameRedaction",
+                "SesameFiles",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -184,12 +196,20 @@ let package = Package(
         .target(
             name: "SesameTestSupport",
             dependencies: [
+                "SesameTestKit",
                 "SecretServer",
                 "SecretServerModels",
                 "AWSSecrets",
                 "SecretServerEmulator",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Test helpers that need no server: processes with deadlines, temporary folders, log capture, manual time,
+        // JSON recasing. SesameTestSupport adds the local server, moto and the client exercise.
+        .target(
+            name: "SesameTestKit",
+            dependencies: ["SecretServerModels", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -217,7 +237,7 @@ let package = Package(
         .testTarget(
             name: "SesameTests",
             dependencies: [
-                "Sesame", "SesameTestSupport", "AWSSecrets", "AWSSigV4", "SecretServer", "SecretServerEmulator", "SesameFiles",
+                "Sesame", "SesameCore", "SesameTestSupport", "AWSSecrets", "AWSSigV4", "SecretServer", "SecretServerEmulator", "SesameFiles",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
@@ -234,12 +254,13 @@ let package = Package(
         ),
         .testTarget(
             name: "SecretServerModelsTests",
-            dependencies: ["SecretServerModels", "SesameTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["SecretServerModels", "SesameTestKit", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "SecretServerEmulatorTests",
             dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 "SecretServerEmulator",
                 "SesameTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -263,7 +284,7 @@ let package = Package(
         .testTarget(
             name: "SesameCLITests",
             dependencies: [
-                "SesameCLI", "SesameTestSupport", "SecretServer", "SecretServerModels", "Sesame", "AWSSecrets", "AWSSigV4",
+                "SesameCLI", "SesameTestSupport", "SecretServer", "SecretServerModels", "Sesame", "SesameCore", "AWSSecrets", "AWSSigV4",
                 "SecretServerEmulator", "SesameConfiguration", "SesameRedaction", "SesameFiles",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),

@@ -1,5 +1,7 @@
 import AWSSecrets
 import Foundation
+// The core (references, values, providers' protocol, caches) is part of what `import Sesame` brings.
+@_exported import SesameCore
 import Logging
 import SecretServer
 import Synchronization

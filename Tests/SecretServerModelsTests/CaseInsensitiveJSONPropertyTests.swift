@@ -1,7 +1,7 @@
 import Foundation
 import PropertyBased
 import SecretServerModels
-import SesameTestSupport
+import SesameTestKit
 import Testing
 
 /// PropertyBased 2.0.1 runs a property's body under `try?`, so an error it throws would pass silently: record it.

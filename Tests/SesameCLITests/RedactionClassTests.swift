@@ -7,6 +7,7 @@ import Logging
 @testable import SecretServerEmulator
 import SecretServerModels
 @testable import Sesame
+@testable import SesameCore
 @testable import SesameCLI
 import SesameRedaction
 import SesameTestSupport

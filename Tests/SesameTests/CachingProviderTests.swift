@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 
 @testable import Sesame
+@testable import SesameCore
 
 /// A provider whose answers the test controls: it counts reads, can be slow, and can be "down".
 final class ScriptedProvider: SecretProvider {

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 
 @testable import Sesame
+@testable import SesameCore
 
 /// One check-out per secret however many reads hold it, one check-in when the last lets go, a failed check-in
 /// that does not disturb the counts, and a failed check-out that the next reader tries again.

@@ -3,6 +3,7 @@ import SesameTestSupport
 import Testing
 
 @testable import Sesame
+@testable import SesameCore
 
 @Suite struct DiskCacheTests {
     @Test func valuesAreEncryptedKeysHashedAndTheFilePrivate() throws {

@@ -2,6 +2,7 @@ import SesameTestSupport
 import Testing
 
 @testable import Sesame
+@testable import SesameCore
 
 @Suite struct MemoryCacheTests {
     @Test func leastRecentlyUsedIsEvictedFirst() {

@@ -9,6 +9,7 @@ import Synchronization
 import Testing
 
 @testable import Sesame
+@testable import SesameCore
 
 /// Everything logged at trace level while a whole run goes through the local server, the client, AWS (moto) and
 /// the caches, searched for every secret value, password and token used.

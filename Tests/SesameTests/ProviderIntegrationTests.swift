@@ -6,6 +6,7 @@ import SesameTestSupport
 import Testing
 
 @testable import Sesame
+@testable import SesameCore
 
 /// Each provider against the real thing: the local Secret Server over 127.0.0.1, and moto.
 @Suite struct SecretServerProviderTests {

@@ -2,6 +2,7 @@ import PropertyBased
 import Testing
 
 @testable import Sesame
+@testable import SesameCore
 
 /// PropertyBased 2.0.1 runs a property's body under `try?`, so an error it throws would pass silently: record it.
 private func recording(_ body: () throws -> Void) {

@@ -4,6 +4,7 @@ import SesameTestSupport
 import Testing
 
 @testable import Sesame
+@testable import SesameCore
 
 /// Files of secrets: private from the first byte, created once, never read through a link; and the disk cache's
 /// scopes and purge.

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Sesame
+@testable import SesameCore
 
 @Suite struct SecretReferenceTests {
     @Test func theDesignExamplesParse() throws {

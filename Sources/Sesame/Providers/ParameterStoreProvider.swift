@@ -1,5 +1,6 @@
 import AWSSecrets
 import Foundation
+import SesameCore
 
 /// `aws-ps:///prod/db/password`: SSM Parameter Store, always decrypted.
 public struct ParameterStoreProvider: SecretProvider {

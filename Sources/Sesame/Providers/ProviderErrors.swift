@@ -1,5 +1,6 @@
 import AWSSecrets
 import SecretServer
+import SesameCore
 
 /// Provider errors in the provider-neutral kinds.
 enum ProviderErrors {

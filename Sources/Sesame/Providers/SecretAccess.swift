@@ -1,5 +1,6 @@
 import SecretServer
 import SecretServerModels
+import SesameCore
 
 /// What reading a restricted Secret Server secret takes: a comment (and a ticket number) for the audit trail, a
 /// check-out held for the read (and given back after it, also when the read fails), and the reader's DoubleLock

@@ -1,6 +1,7 @@
 import Foundation
 import SecretServer
 import SecretServerModels
+import SesameCore
 
 /// `tss://12/password` and `tss://Folder/Sub/Secret name/password`: a field of a Secret Server secret, by
 /// slug or else by field name; file fields as bytes.

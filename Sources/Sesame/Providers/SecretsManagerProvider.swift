@@ -1,5 +1,6 @@
 import AWSSecrets
 import Foundation
+import SesameCore
 
 /// `aws-sm://prod/db`: AWS Secrets Manager, the current version or the one named by `?version-id=` or
 /// `?version-stage=`.

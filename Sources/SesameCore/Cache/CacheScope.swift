@@ -1,5 +1,4 @@
 import Foundation
-import SecretServer
 
 /// The scope of a cache entry: which store answered and as whom. The encrypted disk cache is shared by every
 /// profile of a user, so its entries are kept per scope: a value read from one server, account, region or endpoint
@@ -8,11 +7,6 @@ public enum CacheScope {
     /// `tss https://host/secretserver as user:alice`: a Secret Server and the principal signed in to it.
     public static func secretServer(baseURL: String, principal: String) -> String {
         "tss " + normalized(baseURL) + " as " + principal
-    }
-
-    /// The scope of a client `configuration`: its server and the principal it names (or its credentials' own).
-    public static func secretServer(_ configuration: SecretServerClient.Configuration) -> String {
-        secretServer(baseURL: configuration.baseURL, principal: configuration.principal ?? configuration.credentials.principal)
     }
 
     /// `aws-ps https://ssm.eu-west-1.amazonaws.com eu-west-1 as role:arn:...`: an AWS service endpoint, the

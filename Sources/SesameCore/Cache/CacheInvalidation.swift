@@ -2,7 +2,7 @@ import Synchronization
 
 /// Every memory cache of the process, so that an update through any caching provider drops that key from
 /// all of them (s1crets kept serving the old value from its other caches).
-enum CacheInvalidation {
+package enum CacheInvalidation {
     private struct WeakCache {
         weak var cache: MemoryCache?
         weak var disk: DiskCache?
@@ -53,7 +53,7 @@ enum CacheInvalidation {
     }
 
     /// Removes `keys` from every live memory cache of `scope` and the disk caches under them.
-    static func invalidate(_ keys: [String], scope: String) {
+    package static func invalidate(_ keys: [String], scope: String) {
         inFlight.withLock { inFlight in
             for key in keys {
                 let fetchKey = FetchKey(scope: scope, key: key)

@@ -23,10 +23,21 @@ public protocol SecretProvider: Sendable {
 
     /// Writes a new value (creating the secret where the store allows it).
     func update(_ reference: SecretReference, to value: SecretValue.Content) async throws
+
+    /// The value this provider can answer at once, without suspending (a cache's fresh entry), or `nil`: the store
+    /// asks this before `get`. By default `nil`.
+    func immediateValue(_ reference: SecretReference) -> SecretValue?
+
+    /// The value straight from the store behind, past any cache (which then keeps it). By default `get`.
+    func refresh(_ reference: SecretReference) async throws -> SecretValue
 }
 
 extension SecretProvider {
     public var cacheScope: String { scheme }
+
+    public func immediateValue(_ reference: SecretReference) -> SecretValue? { nil }
+
+    public func refresh(_ reference: SecretReference) async throws -> SecretValue { try await get(reference) }
 
     public func entries(under reference: SecretReference, recursive: Bool) async throws -> [SecretEntry] {
         SecretEntry.entries(try await list(under: reference), under: reference, recursive: recursive)

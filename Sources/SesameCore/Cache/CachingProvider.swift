@@ -32,7 +32,7 @@ public final class CachingProvider: SecretProvider {
 
     /// The fresh value in memory when the strategy lets the cache answer first, without suspending.
     @inline(__always)
-    func memoryHit(_ reference: SecretReference) -> SecretValue? {
+    public func immediateValue(_ reference: SecretReference) -> SecretValue? {
         guard configuration.strategy == .cacheThenServer || configuration.strategy == .cacheThenServerAllowExpired,
             let hit = memory.lookup(reference.cacheKey, now: configuration.now()), hit.fresh
         else { return nil }

@@ -12,8 +12,6 @@ public final class SecretStore: Sendable {
     public let providers: [any SecretProvider]
     /// The providers' schemes, read once (a lookup compares strings instead of calling each provider).
     private let schemes: [String]
-    /// The caching providers among them (nil for others), so a memory hit is a direct call.
-    private let caching: [CachingProvider?]
     /// References parsed from text, so the text API does not parse the same reference again on every read.
     private let parsed = Mutex<[String: SecretReference]>([:])
     private static let parsedLimit = 4096
@@ -27,7 +25,6 @@ public final class SecretStore: Sendable {
         }
         self.providers = unique
         self.schemes = unique.map(\.scheme)
-        self.caching = unique.map { $0 as? CachingProvider }
     }
 
     /// The provider for `scheme`.
@@ -58,7 +55,7 @@ public final class SecretStore: Sendable {
     /// version (`?version-stage=AWSPREVIOUS`) would make a key-path write start from that version and undo
     /// everything since.
     public static func checkWritable(_ reference: SecretReference) throws {
-        let versionOptions = reference.options.keys.filter { !SecretAccess.referenceOptions.contains($0) }.sorted()
+        let versionOptions = reference.options.keys.filter { !SecretReference.accessOptions.contains($0) }.sorted()
         guard versionOptions.isEmpty else {
             throw SesameError(
                 code: .invalidReference,
@@ -85,7 +82,7 @@ public final class SecretStore: Sendable {
         guard let index = schemes.firstIndex(of: reference.scheme) else { throw noProvider(reference) }
         let value: SecretValue
         // A memory hit is answered without an asynchronous call.
-        if let hit = caching[index]?.memoryHit(reference) {
+        if let hit = providers[index].immediateValue(reference) {
             value = hit
         } else {
             value = try await providers[index].get(reference)
@@ -96,13 +93,7 @@ public final class SecretStore: Sendable {
 
     /// The value straight from the provider, past any cache (which then keeps it).
     public func refresh(_ reference: SecretReference) async throws -> SecretValue {
-        let provider = try provider(for: reference)
-        let value: SecretValue
-        if let caching = provider as? CachingProvider {
-            value = try await caching.refresh(reference)
-        } else {
-            value = try await provider.get(reference.withoutKeyPath)
-        }
+        let value = try await provider(for: reference).refresh(reference.withoutKeyPath)
         guard let keyPath = reference.keyPath else { return value }
         return try Self.select(keyPath, in: value, reference: reference)
     }
