@@ -4,7 +4,7 @@ import SecretServerModels
 
 /// Secret access requests and workflow templates.
 extension EmulatorRoutes {
-    func registerAccessRequests(on router: Router<Context>) {
+    func registerAccessRequests(on router: Groups) {
         api(router, .get, "/v1/secret-access-requests") { request, _, caller in
             let query = request.query
             let list = try query.list(defaultTake: self.configuration.defaultPageSize)

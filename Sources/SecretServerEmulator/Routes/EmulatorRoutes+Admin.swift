@@ -4,7 +4,7 @@ import SecretServerModels
 
 /// Roles, teams, sites and secret policies.
 extension EmulatorRoutes {
-    func registerAdmin(on router: Router<Context>) {
+    func registerAdmin(on router: Groups) {
         api(router, .get, "/v1/roles") { request, _, caller in
             let list = try request.query.list(defaultTake: self.configuration.defaultPageSize)
             let query = request.query

@@ -4,7 +4,7 @@ import SecretServerModels
 
 /// Users, groups and members.
 extension EmulatorRoutes {
-    func registerDirectory(on router: Router<Context>) {
+    func registerDirectory(on router: Groups) {
         api(router, .get, "/v1/users") { request, _, caller in
             let query = request.query
             let (skip, take) = try query.list(defaultTake: self.configuration.defaultPageSize).window  // by user name (QueryContract)

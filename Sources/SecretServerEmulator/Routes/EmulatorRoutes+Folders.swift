@@ -3,7 +3,7 @@ import Hummingbird
 import SecretServerModels
 
 extension EmulatorRoutes {
-    func registerFolders(on router: Router<Context>) {
+    func registerFolders(on router: Groups) {
         api(router, .get, "/v1/folders") { request, _, caller in
             let query = request.query
             let (skip, take) = try query.list(defaultTake: self.configuration.defaultPageSize).window  // by id (QueryContract)

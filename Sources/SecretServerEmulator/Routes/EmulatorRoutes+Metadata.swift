@@ -4,7 +4,7 @@ import SecretServerModels
 
 /// Metadata on secrets, folders, users and groups.
 extension EmulatorRoutes {
-    func registerMetadata(on router: Router<Context>) {
+    func registerMetadata(on router: Groups) {
         api(router, .get, "/v1/metadata") { request, _, caller in
             let query = request.query
             let (skip, take) = try query.list(defaultTake: self.configuration.defaultPageSize).window  // by id (QueryContract)

@@ -4,7 +4,7 @@ import Logging
 import SecretServerModels
 
 extension EmulatorRoutes {
-    func registerOAuth(on router: Router<Context>) {
+    func registerOAuth(on router: Groups) {
         open(router, .post, "/oauth2/token") { request, context in
             try await self.throttled(context) { try await self.token(request) }
         }

@@ -4,7 +4,7 @@ import SecretServerModels
 
 /// Secret and folder permissions.
 extension EmulatorRoutes {
-    func registerPermissions(on router: Router<Context>) {
+    func registerPermissions(on router: Groups) {
         api(router, .get, "/v1/secret-permissions") { request, _, caller in
             let query = request.query
             let list = try query.list(defaultTake: self.configuration.defaultPageSize)

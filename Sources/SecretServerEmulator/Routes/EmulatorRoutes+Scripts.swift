@@ -4,7 +4,7 @@ import SecretServerModels
 
 /// User scripts.
 extension EmulatorRoutes {
-    func registerScripts(on router: Router<Context>) {
+    func registerScripts(on router: Groups) {
         api(router, .get, "/v2/userscripts") { request, _, caller in
             let query = request.query
             let list = try query.list(defaultTake: self.configuration.defaultPageSize)

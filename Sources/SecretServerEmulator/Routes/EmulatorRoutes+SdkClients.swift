@@ -4,7 +4,7 @@ import SecretServerModels
 
 /// SDK client onboarding rules and accounts.
 extension EmulatorRoutes {
-    func registerSdkClients(on router: Router<Context>) {
+    func registerSdkClients(on router: Groups) {
         // Onboarding needs no sign-in: the onboarding key is the credential.
         open(router, .post, "/api/v1/sdk-client-accounts") { request, context in
             let body = try await request.jsonObject(limit: 64 * 1024)

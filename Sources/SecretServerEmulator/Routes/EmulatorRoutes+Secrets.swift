@@ -3,7 +3,7 @@ import Hummingbird
 import SecretServerModels
 
 extension EmulatorRoutes {
-    func registerSecrets(on router: Router<Context>) {
+    func registerSecrets(on router: Groups) {
         for version in ["v1", "v2"] {
             api(router, .get, "/\(version)/secrets") { request, _, caller in try await self.searchSecrets(request, caller: caller) }
             api(router, .get, "/\(version)/secrets/search-total") { request, _, caller in

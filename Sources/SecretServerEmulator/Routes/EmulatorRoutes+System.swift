@@ -3,7 +3,7 @@ import Hummingbird
 import SecretServerModels
 
 extension EmulatorRoutes {
-    func registerSystem(on router: Router<Context>) {
+    func registerSystem(on router: Groups) {
         open(router, .get, "/api/v1/healthcheck") { request, _ in
             // noBus skips the message bus check; there is no bus here, so the check is the same either way.
             _ = try request.query.bool("noBus")

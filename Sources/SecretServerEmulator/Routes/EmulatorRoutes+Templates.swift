@@ -3,7 +3,7 @@ import Hummingbird
 import SecretServerModels
 
 extension EmulatorRoutes {
-    func registerTemplates(on router: Router<Context>) {
+    func registerTemplates(on router: Groups) {
         api(router, .get, "/v1/secret-templates") { request, _, caller in
             let query = request.query
             let list = try query.list(defaultTake: self.configuration.defaultPageSize)

@@ -21,34 +21,47 @@ struct EmulatorRoutes: Sendable {
         return base.isEmpty ? [""] : ["", base]
     }
 
+    /// The routes of one registration: those anyone may call, and the API routes behind `AuthenticationMiddleware`,
+    /// each added once under every prefix (`addRoutes(atPath:)`).
+    struct Groups {
+        let open = RouteCollection(context: Context.self)
+        let api = RouteCollection(context: Context.self)
+    }
+
     func register(on router: Router<Context>) {
-        registerOAuth(on: router)
-        registerSystem(on: router)
-        registerSecrets(on: router)
-        registerTemplates(on: router)
-        registerFolders(on: router)
-        registerDirectory(on: router)
-        registerPermissions(on: router)
-        registerMetadata(on: router)
-        registerSdkClients(on: router)
-        registerScripts(on: router)
-        registerAdmin(on: router)
-        registerAccessRequests(on: router)
+        let groups = Groups()
+        groups.api.add(middleware: AuthenticationMiddleware(routes: self))
+        registerOAuth(on: groups)
+        registerSystem(on: groups)
+        registerSecrets(on: groups)
+        registerTemplates(on: groups)
+        registerFolders(on: groups)
+        registerDirectory(on: groups)
+        registerPermissions(on: groups)
+        registerMetadata(on: groups)
+        registerSdkClients(on: groups)
+        registerScripts(on: groups)
+        registerAdmin(on: groups)
+        registerAccessRequests(on: groups)
+        for prefix in prefixes {
+            router.addRoutes(groups.open, atPath: RouterPath(prefix))
+            router.addRoutes(groups.api, atPath: RouterPath(prefix + "/api"))
+        }
+        // The Platform front door has a base URL of its own.
         registerPlatform(on: router)
     }
 
-    /// Adds an unauthenticated route under every prefix.
-    func open(_ router: Router<Context>, _ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
-        for prefix in prefixes {
-            router.on(RouterPath(prefix + path), method: method) { request, context in try await handler(request, context) }
-        }
+    /// Adds a route anyone may call (`path` below each prefix).
+    func open(_ groups: Groups, _ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
+        groups.open.on(RouterPath(path), method: method) { request, context in try await handler(request, context) }
     }
 
-    /// Adds an API route that needs a bearer token, under `/api` below every prefix.
-    func api(_ router: Router<Context>, _ method: HTTPRequest.Method, _ path: String, _ handler: @escaping AuthenticatedHandler) {
-        open(router, method, "/api" + path) { request, context in
-            let user = try await self.authenticate(request)
-            return try await handler(request, context, user)
+    /// Adds an API route that needs a bearer token (`path` below `/api` under each prefix); the handler gets the
+    /// caller `AuthenticationMiddleware` found.
+    func api(_ groups: Groups, _ method: HTTPRequest.Method, _ path: String, _ handler: @escaping AuthenticatedHandler) {
+        groups.api.on(RouterPath(path), method: method) { request, context in
+            guard let caller = context.caller else { throw EmulatorAPIError.unauthenticated }
+            return try await handler(request, context, caller)
         }
     }
 
