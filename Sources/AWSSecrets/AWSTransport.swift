@@ -38,14 +38,9 @@ struct AWSTransport: Sendable {
     static let maximumResponseSize = 64 << 20
 
     init(configuration: AWSConfiguration) {
-        var http = HTTPClient.Configuration()
-        http.timeout = .init(
-            connect: TimeAmount(configuration.timeouts.connect),
-            read: TimeAmount(configuration.timeouts.request)
-        )
-        http.redirectConfiguration = .disallow
-        http.connectionPool = .init(idleTimeout: .seconds(60))
-        self.owner = HTTPClientOwner(HTTPClient(eventLoopGroupProvider: .singleton, configuration: http))
+        self.owner = HTTPClientOwner(HTTPClientFactory.make(
+            connectTimeout: configuration.timeouts.connect, readTimeout: configuration.timeouts.request
+        ))
         self.configuration = configuration
     }
 

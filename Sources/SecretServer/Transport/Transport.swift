@@ -39,15 +39,9 @@ struct Transport: Sendable {
                     + "use https://, or allow it on purpose with allowsPlainHTTP (sesame: --allow-plain-http)"
             )
         }
-        var http = HTTPClient.Configuration()
-        http.tlsConfiguration = try Self.tlsConfiguration(configuration.tls)
-        http.timeout = .init(
-            connect: TimeAmount(configuration.timeouts.connect),
-            read: TimeAmount(configuration.timeouts.request)
-        )
-        http.redirectConfiguration = .disallow
-        http.connectionPool = .init(
-            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maximumConnections
+        let http = HTTPClientFactory.make(
+            connectTimeout: configuration.timeouts.connect, readTimeout: configuration.timeouts.request,
+            tls: try Self.tlsConfiguration(configuration.tls), maximumConnections: configuration.maximumConnections
         )
         if configuration.tls.insecureSkipVerification {
             configuration.logger.warning(
@@ -55,7 +49,7 @@ struct Transport: Sendable {
                 metadata: ["tls.insecure": "true"]
             )
         }
-        let owner = HTTPClientOwner(HTTPClient(eventLoopGroupProvider: .singleton, configuration: http))
+        let owner = HTTPClientOwner(http)
         self.owner = owner
         self.baseURL = base
         self.configuration = configuration

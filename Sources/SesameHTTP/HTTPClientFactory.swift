@@ -1,0 +1,22 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOSSL
+
+/// How Sesame's transports make their connection pools, in one place: the connect and read timeouts, TLS, no
+/// redirects (a token or signature must never follow one to another host), and idle connections kept a minute.
+public enum HTTPClientFactory {
+    /// A new pool; the caller owns it (`HTTPClientOwner`) and shuts it down.
+    /// - Parameters:
+    ///   - tls: the TLS settings (trust roots, client certificate); `nil` for the system's defaults.
+    ///   - maximumConnections: HTTP/1.1 connections kept open to one host at most.
+    public static func make(
+        connectTimeout: Duration, readTimeout: Duration, tls: TLSConfiguration? = nil, maximumConnections: Int = 8
+    ) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        if let tls { configuration.tlsConfiguration = tls }
+        configuration.timeout = .init(connect: TimeAmount(connectTimeout), read: TimeAmount(readTimeout))
+        configuration.redirectConfiguration = .disallow
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maximumConnections)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+}
