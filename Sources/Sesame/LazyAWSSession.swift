@@ -1,0 +1,94 @@
+import AWSSecrets
+import Foundation
+import Logging
+import SecretServer
+import SesameCore
+import SesameRedaction
+import Synchronization
+
+/// One AWS session for the process, made on first use.
+final class LazyAWSSession: Sendable {
+    private let environment: [String: String]
+    private let state = Mutex<Result<AWSSession, any Error>?>(nil)
+
+    init(environment: [String: String]) {
+        self.environment = environment
+    }
+
+    func session() throws -> AWSSession {
+        try state.withLock { state in
+            if let state { return try state.get() }
+            let result = Result { try AWSSession(configuration: AWSConfiguration(environment: environment)) }
+            state = result
+            return try result.get()
+        }
+    }
+}
+
+/// A provider made the first time it is needed, so an unconfigured store costs nothing until used, and its
+/// configuration error is reported for the references that need it.
+public final class DeferredProvider: SecretProvider {
+    public let scheme: String
+    private let resolveScope: (@Sendable () throws -> String)?
+    private let scope = Mutex<String?>(nil)
+    private let make: @Sendable () throws -> any SecretProvider
+    private let made = Mutex<(any SecretProvider)?>(nil)
+
+    /// - Parameter cacheScope: works out the scope without making the provider (which may prompt for a password);
+    ///   it must equal the made provider's. Without it, the scope is the made provider's.
+    public init(
+        scheme: String, cacheScope: (@Sendable () throws -> String)? = nil, make: @escaping @Sendable () throws -> any SecretProvider
+    ) {
+        self.scheme = scheme
+        self.resolveScope = cacheScope
+        self.make = make
+    }
+
+    /// The scope of the provider, worked out once. When it cannot be (the provider is not configured), a scope of
+    /// its own that no configured store shares, so nothing cached elsewhere can answer.
+    public var cacheScope: String {
+        if let known = scope.withLock({ $0 }) { return known }
+        let resolved: String
+        do {
+            if let resolveScope {
+                resolved = try resolveScope()
+            } else {
+                resolved = try provider(nil).cacheScope
+            }
+        } catch {
+            return scheme + " (not configured)"
+        }
+        scope.withLock { $0 = resolved }
+        return resolved
+    }
+
+    private func provider(_ reference: SecretReference?) throws -> any SecretProvider {
+        try made.withLock { made in
+            if let made { return made }
+            do {
+                let provider = try make()
+                made = provider
+                return provider
+            } catch {
+                guard let reference else { throw error }
+                throw ProviderErrors.map(error, reference: reference)
+            }
+        }
+    }
+
+    public func get(_ reference: SecretReference) async throws -> SecretValue { try await provider(reference).get(reference) }
+    public func list(under reference: SecretReference) async throws -> [SecretReference] {
+        try await provider(reference).list(under: reference)
+    }
+    public func entries(under reference: SecretReference, recursive: Bool) async throws -> [SecretEntry] {
+        try await provider(reference).entries(under: reference, recursive: recursive)
+    }
+    public func exists(_ reference: SecretReference) async throws -> Bool { try await provider(reference).exists(reference) }
+    public func update(_ reference: SecretReference, to value: SecretValue.Content) async throws {
+        try await provider(reference).update(reference, to: value)
+    }
+}
+
+extension LazyAWSSession: Redacting {
+    var redactedDescription: String { "environment: <redacted>" }
+}

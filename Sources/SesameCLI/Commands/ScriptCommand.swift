@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import SecretServer
+import SecretServerModels
+
+/// `sesame script list|show|pull|push|watch`.
+struct ScriptCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "script", abstract: "List, read, pull, push and watch user scripts (PowerShell, SQL, SSH).",
+        subcommands: [List.self, Show.self, ScriptPullCommand.self, ScriptPushCommand.self, ScriptWatchCommand.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List scripts.", discussion: "Example:\n  sesame script list")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        func run() async throws {
+            try await connection.withClient { client in
+                let scripts = try await client.searchScripts().collect()
+                try Output.render(scripts, format: output.format) {
+                    Output.table(["ID", "NAME", "TYPE"], scripts.map { [String($0.scriptId), $0.name, $0.scriptType] })
+                }
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Print a script's text.", discussion: "Example:\n  sesame script show 3")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The script id.") var id: Int
+        func run() async throws {
+            try await connection.withClient { client in
+                FileHandle.standardOutput.write(Data(try await client.script(id: id).script.utf8))
+            }
+        }
+    }
+}
