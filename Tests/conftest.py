@@ -86,8 +86,12 @@ def server():
         process.kill()
         with open(os.path.join(workdir, "server.log")) as f:
             pytest.fail("sesame server --dev did not become ready:\n" + f.read())
-    base_url, platform_url = ready["url"], ready["platformURL"]
+    base_url, platform_url = ready["url"], ready.get("platformURL")
     yield Server(base_url, password, process, platform_url, platform_secret)
     process.terminate()
-    process.wait(timeout=30)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=30)
     log.close()

@@ -71,6 +71,9 @@ struct AWSTransport: Sendable {
                 }
             } catch let error as ExchangeFailure {
                 (outcome, failure) = (error.unreachable ? .unreachable : .interrupted, error.error)
+            } catch let error as AWSError where error.code == .transport || error.code == .timeout {
+                // Getting the credentials failed on the way (an STS call): nothing was sent to this service yet.
+                (outcome, failure) = (.interrupted, error)
             }
             switch state.decide(outcome, idempotent: request.idempotent) {
             case .done, .fail:
@@ -153,7 +156,8 @@ struct AWSTransport: Sendable {
                     code: .transport, message: "could not reach \(endpoint.url) (\(error))", service: endpoint.service,
                     operation: request.operation
                 ),
-                unreachable: ConnectFailure.isConnectFailure(error) || ConnectFailure.isTLSFailure(error)
+                // A TLS failure may come after the request went out (an unclean shutdown): it stays retriable here.
+                unreachable: ConnectFailure.isConnectFailure(error)
             )
         }
     }

@@ -124,10 +124,11 @@ public enum SesameProcess {
             directory.remove()
         }
 
-        /// Sends SIGKILL and waits.
+        /// Sends SIGKILL and waits (its output files go too).
         public func kill() {
             if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
+            directory.remove()
         }
     }
 }

@@ -105,8 +105,7 @@ extension EmulatorStore {
         var folderTypeId: Int?
     }
 
-    /// Folders matching `filter`, by path, as one page and the total.
-    /// Folders matching `filter` that the caller holds a permission on, by path.
+    /// Folders matching `filter` that the caller holds a permission on, by path, as one page and the total.
     func folders(_ filter: FolderFilter, skip: Int, take: Int, caller: Caller) async throws -> (records: [FolderModel], total: Int) {
         try await databaseRead { db in
             let index = try self.folderIndex(db)
@@ -188,8 +187,7 @@ extension EmulatorStore {
         }
     }
 
-    /// Deletes an empty folder. A folder that still holds folders or active secrets is refused.
-    /// Deletes an empty folder: Owner.
+    /// Deletes an empty folder (Owner). A folder that still holds folders or active secrets is refused.
     func deleteFolder(id: Int64, caller: Caller) async throws {
         try await writer.write { db in
             _ = try self.requireFolder(db, caller, id: id, .owner)

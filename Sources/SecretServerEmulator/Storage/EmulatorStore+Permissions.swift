@@ -295,9 +295,8 @@ extension EmulatorStore {
         }
     }
 
-    /// Removes a folder permission: Owner on its folder.
-    /// Removes a folder permission: Owner. With `breakInheritance`, the folder also stops inheriting its parent's
-    /// permissions, so what is left is its own.
+    /// Removes a folder permission (Owner on its folder). With `breakInheritance`, what the folder inherited becomes
+    /// its own first, then it stops inheriting its parent's permissions.
     func deleteFolderPermission(id: Int64, breakInheritance: Bool = false, caller: Caller) async throws {
         try await writer.write { db in
             guard let row = try FolderPermissionRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }

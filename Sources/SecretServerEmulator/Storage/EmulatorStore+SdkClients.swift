@@ -130,8 +130,8 @@ extension EmulatorStore {
         }
     }
 
-    /// Revokes an account; its client secret stops working at once.
-    /// Revokes an SDK client account: administrators. Returns its client id, whose issued tokens the caller ends.
+    /// Revokes an SDK client account (administrators): its client secret stops working at once. Returns its client
+    /// id, whose issued tokens the caller ends.
     func revokeSdkClient(id: Int64, caller: Caller) async throws -> String {
         try requireAdmin(caller)
         return try await writer.write { db in

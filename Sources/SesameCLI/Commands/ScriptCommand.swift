@@ -7,7 +7,7 @@ import SecretServerModels
 struct ScriptCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "script", abstract: "List, read, pull, push and watch user scripts (PowerShell, SQL, SSH).",
-        subcommands: [List.self, Show.self, ScriptPullCommand.self, ScriptPushCommand.self, ScriptWatchCommand.self]
+        subcommands: [List.self, Get.self, ScriptPullCommand.self, ScriptPushCommand.self, ScriptWatchCommand.self]
     )
 
     struct List: AsyncParsableCommand {
@@ -24,8 +24,11 @@ struct ScriptCommand: AsyncParsableCommand {
         }
     }
 
-    struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "Print a script's text.", discussion: "Example:\n  sesame script show 3")
+    struct Get: AsyncParsableCommand {
+        // `get`, as for secrets (`show`, its first name, still works).
+        static let configuration = CommandConfiguration(
+            commandName: "get", abstract: "Print a script's text.", discussion: "Example:\n  sesame script get 3", aliases: ["show"]
+        )
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The script id.") var id: Int
         func run() async throws {

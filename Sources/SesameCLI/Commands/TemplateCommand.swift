@@ -7,7 +7,7 @@ import SecretServerModels
 struct TemplateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "template", abstract: "List templates, show their fields, generate passwords.",
-        subcommands: [List.self, Show.self, GeneratePassword.self]
+        subcommands: [List.self, Get.self, GeneratePassword.self]
     )
 
     struct List: AsyncParsableCommand {
@@ -23,8 +23,11 @@ struct TemplateCommand: AsyncParsableCommand {
         }
     }
 
-    struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a template's fields.", discussion: "Example:\n  sesame template show 'Unix Account (SSH)'")
+    struct Get: AsyncParsableCommand {
+        // `get`, as for secrets (`show`, its first name, still works).
+        static let configuration = CommandConfiguration(
+            commandName: "get", abstract: "Show a template's fields.", discussion: "Example:\n  sesame template get 'Unix Account (SSH)'", aliases: ["show"]
+        )
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The template's id or name.") var template: String
         @OptionGroup var output: OutputOptions

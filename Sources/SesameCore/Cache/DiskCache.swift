@@ -152,7 +152,6 @@ public final class DiskCache: Sendable {
         }
     }
 
-    /// Forgets `key` in `scope`.
     /// Forgets `key` in `scope`; whether there was an entry.
     @discardableResult
     public func remove(_ key: String, scope: String = "") throws -> Bool {
