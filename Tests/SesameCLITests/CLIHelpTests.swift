@@ -50,7 +50,11 @@ import Testing
         // Each command is an `.It Em NAME` entry: as many entries of a name as commands of that name (create is
         // under secret, folder and user), so a missing one is not hidden by a namesake.
         var entries: [String: Int] = [:]
-        for line in page.split(separator: "\n") where line.hasPrefix(".It Em ") { entries[String(line.dropFirst(7)), default: 0] += 1 }
+        // A command with aliases is one entry naming them all: `.It Em "get, show"`.
+        for line in page.split(separator: "\n") where line.hasPrefix(".It Em ") {
+            let names = line.dropFirst(7).trimmingCharacters(in: CharacterSet(charactersIn: "\"")).components(separatedBy: ", ")
+            for name in names { entries[name, default: 0] += 1 }
+        }
         var commands: [String: [String]] = [:]
         for (path, _) in Self.commands() where path.count >= 2 { commands[path.last!, default: []].append(path.joined(separator: " ")) }
         for (name, paths) in commands {
