@@ -20,7 +20,6 @@ actor ServerEndpoints {
     static let vaultsPath = "/vaultbroker/api/vaults"
 
     nonisolated let baseURL: String
-    private let configured: SecretServerClient.ServerKind
     private nonisolated let credentials: SecretServerClient.Credentials
     private let http: HTTPClient
     private let timeout: Duration
@@ -35,7 +34,6 @@ actor ServerEndpoints {
 
     init(configuration: SecretServerClient.Configuration, baseURL: String, http: HTTPClient) throws {
         self.baseURL = baseURL
-        self.configured = configuration.server
         self.credentials = configuration.credentials
         self.http = http
         self.timeout = min(configuration.timeouts.request, .seconds(10))
