@@ -92,14 +92,9 @@ struct ListFilterTests {
     @Test func auditsTemplatesAndPermissionsHonourTheirFilters() async throws {
         try await withRouter { client in
             let token = try await client.adminToken()
-            let folder = try await client.api(.post, "/v1/folders", token: token,
-                                              json: #"{"folderName": "Filters", "parentFolderId": -1, "inheritPermissions": true}"#)
-            let folderId = try #require(folder.json["id"]?.intValue)
-            let secret = try await client.api(.post, "/v1/secrets", token: token, json: """
-                {"name": "filtered", "secretTemplateId": 2, "folderId": \(folderId), "siteId": 1,
-                 "items": [{"fieldName": "Username", "itemValue": "u"}, {"fieldName": "Password", "itemValue": "Filter-Passw0rd!"}]}
-                """)
-            let secretId = try #require(secret.json["id"]?.intValue)
+            let (folderId, secretId) = try await client.folderWithSecret(
+                token: token, folder: "Filters", secret: "filtered", password: "Filter-Passw0rd!"
+            )
             _ = try await client.api(.get, "/v1/secrets/\(secretId)", token: token)
 
             // Audits by action.

@@ -211,14 +211,9 @@ struct SpecContractTests {
             .mapValues { $0.map { (name: $0[2], type: $0[3]) } }
         try await app.test(.router) { client in
             let token = try await client.adminToken()
-            let folder = try await client.api(.post, "/v1/folders", token: token,
-                                              json: #"{"folderName": "Contract", "parentFolderId": -1, "inheritPermissions": true}"#)
-            let folderId = try #require(folder.json["id"]?.intValue)
-            let secret = try await client.api(.post, "/v1/secrets", token: token, json: """
-                {"name": "contract", "secretTemplateId": 2, "folderId": \(folderId), "siteId": 1,
-                 "items": [{"fieldName": "Username", "itemValue": "u"}, {"fieldName": "Password", "itemValue": "Contract-Passw0rd!"}]}
-                """)
-            let secretId = try #require(secret.json["id"]?.intValue, "\(secret.text)")
+            let (folderId, secretId) = try await client.folderWithSecret(
+                token: token, folder: "Contract", secret: "contract", password: "Contract-Passw0rd!"
+            )
             var checked = 0
             var failures: [String] = []
             for (route, line) in served.sorted(by: { $0.key < $1.key }) {
