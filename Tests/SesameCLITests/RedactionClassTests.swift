@@ -46,6 +46,7 @@ struct RedactionClassTests {
         "Stored": "private to SessionStore, turned into a KeptSession (checked) as soon as it is read",
         "Target": "where a tss:// reference points: `secret` is the secret's name in a path",
         "Component": "a JSON key path's component: `key` is a member name",
+        "Grants": "AccessPolicy's strongest roles: `secret` is a secret role (List, View, Edit, Owner), no value",
     ]
 
     /// Builds an instance of each checked type with `canary` wherever it holds a secret.

@@ -281,18 +281,14 @@ extension EmulatorStore {
         try await searchSecrets(filter, skip: 0, take: 0, caller: caller).total
     }
 
-    /// Narrows `request` to the secrets the caller may at least List: shared with them explicitly, or inheriting
-    /// from a folder where they hold a permission.
+    /// Narrows `request` to the secrets the caller may at least List (`AccessPolicy.visibleSecrets`, the same rule
+    /// as a single secret's role).
     private func visible(
         _ request: QueryInterfaceRequest<SecretRow>, _ db: Database, _ caller: Caller, folders: [Int64: FolderRow]
     ) throws -> QueryInterfaceRequest<SecretRow> {
         // Deactivated secrets are hidden from whoever lacks View Inactive Secrets, filter.includeInactive or not.
         let request = Self.canViewInactive(caller) ? request : request.filter(Column("active") == true)
-        if caller.isAdmin { return request }
-        let shared = try explicitlySharedSecretIds(db, caller)
-        let viaFolders = try visibleFolderIds(db, caller, index: folders)
-        let inherits = SQL("json_extract(settings, '$.enableInheritPermissions') = 1")
-        return request.filter(shared.contains(Column("id")) || (viaFolders.contains(Column("folderId")) && inherits))
+        return try AccessPolicy(db, caller: caller, folders: folders).visibleSecrets(request)
     }
 
     private func secretRequest(_ db: Database, _ filter: SecretFilter, folders: [Int64: FolderRow]) -> QueryInterfaceRequest<SecretRow> {
@@ -331,7 +327,9 @@ extension EmulatorStore {
         if filter.hasLauncher == true { return [] }
         var rows: [Int64: SecretRow] = [:]
         for row in try SecretRow.fetchAll(db, keys: ids) { rows[row.id ?? 0] = row }
-        let shared = filter.onlySharedWithMe ? try explicitlySharedSecretIds(db, caller) : []
+        // One policy for every row (two queries), rather than a role lookup per row.
+        let policy = try AccessPolicy(db, caller: caller, folders: folders)
+        let shared = filter.onlySharedWithMe ? policy.explicitlySharedSecretIds : []
         let text = (filter.searchText ?? "").lowercased()
         func matches(_ value: String) -> Bool {
             filter.isExactMatch ? value.lowercased() == text : value.lowercased().contains(text)
@@ -350,14 +348,14 @@ extension EmulatorStore {
                 if filter.onlyCheckedOutByCaller && checkout.userId != caller.userId { return false }
             }
             if let role = filter.permissionRequired {
-                guard let held = try self.secretRole(db, caller, row, index: folders), held >= role else { return false }
+                guard let held = policy.secretRole(row), held >= role else { return false }
             }
             guard filter.searchesValues, !text.isEmpty else { return true }
             // extendedFields: the name counts for whoever may list the secret.
             if !filter.extendedFields.isEmpty && matches(row.name) { return true }
             // A value is matched only where the caller could read it as it is: View or better, and no restriction
             // to pass (a comment, check-out, approval or DoubleLock); else the search would be a way round them.
-            guard !settings.restrictsReading, let held = try self.secretRole(db, caller, row, index: folders), held >= .view else {
+            guard !settings.restrictsReading, let held = policy.secretRole(row), held >= .view else {
                 return false
             }
             guard let template = try self.template(db, id: row.templateId) else { return false }
