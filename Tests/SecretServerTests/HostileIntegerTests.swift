@@ -12,7 +12,7 @@ import Testing
 /// as `Int64.min`, `-1`, `Int32.max + 1`, `Int64.max` and two values generated outside `Int32` from a seed
 /// (`SESAME_FUZZ_SEED`) to a `sesame server --dev` process, which must answer each with a 4xx or a normal answer and
 /// still be alive afterwards; and the client reads hostile pages without trapping.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct HostileIntegerTests {
     /// The seed of the generated values (`SESAME_FUZZ_SEED` to vary it, as the schemathesis step).
     static let seed = ProcessInfo.processInfo.environment["SESAME_FUZZ_SEED"].flatMap(UInt64.init) ?? 20261123

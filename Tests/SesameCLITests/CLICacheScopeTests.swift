@@ -7,7 +7,7 @@ import Testing
 /// (Secret Server URL and user; AWS principal, region and endpoint): the same reference read from two servers that
 /// hold different values, through two profiles, with and without `--allow-expired`, always answers the right one.
 /// `logout` and `profile remove` take their account's entries with them.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct CLICacheScopeTests {
     static let password = "Scope-Admin-Passw0rd!"
 

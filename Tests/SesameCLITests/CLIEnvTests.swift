@@ -7,7 +7,7 @@ import Yams
 
 /// `sesame env` as a process: every format read back by what it is for (a POSIX shell, bash, JSON, YAML, the
 /// GitHub runner's heredoc rule, docker's literal lines), byte for byte, with the characters that break quoting.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct CLIEnvTests {
     static let password = "Env-Cli-Passw0rd!"
     /// Spaces, both quotes, `$`, backquotes, `#`, a backslash, a newline, a trailing space, `%`, non-ASCII.

@@ -4,7 +4,7 @@ import SesameTestSupport
 import Testing
 
 /// `sesame export` and `sesame import` between two `sesame server --dev` processes.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct CLIExportImportTests {
     static let password = "Export-Admin-Passw0rd!"
     static let passphrase = "correct horse battery staple"

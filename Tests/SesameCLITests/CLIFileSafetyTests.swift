@@ -5,7 +5,7 @@ import Testing
 /// Files that hold secrets or keys, as processes leave them: created whole or not at all by processes racing to
 /// make them, whole (old or new) after a writer is killed mid-way, private from the first start, and a damaged
 /// database said to be one. The process itself dumps no core.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct CLIFileSafetyTests {
     static let password = "Files-Admin-Passw0rd!"
 

@@ -6,7 +6,7 @@ import Testing
 @testable import SesameCLI
 
 /// Every command's help, completions and the man page.
-@Suite struct CLIHelpTests {
+@Suite(.timeLimit(.minutes(5))) struct CLIHelpTests {
     /// Every command with its path, walking the tree from the root.
     static func commands(_ type: any ParsableCommand.Type = SesameCommand.self, path: [String] = ["sesame"]) -> [([String], any ParsableCommand.Type)] {
         let configuration = type.configuration

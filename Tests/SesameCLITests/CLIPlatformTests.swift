@@ -5,7 +5,7 @@ import Testing
 /// The command line against a Delinea Platform URL (the local server's front door): `sesame login` finds out it is
 /// a Platform, signs the service user in and keeps the profile as one; references resolve through the Platform's
 /// vault, with a profile or with the environment alone; logout ends the Platform token on the server.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct CLIPlatformTests {
     static let password = "Platform-Admin-Passw0rd!"
     static let clientSecret = "Platform-Cli-Secret-7"

@@ -4,7 +4,7 @@ import SesameTestSupport
 import Testing
 
 /// `sesame` run as a process, as people and scripts run it.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct CLIProcessTests {
     static let password = "Cli-Admin-Passw0rd!"
 

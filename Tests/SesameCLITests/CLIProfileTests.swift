@@ -3,7 +3,7 @@ import SesameTestSupport
 import Testing
 
 /// `sesame login`, profiles and stored sessions, as processes.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct CLIProfileTests {
     static let password = "Profile-Admin-Passw0rd!"
 

@@ -4,7 +4,7 @@ import SesameTestSupport
 import Testing
 
 /// `sesame get`, `run` and `inject` as processes, against a `sesame server --dev` process and moto.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct CLIReferenceCommandTests {
     static let password = "Cli-Admin-Passw0rd!"
     static let secretValue = "Ref-Secret-Value-42"

@@ -4,7 +4,7 @@ import SesameTestSupport
 import Testing
 
 /// The resource subcommands, run as a process against `sesame server --dev`.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct CLIResourceCommandTests {
     static let password = "Cli-Admin-Passw0rd!"
 

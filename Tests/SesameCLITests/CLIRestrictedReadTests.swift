@@ -8,7 +8,7 @@ import Testing
 /// names it and the flag that gives it; with `--comment`, `SESAME_COMMENT`, `?comment=`, `--ticket-number`,
 /// `--check-out` (checked in again afterwards, also when the command fails), an approved request, or the DoubleLock
 /// password from `SESAME_DOUBLE_LOCK_PASSWORD`, the value.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct CLIRestrictedReadTests {
     static let password = "Restricted-Cli-Passw0rd!"
     static let value = "Restricted-Cli-Value-9"

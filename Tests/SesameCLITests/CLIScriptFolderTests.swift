@@ -4,7 +4,7 @@ import SesameTestSupport
 import Testing
 
 /// `sesame script pull|push|watch` as processes against a `sesame server --dev` process.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct CLIScriptFolderTests {
     static let password = "Scripts-Admin-Passw0rd!"
 

@@ -5,7 +5,7 @@ import Testing
 /// A stored session survives its tokens: every command that renews it (get, run, inject, and the resource
 /// commands) keeps the renewed session at once, two sesame processes never spend one refresh token, and a profile's
 /// TLS settings never reach another server.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct CLISessionTests {
     static let password = "Session-Admin-Passw0rd!"
 

@@ -7,7 +7,7 @@ import Testing
 
 /// `sesame set`, `ls`, `exists`, `cache status|clear` and `--refresh` as processes, against `sesame server --dev`
 /// and moto: values only from standard input, files or the generator; what is stored afterwards read back.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct CLISetListTests {
     static let password = "Set-List-Passw0rd!"
 

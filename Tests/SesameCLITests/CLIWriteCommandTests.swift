@@ -6,7 +6,7 @@ import Testing
 /// The operator's write commands as processes: `secret update/rotate/move/delete/restore/heartbeat`, `folder
 /// create/move/delete`, `user set-password`; values from standard input and files only, what is stored checked
 /// after each.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct CLIWriteCommandTests {
     static let password = "Write-Cli-Passw0rd!"
 

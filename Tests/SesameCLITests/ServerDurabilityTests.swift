@@ -8,7 +8,7 @@ import Testing
 
 /// `sesame server --dev --database FILE` killed with SIGKILL in the middle of concurrent writes loses nothing it
 /// answered, half-writes nothing, and leaves a database that passes SQLite's integrity check.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct ServerDurabilityTests {
     static let password = "Durable-Admin-Passw0rd!"
 
