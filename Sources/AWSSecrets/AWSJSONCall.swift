@@ -49,3 +49,24 @@ extension AWSTransport {
 
 /// An empty JSON object, for operations whose answer is not needed.
 struct EmptyOutput: Decodable {}
+
+/// A service of the JSON 1.1 protocol (Secrets Manager, SSM): its calls go through one helper.
+protocol AWSJSONService: Sendable {
+    var transport: AWSTransport { get }
+    var endpoint: AWSEndpoint { get }
+    var credentials: any AWSCredentialsProvider { get }
+    /// The `X-Amz-Target` prefix (`secretsmanager`, `AmazonSSM`).
+    static var targetPrefix: String { get }
+}
+
+extension AWSJSONService {
+    /// Sends `operation` with `input` and decodes its answer as `output`.
+    func call<Input: Encodable, Output: Decodable>(
+        _ operation: String, _ input: Input, _ output: Output.Type, idempotent: Bool
+    ) async throws -> Output {
+        try await transport.json(
+            operation, targetPrefix: Self.targetPrefix, input: input, as: output, idempotent: idempotent, endpoint: endpoint,
+            credentials: credentials
+        )
+    }
+}

@@ -2,11 +2,11 @@ import Foundation
 import SesameRedaction
 
 /// AWS Systems Manager Parameter Store: the operations a secrets tool needs.
-public struct SSMClient: Sendable {
+public struct SSMClient: AWSJSONService {
     let transport: AWSTransport
     let endpoint: AWSEndpoint
     let credentials: any AWSCredentialsProvider
-    private static let prefix = "AmazonSSM"
+    static let targetPrefix = "AmazonSSM"
 
     /// Where requests go (the regional endpoint or an override).
     public var endpointURL: String { endpoint.url }
@@ -171,15 +171,6 @@ public struct SSMClient: Sendable {
             token = output.NextToken.flatMap { $0.isEmpty ? nil : $0 }
         } while token != nil
         return result
-    }
-
-    private func call<Input: Encodable, Output: Decodable>(
-        _ operation: String, _ input: Input, _ output: Output.Type, idempotent: Bool
-    ) async throws -> Output {
-        try await transport.json(
-            operation, targetPrefix: Self.prefix, input: input, as: output, idempotent: idempotent, endpoint: endpoint,
-            credentials: credentials
-        )
     }
 }
 

@@ -2,11 +2,11 @@ import Foundation
 import SesameRedaction
 
 /// AWS Secrets Manager: the operations a secrets tool needs.
-public struct SecretsManagerClient: Sendable {
+public struct SecretsManagerClient: AWSJSONService {
     let transport: AWSTransport
     let endpoint: AWSEndpoint
     let credentials: any AWSCredentialsProvider
-    private static let prefix = "secretsmanager"
+    static let targetPrefix = "secretsmanager"
 
     /// Where requests go (the regional endpoint or an override).
     public var endpointURL: String { endpoint.url }
@@ -190,15 +190,6 @@ public struct SecretsManagerClient: Sendable {
         case .string(let text): return (text, nil)
         case .binary(let bytes): return (nil, Data(bytes).base64EncodedString())
         }
-    }
-
-    private func call<Input: Encodable, Output: Decodable>(
-        _ operation: String, _ input: Input, _ output: Output.Type, idempotent: Bool
-    ) async throws -> Output {
-        try await transport.json(
-            operation, targetPrefix: Self.prefix, input: input, as: output, idempotent: idempotent, endpoint: endpoint,
-            credentials: credentials
-        )
     }
 }
 
