@@ -24,8 +24,8 @@ struct AccessPolicy {
     let caller: Caller
     /// Secret id → the strongest of the caller's explicit roles on it.
     private let explicit: [Int64: SecretRole]
-    /// Folder id → the caller's own grants on it (not inherited).
-    private let own: [Int64: Grants]
+    /// Folder id → the grants in force on it (its own and, while it inherits, its parent's), for every folder.
+    private let inForce: [Int64: Grants]
     private let folders: [Int64: FolderRow]
 
     /// The caller's grants on every secret and folder (two queries; nothing for administrators).
@@ -34,7 +34,7 @@ struct AccessPolicy {
         self.folders = folders
         guard !caller.isAdmin else {
             explicit = [:]
-            own = [:]
+            inForce = [:]
             return
         }
         let (condition, arguments) = Self.principalCondition(caller)
@@ -50,7 +50,31 @@ struct AccessPolicy {
             own[id] = (own[id] ?? .none).merged(Grants(folder: FolderRole(name: row["folderRole"]), secret: SecretRole(name: row["secretRole"])))
         }
         self.explicit = explicit
-        self.own = own
+        self.inForce = Self.inForce(own: own, folders: folders)
+    }
+
+    /// The grants in force on every folder, each computed once from its parent's (linear in the folders, whatever
+    /// their depth); a cycle or a missing parent ends a chain.
+    static func inForce(own: [Int64: Grants], folders: [Int64: FolderRow]) -> [Int64: Grants] {
+        var done: [Int64: Grants] = [:]
+        for start in folders.keys where done[start] == nil {
+            // Walk up to a folder already done (or the top), then fill the chain in from the top down.
+            var chain: [Int64] = []
+            var onChain: Set<Int64> = []
+            var current: Int64? = start
+            while let id = current, done[id] == nil, let folder = folders[id], onChain.insert(id).inserted {
+                chain.append(id)
+                current = folder.inheritPermissions ? folder.parentId : nil
+            }
+            var above = current.flatMap { done[$0] } ?? .none
+            for id in chain.reversed() {
+                let inherits = folders[id]?.inheritPermissions == true && folders[id]?.parentId != nil
+                let grants = (own[id] ?? .none).merged(inherits ? above : .none)
+                done[id] = grants
+                above = grants
+            }
+        }
+        return done
     }
 
     /// `userId = ? OR groupId IN (...)` for the caller and their groups.
@@ -60,18 +84,8 @@ struct AccessPolicy {
         return ("(userId = ? OR groupId IN (\(placeholders)))", StatementArguments([caller.userId] + Array(caller.groupIds)))
     }
 
-    /// The grants in force on a folder: its own and, while it inherits, its parent's (a cycle or a missing folder ends
-    /// the walk).
-    func inForce(folderId: Int64) -> Grants {
-        var grants = Grants.none
-        var current: Int64? = folderId
-        var seen: Set<Int64> = []
-        while let id = current, let folder = folders[id], seen.insert(id).inserted {
-            grants = grants.merged(own[id] ?? .none)
-            current = folder.inheritPermissions ? folder.parentId : nil
-        }
-        return grants
-    }
+    /// The grants in force on a folder: its own and, while it inherits, its parent's.
+    func inForce(folderId: Int64) -> Grants { inForce[folderId] ?? .none }
 
     /// The caller's role on a secret, or `nil` for none.
     func secretRole(_ secret: SecretRow) -> SecretRole? {

@@ -35,7 +35,7 @@ extension EmulatorStore {
 
     /// The caller's role on a secret, or `nil` for none (`AccessPolicy`).
     ///
-    /// `index` is only built when folder grants are looked at (never for administrators).
+    /// `index` is built only for callers who are not administrators.
     func secretRole(
         _ db: Database, _ caller: Caller, _ secret: SecretRow, index: @autoclosure () throws -> [Int64: FolderRow]
     ) throws -> SecretRole? {

@@ -21,8 +21,9 @@ extension EmulatorStore {
     }
 
     /// Who may review requests on the secret: administrators, its Owners, and its workflow template's approvers.
-    private func mayReview(_ db: Database, _ caller: Caller, _ row: SecretRow) throws -> Bool {
-        if let role = try secretRole(db, caller, row, index: try folderIndex(db)), role >= .owner { return true }
+    private func mayReview(_ db: Database, _ caller: Caller, _ row: SecretRow, policy: AccessPolicy? = nil) throws -> Bool {
+        let role = try policy.map { $0.secretRole(row) } ?? secretRole(db, caller, row, index: try folderIndex(db))
+        if let role, role >= .owner { return true }
         let templateId = row.settings.accessRequestWorkflowMapId
         guard templateId > 0, let text = try String.fetchOne(
             db, sql: "SELECT configurationJson FROM workflow_template WHERE id = ? AND active = 1", arguments: [templateId]
@@ -140,11 +141,13 @@ extension EmulatorStore {
                 arguments += [status]
             }
             var result: [SecretAccessModel] = []
+            // One policy for every request listed, not a role lookup per row.
+            let policy = try AccessPolicy(db, caller: caller, folders: try self.folderIndex(db))
             for row in try Row.fetchAll(db, sql: sql + " ORDER BY id DESC", arguments: arguments) {
                 let requester: Int64 = row["userId"]
                 let secretId: Int64 = row["secretId"]
                 guard let secret = try SecretRow.fetchOne(db, key: secretId) else { continue }
-                let reviewer = try self.mayReview(db, caller, secret)
+                let reviewer = try self.mayReview(db, caller, secret, policy: policy)
                 if requester == caller.userId || reviewer {
                     result.append(try self.accessModel(db, row, caller: caller))
                 }

@@ -329,6 +329,13 @@ enum Migrations {
                 t.column("created", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v11-permission-principal-indexes") { db in
+            // AccessPolicy reads a caller's permissions by user and by group.
+            for table in ["secret_permission", "folder_permission"] {
+                try db.create(index: "\(table)_user", on: table, columns: ["userId"], ifNotExists: true)
+                try db.create(index: "\(table)_group", on: table, columns: ["groupId"], ifNotExists: true)
+            }
+        }
         return migrator
     }
 }
