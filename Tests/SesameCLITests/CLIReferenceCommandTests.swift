@@ -100,6 +100,7 @@ struct CLIReferenceCommandTests {
             let own = [
                 "SESAME_PASSWORD": "own-password-1", "SESAME_TOKEN": "own-token-2", "SESAME_EXPORT_PASSPHRASE": "own-passphrase-3",
                 "SESAME_SERVER_KEY": "own-server-key-4", "SESAME_ADMIN_PASSWORD": "own-admin-5",
+                "SESAME_PLATFORM_CLIENT_SECRET": "own-platform-secret-8",
             ]
             var environment = own
             environment["APP_SECRET"] = "env://SOURCE_VALUE"

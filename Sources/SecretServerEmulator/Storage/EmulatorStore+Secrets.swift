@@ -229,9 +229,11 @@ extension EmulatorStore {
             if let cached {
                 ids = cached
             } else {
-                let request = try self.visible(self.secretRequest(db, filter, folders: folders), db, caller, folders: folders)
+                // One policy for the SQL filter and the row filter alike.
+                let policy = try AccessPolicy(db, caller: caller, folders: folders)
+                let request = Self.visible(self.secretRequest(db, filter, folders: folders), policy)
                 var found = try Int64.fetchAll(db, request.select(Column("id")).order(Self.searchOrder(filter)))
-                if filter.needsRowFilter { found = try self.rowFilter(db, found, filter, caller: caller, folders: folders) }
+                if filter.needsRowFilter { found = try self.rowFilter(db, found, filter, caller: caller, policy: policy) }
                 ids = found
                 // A check-out ends by its clock, not by a write that would empty the cache: such results are not kept.
                 if !filter.onlyCheckedOut && !filter.onlyCheckedOutByCaller {
@@ -269,7 +271,7 @@ extension EmulatorStore {
     func secretCountsByTemplate(caller: Caller) async throws -> [Int64: Int] {
         try await databaseRead { db in
             let folders = try self.folderIndex(db)
-            let request = try self.visible(SecretRow.filter(Column("active") == true), db, caller, folders: folders)
+            let request = Self.visible(SecretRow.filter(Column("active") == true), try AccessPolicy(db, caller: caller, folders: folders))
             var counts: [Int64: Int] = [:]
             for templateId in try Int64.fetchAll(db, request.select(Column("templateId"))) { counts[templateId, default: 0] += 1 }
             return counts
@@ -283,12 +285,10 @@ extension EmulatorStore {
 
     /// Narrows `request` to the secrets the caller may at least List (`AccessPolicy.visibleSecrets`, the same rule
     /// as a single secret's role).
-    private func visible(
-        _ request: QueryInterfaceRequest<SecretRow>, _ db: Database, _ caller: Caller, folders: [Int64: FolderRow]
-    ) throws -> QueryInterfaceRequest<SecretRow> {
+    private static func visible(_ request: QueryInterfaceRequest<SecretRow>, _ policy: AccessPolicy) -> QueryInterfaceRequest<SecretRow> {
         // Deactivated secrets are hidden from whoever lacks View Inactive Secrets, filter.includeInactive or not.
-        let request = Self.canViewInactive(caller) ? request : request.filter(Column("active") == true)
-        return try AccessPolicy(db, caller: caller, folders: folders).visibleSecrets(request)
+        let request = canViewInactive(policy.caller) ? request : request.filter(Column("active") == true)
+        return policy.visibleSecrets(request)
     }
 
     private func secretRequest(_ db: Database, _ filter: SecretFilter, folders: [Int64: FolderRow]) -> QueryInterfaceRequest<SecretRow> {
@@ -323,12 +323,10 @@ extension EmulatorStore {
 
     /// The filters a query cannot express: values (decrypted here), the caller's roles and shares, check-outs and
     /// settings. Keeps `ids`' order.
-    private func rowFilter(_ db: Database, _ ids: [Int64], _ filter: SecretFilter, caller: Caller, folders: [Int64: FolderRow]) throws -> [Int64] {
+    private func rowFilter(_ db: Database, _ ids: [Int64], _ filter: SecretFilter, caller: Caller, policy: AccessPolicy) throws -> [Int64] {
         if filter.hasLauncher == true { return [] }
         var rows: [Int64: SecretRow] = [:]
         for row in try SecretRow.fetchAll(db, keys: ids) { rows[row.id ?? 0] = row }
-        // One policy for every row (two queries), rather than a role lookup per row.
-        let policy = try AccessPolicy(db, caller: caller, folders: folders)
         let shared = filter.onlySharedWithMe ? policy.explicitlySharedSecretIds : []
         let text = (filter.searchText ?? "").lowercased()
         func matches(_ value: String) -> Bool {
