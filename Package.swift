@@ -68,6 +68,7 @@ let package = Package(
         .target(
             name: "SesameHTTP",
             dependencies: [
+                "SesameRedaction",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -285,7 +286,7 @@ let package = Package(
             name: "SesameCLITests",
             dependencies: [
                 "SesameCLI", "SesameTestSupport", "SecretServer", "SecretServerModels", "Sesame", "SesameCore", "AWSSecrets", "AWSSigV4",
-                "SecretServerEmulator", "SesameConfiguration", "SesameRedaction", "SesameFiles",
+                "SecretServerEmulator", "SesameConfiguration", "SesameRedaction", "SesameFiles", "SesameHTTP",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -2,6 +2,7 @@ import AWSSigV4
 import Foundation
 import Logging
 import SesameRedaction
+@_exported import struct SesameHTTP.ProxyConfiguration
 
 /// How the AWS clients find their region, credentials and endpoints. Everything has a default that
 /// follows the AWS CLI: the environment, then the shared files' profile.
@@ -24,6 +25,10 @@ public struct AWSConfiguration: Sendable {
     public var environment: [String: String]
     /// Whose credentials these are, for scoping caches (`AWSSession.principal`); `nil` derives it.
     public var principal: String?
+    /// Which proxy requests go through; `nil` reads `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY` (and the lower-case
+    /// forms) from `environment`. `.none` connects directly whatever it says. Instance metadata and container
+    /// credentials (link-local and loopback addresses) never go through a proxy.
+    public var proxy: ProxyConfiguration?
     /// The wall clock used to sign requests and to judge when temporary credentials expire.
     public var now: @Sendable () -> Date
     public var logger: Logger
@@ -33,9 +38,10 @@ public struct AWSConfiguration: Sendable {
         assumeRole: AssumeRole? = nil, endpoints: [String: String] = [:], timeouts: Timeouts = Timeouts(),
         maxAttempts: Int = 3, environment: [String: String] = ProcessInfo.processInfo.environment,
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "sesame.aws"),
-        principal: String? = nil
+        principal: String? = nil, proxy: ProxyConfiguration? = nil
     ) {
         self.principal = principal
+        self.proxy = proxy
         self.region = region
         self.profile = profile
         self.credentials = credentials

@@ -47,7 +47,7 @@ public struct AWSSession: Sendable {
         self.region = region
         self.configuration = configuration
         self.profileSettings = profile
-        self.transport = AWSTransport(configuration: configuration)
+        self.transport = try AWSTransport(configuration: configuration)
         let transport = self.transport
 
         var provider: any AWSCredentialsProvider

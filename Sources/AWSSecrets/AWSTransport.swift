@@ -32,15 +32,20 @@ struct AWSResponse: Sendable {
 /// Signs and sends AWS requests over one connection pool, retries what may be retried with jittered
 /// backoff, renews expired credentials once, and maps failures to `AWSError`.
 struct AWSTransport: Sendable {
-    private let owner: HTTPClientOwner
-    var http: HTTPClient { owner.http }
+    let owner: HTTPClientOwner
     let configuration: AWSConfiguration
     static let maximumResponseSize = 64 << 20
 
-    init(configuration: AWSConfiguration) {
-        self.owner = HTTPClientOwner(HTTPClientFactory.make(
-            connectTimeout: configuration.timeouts.connect, readTimeout: configuration.timeouts.request
-        ))
+    init(configuration: AWSConfiguration) throws {
+        let proxies: ProxyConfiguration
+        do {
+            proxies = try configuration.proxy ?? ProxyConfiguration.environment(configuration.environment)
+        } catch let error as ProxyError {
+            throw AWSError(code: .invalidConfiguration, message: error.description)
+        }
+        self.owner = HTTPClientFactory.owner(
+            connectTimeout: configuration.timeouts.connect, readTimeout: configuration.timeouts.request, proxies: proxies
+        )
         self.configuration = configuration
     }
 
@@ -121,7 +126,7 @@ struct AWSTransport: Sendable {
         http.body = .bytes(request.body)
         do {
             let started = ContinuousClock.now
-            let response = try await self.http.execute(http, timeout: TimeAmount(configuration.timeouts.request))
+            let response = try await owner.client(for: http.url).execute(http, timeout: TimeAmount(configuration.timeouts.request))
             let body = try await ResponseBodyReader.collect(
                 response.body, upTo: Self.maximumResponseSize, before: started + configuration.timeouts.request
             )
@@ -148,6 +153,14 @@ struct AWSTransport: Sendable {
             throw ExchangeFailure(
                 error: AWSError(code: .transport, message: "could not connect to \(endpoint.url) (\(error))", service: endpoint.service,
                                 operation: request.operation),
+                unreachable: true
+            )
+        } catch let error where ConnectFailure.proxyFailure(error) != nil {
+            throw ExchangeFailure(
+                error: AWSError(
+                    code: .transport, message: ConnectFailure.proxyFailure(error) ?? "\(error)", service: endpoint.service,
+                    operation: request.operation
+                ),
                 unreachable: true
             )
         } catch {

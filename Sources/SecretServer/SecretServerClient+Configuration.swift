@@ -1,5 +1,9 @@
 import Crypto
 @_exported import struct SesameHTTP.RetryPolicy
+@_exported import struct SesameHTTP.ProxyConfiguration
+@_exported import struct SesameHTTP.ProxyServer
+@_exported import struct SesameHTTP.NoProxyList
+@_exported import struct SesameHTTP.ProxyError
 import SesameHTTP
 import SesameRedaction
 import Foundation
@@ -39,6 +43,9 @@ extension SecretServerClient {
         public var allowsPlainHTTP: Bool
         /// Whether `baseURL` is a Secret Server or a Delinea Platform, or to find out as Delinea's SDKs do.
         public var server: ServerKind
+        /// Which proxy requests go through; `nil` reads `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY` (and the lower-case
+        /// forms) from the process environment when the client is made. `.none` connects directly whatever they say.
+        public var proxy: ProxyConfiguration?
 
         public init(
             baseURL: String,
@@ -54,9 +61,11 @@ extension SecretServerClient {
             maximumConnections: Int = 8,
             principal: String? = nil,
             allowsPlainHTTP: Bool = false,
-            server: ServerKind = .automatic
+            server: ServerKind = .automatic,
+            proxy: ProxyConfiguration? = nil
         ) {
             self.server = server
+            self.proxy = proxy
             self.principal = principal
             self.allowsPlainHTTP = allowsPlainHTTP
             self.baseURL = baseURL

@@ -9,16 +9,18 @@ import Synchronization
 /// One AWS session for the process, made on first use.
 final class LazyAWSSession: Sendable {
     private let environment: [String: String]
+    private let proxy: @Sendable () throws -> ProxyConfiguration?
     private let state = Mutex<Result<AWSSession, any Error>?>(nil)
 
-    init(environment: [String: String]) {
+    init(environment: [String: String], proxy: @escaping @Sendable () throws -> ProxyConfiguration? = { nil }) {
         self.environment = environment
+        self.proxy = proxy
     }
 
     func session() throws -> AWSSession {
         try state.withLock { state in
             if let state { return try state.get() }
-            let result = Result { try AWSSession(configuration: AWSConfiguration(environment: environment)) }
+            let result = Result { try AWSSession(configuration: AWSConfiguration(environment: environment, proxy: try proxy())) }
             state = result
             return try result.get()
         }

@@ -22,6 +22,8 @@ extension SecretStore {
     /// AWS from `environment` (one session for both services), Secret Server from `secretServer()`, which is
     /// called only when a `tss://` reference is read (it may prompt for a password).
     /// - Parameter secretServerAccess: what reads of restricted secrets send (comment, ticket, check-out, DoubleLock).
+    /// - Parameter awsProxy: the AWS clients' proxy setting, asked for when AWS is first used; nil reads the standard
+    ///   variables from `environment`.
     /// - Parameter secretServerScope: the Secret Server's cache scope (`CacheScope.secretServer`: its URL and who
     ///   signs in), worked out without signing in, so a cached value is found without a password prompt and never
     ///   answers for another server or account.
@@ -29,9 +31,10 @@ extension SecretStore {
         environment: [String: String], cache: CacheConfiguration, environmentProvider: EnvironmentProvider = EnvironmentProvider(),
         secretServerScope: @escaping @Sendable () throws -> String,
         secretServer: @escaping @Sendable () throws -> SecretServerClient.Configuration,
-        secretServerAccess: SecretAccess = SecretAccess()
+        secretServerAccess: SecretAccess = SecretAccess(),
+        awsProxy: @escaping @Sendable () throws -> ProxyConfiguration? = { nil }
     ) -> SecretStore {
-        let aws = LazyAWSSession(environment: environment)
+        let aws = LazyAWSSession(environment: environment, proxy: awsProxy)
         return SecretStore(providers: [
             environmentProvider,
             CachingProvider(DeferredProvider(scheme: "aws-ps") { try ParameterStoreProvider(session: try aws.session()) }, configuration: cache),

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -18,5 +19,23 @@ public enum ConnectFailure {
     /// Whether `error` is a TLS failure (a certificate, a handshake): trying again changes nothing.
     public static func isTLSFailure(_ error: any Error) -> Bool {
         error is NIOSSLError || error is NIOSSLExtraError
+    }
+
+    /// What a proxy's refusal means, when `error` is one (a 407, a refused tunnel, no handshake in time): trying
+    /// again changes nothing. Nil for other errors.
+    public static func proxyFailure(_ error: any Error) -> String? {
+        guard let error = error as? HTTPClientError else { return nil }
+        switch error {
+        case .proxyAuthenticationRequired:
+            return "the proxy wants a user and password it did not get or refused (HTTP 407): give them in the proxy URL "
+                + "(HTTPS_PROXY=http://user:password@host:port) or, for --proxy, in SESAME_PROXY_PASSWORD"
+        case .invalidProxyResponse:
+            return "the proxy refused to open a tunnel (CONNECT) to the server: check its user and password (some proxies "
+                + "answer 401 for them), that it allows this host and port, or list the host in NO_PROXY"
+        case .httpProxyHandshakeTimeout, .socksHandshakeTimeout:
+            return "the proxy did not answer in time: check HTTPS_PROXY / --proxy"
+        default:
+            return nil
+        }
     }
 }

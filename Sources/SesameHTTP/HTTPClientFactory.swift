@@ -9,14 +9,27 @@ public enum HTTPClientFactory {
     /// - Parameters:
     ///   - tls: the TLS settings (trust roots, client certificate); `nil` for the system's defaults.
     ///   - maximumConnections: HTTP/1.1 connections kept open to one host at most.
+    ///   - proxy: the proxy every request of this pool goes through (`HTTPClientOwner` picks one per URL).
     public static func make(
-        connectTimeout: Duration, readTimeout: Duration, tls: TLSConfiguration? = nil, maximumConnections: Int = 8
+        connectTimeout: Duration, readTimeout: Duration, tls: TLSConfiguration? = nil, maximumConnections: Int = 8,
+        proxy: HTTPClient.Configuration.Proxy? = nil
     ) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
+        configuration.proxy = proxy
         if let tls { configuration.tlsConfiguration = tls }
         configuration.timeout = .init(connect: TimeAmount(connectTimeout), read: TimeAmount(readTimeout))
         configuration.redirectConfiguration = .disallow
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maximumConnections)
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// The pools of one client, direct and through `proxies` as each URL needs, all with these settings.
+    public static func owner(
+        connectTimeout: Duration, readTimeout: Duration, tls: TLSConfiguration? = nil, maximumConnections: Int = 8,
+        proxies: ProxyConfiguration
+    ) -> HTTPClientOwner {
+        HTTPClientOwner(proxies: proxies) { proxy in
+            make(connectTimeout: connectTimeout, readTimeout: readTimeout, tls: tls, maximumConnections: maximumConnections, proxy: proxy)
+        }
     }
 }

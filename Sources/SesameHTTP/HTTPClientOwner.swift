@@ -2,25 +2,70 @@ import AsyncHTTPClient
 import Dispatch
 import Synchronization
 
-/// Owns a connection pool and closes it when the last session sharing it goes away, so a forgotten
-/// `shutdown()` costs idle connections for a while instead of a crash.
+/// Owns the connection pools of one client: one for direct connections and one per proxy in use, chosen per
+/// request URL (`client(for:)`) by the `ProxyConfiguration`. Closes them when the last session sharing them goes
+/// away, so a forgotten `shutdown()` costs idle connections for a while instead of a crash.
 public final class HTTPClientOwner: Sendable {
-    public let http: HTTPClient
-    private let closed = Mutex(false)
+    /// Which proxy each URL goes through.
+    public let proxies: ProxyConfiguration
+    private let make: @Sendable (HTTPClient.Configuration.Proxy?) -> HTTPClient
+    private struct Pools {
+        var direct: HTTPClient?
+        var proxied: [ProxyServer: HTTPClient] = [:]
+        var closed = false
+        var all: [HTTPClient] { (direct.map { [$0] } ?? []) + Array(proxied.values) }
+    }
+    private let pools: Mutex<Pools>
 
-    public init(_ http: HTTPClient) {
-        self.http = http
+    /// Pools made by `make` (given the proxy, nil for direct connections) when first needed.
+    public init(proxies: ProxyConfiguration = .none, make: @escaping @Sendable (HTTPClient.Configuration.Proxy?) -> HTTPClient) {
+        self.proxies = proxies
+        self.make = make
+        self.pools = Mutex(Pools())
     }
 
-    /// Closes the pool (once; later calls do nothing).
+    /// One pool, for direct connections only.
+    public init(_ http: HTTPClient) {
+        self.proxies = .none
+        self.make = { _ in http }
+        self.pools = Mutex(Pools(direct: http))
+    }
+
+    /// The pool for direct connections.
+    public var http: HTTPClient {
+        pools.withLock { pools in
+            if let direct = pools.direct { return direct }
+            let made = make(nil)
+            pools.direct = made
+            return made
+        }
+    }
+
+    /// The pool for a request to `url`: through its proxy, or direct.
+    public func client(for url: String) -> HTTPClient {
+        guard let proxy = proxies.server(for: url) else { return http }
+        return pools.withLock { pools in
+            if let pool = pools.proxied[proxy] { return pool }
+            let made = make(proxy.clientProxy)
+            if !pools.closed { pools.proxied[proxy] = made }
+            return made
+        }
+    }
+
+    /// Closes the pools (once; later calls do nothing).
     public func shutdown() async throws {
-        guard closed.withLock({ closed in defer { closed = true }; return !closed }) else { return }
-        try await http.shutdown()
+        let toClose: [HTTPClient] = pools.withLock { pools in
+            guard !pools.closed else { return [] }
+            pools.closed = true
+            return pools.all
+        }
+        for pool in toClose { try await pool.shutdown() }
     }
 
     deinit {
-        if closed.withLock({ !$0 }) {
-            http.shutdown(queue: .global()) { _ in }
+        pools.withLock { pools in
+            guard !pools.closed else { return }
+            for pool in pools.all { pool.shutdown(queue: .global()) { _ in } }
         }
     }
 }

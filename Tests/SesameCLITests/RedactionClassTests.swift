@@ -9,6 +9,7 @@ import SecretServerModels
 @testable import Sesame
 @testable import SesameCore
 @testable import SesameCLI
+import SesameHTTP
 import SesameRedaction
 import SesameTestSupport
 import Testing
@@ -116,8 +117,10 @@ struct RedactionClassTests {
             "PlatformTokenResponse": PlatformTokenResponse(TokenResponse(accessToken: canary, expiresIn: 1, refreshToken: nil)),
             "ServerEndpoints": try ServerEndpoints(
                 configuration: .init(baseURL: "https://x", credentials: .platform(clientId: "c", clientSecret: canary)),
-                baseURL: "https://x", http: HTTPClient.shared
+                baseURL: "https://x", http: HTTPClientOwner(proxies: .none) { _ in HTTPClient.shared }
             ),
+            "ProxyServer": ProxyServer(host: "proxy", port: 3128, username: "u", password: canary),
+            "ProxyConfiguration": ProxyConfiguration(all: ProxyServer(host: "proxy", port: 3128, username: "u", password: canary)),
             "ValueCipher": try ValueCipher(keyData: Data(Array(canary.utf8.prefix(16)) + Array(canary.utf8.prefix(16)))),
             "AccessOptions": EmulatorStore.AccessOptions(comment: "c", doubleLockPassword: canary),
             "SecretRestrictedArgs": SecretRestrictedArgs(comment: "c", doubleLockPassword: canary),

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import SecretServerModels
+import SesameHTTP
 
 extension SecretServerClient {
     /// Onboards this machine as an SDK client (`POST /api/v1/sdk-client-accounts`, no sign-in needed): with the
@@ -10,12 +11,18 @@ extension SecretServerClient {
     /// `.sdkClient(clientId:clientSecret:)` afterwards.
     public static func onboardSdkClient(
         baseURL: String, ruleName: String, onboardingKey: String, name: String, description: String? = nil,
-        clientId: UUID = UUID(), tls: TLS = TLS()
+        clientId: UUID = UUID(), tls: TLS = TLS(), proxy: ProxyConfiguration? = nil
     ) async throws -> SdkClientAccountModel {
         struct Body: Encodable { var clientId: String; var name: String; var description: String?; var ruleName: String; var onboardingKey: String }
-        var configuration = HTTPClient.Configuration()
-        configuration.tlsConfiguration = try Transport.tlsConfiguration(tls)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let proxies: ProxyConfiguration
+        do {
+            proxies = try proxy ?? ProxyConfiguration.environment(ProcessInfo.processInfo.environment)
+        } catch let error as ProxyError {
+            throw SecretServerError(code: .invalidConfiguration, message: error.description)
+        }
+        let http = HTTPClientFactory.owner(
+            connectTimeout: .seconds(10), readTimeout: .seconds(60), tls: try Transport.tlsConfiguration(tls), proxies: proxies
+        )
         defer { Task { try? await http.shutdown() } }
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import SecretServerModels
+import SesameHTTP
 import SesameRedaction
 
 /// Where the client's requests go: the token route and the API base. For a Secret Server both are below the
@@ -21,7 +22,7 @@ actor ServerEndpoints {
 
     nonisolated let baseURL: String
     private nonisolated let credentials: SecretServerClient.Credentials
-    private let http: HTTPClient
+    private let http: HTTPClientOwner
     private let timeout: Duration
     private let userAgent: String
     private let allowsPlainHTTP: Bool
@@ -32,7 +33,7 @@ actor ServerEndpoints {
     /// The vault discovery in flight, shared the same way.
     private var discovering: Task<String, any Error>?
 
-    init(configuration: SecretServerClient.Configuration, baseURL: String, http: HTTPClient) throws {
+    init(configuration: SecretServerClient.Configuration, baseURL: String, http: HTTPClientOwner) throws {
         self.baseURL = baseURL
         self.credentials = configuration.credentials
         self.http = http
@@ -117,7 +118,7 @@ actor ServerEndpoints {
 
     /// `GET url`: healthy when it answers 200 with JSON `Healthy`/`healthy` true, or a body that says healthy (and
     /// not unhealthy).
-    private static func probe(_ url: String, http: HTTPClient, timeout: Duration, userAgent: String) async -> Probe {
+    private static func probe(_ url: String, http: HTTPClientOwner, timeout: Duration, userAgent: String) async -> Probe {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
         request.headers.add(name: "Accept", value: "application/json")
@@ -136,7 +137,7 @@ actor ServerEndpoints {
 
     /// The `connection.url` of the default active vault in `GET {base}/vaultbroker/api/vaults`.
     private static func discoverVault(
-        baseURL: String, token: String, http: HTTPClient, timeout: Duration, userAgent: String, allowsPlainHTTP: Bool
+        baseURL: String, token: String, http: HTTPClientOwner, timeout: Duration, userAgent: String, allowsPlainHTTP: Bool
     ) async throws -> String {
         let path = vaultsPath
         var request = HTTPClientRequest(url: baseURL + path)

@@ -12,7 +12,6 @@ import SesameHTTP
 /// `SecretServerError`.
 struct Transport: Sendable {
     private let owner: HTTPClientOwner
-    var http: HTTPClient { owner.http }
     let baseURL: String
     let configuration: SecretServerClient.Configuration
     let tokens: TokenManager
@@ -39,9 +38,16 @@ struct Transport: Sendable {
                     + "use https://, or allow it on purpose with allowsPlainHTTP (sesame: --allow-plain-http)"
             )
         }
-        let http = HTTPClientFactory.make(
+        let proxies: ProxyConfiguration
+        do {
+            proxies = try configuration.proxy ?? ProxyConfiguration.environment(ProcessInfo.processInfo.environment)
+        } catch let error as ProxyError {
+            throw SecretServerError(code: .invalidConfiguration, message: error.description)
+        }
+        let owner = HTTPClientFactory.owner(
             connectTimeout: configuration.timeouts.connect, readTimeout: configuration.timeouts.request,
-            tls: try Self.tlsConfiguration(configuration.tls), maximumConnections: configuration.maximumConnections
+            tls: try Self.tlsConfiguration(configuration.tls), maximumConnections: configuration.maximumConnections,
+            proxies: proxies
         )
         if configuration.tls.insecureSkipVerification {
             configuration.logger.warning(
@@ -49,11 +55,10 @@ struct Transport: Sendable {
                 metadata: ["tls.insecure": "true"]
             )
         }
-        let owner = HTTPClientOwner(http)
         self.owner = owner
         self.baseURL = base
         self.configuration = configuration
-        let client = owner.http
+        let client = owner
         let tokenBase = base
         let endpoints = try ServerEndpoints(configuration: configuration, baseURL: base, http: client)
         self.endpoints = endpoints
@@ -184,7 +189,7 @@ struct Transport: Sendable {
             http.body = .bytes(body)
         }
         let started = ContinuousClock.now
-        let response = try await Self.perform(http, client: self.http, timeout: configuration.timeouts.request,
+        let response = try await Self.perform(http, client: owner, timeout: configuration.timeouts.request,
                                               method: request.method, path: request.path,
                                               maximumSize: configuration.maximumResponseSize)
         // Method, path (no query: it may carry names), status and time; never headers or bodies.
@@ -197,12 +202,12 @@ struct Transport: Sendable {
 
     /// Runs one HTTP exchange, reading the whole answer; transport failures become `SecretServerError`.
     static func perform(
-        _ request: HTTPClientRequest, client: HTTPClient, timeout: Duration, method: HTTPMethod, path: String,
+        _ request: HTTPClientRequest, client: HTTPClientOwner, timeout: Duration, method: HTTPMethod, path: String,
         maximumSize: Int
     ) async throws -> APIResponse {
         do {
             let deadline = ContinuousClock.now + timeout
-            let response = try await client.execute(request, timeout: TimeAmount(timeout))
+            let response = try await client.client(for: request.url).execute(request, timeout: TimeAmount(timeout))
             let body = try await ResponseBodyReader.collect(response.body, upTo: maximumSize, before: deadline)
             return APIResponse(status: Int(response.status.code), headers: response.headers, body: body)
         } catch let error as SecretServerError {
@@ -225,7 +230,10 @@ struct Transport: Sendable {
             throw CancellationError()
         } catch {
             var failure = SecretServerError(code: .transport, message: "\(error)", method: "\(method)", path: path)
-            if ConnectFailure.isTLSFailure(error) {
+            if let proxyFailure = ConnectFailure.proxyFailure(error) {
+                failure.message = proxyFailure
+                failure.retriable = false
+            } else if ConnectFailure.isTLSFailure(error) {
                 // Trying again does not change a certificate; the pool already tried for the connect timeout.
                 failure.message = "the TLS connection was refused (\(error)): trust the server's CA with caFile "
                     + "(--ca-file, SESAME_CA_FILE), and use the host name its certificate names"
@@ -293,7 +301,7 @@ struct Transport: Sendable {
     // MARK: Tokens
 
     static func fetchToken(
-        _ grant: TokenManager.Grant, kind: ServerEndpoints.Kind, http: HTTPClient, baseURL: String, timeout: Duration, userAgent: String
+        _ grant: TokenManager.Grant, kind: ServerEndpoints.Kind, http: HTTPClientOwner, baseURL: String, timeout: Duration, userAgent: String
     ) async throws -> TokenResponse {
         var form: [(String, String)]
         var path = "/oauth2/token"

@@ -52,12 +52,14 @@ struct LoginCommand: AsyncParsableCommand {
             url: url, username: username, domain: connection.domain ?? (sameServer ? existing?.domain : nil),
             caFile: connection.caFile ?? (sameServer ? existing?.caFile : nil), insecure: connection.insecure ? true : nil
         )
+        settings.proxy = connection.proxy ?? (sameServer ? existing?.proxy : nil)
+        let proxy = try ConnectionOptions.proxyConfiguration(flag: connection.proxy, environment: environment, profile: settings)
         // A Platform is asked for afresh at each login (it is what the URL is now), unless the kind is given.
         let kind = try connection.serverKind(environment: environment, profile: nil)
         let configuration = SecretServerClient.Configuration(
             baseURL: url, credentials: .password(username: username, password: password, domain: settings.domain),
             tls: .init(caFile: settings.caFile, insecureSkipVerification: settings.insecure == true),
-            timeouts: .init(connect: .seconds(5)), allowsPlainHTTP: connection.allowPlainHTTP, server: kind
+            timeouts: .init(connect: .seconds(5)), allowsPlainHTTP: connection.allowPlainHTTP, server: kind, proxy: proxy
         )
         let (session, found) = try await SecretServerClient.withClient(configuration: configuration) { client in
             let session = try await client.session()
@@ -165,7 +167,8 @@ enum SessionEnding {
                 baseURL: settings.url, credentials: credentials,
                 tls: .init(caFile: settings.caFile, insecureSkipVerification: settings.insecure == true),
                 timeouts: .init(connect: .seconds(3), request: .seconds(5)), retry: .none,
-                server: settings.server.flatMap(SecretServerClient.ServerKind.init(rawValue:)) ?? .automatic
+                server: settings.server.flatMap(SecretServerClient.ServerKind.init(rawValue:)) ?? .automatic,
+                proxy: try? ConnectionOptions.proxyConfiguration(flag: nil, environment: ProcessInfo.processInfo.environment, profile: settings)
             )
             do {
                 _ = try await SecretServerClient.withClient(configuration: configuration) { client in

@@ -35,6 +35,12 @@ struct ConnectionOptions: ParsableArguments {
     ))
     var serverKind: SecretServerClient.ServerKind?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The proxy for every request, http://[user@]host:port, or none (default: $SESAME_PROXY, else the profile's, else $HTTPS_PROXY/$HTTP_PROXY with $NO_PROXY). A proxy password comes from $SESAME_PROXY_PASSWORD, never the command line.",
+        valueName: "url"
+    ))
+    var proxy: String?
+
     @Flag(name: .customLong("allow-plain-http"),
           help: "Send the password or token over plain http:// to a server that is not on this machine (anyone on the way can read it).")
     var allowPlainHTTP = false
@@ -69,6 +75,8 @@ struct ConnectionOptions: ParsableArguments {
         /// The profile whose stored session may sign in: only one whose URL is the one in use, and whose user is
         /// the one asked for.
         var sessionProfile: String?
+        /// The proxy setting: `--proxy`, `SESAME_PROXY` or the profile's; nil for the standard environment variables.
+        var proxy: ProxyConfiguration?
     }
 
     func target(environment: [String: String]) throws -> Target {
@@ -88,8 +96,49 @@ struct ConnectionOptions: ParsableArguments {
             caFile: caFile ?? environment["SESAME_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? settings?.caFile,
             insecure: insecure || settings?.insecure == true,
             server: try serverKind(environment: environment, profile: settings),
-            sessionProfile: applies && sameUser ? selected?.name : nil
+            sessionProfile: applies && sameUser ? selected?.name : nil,
+            proxy: try proxyConfiguration(environment: environment, profile: settings)
         )
+    }
+
+    /// `--proxy`, else `SESAME_PROXY`, else the profile's `proxy` (for its server only); nil leaves it to the standard
+    /// variables (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`, lower case too). A password never comes from the command
+    /// line or the profile file: `SESAME_PROXY_PASSWORD` supplies it for a proxy URL with a user.
+    func proxyConfiguration(environment: [String: String], profile: Profile?) throws -> ProxyConfiguration? {
+        try Self.proxyConfiguration(flag: proxy, environment: environment, profile: profile)
+    }
+
+    static func proxyConfiguration(flag: String?, environment: [String: String], profile: Profile?) throws -> ProxyConfiguration? {
+        let setting: (text: String, source: String)?
+        if let flag {
+            setting = (flag, "--proxy")
+        } else if let text = environment["SESAME_PROXY"], !text.isEmpty {
+            setting = (text, "SESAME_PROXY")
+        } else if let text = profile?.proxy, !text.isEmpty {
+            setting = (text, "the profile's proxy")
+        } else {
+            setting = nil
+        }
+        guard let setting else { return nil }
+        do {
+            var configuration = try ProxyConfiguration.explicit(setting.text, source: setting.source, environment: environment)
+            if [configuration.http, configuration.https].contains(where: { $0?.password != nil }) {
+                throw CLIError(
+                    "\(setting.source) holds a proxy password, where others can read it",
+                    hint: "give the URL with the user only (http://user@host:port) and the password in SESAME_PROXY_PASSWORD"
+                )
+            }
+            if let password = environment["SESAME_PROXY_PASSWORD"], !password.isEmpty {
+                guard configuration.http?.username != nil else {
+                    throw CLIError("SESAME_PROXY_PASSWORD is set but the proxy URL (\(setting.source)) names no user", hint: "use http://user@host:port")
+                }
+                configuration.http?.password = password
+                configuration.https?.password = password
+            }
+            return configuration
+        } catch let error as ProxyError {
+            throw CLIError(error.message, hint: "use http://[user@]host:port, or none")
+        }
     }
 
     /// `--server-kind`, else `SESAME_SERVER_KIND`, else what the profile (of this server) found, else `.automatic`.
@@ -163,7 +212,8 @@ struct ConnectionOptions: ParsableArguments {
             logger: logger,
             principal: principal(target, environment: environment),
             allowsPlainHTTP: allowPlainHTTP,
-            server: target.server
+            server: target.server,
+            proxy: target.proxy
         )
     }
 

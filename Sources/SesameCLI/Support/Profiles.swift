@@ -14,6 +14,8 @@ struct Profile: Codable, Equatable {
     var insecure: Bool?
     /// What the URL is, as `sesame login` found out: `secret-server` or `platform` (a Delinea Platform tenant).
     var server: String?
+    /// The proxy to reach this server through (`sesame login --proxy`): a URL without a password, or `none`.
+    var proxy: String?
 
     /// Whether two base URLs name the same server (as servers compare them: no trailing slash, any case).
     static func sameServer(_ a: String, _ b: String) -> Bool {

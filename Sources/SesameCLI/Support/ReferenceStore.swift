@@ -19,7 +19,9 @@ enum ReferenceStore {
             environmentProvider: EnvironmentProvider(environment: visible ?? environment),
             secretServerScope: { try connection.cacheScope(environment: environment) },
             secretServer: { try connection.configuration(environment: environment) },
-            secretServerAccess: access
+            secretServerAccess: access,
+            // `--proxy` and SESAME_PROXY are for every request; a profile's proxy is for its server only.
+            awsProxy: { try connection.proxyConfiguration(environment: environment, profile: nil) }
         )
     }
 
