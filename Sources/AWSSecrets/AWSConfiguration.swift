@@ -29,6 +29,9 @@ public struct AWSConfiguration: Sendable {
     /// forms) from `environment`. `.none` connects directly whatever it says. Instance metadata and container
     /// credentials (link-local and loopback addresses) never go through a proxy.
     public var proxy: ProxyConfiguration?
+    /// The current code of the MFA device a profile's `mfa_serial` names, for the role it assumes; when nil,
+    /// `SESAME_AWS_MFA_CODE`. Without one, such a profile is refused with a message saying so.
+    public var mfaCode: String?
     /// The wall clock used to sign requests and to judge when temporary credentials expire.
     public var now: @Sendable () -> Date
     public var logger: Logger

@@ -25,19 +25,24 @@ public struct AWSSession: Sendable {
 
     public init(configuration: AWSConfiguration = AWSConfiguration()) throws {
         let environment = configuration.environment
-        let explicitProfile = configuration.profile ?? environment["AWS_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
-        let profileName = explicitProfile ?? "default"
+        // `AWSConfiguration.profile` (--profile) is a choice made on purpose: that profile alone, as the AWS CLI does.
+        // AWS_PROFILE names the profile but the environment's keys still come first.
+        let profileName = configuration.profile ?? nonEmpty(environment["AWS_PROFILE"]) ?? "default"
         let shared = try AWSSharedConfig.load(environment: environment)
         let settings = shared.profile(profileName)
-        if let explicitProfile, settings == nil {
+        if profileName != "default", settings == nil {
             throw AWSError(
                 code: .invalidConfiguration,
-                message: "the AWS profile '\(explicitProfile)' is in neither the config nor the credentials file"
+                message: "the AWS profile '\(profileName)' is in neither the config nor the credentials file"
             )
         }
         let profile = settings ?? [:]
-        let region = [configuration.region, environment["AWS_REGION"], environment["AWS_DEFAULT_REGION"], profile["region"]]
+        var region = [configuration.region, environment["AWS_REGION"], environment["AWS_DEFAULT_REGION"], profile["region"]]
             .compactMap { $0 }.first { !$0.isEmpty }
+        if region == nil {
+            // On EC2 the instance knows its region (the AWS CLI asks it too); elsewhere this fails within a few seconds.
+            region = InstanceMetadata(environment: environment, profile: profile)?.regionBlocking()
+        }
         guard let region else {
             throw AWSError(
                 code: .invalidConfiguration,
@@ -62,22 +67,10 @@ public struct AWSSession: Sendable {
             // nothing cached under it answers another session (set AWSConfiguration.principal to share a cache).
             principal = "provider:" + String(describing: type(of: custom)) + "#" + UUID().uuidString
         case .chain:
-            var chain: [any AWSCredentialsProvider] = []
-            // A profile named on purpose wins over the environment's keys, as in the AWS CLI.
-            let profileProvider = try Self.profileProvider(
-                name: profileName, shared: shared, region: region, configuration: configuration, transport: transport, depth: 0
+            (provider, principal) = try AWSCredentialChain.make(
+                profileName: profileName, profileChosenOnPurpose: configuration.profile != nil,
+                context: .init(shared: shared, region: region, configuration: configuration, transport: transport)
             )
-            principal = Self.chainPrincipal(
-                profileName: profileName, profileUsedAlone: explicitProfile != nil && profileProvider != nil, shared: shared,
-                environment: environment
-            )
-            if explicitProfile != nil, let profileProvider {
-                chain = [profileProvider]
-            } else {
-                chain.append(EnvironmentCredentialsProvider(environment: environment))
-                if let profileProvider { chain.append(profileProvider) }
-            }
-            provider = AWSCredentialsChain(chain)
         }
         if let role = configuration.assumeRole {
             let sts = try STSClient(
@@ -90,73 +83,6 @@ public struct AWSSession: Sendable {
         }
         self.credentialsProvider = provider
         self.principal = configuration.principal ?? principal
-    }
-
-    /// The principal of the default chain, as the chain picks its credentials: a profile named on purpose that has
-    /// credentials is used alone (its role, its key); otherwise the environment's access key comes first, then the
-    /// profile (its role, its key, or its name).
-    static func chainPrincipal(profileName: String, profileUsedAlone: Bool, shared: AWSSharedConfig, environment: [String: String]) -> String {
-        func fromProfile(_ name: String) -> String {
-            let profile = shared.profile(name) ?? [:]
-            if let role = profile["role_arn"], !role.isEmpty { return "role:" + role }
-            if let key = profile["aws_access_key_id"], !key.isEmpty { return "key:" + key }
-            return "profile:" + name
-        }
-        if !profileUsedAlone, let key = environment["AWS_ACCESS_KEY_ID"], !key.isEmpty { return "key:" + key }
-        return fromProfile(profileName)
-    }
-
-    /// A provider for the profile `name`: its keys, or a role assumed with its `source_profile`'s keys or the
-    /// environment's (`credential_source = Environment`). Nil when the profile has neither.
-    static func profileProvider(
-        name: String, shared: AWSSharedConfig, region: String, configuration: AWSConfiguration, transport: AWSTransport,
-        depth: Int
-    ) throws -> (any AWSCredentialsProvider)? {
-        guard depth < 5 else {
-            throw AWSError(code: .invalidConfiguration, message: "AWS profiles refer to each other in a loop (at '\(name)')")
-        }
-        guard let profile = shared.profile(name) else { return nil }
-        if let roleArn = profile["role_arn"] {
-            let source: any AWSCredentialsProvider
-            if let sourceProfile = profile["source_profile"] {
-                guard let provider = try profileProvider(
-                    name: sourceProfile, shared: shared, region: region, configuration: configuration, transport: transport,
-                    depth: depth + 1
-                ) else {
-                    throw AWSError(
-                        code: .invalidConfiguration,
-                        message: "the AWS profile '\(name)' names source_profile '\(sourceProfile)', which has no credentials"
-                    )
-                }
-                source = provider
-            } else if profile["credential_source"]?.lowercased() == "environment" {
-                source = EnvironmentCredentialsProvider(environment: configuration.environment)
-            } else {
-                throw AWSError(
-                    code: .invalidConfiguration,
-                    message: "the AWS profile '\(name)' has role_arn but neither source_profile nor credential_source = Environment"
-                )
-            }
-            let role = AWSConfiguration.AssumeRole(
-                roleArn: roleArn, sessionName: profile["role_session_name"] ?? "sesame", externalId: profile["external_id"],
-                duration: .seconds(Int(profile["duration_seconds"] ?? "") ?? 3600)
-            )
-            let sts = STSClient(
-                transport: transport,
-                endpoint: try AWSEndpoint.resolve(
-                    service: "sts", environmentSuffix: "STS", region: profile["region"] ?? region, configuration: configuration,
-                    profile: profile
-                ),
-                credentials: source
-            )
-            return AssumeRoleCredentialsProvider(sts: sts, role: role, now: configuration.now)
-        }
-        if let keyId = profile["aws_access_key_id"], let secret = profile["aws_secret_access_key"] {
-            return StaticCredentialsProvider(
-                AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: profile["aws_session_token"])
-            )
-        }
-        return nil
     }
 
     /// A Secrets Manager client.

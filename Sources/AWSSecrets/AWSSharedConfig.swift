@@ -6,9 +6,12 @@ import Foundation
 public struct AWSSharedConfig: Sendable, Equatable {
     /// Settings of each profile, keys lowercased (`region`, `aws_access_key_id`, `role_arn`, ...).
     public var profiles: [String: [String: String]]
+    /// The `[sso-session NAME]` sections of the config file, keys lowercased.
+    public var ssoSessions: [String: [String: String]]
 
-    public init(profiles: [String: [String: String]] = [:]) {
+    public init(profiles: [String: [String: String]] = [:], ssoSessions: [String: [String: String]] = [:]) {
         self.profiles = profiles
+        self.ssoSessions = ssoSessions
     }
 
     /// One profile's settings, or nil when neither file has it.
@@ -58,6 +61,7 @@ public struct AWSSharedConfig: Sendable, Equatable {
     static func parse(_ text: String, isConfigFile: Bool, path: String) throws -> AWSSharedConfig {
         var result = AWSSharedConfig()
         var current: String?
+        var currentSSOSession: String?
         var skippingNested = false
         for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
@@ -70,8 +74,14 @@ public struct AWSSharedConfig: Sendable, Equatable {
                     )
                 }
                 let name = line.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+                currentSSOSession = nil
                 if isConfigFile {
-                    if name == "default" {
+                    if name.hasPrefix("sso-session ") {
+                        current = nil
+                        let session = name.dropFirst("sso-session ".count).trimmingCharacters(in: .whitespaces)
+                        currentSSOSession = session
+                        result.ssoSessions[session] = result.ssoSessions[session] ?? [:]
+                    } else if name == "default" {
                         current = "default"
                     } else if name.hasPrefix("profile ") {
                         current = name.dropFirst("profile ".count).trimmingCharacters(in: .whitespaces)
@@ -98,6 +108,10 @@ public struct AWSSharedConfig: Sendable, Equatable {
                 value = value[..<comment.lowerBound].trimmingCharacters(in: .whitespaces)
             }
             skippingNested = value.isEmpty
+            if let currentSSOSession, !value.isEmpty {
+                result.ssoSessions[currentSSOSession, default: [:]][key] = value
+                continue
+            }
             guard let current, !value.isEmpty else { continue }
             result.profiles[current, default: [:]][key] = value
         }

@@ -20,6 +20,8 @@ struct AWSRequest: Sendable {
     let body: [UInt8]
     /// Whether the request may be sent again after a 5xx or a dropped connection (the service may have acted).
     let idempotent: Bool
+    /// Whether it is signed; `AssumeRoleWithWebIdentity` is not (the token in it is the credential).
+    var signed = true
 }
 
 /// One AWS answer with a 2xx status.
@@ -34,6 +36,8 @@ struct AWSResponse: Sendable {
 struct AWSTransport: Sendable {
     let owner: HTTPClientOwner
     let configuration: AWSConfiguration
+    /// The signing clock, corrected by the offset AWS's `Date` answered with after a clock skew refusal.
+    let clock: SkewCorrectedClock
     static let maximumResponseSize = 64 << 20
 
     init(configuration: AWSConfiguration) throws {
@@ -47,6 +51,7 @@ struct AWSTransport: Sendable {
             connectTimeout: configuration.timeouts.connect, readTimeout: configuration.timeouts.request, proxies: proxies
         )
         self.configuration = configuration
+        self.clock = SkewCorrectedClock(now: configuration.now)
     }
 
     func shutdown() async throws {
@@ -61,13 +66,24 @@ struct AWSTransport: Sendable {
         _ request: AWSRequest, to endpoint: AWSEndpoint, credentials: any AWSCredentialsProvider
     ) async throws -> AWSResponse {
         var state = RetryState(policy: RetryPolicy(maxAttempts: configuration.maxAttempts))
+        var skewCorrected = false
         while true {
             let outcome: RetryState.Outcome
             let failure: AWSError
             do {
-                let response = try await execute(request, to: endpoint, credentials: try await credentials.credentials())
+                let signing = request.signed ? try await credentials.credentials() : nil
+                let response = try await execute(request, to: endpoint, credentials: signing)
                 if (200..<300).contains(response.status) { return response }
                 failure = Self.error(for: response, request: request, endpoint: endpoint)
+                // A refusal for a clock that is off: once, sign again with AWS's time (its Date header).
+                if !skewCorrected, Self.isClockSkew(failure), let serverTime = SkewCorrectedClock.parseHTTPDate(response.headers.first(name: "Date")) {
+                    skewCorrected = true
+                    let offset = clock.correct(serverTime: serverTime)
+                    configuration.logger.warning("the clock is off; signing with AWS's time", metadata: [
+                        "aws.operation": "\(request.operation)", "clock.offset_s": "\(Int(offset))",
+                    ])
+                    continue
+                }
                 switch failure.code {
                 case .expiredToken: outcome = .credentialsRefused
                 case .throttling: outcome = .throttled(retryAfter: nil)
@@ -98,13 +114,32 @@ struct AWSTransport: Sendable {
         }
     }
 
+    /// An unsigned GET (the SSO portal's `GetRoleCredentials`, authorised by its own header), through the proxy its
+    /// URL needs; the status and body of whatever answered.
+    func get(_ url: String, headers: [(String, String)]) async throws -> (status: Int, body: String) {
+        var request = HTTPClientRequest(url: url)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.headers.add(name: "User-Agent", value: "sesame/1 (Swift)")
+        do {
+            let started = ContinuousClock.now
+            let response = try await owner.client(for: url).execute(request, timeout: TimeAmount(configuration.timeouts.request))
+            let body = try await ResponseBodyReader.collect(response.body, upTo: 1 << 20, before: started + configuration.timeouts.request)
+            return (Int(response.status.code), String(buffer: body))
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            let host = URL(string: url)?.host ?? url
+            throw AWSError(code: .transport, message: ConnectFailure.proxyFailure(error) ?? "could not reach \(host) (\(error))")
+        }
+    }
+
     /// A transport failure of one exchange: the error to throw, and whether nothing could have reached the service.
     private struct ExchangeFailure: Error {
         var error: AWSError
         var unreachable: Bool
     }
 
-    private func execute(_ request: AWSRequest, to endpoint: AWSEndpoint, credentials: AWSCredentials) async throws -> AWSResponse {
+    private func execute(_ request: AWSRequest, to endpoint: AWSEndpoint, credentials: AWSCredentials?) async throws -> AWSResponse {
         var headers: [(name: String, value: String)] = [("Host", endpoint.host)]
         switch request.wireProtocol {
         case .json(let prefix):
@@ -113,11 +148,14 @@ struct AWSTransport: Sendable {
         case .query:
             headers.append(("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"))
         }
-        let signer = AWSSigner(credentials: credentials, region: endpoint.region, service: endpoint.service)
-        let signed = signer.signHeaders(
-            method: "POST", path: endpoint.basePath.isEmpty ? "/" : endpoint.basePath, query: "", headers: headers,
-            body: request.body, date: configuration.now()
-        )
+        var signed = headers
+        if let credentials {
+            let signer = AWSSigner(credentials: credentials, region: endpoint.region, service: endpoint.service)
+            signed = signer.signHeaders(
+                method: "POST", path: endpoint.basePath.isEmpty ? "/" : endpoint.basePath, query: "", headers: headers,
+                body: request.body, date: clock.now()
+            )
+        }
         var http = HTTPClientRequest(url: endpoint.url + "/")
         if !endpoint.basePath.isEmpty { http = HTTPClientRequest(url: endpoint.url) }
         http.method = .POST
@@ -173,6 +211,14 @@ struct AWSTransport: Sendable {
                 unreachable: ConnectFailure.isConnectFailure(error)
             )
         }
+    }
+
+    /// Whether AWS refused the request because the signing time is too far from its own.
+    static func isClockSkew(_ error: AWSError) -> Bool {
+        if error.awsCode == "RequestTimeTooSkewed" || error.awsCode == "RequestExpired" { return true }
+        guard error.code == .signatureMismatch || error.code == .invalidCredentials || error.code == .expiredToken else { return false }
+        let message = error.message.lowercased()
+        return message.contains("signature expired") || message.contains("skew") || message.contains("signature not yet current")
     }
 
     /// The error for a non-2xx answer: JSON (`__type`, `message`), the `X-Amzn-ErrorType` header, or XML

@@ -32,19 +32,37 @@ public struct STSClient: Sendable {
         return CallerIdentity(account: account, arn: arn, userId: XMLText.first("UserId", in: text) ?? "")
     }
 
-    /// `AssumeRole`.
+    /// `AssumeRole`, with an MFA device's serial number and current code when the role's policy asks for one.
     public func assumeRole(
-        roleArn: String, sessionName: String, externalId: String? = nil, duration: Duration = .seconds(3600)
+        roleArn: String, sessionName: String, externalId: String? = nil, duration: Duration = .seconds(3600),
+        mfa: (serial: String, code: String)? = nil
     ) async throws -> AssumedRole {
         var parameters = [
             "RoleArn": roleArn, "RoleSessionName": sessionName, "DurationSeconds": String(duration.components.seconds),
         ]
         if let externalId { parameters["ExternalId"] = externalId }
-        let text = try await call("AssumeRole", parameters)
+        if let mfa {
+            parameters["SerialNumber"] = mfa.serial
+            parameters["TokenCode"] = mfa.code
+        }
+        return try assumed("AssumeRole", try await call("AssumeRole", parameters))
+    }
+
+    /// `AssumeRoleWithWebIdentity`: an OIDC token (EKS service account, GitHub Actions, ...) exchanged for the
+    /// role's credentials. The request is not signed: the token is the credential.
+    public func assumeRoleWithWebIdentity(
+        roleArn: String, sessionName: String, webIdentityToken: String, duration: Duration? = nil
+    ) async throws -> AssumedRole {
+        var parameters = ["RoleArn": roleArn, "RoleSessionName": sessionName, "WebIdentityToken": webIdentityToken]
+        if let duration { parameters["DurationSeconds"] = String(duration.components.seconds) }
+        return try assumed("AssumeRoleWithWebIdentity", try await call("AssumeRoleWithWebIdentity", parameters, signed: false))
+    }
+
+    private func assumed(_ operation: String, _ text: String) throws -> AssumedRole {
         guard let keyId = XMLText.first("AccessKeyId", in: text), let secret = XMLText.first("SecretAccessKey", in: text),
             let expirationText = XMLText.first("Expiration", in: text), let expiration = Self.parseDate(expirationText)
         else {
-            throw invalid("AssumeRole", "the answer lacks AccessKeyId, SecretAccessKey or a readable Expiration")
+            throw invalid(operation, "the answer lacks AccessKeyId, SecretAccessKey or a readable Expiration")
         }
         return AssumedRole(
             credentials: AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: XMLText.first("SessionToken", in: text)),
@@ -52,11 +70,11 @@ public struct STSClient: Sendable {
         )
     }
 
-    private func call(_ action: String, _ parameters: [String: String]) async throws -> String {
+    private func call(_ action: String, _ parameters: [String: String], signed: Bool = true) async throws -> String {
         var form = [("Action", action), ("Version", "2011-06-15")]
         form += parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         let body = form.map { "\(FormEncoding.encode($0.0))=\(FormEncoding.encode($0.1))" }.joined(separator: "&")
-        let request = AWSRequest(operation: action, wireProtocol: .query(version: "2011-06-15"), body: Array(body.utf8), idempotent: true)
+        let request = AWSRequest(operation: action, wireProtocol: .query(version: "2011-06-15"), body: Array(body.utf8), idempotent: true, signed: signed)
         let response = try await transport.send(request, to: endpoint, credentials: credentials)
         return String(buffer: response.body)
     }

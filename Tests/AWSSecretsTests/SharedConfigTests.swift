@@ -85,6 +85,7 @@ import Testing
     @Test func noCredentialsAnywhereIsAClearError() async throws {
         let session = try AWSSession(configuration: .init(environment: [
             "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_REGION": "us-east-1",
+            "AWS_EC2_METADATA_DISABLED": "true",
         ]))
         await #expect {
             _ = try await session.credentialsProvider.credentials()
@@ -102,7 +103,7 @@ import Testing
             .write(toFile: directory.path + "/config", atomically: true, encoding: .utf8)
         let base = ["AWS_CONFIG_FILE": directory.path + "/config", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_REGION": "us-east-1"]
         #expect { _ = try AWSSession(configuration: .init(profile: "lost", environment: base)) } throws: { error in
-            "\(error)".contains("neither source_profile nor credential_source")
+            "\(error)".contains("no source_profile, credential_source or web_identity_token_file")
         }
         #expect { _ = try AWSSession(configuration: .init(profile: "loop", environment: base)) } throws: { error in
             "\(error)".contains("loop")
@@ -155,9 +156,14 @@ import Testing
         #expect(try principal(keys) == "key:AKIAENV")
         // A profile with no credentials of its own: the chain falls back to the environment's keys, and so does the scope.
         #expect(try principal(keys.merging(["AWS_PROFILE": "regiononly"]) { $1 }) == "key:AKIAENV")
-        #expect(try principal(keys.merging(["AWS_PROFILE": "keyed"]) { $1 }) == "key:AKIAPROFILE")
-        #expect(try principal(keys.merging(["AWS_PROFILE": "role"]) { $1 }) == "role:arn:aws:iam::123456789012:role/reader")
-        #expect(try principal(["AWS_PROFILE": "regiononly"]) == "profile:regiononly")
+        // AWS_PROFILE does not outrank the environment's keys (as in the AWS CLI); the profile's own come after them.
+        #expect(try principal(keys.merging(["AWS_PROFILE": "keyed"]) { $1 }) == "key:AKIAENV")
+        #expect(try principal(keys.merging(["AWS_PROFILE": "role"]) { $1 }) == "key:AKIAENV")
+        #expect(try principal(["AWS_PROFILE": "keyed"]) == "key:AKIAPROFILE")
+        #expect(try principal(["AWS_PROFILE": "role"]) == "role:arn:aws:iam::123456789012:role/reader")
+        #expect(try principal(["AWS_PROFILE": "regiononly", "AWS_EC2_METADATA_DISABLED": "true"]) == "profile:regiononly")
+        // Nothing else: the instance metadata service, named by its endpoint.
+        #expect(try principal(["AWS_PROFILE": "regiononly"]) == "instance-metadata:http://169.254.169.254")
         let custom = try AWSSession(configuration: AWSConfiguration(region: "eu-west-1", credentials: .provider(StaticCredentialsProvider(
             AWSCredentials(accessKeyId: "A", secretAccessKey: "s")))))
         let another = try AWSSession(configuration: AWSConfiguration(region: "eu-west-1", credentials: .provider(StaticCredentialsProvider(

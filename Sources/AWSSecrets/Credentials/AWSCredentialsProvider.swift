@@ -86,8 +86,9 @@ public actor AWSCredentialsChain: AWSCredentialsProvider {
         }
         throw AWSError(
             code: .noCredentials,
-            message: "no AWS credentials found (" + reasons.joined(separator: "; ")
-                + "); set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or pass credentials"
+            message: "no AWS credentials found, tried in order: " + reasons.joined(separator: "; ")
+                + ". Set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN, "
+                + "or run on EC2, ECS or EKS with a role"
         )
     }
 
