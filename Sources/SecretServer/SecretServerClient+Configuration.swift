@@ -46,6 +46,9 @@ extension SecretServerClient {
         /// Which proxy requests go through; `nil` reads `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY` (and the lower-case
         /// forms) from the process environment when the client is made. `.none` connects directly whatever they say.
         public var proxy: ProxyConfiguration?
+        /// The current two-factor code (TOTP) for a password sign-in, sent in the `OTP` header of the token request.
+        /// It is good once: renewing the session later uses its refresh token, or needs a new code.
+        public var oneTimePassword: String?
 
         public init(
             baseURL: String,

@@ -46,7 +46,8 @@ public enum EmulatorApplication {
         let routes = EmulatorRoutes(
             store: opened.store, tokens: TokenStore(lifetime: 60, refreshEnabled: true, now: configuration.now),
             throttle: LoginThrottle(limit: 0, window: 60, now: configuration.now),
-            configuration: configuration, logger: logger
+            configuration: configuration, logger: logger,
+            twoFactor: TwoFactorCheck(secrets: configuration.twoFactor, now: configuration.now)
         )
         return router(routes: routes, faults: FaultInjector()).routes.map { "\($0.method) \($0.path)" }
     }
@@ -82,7 +83,8 @@ public enum EmulatorApplication {
                 limit: configuration.failedLoginsPerAddress, window: configuration.failedLoginWindow, now: configuration.now
             ),
             configuration: configuration,
-            logger: logger
+            logger: logger,
+            twoFactor: TwoFactorCheck(secrets: configuration.twoFactor, now: configuration.now)
         )
         let faults = FaultInjector(mode: configuration.faultMode)
         let log = configuration.recordRoutes ? RouteLog() : nil

@@ -64,6 +64,10 @@ public struct EmulatorConfiguration: Sendable {
     public var platform: Platform
     /// The wall clock. Injected so tests can move time.
     public var now: @Sendable () -> Date
+    /// Two-factor sign-in (the emulator's opt-in mode): users named here (any case) must send the current code of
+    /// their authenticator in the password grant's `OTP` header, as on a real server with TOTP turned on for them.
+    /// A code is accepted once (no replay), within a step either side of the current one.
+    public var twoFactor: [String: TOTP] = [:]
 
     /// The Delinea Platform front door: a second base URL (`{server}/platform` by default) where Platform clients
     /// find `/health`, the `xpmplatform` token route for service users, and `/vaultbroker/api/vaults`, which points

@@ -45,7 +45,8 @@ extension SecretStore {
         ])
     }
 
-    /// A Secret Server client configuration from `SESAME_URL` and `SESAME_TOKEN` or `SESAME_USERNAME`/`SESAME_PASSWORD`.
+    /// A Secret Server client configuration from `SESAME_URL` and `SESAME_TOKEN`, `SESAME_CLIENT_ID`/`SESAME_CLIENT_SECRET` (an
+    /// SDK client) or `SESAME_USERNAME`/`SESAME_PASSWORD` (with `SESAME_OTP` for a two-factor code).
     static func secretServerConfiguration(_ environment: [String: String]) throws -> SecretServerClient.Configuration {
         guard let url = environment["SESAME_URL"], !url.isEmpty else {
             throw SesameError(code: .invalidConfiguration, message: "SESAME_URL is not set; set it to the Secret Server's URL for tss:// references")
@@ -53,13 +54,20 @@ extension SecretStore {
         let credentials: SecretServerClient.Credentials
         if let token = environment["SESAME_TOKEN"], !token.isEmpty {
             credentials = .token(token)
+        } else if let clientId = environment["SESAME_CLIENT_ID"], !clientId.isEmpty, let clientSecret = environment["SESAME_CLIENT_SECRET"],
+            !clientSecret.isEmpty
+        {
+            credentials = .sdkClient(clientId: clientId, clientSecret: clientSecret)
         } else if let username = environment["SESAME_USERNAME"], let password = environment["SESAME_PASSWORD"] {
             credentials = .password(username: username, password: password, domain: environment["SESAME_DOMAIN"])
         } else {
             throw SesameError(
-                code: .invalidConfiguration, message: "set SESAME_TOKEN, or SESAME_USERNAME and SESAME_PASSWORD, for tss:// references"
+                code: .invalidConfiguration,
+                message: "set SESAME_TOKEN, SESAME_CLIENT_ID and SESAME_CLIENT_SECRET, or SESAME_USERNAME and SESAME_PASSWORD, for tss:// references"
             )
         }
-        return SecretServerClient.Configuration(baseURL: url, credentials: credentials)
+        var configuration = SecretServerClient.Configuration(baseURL: url, credentials: credentials)
+        if let code = environment["SESAME_OTP"], !code.isEmpty { configuration.oneTimePassword = code }
+        return configuration
     }
 }

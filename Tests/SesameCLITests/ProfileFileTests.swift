@@ -50,6 +50,12 @@ import Yams
         file.current = "prod"
         file.profiles["prod"] = Profile(url: "https://ss/SecretServer", username: "alice", domain: "CORP", caFile: "/ca.pem", insecure: false)
         file.profiles["dev: odd 'name'"] = Profile(url: "http://127.0.0.1:5000", username: "yes", domain: "null", insecure: true)
+        // Every setting sesame login writes is read back (the server kind, the proxy, an SDK client's id).
+        var machine = Profile(url: "https://ss.example/SecretServer", username: "svc-app", server: "secret-server")
+        machine.proxy = "http://proxy.corp:3128"
+        machine.auth = Profile.sdkClientAuth
+        machine.clientId = "36b03f37-ab20-43d6-a918-886cb00bbdfe"
+        file.profiles["machine"] = machine
         try file.save(environment)
         #expect(try ProfileFile.load(environment) == file)
     }

@@ -47,10 +47,20 @@ struct RedactionClassTests {
         "Stored": "private to SessionStore, turned into a KeptSession (checked) as soon as it is read",
         "Target": "where a tss:// reference points: `secret` is the secret's name in a path",
         "Component": "a JSON key path's component: `key` is a member name",
+        "LoginCommand": "its onboardingKey option holds - or @FILE, where the key is read from; a key given inline is refused",
         "Grants": "AccessPolicy's strongest roles: `secret` is a secret role (List, View, Edit, Owner), no value",
     ]
 
     /// Builds an instance of each checked type with `canary` wherever it holds a secret.
+    /// A provider that assumes a role with source credentials whose secret is `secret`.
+    static func assumeRoleProvider(secret: String) async throws -> AssumeRoleCredentialsProvider {
+        let session = try AWSSession(configuration: AWSConfiguration(
+            region: "us-east-1", credentials: .explicit(AWSCredentials(accessKeyId: "AKID", secretAccessKey: secret)),
+            assumeRole: .init(roleArn: "arn:aws:iam::123456789012:role/r"), environment: ["AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"]
+        ))
+        return try #require(session.credentialsProvider as? AssumeRoleCredentialsProvider)
+    }
+
     static func checked() async throws -> [String: Any] {
         let canary = Self.canary
         let credentials = AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: canary, sessionToken: canary)
@@ -119,6 +129,18 @@ struct RedactionClassTests {
                 configuration: .init(baseURL: "https://x", credentials: .platform(clientId: "c", clientSecret: canary)),
                 baseURL: "https://x", http: HTTPClientOwner(proxies: .none) { _ in HTTPClient.shared }
             ),
+            "TOTP": TOTP(secret: Array(canary.utf8)),
+            "CredentialDocument": try JSONDecoder().decode(
+                CredentialDocument.self, from: Data(#"{"AccessKeyId":"AKID","SecretAccessKey":"\#(canary)","Token":"\#(canary)"}"#.utf8)
+            ),
+            "Fetched": RefreshingCredentialsProvider.Fetched(
+                credentials: AWSCredentials(accessKeyId: "AKID", secretAccessKey: canary, sessionToken: canary), expiration: nil
+            ),
+            "AssumeRoleCredentialsProvider": try await assumeRoleProvider(secret: canary),
+            "SSOCredentials": try #require(try SSOCredentials(
+                profileName: "p", profile: ["sso_start_url": "https://x/start", "sso_region": "r", "sso_account_id": "1", "sso_role_name": "R"],
+                shared: AWSSharedConfig()
+            )),
             "ProxyServer": ProxyServer(host: "proxy", port: 3128, username: "u", password: canary),
             "ProxyConfiguration": ProxyConfiguration(all: ProxyServer(host: "proxy", port: 3128, username: "u", password: canary)),
             "ValueCipher": try ValueCipher(keyData: Data(Array(canary.utf8.prefix(16)) + Array(canary.utf8.prefix(16)))),

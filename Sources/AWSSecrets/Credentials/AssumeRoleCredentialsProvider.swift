@@ -1,5 +1,6 @@
 import AWSSigV4
 import Foundation
+import SesameRedaction
 
 /// Credentials of an assumed role, fetched with STS `AssumeRole` using source credentials, kept until shortly
 /// before they expire (with jitter), and fetched again then (or at once after `invalidate`). However many callers
@@ -32,4 +33,8 @@ public actor AssumeRoleCredentialsProvider: AWSCredentialsProvider {
 
     /// When the held credentials expire, if any are held.
     public var expiration: Date? { get async { await refreshing.expiration } }
+}
+
+extension AssumeRoleCredentialsProvider: Redacting {
+    public nonisolated var redactedDescription: String { "\(refreshing.step), credentials: <redacted>" }
 }

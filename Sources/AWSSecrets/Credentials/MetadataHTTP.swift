@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import AWSSigV4
 import Foundation
+import SesameRedaction
 import NIOCore
 import NIOHTTP1
 import SesameHTTP
@@ -97,4 +98,8 @@ struct CredentialDocument: Decodable {
             throw AWSError.credentialStep(step, "the answer is not the credentials JSON expected", code: .invalidResponse)
         }
     }
+}
+
+extension CredentialDocument: Redacting {
+    var redactedDescription: String { "accessKeyId: \(accessKeyId ?? "none"), secretAccessKey: <redacted>, token: <redacted>" }
 }

@@ -1,5 +1,6 @@
 import AWSSigV4
 import Foundation
+import SesameRedaction
 
 /// Temporary credentials from a source that hands out new ones (STS, a credential process, the SSO portal, the
 /// container or instance metadata endpoints), kept until shortly before they expire. The refresh time is
@@ -107,4 +108,12 @@ public actor RefreshingCredentialsProvider: AWSCredentialsProvider {
     static func seconds(_ duration: Duration) -> TimeInterval {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
+}
+
+extension RefreshingCredentialsProvider: Redacting {
+    public nonisolated var redactedDescription: String { "step: \(step), credentials: <redacted>" }
+}
+
+extension RefreshingCredentialsProvider.Fetched: Redacting {
+    public var redactedDescription: String { "credentials: \(credentials), expiration: \(expiration.map { "\($0)" } ?? "none")" }
 }

@@ -1,6 +1,7 @@
 import AWSSigV4
 import Crypto
 import Foundation
+import SesameRedaction
 
 /// Credentials of an IAM Identity Center (SSO) profile, from the token `aws sso login` cached in
 /// `~/.aws/sso/cache/` (named by the SHA-1 of the `sso_session` name, or of the start URL for the legacy form),
@@ -113,4 +114,8 @@ struct SSOCredentials: Sendable {
             )
         }
     }
+}
+
+extension SSOCredentials: Redacting {
+    var redactedDescription: String { "profile: \(profileName), account: \(accountId), role: \(roleName), start URL: \(startURL), token: <redacted>" }
 }

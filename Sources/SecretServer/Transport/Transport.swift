@@ -64,10 +64,14 @@ struct Transport: Sendable {
         self.endpoints = endpoints
         let timeout = configuration.timeouts.request
         let userAgent = configuration.userAgent
+        let oneTimePassword = configuration.oneTimePassword
         self.tokens = TokenManager(
             credentials: configuration.credentials, margin: configuration.tokenRenewalMargin, now: configuration.now
         ) { grant in
-            try await Self.fetchToken(grant, kind: await endpoints.kind(), http: client, baseURL: tokenBase, timeout: timeout, userAgent: userAgent)
+            try await Self.fetchToken(
+                grant, kind: await endpoints.kind(), http: client, baseURL: tokenBase, timeout: timeout, userAgent: userAgent,
+                oneTimePassword: oneTimePassword
+            )
         }
     }
 
@@ -301,7 +305,8 @@ struct Transport: Sendable {
     // MARK: Tokens
 
     static func fetchToken(
-        _ grant: TokenManager.Grant, kind: ServerEndpoints.Kind, http: HTTPClientOwner, baseURL: String, timeout: Duration, userAgent: String
+        _ grant: TokenManager.Grant, kind: ServerEndpoints.Kind, http: HTTPClientOwner, baseURL: String, timeout: Duration, userAgent: String,
+        oneTimePassword: String? = nil
     ) async throws -> TokenResponse {
         var form: [(String, String)]
         var path = "/oauth2/token"
@@ -331,12 +336,19 @@ struct Transport: Sendable {
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: userAgent)
+        var sendsOneTimePassword = false
+        if case .password = grant, kind == .secretServer, let oneTimePassword, !oneTimePassword.isEmpty {
+            // Two-factor sign-in: the code goes in the OTP header, as Secret Server and its PowerShell module expect.
+            request.headers.add(name: "OTP", value: oneTimePassword)
+            sendsOneTimePassword = true
+        }
         request.body = .bytes(ByteBuffer(string: URLEncoding.query(form)))
         // A sign-in has no side effect worth guarding and goes again after a lost connection; a refresh token is good
         // once, so it does not (RetryState decides, as for every request).
         var state = RetryState(policy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(200), maxDelay: .seconds(1)))
         let spendsOnce: Bool
-        if case .refresh = grant { spendsOnce = true } else { spendsOnce = false }
+        // A one-time code is good once too: the server may have taken it before the connection dropped.
+        if case .refresh = grant { spendsOnce = true } else { spendsOnce = sendsOneTimePassword }
         while true {
             do {
                 let response = try await perform(request, client: http, timeout: timeout, method: .POST, path: path,

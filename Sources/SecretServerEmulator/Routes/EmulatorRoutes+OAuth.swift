@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import SecretServerModels
@@ -6,7 +7,7 @@ import SecretServerModels
 extension EmulatorRoutes {
     func registerOAuth(on router: Groups) {
         open(router, .post, "/oauth2/token") { request, context in
-            try await self.throttled(context) { try await self.token(request) }
+            try await self.throttled(context) { try await self.token(request, oneTimePassword: request.headers[HTTPField.Name("OTP")!]) }
         }
     }
 
@@ -29,7 +30,8 @@ extension EmulatorRoutes {
     }
 
     /// `POST /oauth2/token`: the password and refresh_token grants, form-encoded.
-    func token(_ request: Request) async throws -> Response {
+    /// - Parameter oneTimePassword: the `OTP` header (any case), for users in the two-factor mode.
+    func token(_ request: Request, oneTimePassword: String? = nil) async throws -> Response {
         let buffer = try await request.body.collect(upTo: 64 * 1024)
         let form = QueryParameters(String(buffer: buffer))
         guard let grant = form.string("grant_type") else {
@@ -44,7 +46,16 @@ extension EmulatorRoutes {
                 userName: userName, password: password, domain: form.string("domain"), lockAfter: configuration.maximumLoginFailures
             ) {
             case .success(let user):
-                return try Responses.json(tokens.issue(userId: user.id ?? 0))
+                switch twoFactor.check(userName: user.userName, code: oneTimePassword) {
+                case .passed:
+                    return try Responses.json(tokens.issue(userId: user.id ?? 0))
+                case .missing:
+                    // The password was right; saying a second factor is needed is what the real server's sign-in does.
+                    throw EmulatorAPIError.oauth("invalid_grant", "Two-factor authentication is required: send the one-time code in the OTP header.")
+                case .refused:
+                    logger.info("sign-in refused", metadata: ["login.reason": "one-time code"])
+                    throw EmulatorAPIError.oauth("invalid_grant", "Login failed.")
+                }
             case .failure(let reason):
                 // One answer for every failure: telling a disabled or locked-out account (or an unknown name) apart
                 // from a wrong password would tell a guesser which names exist and when a guess was right. The

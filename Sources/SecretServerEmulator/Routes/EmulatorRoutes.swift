@@ -14,6 +14,8 @@ struct EmulatorRoutes: Sendable {
     let throttle: LoginThrottle
     let configuration: EmulatorConfiguration
     let logger: Logger
+    /// The opt-in second factor of the password grant.
+    let twoFactor: TwoFactorCheck
 
     /// The path prefixes every route is served under.
     var prefixes: [String] {

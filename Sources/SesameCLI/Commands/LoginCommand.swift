@@ -33,7 +33,29 @@ struct LoginCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Keep the profile only; store no session (you will be asked for the password each time).")
     var noStore = false
 
+    @Flag(name: .long, help: "Ask for the two-factor code (TOTP) on the terminal; $SESAME_OTP gives it without asking.")
+    var otp = false
+
+    @Flag(name: .long, help: "Onboard this machine as an SDK client with --rule and --onboarding-key, and sign in as it from now on.")
+    var sdkClient = false
+
+    @Option(name: .long, help: ArgumentHelp("The SDK client onboarding rule's name (with --sdk-client).", valueName: "name"))
+    var rule: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The rule's onboarding key: - reads it from standard input, @FILE from a file (default: $SESAME_ONBOARDING_KEY, else a hidden prompt). Never on the command line.",
+        valueName: "-|@file"
+    ))
+    var onboardingKey: String?
+
+    @Option(name: .long, help: ArgumentHelp("The SDK client's name on the server (default: this machine's host name).", valueName: "name"))
+    var clientName: String?
+
     func run() async throws {
+        if sdkClient || rule != nil || onboardingKey != nil {
+            try await onboard()
+            return
+        }
         let environment = ProcessInfo.processInfo.environment
         var file = try ProfileFile.load(environment)
         let name = connection.profile ?? environment["SESAME_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
@@ -56,11 +78,12 @@ struct LoginCommand: AsyncParsableCommand {
         let proxy = try ConnectionOptions.proxyConfiguration(flag: connection.proxy, environment: environment, profile: settings)
         // A Platform is asked for afresh at each login (it is what the URL is now), unless the kind is given.
         let kind = try connection.serverKind(environment: environment, profile: nil)
-        let configuration = SecretServerClient.Configuration(
+        var configuration = SecretServerClient.Configuration(
             baseURL: url, credentials: .password(username: username, password: password, domain: settings.domain),
             tls: .init(caFile: settings.caFile, insecureSkipVerification: settings.insecure == true),
             timeouts: .init(connect: .seconds(5)), allowsPlainHTTP: connection.allowPlainHTTP, server: kind, proxy: proxy
         )
+        configuration.oneTimePassword = try oneTimePassword(username: username, environment: environment)
         let (session, found) = try await SecretServerClient.withClient(configuration: configuration) { client in
             let session = try await client.session()
             // The API is reached too, so a Platform's vault is known to work before the profile is kept.
@@ -94,6 +117,17 @@ struct LoginCommand: AsyncParsableCommand {
             : "session kept (renewed with its refresh token)")
         let what = found == .platform ? "the Delinea Platform at \(url) (its vault)" : url
         Output.write("Signed in to \(what) as \(username). Profile '\(name)' saved in \(ProfileFile.path(environment)); \(kept).")
+    }
+
+    /// The two-factor code: `SESAME_OTP`, else (with `--otp`) a prompt; nil when neither asks for one.
+    private func oneTimePassword(username: String, environment: [String: String]) throws -> String? {
+        if let code = environment["SESAME_OTP"], !code.isEmpty { return code }
+        guard otp else { return nil }
+        guard Terminal.isInteractive else { throw CLIError("no two-factor code", hint: "set SESAME_OTP, or run on a terminal to be asked") }
+        guard let code = Terminal.readHidden(prompt: "Two-factor code for \(username): "), !code.isEmpty else {
+            throw CLIError("no two-factor code given")
+        }
+        return code.trimmingCharacters(in: .whitespaces)
     }
 
     private func readPassword(username: String, environment: [String: String]) throws -> String {

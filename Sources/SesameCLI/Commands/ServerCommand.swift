@@ -80,6 +80,12 @@ struct ServerCommand: AsyncParsableCommand {
     var requireTicketNumber = false
 
     @Option(name: .long, help: ArgumentHelp(
+        "Two-factor sign-in for some users (the emulator's own mode): a file of 'USER = BASE32SECRET' lines; they must send their authenticator's code in the OTP header.",
+        valueName: "file"
+    ))
+    var totpSecrets: String?
+
+    @Option(name: .long, help: ArgumentHelp(
         "The scrypt cost of password hashes (N = 2^COST, 10 to 20): lower makes each sign-in cheaper, for test rigs that sign in often.",
         valueName: "COST"
     ))
@@ -235,7 +241,7 @@ struct ServerCommand: AsyncParsableCommand {
         } else if !tlsHostname.isEmpty || tlsCaOut != nil {
             throw CLIError("--tls-hostname and --tls-ca-out need --tls")
         }
-        let configuration = EmulatorConfiguration(
+        var configuration = EmulatorConfiguration(
             host: host, port: port, basePath: basePath, storage: database.map { .file(path: $0) } ?? .memory,
             encryptionKey: encryptionKey,
             adminPassword: adminPassword, tokenLifetime: tokenLifetime, defaultPageSize: defaultPageSize,
@@ -244,6 +250,7 @@ struct ServerCommand: AsyncParsableCommand {
             tls: certificate, requireTicketNumberWithComment: requireTicketNumber,
             platform: .init(path: platformPath, clientId: platformClientId, clientSecret: platformSecret, healthCasing: platformHealthCasing)
         )
+        if let totpSecrets { configuration.twoFactor = try Self.readTOTPSecrets(totpSecrets) }
         if !["127.0.0.1", "::1", "localhost"].contains(host) {
             logger.warning("listening on \(host): other machines can reach this development server")
         }
@@ -306,5 +313,29 @@ struct ServerCommand: AsyncParsableCommand {
             }
         }
         try await server.wait()
+    }
+
+    /// `USER = BASE32SECRET` lines (`#` comments, blank lines); the file must be private to its owner.
+    static func readTOTPSecrets(_ path: String) throws -> [String: TOTP] {
+        let data: [UInt8]
+        do {
+            guard let read = try SecretFile.readPrivate(path, limit: 1 << 20) else { throw CLIError("there is no TOTP secrets file at \(path)") }
+            data = read
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw CLIError("cannot read the TOTP secrets file \(path): \(error)", hint: "make it readable by you only (chmod 600)")
+        }
+        var secrets: [String: TOTP] = [:]
+        for (index, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, let totp = TOTP(base32: parts[1]) else {
+                throw CLIError("\(path):\(index + 1): expected 'USER = BASE32SECRET' (a base32 secret of 16 characters or more)")
+            }
+            secrets[parts[0].lowercased()] = totp
+        }
+        return secrets
     }
 }

@@ -77,6 +77,28 @@ struct ConnectionOptions: ParsableArguments {
         var sessionProfile: String?
         /// The proxy setting: `--proxy`, `SESAME_PROXY` or the profile's; nil for the standard environment variables.
         var proxy: ProxyConfiguration?
+        /// The SDK client id of a profile onboarded with `sesame login --sdk-client`.
+        var clientId: String?
+    }
+
+    /// The session store, when there is one to read: a store sealed with a passphrase that is not given is an error
+    /// (saying what to set), not a reason to ask for the account's password instead.
+    static func sessionStore(_ environment: [String: String]) throws -> SessionStore? {
+        let directory = ProfileFile.directory(environment)
+        guard FileManager.default.fileExists(atPath: directory + "/sessions.sqlite") else { return nil }
+        return try SessionStore(environment)
+    }
+
+    /// `SESAME_CLIENT_ID` and `SESAME_CLIENT_SECRET` (an SDK client, for CI), or nil when neither is set.
+    static func environmentClient(_ environment: [String: String]) throws -> (id: String, secret: String)? {
+        let id = environment["SESAME_CLIENT_ID"].flatMap { $0.isEmpty ? nil : $0 }
+        let secret = environment["SESAME_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        switch (id, secret) {
+        case (nil, nil): return nil
+        case let (id?, secret?): return (id, secret)
+        case (nil, _): throw CLIError("SESAME_CLIENT_SECRET is set but SESAME_CLIENT_ID is not", hint: "set both (an SDK client's id and secret)")
+        case (_, nil): throw CLIError("SESAME_CLIENT_ID is set but SESAME_CLIENT_SECRET is not", hint: "set both (an SDK client's id and secret)")
+        }
     }
 
     func target(environment: [String: String]) throws -> Target {
@@ -97,7 +119,8 @@ struct ConnectionOptions: ParsableArguments {
             insecure: insecure || settings?.insecure == true,
             server: try serverKind(environment: environment, profile: settings),
             sessionProfile: applies && sameUser ? selected?.name : nil,
-            proxy: try proxyConfiguration(environment: environment, profile: settings)
+            proxy: try proxyConfiguration(environment: environment, profile: settings),
+            clientId: settings?.auth == Profile.sdkClientAuth ? settings?.clientId : nil
         )
     }
 
@@ -156,6 +179,12 @@ struct ConnectionOptions: ParsableArguments {
     /// Who signs in, without the secret (see `Credentials.principal`): caches keep entries per server and principal.
     func principal(_ target: Target, environment: [String: String]) -> String {
         if let token = environment["SESAME_TOKEN"], !token.isEmpty { return SecretServerClient.Credentials.token(token).principal }
+        if let client = try? Self.environmentClient(environment) {
+            return SecretServerClient.Credentials.sdkClient(clientId: client.id, clientSecret: "").principal
+        }
+        if target.sessionProfile != nil, let clientId = target.clientId {
+            return SecretServerClient.Credentials.sdkClient(clientId: clientId, clientSecret: "").principal
+        }
         if let username = target.username {
             return SecretServerClient.Credentials.password(username: username, password: "", domain: target.domain).principal
         }
@@ -175,10 +204,21 @@ struct ConnectionOptions: ParsableArguments {
         let credentials: SecretServerClient.Credentials
         if let token = environment["SESAME_TOKEN"], !token.isEmpty {
             credentials = .token(token)
+        } else if let client = try Self.environmentClient(environment) {
+            credentials = .sdkClient(clientId: client.id, clientSecret: client.secret)
+        } else if let profile = target.sessionProfile, let clientId = target.clientId {
+            // An onboarded SDK client: its secret is in the session store, and it signs in with it each time.
+            guard let secret = try SessionStore(environment).clientSecret(profile, url: target.url) else {
+                throw CLIError(
+                    "the profile '\(profile)' is an SDK client, but its secret is not in the session store",
+                    hint: "onboard it again: sesame login --profile \(profile) --sdk-client --rule NAME --onboarding-key -"
+                )
+            }
+            credentials = .sdkClient(clientId: clientId, clientSecret: secret)
         } else if let password = environment["SESAME_PASSWORD"], !password.isEmpty {
             guard let username = target.username else { throw CLIError("no user name", hint: "set SESAME_USERNAME or pass --username") }
             credentials = .password(username: username, password: password, domain: target.domain)
-        } else if let profile = target.sessionProfile, let store = try? SessionStore(environment),
+        } else if let profile = target.sessionProfile, let store = try Self.sessionStore(environment),
             let kept = store.load(profile, url: target.url), kept.refreshToken != nil || kept.expiresAt.timeIntervalSinceNow > 30
         {
             credentials = .kept(ProfileSessionKeeper(
@@ -205,7 +245,7 @@ struct ConnectionOptions: ParsableArguments {
         }
         var logger = Logger(label: "sesame")
         logger.logLevel = environment["SESAME_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
-        return SecretServerClient.Configuration(
+        var configuration = SecretServerClient.Configuration(
             baseURL: target.url, credentials: credentials,
             tls: .init(caFile: target.caFile, insecureSkipVerification: target.insecure),
             timeouts: .init(connect: connectTimeout),
@@ -215,6 +255,9 @@ struct ConnectionOptions: ParsableArguments {
             server: target.server,
             proxy: target.proxy
         )
+        // A two-factor code, sent with a password sign-in only (a stored session or a token needs none).
+        if let code = environment["SESAME_OTP"], !code.isEmpty { configuration.oneTimePassword = code }
+        return configuration
     }
 
     /// Runs `body` with a connected client. A stored session that the client renews is kept at once, by the

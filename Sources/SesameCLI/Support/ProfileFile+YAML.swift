@@ -60,6 +60,10 @@ extension Profile {
             case "domain": domain = try ProfileFile.string(value, at: path)
             case "caFile": caFile = try ProfileFile.string(value, at: path)
             case "insecure": insecure = try ProfileFile.bool(value, at: path)
+            case "server": server = try ProfileFile.string(value, at: path)
+            case "proxy": proxy = try ProfileFile.string(value, at: path)
+            case "auth": auth = try ProfileFile.string(value, at: path)
+            case "clientId": clientId = try ProfileFile.string(value, at: path)
             default: continue
             }
         }

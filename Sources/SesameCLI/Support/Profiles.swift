@@ -16,6 +16,13 @@ struct Profile: Codable, Equatable {
     var server: String?
     /// The proxy to reach this server through (`sesame login --proxy`): a URL without a password, or `none`.
     var proxy: String?
+    /// How the profile signs in: `sdk-client` for an onboarded SDK client (its secret in the session store), else
+    /// nil (a user's password, then the stored session).
+    var auth: String?
+    /// The SDK client's id (`sesame login --sdk-client`); not a secret.
+    var clientId: String?
+
+    static let sdkClientAuth = "sdk-client"
 
     /// Whether two base URLs name the same server (as servers compare them: no trailing slash, any case).
     static func sameServer(_ a: String, _ b: String) -> Bool {
@@ -69,11 +76,45 @@ struct SessionStore: Sendable {
     let cache: DiskCache
     let lockPath: String
 
+    /// Opens the store. Its key is the key file beside it (`sessions.key`), or a passphrase: `SESAME_SESSION_PASSPHRASE`,
+    /// else a hidden prompt, once the store was made with one (`sessions.passphrase` marks it).
     init(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let directory = ProfileFile.directory(environment)
+        let database = directory + "/sessions.sqlite"
+        let marker = directory + "/sessions.passphrase"
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            cache = try DiskCache(path: directory + "/sessions.sqlite", key: .keyFile(directory + "/sessions.key"))
+            let passphrase = environment["SESAME_SESSION_PASSPHRASE"].flatMap { $0.isEmpty ? nil : $0 }
+            let protected = FileManager.default.fileExists(atPath: marker)
+            if passphrase != nil || protected {
+                if !protected, FileManager.default.fileExists(atPath: database) {
+                    throw CLIError(
+                        "SESAME_SESSION_PASSPHRASE is set, but the session store in \(directory) is protected by its key file",
+                        hint: "unset it, or log out of every profile and remove sessions.sqlite and sessions.key to start a store with a passphrase"
+                    )
+                }
+                guard let secret = passphrase ?? (Terminal.isInteractive ? Terminal.readHidden(prompt: "Session store passphrase: ") : nil),
+                    !secret.isEmpty
+                else {
+                    throw CLIError("the session store is protected by a passphrase", hint: "set SESAME_SESSION_PASSPHRASE, or run on a terminal to be asked")
+                }
+                guard secret.count >= 12 else {
+                    throw CLIError("the session store passphrase must be 12 characters or more")
+                }
+                cache = try DiskCache(path: database, key: .passphrase(secret))
+                if !protected {
+                    do {
+                        _ = try SecretFile.create(
+                            Array("The sessions in sessions.sqlite are sealed with a key made from a passphrase (SESAME_SESSION_PASSPHRASE).\n".utf8),
+                            at: marker
+                        )
+                    } catch {
+                        throw CLIError("could not write \(marker): \(error)")
+                    }
+                }
+            } else {
+                cache = try DiskCache(path: database, key: .keyFile(directory + "/sessions.key"))
+            }
         } catch let error as SesameError {
             throw CLIError("the session store cannot be used: \(error.message)")
         }
@@ -120,6 +161,25 @@ struct SessionStore: Sendable {
 
     func remove(_ profile: String) throws {
         try cache.remove(Self.key(profile))
+        try cache.remove(Self.clientKey(profile))
+    }
+
+    private static func clientKey(_ profile: String) -> String { "sdk-client:" + profile }
+
+    /// Keeps an SDK client's secret for the profile (for the server at `url` only), with no expiry of its own: the
+    /// server revokes clients.
+    func saveClientSecret(_ secret: String, for profile: String, url: String) throws {
+        let text = String(decoding: try JSONEncoder().encode(["secret": secret, "url": url]), as: UTF8.self)
+        try cache.store(Self.clientKey(profile), value: SecretValue(text: text), expires: Date().addingTimeInterval(10 * 365 * 86400))
+    }
+
+    /// The profile's SDK client secret, when it was kept for the server at `url`.
+    func clientSecret(_ profile: String, url: String) -> String? {
+        guard let entry = try? cache.lookup(Self.clientKey(profile)), let text = entry.value.text,
+            let stored = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)),
+            let secret = stored["secret"], let storedURL = stored["url"], Profile.sameServer(storedURL, url)
+        else { return nil }
+        return secret
     }
 
     /// Runs `body` while holding the store's lock (no other sesame process renews or replaces a session meanwhile).
