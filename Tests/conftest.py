@@ -58,8 +58,9 @@ class Server:
         return done.returncode, done.stdout, done.stderr
 
 
-@pytest.fixture(scope="session")
-def server():
+def start_server(extra_args=()):
+    """Starts `sesame server --dev` (with `extra_args`) on a free port and a fresh database; returns a Server. Stop it
+    with stop_server."""
     if not os.access(SESAME, os.X_OK):
         pytest.fail(f"the sesame binary is missing at {SESAME}: run swift build first")
     password = "Conf-" + secrets.token_urlsafe(16)
@@ -72,7 +73,7 @@ def server():
     # output goes to a file, so the wait cannot block on a pipe and the deadline holds.
     process = subprocess.Popen(
         [SESAME, "server", "--dev", "--port", "0", "--database", os.path.join(workdir, "ss.sqlite"),
-         "--log-level", "warning", "--ready-file", ready_file],
+         "--log-level", "warning", "--ready-file", ready_file, *extra_args],
         stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
     deadline = time.time() + 60
     ready = None
@@ -84,14 +85,26 @@ def server():
             time.sleep(0.02)
     if ready is None:
         process.kill()
+        log.close()
         with open(os.path.join(workdir, "server.log")) as f:
             pytest.fail("sesame server --dev did not become ready:\n" + f.read())
-    base_url, platform_url = ready["url"], ready.get("platformURL")
-    yield Server(base_url, password, process, platform_url, platform_secret)
-    process.terminate()
+    server = Server(ready["url"], password, process, ready.get("platformURL"), platform_secret)
+    server.log = log
+    return server
+
+
+def stop_server(server):
+    server.process.terminate()
     try:
-        process.wait(timeout=30)
+        server.process.wait(timeout=30)
     except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=30)
-    log.close()
+        server.process.kill()
+        server.process.wait(timeout=30)
+    server.log.close()
+
+
+@pytest.fixture(scope="session")
+def server():
+    started = start_server()
+    yield started
+    stop_server(started)

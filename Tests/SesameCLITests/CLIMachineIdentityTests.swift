@@ -151,4 +151,26 @@ struct CLIMachineIdentityTests {
             #expect(switched.status != 0 && switched.stderr.contains("key file"), "\(switched.stderr)")
         }
     }
+
+    @Test(.enabled(if: Moto.shouldRun)) func aCIJobWithAnOIDCTokenReadsAWSThroughTheWebIdentityRole() async throws {
+        // As GitHub Actions with id-token: write and aws-actions/configure-aws-credentials' role-to-assume leave it:
+        // a token file and a role, no keys. moto's STS takes the token; SSM answers the assumed role.
+        let url = try Moto.url()
+        let name = "/" + Moto.uniqueName("oidc")
+        try await Moto.putParameter(name, value: "from-the-ci-role", url: url)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try "eyJhbGciOiJSUzI1NiJ9.ci-job-token.sig".write(toFile: directory.file("token"), atomically: true, encoding: .utf8)
+        let environment = [
+            "AWS_ENDPOINT_URL": url, "AWS_REGION": "us-east-1", "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+            "AWS_EC2_METADATA_DISABLED": "true", "AWS_WEB_IDENTITY_TOKEN_FILE": directory.file("token"),
+            "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/gha-deploy", "AWS_ROLE_SESSION_NAME": "run-42",
+        ]
+        let read = try SesameProcess.run(["get", "aws-ps://" + name], environment: environment)
+        #expect(read.status == 0 && read.stdout == "from-the-ci-role", "\(read.stderr)")
+        // The token file gone: the step that failed and what to check, and no credential.
+        try FileManager.default.removeItem(atPath: directory.file("token"))
+        let failed = try SesameProcess.run(["get", "aws-ps://" + name], environment: environment)
+        #expect(failed.status != 0 && failed.stderr.contains("web identity") && failed.stderr.contains("token file"), "\(failed.stderr)")
+    }
 }
