@@ -49,6 +49,10 @@ public struct AWSSession: Sendable {
                 message: "no AWS region: pass one, set AWS_REGION, or set region in the profile '\(profileName)'"
             )
         }
+        // A region becomes part of every endpoint's host name: only letters, digits and single dashes.
+        guard Self.isValidRegion(region) else {
+            throw AWSError(code: .invalidConfiguration, message: "'\(region.prefix(40))' is not an AWS region name (like eu-west-1)")
+        }
         self.region = region
         self.configuration = configuration
         self.profileSettings = profile
@@ -83,6 +87,12 @@ public struct AWSSession: Sendable {
         }
         self.credentialsProvider = provider
         self.principal = configuration.principal ?? principal
+    }
+
+    /// Whether `region` can be an AWS region name: lower-case letters and digits in groups joined by single dashes.
+    static func isValidRegion(_ region: String) -> Bool {
+        guard !region.isEmpty, region.count <= 64, !region.hasPrefix("-"), !region.hasSuffix("-"), !region.contains("--") else { return false }
+        return region.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-") }
     }
 
     /// A Secrets Manager client.

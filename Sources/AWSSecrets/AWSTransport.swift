@@ -76,9 +76,10 @@ struct AWSTransport: Sendable {
                 if (200..<300).contains(response.status) { return response }
                 failure = Self.error(for: response, request: request, endpoint: endpoint)
                 // A refusal for a clock that is off: once, sign again with AWS's time (its Date header).
-                if !skewCorrected, Self.isClockSkew(failure), let serverTime = SkewCorrectedClock.parseHTTPDate(response.headers.first(name: "Date")) {
-                    skewCorrected = true
+                if !skewCorrected, Self.isClockSkew(failure), let serverTime = SkewCorrectedClock.parseHTTPDate(response.headers.first(name: "Date")),
                     let offset = clock.correct(serverTime: serverTime)
+                {
+                    skewCorrected = true
                     configuration.logger.warning("the clock is off; signing with AWS's time", metadata: [
                         "aws.operation": "\(request.operation)", "clock.offset_s": "\(Int(offset))",
                     ])
@@ -129,7 +130,7 @@ struct AWSTransport: Sendable {
             throw CancellationError()
         } catch {
             let host = URL(string: url)?.host ?? url
-            throw AWSError(code: .transport, message: ConnectFailure.proxyFailure(error) ?? "could not reach \(host) (\(error))")
+            throw AWSError(code: .transport, message: ConnectFailure.proxyFailure(error) ?? "could not reach \(host) (\(ConnectFailure.describe(error)))")
         }
     }
 
@@ -204,7 +205,7 @@ struct AWSTransport: Sendable {
         } catch {
             throw ExchangeFailure(
                 error: AWSError(
-                    code: .transport, message: "could not reach \(endpoint.url) (\(error))", service: endpoint.service,
+                    code: .transport, message: "could not reach \(endpoint.url) (\(ConnectFailure.describe(error)))", service: endpoint.service,
                     operation: request.operation
                 ),
                 // A TLS failure may come after the request went out (an unclean shutdown): it stays retriable here.
@@ -216,9 +217,9 @@ struct AWSTransport: Sendable {
     /// Whether AWS refused the request because the signing time is too far from its own.
     static func isClockSkew(_ error: AWSError) -> Bool {
         if error.awsCode == "RequestTimeTooSkewed" || error.awsCode == "RequestExpired" { return true }
-        guard error.code == .signatureMismatch || error.code == .invalidCredentials || error.code == .expiredToken else { return false }
+        guard ["InvalidSignatureException", "SignatureDoesNotMatch"].contains(error.awsCode ?? "") else { return false }
         let message = error.message.lowercased()
-        return message.contains("signature expired") || message.contains("skew") || message.contains("signature not yet current")
+        return message.hasPrefix("signature expired") || message.hasPrefix("signature not yet current")
     }
 
     /// The error for a non-2xx answer: JSON (`__type`, `message`), the `X-Amzn-ErrorType` header, or XML

@@ -45,7 +45,8 @@ public struct STSClient: Sendable {
             parameters["SerialNumber"] = mfa.serial
             parameters["TokenCode"] = mfa.code
         }
-        return try assumed("AssumeRole", try await call("AssumeRole", parameters))
+        // An MFA code is good once: a request that may have reached STS is not sent again with it.
+        return try assumed("AssumeRole", try await call("AssumeRole", parameters, idempotent: mfa == nil))
     }
 
     /// `AssumeRoleWithWebIdentity`: an OIDC token (EKS service account, GitHub Actions, ...) exchanged for the
@@ -70,11 +71,11 @@ public struct STSClient: Sendable {
         )
     }
 
-    private func call(_ action: String, _ parameters: [String: String], signed: Bool = true) async throws -> String {
+    private func call(_ action: String, _ parameters: [String: String], signed: Bool = true, idempotent: Bool = true) async throws -> String {
         var form = [("Action", action), ("Version", "2011-06-15")]
         form += parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         let body = form.map { "\(FormEncoding.encode($0.0))=\(FormEncoding.encode($0.1))" }.joined(separator: "&")
-        let request = AWSRequest(operation: action, wireProtocol: .query(version: "2011-06-15"), body: Array(body.utf8), idempotent: true, signed: signed)
+        let request = AWSRequest(operation: action, wireProtocol: .query(version: "2011-06-15"), body: Array(body.utf8), idempotent: idempotent, signed: signed)
         let response = try await transport.send(request, to: endpoint, credentials: credentials)
         return String(buffer: response.body)
     }

@@ -13,10 +13,15 @@ final class SkewCorrectedClock: Sendable {
 
     func now() -> Date { base().addingTimeInterval(offset.withLock { $0 }) }
 
-    /// Takes AWS's time as the truth from now on; returns the offset in seconds.
+    /// The largest correction taken: a clock a day off is broken, and an answer claiming more is not believed.
+    static let maximumOffset: TimeInterval = 86_400
+
+    /// Takes AWS's time as the truth from now on; returns the offset in seconds, or nil when it is beyond
+    /// `maximumOffset` (nothing changes then).
     @discardableResult
-    func correct(serverTime: Date) -> TimeInterval {
+    func correct(serverTime: Date) -> TimeInterval? {
         let difference = serverTime.timeIntervalSince(base())
+        guard abs(difference) <= Self.maximumOffset else { return nil }
         offset.withLock { $0 = difference }
         return difference
     }

@@ -238,3 +238,11 @@ extension SecretServerClient {
 extension SecretServerClient.Credentials.Kind: Redacting {
     var redactedDescription: String { SecretServerClient.Credentials(kind: self).description }
 }
+
+extension SecretServerClient.Configuration: Redacting {
+    /// Where and how; the credentials as they redact themselves, never the two-factor code.
+    public var redactedDescription: String {
+        "baseURL: \(baseURL), credentials: \(credentials), server: \(server.rawValue), proxy: \(proxy.map { "\($0)" } ?? "environment"), "
+            + "oneTimePassword: \(oneTimePassword == nil ? "none" : "<redacted>")"
+    }
+}

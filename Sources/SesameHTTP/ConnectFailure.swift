@@ -38,4 +38,12 @@ public enum ConnectFailure {
             return nil
         }
     }
+
+    /// Words for `error` that never hold a header's value: AsyncHTTPClient's own errors by their short description
+    /// (`invalidHeaderFieldValues` carries the refused values, which may be a token), others as they describe
+    /// themselves.
+    public static func describe(_ error: any Error) -> String {
+        if let error = error as? HTTPClientError { return error.shortDescription }
+        return "\(error)"
+    }
 }

@@ -33,23 +33,28 @@ public final class HTTPClientOwner: Sendable {
 
     /// The pool for direct connections.
     public var http: HTTPClient {
-        pools.withLock { pools in
-            if let direct = pools.direct { return direct }
+        let (pool, made) = pools.withLock { pools -> (HTTPClient, Bool) in
+            if let direct = pools.direct { return (direct, false) }
             let made = make(nil)
-            pools.direct = made
-            return made
+            if !pools.closed { pools.direct = made }
+            return (made, pools.closed)
         }
+        // Asked for after shutdown: a pool that is closed at once, so requests fail and nothing is left open.
+        if made { pool.shutdown(queue: .global()) { _ in } }
+        return pool
     }
 
     /// The pool for a request to `url`: through its proxy, or direct.
     public func client(for url: String) -> HTTPClient {
         guard let proxy = proxies.server(for: url) else { return http }
-        return pools.withLock { pools in
-            if let pool = pools.proxied[proxy] { return pool }
+        let (pool, closed) = pools.withLock { pools -> (HTTPClient, Bool) in
+            if let pool = pools.proxied[proxy] { return (pool, false) }
             let made = make(proxy.clientProxy)
             if !pools.closed { pools.proxied[proxy] = made }
-            return made
+            return (made, pools.closed)
         }
+        if closed { pool.shutdown(queue: .global()) { _ in } }
+        return pool
     }
 
     /// Closes the pools (once; later calls do nothing).

@@ -112,16 +112,42 @@ struct CredentialChainTests {
         let wrongVersion = directory.file("v2.sh")
         try write("#!/bin/sh\nprintf '{\"Version\":2,\"AccessKeyId\":\"AKIDV2\",\"SecretAccessKey\":\"V2-Secret-7\"}'\n", to: wrongVersion)
         chmod(wrongVersion, 0o700)
-        for (command, expected) in [(failing, "exited with status 3: token expired, run sso login"), (wrongVersion, "Version is not 1")] {
-            let provider = ProcessCredentials.provider(command: command, profile: "p", now: { Date() })
+        let hanging = directory.file("hang.sh")
+        try write("#!/bin/sh\ntrap '' TERM\nsleep 300 &\nwait\n", to: hanging)
+        chmod(hanging, 0o700)
+        for (command, expected) in [(failing, "exited with status 3"), (wrongVersion, "Version is not 1")] {
+            let provider = ProcessCredentials.provider(command: command, profile: "p", environment: ["PATH": "/usr/bin:/bin"], now: { Date() })
             do {
                 _ = try await provider.credentials()
                 Issue.record("\(command) gave credentials")
             } catch let error as AWSError {
                 #expect(error.message.contains("credential_process of the profile 'p'") && error.message.contains(expected), "\(error)")
                 #expect(!error.description.contains("Leaked-Secret-9") && !error.description.contains("V2-Secret-7"), "\(error)")
+                // Its standard error is not shown: a helper may print a token there.
+                #expect(!error.description.contains("token expired"), "\(error)")
             }
         }
+        // A helper that ignores SIGTERM and leaves a child holding its output: stopped at the deadline all the same.
+        let started = ContinuousClock.now
+        let stuck = ProcessCredentials.provider(command: hanging, profile: "p", environment: ["PATH": "/usr/bin:/bin"], timeout: .seconds(1), now: { Date() })
+        await #expect { _ = try await stuck.credentials() } throws: { "\($0)".contains("did not finish in 1 s") }
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    @Test func aCredentialProcessGetsNoSesameSecrets() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let script = directory.file("env.sh")
+        try write(
+            #"#!/bin/sh\#nprintf '{"Version":1,"AccessKeyId":"AKID-%s-%s","SecretAccessKey":"s"}' "${SESAME_PASSWORD:-none}" "${AWS_REGION:-none}"\#n"#,
+            to: script
+        )
+        chmod(script, 0o700)
+        let provider = ProcessCredentials.provider(
+            command: script, profile: "p", environment: ["PATH": "/usr/bin:/bin", "SESAME_PASSWORD": "Not-For-Helpers-1", "AWS_REGION": "eu-west-1"],
+            now: { Date() }
+        )
+        #expect(try await provider.credentials().accessKeyId == "AKID-none-eu-west-1")
     }
 
     @Test(.enabled(if: Moto.shouldRun)) func anMFAProfileIsRefusedWithoutACodeAndAssumedWithOne() async throws {

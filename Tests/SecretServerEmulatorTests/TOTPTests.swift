@@ -24,7 +24,8 @@ struct TOTPTests {
         #expect(totp.matchingStep(totp.code(at: now.addingTimeInterval(-30)), at: now) == totp.step(at: now) - 1)
         #expect(totp.matchingStep(totp.code(at: now.addingTimeInterval(90)), at: now) == nil)
         #expect(totp.matchingStep("05047", at: now) == nil && totp.matchingStep("abcdef", at: now) == nil)
-        #expect(TOTP(base32: "not base32!") == nil && TOTP(base32: "GEZDGNBV") == nil)
+        // Not base32, or shorter than RFC 4226's 128 bits.
+        #expect(TOTP(base32: "not base32!") == nil && TOTP(base32: "GEZDGNBVGY3TQOJQ") == nil)
         #expect(!"\(totp)".contains("12345"))
     }
 }

@@ -9,7 +9,7 @@ import Testing
 /// client sends `oneTimePassword` there. A code signs in once; a wrong or missing one never does.
 struct TwoFactorTests {
     @Test func thePasswordGrantNeedsTheCurrentCodeOnce() async throws {
-        let totp = try #require(TOTP(base32: "JBSWY3DPEHPK3PXPJBSWY3DP"))
+        let totp = try #require(TOTP(base32: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"))
         let clock = Mutex(Date(timeIntervalSince1970: 1_900_000_000))
         var configuration = TestEmulator.configuration()
         configuration.now = { clock.withLock { $0 } }
@@ -28,7 +28,8 @@ struct TwoFactorTests {
                 }
             }
             let missing = try await signIn(nil)
-            #expect(missing?.code == .authenticationFailed && missing?.message.contains("OTP header") == true, "\(String(describing: missing))")
+            // A missing code is answered as a wrong password: nothing tells a guesser the password was right.
+            #expect(missing?.code == .authenticationFailed && missing?.message.contains("Login failed") == true, "\(String(describing: missing))")
             let wrong = try await signIn("000000" == totp.code(at: clock.withLock { $0 }) ? "111111" : "000000")
             #expect(wrong?.message.contains("Login failed") == true, "\(String(describing: wrong))")
             let code = totp.code(at: clock.withLock { $0 })

@@ -102,7 +102,6 @@ struct RedactionClassTests {
             "AWSCredentialsChain": AWSCredentialsChain([StaticCredentialsProvider(credentials)]),
             "EnvironmentCredentialsProvider": EnvironmentCredentialsProvider(environment: ["AWS_SECRET_ACCESS_KEY": canary]),
             "LazyAWSSession": LazyAWSSession(environment: ["AWS_SECRET_ACCESS_KEY": canary]),
-            "Configuration": SecretServerClient.Configuration(baseURL: "https://x", credentials: .password(username: "u", password: canary)),
             "Credentials": SecretServerClient.Credentials.platform(clientId: "c", clientSecret: canary),
             "Kind": SecretServerClient.Credentials.password(username: "u", password: canary).kind,
             "TokenManager": TokenManager(
@@ -130,6 +129,11 @@ struct RedactionClassTests {
                 baseURL: "https://x", http: HTTPClientOwner(proxies: .none) { _ in HTTPClient.shared }
             ),
             "TOTP": TOTP(secret: Array(canary.utf8)),
+            "Configuration": {
+                var configuration = SecretServerClient.Configuration(baseURL: "https://x", credentials: .password(username: "u", password: canary))
+                configuration.oneTimePassword = canary
+                return configuration
+            }(),
             "CredentialDocument": try JSONDecoder().decode(
                 CredentialDocument.self, from: Data(#"{"AccessKeyId":"AKID","SecretAccessKey":"\#(canary)","Token":"\#(canary)"}"#.utf8)
             ),

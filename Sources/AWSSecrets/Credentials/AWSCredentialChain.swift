@@ -20,16 +20,26 @@ enum AWSCredentialChain {
         var providers: [any AWSCredentialsProvider] = []
         var principals: [String] = []
         let environment = context.environment
+        let profileSettings = context.shared.profile(profileName) ?? [:]
+        let profile = try profileProvider(name: profileName, context: context, depth: 0)
+        // As botocore: a role the profile assumes from a source comes before web identity from the environment.
+        let profileAssumesARole = nonEmpty(profileSettings["role_arn"]) != nil && nonEmpty(profileSettings["web_identity_token_file"]) == nil
+        var profileAdded = false
         if !profileChosenOnPurpose {
             let keys = EnvironmentCredentialsProvider(environment: environment)
             providers.append(keys)
             if let key = nonEmpty(environment["AWS_ACCESS_KEY_ID"]) { principals.append("key:" + key) }
+            if profileAssumesARole, let (provider, principal) = profile {
+                providers.append(provider)
+                principals.append(principal)
+                profileAdded = true
+            }
             if let (provider, principal) = try webIdentityFromEnvironment(context: context) {
                 providers.append(provider)
                 principals.append(principal)
             }
         }
-        if let (provider, principal) = try profileProvider(name: profileName, context: context, depth: 0) {
+        if !profileAdded, let (provider, principal) = profile {
             providers.append(provider)
             principals.append(principal)
         }
@@ -37,8 +47,7 @@ enum AWSCredentialChain {
             providers.append(container)
             principals.append("container:" + (try ContainerCredentials.endpoint(environment) ?? ""))
         }
-        let profile = context.shared.profile(profileName) ?? [:]
-        if let metadata = InstanceMetadata(environment: environment, profile: profile) {
+        if let metadata = InstanceMetadata(environment: environment, profile: profileSettings) {
             providers.append(metadata.provider(now: context.configuration.now))
             principals.append("instance-metadata:" + metadata.endpoint)
         }
@@ -197,7 +206,7 @@ enum AWSCredentialChain {
             return (provider, "key:" + keyId)
         }
         if let command = nonEmpty(profile["credential_process"]) {
-            return (ProcessCredentials.provider(command: command, profile: name, now: configuration.now), "process:" + name)
+            return (ProcessCredentials.provider(command: command, profile: name, environment: context.environment, now: configuration.now), "process:" + name)
         }
         return nil
     }

@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import SesameHTTP
 
 /// Credentials from the container credentials endpoint, as ECS tasks and EKS Pod Identity provide them:
 /// `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` (below `http://169.254.170.2`) or `AWS_CONTAINER_CREDENTIALS_FULL_URI`
@@ -71,7 +72,7 @@ enum ContainerCredentials {
                 } catch is CancellationError {
                     throw CancellationError()
                 } catch {
-                    lastError = AWSError.credentialStep(step, "could not reach it (\(error))", code: .transport)
+                    lastError = AWSError.credentialStep(step, "could not reach it (\(ConnectFailure.describe(error)))", code: .transport)
                 }
             }
             throw lastError ?? AWSError.credentialStep(step, "no answer", code: .transport)
@@ -91,8 +92,8 @@ enum ContainerCredentials {
         } else {
             token = nonEmpty(environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"])
         }
-        if let token, token.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) {
-            throw AWSError.credentialStep("the container endpoint", "the authorization token has a line break in it", code: .invalidConfiguration)
+        if let token, token.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw AWSError.credentialStep("the container endpoint", "the authorization token has a control character in it", code: .invalidConfiguration)
         }
         return token
     }

@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import SesameHTTP
 import Synchronization
 
 /// The EC2 instance metadata service, IMDSv2: a session token by `PUT /latest/api/token`, then the role's
@@ -47,7 +48,14 @@ struct InstanceMetadata: Sendable {
         switch response.status {
         case 200:
             return response.body.trimmingCharacters(in: .whitespacesAndNewlines)
-        case 403, 404, 405 where allowsV1:
+        case 403, 404, 405:
+            // No token route (or IMDSv2 off): IMDSv1, unless it is turned off too.
+            guard allowsV1 else {
+                throw AWSError.credentialStep(
+                    Self.step, "the token request answered HTTP \(response.status) and IMDSv1 is turned off (AWS_EC2_METADATA_V1_DISABLED)",
+                    code: .serviceError
+                )
+            }
             return nil
         default:
             throw AWSError.credentialStep(Self.step, "the token request answered HTTP \(response.status)", code: .serviceError)
@@ -55,7 +63,13 @@ struct InstanceMetadata: Sendable {
     }
 
     func get(_ path: String, token: String?) async throws -> MetadataHTTP.Response {
-        try await MetadataHTTP.send(.GET, endpoint + path, headers: token.map { [("X-aws-ec2-metadata-token", $0)] } ?? [], timeout: .seconds(2))
+        do {
+            return try await MetadataHTTP.send(.GET, endpoint + path, headers: token.map { [("X-aws-ec2-metadata-token", $0)] } ?? [], timeout: .seconds(2))
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw AWSError.credentialStep(Self.step, "\(path) could not be read (\(ConnectFailure.describe(error)))", code: .transport)
+        }
     }
 
     func fetchCredentials() async throws -> RefreshingCredentialsProvider.Fetched {
@@ -105,7 +119,7 @@ struct InstanceMetadata: Sendable {
             )
             guard document.status == 200,
                 let object = try? JSONSerialization.jsonObject(with: Data(document.body.utf8)) as? [String: Any],
-                let region = object["region"] as? String, !region.isEmpty
+                let region = object["region"] as? String, AWSSession.isValidRegion(region)
             else { return nil }
             return region
         } catch {

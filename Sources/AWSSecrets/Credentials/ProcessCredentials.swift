@@ -1,17 +1,21 @@
 import Foundation
-import Synchronization
 
 /// Credentials from a profile's `credential_process`: the command is run by `/bin/sh -c` and prints the
 /// credentials JSON (`Version: 1`, `AccessKeyId`, `SecretAccessKey`, `SessionToken`, `Expiration`) on standard
 /// output. Run again before the expiry it states; a command that states none is run once.
 enum ProcessCredentials {
     static let outputLimit = 64 * 1024
-    static let timeout: Duration = .seconds(60)
+    static let defaultTimeout: Duration = .seconds(60)
 
-    static func provider(command: String, profile: String, now: @escaping @Sendable () -> Date) -> RefreshingCredentialsProvider {
+    static func provider(
+        command: String, profile: String, environment: [String: String], timeout: Duration = defaultTimeout,
+        now: @escaping @Sendable () -> Date
+    ) -> RefreshingCredentialsProvider {
         let step = "credential_process of the profile '\(profile)'"
+        // The helper gets the environment AWS was configured with, without sesame's own secrets (SESAME_*).
+        let inherited = environment.filter { !$0.key.hasPrefix("SESAME_") }
         return RefreshingCredentialsProvider(step: step, now: now) {
-            let output = try await run(command, step: step)
+            let output = try await run(command, environment: inherited, timeout: timeout, step: step)
             let document = try CredentialDocument.decode(output, step: step)
             guard document.version == 1 else {
                 throw AWSError.credentialStep(step, "the output's Version is not 1", code: .invalidResponse)
@@ -20,12 +24,16 @@ enum ProcessCredentials {
         }
     }
 
-    /// Runs `command`; its standard output, or an error with its status and the first line of its standard error.
-    static func run(_ command: String, step: String) async throws -> String {
+    /// Runs `command` with `environment`; its standard output, or an error with its status. Its standard error is
+    /// read (so it cannot block) but never shown: a helper may print a token there. At the deadline it is sent
+    /// SIGTERM, then SIGKILL, and whatever still holds its output is no longer read.
+    static func run(_ command: String, environment: [String: String], timeout: Duration, step: String) async throws -> String {
         try await Task.detached {
             let process = Process()
+            // Foundation starts it as the leader of a process group of its own: the deadline stops what it started too.
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", command]
+            process.environment = environment
             let output = Pipe()
             let errors = Pipe()
             process.standardOutput = output
@@ -36,47 +44,65 @@ enum ProcessCredentials {
             } catch {
                 throw AWSError.credentialStep(step, "could not start /bin/sh (\(error))", code: .invalidConfiguration)
             }
-            let errorText = Mutex<Data>(Data())
-            let errorReader = Thread {
-                let data = errors.fileHandleForReading.readDataToEndOfFile()
-                errorText.withLock { $0 = data.prefix(4096) }
-            }
-            errorReader.start()
-            let deadline = Date().addingTimeInterval(Double(timeout.components.seconds))
-            let killer = Thread {
-                while process.isRunning {
-                    if Date() > deadline {
-                        process.terminate()
-                        return
+            let deadline = ContinuousClock.now + timeout
+            var collected = [UInt8]()
+            var descriptors = [output.fileHandleForReading.fileDescriptor, errors.fileHandleForReading.fileDescriptor]
+            var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+            var timedOut = false
+            var tooLarge = false
+            while !descriptors.isEmpty {
+                let left = deadline - ContinuousClock.now
+                if left <= .zero {
+                    timedOut = true
+                    break
+                }
+                var polled = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+                let ready = poll(&polled, nfds_t(polled.count), Int32(min(1000, max(1, left.components.seconds * 1000))))
+                if ready < 0 && errno != EINTR { break }
+                for entry in polled where entry.revents != 0 {
+                    let count = read(entry.fd, &buffer, buffer.count)
+                    if count <= 0 {
+                        descriptors.removeAll { $0 == entry.fd }
+                    } else if entry.fd == output.fileHandleForReading.fileDescriptor {
+                        collected.append(contentsOf: buffer[0..<count])
+                        if collected.count > outputLimit {
+                            tooLarge = true
+                            descriptors.removeAll()
+                        }
                     }
-                    Thread.sleep(forTimeInterval: 0.05)
                 }
             }
-            killer.start()
-            var data = Data()
-            let handle = output.fileHandleForReading
-            while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
-                data.append(chunk)
-                if data.count > outputLimit {
-                    process.terminate()
-                    throw AWSError.credentialStep(step, "the command printed more than \(outputLimit) bytes", code: .invalidResponse)
-                }
+            try? output.fileHandleForReading.close()
+            try? errors.fileHandleForReading.close()
+            if timedOut || tooLarge {
+                // Its group: SIGTERM, two seconds, then SIGKILL; waited for a few seconds at most.
+                let pid = process.processIdentifier
+                kill(-pid, SIGTERM)
+                kill(pid, SIGTERM)
+                for _ in 0..<40 where process.isRunning { usleep(50_000) }
+                kill(-pid, SIGKILL)
+                kill(pid, SIGKILL)
+                for _ in 0..<100 where process.isRunning { usleep(50_000) }
+            } else {
+                process.waitUntilExit()
             }
-            process.waitUntilExit()
-            while !errorReader.isFinished { usleep(10_000) }
-            guard process.terminationStatus == 0, process.terminationReason == .exit else {
-                let firstLine = String(decoding: errorText.withLock { $0 }, as: UTF8.self)
-                    .split(whereSeparator: \.isNewline).first.map { String($0.prefix(300)) }
-                let reason = process.terminationReason == .uncaughtSignal
-                    ? "was stopped (signal \(process.terminationStatus); it has \(timeout.components.seconds) s)"
-                    : "exited with status \(process.terminationStatus)"
+            if timedOut {
                 throw AWSError.credentialStep(
-                    step, "the command \(reason)" + (firstLine.map { ": \($0)" } ?? ""), code: .invalidCredentials
+                    step, "the command did not finish in \(timeout.components.seconds) s", code: .timeout,
+                    hint: "run it yourself to see what it waits for"
                 )
             }
-            guard let text = String(data: data, encoding: .utf8) else {
+            if tooLarge {
+                throw AWSError.credentialStep(step, "the command printed more than \(outputLimit) bytes", code: .invalidResponse)
+            }
+            guard process.terminationStatus == 0, process.terminationReason == .exit else {
+                let reason = process.terminationReason == .uncaughtSignal
+                    ? "was stopped by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
+                throw AWSError.credentialStep(
+                    step, "the command \(reason)", code: .invalidCredentials, hint: "run it yourself to see its error output (not shown here)"
+                )
+            }
+            guard let text = String(bytes: collected, encoding: .utf8) else {
                 throw AWSError.credentialStep(step, "the output is not UTF-8", code: .invalidResponse)
             }
             return text

@@ -42,6 +42,11 @@ public actor RefreshingCredentialsProvider: AWSCredentialsProvider {
     private var current: Fetched?
     private var refreshAt: Date?
     private var inFlight: Task<Fetched, any Error>?
+    /// Bumped by `invalidate()`: a fetch that started before it does not put back what was thrown away.
+    private var generation = 0
+    /// After a failed refresh while the held credentials are still valid, no new try before this time.
+    private var retryAfter: Date?
+    static let failedRefreshPause: TimeInterval = 15
     /// How many times credentials were fetched (for tests and diagnostics).
     public private(set) var fetchCount = 0
 
@@ -64,10 +69,12 @@ public actor RefreshingCredentialsProvider: AWSCredentialsProvider {
         if let current {
             guard let expiration = current.expiration else { return current.credentials }
             if let refreshAt, time < refreshAt { return current.credentials }
+            if let retryAfter, time < retryAfter, time < expiration { return current.credentials }
             do {
                 return try await refresh().credentials
             } catch where time < expiration {
-                // Still valid: keep using them; the next call tries again.
+                // Still valid: keep using them, and try again after a pause (not at every call).
+                retryAfter = time.addingTimeInterval(Self.failedRefreshPause)
                 return current.credentials
             }
         }
@@ -77,6 +84,8 @@ public actor RefreshingCredentialsProvider: AWSCredentialsProvider {
     public func invalidate() async {
         current = nil
         refreshAt = nil
+        retryAfter = nil
+        generation += 1
     }
 
     /// When the held credentials expire, if any are held and they do.
@@ -90,9 +99,13 @@ public actor RefreshingCredentialsProvider: AWSCredentialsProvider {
         let fetch = self.fetch
         let task = Task { try await fetch() }
         inFlight = task
+        let started = generation
         defer { inFlight = nil }
         let fetched = try await task.value
         fetchCount += 1
+        retryAfter = nil
+        // Thrown away meanwhile (AWS refused what was held): these may be the same refused ones; used once, not kept.
+        guard started == generation else { return fetched }
         current = fetched
         if let expiration = fetched.expiration {
             let margin = Self.seconds(timing.refreshMargin) + random(Self.seconds(timing.jitter))

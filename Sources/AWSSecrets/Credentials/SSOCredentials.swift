@@ -58,7 +58,9 @@ struct SSOCredentials: Sendable {
         let path = cacheFile(home: home)
         let login = "run: aws sso login --profile \(profileName)"
         guard let data = FileManager.default.contents(atPath: path), data.count <= 1 << 20 else {
-            throw AWSError.credentialStep(step, "no cached sign-in at \(path)", code: .noCredentials, hint: login)
+            // A profile set up for SSO fails here rather than falling through to another source (whose values a
+            // cache would file under this profile's account and role).
+            throw AWSError.credentialStep(step, "no cached sign-in at \(path)", code: .expiredToken, hint: login)
         }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let token = object["accessToken"] as? String,
             !token.isEmpty, let expiresText = object["expiresAt"] as? String

@@ -11,8 +11,19 @@ extension SecretServerClient {
     /// `.sdkClient(clientId:clientSecret:)` afterwards.
     public static func onboardSdkClient(
         baseURL: String, ruleName: String, onboardingKey: String, name: String, description: String? = nil,
-        clientId: UUID = UUID(), tls: TLS = TLS(), proxy: ProxyConfiguration? = nil
+        clientId: UUID = UUID(), tls: TLS = TLS(), proxy: ProxyConfiguration? = nil, allowsPlainHTTP: Bool = false
     ) async throws -> SdkClientAccountModel {
+        // The key goes out and the client's secret comes back: never over plain http off this machine, unless asked.
+        guard let url = URL(string: baseURL), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
+            throw SecretServerError(code: .invalidConfiguration, message: "the base URL '\(baseURL)' is not an http(s) URL")
+        }
+        if scheme == "http", !allowsPlainHTTP, !Transport.isLoopback(url.host ?? "") {
+            throw SecretServerError(
+                code: .invalidConfiguration,
+                message: "refusing to send the onboarding key to \(baseURL) over plain http: anyone on the network can read it and the "
+                    + "client secret that comes back; use https://, or allow it on purpose with allowsPlainHTTP (sesame: --allow-plain-http)"
+            )
+        }
         struct Body: Encodable { var clientId: String; var name: String; var description: String?; var ruleName: String; var onboardingKey: String }
         let proxies: ProxyConfiguration
         do {

@@ -233,18 +233,18 @@ struct Transport: Sendable {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            var failure = SecretServerError(code: .transport, message: "\(error)", method: "\(method)", path: path)
+            var failure = SecretServerError(code: .transport, message: ConnectFailure.describe(error), method: "\(method)", path: path)
             if let proxyFailure = ConnectFailure.proxyFailure(error) {
                 failure.message = proxyFailure
                 failure.retriable = false
             } else if ConnectFailure.isTLSFailure(error) {
                 // Trying again does not change a certificate; the pool already tried for the connect timeout.
-                failure.message = "the TLS connection was refused (\(error)): trust the server's CA with caFile "
+                failure.message = "the TLS connection was refused (\(ConnectFailure.describe(error))): trust the server's CA with caFile "
                     + "(--ca-file, SESAME_CA_FILE), and use the host name its certificate names"
                 failure.retriable = false
             } else if ConnectFailure.isConnectFailure(error) {
                 // The connection pool already kept trying to connect for the whole connect timeout.
-                failure.message = "could not connect to the server (\(error))"
+                failure.message = "could not connect to the server (\(ConnectFailure.describe(error)))"
                 failure.retriable = false
             }
             throw failure
@@ -338,6 +338,9 @@ struct Transport: Sendable {
         request.headers.add(name: "User-Agent", value: userAgent)
         var sendsOneTimePassword = false
         if case .password = grant, kind == .secretServer, let oneTimePassword, !oneTimePassword.isEmpty {
+            guard !oneTimePassword.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                throw SecretServerError(code: .invalidConfiguration, message: "the two-factor code has a control character in it (a line break?)")
+            }
             // Two-factor sign-in: the code goes in the OTP header, as Secret Server and its PowerShell module expect.
             request.headers.add(name: "OTP", value: oneTimePassword)
             sendsOneTimePassword = true

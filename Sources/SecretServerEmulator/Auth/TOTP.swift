@@ -10,15 +10,17 @@ public struct TOTP: Sendable, Hashable {
     public let digits: Int
     public let period: TimeInterval
 
+    /// - Parameter digits: 6 to 9 (clamped).
     public init(secret: [UInt8], digits: Int = 6, period: TimeInterval = 30) {
         self.secret = secret
-        self.digits = digits
+        self.digits = min(9, max(6, digits))
         self.period = period
     }
 
-    /// From the base32 text authenticator apps show (`JBSWY3DPEHPK3PXP`; spaces, case and `=` padding ignored).
+    /// From the base32 text authenticator apps show (spaces, case and `=` padding ignored); nil unless it holds 128
+    /// bits or more (RFC 4226's minimum).
     public init?(base32 text: String, digits: Int = 6) {
-        guard let secret = Self.base32Decode(text), secret.count >= 10 else { return nil }
+        guard let secret = Self.base32Decode(text), secret.count >= 16 else { return nil }
         self.init(secret: secret, digits: digits)
     }
 

@@ -17,16 +17,14 @@ final class TwoFactorCheck: Sendable {
     enum Outcome: Equatable {
         /// The user has no second factor, or sent a right code.
         case passed
-        /// No code was sent.
-        case missing
-        /// A wrong, stale or replayed code.
+        /// No code was sent, or a wrong, stale or replayed one.
         case refused
     }
 
     func check(userName: String, code: String?) -> Outcome {
         let key = userName.lowercased()
         guard let totp = secrets[key] else { return .passed }
-        guard let code, !code.isEmpty else { return .missing }
+        guard let code, !code.isEmpty else { return .refused }
         guard let step = totp.matchingStep(code, at: now()) else { return .refused }
         return lastStep.withLock { used in
             if let last = used[key], step <= last { return .refused }

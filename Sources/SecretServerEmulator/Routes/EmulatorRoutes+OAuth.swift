@@ -42,20 +42,15 @@ extension EmulatorRoutes {
             guard let userName = form.string("username"), !userName.isEmpty, let password = form.string("password") else {
                 throw EmulatorAPIError.oauth("invalid_request", "username and password are required.")
             }
+            // Two-factor users: the OTP header's code, checked once the password is right and counted like it. A missing
+            // code gets the same answer as a wrong password: anything else would tell a guesser the password was right.
+            let twoFactor = self.twoFactor
             switch try await store.authenticate(
-                userName: userName, password: password, domain: form.string("domain"), lockAfter: configuration.maximumLoginFailures
+                userName: userName, password: password, domain: form.string("domain"), lockAfter: configuration.maximumLoginFailures,
+                secondFactor: { user in twoFactor.check(userName: user.userName, code: oneTimePassword) == .passed }
             ) {
             case .success(let user):
-                switch twoFactor.check(userName: user.userName, code: oneTimePassword) {
-                case .passed:
-                    return try Responses.json(tokens.issue(userId: user.id ?? 0))
-                case .missing:
-                    // The password was right; saying a second factor is needed is what the real server's sign-in does.
-                    throw EmulatorAPIError.oauth("invalid_grant", "Two-factor authentication is required: send the one-time code in the OTP header.")
-                case .refused:
-                    logger.info("sign-in refused", metadata: ["login.reason": "one-time code"])
-                    throw EmulatorAPIError.oauth("invalid_grant", "Login failed.")
-                }
+                return try Responses.json(tokens.issue(userId: user.id ?? 0))
             case .failure(let reason):
                 // One answer for every failure: telling a disabled or locked-out account (or an unknown name) apart
                 // from a wrong password would tell a guesser which names exist and when a guess was right. The

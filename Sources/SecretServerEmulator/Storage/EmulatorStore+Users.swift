@@ -11,7 +11,11 @@ extension EmulatorStore {
 
     /// Checks a username/password (and domain), recording the login or the failure.
     /// After `lockAfter` failures in a row the user is locked out (0: never).
-    func authenticate(userName: String, password: String, domain: String?, lockAfter: Int = 0) async throws -> Result<UserRow, LoginFailure> {
+    /// - Parameter secondFactor: checks the user's second factor (the two-factor mode's code) once the password is
+    ///   right; a refusal counts as a failed sign-in, towards the lockout, like a wrong password.
+    func authenticate(
+        userName: String, password: String, domain: String?, lockAfter: Int = 0, secondFactor: (UserRow) -> Bool = { _ in true }
+    ) async throws -> Result<UserRow, LoginFailure> {
         let normalizedDomain = domain.flatMap { $0.isEmpty ? nil : $0 }
         let candidate = try await databaseRead { db in
             try UserRow
@@ -24,7 +28,8 @@ extension EmulatorStore {
             _ = hasher.verify(password, hash: Data(count: 32), salt: hasher.makeSalt())
             return .failure(.badCredentials)
         }
-        let valid = hasher.verify(password, hash: user.passwordHash, salt: user.passwordSalt)
+        // The second factor only once the password is right: a code says nothing about a wrong password.
+        let valid = hasher.verify(password, hash: user.passwordHash, salt: user.passwordSalt) && secondFactor(user)
         let now = self.now()
         try await writer.write { db in
             if valid {

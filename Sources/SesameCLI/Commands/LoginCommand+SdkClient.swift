@@ -1,6 +1,7 @@
 import Foundation
 import SecretServer
 import SecretServerModels
+import SesameFiles
 import Sesame
 
 extension LoginCommand {
@@ -28,7 +29,8 @@ extension LoginCommand {
         let tls = SecretServerClient.TLS(caFile: settings.caFile, insecureSkipVerification: settings.insecure == true)
         let host = ProcessInfo.processInfo.hostName
         let account = try await SecretServerClient.onboardSdkClient(
-            baseURL: url, ruleName: rule, onboardingKey: key, name: clientName ?? host, description: "sesame on \(host)", tls: tls, proxy: proxy
+            baseURL: url, ruleName: rule, onboardingKey: key, name: clientName ?? host, description: "sesame on \(host)", tls: tls, proxy: proxy,
+            allowsPlainHTTP: connection.allowPlainHTTP
         )
         guard let clientSecret = account.clientSecret, !clientSecret.isEmpty else {
             throw CLIError("the server onboarded the client but sent no client secret")
@@ -48,8 +50,9 @@ extension LoginCommand {
             CacheOptions.forget(profile: existing, environment: environment)
         }
         let store = try SessionStore(environment)
+        // A session the profile kept (a user's) is ended on the server, not only forgotten here.
+        _ = try await SessionEnding.end(profile: name, settings: existing, store: store)
         try await store.locked {
-            try store.remove(name)
             try store.saveClientSecret(clientSecret, for: name, url: url)
         }
         file.profiles[name] = settings
@@ -68,7 +71,16 @@ extension LoginCommand {
             if onboardingKey == "-" {
                 key = try Terminal.readAllStandardInput(limit: 64 * 1024)
             } else if onboardingKey.hasPrefix("@") {
-                let data = try Terminal.readFile(String(onboardingKey.dropFirst()), limit: 64 * 1024)
+                let path = String(onboardingKey.dropFirst())
+                let data: [UInt8]
+                do {
+                    guard let read = try SecretFile.readPrivate(path, limit: 64 * 1024) else { throw CLIError("there is no file \(path)") }
+                    data = read
+                } catch let error as CLIError {
+                    throw error
+                } catch {
+                    throw CLIError("cannot use the onboarding key file: \(error)", hint: "make it readable by you only (chmod 600)")
+                }
                 key = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init)
             } else {
                 throw CLIError(

@@ -177,6 +177,12 @@ struct LogoutCommand: AsyncParsableCommand {
         let forgotten = file.profiles[name].map { CacheOptions.forget(profile: $0, environment: environment) } ?? 0
         var lines = ["Logged out of profile '\(name)'" + (forgotten > 0 ? "; \(forgotten) cached value(s) of its account removed." : ".")]
         if let ended { lines.append(ended) }
+        if let settings = file.profiles[name], settings.auth == Profile.sdkClientAuth {
+            lines.append(
+                "The SDK client's secret is forgotten here; the client \(settings.clientId ?? "") stays active on the server until an "
+                    + "administrator revokes it (Admin > SDK Client Management)."
+            )
+        }
         Output.write(lines.joined(separator: "\n"))
     }
 }

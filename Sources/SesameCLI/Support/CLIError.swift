@@ -43,7 +43,12 @@ struct CLIError: Error, CustomStringConvertible {
         }
         switch error.code {
         case .authenticationFailed:
-            self.init("\(error)", hint: "check SESAME_USERNAME, SESAME_PASSWORD (and SESAME_DOMAIN), or the token", exitCode: .authentication)
+            self.init(
+                "\(error)",
+                hint: "check SESAME_USERNAME, SESAME_PASSWORD (and SESAME_DOMAIN), or the token; an account with two-factor sign-in needs "
+                    + "its current code too (SESAME_OTP, or sesame login --otp)",
+                exitCode: .authentication
+            )
         case .accessDenied:
             self.init("\(error)", hint: "the object does not exist, or this user may not see it", exitCode: .accessDenied)
         case .notFound:

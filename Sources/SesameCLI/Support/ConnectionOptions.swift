@@ -151,7 +151,7 @@ struct ConnectionOptions: ParsableArguments {
                     hint: "give the URL with the user only (http://user@host:port) and the password in SESAME_PROXY_PASSWORD"
                 )
             }
-            if let password = environment["SESAME_PROXY_PASSWORD"], !password.isEmpty {
+            if let password = environment["SESAME_PROXY_PASSWORD"], !password.isEmpty, !configuration.isEmpty {
                 guard configuration.http?.username != nil else {
                     throw CLIError("SESAME_PROXY_PASSWORD is set but the proxy URL (\(setting.source)) names no user", hint: "use http://user@host:port")
                 }

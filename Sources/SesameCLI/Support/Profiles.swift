@@ -101,8 +101,8 @@ struct SessionStore: Sendable {
                 guard secret.count >= 12 else {
                     throw CLIError("the session store passphrase must be 12 characters or more")
                 }
-                cache = try DiskCache(path: database, key: .passphrase(secret))
                 if !protected {
+                    // The mark first: a store whose mark could not be written is never made.
                     do {
                         _ = try SecretFile.create(
                             Array("The sessions in sessions.sqlite are sealed with a key made from a passphrase (SESAME_SESSION_PASSPHRASE).\n".utf8),
@@ -112,6 +112,7 @@ struct SessionStore: Sendable {
                         throw CLIError("could not write \(marker): \(error)")
                     }
                 }
+                cache = try DiskCache(path: database, key: .passphrase(secret))
             } else {
                 cache = try DiskCache(path: database, key: .keyFile(directory + "/sessions.key"))
             }

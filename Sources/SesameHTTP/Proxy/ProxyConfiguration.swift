@@ -59,13 +59,24 @@ public struct ProxyConfiguration: Sendable, Hashable {
         return ProxyConfiguration(all: try ProxyServer(parsing: trimmed, source: source), noProxy: fromEnvironment.noProxy)
     }
 
-    /// The proxy for a request to `url`, or nil to connect directly.
+    /// The proxy for a request to `url`, or nil to connect directly. A loopback address (`localhost`, 127.0.0.0/8,
+    /// `::1`) is reached directly unless the proxy is on this machine too: a proxy elsewhere would reach its own
+    /// host instead, and a password or token sent over plain http to the local server would cross the network.
     public func server(for url: URL) -> ProxyServer? {
         guard let host = url.host else { return nil }
         let secure = url.scheme?.lowercased() == "https"
         guard let proxy = secure ? https : http else { return nil }
         if noProxy.matches(host: host, port: url.port ?? (secure ? 443 : 80)) { return nil }
+        if Self.isLoopback(host), !Self.isLoopback(proxy.host) { return nil }
         return proxy
+    }
+
+    /// `localhost`, 127.0.0.0/8 or `::1`.
+    public static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        if bare == "localhost" || bare == "::1" || bare == "localhost." { return true }
+        guard let address = IPAddressBytes.parse(bare) else { return false }
+        return address.count == 4 ? address[0] == 127 : address == Array(repeating: 0, count: 15) + [1]
     }
 
     /// The proxy for a request to `url` (a string), or nil to connect directly.
