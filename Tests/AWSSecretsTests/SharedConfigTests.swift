@@ -172,4 +172,14 @@ import Testing
         try await custom.shutdown()
         try await another.shutdown()
     }
+
+    @Test func aRegionMustLookLikeOneBeforeItBecomesAHostName() throws {
+        for bad in ["x.evil.com/", "eu-west-1.evil", "EU-WEST-1", "-eu", "eu--west", ""] {
+            #expect(!AWSSession.isValidRegion(bad), "\(bad)")
+        }
+        #expect(AWSSession.isValidRegion("eu-west-1") && AWSSession.isValidRegion("us-gov-west-1") && AWSSession.isValidRegion("cn-north-1"))
+        #expect {
+            _ = try AWSSession(configuration: .init(region: "x.evil.com", environment: ["AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"]))
+        } throws: { "\($0)".contains("not an AWS region name") }
+    }
 }

@@ -53,4 +53,12 @@ struct SdkClientTests {
             }
         }
     }
+
+    @Test func onboardingNeverSendsTheKeyOverPlainHTTPOffThisMachine() async throws {
+        await #expect {
+            _ = try await SecretServerClient.onboardSdkClient(baseURL: "http://ss.example.com/SecretServer", ruleName: "r", onboardingKey: "k", name: "n")
+        } throws: { error in
+            (error as? SecretServerError)?.code == .invalidConfiguration && "\(error)".contains("plain http")
+        }
+    }
 }

@@ -76,4 +76,16 @@ struct ProxyConfigurationTests {
         #expect(explicit.server(for: "https://a.example")?.host == "flag" && explicit.server(for: "https://ss.internal") == nil)
         #expect(throws: ProxyError.self) { try ProxyConfiguration.environment(["HTTPS_PROXY": "https://tls-proxy:443"]) }
     }
+
+    @Test func loopbackIsReachedDirectlyUnlessTheProxyIsOnThisMachineToo() throws {
+        let remote = ProxyConfiguration(all: ProxyServer(host: "proxy.corp", port: 3128))
+        for url in ["http://127.0.0.1:5000/SecretServer", "http://localhost:5000", "https://[::1]:8443", "http://127.8.9.10"] {
+            #expect(remote.server(for: url) == nil, "\(url)")
+        }
+        #expect(remote.server(for: "https://ss.example.com")?.host == "proxy.corp")
+        // A proxy on this machine (a debugging proxy, the tests' tinyproxy) can reach this machine's servers.
+        let local = ProxyConfiguration(all: ProxyServer(host: "127.0.0.1", port: 8888))
+        #expect(local.server(for: "http://127.0.0.1:5000")?.port == 8888)
+        #expect(!ProxyConfiguration.isLoopback("128.0.0.1") && !ProxyConfiguration.isLoopback("localhost.evil.com"))
+    }
 }
