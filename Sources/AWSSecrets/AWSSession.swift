@@ -92,7 +92,9 @@ public struct AWSSession: Sendable {
     /// Whether `region` can be an AWS region name: lower-case letters and digits in groups joined by single dashes.
     static func isValidRegion(_ region: String) -> Bool {
         guard !region.isEmpty, region.count <= 64, !region.hasPrefix("-"), !region.hasSuffix("-"), !region.contains("--") else { return false }
-        return region.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-") }
+        return region.utf8.allSatisfy {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-")
+        }
     }
 
     /// A Secrets Manager client.

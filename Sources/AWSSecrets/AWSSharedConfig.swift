@@ -21,7 +21,8 @@ public struct AWSSharedConfig: Sendable, Equatable {
     public static func load(environment: [String: String]) throws -> AWSSharedConfig {
         let home = environment["HOME"] ?? NSHomeDirectory()
         let configPath = environment["AWS_CONFIG_FILE"].map(expand(home: home)) ?? home + "/.aws/config"
-        let credentialsPath = environment["AWS_SHARED_CREDENTIALS_FILE"].map(expand(home: home))
+        let credentialsPath =
+            environment["AWS_SHARED_CREDENTIALS_FILE"].map(expand(home: home))
             ?? home + "/.aws/credentials"
         var config = try parse(read(configPath), isConfigFile: true, path: configPath)
         let credentials = try parse(read(credentialsPath), isConfigFile: false, path: credentialsPath)

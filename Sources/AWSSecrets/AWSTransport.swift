@@ -80,9 +80,11 @@ struct AWSTransport: Sendable {
                     let offset = clock.correct(serverTime: serverTime)
                 {
                     skewCorrected = true
-                    configuration.logger.warning("the clock is off; signing with AWS's time", metadata: [
-                        "aws.operation": "\(request.operation)", "clock.offset_s": "\(Int(offset))",
-                    ])
+                    configuration.logger.warning(
+                        "the clock is off; signing with AWS's time",
+                        metadata: [
+                            "aws.operation": "\(request.operation)", "clock.offset_s": "\(Int(offset))",
+                        ])
                     continue
                 }
                 switch failure.code {
@@ -105,11 +107,13 @@ struct AWSTransport: Sendable {
                 await credentials.invalidate()
                 configuration.logger.debug("credentials expired; renewing", metadata: ["aws.operation": "\(request.operation)"])
             case .retry(let delay):
-                configuration.logger.debug("retrying AWS request", metadata: [
-                    "aws.service": "\(endpoint.service)", "aws.operation": "\(request.operation)", "retry.attempt": "\(state.attempt)",
-                    "retry.reason": "\(failure.awsCode ?? failure.status.map { "HTTP \($0)" } ?? "\(failure.code)")",
-                    "retry.delay_ms": "\(delay.nanoseconds / 1_000_000)",
-                ])
+                configuration.logger.debug(
+                    "retrying AWS request",
+                    metadata: [
+                        "aws.service": "\(endpoint.service)", "aws.operation": "\(request.operation)", "retry.attempt": "\(state.attempt)",
+                        "retry.reason": "\(failure.awsCode ?? failure.status.map { "HTTP \($0)" } ?? "\(failure.code)")",
+                        "retry.delay_ms": "\(delay.nanoseconds / 1_000_000)",
+                    ])
                 try await Task.sleep(for: delay)
             }
         }
@@ -170,10 +174,12 @@ struct AWSTransport: Sendable {
                 response.body, upTo: Self.maximumResponseSize, before: started + configuration.timeouts.request
             )
             // Service, operation, status and time; never headers (the signature) or bodies (the values).
-            configuration.logger.trace("request", metadata: [
-                "aws.service": "\(endpoint.service)", "aws.operation": "\(request.operation)",
-                "http.status": "\(response.status.code)", "duration_ms": "\((ContinuousClock.now - started).nanoseconds / 1_000_000)",
-            ])
+            configuration.logger.trace(
+                "request",
+                metadata: [
+                    "aws.service": "\(endpoint.service)", "aws.operation": "\(request.operation)",
+                    "http.status": "\(response.status.code)", "duration_ms": "\((ContinuousClock.now - started).nanoseconds / 1_000_000)",
+                ])
             return AWSResponse(status: Int(response.status.code), headers: response.headers, body: body)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             throw ExchangeFailure(
@@ -190,8 +196,9 @@ struct AWSTransport: Sendable {
         } catch let error as HTTPClientError where error == .connectTimeout {
             // The connection pool already kept trying to connect for the whole connect timeout.
             throw ExchangeFailure(
-                error: AWSError(code: .transport, message: "could not connect to \(endpoint.url) (\(error))", service: endpoint.service,
-                                operation: request.operation),
+                error: AWSError(
+                    code: .transport, message: "could not connect to \(endpoint.url) (\(error))", service: endpoint.service,
+                    operation: request.operation),
                 unreachable: true
             )
         } catch let error where ConnectFailure.proxyFailure(error) != nil {

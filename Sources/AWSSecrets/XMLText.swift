@@ -27,7 +27,9 @@ enum XMLText {
             case "quot": result += "\""
             case "apos": result += "'"
             default:
-                let scalar: UInt32? = entity.hasPrefix("#x") ? UInt32(entity.dropFirst(2), radix: 16)
+                let scalar: UInt32? =
+                    entity.hasPrefix("#x")
+                    ? UInt32(entity.dropFirst(2), radix: 16)
                     : entity.hasPrefix("#") ? UInt32(entity.dropFirst()) : nil
                 if let scalar, let value = Unicode.Scalar(scalar) {
                     result.unicodeScalars.append(value)

@@ -43,7 +43,8 @@ public struct AWSSigner: Sendable {
         let canonical = canonicalRequest(method: method, path: path, query: query, headers: headers, payloadHash: Self.hexSHA256(body))
         let scope = credentialScope(timestamp)
         let toSign = stringToSign(timestamp: timestamp, scope: scope, canonicalRequest: canonical.request)
-        let authorization = "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope), SignedHeaders=\(canonical.signedHeaders), "
+        let authorization =
+            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope), SignedHeaders=\(canonical.signedHeaders), "
             + "Signature=\(signature(stringToSign: toSign, date: String(timestamp.prefix(8))))"
         headers.append(("Authorization", authorization))
         if let token = credentials.sessionToken, !signSessionToken {

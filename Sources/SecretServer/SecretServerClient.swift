@@ -74,7 +74,9 @@ public struct SecretServerClient: Sendable {
         return try decode(try await transport.send(request), as: Result.self, path: path)
     }
 
-    func send<Result: Decodable>(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], as type: Result.Type = Result.self, idempotent: Bool? = nil) async throws -> Result {
+    func send<Result: Decodable>(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], as type: Result.Type = Result.self, idempotent: Bool? = nil
+    ) async throws -> Result {
         let request = APIRequest(method, path, query: query, idempotent: idempotent)
         return try decode(try await transport.send(request), as: Result.self, path: path)
     }

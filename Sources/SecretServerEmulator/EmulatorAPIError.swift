@@ -28,8 +28,9 @@ struct EmulatorAPIError: Error, Sendable {
 
     /// 400 for a body that is not JSON.
     static let unreadableBody = EmulatorAPIError(
-        body: .init(message: "The request is invalid.", messageDetail: "The request body is not valid JSON.",
-                    modelState: ["args": ["The request body could not be read as JSON."]])
+        body: .init(
+            message: "The request is invalid.", messageDetail: "The request body is not valid JSON.",
+            modelState: ["args": ["The request body could not be read as JSON."]])
     )
 
     /// 401 for a missing or unknown token.

@@ -98,10 +98,14 @@ public enum EmulatorApplication {
             onServerRunning: onServerRunning,
             logger: logger
         )
-        return (application, StartInfo(generatedAdminPassword: opened.generatedAdminPassword,
-                                        createdDatabase: opened.created, generatedPlatformSecret: opened.generatedPlatformSecret,
-                                        faults: faults, tokens: routes.tokens,
-                                        routeLog: log, audits: opened.store.audits))
+        return (
+            application,
+            StartInfo(
+                generatedAdminPassword: opened.generatedAdminPassword,
+                createdDatabase: opened.created, generatedPlatformSecret: opened.generatedPlatformSecret,
+                faults: faults, tokens: routes.tokens,
+                routeLog: log, audits: opened.store.audits)
+        )
     }
 }
 

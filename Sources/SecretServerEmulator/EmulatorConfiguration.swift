@@ -164,7 +164,7 @@ public struct EmulatorConfiguration: Sendable {
         if !platformPath.isEmpty {
             let base = normalizedBasePath.lowercased()
             guard platformPath != base, !platformPath.hasPrefix(base + "/") || base.isEmpty, !base.hasPrefix(platformPath + "/"),
-                  platformPath != "/api", !platformPath.hasPrefix("/api/")
+                platformPath != "/api", !platformPath.hasPrefix("/api/")
             else {
                 throw EmulatorStartupError("the Platform path \(platform.normalizedPath) overlaps the Secret Server's (\(basePath) and /api); choose another")
             }

@@ -221,14 +221,16 @@ struct FaultMiddleware: RouterMiddleware {
             _ = try await next(request, context)
             return Responses.error(EmulatorAPIError(status: .init(code: code), body: .init(message: "Injected fault \(code).")))
         case .rateLimited:
-            return Responses.error(EmulatorAPIError(
-                status: .forbidden,
-                body: .init(errorCode: "API_RateLimitExceeded", message: "Rate limit exceeded. Please try again later.")
-            ))
+            return Responses.error(
+                EmulatorAPIError(
+                    status: .forbidden,
+                    body: .init(errorCode: "API_RateLimitExceeded", message: "Rate limit exceeded. Please try again later.")
+                ))
         case .htmlPage:
             return Response(
                 status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: "<html><head><title>Service Unavailable</title></head><body><h1>Please try again</h1></body></html>"))
+                body: .init(
+                    byteBuffer: ByteBuffer(string: "<html><head><title>Service Unavailable</title></head><body><h1>Please try again</h1></body></html>"))
             )
         case .truncatedJSON:
             return Self.json(#"{"id": 12, "name": "db01 root", "secretTemplateId": 6003, "items": [{"itemId": 1, "itemVal"#)
@@ -236,35 +238,41 @@ struct FaultMiddleware: RouterMiddleware {
             return Self.json(#"{"id": "seven", "name": 12, "secretTemplateId": [], "folderId": {}, "active": "maybe", "items": "none"}"#)
         case .hugeBody(let bytes):
             let faults = self.faults
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init { writer in
-                let chunk = ByteBuffer(repeating: UInt8(ascii: " "), count: 64 << 10)
-                try await writer.write(ByteBuffer(string: "["))
-                var written = 1
-                while written < bytes - 1 {
-                    try await writer.write(chunk)
-                    written += chunk.readableBytes
-                    faults.addHugeBytes(chunk.readableBytes)
-                }
-                try await writer.write(ByteBuffer(string: "]"))
-                try await writer.finish(nil)
-            })
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init { writer in
+                    let chunk = ByteBuffer(repeating: UInt8(ascii: " "), count: 64 << 10)
+                    try await writer.write(ByteBuffer(string: "["))
+                    var written = 1
+                    while written < bytes - 1 {
+                        try await writer.write(chunk)
+                        written += chunk.readableBytes
+                        faults.addHugeBytes(chunk.readableBytes)
+                    }
+                    try await writer.write(ByteBuffer(string: "]"))
+                    try await writer.finish(nil)
+                })
         case .slowDrip(let interval):
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init { writer in
-                let text = #"{"id": 12, "name": "slow"}"# + String(repeating: " ", count: 300)
-                for byte in text.utf8 {
-                    try await writer.write(ByteBuffer(bytes: [byte]))
-                    try await Task.sleep(for: interval)
-                }
-                try await writer.finish(nil)
-            })
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init { writer in
+                    let text = #"{"id": 12, "name": "slow"}"# + String(repeating: " ", count: 300)
+                    for byte in text.utf8 {
+                        try await writer.write(ByteBuffer(bytes: [byte]))
+                        try await Task.sleep(for: interval)
+                    }
+                    try await writer.finish(nil)
+                })
         case .dropMidResponse:
             let channel = context.channel
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(contentLength: 4096) { writer in
-                try await writer.write(ByteBuffer(string: #"{"id": 12, "name": "cut off", "items": [{"itemId": 1, "itemValue": "#))
-                try await Task.sleep(for: .milliseconds(2))
-                channel.close(promise: nil)
-                throw DroppedConnection()
-            })
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(contentLength: 4096) { writer in
+                    try await writer.write(ByteBuffer(string: #"{"id": 12, "name": "cut off", "items": [{"itemId": 1, "itemValue": "#))
+                    try await Task.sleep(for: .milliseconds(2))
+                    channel.close(promise: nil)
+                    throw DroppedConnection()
+                })
         case .dropConnection:
             context.channel.close(promise: nil)
             throw DroppedConnection()

@@ -39,9 +39,10 @@ extension SecretStore {
             environmentProvider,
             CachingProvider(DeferredProvider(scheme: "aws-ps") { try ParameterStoreProvider(session: try aws.session()) }, configuration: cache),
             CachingProvider(DeferredProvider(scheme: "aws-sm") { try SecretsManagerProvider(session: try aws.session()) }, configuration: cache),
-            CachingProvider(DeferredProvider(scheme: "tss", cacheScope: secretServerScope) {
-                SecretServerProvider(client: try SecretServerClient(configuration: try secretServer()), access: secretServerAccess)
-            }, configuration: cache),
+            CachingProvider(
+                DeferredProvider(scheme: "tss", cacheScope: secretServerScope) {
+                    SecretServerProvider(client: try SecretServerClient(configuration: try secretServer()), access: secretServerAccess)
+                }, configuration: cache),
         ])
     }
 

@@ -23,7 +23,9 @@ public struct SesameCommand: AsyncParsableCommand {
             """,
         version: BuildInfo.line,
         subcommands: [
-            DemoCommand.self, ServerCommand.self, LoginCommand.self, LogoutCommand.self, ProfileCommand.self, GetCommand.self, SetCommand.self, ListCommand.self, ExistsCommand.self, EnvCommand.self, CacheCommand.self, RunCommand.self, InjectCommand.self, ExportCommand.self, ImportCommand.self, SecretCommand.self, FolderCommand.self, TemplateCommand.self, UserCommand.self,
+            DemoCommand.self, ServerCommand.self, LoginCommand.self, LogoutCommand.self, ProfileCommand.self, GetCommand.self, SetCommand.self,
+            ListCommand.self, ExistsCommand.self, EnvCommand.self, CacheCommand.self, RunCommand.self, InjectCommand.self, ExportCommand.self,
+            ImportCommand.self, SecretCommand.self, FolderCommand.self, TemplateCommand.self, UserCommand.self,
             GroupCommand.self, PermissionCommand.self, MetadataCommand.self, CheckoutCommand.self, CheckinCommand.self,
             AccessCommand.self, ScriptCommand.self, RoleCommand.self, TeamCommand.self, PolicyCommand.self, APICommand.self,
         ]

@@ -134,9 +134,10 @@ public final class SesameConfigProvider: ConfigProvider, Service, CustomStringCo
         }
         defer { _ = storage.withLock { $0.valueWatchers[name]?.removeValue(forKey: id) } }
         return try await updatesHandler(
-            ConfigUpdatesAsyncSequence(stream.map { value -> Result<LookupResult, any Error> in
-                Result { try Snapshot.lookup(name, value: value, error: nil, type: type) }
-            })
+            ConfigUpdatesAsyncSequence(
+                stream.map { value -> Result<LookupResult, any Error> in
+                    Result { try Snapshot.lookup(name, value: value, error: nil, type: type) }
+                })
         )
     }
 
@@ -217,8 +218,16 @@ public final class SesameConfigProvider: ConfigProvider, Service, CustomStringCo
             case .double: guard let number = Double(text.trimmingCharacters(in: .whitespaces)) else { throw mismatch() }; return .double(number)
             case .bool: return .bool(try bool(text.trimmingCharacters(in: .whitespaces)))
             case .stringArray: return .stringArray(items())
-            case .intArray: return .intArray(try items().map { guard let number = Int($0) else { throw mismatch() }; return number })
-            case .doubleArray: return .doubleArray(try items().map { guard let number = Double($0) else { throw mismatch() }; return number })
+            case .intArray:
+                return .intArray(
+                    try items().map {
+                        guard let number = Int($0) else { throw mismatch() }; return number
+                    })
+            case .doubleArray:
+                return .doubleArray(
+                    try items().map {
+                        guard let number = Double($0) else { throw mismatch() }; return number
+                    })
             case .boolArray: return .boolArray(try items().map(bool))
             case .byteChunkArray: return .byteChunkArray([value.bytes])
             case .bytes: return .bytes(value.bytes)

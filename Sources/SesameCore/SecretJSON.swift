@@ -69,7 +69,8 @@ public indirect enum SecretJSON: Sendable, Hashable {
             return .array(elements)
         default:
             throw SesameError(
-                code: .keyPathNotFound, message: "'\(keyPath)' cannot be set: the document has no place for it (a key of a non-object, or an index past the end)"
+                code: .keyPathNotFound,
+                message: "'\(keyPath)' cannot be set: the document has no place for it (a key of a non-object, or an index past the end)"
             )
         }
     }
@@ -133,7 +134,8 @@ public indirect enum SecretJSON: Sendable, Hashable {
             case "\n": result += "\\n"
             case "\r": result += "\\r"
             case "\t": result += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
+            case _
+            where scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
                 || scalar == "\u{2028}" || scalar == "\u{2029}" || scalar == "\u{FEFF}":
                 let hex = String(scalar.value, radix: 16, uppercase: true)
                 result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex

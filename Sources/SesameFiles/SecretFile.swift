@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Files that hold a secret or a key (sessions, caches, key files, rendered templates, exports): created with
@@ -20,7 +20,7 @@ public enum SecretFile {
     public static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t = privateMode) throws(SecretFileError) {
         do {
             try write(bytes, to: path, mode: mode, unnamed: true)
-        } catch where error.code == .unnamedUnsupported {
+        } catch  where error.code == .unnamedUnsupported {
             try write(bytes, to: path, mode: mode, unnamed: false)
         }
     }
@@ -38,13 +38,13 @@ public enum SecretFile {
     public static func create(_ bytes: some Collection<UInt8>, at path: String, mode: mode_t = privateMode) throws(SecretFileError) -> Bool {
         do {
             return try create(bytes, at: path, mode: mode, unnamed: true)
-        } catch where error.code == .unnamedUnsupported {
+        } catch  where error.code == .unnamedUnsupported {
             do {
                 return try create(bytes, at: path, mode: mode, unnamed: false)
-            } catch where error.code == .linksUnsupported {
+            } catch  where error.code == .linksUnsupported {
                 return try createExclusively(bytes, at: path, mode: mode)
             }
-        } catch where error.code == .linksUnsupported {
+        } catch  where error.code == .linksUnsupported {
             return try createExclusively(bytes, at: path, mode: mode)
         }
     }

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The file a `SecretFile` write goes to before it takes the target's name. On Linux it has no name at all
@@ -26,14 +26,14 @@ struct TemporaryFile {
         // Whatever a writer killed between naming and renaming left behind, more than a minute ago.
         Self.removeLeftovers(of: path, in: directory)
         #if os(Linux)
-        // O_TMPFILE is (__O_TMPFILE | O_DIRECTORY); Swift does not import the macro.
-        let opened = unnamed ? open(directory, Int32(0o20000000) | O_DIRECTORY | O_WRONLY | O_CLOEXEC, mode) : -1
-        if opened >= 0 {
-            descriptor = opened
-            name = nil
-            try setMode()
-            return
-        }
+            // O_TMPFILE is (__O_TMPFILE | O_DIRECTORY); Swift does not import the macro.
+            let opened = unnamed ? open(directory, Int32(0o20000000) | O_DIRECTORY | O_WRONLY | O_CLOEXEC, mode) : -1
+            if opened >= 0 {
+                descriptor = opened
+                name = nil
+                try setMode()
+                return
+            }
         #endif
         let candidate = directory + "/." + (path as NSString).lastPathComponent + ".sesame-" + Self.randomSuffix()
         let named = open(candidate, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode)
@@ -53,7 +53,8 @@ struct TemporaryFile {
     }
 
     func write(_ bytes: some Collection<UInt8>) throws(SecretFileError) {
-        let result: Int32? = bytes.withContiguousStorageIfAvailable { buffer in Self.writeAll(descriptor, UnsafeRawBufferPointer(buffer)) }
+        let result: Int32? =
+            bytes.withContiguousStorageIfAvailable { buffer in Self.writeAll(descriptor, UnsafeRawBufferPointer(buffer)) }
             ?? Array(bytes).withUnsafeBytes { Self.writeAll(descriptor, $0) }
         if let result, result != 0 { throw SecretFileError(.io, path: path, "could not be written", errno: result) }
         guard fsync(descriptor) == 0 else { throw SecretFileError(.io, path: path, "could not be flushed to disk", errno: errno) }
@@ -137,9 +138,9 @@ struct TemporaryFile {
             var status = stat()
             guard lstat(candidate, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_uid == getuid() else { continue }
             #if canImport(Darwin)
-            let modified = Double(status.st_mtimespec.tv_sec)
+                let modified = Double(status.st_mtimespec.tv_sec)
             #else
-            let modified = Double(status.st_mtim.tv_sec)
+                let modified = Double(status.st_mtim.tv_sec)
             #endif
             guard modified < cutoff else { continue }
             unlink(candidate)

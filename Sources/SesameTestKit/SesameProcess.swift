@@ -29,8 +29,10 @@ public enum SesameProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try binary())
         process.arguments = arguments
-        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-                   "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp"]
+        var env = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp",
+        ]
         env.merge(environment) { $1 }
         process.environment = env
         let stdout = Pipe()
@@ -83,10 +85,15 @@ public enum SesameProcess {
             process.executableURL = URL(fileURLWithPath: try SesameProcess.binary())
             let readyFile = directory.file("ready.json")
             // Every CLI process signs in anew: the cheapest hash keeps a suite of them from starving the machine.
-            process.arguments = ["server", "--dev", "--port", "0", "--log-level", "warning", "--password-hash-cost", "10",
-                                 "--ready-file", readyFile] + arguments
-            var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-                       "SESAME_ADMIN_PASSWORD": adminPassword]
+            process.arguments =
+                [
+                    "server", "--dev", "--port", "0", "--log-level", "warning", "--password-hash-cost", "10",
+                    "--ready-file", readyFile,
+                ] + arguments
+            var env = [
+                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                "SESAME_ADMIN_PASSWORD": adminPassword,
+            ]
             env.merge(environment) { $1 }
             process.environment = env
             FileManager.default.createFile(atPath: directory.file("stdout"), contents: nil)
@@ -186,8 +193,10 @@ extension SesameProcess {
             process.executableURL = URL(fileURLWithPath: try SesameProcess.binary())
             process.arguments = arguments
             if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-            var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-                       "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp"]
+            var env = [
+                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp",
+            ]
             env.merge(environment) { $1 }
             process.environment = env
             self.directory = try TemporaryDirectory()

@@ -70,13 +70,15 @@ struct CredentialChainTests {
         let counter = directory.file("runs")
         let script = directory.file("creds.sh")
         let expiration = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
-        try write("""
+        try write(
+            """
             #!/bin/sh
             echo run >> '\(counter)'
             printf '{"Version": 1, "AccessKeyId": "AKIDPROCESS", "SecretAccessKey": "Process-Secret-Key-1", "SessionToken": "tok", "Expiration": "\(expiration)"}'
             """, to: script)
         chmod(script, 0o700)
-        try write("""
+        try write(
+            """
             [profile oidc]
             role_arn = arn:aws:iam::123456789012:role/from-profile
             web_identity_token_file = \(directory.file("token"))
@@ -107,7 +109,9 @@ struct CredentialChainTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let failing = directory.file("fail.sh")
-        try write("#!/bin/sh\nprintf '{\"Version\":1,\"AccessKeyId\":\"AKIDLEAK\",\"SecretAccessKey\":\"Leaked-Secret-9\"}'\necho 'token expired, run sso login' >&2\nexit 3\n", to: failing)
+        try write(
+            "#!/bin/sh\nprintf '{\"Version\":1,\"AccessKeyId\":\"AKIDLEAK\",\"SecretAccessKey\":\"Leaked-Secret-9\"}'\necho 'token expired, run sso login' >&2\nexit 3\n",
+            to: failing)
         chmod(failing, 0o700)
         let wrongVersion = directory.file("v2.sh")
         try write("#!/bin/sh\nprintf '{\"Version\":2,\"AccessKeyId\":\"AKIDV2\",\"SecretAccessKey\":\"V2-Secret-7\"}'\n", to: wrongVersion)
@@ -153,7 +157,8 @@ struct CredentialChainTests {
     @Test(.enabled(if: Moto.shouldRun)) func anMFAProfileIsRefusedWithoutACodeAndAssumedWithOne() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        try write("""
+        try write(
+            """
             [profile admin]
             role_arn = arn:aws:iam::123456789012:role/admin
             source_profile = base
@@ -265,7 +270,8 @@ struct CredentialChainTests {
     }
 
     @Test func containerEndpointsAreCheckedBeforeAnythingIsSent() throws {
-        #expect(try ContainerCredentials.endpoint(["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc"]) == "http://169.254.170.2/v2/credentials/abc")
+        #expect(
+            try ContainerCredentials.endpoint(["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc"]) == "http://169.254.170.2/v2/credentials/abc")
         #expect(try ContainerCredentials.endpoint(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.23/v1/credentials"]) != nil)
         #expect(try ContainerCredentials.endpoint(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "https://creds.example.com/x"]) != nil)
         #expect(throws: AWSError.self) { try ContainerCredentials.endpoint(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://attacker.example.com/x"]) }
@@ -285,7 +291,8 @@ struct CredentialChainTests {
         let token = "imds-session-token"
         router.put("/latest/api/token") { request, _ -> Response in
             recorder.record(request)
-            guard let ttl = request.headers[HTTPField.Name("X-aws-ec2-metadata-token-ttl-seconds")!], let seconds = Int(ttl), (1...21600).contains(seconds) else {
+            guard let ttl = request.headers[HTTPField.Name("X-aws-ec2-metadata-token-ttl-seconds")!], let seconds = Int(ttl), (1...21600).contains(seconds)
+            else {
                 return Response(status: .badRequest)
             }
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: token)))
@@ -318,7 +325,9 @@ struct CredentialChainTests {
             #expect(credentials.accessKeyId == "AKIDINSTANCE" && credentials.sessionToken == "session-token")
             let paths = recorder.requests.withLock { $0.map { "\($0.method) \($0.path)" } }
             #expect(paths.contains("GET /latest/meta-data/iam/security-credentials/web-tier-role"))
-            #expect(paths.filter { $0.hasPrefix("GET") }.count == recorder.requests.withLock { $0.filter { $0.headers["x-aws-ec2-metadata-token"] == token }.count })
+            #expect(
+                paths.filter { $0.hasPrefix("GET") }.count == recorder.requests.withLock { $0.filter { $0.headers["x-aws-ec2-metadata-token"] == token }.count }
+            )
             try await session.shutdown()
         }
         // Off EC2 (nothing listening) and turned off: a quick, named failure.
@@ -343,7 +352,8 @@ struct CredentialChainTests {
     @Test func ssoUsesTheCachedSignInAtThePortal() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        try write("""
+        try write(
+            """
             [profile sso-dev]
             sso_session = corp
             sso_account_id = 111122223333
@@ -358,8 +368,9 @@ struct CredentialChainTests {
         try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
         let name = Insecure.SHA1.hash(data: Data("corp".utf8)).map { String(format: "%02x", $0) }.joined()
         let expires = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
-        try write(#"{"accessToken":"sso-access-token","expiresAt":"\#(expires)","region":"eu-west-1","startUrl":"https://corp.awsapps.com/start"}"#,
-                  to: cache + "/" + name + ".json")
+        try write(
+            #"{"accessToken":"sso-access-token","expiresAt":"\#(expires)","region":"eu-west-1","startUrl":"https://corp.awsapps.com/start"}"#,
+            to: cache + "/" + name + ".json")
         let recorder = Recorder()
         let router = Router()
         router.get("/federation/credentials") { request, _ -> Response in
@@ -368,7 +379,8 @@ struct CredentialChainTests {
                 request.uri.queryParameters["account_id"] == "111122223333", request.uri.queryParameters["role_name"] == "Developer"
             else { return Self.json(#"{"message":"Session token not found or invalid"}"#, status: .unauthorized) }
             let expiration = Int((Date().timeIntervalSince1970 + 3600) * 1000)
-            return Self.json(#"{"roleCredentials":{"accessKeyId":"AKIDSSO","secretAccessKey":"Sso-Secret-3","sessionToken":"sso-session","expiration":\#(expiration)}}"#)
+            return Self.json(
+                #"{"roleCredentials":{"accessKeyId":"AKIDSSO","secretAccessKey":"Sso-Secret-3","sessionToken":"sso-session","expiration":\#(expiration)}}"#)
         }
         try await withRouter(router) { url in
             var environment = self.bareEnvironment(directory)
@@ -414,7 +426,11 @@ struct CredentialChainTests {
                 return Response(
                     status: .badRequest,
                     headers: [.contentType: "application/x-amz-json-1.1", .date: httpDate.string(from: Date())],
-                    body: .init(byteBuffer: ByteBuffer(string: #"{"__type":"InvalidSignatureException","message":"Signature expired: 20260101T000000Z is now earlier than 20260101T010000Z"}"#))
+                    body: .init(
+                        byteBuffer: ByteBuffer(
+                            string:
+                                #"{"__type":"InvalidSignatureException","message":"Signature expired: 20260101T000000Z is now earlier than 20260101T010000Z"}"#)
+                    )
                 )
             }
             return Self.json(#"{"Parameter":{"Name":"/p","Type":"String","Value":"on-time","Version":1}}"#)
@@ -424,10 +440,11 @@ struct CredentialChainTests {
             defer { directory.remove() }
             var environment = self.bareEnvironment(directory)
             environment["AWS_ENDPOINT_URL"] = url
-            let session = try AWSSession(configuration: AWSConfiguration(
-                credentials: .explicit(AWSCredentials(accessKeyId: "AKID", secretAccessKey: "s")), environment: environment,
-                now: { Date().addingTimeInterval(-3600) }
-            ))
+            let session = try AWSSession(
+                configuration: AWSConfiguration(
+                    credentials: .explicit(AWSCredentials(accessKeyId: "AKID", secretAccessKey: "s")), environment: environment,
+                    now: { Date().addingTimeInterval(-3600) }
+                ))
             #expect(try await session.ssm().getParameter("/p").value == "on-time")
             #expect(recorder.count == 2)
             // Corrected for the next requests too.
@@ -452,7 +469,9 @@ struct RefreshingCredentialsProviderTests {
         func fetch() async throws -> RefreshingCredentialsProvider.Fetched {
             try await Task.sleep(for: .milliseconds(20))
             if failing.withLock({ $0 }) { throw AWSError(code: .transport, message: "down") }
-            let number = fetches.withLock { $0 += 1; return $0 }
+            let number = fetches.withLock {
+                $0 += 1; return $0
+            }
             return .init(credentials: AWSCredentials(accessKeyId: "AKID\(number)", secretAccessKey: "s"), expiration: clock.now.addingTimeInterval(lifetime))
         }
     }

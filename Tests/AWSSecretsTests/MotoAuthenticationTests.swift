@@ -40,9 +40,10 @@ struct MotoAuthenticationTests {
         try await bootstrap.shutdown()
 
         // The right key: accepted, for JSON (SSM, Secrets Manager) and query (STS) requests alike.
-        let good = try AWSSession(configuration: .init(
-            credentials: .explicit(AWSCredentials(accessKeyId: keyId, secretAccessKey: secret)), environment: environment
-        ))
+        let good = try AWSSession(
+            configuration: .init(
+                credentials: .explicit(AWSCredentials(accessKeyId: keyId, secretAccessKey: secret)), environment: environment
+            ))
         let ssm = try good.ssm()
         try await ssm.putParameter("/signed/\(user)", value: "ok with spaces & ünïcode", type: .secureString)
         #expect(try await ssm.getParameter("/signed/\(user)").value == "ok with spaces & ünïcode")
@@ -51,9 +52,10 @@ struct MotoAuthenticationTests {
         try await good.shutdown()
 
         // The right key id with a wrong secret: the signature does not match.
-        let wrong = try AWSSession(configuration: .init(
-            credentials: .explicit(AWSCredentials(accessKeyId: keyId, secretAccessKey: secret + "x")), environment: environment
-        ))
+        let wrong = try AWSSession(
+            configuration: .init(
+                credentials: .explicit(AWSCredentials(accessKeyId: keyId, secretAccessKey: secret + "x")), environment: environment
+            ))
         await #expect {
             _ = try await wrong.ssm().getParameter("/signed/\(user)")
         } throws: { error in
@@ -62,9 +64,10 @@ struct MotoAuthenticationTests {
         try await wrong.shutdown()
 
         // A key moto never issued.
-        let unknown = try AWSSession(configuration: .init(
-            credentials: .explicit(AWSCredentials(accessKeyId: "AKIAUNKNOWNUNKNOWN00", secretAccessKey: secret)), environment: environment
-        ))
+        let unknown = try AWSSession(
+            configuration: .init(
+                credentials: .explicit(AWSCredentials(accessKeyId: "AKIAUNKNOWNUNKNOWN00", secretAccessKey: secret)), environment: environment
+            ))
         await #expect {
             _ = try await unknown.ssm().getParameter("/signed/\(user)")
         } throws: { error in

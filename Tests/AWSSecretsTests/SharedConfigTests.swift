@@ -29,9 +29,10 @@ import Testing
             "AWS_CONFIG_FILE": directory.path + "/config", "AWS_SHARED_CREDENTIALS_FILE": directory.path + "/credentials",
         ])
         #expect(config.profile("default") == ["region": "eu-west-1"])
-        #expect(config.profile("dev") == [
-            "region": "eu-central-1", "aws_access_key_id": "AKIADEV", "aws_secret_access_key": "devsecret",
-        ])
+        #expect(
+            config.profile("dev") == [
+                "region": "eu-central-1", "aws_access_key_id": "AKIADEV", "aws_secret_access_key": "devsecret",
+            ])
         #expect(config.profile("corp") == nil)
     }
 
@@ -52,8 +53,11 @@ import Testing
         #expect(try AWSSession(configuration: .init(environment: base)).region == "ap-south-1")
         #expect(try AWSSession(configuration: .init(environment: base.merging(["AWS_PROFILE": "other"]) { $1 })).region == "sa-east-1")
         #expect(try AWSSession(configuration: .init(environment: base.merging(["AWS_DEFAULT_REGION": "us-west-1"]) { $1 })).region == "us-west-1")
-        #expect(try AWSSession(configuration: .init(environment: base.merging(["AWS_REGION": "us-west-2", "AWS_DEFAULT_REGION": "x"]) { $1 })).region == "us-west-2")
-        #expect(try AWSSession(configuration: .init(region: "eu-north-1", environment: base.merging(["AWS_REGION": "us-west-2"]) { $1 })).region == "eu-north-1")
+        #expect(
+            try AWSSession(configuration: .init(environment: base.merging(["AWS_REGION": "us-west-2", "AWS_DEFAULT_REGION": "x"]) { $1 })).region == "us-west-2"
+        )
+        #expect(
+            try AWSSession(configuration: .init(region: "eu-north-1", environment: base.merging(["AWS_REGION": "us-west-2"]) { $1 })).region == "eu-north-1")
         #expect {
             _ = try AWSSession(configuration: .init(environment: ["AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"]))
         } throws: { error in
@@ -68,7 +72,8 @@ import Testing
 
     @Test func credentialsChainPrefersEnvironmentUnlessAProfileIsNamed() async throws {
         let directory = try TemporaryDirectory()
-        try "[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = s1\n[work]\naws_access_key_id = AKIAWORK\naws_secret_access_key = s2\naws_session_token = tok\n"
+        try
+            "[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = s1\n[work]\naws_access_key_id = AKIAWORK\naws_secret_access_key = s2\naws_session_token = tok\n"
             .write(toFile: directory.path + "/credentials", atomically: true, encoding: .utf8)
         let base = ["AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": directory.path + "/credentials", "AWS_REGION": "us-east-1"]
         let fromFile = try await AWSSession(configuration: .init(environment: base)).credentialsProvider.credentials()
@@ -79,14 +84,17 @@ import Testing
         let named = try await AWSSession(configuration: .init(profile: "work", environment: environment)).credentialsProvider.credentials()
         #expect(named == AWSCredentials(accessKeyId: "AKIAWORK", secretAccessKey: "s2", sessionToken: "tok"))
         let explicit = AWSCredentials(accessKeyId: "AKIAEXPLICIT", secretAccessKey: "s4")
-        #expect(try await AWSSession(configuration: .init(credentials: .explicit(explicit), environment: environment)).credentialsProvider.credentials() == explicit)
+        #expect(
+            try await AWSSession(configuration: .init(credentials: .explicit(explicit), environment: environment)).credentialsProvider.credentials() == explicit
+        )
     }
 
     @Test func noCredentialsAnywhereIsAClearError() async throws {
-        let session = try AWSSession(configuration: .init(environment: [
-            "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_REGION": "us-east-1",
-            "AWS_EC2_METADATA_DISABLED": "true",
-        ]))
+        let session = try AWSSession(
+            configuration: .init(environment: [
+                "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_REGION": "us-east-1",
+                "AWS_EC2_METADATA_DISABLED": "true",
+            ]))
         await #expect {
             _ = try await session.credentialsProvider.credentials()
         } throws: { error in
@@ -116,9 +124,11 @@ import Testing
         ])
         let ssm = try AWSEndpoint.resolve(service: "ssm", environmentSuffix: "SSM", region: "eu-west-1", configuration: configuration, profile: [:])
         #expect(ssm.url == "http://localhost:80" && ssm.host == "localhost")
-        let sm = try AWSEndpoint.resolve(service: "secretsmanager", environmentSuffix: "SECRETS_MANAGER", region: "eu-west-1", configuration: configuration, profile: [:])
+        let sm = try AWSEndpoint.resolve(
+            service: "secretsmanager", environmentSuffix: "SECRETS_MANAGER", region: "eu-west-1", configuration: configuration, profile: [:])
         #expect(sm.url == "http://127.0.0.1:5000" && sm.host == "127.0.0.1:5000")
-        let aws = try AWSEndpoint.resolve(service: "sts", environmentSuffix: "STS", region: "eu-west-1", configuration: AWSConfiguration(environment: [:]), profile: [:])
+        let aws = try AWSEndpoint.resolve(
+            service: "sts", environmentSuffix: "STS", region: "eu-west-1", configuration: AWSConfiguration(environment: [:]), profile: [:])
         #expect(aws.url == "https://sts.eu-west-1.amazonaws.com" && aws.host == "sts.eu-west-1.amazonaws.com")
         #expect(throws: AWSError.self) { _ = try AWSEndpoint(service: "ssm", region: "x", url: "ftp://host") }
     }
@@ -145,8 +155,10 @@ import Testing
         try "[keyed]\naws_access_key_id = AKIAPROFILE\naws_secret_access_key = s\n"
             .write(toFile: directory.path + "/credentials", atomically: true, encoding: .utf8)
         func principal(_ extra: [String: String]) throws -> String {
-            var environment = ["AWS_CONFIG_FILE": directory.path + "/config", "AWS_SHARED_CREDENTIALS_FILE": directory.path + "/credentials",
-                               "AWS_REGION": "eu-west-1"]
+            var environment = [
+                "AWS_CONFIG_FILE": directory.path + "/config", "AWS_SHARED_CREDENTIALS_FILE": directory.path + "/credentials",
+                "AWS_REGION": "eu-west-1",
+            ]
             environment.merge(extra) { $1 }
             let session = try AWSSession(configuration: AWSConfiguration(environment: environment))
             defer { Task { try? await session.shutdown() } }
@@ -164,10 +176,18 @@ import Testing
         #expect(try principal(["AWS_PROFILE": "regiononly", "AWS_EC2_METADATA_DISABLED": "true"]) == "profile:regiononly")
         // Nothing else: the instance metadata service, named by its endpoint.
         #expect(try principal(["AWS_PROFILE": "regiononly"]) == "instance-metadata:http://169.254.169.254")
-        let custom = try AWSSession(configuration: AWSConfiguration(region: "eu-west-1", credentials: .provider(StaticCredentialsProvider(
-            AWSCredentials(accessKeyId: "A", secretAccessKey: "s")))))
-        let another = try AWSSession(configuration: AWSConfiguration(region: "eu-west-1", credentials: .provider(StaticCredentialsProvider(
-            AWSCredentials(accessKeyId: "B", secretAccessKey: "s")))))
+        let custom = try AWSSession(
+            configuration: AWSConfiguration(
+                region: "eu-west-1",
+                credentials: .provider(
+                    StaticCredentialsProvider(
+                        AWSCredentials(accessKeyId: "A", secretAccessKey: "s")))))
+        let another = try AWSSession(
+            configuration: AWSConfiguration(
+                region: "eu-west-1",
+                credentials: .provider(
+                    StaticCredentialsProvider(
+                        AWSCredentials(accessKeyId: "B", secretAccessKey: "s")))))
         #expect(custom.principal != another.principal)
         try await custom.shutdown()
         try await another.shutdown()
@@ -179,7 +199,8 @@ import Testing
         }
         #expect(AWSSession.isValidRegion("eu-west-1") && AWSSession.isValidRegion("us-gov-west-1") && AWSSession.isValidRegion("cn-north-1"))
         #expect {
-            _ = try AWSSession(configuration: .init(region: "x.evil.com", environment: ["AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"]))
+            _ = try AWSSession(
+                configuration: .init(region: "x.evil.com", environment: ["AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"]))
         } throws: { "\($0)".contains("not an AWS region name") }
     }
 }

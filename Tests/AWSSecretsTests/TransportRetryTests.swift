@@ -53,18 +53,20 @@ import Testing
     }
 
     func session(_ url: String, credentials: any AWSCredentialsProvider, maxAttempts: Int = 3) throws -> AWSSession {
-        try AWSSession(configuration: .init(
-            credentials: .provider(credentials), maxAttempts: maxAttempts, environment: Moto.environment(url: url)
-        ))
+        try AWSSession(
+            configuration: .init(
+                credentials: .provider(credentials), maxAttempts: maxAttempts, environment: Moto.environment(url: url)
+            ))
     }
 
     static let parameter = #"{"Parameter":{"Name":"/p","Type":"String","Value":"v","Version":1}}"#
 
     @Test func throttlingAndServerErrorsAreRetriedThenSucceed() async throws {
-        let script = Script([
-            (400, #"{"__type":"ThrottlingException","message":"Rate exceeded"}"#),
-            (503, "<html>unavailable</html>"),
-        ], success: Self.parameter)
+        let script = Script(
+            [
+                (400, #"{"__type":"ThrottlingException","message":"Rate exceeded"}"#),
+                (503, "<html>unavailable</html>"),
+            ], success: Self.parameter)
         try await withServer(script) { url in
             let session = try self.session(url, credentials: CountingCredentials())
             #expect(try await session.ssm().getParameter("/p").value == "v")
@@ -88,9 +90,10 @@ import Testing
     }
 
     @Test func anExpiredTokenRenewsTheCredentialsOnceAndSendsAgain() async throws {
-        let script = Script([
-            (400, #"{"__type":"com.amazon.coral.service#ExpiredTokenException","message":"The security token included in the request is expired"}"#),
-        ], success: Self.parameter)
+        let script = Script(
+            [
+                (400, #"{"__type":"com.amazon.coral.service#ExpiredTokenException","message":"The security token included in the request is expired"}"#)
+            ], success: Self.parameter)
         let credentials = CountingCredentials()
         try await withServer(script) { url in
             let session = try self.session(url, credentials: credentials)
@@ -137,20 +140,23 @@ import Testing
         let requests = Atomic<Int>(0)
         router.post("/") { _, _ -> Response in
             requests.add(1, ordering: .relaxed)
-            return Response(status: .ok, headers: [.contentType: "application/x-amz-json-1.1"], body: .init { writer in
-                for byte in Self.parameter.utf8 {
-                    try await writer.write(ByteBuffer(bytes: [byte]))
-                    try await Task.sleep(for: .milliseconds(500))
-                }
-                try await writer.finish(nil)
-            })
+            return Response(
+                status: .ok, headers: [.contentType: "application/x-amz-json-1.1"],
+                body: .init { writer in
+                    for byte in Self.parameter.utf8 {
+                        try await writer.write(ByteBuffer(bytes: [byte]))
+                        try await Task.sleep(for: .milliseconds(500))
+                    }
+                    try await writer.finish(nil)
+                })
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
-            let session = try AWSSession(configuration: .init(
-                credentials: .provider(CountingCredentials()), timeouts: .init(connect: .seconds(2), request: .seconds(1)),
-                maxAttempts: 2, environment: Moto.environment(url: "http://127.0.0.1:\(client.port!)")
-            ))
+            let session = try AWSSession(
+                configuration: .init(
+                    credentials: .provider(CountingCredentials()), timeouts: .init(connect: .seconds(2), request: .seconds(1)),
+                    maxAttempts: 2, environment: Moto.environment(url: "http://127.0.0.1:\(client.port!)")
+                ))
             let started = ContinuousClock.now
             await #expect {
                 _ = try await session.ssm().getParameter("/p")

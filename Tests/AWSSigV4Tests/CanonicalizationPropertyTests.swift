@@ -42,10 +42,13 @@ struct CanonicalizationPropertyTests {
                 let canonical = AWSSigner.canonicalQuery(items)
                 #expect(AWSSigner.canonicalQuery(items.reversed()) == canonical)
                 #expect(AWSSigner.canonicalQuery(items.shuffled()) == canonical)
-                let pairs: [(String, String)] = canonical.isEmpty ? [] : canonical.split(separator: "&", omittingEmptySubsequences: false).map { pair in
-                    let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-                    return (parts[0], parts.count > 1 ? parts[1] : "")
-                }
+                let pairs: [(String, String)] =
+                    canonical.isEmpty
+                    ? []
+                    : canonical.split(separator: "&", omittingEmptySubsequences: false).map { pair in
+                        let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                        return (parts[0], parts.count > 1 ? parts[1] : "")
+                    }
                 #expect(pairs.count == items.count)
                 for (left, right) in zip(pairs, pairs.dropFirst()) {
                     #expect(left.0 < right.0 || (left.0 == right.0 && left.1 <= right.1), "\(canonical)")

@@ -85,13 +85,15 @@ struct SigV4SuiteTests {
             payloadHash: AWSSigner.hexSHA256(request.body)
         )
         #expect(canonical.request == (try expected(directory, "creq")), "\(name): canonical request")
-        let toSign = signer.stringToSign(timestamp: "20150830T123600Z", scope: signer.credentialScope("20150830T123600Z"),
-                                         canonicalRequest: canonical.request)
+        let toSign = signer.stringToSign(
+            timestamp: "20150830T123600Z", scope: signer.credentialScope("20150830T123600Z"),
+            canonicalRequest: canonical.request)
         if Self.inconsistentInTheSuite.contains(name) {
             // The published .sts and .authz of these two cases do not follow from the published .creq (they were made
             // from an older request); other SDKs skip them. We still match the .creq byte for byte, and check that
             // the string to sign is the one that follows from it.
-            let fromCreq = "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\n"
+            let fromCreq =
+                "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\n"
                 + AWSSigner.hexSHA256(Array(try expected(directory, "creq").utf8))
             #expect(toSign == fromCreq, "\(name): string to sign")
         } else {
@@ -114,8 +116,9 @@ struct SigV4SuiteTests {
 
     @Test func presignedQueryCarriesTheSignature() {
         let signer = AWSSigner(credentials: Self.credentials, region: "us-east-1", service: "iam")
-        let query = signer.presignedQuery(method: "GET", host: "iam.amazonaws.com", path: "/", query: "Action=ListUsers&Version=2010-05-08",
-                                          expires: 86_400, date: Self.date)
+        let query = signer.presignedQuery(
+            method: "GET", host: "iam.amazonaws.com", path: "/", query: "Action=ListUsers&Version=2010-05-08",
+            expires: 86_400, date: Self.date)
         #expect(query.contains("X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fiam%2Faws4_request"))
         #expect(query.contains("X-Amz-Expires=86400"))
         let signature = query.components(separatedBy: "X-Amz-Signature=").last ?? ""

@@ -34,9 +34,11 @@ struct AccessPolicyTests {
         try await withRouter { client in
             var random = Generator(state: seed)
             let admin = try await client.adminToken()
-            let user = try await client.api(.post, "/v1/users", token: admin, json: """
-                {"userName": "policy-user", "displayName": "P", "password": "Policy-Passw0rd!x", "enabled": true}
-                """)
+            let user = try await client.api(
+                .post, "/v1/users", token: admin,
+                json: """
+                    {"userName": "policy-user", "displayName": "P", "password": "Policy-Passw0rd!x", "enabled": true}
+                    """)
             let userId = try #require(user.json["id"]?.intValue, "\(user.text)")
             let group = try await client.api(.post, "/v1/groups", token: admin, json: #"{"name": "policy-group", "enabled": true}"#)
             let groupId = try #require(group.json["id"]?.intValue, "\(group.text)")
@@ -50,18 +52,22 @@ struct AccessPolicyTests {
             for index in 0..<8 {
                 let parent = folderIds.isEmpty || random.next(3) == 0 ? nil : folderIds[random.next(folderIds.count)]
                 let inherit = random.next(3) != 0
-                let made = try await client.api(.post, "/v1/folders", token: admin, json: """
-                    {"folderName": "p\(index)", "parentFolderId": \(parent ?? -1), "inheritPermissions": \(inherit)}
-                    """)
+                let made = try await client.api(
+                    .post, "/v1/folders", token: admin,
+                    json: """
+                        {"folderName": "p\(index)", "parentFolderId": \(parent ?? -1), "inheritPermissions": \(inherit)}
+                        """)
                 let id = try #require(made.json["id"]?.intValue, "\(made.text)")
                 folderIds.append(id)
                 parents[id] = parent
                 inherits[id] = inherit
                 if random.next(3) == 0 {
                     let principal = random.next(2) == 0 ? #""userId": \#(userId)"# : #""groupId": \#(groupId)"#
-                    let granted = try await client.api(.post, "/v1/folder-permissions", token: admin, json: """
-                        {"folderId": \(id), \(principal), "folderAccessRoleName": "View", "secretAccessRoleName": "List"}
-                        """)
+                    let granted = try await client.api(
+                        .post, "/v1/folder-permissions", token: admin,
+                        json: """
+                            {"folderId": \(id), \(principal), "folderAccessRoleName": "View", "secretAccessRoleName": "List"}
+                            """)
                     #expect(granted.status == .ok, "\(granted.text)")
                     grants[id] = true
                 }
@@ -72,18 +78,22 @@ struct AccessPolicyTests {
             for index in 0..<24 {
                 let folder = folderIds[random.next(folderIds.count)]
                 let inherit = random.next(4) != 0
-                let made = try await client.api(.post, "/v1/secrets", token: admin, json: """
-                    {"name": "policy \(index)", "secretTemplateId": 2, "folderId": \(folder), "siteId": 1, "enableInheritPermissions": \(inherit),
-                     "items": [{"fieldName": "Username", "itemValue": "u"}, {"fieldName": "Password", "itemValue": "Policy-Value-\(index)"}]}
-                    """)
+                let made = try await client.api(
+                    .post, "/v1/secrets", token: admin,
+                    json: """
+                        {"name": "policy \(index)", "secretTemplateId": 2, "folderId": \(folder), "siteId": 1, "enableInheritPermissions": \(inherit),
+                         "items": [{"fieldName": "Username", "itemValue": "u"}, {"fieldName": "Password", "itemValue": "Policy-Value-\(index)"}]}
+                        """)
                 let id = try #require(made.json["id"]?.intValue, "\(made.text)")
                 secretIds.append(id)
                 var shared = false
                 if random.next(5) == 0 {
                     let principal = random.next(2) == 0 ? #""userId": \#(userId)"# : #""groupId": \#(groupId)"#
-                    let granted = try await client.api(.post, "/v1/secret-permissions", token: admin, json: """
-                        {"secretId": \(id), \(principal), "secretAccessRoleName": "View"}
-                        """)
+                    let granted = try await client.api(
+                        .post, "/v1/secret-permissions", token: admin,
+                        json: """
+                            {"secretId": \(id), \(principal), "secretAccessRoleName": "View"}
+                            """)
                     #expect(granted.status == .ok, "\(granted.text)")
                     shared = true
                 }

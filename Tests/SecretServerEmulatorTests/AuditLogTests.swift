@@ -20,10 +20,11 @@ struct AuditLogTests {
         try await database.write { db in
             try db.execute(sql: "CREATE TABLE secret (id INTEGER PRIMARY KEY)")
             try db.execute(sql: "INSERT INTO secret (id) VALUES (1)")
-            try db.execute(sql: """
-                CREATE TABLE secret_audit (id INTEGER PRIMARY KEY, secretId INTEGER, userId INTEGER, action TEXT, notes TEXT,
-                ticketNumber TEXT, date DATETIME)
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE secret_audit (id INTEGER PRIMARY KEY, secretId INTEGER, userId INTEGER, action TEXT, notes TEXT,
+                    ticketNumber TEXT, date DATETIME)
+                    """)
         }
         try await log.flush()
         let written = try await database.read { db in try String.fetchAll(db, sql: "SELECT notes FROM secret_audit") }

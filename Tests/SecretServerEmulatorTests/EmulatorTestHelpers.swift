@@ -34,13 +34,16 @@ extension TestClientProtocol {
 
     /// A folder at the root and a Password secret in it (username `u`, `password`), as the admin with `token`.
     func folderWithSecret(token: String, folder: String, secret: String, password: String) async throws -> (folderId: Int, secretId: Int) {
-        let made = try await api(.post, "/v1/folders", token: token,
-                                 json: #"{"folderName": "\#(folder)", "parentFolderId": -1, "inheritPermissions": true}"#)
+        let made = try await api(
+            .post, "/v1/folders", token: token,
+            json: #"{"folderName": "\#(folder)", "parentFolderId": -1, "inheritPermissions": true}"#)
         let folderId = try #require(made.json["id"]?.intValue, "\(made.text)")
-        let created = try await api(.post, "/v1/secrets", token: token, json: """
-            {"name": "\(secret)", "secretTemplateId": 2, "folderId": \(folderId), "siteId": 1,
-             "items": [{"fieldName": "Username", "itemValue": "u"}, {"fieldName": "Password", "itemValue": "\(password)"}]}
-            """)
+        let created = try await api(
+            .post, "/v1/secrets", token: token,
+            json: """
+                {"name": "\(secret)", "secretTemplateId": 2, "folderId": \(folderId), "siteId": 1,
+                 "items": [{"fieldName": "Username", "itemValue": "u"}, {"fieldName": "Password", "itemValue": "\(password)"}]}
+                """)
         return (folderId, try #require(created.json["id"]?.intValue, "\(created.text)"))
     }
 
@@ -51,8 +54,9 @@ extension TestClientProtocol {
         var headers: HTTPFields = [:]
         if let token { headers[.authorization] = "Bearer \(token)" }
         if json != nil { headers[.contentType] = "application/json" }
-        return try await execute(uri: "/SecretServer/api" + path, method: method, headers: headers,
-                                 body: json.map { ByteBuffer(string: $0) })
+        return try await execute(
+            uri: "/SecretServer/api" + path, method: method, headers: headers,
+            body: json.map { ByteBuffer(string: $0) })
     }
 }
 

@@ -23,7 +23,8 @@ struct ListFilterTests {
                 #expect(created.status == .ok, "\(created.text)")
             }
             let ascending = Self.column(try await client.api(.get, "/v1/roles?sortBy[0].name=name&sortBy[0].direction=asc&take=100", token: token).json, "name")
-            let descending = Self.column(try await client.api(.get, "/v1/roles?sortBy[0].name=Name&sortBy[0].direction=Desc&take=100", token: token).json, "name")
+            let descending = Self.column(
+                try await client.api(.get, "/v1/roles?sortBy[0].name=Name&sortBy[0].direction=Desc&take=100", token: token).json, "name")
             #expect(ascending.count >= 3)
             #expect(ascending == ascending.sorted { $0.localizedCaseInsensitiveCompare($1) == .orderedAscending })
             #expect(descending == ascending.reversed())
@@ -37,8 +38,9 @@ struct ListFilterTests {
             #expect(sideways.status == .badRequest && sideways.text.contains("sortBy[0].direction"))
             // A list the store pages in its own order refuses another, naming it.
             let users = try await client.api(.get, "/v1/users?sortBy[0].name=displayName", token: token)
-            #expect(users.status == .badRequest && users.json["errorCode"]?.stringValue == "API_FilterNotSupported"
-                && users.text.contains("sortBy[0].name"), "\(users.text)")
+            #expect(
+                users.status == .badRequest && users.json["errorCode"]?.stringValue == "API_FilterNotSupported"
+                    && users.text.contains("sortBy[0].name"), "\(users.text)")
             #expect(try await client.api(.get, "/v1/users?sortBy[0].name=userName&sortBy[0].direction=asc", token: token).status == .ok)
         }
     }
@@ -48,9 +50,11 @@ struct ListFilterTests {
             let token = try await client.adminToken()
             var ids: [Int] = []
             for (name, email) in [("filter-ann", "ann@corp.example"), ("filter-bob", "bob@other.example")] {
-                let created = try await client.api(.post, "/v1/users", token: token, json: """
-                    {"userName": "\(name)", "displayName": "\(name)", "password": "Filter-Passw0rd!x", "emailAddress": "\(email)", "enabled": true}
-                    """)
+                let created = try await client.api(
+                    .post, "/v1/users", token: token,
+                    json: """
+                        {"userName": "\(name)", "displayName": "\(name)", "password": "Filter-Passw0rd!x", "emailAddress": "\(email)", "enabled": true}
+                        """)
                 ids.append(try #require(created.json["id"]?.intValue, "\(created.text)"))
             }
             let byId = try await client.api(.get, "/v1/users?filter.userIds=\(ids[1])", token: token)
@@ -101,7 +105,8 @@ struct ListFilterTests {
             let all = Self.column(try await client.api(.get, "/v1/secrets/\(secretId)/audits", token: token).json, "action")
             #expect(Set(all.map { $0.uppercased() }).count >= 2, "\(all)")
             let action = try #require(all.first)
-            let only = Self.column(try await client.api(.get, "/v1/secrets/\(secretId)/audits?filter.auditActions=\(action.lowercased())", token: token).json, "action")
+            let only = Self.column(
+                try await client.api(.get, "/v1/secrets/\(secretId)/audits?filter.auditActions=\(action.lowercased())", token: token).json, "action")
             #expect(!only.isEmpty && only.allSatisfy { $0.uppercased() == action.uppercased() } && only.count < all.count)
             let exporting = try await client.api(.get, "/v1/secrets/\(secretId)/audits?isExporting=true", token: token)
             #expect(exporting.status == .badRequest && exporting.text.contains("isExporting"))
@@ -116,9 +121,11 @@ struct ListFilterTests {
             #expect(heartbeat["records"]?.arrayValue?.isEmpty == true)
 
             // A user's counts cover only the secrets they can see.
-            let counted = try await client.api(.post, "/v1/users", token: token, json: """
-                {"userName": "counter", "displayName": "Counter", "password": "Filter-Passw0rd!x", "enabled": true}
-                """)
+            let counted = try await client.api(
+                .post, "/v1/users", token: token,
+                json: """
+                    {"userName": "counter", "displayName": "Counter", "password": "Filter-Passw0rd!x", "enabled": true}
+                    """)
             #expect(counted.status == .ok)
             let counterToken = try await client.execute(
                 uri: "/SecretServer/oauth2/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
@@ -128,32 +135,42 @@ struct ListFilterTests {
             #expect(theirs["records"]?.arrayValue?.first { $0["id"]?.intValue == 2 }?["secretCount"]?.intValue == 0)
 
             // Folder permissions: exclusions by role, and breaking inheritance on delete.
-            let user = try await client.api(.post, "/v1/users", token: token, json: """
-                {"userName": "perm-viewer", "displayName": "Viewer", "password": "Filter-Passw0rd!x", "enabled": true}
-                """)
+            let user = try await client.api(
+                .post, "/v1/users", token: token,
+                json: """
+                    {"userName": "perm-viewer", "displayName": "Viewer", "password": "Filter-Passw0rd!x", "enabled": true}
+                    """)
             let userId = try #require(user.json["id"]?.intValue)
-            let permission = try await client.api(.post, "/v1/folder-permissions", token: token, json: """
-                {"folderId": \(folderId), "userId": \(userId), "folderAccessRoleName": "View", "secretAccessRoleName": "View"}
-                """)
+            let permission = try await client.api(
+                .post, "/v1/folder-permissions", token: token,
+                json: """
+                    {"folderId": \(folderId), "userId": \(userId), "folderAccessRoleName": "View", "secretAccessRoleName": "View"}
+                    """)
             let permissionId = try #require(permission.json["id"]?.intValue, "\(permission.text)")
             let listed = Self.column(try await client.api(.get, "/v1/folder-permissions?filter.folderId=\(folderId)", token: token).json, "id")
             #expect(listed.contains(String(permissionId)))
-            let noViewers = Self.column(try await client.api(.get, "/v1/folder-permissions?filter.folderId=\(folderId)&filter.excludeViewers=true", token: token).json, "id")
+            let noViewers = Self.column(
+                try await client.api(.get, "/v1/folder-permissions?filter.folderId=\(folderId)&filter.excludeViewers=true", token: token).json, "id")
             #expect(!noViewers.contains(String(permissionId)))
             #expect(try await client.api(.get, "/v1/folders/\(folderId)", token: token).json["inheritPermissions"]?.boolValue == true)
             // What the folder inherited becomes its own when it stops inheriting (the parent's grant to a group here).
             let group = try await client.api(.post, "/v1/groups", token: token, json: #"{"name": "filter-operators", "enabled": true}"#)
             let groupId = try #require(group.json["id"]?.intValue, "\(group.text)")
-            let parentGrant = try await client.api(.post, "/v1/folder-permissions", token: token, json: """
-                {"folderId": \(folderId), "groupId": \(groupId), "folderAccessRoleName": "Edit", "secretAccessRoleName": "Edit"}
-                """)
+            let parentGrant = try await client.api(
+                .post, "/v1/folder-permissions", token: token,
+                json: """
+                    {"folderId": \(folderId), "groupId": \(groupId), "folderAccessRoleName": "Edit", "secretAccessRoleName": "Edit"}
+                    """)
             #expect(parentGrant.status == .ok, "\(parentGrant.text)")
-            let child = try await client.api(.post, "/v1/folders", token: token,
-                                             json: #"{"folderName": "Child", "parentFolderId": \#(folderId), "inheritPermissions": true}"#)
+            let child = try await client.api(
+                .post, "/v1/folders", token: token,
+                json: #"{"folderName": "Child", "parentFolderId": \#(folderId), "inheritPermissions": true}"#)
             let childId = try #require(child.json["id"]?.intValue)
-            let own = try await client.api(.post, "/v1/folder-permissions", token: token, json: """
-                {"folderId": \(childId), "userId": \(userId), "folderAccessRoleName": "View", "secretAccessRoleName": "View"}
-                """)
+            let own = try await client.api(
+                .post, "/v1/folder-permissions", token: token,
+                json: """
+                    {"folderId": \(childId), "userId": \(userId), "folderAccessRoleName": "View", "secretAccessRoleName": "View"}
+                    """)
             let ownId = try #require(own.json["id"]?.intValue, "\(own.text)")
             let deleted = try await client.api(.delete, "/v1/folder-permissions/\(ownId)?breakInheritance=true", token: token)
             #expect(deleted.status == .ok, "\(deleted.text)")
@@ -169,12 +186,16 @@ struct ListFilterTests {
             #expect(try await client.api(.get, "/v1/folders/\(folderId)", token: token).json["inheritPermissions"]?.boolValue == true)
 
             // Secret permissions by user name.
-            _ = try await client.api(.post, "/v1/secret-permissions", token: token, json: """
-                {"secretId": \(secretId), "userId": \(userId), "secretAccessRoleName": "View"}
-                """)
-            let byName = Self.column(try await client.api(.get, "/v1/secret-permissions?filter.secretId=\(secretId)&filter.userName=perm-view", token: token).json, "userName")
+            _ = try await client.api(
+                .post, "/v1/secret-permissions", token: token,
+                json: """
+                    {"secretId": \(secretId), "userId": \(userId), "secretAccessRoleName": "View"}
+                    """)
+            let byName = Self.column(
+                try await client.api(.get, "/v1/secret-permissions?filter.secretId=\(secretId)&filter.userName=perm-view", token: token).json, "userName")
             #expect(byName == ["perm-viewer"])
-            let nobody = Self.column(try await client.api(.get, "/v1/secret-permissions?filter.secretId=\(secretId)&filter.userName=nobody", token: token).json, "userName")
+            let nobody = Self.column(
+                try await client.api(.get, "/v1/secret-permissions?filter.secretId=\(secretId)&filter.userName=nobody", token: token).json, "userName")
             #expect(nobody.isEmpty)
 
             // A refused search filter names itself.

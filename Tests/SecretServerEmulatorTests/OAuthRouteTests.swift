@@ -25,8 +25,10 @@ struct OAuthRouteTests {
 
     @Test func wrongPasswordIsAnOAuthError() async throws {
         try await withRouter { client in
-            for body in ["username=admin&password=nope&grant_type=password", "username=ghost&password=x&grant_type=password",
-                         "username=admin&password=\(TestEmulator.adminPassword.formEncoded)&grant_type=password&domain=CORP"] {
+            for body in [
+                "username=admin&password=nope&grant_type=password", "username=ghost&password=x&grant_type=password",
+                "username=admin&password=\(TestEmulator.adminPassword.formEncoded)&grant_type=password&domain=CORP",
+            ] {
                 try await client.execute(
                     uri: "/oauth2/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
                     body: ByteBuffer(string: body)

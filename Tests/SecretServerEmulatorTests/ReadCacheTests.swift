@@ -25,8 +25,10 @@ import Testing
 
     @Test func otherChangesToUsersEmptyIt() async throws {
         let store = try Self.store()
-        for change in ["UPDATE user SET enabled = 0 WHERE id = 2", "UPDATE user SET isLockedOut = 1 WHERE id = 2",
-                       "UPDATE user SET lastLogin = NULL, isAdmin = 0 WHERE id = 2"] {
+        for change in [
+            "UPDATE user SET enabled = 0 WHERE id = 2", "UPDATE user SET isLockedOut = 1 WHERE id = 2",
+            "UPDATE user SET lastLogin = NULL, isAdmin = 0 WHERE id = 2",
+        ] {
             _ = try? await store.caller(userId: Seed.adminId)
             let generation = store.readCache.generation
             try await store.writer.write { db in try db.execute(sql: change) }

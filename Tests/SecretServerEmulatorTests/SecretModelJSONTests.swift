@@ -18,13 +18,17 @@ import Testing
     }
 
     static var models: [SecretModel] {
-        var plain = SecretModel(id: 7, name: "db", secretTemplateId: 2, folderId: 3, items: [
-            RestSecretItem(itemId: 1, itemValue: "p@ss \"quoted\" \\ back/slash", fieldId: 10, fieldName: "Password",
-                           slug: "password", isPassword: true),
-            RestSecretItem(itemId: 2, fileAttachmentId: 99, filename: "key.pem", itemValue: RestSecretItem.filePlaceholder,
-                           fieldId: 11, fieldName: "Key", slug: "key", isFile: true),
-            RestSecretItem(itemId: 3, itemValue: "line1\nline2\r\ttab\u{01}\u{1F}\u{7F} é 🔑", fieldId: 12, slug: "notes", isNotes: true),
-        ], secretTemplateName: "Password")
+        var plain = SecretModel(
+            id: 7, name: "db", secretTemplateId: 2, folderId: 3,
+            items: [
+                RestSecretItem(
+                    itemId: 1, itemValue: "p@ss \"quoted\" \\ back/slash", fieldId: 10, fieldName: "Password",
+                    slug: "password", isPassword: true),
+                RestSecretItem(
+                    itemId: 2, fileAttachmentId: 99, filename: "key.pem", itemValue: RestSecretItem.filePlaceholder,
+                    fieldId: 11, fieldName: "Key", slug: "key", isFile: true),
+                RestSecretItem(itemId: 3, itemValue: "line1\nline2\r\ttab\u{01}\u{1F}\u{7F} é 🔑", fieldId: 12, slug: "notes", isNotes: true),
+            ], secretTemplateName: "Password")
         plain.autoChangeNextPassword = "next \"one\""
         plain.jumpboxRouteId = "route/1"
         plain.responseCodes = ["a", "b\"c"]
@@ -54,8 +58,15 @@ import Testing
             var depth = 0, keys: [String] = [], inString = false, escaped = false, current = "", collecting = false
             for scalar in String(decoding: data, as: UTF8.self).unicodeScalars {
                 if inString {
-                    if escaped { escaped = false } else if scalar == "\\" { escaped = true } else if scalar == "\"" { inString = false }
-                    else if collecting { current.unicodeScalars.append(scalar) }
+                    if escaped {
+                        escaped = false
+                    } else if scalar == "\\" {
+                        escaped = true
+                    } else if scalar == "\"" {
+                        inString = false
+                    } else if collecting {
+                        current.unicodeScalars.append(scalar)
+                    }
                     continue
                 }
                 switch scalar {

@@ -24,14 +24,16 @@ struct SecretRouteTests {
     @Test func createReadUpdateDeleteWithTheScriptsBodies() async throws {
         try await withRouter { client in
             let token = try await client.adminToken()
-            let folder = try await client.api(.post, "/v1/folders", token: token,
-                                              json: #"{"folderName": "Prod", "folderTypeId": 1, "parentFolderId": -1}"#)
+            let folder = try await client.api(
+                .post, "/v1/folders", token: token,
+                json: #"{"folderName": "Prod", "folderTypeId": 1, "parentFolderId": -1}"#)
             #expect(folder.status == .ok)
             let folderId = try #require(folder.json["id"]?.intValue)
             #expect(folder.json["folderPath"]?.stringValue == "\\Prod")
 
-            let created = try await client.api(.post, "/v1/secrets/", token: token,
-                                               json: Self.scriptBody(name: "db01", folderId: String(folderId)))
+            let created = try await client.api(
+                .post, "/v1/secrets/", token: token,
+                json: Self.scriptBody(name: "db01", folderId: String(folderId)))
             #expect(created.status == .ok)
             let id = try #require(created.json["id"]?.intValue)
             #expect(created.json["folderId"]?.intValue == folderId)
@@ -78,7 +80,8 @@ struct SecretRouteTests {
     @Test func goStylePascalCaseBodyWithFieldIdsOnly() async throws {
         try await withRouter { client in
             let token = try await client.adminToken()
-            let body = #"{"Name":"web01","FolderID":-1,"SiteID":1,"SecretTemplateID":6007,"Items":[{"FieldID":108,"ItemValue":"web01"},{"FieldID":111,"ItemValue":"root"},{"FieldID":110,"ItemValue":"pw"}]}"#
+            let body =
+                #"{"Name":"web01","FolderID":-1,"SiteID":1,"SecretTemplateID":6007,"Items":[{"FieldID":108,"ItemValue":"web01"},{"FieldID":111,"ItemValue":"root"},{"FieldID":110,"ItemValue":"pw"}]}"#
             let created = try await client.api(.post, "/v1/secrets", token: token, json: body)
             #expect(created.status == .ok)
             #expect(created.json["secretTemplateId"]?.intValue == 6007)
@@ -132,8 +135,9 @@ struct SecretRouteTests {
             _ = try await client.api(.post, "/v1/teams", token: token, json: #"{"teamName": "first"}"#)
             let second = try await client.api(.post, "/v1/teams", token: token, json: #"{"teamName": "second"}"#)
             let secondId = try #require(second.json.intValue)
-            let duplicate = try await client.api(.put, "/v1/teams/\(secondId)", token: token,
-                                                 json: #"{"data": {"teamName": {"dirty": true, "value": "FIRST"}}}"#)
+            let duplicate = try await client.api(
+                .put, "/v1/teams/\(secondId)", token: token,
+                json: #"{"data": {"teamName": {"dirty": true, "value": "FIRST"}}}"#)
             #expect(duplicate.status == .badRequest)
             #expect(duplicate.json["errorCode"]?.stringValue == "API_DuplicateTeamName")
             for response in [badJSON, noName, unknownTemplate, wrongType, array, badId, badTake, unknown, mismatch, noDomain, duplicate] {
@@ -174,8 +178,10 @@ struct SecretRouteTests {
         try await withRouter { client in
             let token = try await client.adminToken()
             let prod = try await client.api(.post, "/v1/folders", token: token, json: #"{"folderName": "Prod", "folderTypeId": 1, "parentFolderId": -1}"#).json
-            let db = try await client.api(.post, "/v1/folders", token: token,
-                                          json: #"{"folderName": "Databases", "folderTypeId": 1, "parentFolderId": \#(prod["id"]!.intValue!)}"#).json
+            let db = try await client.api(
+                .post, "/v1/folders", token: token,
+                json: #"{"folderName": "Databases", "folderTypeId": 1, "parentFolderId": \#(prod["id"]!.intValue!)}"#
+            ).json
             #expect(db["folderPath"]?.stringValue == "\\Prod\\Databases")
             let dbId = try #require(db["id"]?.intValue)
             _ = try await client.api(.post, "/v1/secrets", token: token, json: Self.scriptBody(name: "db01 root", folderId: String(dbId)))
@@ -233,22 +239,25 @@ struct SecretRouteTests {
             #expect(stub2.json["secretTemplateName"]?.stringValue == "Password")
             var body = stub.json.objectValue!
             body["name"] = .string("web01")
-            body["items"] = .array(stub.json["items"]!.arrayValue!.map { item in
-                var object = item.objectValue!
-                switch item["slug"]?.stringValue {
-                case "machine": object["itemValue"] = .string("web01")
-                case "username": object["itemValue"] = .string("root")
-                default: break
-                }
-                return .object(object)
-            })
-            let created = try await client.api(.post, "/v1/secrets", token: token,
-                                               json: String(decoding: try WireCoding.makeEncoder().encode(JSONValue.object(body)), as: UTF8.self))
+            body["items"] = .array(
+                stub.json["items"]!.arrayValue!.map { item in
+                    var object = item.objectValue!
+                    switch item["slug"]?.stringValue {
+                    case "machine": object["itemValue"] = .string("web01")
+                    case "username": object["itemValue"] = .string("root")
+                    default: break
+                    }
+                    return .object(object)
+                })
+            let created = try await client.api(
+                .post, "/v1/secrets", token: token,
+                json: String(decoding: try WireCoding.makeEncoder().encode(JSONValue.object(body)), as: UTF8.self))
             let id = try #require(created.json["id"]?.intValue)
             let noFile = try await client.api(.get, "/v1/secrets/\(id)/fields/private-key", token: token)
             #expect(noFile.status == .badRequest)
-            let upload = try await client.api(.put, "/v1/secrets/\(id)/fields/private-key", token: token,
-                                              json: #"{"fileName": "id_rsa.pem", "fileAttachment": [75, 69, 89, 10]}"#)
+            let upload = try await client.api(
+                .put, "/v1/secrets/\(id)/fields/private-key", token: token,
+                json: #"{"fileName": "id_rsa.pem", "fileAttachment": [75, 69, 89, 10]}"#)
             #expect(upload.status == .ok, "\(upload.text)")
             let download = try await client.api(.get, "/v1/secrets/\(id)/fields/private-key", token: token)
             #expect(download.text == "KEY\n")
@@ -259,8 +268,9 @@ struct SecretRouteTests {
             #expect(item?["itemValue"]?.stringValue == RestSecretItem.filePlaceholder)
             #expect(item?["filename"]?.stringValue == "id_rsa.pem")
             #expect((item?["fileAttachmentId"]?.intValue ?? 0) > 0)
-            let base64 = try await client.api(.put, "/v1/secrets/\(id)/fields/private-key", token: token,
-                                              json: #"{"fileName": "k2.pem", "fileAttachment": "S0VZMg=="}"#)
+            let base64 = try await client.api(
+                .put, "/v1/secrets/\(id)/fields/private-key", token: token,
+                json: #"{"fileName": "k2.pem", "fileAttachment": "S0VZMg=="}"#)
             #expect(base64.status == .ok)
             #expect(try await client.api(.get, "/v1/secrets/\(id)/fields/private-key", token: token).text == "KEY2")
             let summary = try await client.api(.get, "/v1/secrets/\(id)/summary", token: token)

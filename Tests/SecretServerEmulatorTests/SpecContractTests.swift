@@ -61,11 +61,12 @@ struct SpecContractTests {
     @Test func theOpenAPIDocumentDescribesExactlyTheServedRoutes() async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let served = Set(try EmulatorApplication.registeredRoutes(TestEmulator.configuration(), logger: logger).compactMap { line -> String? in
-            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
-            guard parts[1].lowercased().hasPrefix("/api/") || parts[1] == "/oauth2/token" else { return nil }
-            return Self.normalize(method: parts[0], path: parts[1])
-        })
+        let served = Set(
+            try EmulatorApplication.registeredRoutes(TestEmulator.configuration(), logger: logger).compactMap { line -> String? in
+                let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+                guard parts[1].lowercased().hasPrefix("/api/") || parts[1] == "/oauth2/token" else { return nil }
+                return Self.normalize(method: parts[0], path: parts[1])
+            })
         let document = try WireCoding.makeDecoder().decode(JSONValue.self, from: Data(OpenAPIDocument.json.utf8))
         #expect(document["openapi"]?.stringValue?.hasPrefix("3.") == true)
         var described: Set<String> = []
@@ -164,14 +165,18 @@ struct SpecContractTests {
         try check(SdkClientAccountModel(clientSecret: "s"), against: "SdkClientAccountModel")
         try check(SecretAuditModel(), against: "SecretAuditModel")
         try check(SecretDetailStateViewModel(), against: "SecretDetailStateViewModel")
-        try check(SecretRestrictedArgs(comment: "c", ticketNumber: "t", ticketSystemId: 1, forceCheckIn: true, includeInactive: true,
-                                       noAutoCheckout: true), against: "SecretRestrictedArgs")
+        try check(
+            SecretRestrictedArgs(
+                comment: "c", ticketNumber: "t", ticketSystemId: 1, forceCheckIn: true, includeInactive: true,
+                noAutoCheckout: true), against: "SecretRestrictedArgs")
         try check(SecretCheckOutExtensionResponseModel(checkOutEndTime: "t"), against: "SecretCheckOutExtensionResponseModel")
         try check(SecretResponseCodeModel(), against: "SecretResponseCodeModel")
         try check(ActivateSecretResponseModel(success: true), against: "ActivateSecretResponseModel")
         try check(NewUser(userName: "u", password: "p"), against: "UserCreateArgs")
-        try check(UserChanges(id: 1, displayName: "d", emailAddress: "e", enabled: true, isLockedOut: false,
-                              isApplicationAccount: false, password: "p"), against: "UserUpdateArgs")
+        try check(
+            UserChanges(
+                id: 1, displayName: "d", emailAddress: "e", enabled: true, isLockedOut: false,
+                isApplicationAccount: false, password: "p"), against: "UserUpdateArgs")
         try check(APIErrorBody(errorCode: "c", message: "m", messageDetail: "d", modelState: [:]), against: "BadRequestResponse")
     }
 
@@ -202,11 +207,12 @@ struct SpecContractTests {
         let (app, info) = try EmulatorApplication.build(configuration, logger: logger)
         let log = try #require(info.routeLog)
         // The served API routes (under the base path), by their spec form.
-        let served = Dictionary(try EmulatorApplication.registeredRoutes(configuration, logger: logger).compactMap { line -> (String, String)? in
-            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
-            guard parts[1].lowercased().hasPrefix("/secretserver/api/") else { return nil }
-            return (Self.normalize(method: parts[0], path: parts[1]), line)
-        }, uniquingKeysWith: { first, _ in first })
+        let served = Dictionary(
+            try EmulatorApplication.registeredRoutes(configuration, logger: logger).compactMap { line -> (String, String)? in
+                let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+                guard parts[1].lowercased().hasPrefix("/secretserver/api/") else { return nil }
+                return (Self.normalize(method: parts[0], path: parts[1]), line)
+            }, uniquingKeysWith: { first, _ in first })
         let parameters = Dictionary(grouping: Self.contract.queryParameters) { Self.normalize(method: $0[0], path: $0[1]) }
             .mapValues { $0.map { (name: $0[2], type: $0[3]) } }
         try await app.test(.router) { client in
@@ -244,7 +250,8 @@ struct SpecContractTests {
                         }
                         if refusal.accepted.isEmpty { continue }
                     }
-                    let value = refusals.first(where: { $0.name.lowercased() == name.lowercased() })?.accepted.sorted().first
+                    let value =
+                        refusals.first(where: { $0.name.lowercased() == name.lowercased() })?.accepted.sorted().first
                         ?? Self.sample(name, type: type)
                     // Writes get an empty JSON object, so the handler gets as far as its options.
                     let write = ["PUT", "PATCH", "POST"].contains(parts[0])

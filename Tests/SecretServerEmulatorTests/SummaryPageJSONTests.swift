@@ -8,8 +8,9 @@ import Testing
 /// `SummaryPageJSON` must write exactly what `Page<SecretSummary>`'s `Encodable` conformance writes.
 @Suite struct SummaryPageJSONTests {
     static var pages: [Page<SecretSummary>] {
-        var full = SecretSummary(id: 12, name: "db \"prod\" \\ one/two", secretTemplateId: 6003,
-                                 secretTemplateName: "Password", folderId: 4)
+        var full = SecretSummary(
+            id: 12, name: "db \"prod\" \\ one/two", secretTemplateId: 6003,
+            secretTemplateName: "Password", folderId: 4)
         full.folderPath = "\\Team\\Sub"
         full.checkedOut = true
         full.checkOutUserId = 2

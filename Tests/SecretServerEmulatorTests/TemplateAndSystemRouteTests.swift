@@ -47,7 +47,8 @@ struct TemplateAndSystemRouteTests {
             let ssh = try await client.api(.get, "/v1/secret-templates/6007", token: token).json
             #expect(ssh["name"]?.stringValue == "Unix Account (SSH)")
             #expect(ssh["fields"]?.arrayValue?.map { $0["secretTemplateFieldId"]?.intValue } == [108, 111, 110, 109, 189, 190])
-            #expect(ssh["fields"]?.arrayValue?.map { $0["fieldSlugName"]?.stringValue }
+            #expect(
+                ssh["fields"]?.arrayValue?.map { $0["fieldSlugName"]?.stringValue }
                     == ["machine", "username", "password", "notes", "private-key", "private-key-passphrase"])
             #expect(ssh["fields"]?.arrayValue?[4]["isFile"] == .bool(true))
             let search = try await client.api(.get, "/v1/secret-templates?filter.searchText=account&take=100", token: token).json
@@ -93,13 +94,16 @@ struct TemplateAndSystemRouteTests {
             let aId = try #require(a["id"]?.intValue)
             let b = try await client.api(.post, "/v1/folders", token: token, json: #"{"folderName": "B", "folderTypeId": 1, "parentFolderId": \#(aId)}"#).json
             let bId = try #require(b["id"]?.intValue)
-            let duplicate = try await client.api(.post, "/v1/folders", token: token, json: #"{"folderName": "b", "folderTypeId": 1, "parentFolderId": \#(aId)}"#)
+            let duplicate = try await client.api(
+                .post, "/v1/folders", token: token, json: #"{"folderName": "b", "folderTypeId": 1, "parentFolderId": \#(aId)}"#)
             #expect(duplicate.status == .badRequest)
-            let cycle = try await client.api(.put, "/v1/folders/\(aId)", token: token, json: #"{"id": \#(aId), "folderName": "A", "folderTypeId": 1, "parentFolderId": \#(bId)}"#)
+            let cycle = try await client.api(
+                .put, "/v1/folders/\(aId)", token: token, json: #"{"id": \#(aId), "folderName": "A", "folderTypeId": 1, "parentFolderId": \#(bId)}"#)
             #expect(cycle.status == .badRequest)
             let renamed = try await client.api(.put, "/v1/folders/\(bId)", token: token, json: #"{"id": \#(bId), "folderName": "Bee", "folderTypeId": 1}"#)
             #expect(renamed.json["folderPath"]?.stringValue == "\\A\\Bee")
-            let lookup = try await client.api(.get, "/v1/folders/lookup?filter.parentFolderId=\(aId)&filter.limitToDirectDescendents=True&take=1", token: token).json
+            let lookup = try await client.api(.get, "/v1/folders/lookup?filter.parentFolderId=\(aId)&filter.limitToDirectDescendents=True&take=1", token: token)
+                .json
             #expect(lookup["total"]?.intValue == 1 && lookup["records"]?.arrayValue?.first?["value"]?.stringValue == "Bee")
             let search = try await client.api(.get, "/v1/folders/?filter.searchText=bee", token: token).json
             #expect(search["records"]?.arrayValue?.first?["folderPath"]?.stringValue == "\\A\\Bee")

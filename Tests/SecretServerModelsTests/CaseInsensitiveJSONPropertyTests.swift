@@ -33,7 +33,6 @@ private func randomJSON(depth: Int, using rng: inout any SeededRandomNumberGener
 
 private let documents = Generator<JSONValue, Shrink.None<JSONValue>> { rng in randomJSON(depth: 3, using: &rng) }
 
-
 private let recasings = Generator<JSONValue, Shrink.None<JSONValue>> { rng in
     let document = randomJSON(depth: 3, using: &rng)
     return .array([document, document.recasedKeys(using: &rng)])

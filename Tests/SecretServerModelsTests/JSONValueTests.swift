@@ -83,17 +83,20 @@ struct ModelTests {
         #expect(members.contains("fileAttachmentId"))
         #expect(members["fileAttachmentId"] == .null)
         #expect(members["filename"] == .null)
-        #expect(Set(members.keys) == [
-            "itemId", "fileAttachmentId", "filename", "itemValue", "fieldId", "fieldName", "slug", "fieldDescription",
-            "isFile", "isNotes", "isPassword", "isList", "listType",
-        ])
+        #expect(
+            Set(members.keys) == [
+                "itemId", "fileAttachmentId", "filename", "itemValue", "fieldId", "fieldName", "slug", "fieldDescription",
+                "isFile", "isNotes", "isPassword", "isList", "listType",
+            ])
     }
 
     @Test func descriptionsNeverShowValues() {
         var secret = SecretModel(id: 4, name: "db", secretTemplateId: 2)
         secret.items = [RestSecretItem(itemValue: "hunter2-Secret", fieldId: 7, slug: "password", isPassword: true)]
-        for text in [secret.description, secret.debugDescription, String(describing: secret), String(reflecting: secret),
-                     "\(secret.items[0])"] {
+        for text in [
+            secret.description, secret.debugDescription, String(describing: secret), String(reflecting: secret),
+            "\(secret.items[0])",
+        ] {
             #expect(!text.contains("hunter2"))
         }
         var dumped = ""

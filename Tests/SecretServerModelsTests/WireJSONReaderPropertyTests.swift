@@ -29,8 +29,9 @@ private func randomSecret(using rng: inout some RandomNumberGenerator) -> Secret
     func string() -> String { randomString(using: &rng) }
     func int() -> Int { randomInt(using: &rng) }
     func bool() -> Bool { Bool.random(using: &rng) }
-    var secret = SecretModel(id: int(), name: string(), secretTemplateId: int(), folderId: int(), active: bool(),
-                             siteId: int(), secretTemplateName: string())
+    var secret = SecretModel(
+        id: int(), name: string(), secretTemplateId: int(), folderId: int(), active: bool(),
+        siteId: int(), secretTemplateName: string())
     secret.items = (0..<Int.random(in: 0...5, using: &rng)).map { _ in
         RestSecretItem(
             itemId: int(), fileAttachmentId: bool() ? int() : nil, filename: bool() ? string() : nil, itemValue: string(),
@@ -151,7 +152,8 @@ private func randomPage(using rng: inout some RandomNumberGenerator) -> Page<Sec
         summary.lastPasswordChangeAttempt = string()
         summary.responseCodes = bool() ? (0..<Int.random(in: 0...2, using: &rng)).map { _ in string() } : nil
         summary.lastAccessed = bool() ? string() : nil
-        summary.extendedFields = bool()
+        summary.extendedFields =
+            bool()
             ? (0..<Int.random(in: 0...2, using: &rng)).map { _ in .init(name: string(), value: bool() ? string() : nil) } : nil
         summary.checkOutEnabled = bool()
         summary.autoChangeEnabled = bool()
@@ -166,8 +168,9 @@ private func randomPage(using rng: inout some RandomNumberGenerator) -> Page<Sec
         return summary
     }
     let sorts = (0..<Int.random(in: 0...2, using: &rng)).map { _ in Sort(name: string(), direction: string(), priority: int()) }
-    return Page(records: records, skip: Int.random(in: 0...1000, using: &rng), take: Int.random(in: 0...500, using: &rng),
-                total: Int.random(in: 0...100_000, using: &rng), sortBy: sorts)
+    return Page(
+        records: records, skip: Int.random(in: 0...1000, using: &rng), take: Int.random(in: 0...500, using: &rng),
+        total: Int.random(in: 0...100_000, using: &rng), sortBy: sorts)
 }
 
 private struct Case: Sendable, CustomStringConvertible {
@@ -272,10 +275,10 @@ struct WireJSONReaderPropertyTests {
 
     /// Texts `JSONDecoder` refuses or reads another way are never read by the fast path.
     @Test(arguments: [
-        #"{"id": 1, "id": 2}"#,                       // duplicate key
+        #"{"id": 1, "id": 2}"#,  // duplicate key
         #"{"id": 01}"#, #"{"id": 1.0}"#, #"{"id": 1e2}"#, #"{"id": -}"#, #"{"id": +1}"#,
-        #"{"id": 99999999999999999999}"#,             // does not fit
-        #"{"name": "a\u0001"}"#.replacingOccurrences(of: "\\u0001", with: "\u{01}"), // raw control character
+        #"{"id": 99999999999999999999}"#,  // does not fit
+        #"{"name": "a\u0001"}"#.replacingOccurrences(of: "\\u0001", with: "\u{01}"),  // raw control character
         #"{"name": "\x"}"#, #"{"name": "\uD800"}"#, #"{"name": "\uDC00\uD800"}"#,
         #"{"name": "abc}"#, #"{"id": 1,}"#, #"{"id": 1} x"#, #"[]"#, #"{"items": [null]}"#, #"{"items": [{"itemId": true}]}"#,
         #"{"active": 1}"#, #"{"active": tru}"#, #"{"i\u0064": 5}"#, #"{"other": [1, 2,]}"#, #"{"other": {"a": 1, "a": 2}}"#,
@@ -298,7 +301,8 @@ struct WireJSONReaderPropertyTests {
 
     /// What the emulator answers reads the same both ways (the client reads it with the fast path).
     @Test func readsEscapesAndMissingKeys() throws {
-        let text = #"{"id": 7, "name": "a\"b\\c\/d\u00e9\ud83d\udd11\n", "items": [{"slug": "password", "itemValue": null}], "extra": {"x": [1, -2, "y", null, true]}}"#
+        let text =
+            #"{"id": 7, "name": "a\"b\\c\/d\u00e9\ud83d\udd11\n", "items": [{"slug": "password", "itemValue": null}], "extra": {"x": [1, -2, "y", null, true]}}"#
         let (wire, codable) = Self.decodeBoth(text)
         let read = try #require(wire)
         let expected = try codable.get()

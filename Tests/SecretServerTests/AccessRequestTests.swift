@@ -23,11 +23,16 @@ struct AccessRequestTests {
             _ = try await admin.grant(.list, onSecret: secret.id, to: .user(val.id))
 
             func client(_ name: String) throws -> SecretServerClient {
-                try SecretServerClient(configuration: .init(baseURL: server.baseURL, credentials: .password(username: name, password: "\(name)-Passw0rd"), retry: .none))
+                try SecretServerClient(
+                    configuration: .init(baseURL: server.baseURL, credentials: .password(username: name, password: "\(name)-Passw0rd"), retry: .none))
             }
             let robClient = try client("rob")
             let valClient = try client("val")
-            defer { Task { try? await robClient.shutdown(); try? await valClient.shutdown() } }
+            defer {
+                Task {
+                    try? await robClient.shutdown(); try? await valClient.shutdown()
+                }
+            }
 
             let gated = await #expect(throws: SecretServerError.self) { try await robClient.fieldValue(secretId: secret.id, slug: "password") }
             #expect(gated?.errorCode == "API_ValidateSecretAccessApprovalRequired")
@@ -35,7 +40,9 @@ struct AccessRequestTests {
 
             let request = try await robClient.requestAccess(secretId: secret.id, comment: "INC-7 outage", ticketNumber: "INC-7")
             #expect(request.status == "Pending" && request.hasWorkflow)
-            let selfApproval = await #expect(throws: SecretServerError.self) { try await robClient.decideAccessRequest(id: request.secretAccessRequestId, .approve) }
+            let selfApproval = await #expect(throws: SecretServerError.self) {
+                try await robClient.decideAccessRequest(id: request.secretAccessRequestId, .approve)
+            }
             #expect(selfApproval?.code == .accessDenied)
             #expect(try await valClient.accessRequests(status: "Pending").map(\.secretAccessRequestId) == [request.secretAccessRequestId])
             let approved = try await valClient.decideAccessRequest(id: request.secretAccessRequestId, .approve, comment: "ok for the outage")

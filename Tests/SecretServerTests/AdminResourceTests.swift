@@ -57,8 +57,10 @@ struct AdminResourceTests {
             let unknownGroup = await #expect(throws: SecretServerError.self) { try await client.addTeamMembers(teamId: team.teamId, groupIds: [9999]) }
             #expect(unknownGroup?.code == .accessDenied)
             // The v1 form: {"groupIds": {"dirty": true, "value": [...]}}, answered with a bare array.
-            let v1 = try await client.send(method: "POST", path: "/v1/teams/\(team.teamId)/members",
-                                          body: Data(#"{"groupIds":{"dirty":true,"value":[\#(dbas.id)]}}"#.utf8)).json()
+            let v1 = try await client.send(
+                method: "POST", path: "/v1/teams/\(team.teamId)/members",
+                body: Data(#"{"groupIds":{"dirty":true,"value":[\#(dbas.id)]}}"#.utf8)
+            ).json()
             #expect(v1.arrayValue?.count == 2)
             #expect(try await client.teams(search: "plat").map(\.teamId) == [team.teamId])
 

@@ -140,9 +140,10 @@ struct RefreshGrantTests {
             let refresh = try #require(try await admin.session().refreshToken)
             let issued = await server.issuedTokenCount()
             server.faults.fail(next: 1, with: .dropConnectionAfterHandling, pathContains: "oauth2/token")
-            let client = try SecretServerClient(configuration: .init(
-                baseURL: server.baseURL, credentials: .refreshToken(refresh), retry: .init(maxAttempts: 4, baseDelay: .milliseconds(5))
-            ))
+            let client = try SecretServerClient(
+                configuration: .init(
+                    baseURL: server.baseURL, credentials: .refreshToken(refresh), retry: .init(maxAttempts: 4, baseDelay: .milliseconds(5))
+                ))
             defer { Task { try? await client.shutdown() } }
             let failure = await #expect(throws: SecretServerError.self) { try await client.currentUser() }
             #expect(failure?.code == .transport, "\(String(describing: failure))")
@@ -201,8 +202,9 @@ struct KeptSessionTests {
         for url in ["http://127.0.0.1:8088/SecretServer", "http://localhost/SecretServer", "http://[::1]:8088/SecretServer"] {
             _ = try SecretServerClient(configuration: .init(baseURL: url, credentials: .password(username: "u", password: "p")))
         }
-        _ = try SecretServerClient(configuration: .init(
-            baseURL: "http://192.0.2.1/SecretServer", credentials: .password(username: "u", password: "p"), allowsPlainHTTP: true
-        ))
+        _ = try SecretServerClient(
+            configuration: .init(
+                baseURL: "http://192.0.2.1/SecretServer", credentials: .password(username: "u", password: "p"), allowsPlainHTTP: true
+            ))
     }
 }

@@ -31,10 +31,11 @@ struct ClientErrorTests {
             _ = try SecretServerClient(configuration: .init(baseURL: "not a url", credentials: .token("t")))
         }
         let missingCA = #expect(throws: SecretServerError.self) {
-            _ = try SecretServerClient(configuration: .init(
-                baseURL: "https://example.invalid/SecretServer", credentials: .token("t"),
-                tls: .init(caFile: "/nonexistent/ca.pem")
-            ))
+            _ = try SecretServerClient(
+                configuration: .init(
+                    baseURL: "https://example.invalid/SecretServer", credentials: .token("t"),
+                    tls: .init(caFile: "/nonexistent/ca.pem")
+                ))
         }
         #expect(missingCA?.code == .invalidConfiguration)
     }

@@ -76,11 +76,14 @@ struct EscalationSweepTests {
                 var attempts = 0
                 var denied = 0
                 for route in writes {
-                    for url in Self.urls(for: route, substitutions: substitutions, userId: viewer.id, groupId: group.id,
-                                         fieldId: passwordField, dataId: metadata.metadataItemDataId) {
+                    for url in Self.urls(
+                        for: route, substitutions: substitutions, userId: viewer.id, groupId: group.id,
+                        fieldId: passwordField, dataId: metadata.metadataItemDataId)
+                    {
                         let method = String(route.split(separator: " ")[0])
-                        let body = Self.escalatingBody(seen: seen, viewerId: viewer.id, groupId: group.id, secretId: viewable.id,
-                                                       folderId: folder.id, dataId: metadata.metadataItemDataId)
+                        let body = Self.escalatingBody(
+                            seen: seen, viewerId: viewer.id, groupId: group.id, secretId: viewable.id,
+                            folderId: folder.id, dataId: metadata.metadataItemDataId)
                         attempts += 1
                         do {
                             let answer = try await user.send(method: method, path: url, body: body)
@@ -117,7 +120,8 @@ struct EscalationSweepTests {
     static func writeRoute(_ line: String) -> String? {
         let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
         guard parts.count == 2, ["POST", "PUT", "PATCH", "DELETE"].contains(parts[0].uppercased()),
-              parts[1].hasPrefix("/api/") else { return nil }
+            parts[1].hasPrefix("/api/")
+        else { return nil }
         let path = parts[1].split(separator: "/").map { segment -> String in
             if segment.hasPrefix(":") { return "{\(segment.dropFirst())}" }
             return String(segment)
@@ -126,8 +130,10 @@ struct EscalationSweepTests {
     }
 
     /// The concrete paths (below `/api`) the sweep sends for `route`: every id of the objects it names.
-    static func urls(for route: String, substitutions: [String: [String]], userId: Int, groupId: Int, fieldId: Int,
-                     dataId: Int) -> [String] {
+    static func urls(
+        for route: String, substitutions: [String: [String]], userId: Int, groupId: Int, fieldId: Int,
+        dataId: Int
+    ) -> [String] {
         let path = String(route.split(separator: " ")[1].dropFirst("/api".count))
         let segments = path.split(separator: "/").map(String.init)
         var results = [""]
@@ -178,13 +184,17 @@ struct EscalationSweepTests {
             ("fieldDataType", .string("String")), ("valueString", .string("escalated")),
             ("requireOnboardingKey", .bool(false)), ("script", .string("escalated")),
             ("metadataItemDataId", .int(Int64(dataId))), ("clientId", .string("6F1D3A52-9C1B-4D47-8E0F-2A4B5C6D7E8F")),
-            ("data", .object(JSONObject([
-                ("name", .object(JSONObject([("dirty", .bool(true)), ("value", .string("escalated"))]))),
-                ("active", .object(JSONObject([("dirty", .bool(true)), ("value", .bool(true))]))),
-                ("enabled", .object(JSONObject([("dirty", .bool(true)), ("value", .bool(true))]))),
-                ("valueString", .string("escalated")), ("metadataFieldSectionName", .string("Ops")),
-                ("metadataFieldName", .string("owner")), ("fieldDataType", .string("String")),
-            ]))),
+            (
+                "data",
+                .object(
+                    JSONObject([
+                        ("name", .object(JSONObject([("dirty", .bool(true)), ("value", .string("escalated"))]))),
+                        ("active", .object(JSONObject([("dirty", .bool(true)), ("value", .bool(true))]))),
+                        ("enabled", .object(JSONObject([("dirty", .bool(true)), ("value", .bool(true))]))),
+                        ("valueString", .string("escalated")), ("metadataFieldSectionName", .string("Ops")),
+                        ("metadataFieldName", .string("owner")), ("fieldDataType", .string("String")),
+                    ]))
+            ),
         ]
         for (key, value) in extras { object[key] = value }
         return (try? WireCoding.makeEncoder().encode(JSONValue.object(object))) ?? Data("{}".utf8)
@@ -193,10 +203,12 @@ struct EscalationSweepTests {
     /// Every row of every table but the audit trail, as text, by table.
     static func snapshot(_ database: DatabasePool) async throws -> [String: String] {
         try await database.read { db in
-            let tables = try String.fetchAll(db, sql: """
-                SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-                AND name NOT LIKE '%audit%' ORDER BY name
-                """)
+            let tables = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                    AND name NOT LIKE '%audit%' ORDER BY name
+                    """)
             var result: [String: String] = [:]
             for table in tables {
                 let rows = try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" ORDER BY rowid")

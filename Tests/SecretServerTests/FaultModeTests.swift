@@ -127,8 +127,10 @@ struct FaultModeTests {
             let older = try await client.createSecret(stub)
             stub.setValue("new-value", forItem: "password")
             var ids: Set<Int> = [older.id]
-            for fault: FaultInjector.Fault in [.dropConnectionAfterHandling, .statusAfterHandling(502), .dropConnection,
-                                               .status(503), .rateLimited, .dropMidResponse] {
+            for fault: FaultInjector.Fault in [
+                .dropConnectionAfterHandling, .statusAfterHandling(502), .dropConnection,
+                .status(503), .rateLimited, .dropMidResponse,
+            ] {
                 server.faults.fail(next: 1, with: fault, pathContains: "/v1/secrets", method: .post)
                 let made = try await client.createSecret(stub)
                 #expect(made.item("password")?.itemValue == "new-value", "\(fault)")

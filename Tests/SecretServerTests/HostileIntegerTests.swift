@@ -115,8 +115,9 @@ struct HostileIntegerTests {
                             compared += 1
                             #expect(fast.nextSkip == decoded.nextSkip, "\(text)")
                         }
-                        _ = Page<SecretSummary>(records: decoded?.records ?? [], skip: decoded?.skip ?? 0, take: decoded?.take ?? 0,
-                                                total: decoded?.total ?? 0)
+                        _ = Page<SecretSummary>(
+                            records: decoded?.records ?? [], skip: decoded?.skip ?? 0, take: decoded?.take ?? 0,
+                            total: decoded?.total ?? 0)
                     }
                 }
             }
@@ -153,7 +154,8 @@ struct HostileIntegerTests {
                         if parameter["in"] as? String == "path" {
                             probes.append(Probe(method: method.uppercased(), path: concrete((name, number)), query: [], body: nil, what: "\(name)=\(number)"))
                         } else if parameter["in"] as? String == "query" {
-                            probes.append(Probe(method: method.uppercased(), path: concrete(nil), query: [(name, number)], body: nil, what: "\(name)=\(number)"))
+                            probes.append(
+                                Probe(method: method.uppercased(), path: concrete(nil), query: [(name, number)], body: nil, what: "\(name)=\(number)"))
                         }
                     }
                 }
@@ -162,10 +164,11 @@ struct HostileIntegerTests {
                 let base = skeleton(schema, schemas: schemas)
                 for leaf in integerLeaves(schema, schemas: schemas, depth: 0) {
                     for number in hostile {
-                        probes.append(Probe(
-                            method: method.uppercased(), path: concrete(nil), query: [], body: filled(leaf.body(number), from: base),
-                            what: "body \(leaf.name)=\(number)"
-                        ))
+                        probes.append(
+                            Probe(
+                                method: method.uppercased(), path: concrete(nil), query: [], body: filled(leaf.body(number), from: base),
+                                what: "body \(leaf.name)=\(number)"
+                            ))
                     }
                 }
             }
@@ -207,7 +210,8 @@ struct HostileIntegerTests {
 
     static func resolve(_ schema: [String: Any], _ schemas: [String: Any]) -> [String: Any] {
         if let reference = schema["$ref"] as? String, let name = reference.split(separator: "/").last,
-            let target = schemas[String(name)] as? [String: Any] {
+            let target = schemas[String(name)] as? [String: Any]
+        {
             return target
         }
         if let all = schema["allOf"] as? [[String: Any]], let first = all.first { return resolve(first, schemas) }
@@ -229,10 +233,11 @@ struct HostileIntegerTests {
         for (name, property) in properties.sorted(by: { $0.key < $1.key }) {
             guard let property = property as? [String: Any] else { continue }
             for leaf in integerLeaves(property, schemas: schemas, depth: depth + 1) {
-                leaves.append(Leaf(
-                    name: leaf.name.isEmpty ? name : name + "." + leaf.name,
-                    body: { "{\(dirty)\"\(name)\": " + leaf.body($0) + "}" }
-                ))
+                leaves.append(
+                    Leaf(
+                        name: leaf.name.isEmpty ? name : name + "." + leaf.name,
+                        body: { "{\(dirty)\"\(name)\": " + leaf.body($0) + "}" }
+                    ))
             }
         }
         return leaves
@@ -263,4 +268,3 @@ struct HostileIntegerTests {
         return (Int(response.status.code), String(buffer: answer))
     }
 }
-

@@ -38,9 +38,10 @@ struct InactiveSecretTests {
             #expect(inactive.map(\.id) == [created.id])
 
             // An Owner without View Inactive Secrets: hidden, whatever the request says.
-            let keeper = try SecretServerClient(configuration: .init(
-                baseURL: server.baseURL, credentials: .password(username: "keeper", password: "keeper-Passw0rd"), retry: .none
-            ))
+            let keeper = try SecretServerClient(
+                configuration: .init(
+                    baseURL: server.baseURL, credentials: .password(username: "keeper", password: "keeper-Passw0rd"), retry: .none
+                ))
             do {
                 for attempt in [
                     { _ = try await keeper.secret(id: created.id) },

@@ -15,7 +15,8 @@ import Testing
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         let form = "grant_type=password&username=\(user)&password=\(password.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
         request.body = .bytes(Array(form.utf8))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))  // a functional check, not a timing one: a loaded machine may be slow
+        // A functional check, not a timing one: a loaded machine may be slow.
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         let body = String(buffer: try await response.body.collect(upTo: 1 << 20))
         return (Int(response.status.code), body, response.headers.first(name: "Retry-After"))
     }

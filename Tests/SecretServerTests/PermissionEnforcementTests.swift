@@ -15,10 +15,11 @@ struct PermissionEnforcementTests {
             var opened: [SecretServerClient] = []
             do {
                 try await body(admin) { name in
-                    let client = try SecretServerClient(configuration: .init(
-                        baseURL: server.baseURL, credentials: .password(username: name, password: "\(name)-Passw0rd"),
-                        retry: .none
-                    ))
+                    let client = try SecretServerClient(
+                        configuration: .init(
+                            baseURL: server.baseURL, credentials: .password(username: name, password: "\(name)-Passw0rd"),
+                            retry: .none
+                        ))
                     opened.append(client)
                     return client
                 }

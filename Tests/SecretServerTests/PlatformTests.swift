@@ -38,8 +38,9 @@ struct PlatformTests {
     }
 
     static func platformToken(_ platform: String, secret: String = PlatformTests.secret) async throws -> (status: Int, body: String, json: [String: Any]) {
-        try await send(platform + "/identity/api/oauth2/token/xpmplatform", method: .POST,
-                       form: "grant_type=client_credentials&client_id=sesame-platform&client_secret=\(secret)&scope=xpmheadless")
+        try await send(
+            platform + "/identity/api/oauth2/token/xpmplatform", method: .POST,
+            form: "grant_type=client_credentials&client_id=sesame-platform&client_secret=\(secret)&scope=xpmheadless")
     }
 
     @Test func theFrontDoorAnswersAsAPlatformAndNotAsASecretServer() async throws {
@@ -60,11 +61,13 @@ struct PlatformTests {
             #expect((granted.json["expires_in"] as? Int ?? 0) > 0 && granted.json["refresh_token"] == nil)
             let wrong = try await Self.platformToken(platform, secret: "not-it")
             #expect(wrong.status == 401 && wrong.json["error"] as? String == "invalid_client" && !wrong.body.contains("not-it"))
-            let password = try await Self.send(platform + "/identity/api/oauth2/token/xpmplatform", method: .POST,
-                                               form: "grant_type=password&username=admin&password=\(TestEmulator.adminPassword)")
+            let password = try await Self.send(
+                platform + "/identity/api/oauth2/token/xpmplatform", method: .POST,
+                form: "grant_type=password&username=admin&password=\(TestEmulator.adminPassword)")
             #expect(password.status == 400 && password.json["error"] as? String == "unsupported_grant_type")
-            let scope = try await Self.send(platform + "/identity/api/oauth2/token/xpmplatform", method: .POST,
-                                            form: "grant_type=client_credentials&client_id=sesame-platform&client_secret=\(Self.secret)&scope=openid")
+            let scope = try await Self.send(
+                platform + "/identity/api/oauth2/token/xpmplatform", method: .POST,
+                form: "grant_type=client_credentials&client_id=sesame-platform&client_secret=\(Self.secret)&scope=openid")
             #expect(scope.status == 400 && scope.json["error"] as? String == "invalid_scope")
 
             // The vault broker names this server's Secret Server, to Platform tokens only.
@@ -74,8 +77,9 @@ struct PlatformTests {
             let vault = try #require(list.first { $0["isDefault"] as? Bool == true && $0["isActive"] as? Bool == true })
             #expect((vault["connection"] as? [String: Any])?["url"] as? String == server.baseURL)
             #expect(try await Self.send(platform + "/vaultbroker/api/vaults").status == 401)
-            let ssToken = try await Self.send(server.baseURL + "/oauth2/token", method: .POST,
-                                              form: "grant_type=password&username=admin&password=\(TestEmulator.adminPassword)")
+            let ssToken = try await Self.send(
+                server.baseURL + "/oauth2/token", method: .POST,
+                form: "grant_type=password&username=admin&password=\(TestEmulator.adminPassword)")
             let adminToken = try #require(ssToken.json["access_token"] as? String)
             #expect(try await Self.send(platform + "/vaultbroker/api/vaults", token: adminToken).status == 401)
 
@@ -124,18 +128,21 @@ struct PlatformTests {
                 try await SecretServerClient.withClient(configuration: TestEmulator.clientConfiguration(server)) { client in
                     #expect(await client.serverKind() == .secretServer)
                 }
-                try await SecretServerClient.withClient(configuration: .init(
-                    baseURL: platform, credentials: .platform(clientId: "sesame-platform", clientSecret: "not-it"), retry: .none
-                )) { client in
+                try await SecretServerClient.withClient(
+                    configuration: .init(
+                        baseURL: platform, credentials: .platform(clientId: "sesame-platform", clientSecret: "not-it"), retry: .none
+                    )
+                ) { client in
                     let error = await #expect(throws: SecretServerError.self) { try await client.currentUser() }
                     #expect(error?.code == .authenticationFailed)
                     #expect(!String(describing: error).contains("not-it"))
                 }
                 // Platform credentials on a Secret Server are a configuration error, said before anything is sent.
                 #expect(throws: SecretServerError.self) {
-                    _ = try SecretServerClient(configuration: .init(
-                        baseURL: server.baseURL, credentials: .platform(clientId: "c", clientSecret: "s"), server: .secretServer
-                    ))
+                    _ = try SecretServerClient(
+                        configuration: .init(
+                            baseURL: server.baseURL, credentials: .platform(clientId: "c", clientSecret: "s"), server: .secretServer
+                        ))
                 }
             }
         }
@@ -143,8 +150,10 @@ struct PlatformTests {
 
     /// A Platform path that overlaps the Secret Server's would register its token route twice: refused at start.
     @Test func overlappingPathsAndShortSecretsAreRefusedAtStart() async throws {
-        for (path, secret) in [("/SecretServer", Self.secret), ("/secretserver", Self.secret), ("/", Self.secret), ("/api", Self.secret),
-                               ("/platform", "short")] {
+        for (path, secret) in [
+            ("/SecretServer", Self.secret), ("/secretserver", Self.secret), ("/", Self.secret), ("/api", Self.secret),
+            ("/platform", "short"),
+        ] {
             var configuration = Self.configuration()
             configuration.platform.path = path
             configuration.platform.clientSecret = secret

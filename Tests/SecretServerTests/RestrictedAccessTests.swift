@@ -16,9 +16,10 @@ struct RestrictedAccessTests {
     }
 
     func user(_ server: EmulatorServer, _ name: String) throws -> SecretServerClient {
-        try SecretServerClient(configuration: .init(
-            baseURL: server.baseURL, credentials: .password(username: name, password: "\(name)-Passw0rd"), retry: .none
-        ))
+        try SecretServerClient(
+            configuration: .init(
+                baseURL: server.baseURL, credentials: .password(username: name, password: "\(name)-Passw0rd"), retry: .none
+            ))
     }
 
     @Test func aSecretThatRequiresACommentIsReadWithOne() async throws {
@@ -56,7 +57,11 @@ struct RestrictedAccessTests {
             }
             let anna = try user(server, "anna")
             let ben = try user(server, "ben")
-            defer { Task { try? await anna.shutdown(); try? await ben.shutdown() } }
+            defer {
+                Task {
+                    try? await anna.shutdown(); try? await ben.shutdown()
+                }
+            }
 
             #expect(try await ben.secretState(id: secret.id).secretState == "RequiresCheckout")
             let noAuto = await #expect(throws: SecretServerError.self) {

@@ -68,8 +68,9 @@ struct SSHKeyGenerationTests {
             #expect(listed == 0 && fingerprint.hasPrefix("2048 SHA256:") && fingerprint.contains("(RSA)"), "\(fingerprint)")
 
             // A passphrase given instead of generated encrypts the key; without one, the key is not encrypted.
-            let given = try await create(client, template: templateId, sshKeyArgs: #"{"generateSshKeys": true}"#,
-                                         items: #", {"slug": "private-key-passphrase", "itemValue": "Given-Passphrase-12345678"}"#)
+            let given = try await create(
+                client, template: templateId, sshKeyArgs: #"{"generateSshKeys": true}"#,
+                items: #", {"slug": "private-key-passphrase", "itemValue": "Given-Passphrase-12345678"}"#)
             let givenId = try #require(try given.json()["id"]?.intValue)
             try Data(try await client.fieldFile(secretId: givenId, slug: "private-key").data).write(to: URL(fileURLWithPath: keyFile))
             #expect(try sshKeygen(["-y", "-P", "Given-Passphrase-12345678", "-f", keyFile]).0 == 0)

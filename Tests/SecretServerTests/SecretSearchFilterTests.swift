@@ -14,8 +14,10 @@ struct SecretSearchFilterTests {
         return (page["records"]?.arrayValue ?? []).compactMap { $0["id"]?.intValue }.sorted()
     }
 
-    func make(_ client: SecretServerClient, template: Int, name: String, values: [String: String],
-              settings: (inout SecretModel) -> Void = { _ in }) async throws -> Int {
+    func make(
+        _ client: SecretServerClient, template: Int, name: String, values: [String: String],
+        settings: (inout SecretModel) -> Void = { _ in }
+    ) async throws -> Int {
         var stub = try await client.secretStub(templateId: template)
         stub.name = name
         for (slug, value) in values { stub.setValue(value, forItem: slug) }
@@ -38,8 +40,9 @@ struct SecretSearchFilterTests {
             // Password fields are never searched.
             #expect(try await ids(admin, [("filter.searchFieldSlug", "password"), ("filter.searchText", "needle")]).isEmpty)
             // extendedFields: the name, or any of the fields named.
-            #expect(try await ids(admin, [("filter.extendedFields", "Machine"), ("filter.extendedFields", "Notes"), ("filter.searchText", "db01")])
-                == [db, named])
+            #expect(
+                try await ids(admin, [("filter.extendedFields", "Machine"), ("filter.extendedFields", "Notes"), ("filter.searchText", "db01")])
+                    == [db, named])
             #expect(try await ids(admin, [("filter.extFieldsCombined", "Notes"), ("filter.searchText", "rack")]) == [web1])
             // A secret that asks a comment to be read is not searched by value (only its name counts).
             #expect(try await ids(admin, [("filter.searchFieldSlug", "username"), ("filter.searchText", "u"), ("filter.isExactMatch", "true")]).isEmpty)
@@ -47,16 +50,19 @@ struct SecretSearchFilterTests {
             #expect(try await ids(admin, [("filter.includeRestricted", "false")]) == [web1, web2, db])
             #expect(try await ids(admin, [("filter.hasLauncher", "true")]).isEmpty)
             // The total agrees with the rows.
-            let total = try await admin.send(method: "GET", path: "/v1/secrets/search-total",
-                                             query: [("filter.searchField", "Machine"), ("filter.searchText", "web")]).json()
+            let total = try await admin.send(
+                method: "GET", path: "/v1/secrets/search-total",
+                query: [("filter.searchField", "Machine"), ("filter.searchText", "web")]
+            ).json()
             #expect(total.intValue == 2 || total["total"]?.intValue == 2, "\(total)")
 
             // Shares and roles, as another user sees them.
             let readerId = try await admin.createUser(NewUser(userName: "reader", password: "reader-Passw0rd")).id
             _ = try await admin.grant(.view, onSecret: web2, to: .user(readerId))
-            let reader = try SecretServerClient(configuration: .init(
-                baseURL: server.baseURL, credentials: .password(username: "reader", password: "reader-Passw0rd"), retry: .none
-            ))
+            let reader = try SecretServerClient(
+                configuration: .init(
+                    baseURL: server.baseURL, credentials: .password(username: "reader", password: "reader-Passw0rd"), retry: .none
+                ))
             _ = try await admin.grant(.list, onSecret: web1, to: .user(readerId))
             do {
                 // Values are searched only where the reader could read them: View on web02, List alone on web01.

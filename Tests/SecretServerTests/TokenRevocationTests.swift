@@ -105,7 +105,8 @@ import Testing
             for _ in 0..<2 { _ = try? await token(server, password("alice", "wrong-guess")) }
             let full = try await admin.user(id: alice.id)
             #expect(full.loginFailures == 2 && full.lastLogin != nil && full.created != nil, "the administrator sees the details")
-            let asBob = try SecretServerClient(configuration: .init(baseURL: server.baseURL, credentials: .password(username: "bob", password: "Bob-Passw0rd-1")))
+            let asBob = try SecretServerClient(
+                configuration: .init(baseURL: server.baseURL, credentials: .password(username: "bob", password: "Bob-Passw0rd-1")))
             defer { Task { try? await asBob.shutdown() } }
             let seen = try await asBob.searchUsers(text: "").collect()
             let aliceSeen = try #require(seen.first { $0.userName == "alice" })

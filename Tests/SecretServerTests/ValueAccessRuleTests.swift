@@ -24,15 +24,19 @@ struct ValueAccessRuleTests {
     }
 
     static let conditions: [Condition] = [
-        Condition(name: "comment", settings: { $0.requiresComment = true }, errorCode: "API_ValidateSecretAccessCommentRequired",
-                  meets: ["comment": "INC-1", "ticketNumber": "T-1"]),
-        Condition(name: "ticket", settings: { $0.requiresComment = true }, errorCode: "API_ValidateSecretAccessTicketNumberRequired",
-                  meets: ["comment": "INC-1", "ticketNumber": "T-1"]),
-        Condition(name: "approval", settings: { $0.requiresApprovalForAccess = true }, errorCode: "API_ValidateSecretAccessApprovalRequired",
-                  meets: [:]),
+        Condition(
+            name: "comment", settings: { $0.requiresComment = true }, errorCode: "API_ValidateSecretAccessCommentRequired",
+            meets: ["comment": "INC-1", "ticketNumber": "T-1"]),
+        Condition(
+            name: "ticket", settings: { $0.requiresComment = true }, errorCode: "API_ValidateSecretAccessTicketNumberRequired",
+            meets: ["comment": "INC-1", "ticketNumber": "T-1"]),
+        Condition(
+            name: "approval", settings: { $0.requiresApprovalForAccess = true }, errorCode: "API_ValidateSecretAccessApprovalRequired",
+            meets: [:]),
         Condition(name: "check-out", settings: { $0.checkOutEnabled = true }, errorCode: "API_SecretCheckedOut", meets: [:]),
-        Condition(name: "double lock", settings: { $0.isDoubleLock = true }, errorCode: "API_DoubleLockPasswordRequired",
-                  meets: ["doubleLockPassword": "Bob-DoubleLock-1"]),
+        Condition(
+            name: "double lock", settings: { $0.isDoubleLock = true }, errorCode: "API_DoubleLockPasswordRequired",
+            meets: ["doubleLockPassword": "Bob-DoubleLock-1"]),
     ]
 
     /// A route that answers or writes values: how to call it with `args` (the restricted options a request sends).
@@ -50,7 +54,9 @@ struct ValueAccessRuleTests {
     }
 
     static func routes(_ id: Int) -> [Route] {
-        func object(_ members: [String: JSONValue]) throws -> Data { try WireCoding.makeEncoder().encode(JSONValue.object(JSONObject(members.map { ($0.key, $0.value) }))) }
+        func object(_ members: [String: JSONValue]) throws -> Data {
+            try WireCoding.makeEncoder().encode(JSONValue.object(JSONObject(members.map { ($0.key, $0.value) })))
+        }
         func saved(_ secret: SecretModel, _ args: [String: JSONValue], path: String = "items") throws -> Data {
             var json = try WireCoding.makeDecoder().decode(JSONValue.self, from: try WireCoding.makeEncoder().encode(secret)).objectValue!
             for (key, value) in args { json[key] = value }
@@ -65,27 +71,48 @@ struct ValueAccessRuleTests {
             Route(method: "POST", path: "/v1/secrets/\(id)/restricted/fields/password", body: { _, args in try object(args) }, writes: false),
             Route(method: "PUT", path: "/v1/secrets/\(id)", body: { secret, args in try saved(secret, args) }, writes: true),
             Route(method: "PUT", path: "/v1/secrets/\(id)/restricted", body: { secret, args in try saved(secret, args) }, writes: true),
-            Route(method: "PUT", path: "/v1/secrets/\(id)/fields/notes", body: { _, args in
-                try object(args.merging(["value": "changed by the rule test"]) { $1 })
-            }, writes: true),
-            Route(method: "POST", path: "/v1/secrets/\(id)/change-password", body: { _, args in
-                try object(args.merging(["newPassword": "Changed-By-The-Rule-Test-1"]) { $1 })
-            }, writes: true),
-            Route(method: "PUT", path: "/v1/secrets/\(id)/fields/private-key", body: { _, _ in
-                Data("--rule\r\nContent-Disposition: form-data; name=\"file\"; filename=\"id_rsa\"\r\n\r\nchanged\r\n--rule--\r\n".utf8)
-            }, writes: true, optionsInQuery: true, contentType: "multipart/form-data; boundary=rule"),
-            Route(method: "PATCH", path: "/v1/secrets/\(id)/general", body: { _, args in
-                try object(args.merging(["data": .object(JSONObject([("secretFields", .array([.object(JSONObject([
-                    ("slug", "notes"), ("dirty", true), ("value", "changed by the rule test"),
-                ]))]))]))]) { $1 })
-            }, writes: true),
+            Route(
+                method: "PUT", path: "/v1/secrets/\(id)/fields/notes",
+                body: { _, args in
+                    try object(args.merging(["value": "changed by the rule test"]) { $1 })
+                }, writes: true),
+            Route(
+                method: "POST", path: "/v1/secrets/\(id)/change-password",
+                body: { _, args in
+                    try object(args.merging(["newPassword": "Changed-By-The-Rule-Test-1"]) { $1 })
+                }, writes: true),
+            Route(
+                method: "PUT", path: "/v1/secrets/\(id)/fields/private-key",
+                body: { _, _ in
+                    Data("--rule\r\nContent-Disposition: form-data; name=\"file\"; filename=\"id_rsa\"\r\n\r\nchanged\r\n--rule--\r\n".utf8)
+                }, writes: true, optionsInQuery: true, contentType: "multipart/form-data; boundary=rule"),
+            Route(
+                method: "PATCH", path: "/v1/secrets/\(id)/general",
+                body: { _, args in
+                    try object(
+                        args.merging([
+                            "data": .object(
+                                JSONObject([
+                                    (
+                                        "secretFields",
+                                        .array([
+                                            .object(
+                                                JSONObject([
+                                                    ("slug", "notes"), ("dirty", true), ("value", "changed by the rule test"),
+                                                ]))
+                                        ])
+                                    )
+                                ]))
+                        ]) { $1 })
+                }, writes: true),
         ]
     }
 
     func client(_ server: EmulatorServer, _ name: String) throws -> SecretServerClient {
-        try SecretServerClient(configuration: .init(
-            baseURL: server.baseURL, credentials: .password(username: name, password: "\(name)-Passw0rd"), retry: .none
-        ))
+        try SecretServerClient(
+            configuration: .init(
+                baseURL: server.baseURL, credentials: .password(username: name, password: "\(name)-Passw0rd"), retry: .none
+            ))
     }
 
     /// Sends `route` as `client` with `args`; the answer's status and text (an error's code as text).
@@ -171,10 +198,12 @@ struct ValueAccessRuleTests {
             let asEve = try client(server, "eve")
             defer { Task { try? await asEve.shutdown() } }
             let read = try await asEve.secret(id: secret.id, access: SecretRestrictedArgs(comment: "to edit"))
-            for (key, value) in [("requiresComment", JSONValue.bool(false)), ("checkOutEnabled", true), ("isDoubleLock", true),
-                                 ("requiresApprovalForAccess", true), ("enableInheritPermissions", false), ("active", false),
-                                 ("accessRequestWorkflowMapId", 5), ("sessionRecordingEnabled", true), ("proxyEnabled", true),
-                                 ("restrictSshCommands", true), ("checkOutChangePasswordEnabled", true), ("autoChangeEnabled", true)] {
+            for (key, value) in [
+                ("requiresComment", JSONValue.bool(false)), ("checkOutEnabled", true), ("isDoubleLock", true),
+                ("requiresApprovalForAccess", true), ("enableInheritPermissions", false), ("active", false),
+                ("accessRequestWorkflowMapId", 5), ("sessionRecordingEnabled", true), ("proxyEnabled", true),
+                ("restrictSshCommands", true), ("checkOutChangePasswordEnabled", true), ("autoChangeEnabled", true),
+            ] {
                 var body = try WireCoding.makeDecoder().decode(JSONValue.self, from: try WireCoding.makeEncoder().encode(read)).objectValue!
                 body[key] = value
                 body["comment"] = "switching it off"
@@ -184,8 +213,9 @@ struct ValueAccessRuleTests {
                 #expect(refused?.errorCode == "API_AccessDenied", "\(key): \(refused?.message ?? "accepted")")
             }
             let deactivate = await #expect(throws: SecretServerError.self) {
-                try await asEve.send(method: "PATCH", path: "/v1/secrets/\(secret.id)/general",
-                                     body: Data(#"{"data": {"active": {"dirty": true, "value": false}}}"#.utf8))
+                try await asEve.send(
+                    method: "PATCH", path: "/v1/secrets/\(secret.id)/general",
+                    body: Data(#"{"data": {"active": {"dirty": true, "value": false}}}"#.utf8))
             }
             #expect(deactivate?.errorCode == "API_AccessDenied")
             let after = try await admin.secret(id: secret.id, access: SecretRestrictedArgs(comment: "check"))
@@ -266,9 +296,10 @@ struct ValueAccessRuleTests {
 
             let outsiderId = try await admin.createUser(NewUser(userName: "outsider", password: "outsider-Passw0rd")).id
             _ = outsiderId
-            let outsider = try SecretServerClient(configuration: .init(
-                baseURL: server.baseURL, credentials: .password(username: "outsider", password: "outsider-Passw0rd"), retry: .none
-            ))
+            let outsider = try SecretServerClient(
+                configuration: .init(
+                    baseURL: server.baseURL, credentials: .password(username: "outsider", password: "outsider-Passw0rd"), retry: .none
+                ))
             defer { Task { try? await outsider.shutdown() } }
             await #expect {
                 _ = try await outsider.secret(id: secret.id, access: SecretRestrictedArgs(doubleLockPassword: "any-guess"))
@@ -285,8 +316,9 @@ struct ValueAccessRuleTests {
             stub.setValue(Self.value, forItem: "password")
             stub.checkOutEnabled = true
             let secret = try await admin.createSecret(stub)
-            _ = try await admin.send(method: "PUT", path: "/v1/secrets/\(secret.id)/fields/notes", query: [("autoCheckIn", "true")],
-                                     body: Data(#"{"value": "saved"}"#.utf8))
+            _ = try await admin.send(
+                method: "PUT", path: "/v1/secrets/\(secret.id)/fields/notes", query: [("autoCheckIn", "true")],
+                body: Data(#"{"value": "saved"}"#.utf8))
             #expect(try await admin.secretState(id: secret.id).isCheckedOut == false)
             _ = try await admin.send(method: "PUT", path: "/v1/secrets/\(secret.id)/fields/notes", body: Data(#"{"value": "kept"}"#.utf8))
             #expect(try await admin.secretState(id: secret.id).isCheckedOutByCurrentUser)

@@ -16,8 +16,10 @@ struct CLICacheScopeTests {
         let server = try SesameProcess.Server(adminPassword: Self.password)
         let env = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password]
         let created = try SesameProcess.run(
-            ["secret", "create", "--template", "Password", "--folder", "\\Personal Folders", "--name", "db", "--field", "username=app",
-             "--field", "password=-"], environment: env, input: value + "\n")
+            [
+                "secret", "create", "--template", "Password", "--folder", "\\Personal Folders", "--name", "db", "--field", "username=app",
+                "--field", "password=-",
+            ], environment: env, input: value + "\n")
         #expect(created.status == 0, "\(created.stderr)")
         return server
     }
@@ -42,8 +44,9 @@ struct CLICacheScopeTests {
                 #expect(login.status == 0, "\(login.stderr)")
             }
             func get(_ profile: String, _ extra: [String] = [], env: [String: String] = [:]) throws -> SesameProcess.Result {
-                try SesameProcess.run(["get", "tss://1/password", "--cache", "--cache-ttl", "2", "--profile", profile] + extra,
-                                      environment: config.merging(env) { $1 })
+                try SesameProcess.run(
+                    ["get", "tss://1/password", "--cache", "--cache-ttl", "2", "--profile", profile] + extra,
+                    environment: config.merging(env) { $1 })
             }
             // Fresh reads, then reads the cache answers: each profile its own server's value.
             for _ in 0..<2 {
@@ -54,12 +57,15 @@ struct CLICacheScopeTests {
             }
             #expect(try entries(directory) == 2)
             // The same reference through the environment's URL and another account of server A: not A's admin entry.
-            _ = try SesameProcess.run(["user", "create", "viewer", "--password-stdin"],
-                                      environment: ["SESAME_URL": serverA.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password],
-                                      input: "Viewer-Passw0rd-1\n")
-            let viewer = try SesameProcess.run(["get", "tss://1/password", "--cache"], environment: config.merging([
-                "SESAME_URL": serverA.baseURL, "SESAME_USERNAME": "viewer", "SESAME_PASSWORD": "Viewer-Passw0rd-1",
-            ]) { $1 })
+            _ = try SesameProcess.run(
+                ["user", "create", "viewer", "--password-stdin"],
+                environment: ["SESAME_URL": serverA.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password],
+                input: "Viewer-Passw0rd-1\n")
+            let viewer = try SesameProcess.run(
+                ["get", "tss://1/password", "--cache"],
+                environment: config.merging([
+                    "SESAME_URL": serverA.baseURL, "SESAME_USERNAME": "viewer", "SESAME_PASSWORD": "Viewer-Passw0rd-1",
+                ]) { $1 })
             #expect(viewer.status != 0 && !viewer.stdout.contains("value-of-A"), "another account got A's admin's cached value: \(viewer.stdout)")
 
             // Both entries expire; server A goes away. --allow-expired answers A's last value for A only; B is asked.

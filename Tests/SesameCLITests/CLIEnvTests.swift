@@ -88,8 +88,11 @@ struct CLIEnvTests {
             #expect(byFolder == Dictionary(uniqueKeysWithValues: expected.map { ("APP_" + $0.key, $0.value) }), "\(folder.stderr)")
 
             // docker --env-file takes each line literally after the first '=': no quoting, and no line breaks.
-            let docker = try SesameProcess.run(["env", "--from", try refs(["NAME": "tss://\(id)/username", "PLAIN": "literal value"]),
-                                                "--format", "docker"], environment: env)
+            let docker = try SesameProcess.run(
+                [
+                    "env", "--from", try refs(["NAME": "tss://\(id)/username", "PLAIN": "literal value"]),
+                    "--format", "docker",
+                ], environment: env)
             #expect(docker.stdout == "NAME=\(Self.values["username"]!)\nPLAIN=literal value\n", "\(docker.stderr)")
             let multiline = try SesameProcess.run(["env", "tss://\(id)", "--format", "docker", "--out", directory.file("docker.env")], environment: env)
             #expect(multiline.status == 1 && multiline.stderr.contains("PASSWORD holds a line break"))
@@ -98,8 +101,9 @@ struct CLIEnvTests {
             // GitHub Actions: masks first on standard output, then NAME<<DELIMITER blocks appended to $GITHUB_ENV.
             let githubEnv = directory.file("github_env")
             try "EARLIER=kept\n".write(toFile: githubEnv, atomically: true, encoding: .utf8)
-            let github = try SesameProcess.run(["env", "tss://\(id)", "--format", "github"],
-                                               environment: env.merging(["GITHUB_ENV": githubEnv, "GITHUB_ACTIONS": "true"]) { $1 })
+            let github = try SesameProcess.run(
+                ["env", "tss://\(id)", "--format", "github"],
+                environment: env.merging(["GITHUB_ENV": githubEnv, "GITHUB_ACTIONS": "true"]) { $1 })
             #expect(github.status == 0, "\(github.stderr)")
             let masks = github.stdout.split(separator: "\n").map(String.init)
             #expect(masks.allSatisfy { $0.hasPrefix("::add-mask::") })
@@ -124,8 +128,9 @@ struct CLIEnvTests {
             #expect(refused.status == 7 && refused.stderr.contains("--comment"), "\(refused.stderr)")
             #expect(!FileManager.default.fileExists(atPath: directory.file("restricted.env")))
             let allowed = try SesameProcess.run(["env", "--from", file, "--comment", "INC-8", "--format", "json"], environment: env)
-            #expect(try JSONDecoder().decode([String: String].self, from: Data(allowed.stdout.utf8))
-                == ["OPEN": "plain", "CLOSED": Self.values["password"]!], "\(allowed.stderr)")
+            #expect(
+                try JSONDecoder().decode([String: String].self, from: Data(allowed.stdout.utf8))
+                    == ["OPEN": "plain", "CLOSED": Self.values["password"]!], "\(allowed.stderr)")
 
             let clash = try SesameProcess.run(["env", "--from", try refs(["A": "tss://\(id)/notes"]), "tss://\(id)"], environment: env)
             #expect(clash.status != 0 && clash.stderr.contains("not both"))

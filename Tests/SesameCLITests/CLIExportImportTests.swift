@@ -17,9 +17,11 @@ struct CLIExportImportTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let key = Data("-----BEGIN KEY-----\n".utf8) + Data([0, 1, 255])
-        try await SecretServerClient.withClient(configuration: .init(
-            baseURL: source.baseURL, credentials: .password(username: "admin", password: Self.password)
-        )) { client in
+        try await SecretServerClient.withClient(
+            configuration: .init(
+                baseURL: source.baseURL, credentials: .password(username: "admin", password: Self.password)
+            )
+        ) { client in
             _ = try await client.createFolders(path: "\\Prod\\Databases\\Replicas")
             let databases = try await client.folder(path: "\\Prod\\Databases")
             let replicas = try await client.folder(path: "\\Prod\\Databases\\Replicas")
@@ -57,9 +59,11 @@ struct CLIExportImportTests {
             ["import", file, "--into", "\\Restored"], environment: targetEnv.merging(["SESAME_EXPORT_PASSPHRASE": Self.passphrase]) { $1 })
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stdout.contains("imported 3 secrets in 3 folders"))
-        try await SecretServerClient.withClient(configuration: .init(
-            baseURL: target.baseURL, credentials: .password(username: "admin", password: Self.password)
-        )) { client in
+        try await SecretServerClient.withClient(
+            configuration: .init(
+                baseURL: target.baseURL, credentials: .password(username: "admin", password: Self.password)
+            )
+        ) { client in
             let replica = try await client.secret(path: "\\Restored\\Prod\\Databases\\Replicas\\db2")
             #expect(replica.item("password")?.itemValue == "Exported-Pw-2" && replica.item("machine")?.itemValue == "host2")
             #expect(try await client.fieldFile(secretId: replica.id, slug: "private-key").data == key)

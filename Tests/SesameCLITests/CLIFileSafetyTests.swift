@@ -120,8 +120,9 @@ struct CLIFileSafetyTests {
             defer { directory.remove() }
             let database = directory.file("broken.sqlite")
             _ = FileManager.default.createFile(atPath: database, contents: Data(repeating: 0x5A, count: 8192), attributes: [.posixPermissions: 0o600])
-            let result = try SesameProcess.run(["server", "--dev", "--port", "0", "--database", database],
-                                               environment: ["SESAME_ADMIN_PASSWORD": Self.password], timeout: 30)
+            let result = try SesameProcess.run(
+                ["server", "--dev", "--port", "0", "--database", database],
+                environment: ["SESAME_ADMIN_PASSWORD": Self.password], timeout: 30)
             #expect(result.status == 1)
             #expect(result.stderr.contains("damaged") && result.stderr.contains(database), "\(result.stderr)")
             #expect(!result.stderr.contains("port"), "\(result.stderr)")
@@ -159,16 +160,18 @@ struct CLIFileSafetyTests {
             let directory = try TemporaryDirectory()
             defer { directory.remove() }
             let file = directory.file("personal.sesame")
-            let short = try SesameProcess.run(["export", "\\Personal Folders", "-o", file],
-                                              environment: env.merging(["SESAME_EXPORT_PASSPHRASE": "eleven-char"]) { $1 })
+            let short = try SesameProcess.run(
+                ["export", "\\Personal Folders", "-o", file],
+                environment: env.merging(["SESAME_EXPORT_PASSPHRASE": "eleven-char"]) { $1 })
             #expect(short.status == 1 && short.stderr.contains("at least 12"), "\(short.stderr)")
-            let made = try SesameProcess.run(["export", "\\Personal Folders", "-o", file],
-                                             environment: env.merging(["SESAME_EXPORT_PASSPHRASE": "twelve-chars-ok"]) { $1 })
+            let made = try SesameProcess.run(
+                ["export", "\\Personal Folders", "-o", file],
+                environment: env.merging(["SESAME_EXPORT_PASSPHRASE": "twelve-chars-ok"]) { $1 })
             #expect(made.status == 0, "\(made.stderr)")
             let data = try Data(contentsOf: URL(fileURLWithPath: file))
             let header = String(decoding: data.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
             #expect(header.contains(#""logN":17"#), "\(header)")
-            for crafted in [#""r":8"# : #""r":1048576"#, #""p":1"# : #""p":4096"#, #""logN":17"# : #""logN":30"#] {
+            for crafted in [#""r":8"#: #""r":1048576"#, #""p":1"#: #""p":4096"#, #""logN":17"#: #""logN":30"#] {
                 let text = String(decoding: data, as: UTF8.self).replacingOccurrences(of: crafted.key, with: crafted.value)
                 let bad = directory.file("crafted.sesame")
                 try Data(text.utf8).write(to: URL(fileURLWithPath: bad))

@@ -36,7 +36,8 @@ import Testing
         // Every command, from the tree itself: the completions are made from it when asked, so they are never stale.
         // bash and zsh have a function per command (_sesame_folder_create); fish offers each name under its parent.
         for (path, _) in Self.commands() where path.count >= 2 {
-            let marker = shell == "fish"
+            let marker =
+                shell == "fish"
                 ? "\"\(path.dropLast().joined(separator: " "))\" -eq 1' -fa '\(path.last!)'"
                 : "_" + path.joined(separator: "_") + "() {"
             #expect(result.stdout.contains(marker), "the \(shell) completions lack \(path.joined(separator: " "))")

@@ -83,8 +83,9 @@ struct CLIMachineIdentityTests {
             let environment = ["SESAME_URL": server.baseURL, "SESAME_CLIENT_ID": account.clientId, "SESAME_CLIENT_SECRET": secret]
             let read = try SesameProcess.run(["get", "tss://1/password"], environment: environment)
             #expect(read.status == 0 && read.stdout == "Machine-Value-1", "\(read.stderr)")
-            let run = try SesameProcess.run(["run", "--", "sh", "-c", "echo \"$DB:${SESAME_CLIENT_SECRET:-stripped}\""],
-                                            environment: environment.merging(["DB": "tss://1/password"]) { $1 })
+            let run = try SesameProcess.run(
+                ["run", "--", "sh", "-c", "echo \"$DB:${SESAME_CLIENT_SECRET:-stripped}\""],
+                environment: environment.merging(["DB": "tss://1/password"]) { $1 })
             #expect(run.status == 0 && run.stdout == "Machine-Value-1:stripped\n", "\(run.stdout) \(run.stderr)")
             let half = try SesameProcess.run(["get", "tss://1/password"], environment: ["SESAME_URL": server.baseURL, "SESAME_CLIENT_ID": account.clientId])
             #expect(half.status != 0 && half.stderr.contains("SESAME_CLIENT_SECRET"), "\(half.stderr)")
@@ -138,16 +139,19 @@ struct CLIMachineIdentityTests {
             // Without it (no terminal to ask on): refused, saying what to set.
             let without = try SesameProcess.run(["secret", "get", "1", "--field", "password"], environment: config)
             #expect(without.status != 0 && without.stderr.contains("SESAME_SESSION_PASSPHRASE"), "\(without.stderr)")
-            let wrong = try SesameProcess.run(["get", "tss://1/password"], environment: config.merging(["SESAME_SESSION_PASSPHRASE": "Not-The-Passphrase-1"]) { $1 })
+            let wrong = try SesameProcess.run(
+                ["get", "tss://1/password"], environment: config.merging(["SESAME_SESSION_PASSPHRASE": "Not-The-Passphrase-1"]) { $1 })
             #expect(wrong.status != 0 && wrong.stdout.isEmpty && !wrong.stderr.contains(passphrase), "\(wrong.stderr)")
             // A store made with its key file is not silently switched.
             let other = try TemporaryDirectory()
             defer { other.remove() }
-            let keyFile = try SesameProcess.run(["login", "--url", server.baseURL, "--username", "admin", "--password-stdin"],
-                                                environment: ["SESAME_CONFIG_DIR": other.path], input: Self.password + "\n")
+            let keyFile = try SesameProcess.run(
+                ["login", "--url", server.baseURL, "--username", "admin", "--password-stdin"],
+                environment: ["SESAME_CONFIG_DIR": other.path], input: Self.password + "\n")
             #expect(keyFile.status == 0, "\(keyFile.stderr)")
-            let switched = try SesameProcess.run(["get", "tss://1/password"],
-                                                 environment: ["SESAME_CONFIG_DIR": other.path, "SESAME_SESSION_PASSPHRASE": passphrase])
+            let switched = try SesameProcess.run(
+                ["get", "tss://1/password"],
+                environment: ["SESAME_CONFIG_DIR": other.path, "SESAME_SESSION_PASSPHRASE": passphrase])
             #expect(switched.status != 0 && switched.stderr.contains("key file"), "\(switched.stderr)")
         }
     }

@@ -28,8 +28,10 @@ struct CLIProcessTests {
         let env = environment(server)
 
         let generated = try SesameProcess.run(
-            ["secret", "create", "--template", "Password", "--folder", "\\Personal Folders", "--name", "db01 root",
-             "--field", "username=root", "--field", "resource=db01", "--generate", "password"], environment: env)
+            [
+                "secret", "create", "--template", "Password", "--folder", "\\Personal Folders", "--name", "db01 root",
+                "--field", "username=root", "--field", "resource=db01", "--generate", "password",
+            ], environment: env)
         #expect(generated.status == 0, "\(generated.stderr)")
         #expect(generated.stdout.contains("created secret 1: db01 root"))
         #expect(generated.stdout.contains("********"))
@@ -51,8 +53,9 @@ struct CLIProcessTests {
         #expect(masked.item("password")?.itemValue == "********")
         #expect(masked.item("username")?.itemValue == "app")
         let revealed = try SesameProcess.run(["secret", "get", "2", "-o", "json", "--reveal"], environment: env)
-        #expect(try WireCoding.makeDecoder().decode(SecretModel.self, from: Data(revealed.stdout.utf8))
-            .item("password")?.itemValue == "Piped-Pass-1")
+        #expect(
+            try WireCoding.makeDecoder().decode(SecretModel.self, from: Data(revealed.stdout.utf8))
+                .item("password")?.itemValue == "Piped-Pass-1")
         let yaml = try SesameProcess.run(["secret", "get", "2", "-o", "yaml"], environment: env)
         #expect(yaml.status == 0 && yaml.stdout.contains("name: app"))
 
@@ -264,21 +267,24 @@ struct CLIProcessTests {
         defer { directory.remove() }
         let database = directory.file("env-key.sqlite")
         let key = Data((0..<32).map { UInt8($0) }).base64EncodedString()
-        let first = try SesameProcess.Server(arguments: ["--database", database], adminPassword: Self.password,
-                                             environment: ["SESAME_SERVER_KEY": key])
+        let first = try SesameProcess.Server(
+            arguments: ["--database", database], adminPassword: Self.password,
+            environment: ["SESAME_SERVER_KEY": key])
         let created = try SesameProcess.run(
             ["secret", "create", "--template", "Password", "--name", "k", "--field", "username=u", "--field", "password=-"],
             environment: environment(first), input: "Env-Key-Value")
         #expect(created.status == 0, "\(created.stderr)")
         first.stop()
         #expect(!FileManager.default.fileExists(atPath: database + ".key"))
-        let second = try SesameProcess.Server(arguments: ["--database", database], adminPassword: Self.password,
-                                              environment: ["SESAME_SERVER_KEY": key])
+        let second = try SesameProcess.Server(
+            arguments: ["--database", database], adminPassword: Self.password,
+            environment: ["SESAME_SERVER_KEY": key])
         defer { second.stop() }
         let value = try SesameProcess.run(["secret", "get", "1", "--field", "password"], environment: environment(second))
         #expect(value.stdout == "Env-Key-Value")
-        let wrong = try SesameProcess.run(["server", "--dev", "--database", database],
-                                          environment: ["SESAME_SERVER_KEY": Data(repeating: 9, count: 32).base64EncodedString()])
+        let wrong = try SesameProcess.run(
+            ["server", "--dev", "--database", database],
+            environment: ["SESAME_SERVER_KEY": Data(repeating: 9, count: 32).base64EncodedString()])
         #expect(wrong.status == 1)
         #expect(wrong.stderr.contains("encryption key does not match"))
         let malformed = try SesameProcess.run(["server", "--dev"], environment: ["SESAME_SERVER_KEY": "short"])
@@ -286,11 +292,13 @@ struct CLIProcessTests {
     }
 
     @Test func helpShowsExamples() throws {
-        for command in [["secret", "get"], ["secret", "search"], ["secret", "create"], ["folder", "list"], ["server"], ["demo"], ["api"],
-                        ["user", "list"], ["user", "create"], ["group", "add"], ["permission", "grant"], ["template", "show"],
-                        ["template", "generate-password"], ["metadata", "set"], ["checkout"], ["checkin"], ["access", "request"],
-                        ["access", "approve"], ["secret", "audits"], ["secret", "upload"], ["script", "list"], ["role", "list"],
-                        ["team", "list"], ["policy", "list"]] {
+        for command in [
+            ["secret", "get"], ["secret", "search"], ["secret", "create"], ["folder", "list"], ["server"], ["demo"], ["api"],
+            ["user", "list"], ["user", "create"], ["group", "add"], ["permission", "grant"], ["template", "show"],
+            ["template", "generate-password"], ["metadata", "set"], ["checkout"], ["checkin"], ["access", "request"],
+            ["access", "approve"], ["secret", "audits"], ["secret", "upload"], ["script", "list"], ["role", "list"],
+            ["team", "list"], ["policy", "list"],
+        ] {
             let help = try SesameProcess.run(command + ["--help"])
             #expect(help.status == 0)
             #expect(help.stdout.contains("Example"), "\(command) --help has no example")

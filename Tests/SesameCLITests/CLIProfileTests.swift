@@ -50,13 +50,17 @@ struct CLIProfileTests {
 
         // The environment wins over the profile: another URL means none of the profile's settings (its session, its
         // user) go there.
-        let elsewhere = try SesameProcess.run(["folder", "list"], environment: config.merging([
-            "SESAME_URL": "http://127.0.0.1:9/SecretServer", "SESAME_PASSWORD": "x", "SESAME_USERNAME": "admin", "SESAME_CONNECT_TIMEOUT": "0.3",
-        ]) { $1 })
+        let elsewhere = try SesameProcess.run(
+            ["folder", "list"],
+            environment: config.merging([
+                "SESAME_URL": "http://127.0.0.1:9/SecretServer", "SESAME_PASSWORD": "x", "SESAME_USERNAME": "admin", "SESAME_CONNECT_TIMEOUT": "0.3",
+            ]) { $1 })
         #expect(elsewhere.status == 6)
-        let noUser = try SesameProcess.run(["folder", "list"], environment: config.merging([
-            "SESAME_URL": "http://127.0.0.1:9/SecretServer", "SESAME_PASSWORD": "x",
-        ]) { $1 })
+        let noUser = try SesameProcess.run(
+            ["folder", "list"],
+            environment: config.merging([
+                "SESAME_URL": "http://127.0.0.1:9/SecretServer", "SESAME_PASSWORD": "x",
+            ]) { $1 })
         #expect(noUser.status == 1 && noUser.stderr.contains("no user name"), "\(noUser.stderr)")
 
         let logout = try SesameProcess.run(["logout"], environment: config)

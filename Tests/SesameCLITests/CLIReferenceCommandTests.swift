@@ -15,7 +15,10 @@ struct CLIReferenceCommandTests {
         defer { server.stop() }
         var env = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password]
         let created = try SesameProcess.run(
-            ["secret", "create", "--template", "Password", "--folder", "\\Personal Folders", "--name", "db", "--field", "username=app", "--field", "password=-"],
+            [
+                "secret", "create", "--template", "Password", "--folder", "\\Personal Folders", "--name", "db", "--field", "username=app", "--field",
+                "password=-",
+            ],
             environment: env, input: Self.secretValue + "\n")
         #expect(created.status == 0, "\(created.stderr)")
         if let moto = ProcessInfo.processInfo.environment["SESAME_MOTO_URL"] {
@@ -133,9 +136,10 @@ struct CLIReferenceCommandTests {
                 let pristine = try SesameProcess.run(
                     ["run", "--pristine", "--keep-env", "UNRELATED"] + flags + ["--", "env"], environment: environment)
                 #expect(pristine.status == 0, "\(pristine.stderr)")
-                let pristineNames = Set(pristine.stdout.split(separator: "\n").compactMap {
-                    $0.split(separator: "=", maxSplits: 1).first.map(String.init)
-                })
+                let pristineNames = Set(
+                    pristine.stdout.split(separator: "\n").compactMap {
+                        $0.split(separator: "=", maxSplits: 1).first.map(String.init)
+                    })
                 #expect(pristineNames == ["PATH", "HOME", "LANG", "LC_ALL", "APP_SECRET", "UNRELATED"], "\(pristineNames.sorted())")
             }
         }
@@ -154,8 +158,10 @@ struct CLIReferenceCommandTests {
             // SIGTERM to sesame reaches the child, whose exit status comes back.
             let process = Process()
             process.executableURL = URL(fileURLWithPath: try SesameProcess.binary())
-            process.arguments = ["run", "--mask", "--env-file", directory.file(".env"), "--", "sh", "-c",
-                                 #"trap 'echo got-term; exit 9' TERM; echo ready; while true; do sleep 0.05; done"#]
+            process.arguments = [
+                "run", "--mask", "--env-file", directory.file(".env"), "--", "sh", "-c",
+                #"trap 'echo got-term; exit 9' TERM; echo ready; while true; do sleep 0.05; done"#,
+            ]
             process.environment = env.merging(["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]) { $1 }
             let output = Pipe()
             process.standardOutput = output

@@ -30,15 +30,20 @@ struct CLIResourceCommandTests {
         let generated = try sesame(["template", "generate-password", "Unix Account (SSH)", "private-key-passphrase"])
         #expect(generated.status == 0 && generated.stdout.count >= 24)
 
-        let created = try sesame(["secret", "create", "--template", "Unix Account (SSH)", "--name", "web01", "--field", "machine=web01",
-                                  "--field", "username=root", "--generate", "password"])
+        let created = try sesame([
+            "secret", "create", "--template", "Unix Account (SSH)", "--name", "web01", "--field", "machine=web01",
+            "--field", "username=root", "--generate", "password",
+        ])
         #expect(created.status == 0, "\(created.stderr)")
         let grant = try sesame(["permission", "grant", "--secret", "1", "--group", "operators", "--role", "view"])
         #expect(grant.status == 0 && grant.stdout.contains("View"), "\(grant.stderr)")
         #expect(try sesame(["permission", "list", "--secret", "1"]).stdout.contains("operators"))
         let alice = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "alice", "SESAME_PASSWORD": "Alice-Passw0rd"]
         #expect(try sesame(["secret", "get", "1", "--field", "username"], environment: alice).stdout == "root")
-        #expect(try sesame(["secret", "get", "1", "--field", "notes"], environment: ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "nobody", "SESAME_PASSWORD": "x"]).status == 3)
+        #expect(
+            try sesame(
+                ["secret", "get", "1", "--field", "notes"], environment: ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "nobody", "SESAME_PASSWORD": "x"]
+            ).status == 3)
 
         let key = try TemporaryDirectory()
         defer { key.remove() }

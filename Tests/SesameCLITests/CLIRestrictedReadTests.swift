@@ -50,8 +50,9 @@ struct CLIRestrictedReadTests {
                 let read = try SesameProcess.run(arguments, environment: env.merging(extra) { $1 })
                 #expect(read.status == 0 && read.stdout == Self.value, "\(arguments): \(read.stderr)")
             }
-            let viaRun = try SesameProcess.run(["run", "--comment", "INC-5", "--", "sh", "-c", "echo $DB"],
-                                               environment: env.merging(["DB": "tss://\(commented)/password"]) { $1 })
+            let viaRun = try SesameProcess.run(
+                ["run", "--comment", "INC-5", "--", "sh", "-c", "echo $DB"],
+                environment: env.merging(["DB": "tss://\(commented)/password"]) { $1 })
             #expect(viaRun.status == 0 && viaRun.stdout == Self.value + "\n", "\(viaRun.stderr)")
             let viaInject = try SesameProcess.run(["inject", "--comment", "INC-6"], environment: env, input: "pw={{ tss://\(commented)/password }}")
             #expect(viaInject.status == 0 && viaInject.stdout == "pw=" + Self.value, "\(viaInject.stderr)")
@@ -79,8 +80,9 @@ struct CLIRestrictedReadTests {
             #expect(actions.stdout.components(separatedBy: #""action" : "CHECKIN""#).count - 1 == 2, "\(actions.stdout)")
 
             // Two fields of one check-out secret read at once (env, run): one check-out held for both, given back after.
-            let both = try SesameProcess.run(["run", "--check-out", "--", "sh", "-c", "echo $A $B"],
-                                             environment: env.merging(["A": "tss://\(checkedOut)/username", "B": "tss://\(checkedOut)/password"]) { $1 })
+            let both = try SesameProcess.run(
+                ["run", "--check-out", "--", "sh", "-c", "echo $A $B"],
+                environment: env.merging(["A": "tss://\(checkedOut)/username", "B": "tss://\(checkedOut)/password"]) { $1 })
             #expect(both.status == 0 && both.stdout == "u \(Self.value)\n", "\(both.stderr)")
             let refs = NSTemporaryDirectory() + "restricted-\(UUID().uuidString).refs"
             try "A=tss://\(checkedOut)/username\nB=tss://\(checkedOut)/password\nC=tss://\(commented)/password\n"
@@ -88,8 +90,9 @@ struct CLIRestrictedReadTests {
             defer { try? FileManager.default.removeItem(atPath: refs) }
             let exported = try SesameProcess.run(["env", "--from", refs, "--check-out", "--comment", "INC-9", "--format", "json"], environment: env)
             #expect(exported.status == 0, "\(exported.stderr)")
-            #expect(try JSONDecoder().decode([String: String].self, from: Data(exported.stdout.utf8))
-                == ["A": "u", "B": Self.value, "C": Self.value], "\(exported.stderr)")
+            #expect(
+                try JSONDecoder().decode([String: String].self, from: Data(exported.stdout.utf8))
+                    == ["A": "u", "B": Self.value, "C": Self.value], "\(exported.stderr)")
             let after = try SesameProcess.run(["api", "GET", "/v1/secrets/\(checkedOut)/state"], environment: env)
             #expect(after.stdout.contains(#""isCheckedOut" : false"#), "\(after.stdout)")
         }
@@ -123,18 +126,22 @@ struct CLIRestrictedReadTests {
             #expect(granted.status == 0 && granted.stdout == Self.value, "\(granted.stderr)")
 
             // DoubleLock: the password from the environment, or a clear refusal without one (no terminal here).
-            _ = try SesameProcess.run(["api", "PUT", "/v1/users/doublelock-password", "--input", "-"], environment: env,
-                                      input: #"{"password": "Admin-DoubleLock-7"}"#)
+            _ = try SesameProcess.run(
+                ["api", "PUT", "/v1/users/doublelock-password", "--input", "-"], environment: env,
+                input: #"{"password": "Admin-DoubleLock-7"}"#)
             let noPassword = try SesameProcess.run(["get", "tss://\(locked)/password"], environment: env)
             #expect(noPassword.status == 7 && noPassword.stderr.contains("SESAME_DOUBLE_LOCK_PASSWORD"), "\(noPassword.stderr)")
-            let unlocked = try SesameProcess.run(["get", "tss://\(locked)/password"],
-                                                 environment: env.merging(["SESAME_DOUBLE_LOCK_PASSWORD": "Admin-DoubleLock-7"]) { $1 })
+            let unlocked = try SesameProcess.run(
+                ["get", "tss://\(locked)/password"],
+                environment: env.merging(["SESAME_DOUBLE_LOCK_PASSWORD": "Admin-DoubleLock-7"]) { $1 })
             #expect(unlocked.status == 0 && unlocked.stdout == Self.value, "\(unlocked.stderr)")
-            let whole = try SesameProcess.run(["secret", "get", "\(locked)", "--field", "password"],
-                                              environment: env.merging(["SESAME_DOUBLE_LOCK_PASSWORD": "Admin-DoubleLock-7"]) { $1 })
+            let whole = try SesameProcess.run(
+                ["secret", "get", "\(locked)", "--field", "password"],
+                environment: env.merging(["SESAME_DOUBLE_LOCK_PASSWORD": "Admin-DoubleLock-7"]) { $1 })
             #expect(whole.status == 0 && whole.stdout == Self.value, "\(whole.stderr)")
-            let wrong = try SesameProcess.run(["get", "tss://\(locked)/password"],
-                                              environment: env.merging(["SESAME_DOUBLE_LOCK_PASSWORD": "Not-The-One-1"]) { $1 })
+            let wrong = try SesameProcess.run(
+                ["get", "tss://\(locked)/password"],
+                environment: env.merging(["SESAME_DOUBLE_LOCK_PASSWORD": "Not-The-One-1"]) { $1 })
             #expect(wrong.status == 7 && wrong.stderr.contains("not the right one"), "\(wrong.stderr)")
 
             // A value read past a restriction never goes to the disk cache, where a later read would skip it.
@@ -148,8 +155,11 @@ struct CLIRestrictedReadTests {
             let plainId = try #require(try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as? [String: Any])["id"] as? Int
             #expect(try SesameProcess.run(["get", "tss://\(plainId ?? 0)/password", "--cache"], environment: cached).stdout == "Plain-Value-1")
             #expect(try SesameProcess.run(["get", "tss://\(locked)/password", "--cache"], environment: cached).stdout == Self.value)
-            #expect(try SesameProcess.run(["get", "tss://\(ticketed)/password", "--cache", "--comment", "INC-11", "--ticket-number", "T-11"],
-                                          environment: cached).stdout == Self.value)
+            #expect(
+                try SesameProcess.run(
+                    ["get", "tss://\(ticketed)/password", "--cache", "--comment", "INC-11", "--ticket-number", "T-11"],
+                    environment: cached
+                ).stdout == Self.value)
             // ... and the restricted ones are not: one entry, the plain value's.
             #expect(try SesameProcess.run(["cache", "status", "-o", "json"], environment: cached).stdout.contains("\"entries\" : 1"))
             cached["SESAME_DOUBLE_LOCK_PASSWORD"] = nil

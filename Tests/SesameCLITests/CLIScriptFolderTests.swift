@@ -14,9 +14,11 @@ struct CLIScriptFolderTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let env = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password]
-        try await SecretServerClient.withClient(configuration: .init(
-            baseURL: server.baseURL, credentials: .password(username: "admin", password: Self.password)
-        )) { client in
+        try await SecretServerClient.withClient(
+            configuration: .init(
+                baseURL: server.baseURL, credentials: .password(username: "admin", password: Self.password)
+            )
+        ) { client in
             try await body(client, env, directory)
         }
     }

@@ -106,9 +106,11 @@ struct CLISessionTests {
             #expect(try String(contentsOfFile: directory.file("config.yaml"), encoding: .utf8).contains("insecure: true"))
             let own = try SesameProcess.run(["folder", "list"], environment: config)
             #expect(own.status == 0, "\(own.stderr)")
-            let elsewhere = try SesameProcess.run(["folder", "list"], environment: config.merging([
-                "SESAME_URL": other.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password,
-            ]) { $1 })
+            let elsewhere = try SesameProcess.run(
+                ["folder", "list"],
+                environment: config.merging([
+                    "SESAME_URL": other.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password,
+                ]) { $1 })
             #expect(elsewhere.status != 0 && elsewhere.stderr.contains("TLS"), "the profile's insecure setting reached another server: \(elsewhere.stderr)")
 
             let again = try SesameProcess.run(
@@ -123,14 +125,17 @@ struct CLISessionTests {
     /// A password or token never goes over plain http:// to another machine unless asked for in so many words.
     @Test func plainHTTPToAnotherMachineIsRefused() async throws {
         try await onOwnThread {
-            let env = ["SESAME_URL": "http://192.0.2.10/SecretServer", "SESAME_USERNAME": "admin", "SESAME_PASSWORD": "Not-Sent-1",
-                       "SESAME_CONNECT_TIMEOUT": "0.5"]
+            let env = [
+                "SESAME_URL": "http://192.0.2.10/SecretServer", "SESAME_USERNAME": "admin", "SESAME_PASSWORD": "Not-Sent-1",
+                "SESAME_CONNECT_TIMEOUT": "0.5",
+            ]
             let refused = try SesameProcess.run(["folder", "list"], environment: env)
             #expect(refused.status == 1 && refused.stderr.contains("plain http") && refused.stderr.contains("--allow-plain-http"), "\(refused.stderr)")
             let allowed = try SesameProcess.run(["folder", "list", "--allow-plain-http"], environment: env)
             #expect(allowed.status == 6, "\(allowed.stderr)")
-            let login = try SesameProcess.run(["login", "--url", "http://192.0.2.10/SecretServer", "--username", "a", "--password-stdin"],
-                                              environment: ["SESAME_CONFIG_DIR": NSTemporaryDirectory() + "sesame-plain-http"], input: "x\n")
+            let login = try SesameProcess.run(
+                ["login", "--url", "http://192.0.2.10/SecretServer", "--username", "a", "--password-stdin"],
+                environment: ["SESAME_CONFIG_DIR": NSTemporaryDirectory() + "sesame-plain-http"], input: "x\n")
             #expect(login.status == 1 && login.stderr.contains("plain http"))
         }
     }

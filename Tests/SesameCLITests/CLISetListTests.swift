@@ -34,8 +34,10 @@ struct CLISetListTests {
             try await onOwnThread {
                 #expect(try SesameProcess.run(["folder", "create", "\\Ops"], environment: env).status == 0)
                 let created = try SesameProcess.run(
-                    ["secret", "create", "--template", "Password", "--folder", "\\Ops", "--name", "db", "--field", "username=app",
-                     "--field", "password=-"], environment: env, input: "First-Value-1")
+                    [
+                        "secret", "create", "--template", "Password", "--folder", "\\Ops", "--name", "db", "--field", "username=app",
+                        "--field", "password=-",
+                    ], environment: env, input: "First-Value-1")
                 #expect(created.status == 0, "\(created.stderr)")
 
                 let byId = try SesameProcess.run(["set", "tss://1/password"], environment: env, input: tricky + "\n")
@@ -154,8 +156,10 @@ struct CLISetListTests {
                 }
                 for (folder, name) in [("\\Ops", "db"), ("\\Ops\\Sub", "deep")] {
                     let created = try SesameProcess.run(
-                        ["secret", "create", "--template", "Password", "--folder", folder, "--name", name, "--field", "username=u",
-                         "--field", "password=-"], environment: env, input: "Listed-Value-1")
+                        [
+                            "secret", "create", "--template", "Password", "--folder", folder, "--name", name, "--field", "username=u",
+                            "--field", "password=-",
+                        ], environment: env, input: "Listed-Value-1")
                     #expect(created.status == 0, "\(created.stderr)")
                 }
                 let direct = try SesameProcess.run(["ls", "tss://Ops"], environment: env)
@@ -245,8 +249,9 @@ struct CLISetListTests {
 
             // env under a prefix: names as chamber derives them, from the part below the prefix.
             let direct = try SesameProcess.run(["env", "aws-ps:///\(root)/app/", "--format", "json"], environment: env)
-            #expect(try JSONDecoder().decode([String: String].self, from: Data(direct.stdout.utf8))
-                == ["API_KEY": "two", "DB_PASSWORD": "rotated one"], "\(direct.stderr)")
+            #expect(
+                try JSONDecoder().decode([String: String].self, from: Data(direct.stdout.utf8))
+                    == ["API_KEY": "two", "DB_PASSWORD": "rotated one"], "\(direct.stderr)")
             let below = try SesameProcess.run(["env", "-R", "aws-ps:///\(root)/app", "--format", "json"], environment: env)
             #expect(try JSONDecoder().decode([String: String].self, from: Data(below.stdout.utf8))["SUB_DEEP"] == "three", "\(below.stderr)")
             let fromManager = try SesameProcess.run(["env", "aws-sm://\(root)/", "--format", "json"], environment: env)

@@ -11,8 +11,10 @@ struct CLIWatchTests {
     func setUp() throws -> (SesameProcess.Server, [String: String], TemporaryDirectory) {
         let server = try SesameProcess.Server(adminPassword: Self.password)
         let directory = try TemporaryDirectory()
-        let env = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password, "HOME": directory.path,
-                   "LOG": directory.file("log")]
+        let env = [
+            "SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password, "HOME": directory.path,
+            "LOG": directory.file("log"),
+        ]
         let created = try SesameProcess.run(
             ["secret", "create", "--template", "Password", "--name", "watched", "--field", "username=u", "--field", "password=-"],
             environment: env, input: "Watched-Value-1")
@@ -34,7 +36,9 @@ struct CLIWatchTests {
     @Test func runRestartsTheCommandWhenAValueRotates() async throws {
         let (server, env, directory) = try setUp()
         defer { server.stop(); directory.remove() }
-        let child = try script(directory, "child.sh", """
+        let child = try script(
+            directory, "child.sh",
+            """
             echo "start $$ $DB" >> "$LOG"
             trap 'echo "stop $$" >> "$LOG"; exit 0' TERM
             while :; do sleep 0.1; done
@@ -69,7 +73,9 @@ struct CLIWatchTests {
     @Test func aCommandThatIgnoresTheSignalIsKilledAfterTheGrace() async throws {
         let (server, env, directory) = try setUp()
         defer { server.stop(); directory.remove() }
-        let child = try script(directory, "stubborn.sh", """
+        let child = try script(
+            directory, "stubborn.sh",
+            """
             echo "start $$ $DB" >> "$LOG"
             trap 'echo "ignored $$" >> "$LOG"' USR1
             while :; do sleep 0.1; done
@@ -98,8 +104,10 @@ struct CLIWatchTests {
         let rendered = directory.file("app.conf")
         try await onOwnThread {
             let inject = try SesameProcess.Background(
-                ["inject", "-i", directory.file("app.tpl"), "-o", rendered, "--watch", "1",
-                 "--exec", #"echo "reload ${SESAME_PASSWORD:-none} $(paste -sd' ' "$0")" >> "$LOG""# .replacingOccurrences(of: "$0", with: rendered)],
+                [
+                    "inject", "-i", directory.file("app.tpl"), "-o", rendered, "--watch", "1",
+                    "--exec", #"echo "reload ${SESAME_PASSWORD:-none} $(paste -sd' ' "$0")" >> "$LOG""#.replacingOccurrences(of: "$0", with: rendered),
+                ],
                 environment: env)
             defer { inject.stop() }
             #expect(SesameProcess.eventually { log(directory).count == 1 }, "no first reload: \(inject.stderr)")

@@ -26,8 +26,9 @@ struct CLIWriteCommandTests {
                 environment: env, input: "Old-Password-1\n")
             #expect(created.status == 0, "\(created.stderr)")
 
-            let update = try SesameProcess.run(["secret", "update", "1", "--set", "username=svc", "--set", "password=-", "--name", "db main"],
-                                               environment: env, input: "New-Password-2\n")
+            let update = try SesameProcess.run(
+                ["secret", "update", "1", "--set", "username=svc", "--set", "password=-", "--name", "db main"],
+                environment: env, input: "New-Password-2\n")
             #expect(update.status == 0 && !update.stdout.contains("New-Password-2"), "\(update.stderr)")
             var secret = try stored(1, env)
             #expect(secret.name == "db main" && secret.item("username")?.itemValue == "svc" && secret.item("password")?.itemValue == "New-Password-2")
@@ -60,11 +61,14 @@ struct CLIWriteCommandTests {
             defer { directory.remove() }
             try "-----BEGIN KEY-----\nabc\n-----END KEY-----\n".write(toFile: directory.file("id_test"), atomically: true, encoding: .utf8)
             let ssh = try SesameProcess.run(
-                ["secret", "create", "--template", "6007", "--name", "web", "--field", "machine=web01", "--field", "username=deploy",
-                 "--generate", "password"], environment: env)
+                [
+                    "secret", "create", "--template", "6007", "--name", "web", "--field", "machine=web01", "--field", "username=deploy",
+                    "--generate", "password",
+                ], environment: env)
             #expect(ssh.status == 0, "\(ssh.stderr)")
-            let upload = try SesameProcess.run(["secret", "update", "2", "--set", "private-key=@" + directory.file("id_test"), "--set", "notes=keyed"],
-                                               environment: env)
+            let upload = try SesameProcess.run(
+                ["secret", "update", "2", "--set", "private-key=@" + directory.file("id_test"), "--set", "notes=keyed"],
+                environment: env)
             #expect(upload.status == 0, "\(upload.stderr)")
             let key = try SesameProcess.run(["secret", "get", "2", "--field", "private-key"], environment: env)
             #expect(key.stdout == "-----BEGIN KEY-----\nabc\n-----END KEY-----\n")
@@ -93,8 +97,11 @@ struct CLIWriteCommandTests {
         defer { server.stop() }
         let env = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password]
         try await onOwnThread {
-            _ = try SesameProcess.run(["secret", "create", "--template", "Password", "--name", "guarded", "--field", "username=u",
-                                       "--field", "password=-"], environment: env, input: "Guarded-1\n")
+            _ = try SesameProcess.run(
+                [
+                    "secret", "create", "--template", "Password", "--name", "guarded", "--field", "username=u",
+                    "--field", "password=-",
+                ], environment: env, input: "Guarded-1\n")
             let settings = try SesameProcess.run(["api", "GET", "/v1/secrets/1"], environment: env)
             var body = try #require(try JSONSerialization.jsonObject(with: Data(settings.stdout.utf8)) as? [String: Any])
             body["requiresComment"] = true

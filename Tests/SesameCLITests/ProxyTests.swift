@@ -44,7 +44,8 @@ struct ProxyTests {
             #expect(proxy.connectTargets().contains("127.0.0.1:\(port)"), "\(proxy.connectTargets())")
 
             // The proxy only tunnels: without the CA the client still refuses the server's certificate.
-            let refused = try await SecretServerClient.withClient(configuration: client(server, caFile: nil, proxy: through, connect: .seconds(2))) { api -> SecretServerError? in
+            let refused = try await SecretServerClient.withClient(configuration: client(server, caFile: nil, proxy: through, connect: .seconds(2))) {
+                api -> SecretServerError? in
                 do { _ = try await api.currentUser(); return nil } catch let error as SecretServerError { return error }
             }
             #expect(refused?.code == .transport && refused?.message.contains("TLS") == true, "\(String(describing: refused))")
@@ -71,7 +72,8 @@ struct ProxyTests {
                 #expect(user.userName == "admin")
             }
             let wrong = ProxyConfiguration(all: ProxyServer(host: "127.0.0.1", port: proxy.port, username: "proxyuser", password: "Wrong-Pass-1"))
-            let refused = try await SecretServerClient.withClient(configuration: client(server, caFile: caFile, proxy: wrong, connect: .seconds(2))) { api -> SecretServerError? in
+            let refused = try await SecretServerClient.withClient(configuration: client(server, caFile: caFile, proxy: wrong, connect: .seconds(2))) {
+                api -> SecretServerError? in
                 do { _ = try await api.currentUser(); return nil } catch let error as SecretServerError { return error }
             }
             let text = "\(String(describing: refused))"
@@ -124,7 +126,8 @@ struct ProxyTests {
             let afterEnvironment = proxy.connectTargets().count
             #expect(afterEnvironment > before && proxy.connectTargets().last == "127.0.0.1:\(port)")
 
-            let none = try SesameProcess.run(["secret", "get", "1", "--field", "password", "--proxy", "none"], environment: admin.merging(["HTTP_PROXY": proxy.url()]) { $1 })
+            let none = try SesameProcess.run(
+                ["secret", "get", "1", "--field", "password", "--proxy", "none"], environment: admin.merging(["HTTP_PROXY": proxy.url()]) { $1 })
             #expect(none.status == 0 && none.stdout == "Proxied-Value-1", "\(none.stderr)")
             #expect(proxy.connectTargets().count == afterEnvironment)
 

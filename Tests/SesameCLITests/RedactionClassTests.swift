@@ -54,10 +54,12 @@ struct RedactionClassTests {
     /// Builds an instance of each checked type with `canary` wherever it holds a secret.
     /// A provider that assumes a role with source credentials whose secret is `secret`.
     static func assumeRoleProvider(secret: String) async throws -> AssumeRoleCredentialsProvider {
-        let session = try AWSSession(configuration: AWSConfiguration(
-            region: "us-east-1", credentials: .explicit(AWSCredentials(accessKeyId: "AKID", secretAccessKey: secret)),
-            assumeRole: .init(roleArn: "arn:aws:iam::123456789012:role/r"), environment: ["AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"]
-        ))
+        let session = try AWSSession(
+            configuration: AWSConfiguration(
+                region: "us-east-1", credentials: .explicit(AWSCredentials(accessKeyId: "AKID", secretAccessKey: secret)),
+                assumeRole: .init(roleArn: "arn:aws:iam::123456789012:role/r"),
+                environment: ["AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"]
+            ))
         return try #require(session.credentialsProvider as? AssumeRoleCredentialsProvider)
     }
 
@@ -141,10 +143,11 @@ struct RedactionClassTests {
                 credentials: AWSCredentials(accessKeyId: "AKID", secretAccessKey: canary, sessionToken: canary), expiration: nil
             ),
             "AssumeRoleCredentialsProvider": try await assumeRoleProvider(secret: canary),
-            "SSOCredentials": try #require(try SSOCredentials(
-                profileName: "p", profile: ["sso_start_url": "https://x/start", "sso_region": "r", "sso_account_id": "1", "sso_role_name": "R"],
-                shared: AWSSharedConfig()
-            )),
+            "SSOCredentials": try #require(
+                try SSOCredentials(
+                    profileName: "p", profile: ["sso_start_url": "https://x/start", "sso_region": "r", "sso_account_id": "1", "sso_role_name": "R"],
+                    shared: AWSSharedConfig()
+                )),
             "ProxyServer": ProxyServer(host: "proxy", port: 3128, username: "u", password: canary),
             "ProxyConfiguration": ProxyConfiguration(all: ProxyServer(host: "proxy", port: 3128, username: "u", password: canary)),
             "ValueCipher": try ValueCipher(keyData: Data(Array(canary.utf8.prefix(16)) + Array(canary.utf8.prefix(16)))),
@@ -174,7 +177,9 @@ struct RedactionClassTests {
         #expect(found.count > 20, "the scan found only \(found.sorted())")
         let checked = try await Self.checked()
         let missing = found.subtracting(checked.keys).subtracting(Self.exempt.keys)
-        #expect(missing.isEmpty, """
+        #expect(
+            missing.isEmpty,
+            """
             these types hold a secret but are not checked: \(missing.sorted()). Make each conform to Redacting (or redact \
             description, debugDescription and customMirror) and add it to RedactionClassTests.checked, or to exempt with a reason
             """)
@@ -224,8 +229,11 @@ struct RedactionClassTests {
     }
 
     static func scan(_ text: String) -> Set<String> {
-        let declaration = try! Regex(#"^\s*(?:@\w+\s+)*(?:(?:public|package|private|fileprivate|internal|final|indirect)\s+)*(?:struct|class|enum|actor|extension)\s+([A-Za-z_.]+)"#)
-        let property = try! Regex(#"^\s*(?:(?:public|package|private|fileprivate|internal|private\(set\)|nonisolated|weak|unowned)\s+)*(?:let|var)\s+([A-Za-z_]+)\s*:\s*([^={]+)(.*)$"#)
+        let declaration = try! Regex(
+            #"^\s*(?:@\w+\s+)*(?:(?:public|package|private|fileprivate|internal|final|indirect)\s+)*(?:struct|class|enum|actor|extension)\s+([A-Za-z_.]+)"#)
+        let property = try! Regex(
+            #"^\s*(?:(?:public|package|private|fileprivate|internal|private\(set\)|nonisolated|weak|unowned)\s+)*(?:let|var)\s+([A-Za-z_]+)\s*:\s*([^={]+)(.*)$"#
+        )
         // A stored property whose type is inferred from a secret type's initializer: `let key = SymmetricKey(size: .bits256)`.
         let inferred = try! Regex(#"^\s*(?:(?:public|package|private|fileprivate|internal|nonisolated)\s+)*(?:let|var)\s+[A-Za-z_]+\s*=\s*([A-Za-z_]+)\("#)
         // An enum case whose name or a payload's label is a secret word: `case password(username: String, password: String)`.
@@ -247,12 +255,14 @@ struct RedactionClassTests {
                 let rest = String(match.output[3].substring ?? "").trimmingCharacters(in: .whitespaces)
                 let words = Self.words(name)
                 if !rest.hasPrefix("{"), type != "Bool",
-                    Self.secretWords.contains(words.last ?? "") || Self.secretTypes.contains(where: { type.contains($0) }) {
+                    Self.secretWords.contains(words.last ?? "") || Self.secretTypes.contains(where: { type.contains($0) })
+                {
                     found.insert(top.name)
                 }
             }
             if let match = line.firstMatch(of: inferred), let top = stack.last, depth == top.body, !line.contains("static "),
-                Self.secretTypes.contains(String(match.output[1].substring ?? "")) {
+                Self.secretTypes.contains(String(match.output[1].substring ?? ""))
+            {
                 found.insert(top.name)
             }
             if let match = line.firstMatch(of: enumCase), let top = stack.last, depth == top.body {

@@ -13,10 +13,11 @@ struct ServerDurabilityTests {
     static let password = "Durable-Admin-Passw0rd!"
 
     func client(_ server: SesameProcess.Server) throws -> SecretServerClient {
-        try SecretServerClient(configuration: .init(
-            baseURL: server.baseURL, credentials: .password(username: "admin", password: Self.password),
-            timeouts: .init(connect: .seconds(2), request: .seconds(10)), retry: .none
-        ))
+        try SecretServerClient(
+            configuration: .init(
+                baseURL: server.baseURL, credentials: .password(username: "admin", password: Self.password),
+                timeouts: .init(connect: .seconds(2), request: .seconds(10)), retry: .none
+            ))
     }
 
     @Test func sigkillDuringAThousandConcurrentWritesLosesNothingAnswered() async throws {

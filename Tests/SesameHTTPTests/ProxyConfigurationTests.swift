@@ -45,8 +45,10 @@ struct ProxyConfigurationTests {
         #expect(bare.port == 1080 && bare.kind == .http && bare.username == nil)
         let socks = try ProxyServer(parsing: "socks5h://[::1]:1081", source: "ALL_PROXY")
         #expect(socks.kind == .socks5 && socks.host == "::1" && socks.port == 1081)
-        for (bad, code) in [("https://proxy:443", ProxyError.Code.unsupported), ("ftp://proxy", .unsupported), ("http://", .invalidURL),
-                            ("http://proxy:3128/path", .invalidURL), ("socks5://u:p@proxy", .unsupported), ("http://:pw@proxy", .invalidURL)] {
+        for (bad, code) in [
+            ("https://proxy:443", ProxyError.Code.unsupported), ("ftp://proxy", .unsupported), ("http://", .invalidURL),
+            ("http://proxy:3128/path", .invalidURL), ("socks5://u:p@proxy", .unsupported), ("http://:pw@proxy", .invalidURL),
+        ] {
             do {
                 _ = try ProxyServer(parsing: bad, source: "--proxy")
                 Issue.record("\(bad) was accepted")

@@ -125,9 +125,10 @@ struct AWSProviderTests {
             #expect(password.text == "pw" && password.metadata.version == "1")
             #expect(try await store.text("aws-ps://\(root)/app/config#port") == "5432")  // s1crets ignored key paths for SSM
             #expect(try await store.text("aws-ps://\(root)/app/config#tls") == "true")
-            #expect(try await store.list("aws-ps://\(root)/app").map(\.canonical) == [
-                "aws-ps://\(root)/app/config", "aws-ps://\(root)/app/password",
-            ])
+            #expect(
+                try await store.list("aws-ps://\(root)/app").map(\.canonical) == [
+                    "aws-ps://\(root)/app/config", "aws-ps://\(root)/app/password",
+                ])
             #expect(try await store.exists("aws-ps://\(root)/app/password"))
             #expect(try await !store.exists("aws-ps://\(root)/app/pass"))  // s1crets matched prefixes here
             #expect(try await !store.exists("aws-ps://\(root)/app"))

@@ -17,11 +17,12 @@ let grammarText = grammarCharacter.string(of: 1...8)
 /// A key path of 1...4 components: keys of any grammar characters, indices 0...20.
 let keyPaths = Generator<JSONKeyPath, Shrink.None<JSONKeyPath>> { rng in
     let count = Int.random(in: 1...4, using: &rng)
-    return JSONKeyPath((0..<count).map { _ in
-        if Bool.random(using: &rng) { return .index(Int.random(in: 0...20, using: &rng)) }
-        let length = Int.random(in: 1...8, using: &rng)
-        return .key(String((0..<length).map { _ in grammarCharacters.randomElement(using: &rng)! }))
-    })
+    return JSONKeyPath(
+        (0..<count).map { _ in
+            if Bool.random(using: &rng) { return .index(Int.random(in: 0...20, using: &rng)) }
+            let length = Int.random(in: 1...8, using: &rng)
+            return .key(String((0..<length).map { _ in grammarCharacters.randomElement(using: &rng)! }))
+        })
 }
 
 /// Property-based tests of the reference grammar and JSON key paths.
@@ -47,7 +48,9 @@ struct ReferencePropertyTests {
     /// Any text after a scheme either parses, and then its canonical form parses to the same reference, or is
     /// refused with a position inside the text; it never crashes.
     @Test func anyTextParsesToAFixedPointOrIsRefusedWithAPosition() async {
-        await propertyCheck(count: 1000, input: grammarCharacter.string(of: 0...24), Gen.element(of: ["tss://", "aws-sm://", "aws-ps:///", "env://"]).map { $0! }) {
+        await propertyCheck(
+            count: 1000, input: grammarCharacter.string(of: 0...24), Gen.element(of: ["tss://", "aws-sm://", "aws-ps:///", "env://"]).map { $0! }
+        ) {
             body, prefix in
             recording {
                 let text = prefix + body

@@ -84,7 +84,8 @@ enum AWSCredentialChain {
     static func webIdentity(
         roleArn: String, tokenFile: String, sessionName: String?, source: String, context: Context, profile: [String: String]
     ) throws -> RefreshingCredentialsProvider {
-        let sts = try stsClient(context: context, profile: profile, credentials: StaticCredentialsProvider(AWSCredentials(accessKeyId: "", secretAccessKey: "")))
+        let sts = try stsClient(
+            context: context, profile: profile, credentials: StaticCredentialsProvider(AWSCredentials(accessKeyId: "", secretAccessKey: "")))
         let step = "web identity (role \(roleArn), token file \(tokenFile))"
         let session = sessionName ?? "sesame-\(Int(context.configuration.now().timeIntervalSince1970))"
         return RefreshingCredentialsProvider(step: step, now: context.configuration.now) {
@@ -158,7 +159,8 @@ enum AWSCredentialChain {
                     guard let container = try ContainerCredentials.provider(environment: context.environment, now: configuration.now) else {
                         throw AWSError(
                             code: .invalidConfiguration,
-                            message: "the AWS profile '\(name)' has credential_source = EcsContainer, but AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set"
+                            message:
+                                "the AWS profile '\(name)' has credential_source = EcsContainer, but AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set"
                         )
                     }
                     source = container

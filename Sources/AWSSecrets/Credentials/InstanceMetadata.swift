@@ -25,7 +25,8 @@ struct InstanceMetadata: Sendable {
         var base = endpoint ?? ""
         while base.hasSuffix("/") { base.removeLast() }
         self.endpoint = base
-        self.allowsV1 = environment["AWS_EC2_METADATA_V1_DISABLED"]?.lowercased() != "true"
+        self.allowsV1 =
+            environment["AWS_EC2_METADATA_V1_DISABLED"]?.lowercased() != "true"
             && profile["ec2_metadata_v1_disabled"]?.lowercased() != "true"
     }
 

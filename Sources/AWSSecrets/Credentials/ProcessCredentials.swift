@@ -96,7 +96,8 @@ enum ProcessCredentials {
                 throw AWSError.credentialStep(step, "the command printed more than \(outputLimit) bytes", code: .invalidResponse)
             }
             guard process.terminationStatus == 0, process.terminationReason == .exit else {
-                let reason = process.terminationReason == .uncaughtSignal
+                let reason =
+                    process.terminationReason == .uncaughtSignal
                     ? "was stopped by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
                 throw AWSError.credentialStep(
                     step, "the command \(reason)", code: .invalidCredentials, hint: "run it yourself to see its error output (not shown here)"

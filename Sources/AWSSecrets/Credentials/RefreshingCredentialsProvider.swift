@@ -72,7 +72,7 @@ public actor RefreshingCredentialsProvider: AWSCredentialsProvider {
             if let retryAfter, time < retryAfter, time < expiration { return current.credentials }
             do {
                 return try await refresh().credentials
-            } catch where time < expiration {
+            } catch  where time < expiration {
                 // Still valid: keep using them, and try again after a pause (not at every call).
                 retryAfter = time.addingTimeInterval(Self.failedRefreshPause)
                 return current.credentials

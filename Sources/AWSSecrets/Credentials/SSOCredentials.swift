@@ -99,7 +99,8 @@ struct SSOCredentials: Sendable {
                 throw error.inCredentialStep(me.step)
             }
             guard response.status == 200 else {
-                let hint = response.status == 401 || response.status == 403
+                let hint =
+                    response.status == 401 || response.status == 403
                     ? "the sign-in may have ended or the role is not assigned to you; run: aws sso login --profile \(me.profileName)" : nil
                 throw AWSError.credentialStep(me.step, "GetRoleCredentials answered HTTP \(response.status)", code: .invalidCredentials, hint: hint)
             }

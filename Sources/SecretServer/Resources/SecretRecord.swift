@@ -62,7 +62,8 @@ public struct SecretRecord: Sendable, CustomStringConvertible, CustomDebugString
             let fields = items.compactMap { $0["slug"]?.stringValue }
             throw SecretServerError(
                 code: .invalidArgument,
-                message: "the secret has no property or field '\(key)'; fields: \(fields.joined(separator: ", ")); properties: \(payload.keys.filter { $0 != "items" }.sorted().joined(separator: ", "))"
+                message:
+                    "the secret has no property or field '\(key)'; fields: \(fields.joined(separator: ", ")); properties: \(payload.keys.filter { $0 != "items" }.sorted().joined(separator: ", "))"
             )
         }
         item["itemValue"] = value
@@ -111,7 +112,9 @@ public struct SecretRecord: Sendable, CustomStringConvertible, CustomDebugString
 
     /// The name, id and template, then each field with its value; passwords, keys and tokens masked, files named.
     public var description: String {
-        var lines = ["SecretRecord(id: \(id), name: \(string("name") ?? ""), template: \(payload["secretTemplateName"]?.stringValue ?? String(payload["secretTemplateId"]?.intValue ?? 0)))"]
+        var lines = [
+            "SecretRecord(id: \(id), name: \(string("name") ?? ""), template: \(payload["secretTemplateName"]?.stringValue ?? String(payload["secretTemplateId"]?.intValue ?? 0)))"
+        ]
         for item in items {
             let slug = item["slug"]?.stringValue ?? ""
             let value: String

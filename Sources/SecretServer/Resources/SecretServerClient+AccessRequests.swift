@@ -45,12 +45,17 @@ extension SecretServerClient {
         name: String, approverUserIds: [Int] = [], approverGroupIds: [Int] = [], expirationMinutes: Int = 60, description: String? = nil
     ) async throws -> WorkflowTemplateDetailModel {
         struct Configuration: Encodable { var approverUserIds: [Int]; var approverGroupIds: [Int] }
-        struct Body: Encodable { var name: String; var description: String?; var expirationMinutes: Int; var configurationJson: String; var workflowType: String }
-        let configuration = String(decoding: try WireCoding.makeEncoder().encode(Configuration(approverUserIds: approverUserIds, approverGroupIds: approverGroupIds)), as: UTF8.self)
-        let id: Int = try await send(.POST, "/v1/workflows/templates", body: Body(
-            name: name, description: description, expirationMinutes: expirationMinutes, configurationJson: configuration,
-            workflowType: "AccessRequest"
-        ))
+        struct Body: Encodable {
+            var name: String; var description: String?; var expirationMinutes: Int; var configurationJson: String; var workflowType: String
+        }
+        let configuration = String(
+            decoding: try WireCoding.makeEncoder().encode(Configuration(approverUserIds: approverUserIds, approverGroupIds: approverGroupIds)), as: UTF8.self)
+        let id: Int = try await send(
+            .POST, "/v1/workflows/templates",
+            body: Body(
+                name: name, description: description, expirationMinutes: expirationMinutes, configurationJson: configuration,
+                workflowType: "AccessRequest"
+            ))
         return try await get("/v1/workflows/templates/\(id)")
     }
 

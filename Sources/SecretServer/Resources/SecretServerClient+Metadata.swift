@@ -30,9 +30,11 @@ extension SecretServerClient {
     /// The metadata of one secret, folder, user or group.
     public func metadata(of kind: MetadataItemKind, id: Int) async throws -> [MetadataModel] {
         try await PagedSequence<MetadataModel>(pageSize: 500) { skip, take in
-            try await self.get("/v1/metadata", query: [
-                ("filter.itemId", String(id)), ("filter.metadataType", kind.rawValue), ("skip", String(skip)), ("take", String(take)),
-            ])
+            try await self.get(
+                "/v1/metadata",
+                query: [
+                    ("filter.itemId", String(id)), ("filter.metadataType", kind.rawValue), ("skip", String(skip)), ("take", String(take)),
+                ])
         }.collect()
     }
 

@@ -36,8 +36,9 @@ extension SecretServerClient {
     public func grant(_ role: SecretAccessRole, onSecret secretId: Int, to grantee: Grantee) async throws -> SecretPermissionModel {
         struct Body: Encodable { var secretId: Int; var userId: Int?; var groupId: Int?; var secretAccessRoleName: String }
         let ids = grantee.ids
-        return try await send(.POST, "/v1/secret-permissions",
-                              body: Body(secretId: secretId, userId: ids.user, groupId: ids.group, secretAccessRoleName: role.rawValue))
+        return try await send(
+            .POST, "/v1/secret-permissions",
+            body: Body(secretId: secretId, userId: ids.user, groupId: ids.group, secretAccessRoleName: role.rawValue))
     }
 
     /// Changes the role of a secret permission.
@@ -66,10 +67,12 @@ extension SecretServerClient {
             var folderId: Int; var userId: Int?; var groupId: Int?; var folderAccessRoleName: String; var secretAccessRoleName: String
         }
         let ids = grantee.ids
-        return try await send(.POST, "/v1/folder-permissions", body: Body(
-            folderId: folderId, userId: ids.user, groupId: ids.group, folderAccessRoleName: role.rawValue,
-            secretAccessRoleName: secretRole.rawValue
-        ))
+        return try await send(
+            .POST, "/v1/folder-permissions",
+            body: Body(
+                folderId: folderId, userId: ids.user, groupId: ids.group, folderAccessRoleName: role.rawValue,
+                secretAccessRoleName: secretRole.rawValue
+            ))
     }
 
     /// Changes the roles of a folder permission.
@@ -77,9 +80,11 @@ extension SecretServerClient {
         -> FolderPermissionModel
     {
         struct Body: Encodable { var id: Int; var folderId: Int; var folderAccessRoleName: String; var secretAccessRoleName: String }
-        return try await send(.PUT, "/v1/folder-permissions/\(id)", body: Body(
-            id: id, folderId: folderId, folderAccessRoleName: role.rawValue, secretAccessRoleName: secretRole.rawValue
-        ))
+        return try await send(
+            .PUT, "/v1/folder-permissions/\(id)",
+            body: Body(
+                id: id, folderId: folderId, folderAccessRoleName: role.rawValue, secretAccessRoleName: secretRole.rawValue
+            ))
     }
 
     @discardableResult

@@ -17,8 +17,9 @@ extension SecretServerClient {
 
     /// One field of a restricted secret (`POST /api/v1/secrets/{id}/restricted/fields/{slug}`).
     public func fieldValue(secretId: Int, slug: String, access: SecretRestrictedArgs) async throws -> String {
-        try await send(.POST, "/v1/secrets/\(secretId)/restricted/fields/\(URLEncoding.component(slug))", body: access, as: String.self,
-                       idempotent: true)
+        try await send(
+            .POST, "/v1/secrets/\(secretId)/restricted/fields/\(URLEncoding.component(slug))", body: access, as: String.self,
+            idempotent: true)
     }
 
     /// One field of a restricted secret, text or file, in one request (the restricted form of `fieldContent`).

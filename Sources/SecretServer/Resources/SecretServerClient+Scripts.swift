@@ -25,9 +25,12 @@ extension SecretServerClient {
     public func createScript(name: String, type: ScriptType, script: String, description: String? = nil) async throws -> ScriptModel {
         struct Data: Encodable { var name: String; var scriptType: String; var script: String; var description: String?; var isActive: Bool }
         struct Body: Encodable { var data: Data }
-        return try await send(.POST, "/v2/userscripts", body: Body(data: Data(
-            name: name, scriptType: type.rawValue, script: script, description: description, isActive: true
-        )))
+        return try await send(
+            .POST, "/v2/userscripts",
+            body: Body(
+                data: Data(
+                    name: name, scriptType: type.rawValue, script: script, description: description, isActive: true
+                )))
     }
 
     /// Changes a user script; `nil` leaves a property as it is (`PATCH /api/v1/userscripts/{id}`).

@@ -40,12 +40,14 @@ extension SecretServerClient {
         var request = HTTPClientRequest(url: base + "/api/v1/sdk-client-accounts")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        let body = Body(clientId: clientId.uuidString.lowercased(), name: name, description: description, ruleName: ruleName,
-                        onboardingKey: onboardingKey)
+        let body = Body(
+            clientId: clientId.uuidString.lowercased(), name: name, description: description, ruleName: ruleName,
+            onboardingKey: onboardingKey)
         request.body = .bytes(ByteBuffer(bytes: try WireCoding.makeEncoder().encode(body)))
         let path = "/v1/sdk-client-accounts"
-        let response = try await Transport.perform(request, client: http, timeout: .seconds(60), method: .POST, path: path,
-                                                   maximumSize: Transport.maximumTokenResponseSize)
+        let response = try await Transport.perform(
+            request, client: http, timeout: .seconds(60), method: .POST, path: path,
+            maximumSize: Transport.maximumTokenResponseSize)
         guard (200..<300).contains(response.status) else {
             let error = try? WireCoding.makeDecoder().decode(APIErrorBody.self, from: Data(response.body.readableBytesView))
             throw SecretServerError(
@@ -62,7 +64,8 @@ extension SecretServerClient {
         -> SdkClientRuleModel
     {
         struct Body: Encodable { var name: String; var userId: Int; var requireOnboardingKey: Bool; var details: String? }
-        return try await send(.POST, "/v1/sdk-client-rules", body: Body(name: name, userId: userId, requireOnboardingKey: requireOnboardingKey, details: details))
+        return try await send(
+            .POST, "/v1/sdk-client-rules", body: Body(name: name, userId: userId, requireOnboardingKey: requireOnboardingKey, details: details))
     }
 
     /// A rule's onboarding key.

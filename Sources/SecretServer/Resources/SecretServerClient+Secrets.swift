@@ -75,8 +75,9 @@ extension SecretServerClient {
                     throw unknown
                 }
                 if let found {
-                    configuration.logger.notice("the create failed ambiguously but the secret was made; not sending it again",
-                                                metadata: ["secret.id": "\(found.id)"])
+                    configuration.logger.notice(
+                        "the create failed ambiguously but the secret was made; not sending it again",
+                        metadata: ["secret.id": "\(found.id)"])
                     return found
                 }
             }

@@ -39,8 +39,10 @@ public struct UserChanges: Encodable, Sendable, CustomStringConvertible, CustomR
     public var isApplicationAccount: Bool?
     public var password: String?
 
-    public init(id: Int, displayName: String? = nil, emailAddress: String? = nil, enabled: Bool? = nil,
-                isLockedOut: Bool? = nil, isApplicationAccount: Bool? = nil, password: String? = nil) {
+    public init(
+        id: Int, displayName: String? = nil, emailAddress: String? = nil, enabled: Bool? = nil,
+        isLockedOut: Bool? = nil, isApplicationAccount: Bool? = nil, password: String? = nil
+    ) {
         self.id = id
         self.displayName = displayName
         self.emailAddress = emailAddress

@@ -123,9 +123,11 @@ actor ServerEndpoints {
         request.method = .GET
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: userAgent)
-        guard let response = try? await Transport.perform(
-            request, client: http, timeout: timeout, method: .GET, path: URL(string: url)?.path ?? url, maximumSize: 64 * 1024
-        ) else { return .unreachable }
+        guard
+            let response = try? await Transport.perform(
+                request, client: http, timeout: timeout, method: .GET, path: URL(string: url)?.path ?? url, maximumSize: 64 * 1024
+            )
+        else { return .unreachable }
         guard response.status == 200 else { return .answered }
         let data = Data(response.body.readableBytesView)
         if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
@@ -164,7 +166,7 @@ actor ServerEndpoints {
         }
         let listed = try? JSONDecoder().decode(Vaults.self, from: Data(response.body.readableBytesView))
         guard let vault = listed?.vaults?.first(where: { $0.isDefault == true && $0.isActive == true }),
-              var url = vault.connection?.url?.trimmingCharacters(in: .whitespaces), !url.isEmpty
+            var url = vault.connection?.url?.trimmingCharacters(in: .whitespaces), !url.isEmpty
         else {
             throw SecretServerError(
                 code: .invalidResponse, message: "the Platform lists no default, active vault with a URL", method: "GET", path: path
@@ -173,7 +175,7 @@ actor ServerEndpoints {
         while url.hasSuffix("/") { url.removeLast() }
         // The Platform token goes there: the same rules as for the base URL, and no step down from https.
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
-              let host = parsed.host, parsed.user == nil, parsed.password == nil, parsed.query == nil, parsed.fragment == nil
+            let host = parsed.host, parsed.user == nil, parsed.password == nil, parsed.query == nil, parsed.fragment == nil
         else {
             throw SecretServerError(
                 code: .invalidResponse, message: "the Platform's default vault URL is not a plain http(s) URL", method: "GET", path: path

@@ -154,15 +154,20 @@ struct Transport: Sendable {
         switch response.status {
         case 200..<300 where Self.isHTMLPage(response):
             // A proxy's or error page's HTML with a 200: not the API's answer.
-            return (.serverError(retryAfter: nil), SecretServerError(
-                code: .invalidResponse, message: "the server answered with an HTML page, not JSON",
-                status: response.status, method: "\(request.method)", path: request.path
-            ))
+            return (
+                .serverError(retryAfter: nil),
+                SecretServerError(
+                    code: .invalidResponse, message: "the server answered with an HTML page, not JSON",
+                    status: response.status, method: "\(request.method)", path: request.path
+                )
+            )
         case 200..<300:
             return (.success, SecretServerError(code: .invalidResponse, message: ""))
-        case 401, 403 where isAuthenticationFailure(response):
+        case 401,
+            403 where isAuthenticationFailure(response):
             return (.credentialsRefused, error(for: response, request: request))
-        case 429, 403 where isRateLimit(response):
+        case 429,
+            403 where isRateLimit(response):
             return (.throttled(retryAfter: retryAfter), error(for: response, request: request))
         case 500, 502, 503, 504:
             return (.serverError(retryAfter: retryAfter), error(for: response, request: request))
@@ -173,10 +178,12 @@ struct Transport: Sendable {
 
     /// Waits `delay` before attempt `attempt`, saying so at debug.
     func wait(_ delay: Duration, attempt: Int, request: APIRequest, reason: String) async throws {
-        configuration.logger.debug("retrying", metadata: [
-            "http.method": "\(request.method)", "http.path": "\(request.path)", "retry.attempt": "\(attempt)",
-            "retry.reason": "\(reason)", "retry.delay_ms": "\(delay.nanoseconds / 1_000_000)",
-        ])
+        configuration.logger.debug(
+            "retrying",
+            metadata: [
+                "http.method": "\(request.method)", "http.path": "\(request.path)", "retry.attempt": "\(attempt)",
+                "retry.reason": "\(reason)", "retry.delay_ms": "\(delay.nanoseconds / 1_000_000)",
+            ])
         try await Task.sleep(for: delay)
     }
 
@@ -193,14 +200,17 @@ struct Transport: Sendable {
             http.body = .bytes(body)
         }
         let started = ContinuousClock.now
-        let response = try await Self.perform(http, client: owner, timeout: configuration.timeouts.request,
-                                              method: request.method, path: request.path,
-                                              maximumSize: configuration.maximumResponseSize)
+        let response = try await Self.perform(
+            http, client: owner, timeout: configuration.timeouts.request,
+            method: request.method, path: request.path,
+            maximumSize: configuration.maximumResponseSize)
         // Method, path (no query: it may carry names), status and time; never headers or bodies.
-        configuration.logger.trace("request", metadata: [
-            "http.method": "\(request.method)", "http.path": "\(request.path)", "http.status": "\(response.status)",
-            "duration_ms": "\((ContinuousClock.now - started).nanoseconds / 1_000_000)",
-        ])
+        configuration.logger.trace(
+            "request",
+            metadata: [
+                "http.method": "\(request.method)", "http.path": "\(request.path)", "http.status": "\(response.status)",
+                "duration_ms": "\((ContinuousClock.now - started).nanoseconds / 1_000_000)",
+            ])
         return response
     }
 
@@ -239,7 +249,8 @@ struct Transport: Sendable {
                 failure.retriable = false
             } else if ConnectFailure.isTLSFailure(error) {
                 // Trying again does not change a certificate; the pool already tried for the connect timeout.
-                failure.message = "the TLS connection was refused (\(ConnectFailure.describe(error))): trust the server's CA with caFile "
+                failure.message =
+                    "the TLS connection was refused (\(ConnectFailure.describe(error))): trust the server's CA with caFile "
                     + "(--ca-file, SESAME_CA_FILE), and use the host name its certificate names"
                 failure.retriable = false
             } else if ConnectFailure.isConnectFailure(error) {
@@ -293,7 +304,9 @@ struct Transport: Sendable {
         }
         if message.isEmpty {
             let contentType = response.headers.first(name: "Content-Type") ?? ""
-            message = contentType.contains("html") ? "the server answered with an HTML page, not JSON"
+            message =
+                contentType.contains("html")
+                ? "the server answered with an HTML page, not JSON"
                 : "the server answered HTTP \(response.status) with no error message"
         }
         return SecretServerError(
@@ -354,8 +367,9 @@ struct Transport: Sendable {
         if case .refresh = grant { spendsOnce = true } else { spendsOnce = sendsOneTimePassword }
         while true {
             do {
-                let response = try await perform(request, client: http, timeout: timeout, method: .POST, path: path,
-                                                 maximumSize: Transport.maximumTokenResponseSize)
+                let response = try await perform(
+                    request, client: http, timeout: timeout, method: .POST, path: path,
+                    maximumSize: Transport.maximumTokenResponseSize)
                 let data = Data(response.body.readableBytesView)
                 guard (200..<300).contains(response.status) else {
                     let body = try? WireCoding.makeDecoder().decode(APIErrorBody.self, from: data)
@@ -381,7 +395,8 @@ struct Transport: Sendable {
                 default:
                     if spendsOnce, error.retriable {
                         // The server may have spent it on the request that was lost: sending it again cannot help.
-                        error.message += "; the session may have been renewed by the server without the answer arriving,"
+                        error.message +=
+                            "; the session may have been renewed by the server without the answer arriving,"
                             + " so if the next attempt is refused, sign in again"
                     }
                     throw error

@@ -108,13 +108,21 @@ final class TokenStore: Sendable {
 
     /// Ends every token of `userId` (its password changed), but `keeping` (the request that changed it).
     func revokeAll(userId: Int64, keeping: String? = nil) {
-        revokeAll(keeping: keeping) { $0.userId == userId } grants: { $0.userId == userId }
+        revokeAll(keeping: keeping) {
+            $0.userId == userId
+        } grants: {
+            $0.userId == userId
+        }
     }
 
     /// Ends every token issued to SDK client `client` (it was revoked).
     func revokeAll(client: String) {
         let folded = client.lowercased()
-        revokeAll(keeping: nil) { $0.client?.lowercased() == folded } grants: { $0.client?.lowercased() == folded }
+        revokeAll(keeping: nil) {
+            $0.client?.lowercased() == folded
+        } grants: {
+            $0.client?.lowercased() == folded
+        }
     }
 
     private func revokeAll(keeping: String?, _ session: (Session) -> Bool, grants: (RefreshGrant) -> Bool) {

@@ -16,20 +16,22 @@ extension EmulatorRoutes {
         api(router, .post, "/v1/secret-access-requests") { request, _, caller in
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
             guard let secretId = body["secretId"]?.intValue else { throw EmulatorAPIError.invalid("SecretId", "The SecretId field is required.") }
-            return try Responses.json(try await self.store.createAccessRequest(
-                secretId: Int64(secretId), comment: body["requestComment"]?.stringValue, ticketNumber: body["ticketNumber"]?.stringValue,
-                start: try Self.date(body["startDate"], "StartDate"), end: try Self.date(body["expirationDate"], "ExpirationDate"), caller: caller
-            ))
+            return try Responses.json(
+                try await self.store.createAccessRequest(
+                    secretId: Int64(secretId), comment: body["requestComment"]?.stringValue, ticketNumber: body["ticketNumber"]?.stringValue,
+                    start: try Self.date(body["startDate"], "StartDate"), end: try Self.date(body["expirationDate"], "ExpirationDate"), caller: caller
+                ))
         }
         api(router, .put, "/v1/secret-access-requests") { request, _, caller in
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
             guard let id = body["secretAccessRequestId"]?.intValue else {
                 throw EmulatorAPIError.invalid("SecretAccessRequestId", "The SecretAccessRequestId field is required.")
             }
-            return try Responses.json(try await self.store.reviewAccessRequest(
-                id: Int64(id), status: body["status"]?.stringValue, comment: body["responseComment"]?.stringValue,
-                start: try Self.date(body["startDate"], "StartDate"), end: try Self.date(body["expirationDate"], "ExpirationDate"), caller: caller
-            ))
+            return try Responses.json(
+                try await self.store.reviewAccessRequest(
+                    id: Int64(id), status: body["status"]?.stringValue, comment: body["responseComment"]?.stringValue,
+                    start: try Self.date(body["startDate"], "StartDate"), end: try Self.date(body["expirationDate"], "ExpirationDate"), caller: caller
+                ))
         }
         api(router, .get, "/v1/secret-access-requests/secrets/:id") { request, context, caller in
             let list = try request.query.list(defaultTake: self.configuration.defaultPageSize)
@@ -60,10 +62,11 @@ extension EmulatorRoutes {
         api(router, .post, "/v1/workflows/templates") { request, _, caller in
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
             let data = body["data"]?.objectValue ?? body
-            return try Responses.json(try await self.store.createWorkflowTemplate(
-                name: data["name"]?.stringValue, description: data["description"]?.stringValue,
-                expirationMinutes: data["expirationMinutes"]?.intValue, configurationJson: data["configurationJson"]?.stringValue, caller: caller
-            ))
+            return try Responses.json(
+                try await self.store.createWorkflowTemplate(
+                    name: data["name"]?.stringValue, description: data["description"]?.stringValue,
+                    expirationMinutes: data["expirationMinutes"]?.intValue, configurationJson: data["configurationJson"]?.stringValue, caller: caller
+                ))
         }
     }
 

@@ -80,10 +80,11 @@ extension EmulatorRoutes {
         api(router, .get, "/v1/teams/:id") { _, context, caller in try Responses.json(try await self.store.team(id: try self.id(context), caller: caller)) }
         api(router, .post, "/v1/teams") { request, _, caller in
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
-            return try Responses.json(try await self.store.createTeam(
-                name: body["teamName"]?.stringValue, description: body["teamDescription"]?.stringValue, domainId: body["domainId"]?.intValue,
-                caller: caller
-            ))
+            return try Responses.json(
+                try await self.store.createTeam(
+                    name: body["teamName"]?.stringValue, description: body["teamDescription"]?.stringValue, domainId: body["domainId"]?.intValue,
+                    caller: caller
+                ))
         }
         api(router, .put, "/v1/teams/:id") { request, context, caller in
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
@@ -125,10 +126,11 @@ extension EmulatorRoutes {
         // The v2 routes, and the legacy v1 ones that PowerShell clients still call.
         for version in ["v1", "v2"] {
             api(router, .get, "/\(version)/secret-policy/stub") { _, _, _ in
-                try Responses.json(SecretPolicyDetailModel(
-                    generalItems: .object(JSONObject()), securityItems: .object(JSONObject()), rpcItems: .object(JSONObject()),
-                    launcherItems: .object(JSONObject())
-                ))
+                try Responses.json(
+                    SecretPolicyDetailModel(
+                        generalItems: .object(JSONObject()), securityItems: .object(JSONObject()), rpcItems: .object(JSONObject()),
+                        launcherItems: .object(JSONObject())
+                    ))
             }
             api(router, .get, "/\(version)/secret-policy/:id") { _, context, caller in
                 try Responses.json(try await self.store.secretPolicy(id: try self.id(context), caller: caller))
@@ -139,9 +141,10 @@ extension EmulatorRoutes {
             }
             api(router, .patch, "/\(version)/secret-policy/:id") { request, context, caller in
                 let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
-                return try Responses.json(try await self.store.patchSecretPolicy(
-                    id: try self.id(context), data: body["data"]?.objectValue ?? body, caller: caller
-                ))
+                return try Responses.json(
+                    try await self.store.patchSecretPolicy(
+                        id: try self.id(context), data: body["data"]?.objectValue ?? body, caller: caller
+                    ))
             }
         }
     }

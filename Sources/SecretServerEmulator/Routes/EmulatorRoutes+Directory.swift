@@ -91,15 +91,17 @@ extension EmulatorRoutes {
         }
         api(router, .post, "/v1/groups") { request, _, caller in
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
-            return try Responses.json(try await self.store.createGroup(
-                name: body["name"]?.stringValue, enabled: body["enabled"]?.boolValue, domainId: body["domainId"]?.intValue,
-                caller: caller
-            ))
+            return try Responses.json(
+                try await self.store.createGroup(
+                    name: body["name"]?.stringValue, enabled: body["enabled"]?.boolValue, domainId: body["domainId"]?.intValue,
+                    caller: caller
+                ))
         }
         api(router, .put, "/v1/groups/:id") { request, context, caller in
             let id = try self.id(context)
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
-            return try Responses.json(try await self.store.updateGroup(id: id, name: body["name"]?.stringValue, enabled: body["enabled"]?.boolValue, caller: caller))
+            return try Responses.json(
+                try await self.store.updateGroup(id: id, name: body["name"]?.stringValue, enabled: body["enabled"]?.boolValue, caller: caller))
         }
         api(router, .delete, "/v1/groups/:id") { _, context, caller in
             let id = try self.id(context)

@@ -14,8 +14,9 @@ extension EmulatorRoutes {
             let query = request.query
             let (skip, take) = try query.list(defaultTake: self.configuration.defaultPageSize).window  // by id (QueryContract)
             let result = try await self.store.folders(try self.folderFilter(query), skip: skip, take: take, caller: caller)
-            return try self.page(result.records.map { Lookup(id: $0.id, value: $0.folderName) }, total: result.total,
-                                 skip: skip, take: take)
+            return try self.page(
+                result.records.map { Lookup(id: $0.id, value: $0.folderName) }, total: result.total,
+                skip: skip, take: take)
         }
         api(router, .get, "/v1/folders/stub") { _, _, caller in
             var stub = FolderModel(folderName: "")

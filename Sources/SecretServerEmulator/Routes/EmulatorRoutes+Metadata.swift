@@ -31,16 +31,18 @@ extension EmulatorRoutes {
         }
         api(router, .post, "/v1/metadata/:itemType/:itemId") { request, context, caller in
             let data = try await Self.metadataData(request, limit: self.configuration.maximumBodySize)
-            return try Responses.json(try await self.store.createMetadata(
-                itemType: try Self.itemType(self.text(context, "itemType")), itemId: try self.id(context, "itemId"), data: data, caller: caller
-            ))
+            return try Responses.json(
+                try await self.store.createMetadata(
+                    itemType: try Self.itemType(self.text(context, "itemType")), itemId: try self.id(context, "itemId"), data: data, caller: caller
+                ))
         }
         api(router, .patch, "/v1/metadata/:itemType/:itemId") { request, context, caller in
             let data = try await Self.metadataData(request, limit: self.configuration.maximumBodySize)
-            return try Responses.json(try await self.store.updateMetadata(
-                itemType: try Self.itemType(self.text(context, "itemType")), itemId: try self.id(context, "itemId"), data: data,
-                caller: caller
-            ))
+            return try Responses.json(
+                try await self.store.updateMetadata(
+                    itemType: try Self.itemType(self.text(context, "itemType")), itemId: try self.id(context, "itemId"), data: data,
+                    caller: caller
+                ))
         }
         api(router, .delete, "/v1/metadata/:itemType/:itemId/:dataId") { _, context, caller in
             try await self.store.deleteMetadata(

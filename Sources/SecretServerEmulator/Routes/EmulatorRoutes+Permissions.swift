@@ -35,9 +35,10 @@ extension EmulatorRoutes {
             guard let secretId = body["secretId"]?.intValue else {
                 throw EmulatorAPIError.invalid("SecretId", "The SecretId field is required.")
             }
-            return try Responses.json(try await self.store.createSecretPermission(
-                secretId: Int64(secretId), principal: Self.principal(body), role: body["secretAccessRoleName"]?.stringValue, caller: caller
-            ))
+            return try Responses.json(
+                try await self.store.createSecretPermission(
+                    secretId: Int64(secretId), principal: Self.principal(body), role: body["secretAccessRoleName"]?.stringValue, caller: caller
+                ))
         }
         api(router, .put, "/v1/secret-permissions/:id") { request, context, caller in
             let id = try self.id(context)
@@ -69,9 +70,10 @@ extension EmulatorRoutes {
                 throw EmulatorAPIError.invalid("FolderId", "The folderId query parameter is required.")
             }
             guard try await self.store.folder(id: Int64(folderId), children: false, caller: caller) != nil else { throw EmulatorAPIError.accessDenied }
-            return try Responses.json(FolderPermissionModel(
-                folderId: folderId, folderAccessRoleId: FolderRole.view.rawValue, secretAccessRoleId: SecretRole.view.rawValue
-            ))
+            return try Responses.json(
+                FolderPermissionModel(
+                    folderId: folderId, folderAccessRoleId: FolderRole.view.rawValue, secretAccessRoleId: SecretRole.view.rawValue
+                ))
         }
         api(router, .get, "/v1/folder-permissions/:id") { request, context, caller in
             _ = try request.query.bool("includeInactive")  // read and checked; it opens nothing (folders are not deactivated)
@@ -82,19 +84,21 @@ extension EmulatorRoutes {
             guard let folderId = body["folderId"]?.intValue else {
                 throw EmulatorAPIError.invalid("FolderId", "The FolderId field is required.")
             }
-            return try Responses.json(try await self.store.createFolderPermission(
-                folderId: Int64(folderId), principal: Self.principal(body),
-                folderRole: body["folderAccessRoleName"]?.stringValue, secretRole: body["secretAccessRoleName"]?.stringValue,
-                caller: caller
-            ))
+            return try Responses.json(
+                try await self.store.createFolderPermission(
+                    folderId: Int64(folderId), principal: Self.principal(body),
+                    folderRole: body["folderAccessRoleName"]?.stringValue, secretRole: body["secretAccessRoleName"]?.stringValue,
+                    caller: caller
+                ))
         }
         api(router, .put, "/v1/folder-permissions/:id") { request, context, caller in
             let id = try self.id(context)
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
-            return try Responses.json(try await self.store.updateFolderPermission(
-                id: id, folderRole: body["folderAccessRoleName"]?.stringValue, secretRole: body["secretAccessRoleName"]?.stringValue,
-                caller: caller
-            ))
+            return try Responses.json(
+                try await self.store.updateFolderPermission(
+                    id: id, folderRole: body["folderAccessRoleName"]?.stringValue, secretRole: body["secretAccessRoleName"]?.stringValue,
+                    caller: caller
+                ))
         }
         api(router, .delete, "/v1/folder-permissions/:id") { request, context, caller in
             let id = try self.id(context)

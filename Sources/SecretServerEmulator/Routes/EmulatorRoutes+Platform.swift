@@ -33,11 +33,12 @@ extension EmulatorRoutes {
             let session = try self.tokens.session(for: token).get()
             // Only a Platform token opens the vault broker, as on the Platform (a Secret Server token is not one).
             guard session.client?.hasPrefix(Self.platformClientPrefix) == true else { throw EmulatorAPIError.unauthenticated }
-            let vault = JSONValue.object(JSONObject([
-                ("vaultId", .string("sesame-local")), ("name", .string("Sesame local Secret Server")),
-                ("type", .string(self.configuration.platform.vaultType)), ("isDefault", .bool(true)), ("isActive", .bool(true)),
-                ("connection", .object(JSONObject([("url", .string(self.secretServerURL(request, context)))]))),
-            ]))
+            let vault = JSONValue.object(
+                JSONObject([
+                    ("vaultId", .string("sesame-local")), ("name", .string("Sesame local Secret Server")),
+                    ("type", .string(self.configuration.platform.vaultType)), ("isDefault", .bool(true)), ("isActive", .bool(true)),
+                    ("connection", .object(JSONObject([("url", .string(self.secretServerURL(request, context)))]))),
+                ]))
             return try Responses.json(JSONValue.object(JSONObject([("vaults", .array([vault]))])))
         }
     }
@@ -54,7 +55,8 @@ extension EmulatorRoutes {
             throw EmulatorAPIError.oauth("invalid_request", "client_id and client_secret are required.")
         }
         if let scope = form.string("scope"), !scope.isEmpty,
-           !scope.split(separator: " ").contains(where: { $0.lowercased() == "xpmheadless" }) {
+            !scope.split(separator: " ").contains(where: { $0.lowercased() == "xpmheadless" })
+        {
             throw EmulatorAPIError.oauth("invalid_scope", "The scope must be xpmheadless.")
         }
         guard let userId = try await store.authenticatePlatformClient(clientId: clientId, secret: secret) else {
@@ -74,10 +76,10 @@ extension EmulatorRoutes {
         let scheme = configuration.tls == nil ? "http" : "https"
         let asked = request.head.authority.flatMap { authority -> String? in
             guard !authority.isEmpty, authority.utf8.count <= 255,
-                  authority.utf8.allSatisfy({ byte in
-                      (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-                          || [UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]")].contains(byte)
-                  })
+                authority.utf8.allSatisfy({ byte in
+                    (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                        || [UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]")].contains(byte)
+                })
             else { return nil }
             return authority
         }

@@ -8,17 +8,19 @@ extension EmulatorRoutes {
         // Onboarding needs no sign-in: the onboarding key is the credential.
         open(router, .post, "/api/v1/sdk-client-accounts") { request, context in
             let body = try await request.jsonObject(limit: 64 * 1024)
-            return try Responses.json(try await self.store.onboardSdkClient(
-                clientId: body["clientId"]?.stringValue, name: body["name"]?.stringValue, details: body["description"]?.stringValue,
-                ruleName: body["ruleName"]?.stringValue, onboardingKey: body["onboardingKey"]?.stringValue,
-                ipAddress: context.channel.remoteAddress?.ipAddress
-            ))
+            return try Responses.json(
+                try await self.store.onboardSdkClient(
+                    clientId: body["clientId"]?.stringValue, name: body["name"]?.stringValue, details: body["description"]?.stringValue,
+                    ruleName: body["ruleName"]?.stringValue, onboardingKey: body["onboardingKey"]?.stringValue,
+                    ipAddress: context.channel.remoteAddress?.ipAddress
+                ))
         }
         api(router, .get, "/v1/sdk-client-accounts") { request, _, caller in
             let list = try request.query.list(defaultTake: self.configuration.defaultPageSize)
             let query = request.query
-            var accounts = try Self.matching(try await self.store.sdkClientAccounts(caller: caller), query.string("filter.searchText"),
-                                             in: ["name", "details", "clientId"])
+            var accounts = try Self.matching(
+                try await self.store.sdkClientAccounts(caller: caller), query.string("filter.searchText"),
+                in: ["name", "details", "clientId"])
             if let userId = try query.int("filter.userId") { accounts.removeAll { $0.userId != userId } }
             return try self.page(accounts, list)
         }
@@ -31,8 +33,9 @@ extension EmulatorRoutes {
         api(router, .get, "/v1/sdk-client-rules") { request, _, caller in
             let list = try request.query.list(defaultTake: self.configuration.defaultPageSize)
             let query = request.query
-            var rules = try Self.matching(try await self.store.sdkClientRules(caller: caller), query.string("filter.searchText"),
-                                          in: ["name", "details"])
+            var rules = try Self.matching(
+                try await self.store.sdkClientRules(caller: caller), query.string("filter.searchText"),
+                in: ["name", "details"])
             if let userId = try query.int("filter.userId") { rules.removeAll { $0.userId != userId } }
             return try self.page(rules, list)
         }
@@ -42,11 +45,12 @@ extension EmulatorRoutes {
         }
         api(router, .post, "/v1/sdk-client-rules") { request, _, caller in
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
-            return try Responses.json(try await self.store.createSdkClientRule(
-                name: body["name"]?.stringValue, details: body["details"]?.stringValue,
-                requireOnboardingKey: body["requireOnboardingKey"]?.boolValue, userId: body["userId"]?.intValue.map { Int64($0) },
-                caller: caller
-            ))
+            return try Responses.json(
+                try await self.store.createSdkClientRule(
+                    name: body["name"]?.stringValue, details: body["details"]?.stringValue,
+                    requireOnboardingKey: body["requireOnboardingKey"]?.boolValue, userId: body["userId"]?.intValue.map { Int64($0) },
+                    caller: caller
+                ))
         }
         api(router, .delete, "/v1/sdk-client-rules/:id") { _, context, caller in
             let id = try self.id(context)

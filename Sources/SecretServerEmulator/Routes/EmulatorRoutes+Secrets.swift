@@ -52,22 +52,25 @@ extension EmulatorRoutes {
         }
         api(router, .get, "/v1/secrets/:id/fields/:slug") { request, context, caller in
             let id = try await self.secretId(request, context)
-            return try await self.readField(id: id, slug: self.text(context, "slug"), options: try Self.accessOptions(request.query, body: nil),
-                                            caller: caller)
+            return try await self.readField(
+                id: id, slug: self.text(context, "slug"), options: try Self.accessOptions(request.query, body: nil),
+                caller: caller)
         }
         api(router, .post, "/v1/secrets/:id/restricted") { request, context, caller in
             let id = try await self.secretId(request, context)
             let body = try await request.jsonBody(limit: self.configuration.maximumBodySize)?.objectValue
             let options = try Self.accessOptions(request.query, body: body)
-            return try Responses.json(try await self.store.readValues(id: id, caller: caller, options: options) { db, row in
-                try self.store.secretModel(db, row)
-            })
+            return try Responses.json(
+                try await self.store.readValues(id: id, caller: caller, options: options) { db, row in
+                    try self.store.secretModel(db, row)
+                })
         }
         api(router, .post, "/v1/secrets/:id/restricted/fields/:slug") { request, context, caller in
             let id = try await self.secretId(request, context)
             let body = try await request.jsonBody(limit: self.configuration.maximumBodySize)?.objectValue
-            return try await self.readField(id: id, slug: self.text(context, "slug"), options: try Self.accessOptions(request.query, body: body),
-                                            caller: caller)
+            return try await self.readField(
+                id: id, slug: self.text(context, "slug"), options: try Self.accessOptions(request.query, body: body),
+                caller: caller)
         }
         api(router, .post, "/v1/secrets/:id/check-out") { request, context, caller in
             try await self.store.checkOut(id: try await self.secretId(request, context), caller: caller)
@@ -75,9 +78,10 @@ extension EmulatorRoutes {
         }
         api(router, .post, "/v1/secrets/:id/check-in") { request, context, caller in
             let body = try await request.jsonBody(limit: self.configuration.maximumBodySize)?.objectValue
-            return try Responses.json(try await self.store.checkIn(
-                id: try await self.secretId(request, context), caller: caller, options: try Self.accessOptions(request.query, body: body)
-            ))
+            return try Responses.json(
+                try await self.store.checkIn(
+                    id: try await self.secretId(request, context), caller: caller, options: try Self.accessOptions(request.query, body: body)
+                ))
         }
         api(router, .post, "/v1/secrets/:id/extend-check-out") { request, context, caller in
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
@@ -123,9 +127,10 @@ extension EmulatorRoutes {
         }
         api(router, .post, "/v1/secrets/:id/expire") { request, context, caller in
             let body = try await request.jsonBody(limit: self.configuration.maximumBodySize)?.objectValue
-            return try Responses.json(try await self.store.expireSecret(
-                id: try await self.secretId(request, context), caller: caller, options: try Self.accessOptions(request.query, body: body)
-            ))
+            return try Responses.json(
+                try await self.store.expireSecret(
+                    id: try await self.secretId(request, context), caller: caller, options: try Self.accessOptions(request.query, body: body)
+                ))
         }
         api(router, .post, "/v1/secrets/:id/heartbeat") { request, context, caller in
             let id = try await self.secretId(request, context)
@@ -134,10 +139,11 @@ extension EmulatorRoutes {
         }
         api(router, .post, "/v1/secrets/:id/change-password") { request, context, caller in
             let body = try await request.jsonBody(limit: self.configuration.maximumBodySize)?.objectValue
-            return try Responses.json(try await self.store.changePassword(
-                id: try await self.secretId(request, context), newPassword: body?["newPassword"]?.stringValue, caller: caller,
-                options: try Self.accessOptions(request.query, body: body)
-            ))
+            return try Responses.json(
+                try await self.store.changePassword(
+                    id: try await self.secretId(request, context), newPassword: body?["newPassword"]?.stringValue, caller: caller,
+                    options: try Self.accessOptions(request.query, body: body)
+                ))
         }
         api(router, .put, "/v1/secrets/:id/fields/:slug") { request, context, caller in
             let id = try await self.secretId(request, context)
@@ -275,7 +281,8 @@ extension EmulatorRoutes {
             templateIds.append(value)
         }
         filter.templateIds = templateIds
-        for name in ["filter.secretIds", "filter.secretTemplateIds", "filter.extendedFields"] where query.strings(name).count > QueryParameters.maximumListCount {
+        for name in ["filter.secretIds", "filter.secretTemplateIds", "filter.extendedFields"] where query.strings(name).count > QueryParameters.maximumListCount
+        {
             throw QueryParameters.tooMany(name)
         }
         filter.siteId = try query.int("filter.siteId")
@@ -292,7 +299,8 @@ extension EmulatorRoutes {
         filter.sortDescending = list.descending
         filter.searchField = query.string("filter.searchField").flatMap { $0.isEmpty ? nil : $0 }
         filter.searchFieldSlug = query.string("filter.searchFieldSlug").flatMap { $0.isEmpty ? nil : $0 }
-        filter.extendedFields = query.strings("filter.extendedFields").filter { !$0.isEmpty }
+        filter.extendedFields =
+            query.strings("filter.extendedFields").filter { !$0.isEmpty }
             + Self.commaList(query.string("filter.extFieldsCombined"))
         for text in Self.commaList(query.string("filter.secretTemplateIdsCombined")) {
             guard let value = Int32(text).map(Int64.init) else {
@@ -339,9 +347,10 @@ extension EmulatorRoutes {
         let (skip, take) = try query.list(defaultTake: configuration.defaultPageSize).window
         let result = try await store.searchSecrets(filter, skip: skip, take: take, caller: caller)
         let sortName = query.string("sortBy[0].name") ?? "Name"
-        return Responses.summaries(Page(
-            records: result.records, skip: skip, take: take, total: result.total,
-            sortBy: [Sort(name: sortName, direction: filter.sortDescending ? "Desc" : "Asc")]
-        ))
+        return Responses.summaries(
+            Page(
+                records: result.records, skip: skip, take: take, total: result.total,
+                sortBy: [Sort(name: sortName, direction: filter.sortDescending ? "Desc" : "Asc")]
+            ))
     }
 }

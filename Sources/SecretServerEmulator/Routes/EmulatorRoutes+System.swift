@@ -15,11 +15,12 @@ extension EmulatorRoutes {
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: openAPI))
         }
         api(router, .get, "/v1/version") { _, _, caller in
-            let version = JSONValue.object(JSONObject([
-                ("success", .bool(true)), ("severity", .string("None")),
-                ("model", .object(JSONObject([("version", .string(self.configuration.version))]))),
-                ("version", .string(self.configuration.version)),
-            ]))
+            let version = JSONValue.object(
+                JSONObject([
+                    ("success", .bool(true)), ("severity", .string("None")),
+                    ("model", .object(JSONObject([("version", .string(self.configuration.version))]))),
+                    ("version", .string(self.configuration.version)),
+                ]))
             return try Responses.json(version)
         }
         api(router, .post, "/v1/oauth-expiration") { request, _, caller in
@@ -29,10 +30,11 @@ extension EmulatorRoutes {
         api(router, .get, "/v1/users/current") { _, _, caller in
             guard let row = try await self.store.user(id: caller.userId) else { throw EmulatorAPIError.accessDenied }
             let permissions = row.isAdmin ? ["Administer Users", "Administer Folders", "Administer Secret Templates"] : []
-            return try Responses.json(CurrentUserModel(
-                id: Int(caller.userId), userName: row.userName, displayName: row.displayName,
-                emailAddress: row.emailAddress, permissions: permissions
-            ))
+            return try Responses.json(
+                CurrentUserModel(
+                    id: Int(caller.userId), userName: row.userName, displayName: row.displayName,
+                    emailAddress: row.emailAddress, permissions: permissions
+                ))
         }
     }
 

@@ -72,9 +72,11 @@ final class AuditLog: Sendable {
                 defer { state.flushScheduled = true }
                 return (!state.flushScheduled, lost)
             }
-            logger.error("audit entries could not be written; kept to try again", metadata: [
-                "audit.pending": "\(batch.count)", "audit.lost": "\(lost)", "error": "\(String(describing: error).prefix(200))",
-            ])
+            logger.error(
+                "audit entries could not be written; kept to try again",
+                metadata: [
+                    "audit.pending": "\(batch.count)", "audit.lost": "\(lost)", "error": "\(String(describing: error).prefix(200))",
+                ])
             if retry {
                 Task {
                     try? await Task.sleep(for: .seconds(1))
@@ -87,10 +89,11 @@ final class AuditLog: Sendable {
 
     private func write(_ batch: [AuditEntry]) async throws {
         try await writer.write { db in
-            let statement = try db.cachedStatement(sql: """
-                INSERT INTO secret_audit(secretId, userId, action, notes, ticketNumber, date)
-                SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM secret WHERE id = ?)
-                """)
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO secret_audit(secretId, userId, action, notes, ticketNumber, date)
+                    SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM secret WHERE id = ?)
+                    """)
             for entry in batch {
                 // A secret deleted for good in the meantime takes its audits with it.
                 try statement.execute(arguments: [

@@ -14,10 +14,12 @@ extension EmulatorStore {
         guard row.settings.requiresApprovalForAccess, let id = row.id else { return true }
         if let role = try secretRole(db, caller, row, index: try folderIndex(db)), role >= .owner { return true }
         let now = self.now()
-        return try Int.fetchOne(db, sql: """
-            SELECT COUNT(*) FROM access_request WHERE secretId = ? AND userId = ? AND status = 'Approved'
-            AND startDate <= ? AND expirationDate > ?
-            """, arguments: [id, caller.userId, now, now]) ?? 0 > 0
+        return try Int.fetchOne(
+            db,
+            sql: """
+                SELECT COUNT(*) FROM access_request WHERE secretId = ? AND userId = ? AND status = 'Approved'
+                AND startDate <= ? AND expirationDate > ?
+                """, arguments: [id, caller.userId, now, now]) ?? 0 > 0
     }
 
     /// Who may review requests on the secret: administrators, its Owners, and its workflow template's approvers.
@@ -25,9 +27,11 @@ extension EmulatorStore {
         let role = try policy.map { $0.secretRole(row) } ?? secretRole(db, caller, row, index: try folderIndex(db))
         if let role, role >= .owner { return true }
         let templateId = row.settings.accessRequestWorkflowMapId
-        guard templateId > 0, let text = try String.fetchOne(
-            db, sql: "SELECT configurationJson FROM workflow_template WHERE id = ? AND active = 1", arguments: [templateId]
-        ), let configuration = try? WireCoding.makeDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return false }
+        guard templateId > 0,
+            let text = try String.fetchOne(
+                db, sql: "SELECT configurationJson FROM workflow_template WHERE id = ? AND active = 1", arguments: [templateId]
+            ), let configuration = try? WireCoding.makeDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        else { return false }
         let users = configuration["approverUserIds"]?.arrayValue?.compactMap { $0.intValue.map(Int64.init) } ?? []
         let groups = configuration["approverGroupIds"]?.arrayValue?.compactMap { $0.intValue.map(Int64.init) } ?? []
         return users.contains(caller.userId) || !caller.groupIds.isDisjoint(with: groups)
@@ -53,8 +57,9 @@ extension EmulatorStore {
     }
 
     private func history(_ db: Database, requestId: Int64, action: String, caller: Caller, details: String?) throws {
-        try db.execute(sql: "INSERT INTO access_request_history(requestId, action, userId, details, date) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [requestId, action, caller.userId, details, now()])
+        try db.execute(
+            sql: "INSERT INTO access_request_history(requestId, action, userId, details, date) VALUES (?, ?, ?, ?, ?)",
+            arguments: [requestId, action, caller.userId, details, now()])
     }
 
     /// Asks for access to a secret the caller can at least List.
@@ -71,16 +76,21 @@ extension EmulatorStore {
                 throw EmulatorAPIError.badRequest("API_ApprovalNotRequired", "This Secret does not require approval.")
             }
             var minutes = 60
-            if row.settings.accessRequestWorkflowMapId > 0, let configured = try Int.fetchOne(
-                db, sql: "SELECT expirationMinutes FROM workflow_template WHERE id = ?", arguments: [row.settings.accessRequestWorkflowMapId]
-            ) { minutes = configured }
+            if row.settings.accessRequestWorkflowMapId > 0,
+                let configured = try Int.fetchOne(
+                    db, sql: "SELECT expirationMinutes FROM workflow_template WHERE id = ?", arguments: [row.settings.accessRequestWorkflowMapId]
+                )
+            {
+                minutes = configured
+            }
             let startDate = start ?? now
             let endDate = end ?? startDate.addingTimeInterval(Double(minutes) * 60)
             guard endDate > startDate else { throw EmulatorAPIError.invalid("ExpirationDate", "ExpirationDate must be after StartDate.") }
-            try db.execute(sql: """
-                INSERT INTO access_request(secretId, userId, status, requestComment, ticketNumber, requestDate, startDate, expirationDate)
-                VALUES (?, ?, 'Pending', ?, ?, ?, ?, ?)
-                """, arguments: [secretId, caller.userId, comment, ticketNumber, now, startDate, endDate])
+            try db.execute(
+                sql: """
+                    INSERT INTO access_request(secretId, userId, status, requestComment, ticketNumber, requestDate, startDate, expirationDate)
+                    VALUES (?, ?, 'Pending', ?, ?, ?, ?, ?)
+                    """, arguments: [secretId, caller.userId, comment, ticketNumber, now, startDate, endDate])
             let id = db.lastInsertedRowID
             try self.history(db, requestId: id, action: "Created", caller: caller, details: comment)
             return try self.accessModel(db, try Row.fetchOne(db, sql: "SELECT * FROM access_request WHERE id = ?", arguments: [id])!, caller: caller)
@@ -113,10 +123,11 @@ extension EmulatorStore {
             guard (request["status"] as String) == "Pending" || status == "Canceled" else {
                 throw EmulatorAPIError.badRequest("API_AccessRequestCompleted", "The request was already \(request["status"] as String).")
             }
-            try db.execute(sql: """
-                UPDATE access_request SET status = ?, responseComment = ?, responseDate = ?, approverUserId = ?,
-                startDate = COALESCE(?, startDate), expirationDate = COALESCE(?, expirationDate) WHERE id = ?
-                """, arguments: [status, comment, now, caller.userId, start, end, id])
+            try db.execute(
+                sql: """
+                    UPDATE access_request SET status = ?, responseComment = ?, responseDate = ?, approverUserId = ?,
+                    startDate = COALESCE(?, startDate), expirationDate = COALESCE(?, expirationDate) WHERE id = ?
+                    """, arguments: [status, comment, now, caller.userId, start, end, id])
             try self.history(db, requestId: id, action: status, caller: caller, details: comment)
             return try self.accessModel(db, try Row.fetchOne(db, sql: "SELECT * FROM access_request WHERE id = ?", arguments: [id])!, caller: caller)
         }
@@ -174,12 +185,16 @@ extension EmulatorStore {
     func accessRequestHistory(id: Int64, caller: Caller) async throws -> [SecretAccessRequestHistoryModel] {
         _ = try await accessRequest(id: id, caller: caller)
         return try await databaseRead { db in
-            try Row.fetchAll(db, sql: """
-                SELECT h.action, h.details, h.date, u.displayName FROM access_request_history h LEFT JOIN user u ON u.id = h.userId
-                WHERE h.requestId = ? ORDER BY h.id
-                """, arguments: [id]).map {
-                SecretAccessRequestHistoryModel(action: $0["action"], details: $0["details"], fullName: $0["displayName"],
-                                                dateRecorded: WireDate.string(from: $0["date"]))
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT h.action, h.details, h.date, u.displayName FROM access_request_history h LEFT JOIN user u ON u.id = h.userId
+                    WHERE h.requestId = ? ORDER BY h.id
+                    """, arguments: [id]
+            ).map {
+                SecretAccessRequestHistoryModel(
+                    action: $0["action"], details: $0["details"], fullName: $0["displayName"],
+                    dateRecorded: WireDate.string(from: $0["date"]))
             }
         }
     }
@@ -226,8 +241,9 @@ extension EmulatorStore {
             if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM workflow_template WHERE name = ?", arguments: [name]) ?? 0 > 0 {
                 throw EmulatorAPIError.badRequest("API_DuplicateWorkflowName", "A workflow template named '\(name)' already exists.")
             }
-            try db.execute(sql: "INSERT INTO workflow_template(name, description, active, expirationMinutes, configurationJson) VALUES (?, ?, 1, ?, ?)",
-                           arguments: [name, description, max(1, expirationMinutes ?? 60), configurationJson])
+            try db.execute(
+                sql: "INSERT INTO workflow_template(name, description, active, expirationMinutes, configurationJson) VALUES (?, ?, 1, ?, ?)",
+                arguments: [name, description, max(1, expirationMinutes ?? 60), configurationJson])
             return db.lastInsertedRowID
         }
     }

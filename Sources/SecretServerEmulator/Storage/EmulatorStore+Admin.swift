@@ -13,8 +13,9 @@ extension EmulatorStore {
     // MARK: Roles
 
     private func roleModel(_ row: Row) -> RoleModel {
-        RoleModel(id: row["id"], name: row["name"], enabled: row["enabled"], isSystem: row["isSystem"],
-                  created: WireDate.string(from: row["created"]))
+        RoleModel(
+            id: row["id"], name: row["name"], enabled: row["enabled"], isSystem: row["isSystem"],
+            created: WireDate.string(from: row["created"]))
     }
 
     func roles(includeInactive: Bool, caller: Caller) async throws -> [RoleModel] {
@@ -80,8 +81,9 @@ extension EmulatorStore {
     // MARK: Teams
 
     private func teamModel(_ row: Row) -> TeamDetailModel {
-        TeamDetailModel(teamId: row["id"], teamName: row["name"], teamDescription: row["description"], active: row["active"],
-                        domainId: (row["domainId"] as Int?) ?? -1)
+        TeamDetailModel(
+            teamId: row["id"], teamName: row["name"], teamDescription: row["description"], active: row["active"],
+            domainId: (row["domainId"] as Int?) ?? -1)
     }
 
     func teams(search: String?, includeInactive: Bool, caller: Caller) async throws -> [TeamDetailModel] {
@@ -116,8 +118,9 @@ extension EmulatorStore {
             if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM team WHERE name = ?", arguments: [name]) ?? 0 > 0 {
                 throw EmulatorAPIError.badRequest("API_DuplicateTeamName", "A team named '\(name)' already exists.")
             }
-            try db.execute(sql: "INSERT INTO team(name, description, active, domainId) VALUES (?, ?, 1, ?)",
-                           arguments: [name, description, domainId.flatMap { $0 > 0 ? $0 : nil }])
+            try db.execute(
+                sql: "INSERT INTO team(name, description, active, domainId) VALUES (?, ?, 1, ?)",
+                arguments: [name, description, domainId.flatMap { $0 > 0 ? $0 : nil }])
             return db.lastInsertedRowID
         }
     }
@@ -148,10 +151,13 @@ extension EmulatorStore {
         try requireAdmin(caller)
         return try await databaseRead { db in
             guard try Row.fetchOne(db, sql: "SELECT id FROM team WHERE id = ?", arguments: [id]) != nil else { throw EmulatorAPIError.accessDenied }
-            return try Row.fetchAll(db, sql: """
-                SELECT m.id, m.teamId, m.groupId, g.name FROM team_member m JOIN "group" g ON g.id = m.groupId
-                WHERE m.teamId = ? ORDER BY g.name COLLATE NOCASE
-                """, arguments: [id]).map {
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.id, m.teamId, m.groupId, g.name FROM team_member m JOIN "group" g ON g.id = m.groupId
+                    WHERE m.teamId = ? ORDER BY g.name COLLATE NOCASE
+                    """, arguments: [id]
+            ).map {
                 TeamGroupMembershipModel(teamGroupMembershipId: $0["id"], teamId: $0["teamId"], groupId: $0["groupId"], groupDisplayName: $0["name"])
             }
         }
@@ -180,9 +186,10 @@ extension EmulatorStore {
     private func policyDetail(_ db: Database, _ row: Row) throws -> SecretPolicyDetailModel {
         let id: Int64 = row["id"]
         let items = (try? WireCoding.makeDecoder().decode(JSONValue.self, from: Data((row["items"] as String).utf8))) ?? .object(JSONObject())
-        let secrets = try Int.fetchOne(
-            db, sql: "SELECT COUNT(*) FROM secret WHERE json_extract(settings, '$.secretPolicyId') = ?", arguments: [id]
-        ) ?? 0
+        let secrets =
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM secret WHERE json_extract(settings, '$.secretPolicyId') = ?", arguments: [id]
+            ) ?? 0
         let folders = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM folder WHERE secretPolicyId = ?", arguments: [id]) ?? 0
         return SecretPolicyDetailModel(
             secretPolicyId: Int(id), secretPolicyName: row["name"], secretPolicyDescription: row["description"], active: row["active"],
@@ -231,8 +238,9 @@ extension EmulatorStore {
             if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM secret_policy WHERE name = ?", arguments: [name]) ?? 0 > 0 {
                 throw EmulatorAPIError.badRequest("API_DuplicateSecretPolicyName", "A secret policy named '\(name)' already exists.")
             }
-            try db.execute(sql: "INSERT INTO secret_policy(name, description, active, items) VALUES (?, ?, ?, ?)",
-                           arguments: [name, data["secretPolicyDescription"]?.stringValue, data["active"]?.boolValue ?? true, itemsText])
+            try db.execute(
+                sql: "INSERT INTO secret_policy(name, description, active, items) VALUES (?, ?, ?, ?)",
+                arguments: [name, data["secretPolicyDescription"]?.stringValue, data["active"]?.boolValue ?? true, itemsText])
             return db.lastInsertedRowID
         }
         return try await secretPolicy(id: id, caller: caller)
@@ -258,9 +266,10 @@ extension EmulatorStore {
             guard let dataItem = item.objectValue else {
                 throw EmulatorAPIError.invalid("\(group).\(name)", "\(group).\(name) must be an object with policyApplyType and value.")
             }
-            stored[name] = .object(JSONObject([
-                ("policyApplyType", dataItem["policyApplyType"] ?? .null), ("value", dataItem["value"] ?? .null),
-            ]))
+            stored[name] = .object(
+                JSONObject([
+                    ("policyApplyType", dataItem["policyApplyType"] ?? .null), ("value", dataItem["value"] ?? .null),
+                ]))
         }
         items[group] = .object(stored)
     }
@@ -276,8 +285,9 @@ extension EmulatorStore {
                 try db.execute(sql: "UPDATE secret_policy SET name = ? WHERE id = ?", arguments: [name, id])
             }
             if let description = Self.dirtyValue(data, "secretPolicyDescription") {
-                try db.execute(sql: "UPDATE secret_policy SET description = ? WHERE id = ?",
-                               arguments: [description.isNull ? nil : description.stringValue, id])
+                try db.execute(
+                    sql: "UPDATE secret_policy SET description = ? WHERE id = ?",
+                    arguments: [description.isNull ? nil : description.stringValue, id])
             }
             if let active = Self.dirtyValue(data, "active")?.boolValue {
                 try db.execute(sql: "UPDATE secret_policy SET active = ? WHERE id = ?", arguments: [active, id])

@@ -76,21 +76,24 @@ extension EmulatorStore {
         text: String?, fields: [String] = [], ids: [Int64] = [], includeInactive: Bool, domainId: Int?, skip: Int, take: Int, caller: Caller
     ) async throws -> (records: [UserSummary], total: Int) {
         // The fields `text` is looked for in: user name and display name unless others are named.
-        let columns = try fields.isEmpty ? ["userName", "displayName"] : fields.map { field -> String in
-            switch field.lowercased() {
-            case "username": return "userName"
-            case "displayname": return "displayName"
-            case "emailaddress", "email":
-                // Others' addresses are not shown to non-administrators, so they may not be searched either: the
-                // matches would give them away a guess at a time.
-                guard caller.isAdmin else {
-                    throw EmulatorAPIError.badRequest("API_AccessDenied", "Only administrators may search users by e-mail address.")
+        let columns =
+            try fields.isEmpty
+            ? ["userName", "displayName"]
+            : fields.map { field -> String in
+                switch field.lowercased() {
+                case "username": return "userName"
+                case "displayname": return "displayName"
+                case "emailaddress", "email":
+                    // Others' addresses are not shown to non-administrators, so they may not be searched either: the
+                    // matches would give them away a guess at a time.
+                    guard caller.isAdmin else {
+                        throw EmulatorAPIError.badRequest("API_AccessDenied", "Only administrators may search users by e-mail address.")
+                    }
+                    return "emailAddress"
+                default:
+                    throw EmulatorAPIError.invalid("filter.searchFields", "'\(field.prefix(40))' is not UserName, DisplayName or EmailAddress.")
                 }
-                return "emailAddress"
-            default:
-                throw EmulatorAPIError.invalid("filter.searchFields", "'\(field.prefix(40))' is not UserName, DisplayName or EmailAddress.")
             }
-        }
         return try await databaseRead { db in
             let domains = try self.domains(db)
             var request = UserRow.order(Column("userName").collating(.nocase), Column("id"))
@@ -105,10 +108,12 @@ extension EmulatorStore {
             }
             let total = try request.fetchCount(db)
             let rows = try request.limit(take, offset: skip).fetchAll(db)
-            return (rows.map { row in
-                let summary = self.userSummary(row, domains: domains)
-                return caller.isAdmin || row.id == caller.userId ? summary : Self.publicPart(of: summary)
-            }, total)
+            return (
+                rows.map { row in
+                    let summary = self.userSummary(row, domains: domains)
+                    return caller.isAdmin || row.id == caller.userId ? summary : Self.publicPart(of: summary)
+                }, total
+            )
         }
     }
 
@@ -352,7 +357,8 @@ extension EmulatorStore {
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(base)", arguments: arguments) ?? 0
             let rows = try Row.fetchAll(
                 db,
-                sql: "SELECT u.id AS userId, u.userName, u.displayName, u.enabled, g.id AS groupId, g.name AS groupName \(base) ORDER BY u.userName COLLATE NOCASE LIMIT ? OFFSET ?",
+                sql:
+                    "SELECT u.id AS userId, u.userName, u.displayName, u.enabled, g.id AS groupId, g.name AS groupName \(base) ORDER BY u.userName COLLATE NOCASE LIMIT ? OFFSET ?",
                 arguments: arguments + [take, skip]
             )
             return (rows.map(Self.memberSummary), total)
@@ -372,9 +378,13 @@ extension EmulatorStore {
         return try await writer.write { db in
             guard try GroupRow.fetchOne(db, key: groupId) != nil else { throw EmulatorAPIError.accessDenied }
             var user: UserRow?
-            if let userId { user = try UserRow.fetchOne(db, key: userId) }
-            else if let userName { user = try UserRow.filter(Column("userName") == userName).fetchOne(db) }
-            else { throw EmulatorAPIError.invalid("UserId", "The UserId field is required.") }
+            if let userId {
+                user = try UserRow.fetchOne(db, key: userId)
+            } else if let userName {
+                user = try UserRow.filter(Column("userName") == userName).fetchOne(db)
+            } else {
+                throw EmulatorAPIError.invalid("UserId", "The UserId field is required.")
+            }
             guard let user, let id = user.id else { throw EmulatorAPIError.accessDenied }
             if try self.membership(db, groupId: groupId, userId: id) != nil {
                 throw EmulatorAPIError.badRequest("API_UserAlreadyInGroup", "User \(id) is already a member of group \(groupId).")

@@ -40,11 +40,13 @@ extension EmulatorStore {
         guard !names.isEmpty else { return nil }
         var parent: Int64?
         for name in names {
-            guard let row = try FolderRow
-                .filter(Column("parentId") == parent)
-                .filter(Column("name") == name)
-                .order(Column("id"))
-                .fetchOne(db)
+            guard
+                let row =
+                    try FolderRow
+                    .filter(Column("parentId") == parent)
+                    .filter(Column("name") == name)
+                    .order(Column("id"))
+                    .fetchOne(db)
             else { return nil }
             parent = row.id
         }

@@ -67,14 +67,15 @@ extension EmulatorStore {
             row.modified = now
             try row.update(db)
             func view(_ value: JSONValue) -> JSONValue { .object(JSONObject([("value", value)])) }
-            return .object(JSONObject([
-                ("id", .int(id)), ("name", view(.string(row.name))), ("active", view(.bool(row.active))),
-                ("folder", view(row.folderId.map { .int($0) } ?? .null)), ("site", view(.int(Int64(row.siteId)))),
-                ("secretPolicy", view(row.settings.secretPolicyId > 0 ? .int(Int64(row.settings.secretPolicyId)) : .null)),
-                ("template", view(.int(row.templateId))),
-                ("enableInheritSecretPolicy", view(.bool(row.settings.enableInheritSecretPolicy))),
-                ("isOutOfSync", view(.bool(row.settings.isOutOfSync))),
-            ]))
+            return .object(
+                JSONObject([
+                    ("id", .int(id)), ("name", view(.string(row.name))), ("active", view(.bool(row.active))),
+                    ("folder", view(row.folderId.map { .int($0) } ?? .null)), ("site", view(.int(Int64(row.siteId)))),
+                    ("secretPolicy", view(row.settings.secretPolicyId > 0 ? .int(Int64(row.settings.secretPolicyId)) : .null)),
+                    ("template", view(.int(row.templateId))),
+                    ("enableInheritSecretPolicy", view(.bool(row.settings.enableInheritSecretPolicy))),
+                    ("isOutOfSync", view(.bool(row.settings.isOutOfSync))),
+                ]))
         }
         let answer: JSONValue
         if patchesFields {

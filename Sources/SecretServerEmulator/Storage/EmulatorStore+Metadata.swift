@@ -156,7 +156,8 @@ extension EmulatorStore {
             guard let field, let fieldId = field.id else {
                 throw EmulatorAPIError.invalid("MetadataFieldId", "Name the metadata field by id or by name.")
             }
-            var row = try MetadataItemRow.filter(Column("itemType") == itemType.rawValue).filter(Column("itemId") == itemId)
+            var row =
+                try MetadataItemRow.filter(Column("itemType") == itemType.rawValue).filter(Column("itemId") == itemId)
                 .filter(Column("fieldId") == fieldId).fetchOne(db)
                 ?? MetadataItemRow(
                     id: nil, itemType: itemType.rawValue, itemId: itemId, fieldId: fieldId,

@@ -30,8 +30,9 @@ extension EmulatorStore {
             )
             try user.insert(db)
             userId = user.id ?? 0
-            try db.execute(sql: "INSERT INTO role_assignment(roleId, userId) SELECT id, ? FROM role WHERE name = 'User'",
-                           arguments: [userId])
+            try db.execute(
+                sql: "INSERT INTO role_assignment(roleId, userId) SELECT id, ? FROM role WHERE name = 'User'",
+                arguments: [userId])
         }
         let chosen = secret ?? Self.randomSecret()
         try db.execute(
@@ -45,9 +46,11 @@ extension EmulatorStore {
     /// user disabled or locked out.
     func authenticatePlatformClient(clientId: String, secret: String) async throws -> Int64? {
         try await databaseRead { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT userId, secretHash FROM platform_client WHERE clientId = ?", arguments: [clientId]
-            ) else { return nil }
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT userId, secretHash FROM platform_client WHERE clientId = ?", arguments: [clientId]
+                )
+            else { return nil }
             guard (row["secretHash"] as Data) == Self.secretHash(secret) else { return nil }
             let userId: Int64 = row["userId"]
             guard let user = try UserRow.fetchOne(db, key: userId), user.enabled, !user.isLockedOut else { return nil }

@@ -30,9 +30,11 @@ extension EmulatorStore {
 
     /// The check-out of a secret that has not expired yet.
     func activeCheckout(_ db: Database, secretId: Int64) throws -> Checkout? {
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT userId, expires FROM secret_checkout WHERE secretId = ?"), arguments: [secretId]
-        ) else { return nil }
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT userId, expires FROM secret_checkout WHERE secretId = ?"), arguments: [secretId]
+            )
+        else { return nil }
         let checkout = Checkout(userId: row["userId"], expires: row["expires"])
         return checkout.expires > now() ? checkout : nil
     }
@@ -158,8 +160,9 @@ extension EmulatorStore {
                 _ = try self.requireSecret(db, caller, id: id, .owner)
             }
             try db.execute(sql: "DELETE FROM secret_checkout WHERE secretId = ?", arguments: [id])
-            return self.summary(row, templateName: try TemplateRow.fetchOne(db, key: row.templateId)?.name ?? "",
-                                folderPaths: try self.folderIndex(db))
+            return self.summary(
+                row, templateName: try TemplateRow.fetchOne(db, key: row.templateId)?.name ?? "",
+                folderPaths: try self.folderIndex(db))
         }
         audit(id, caller, "CHECKIN", notes: options.comment, ticket: options.ticketNumber)
         return summary
@@ -193,13 +196,11 @@ extension EmulatorStore {
             let mine = checkout?.userId == caller.userId
             let needsCheckout = row.settings.checkOutEnabled && !mine
             let state: String =
-                if !row.active { "RequiresUndelete" }
-                else if role < .view { "CannotView" }
-                else if try !self.hasApprovedAccess(db, caller, row) { "RequiresApproval" }
-                else if row.settings.requiresComment && needsCheckout { "RequiresCheckoutAndComment" }
-                else if row.settings.requiresComment { "RequiresComment" }
-                else if needsCheckout { "RequiresCheckout" }
-                else { "None" }
+                if !row.active { "RequiresUndelete" } else if role < .view { "CannotView" } else if try !self.hasApprovedAccess(db, caller, row) {
+                    "RequiresApproval"
+                } else if row.settings.requiresComment && needsCheckout { "RequiresCheckoutAndComment" } else if row.settings.requiresComment {
+                    "RequiresComment"
+                } else if needsCheckout { "RequiresCheckout" } else { "None" }
             return SecretDetailStateViewModel(
                 id: Int(id), secretName: row.name, isActive: row.active, isCheckedOut: checkout != nil,
                 isCheckedOutByCurrentUser: mine, checkedOutUserId: checkout.map { Int($0.userId) } ?? -1,
@@ -227,11 +228,13 @@ extension EmulatorStore {
                 arguments += StatementArguments(actions.map { $0.uppercased() })
             }
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM secret_audit a WHERE \(condition)", arguments: arguments) ?? 0
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT a.id, a.action, a.notes, a.ticketNumber, a.date, u.userName, u.displayName
-                FROM secret_audit a LEFT JOIN user u ON u.id = a.userId
-                WHERE \(condition) ORDER BY a.id DESC LIMIT ? OFFSET ?
-                """, arguments: arguments + [take, skip])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.id, a.action, a.notes, a.ticketNumber, a.date, u.userName, u.displayName
+                    FROM secret_audit a LEFT JOIN user u ON u.id = a.userId
+                    WHERE \(condition) ORDER BY a.id DESC LIMIT ? OFFSET ?
+                    """, arguments: arguments + [take, skip])
             let records = rows.map { row in
                 SecretAuditModel(
                     id: row["id"], action: row["action"], actionForDisplay: (row["action"] as String).capitalized,
@@ -263,8 +266,9 @@ extension EmulatorStore {
             try change(&row, db)
             row.modified = self.now()
             try row.update(db)
-            return self.summary(row, templateName: try TemplateRow.fetchOne(db, key: row.templateId)?.name ?? "",
-                                folderPaths: try self.folderIndex(db))
+            return self.summary(
+                row, templateName: try TemplateRow.fetchOne(db, key: row.templateId)?.name ?? "",
+                folderPaths: try self.folderIndex(db))
         }
     }
 
@@ -299,7 +303,8 @@ extension EmulatorStore {
             else { throw EmulatorAPIError.badRequest("API_NoPasswordField", "The Secret's template has no password field.") }
             var value = newPassword ?? ""
             if value.isEmpty {
-                let requirement = try PasswordRequirementRow.fetchOne(db, key: field.passwordRequirementId ?? Seed.defaultRequirementId)
+                let requirement =
+                    try PasswordRequirementRow.fetchOne(db, key: field.passwordRequirementId ?? Seed.defaultRequirementId)
                     ?? Seed.requirements[0]
                 value = PasswordGenerator.generate(requirement: requirement, length: field.generatePasswordLength)
             }

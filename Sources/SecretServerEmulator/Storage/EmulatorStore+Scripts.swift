@@ -68,8 +68,10 @@ extension EmulatorStore {
         let id = try await writer.write { db -> Int64 in
             try db.execute(
                 sql: "INSERT INTO user_script(name, description, script, scriptType, categoryId, isActive, modified) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [name, data["description"]?.stringValue, data["script"]?.stringValue ?? "", type,
-                            data["scriptCategoryId"]?.intValue ?? -1, data["isActive"]?.boolValue ?? true, now]
+                arguments: [
+                    name, data["description"]?.stringValue, data["script"]?.stringValue ?? "", type,
+                    data["scriptCategoryId"]?.intValue ?? -1, data["isActive"]?.boolValue ?? true, now,
+                ]
             )
             return db.lastInsertedRowID
         }

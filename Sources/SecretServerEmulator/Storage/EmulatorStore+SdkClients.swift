@@ -146,9 +146,11 @@ extension EmulatorStore {
     /// The user an SDK client signs in as (`client_id = sdk-client-<clientId>`), or `nil`.
     func authenticateSdkClient(clientId: String, secret: String) async throws -> Int64? {
         try await databaseRead { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT userId, secretHash FROM sdk_client_account WHERE clientId = ? AND revoked = 0", arguments: [clientId.lowercased()]
-            ) else { return nil }
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT userId, secretHash FROM sdk_client_account WHERE clientId = ? AND revoked = 0", arguments: [clientId.lowercased()]
+                )
+            else { return nil }
             guard (row["secretHash"] as Data) == Self.secretHash(secret) else { return nil }
             let userId: Int64 = row["userId"]
             guard let user = try UserRow.fetchOne(db, key: userId), user.enabled, !user.isLockedOut else { return nil }

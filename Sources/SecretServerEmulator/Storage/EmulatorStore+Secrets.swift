@@ -497,13 +497,17 @@ extension EmulatorStore {
                 return field
             }
             let passphrase = try field(mapping.passphrase)
-            let requirement = try PasswordRequirementRow.fetchOne(db, key: passphrase.passwordRequirementId ?? Seed.defaultRequirementId)
+            let requirement =
+                try PasswordRequirementRow.fetchOne(db, key: passphrase.passwordRequirementId ?? Seed.defaultRequirementId)
                 ?? Seed.requirements[0]
-            return ((try field(mapping.privateKey).id, try field(mapping.publicKey).id, passphrase.id), values[passphrase.id],
-                    requirement, passphrase.generatePasswordLength)
+            return (
+                (try field(mapping.privateKey).id, try field(mapping.publicKey).id, passphrase.id), values[passphrase.id],
+                requirement, passphrase.generatePasswordLength
+            )
         }
         // The passphrase: a new one when asked, else the one the request gives (none: the key is not encrypted).
-        let passphrase = input.generatePassphrase
+        let passphrase =
+            input.generatePassphrase
             ? PasswordGenerator.generate(requirement: requirement, length: length) : given.flatMap { $0.isEmpty ? nil : $0 }
         let pair = input.generateSshKeys ? try SSHKeyPair.generate(passphrase: passphrase, comment: comment) : nil
         return GeneratedSSHKeys(
@@ -594,7 +598,8 @@ extension EmulatorStore {
             } else if let slug = item.slug, let match = template.fields.first(where: { $0.slug.lowercased() == slug.lowercased() }) {
                 field = match
             } else if let name = item.fieldName,
-                let match = template.fields.first(where: { $0.name.lowercased() == name.lowercased() }) {
+                let match = template.fields.first(where: { $0.name.lowercased() == name.lowercased() })
+            {
                 field = match
             } else {
                 field = nil
@@ -663,7 +668,8 @@ extension EmulatorStore {
             guard let template = try self.template(db, id: row.templateId), let field = Self.field(slug, in: template) else {
                 throw EmulatorAPIError.badRequest("API_FieldNotFound", "The secret has no field '\(slug)'.")
             }
-            var item = try SecretItemRow.filter(Column("secretId") == secretId).filter(Column("fieldId") == field.id).fetchOne(db)
+            var item =
+                try SecretItemRow.filter(Column("secretId") == secretId).filter(Column("fieldId") == field.id).fetchOne(db)
                 ?? SecretItemRow(id: nil, secretId: secretId, fieldId: field.id, value: Data(), fileAttachmentId: nil)
             switch write {
             case .text(let value):

@@ -62,13 +62,16 @@ extension EmulatorStore {
         guard let user = try UserRow.fetchOne(db, key: userId), try user.isAdmin || holdsAdministratorRole(db, userId: userId) else {
             return false
         }
-        let others = try Int.fetchOne(db, sql: """
-            SELECT COUNT(*) FROM user u WHERE u.id != ? AND u.enabled = 1 AND u.isLockedOut = 0 AND (u.isAdmin = 1 OR EXISTS (
-                SELECT 1 FROM role_assignment a JOIN role r ON r.id = a.roleId
-                WHERE r.name = 'Administrator' AND r.isSystem = 1 AND r.enabled = 1
-                AND (a.userId = u.id OR a.groupId IN (SELECT m.groupId FROM group_member m JOIN "group" g ON g.id = m.groupId
-                                                      WHERE m.userId = u.id AND g.enabled = 1))))
-            """, arguments: [userId]) ?? 0
+        let others =
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM user u WHERE u.id != ? AND u.enabled = 1 AND u.isLockedOut = 0 AND (u.isAdmin = 1 OR EXISTS (
+                        SELECT 1 FROM role_assignment a JOIN role r ON r.id = a.roleId
+                        WHERE r.name = 'Administrator' AND r.isSystem = 1 AND r.enabled = 1
+                        AND (a.userId = u.id OR a.groupId IN (SELECT m.groupId FROM group_member m JOIN "group" g ON g.id = m.groupId
+                                                              WHERE m.userId = u.id AND g.enabled = 1))))
+                    """, arguments: [userId]) ?? 0
         return others == 0
     }
 

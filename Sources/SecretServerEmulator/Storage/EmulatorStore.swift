@@ -115,11 +115,13 @@ final class EmulatorStore: Sendable {
             let seeded = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM setting WHERE key = 'seeded')") ?? false
             var generated: String?
             if !seeded {
-                let password = configuration.adminPassword ?? {
-                    let value = PasswordGenerator.generate(requirement: Seed.requirements[0], length: 20)
-                    generated = value
-                    return value
-                }()
+                let password =
+                    configuration.adminPassword
+                    ?? {
+                        let value = PasswordGenerator.generate(requirement: Seed.requirements[0], length: 20)
+                        generated = value
+                        return value
+                    }()
                 try Seed.write(db, adminPassword: password, hasher: hasher, now: configuration.now())
                 try store.checkCanary(db, create: true)
             } else {

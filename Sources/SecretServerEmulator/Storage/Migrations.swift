@@ -258,8 +258,9 @@ enum Migrations {
                 t.column("items", .text).notNull()
             }
             let now = Date()
-            try db.execute(sql: "INSERT INTO role(name, enabled, isSystem, created) VALUES ('Administrator', 1, 1, ?), ('User', 1, 1, ?)",
-                           arguments: [now, now])
+            try db.execute(
+                sql: "INSERT INTO role(name, enabled, isSystem, created) VALUES ('Administrator', 1, 1, ?), ('User', 1, 1, ?)",
+                arguments: [now, now])
             try db.execute(sql: "INSERT INTO site(id, name, active) VALUES (1, 'Local', 1)")
         }
         migrator.registerMigration("v7-access-requests") { db in
@@ -306,10 +307,11 @@ enum Migrations {
             try db.create(index: "role_assignment_user", on: "role_assignment", columns: ["userId", "roleId"], unique: true)
             try db.create(index: "role_assignment_group", on: "role_assignment", columns: ["groupId", "roleId"], unique: true)
             // Administrators hold the Administrator role, everyone else the User role.
-            try db.execute(sql: """
-                INSERT INTO role_assignment(roleId, userId)
-                SELECT (SELECT id FROM role WHERE name = CASE WHEN u.isAdmin THEN 'Administrator' ELSE 'User' END), u.id FROM user u
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO role_assignment(roleId, userId)
+                    SELECT (SELECT id FROM role WHERE name = CASE WHEN u.isAdmin THEN 'Administrator' ELSE 'User' END), u.id FROM user u
+                    """)
         }
         migrator.registerMigration("v9-double-lock-passwords") { db in
             // Each user's DoubleLock password (PUT /users/doublelock-password), hashed as sign-in passwords are.

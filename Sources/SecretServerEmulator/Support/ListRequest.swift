@@ -33,8 +33,9 @@ struct ListRequest: Sendable {
             ordered = indices.map { all[$0] }
         }
         let records = Array(ordered.dropFirst(skip).prefix(take))
-        return Page(records: records, skip: skip, take: take, total: all.count,
-                    sortBy: sortName.map { [Sort(name: $0, direction: descending ? "Desc" : "Asc")] } ?? [])
+        return Page(
+            records: records, skip: skip, take: take, total: all.count,
+            sortBy: sortName.map { [Sort(name: $0, direction: descending ? "Desc" : "Asc")] } ?? [])
     }
 
     /// Missing and null first, then booleans, numbers and text (text without regard to case).

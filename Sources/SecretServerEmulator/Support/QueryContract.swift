@@ -19,8 +19,9 @@ enum QueryContract {
     private static func orderedBy(_ keys: Set<String>, descending: Bool = false) -> [Refusal] {
         [
             Refusal(name: "sortBy[0].name", accepted: keys, why: "this list comes in one order; sort by \(keys.sorted().joined(separator: " or "))"),
-            Refusal(name: "sortBy[0].direction", accepted: descending ? ["desc", "none"] : ["asc", "none"],
-                    why: "this list comes in one order (\(descending ? "Desc" : "Asc"))"),
+            Refusal(
+                name: "sortBy[0].direction", accepted: descending ? ["desc", "none"] : ["asc", "none"],
+                why: "this list comes in one order (\(descending ? "Desc" : "Asc"))"),
         ]
     }
 
@@ -31,9 +32,13 @@ enum QueryContract {
         Refusal(name: "filter.recentMaxDateTime", why: "it keeps no record of recently viewed secrets"),
         Refusal(name: "filter.passwordTypeIds", why: "it has no password types"),
         Refusal(name: "filter.extendedTypeId", why: "it has no extended types"),
-        Refusal(name: "sortBy[0].name", accepted: ["name", "secretname", "id", "secretid", "created", "createdate", "secrettemplatename",
-                                                   "secrettemplateid", "template"],
-                why: "secrets sort by Name, Id, Created or SecretTemplateName"),
+        Refusal(
+            name: "sortBy[0].name",
+            accepted: [
+                "name", "secretname", "id", "secretid", "created", "createdate", "secrettemplatename",
+                "secrettemplateid", "template",
+            ],
+            why: "secrets sort by Name, Id, Created or SecretTemplateName"),
     ]
 
     /// Folder searches find what the caller may View.
@@ -101,7 +106,8 @@ struct QueryContractMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let template = context.endpointPath, request.uri.query?.isEmpty == false,
-           let refusal = QueryContract.check(request.query, route: QueryContract.route(method: "\(request.method)", template: template, basePath: basePath)) {
+            let refusal = QueryContract.check(request.query, route: QueryContract.route(method: "\(request.method)", template: template, basePath: basePath))
+        {
             throw refusal
         }
         return try await next(request, context)

@@ -63,7 +63,8 @@ public struct HealthCheckModel: Codable, Sendable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let pascal = try decoder.container(keyedBy: AnyCodingKey.self)
-        healthy = try c.decodeIfPresent(Bool.self, forKey: .healthy)
+        healthy =
+            try c.decodeIfPresent(Bool.self, forKey: .healthy)
             ?? pascal.decodeIfPresent(Bool.self, forKey: AnyCodingKey("Healthy")) ?? false
         databaseHealthy = try c.value(.databaseHealthy, or: healthy)
         serviceBusHealthy = try c.value(.serviceBusHealthy, or: true)

@@ -108,7 +108,8 @@ public struct SecretModel: Codable, Sendable, Hashable {
     /// Sets the value of the field whose slug or name is `key`. Returns `false` when there is no such field.
     @discardableResult
     public mutating func setValue(_ value: String, forItem key: String) -> Bool {
-        let index = items.firstIndex { $0.slug.equalsIgnoringCase(key) }
+        let index =
+            items.firstIndex { $0.slug.equalsIgnoringCase(key) }
             ?? items.firstIndex { $0.fieldName.equalsIgnoringCase(key) }
         guard let index else { return false }
         items[index].itemValue = value
@@ -225,7 +226,11 @@ extension SecretModel: CustomStringConvertible, CustomDebugStringConvertible, Cu
     }
     public var debugDescription: String { description }
     public var customMirror: Mirror {
-        Mirror(self, children: ["id": id, "name": name, "secretTemplateId": secretTemplateId, "folderId": folderId,
-                                "items": items])
+        Mirror(
+            self,
+            children: [
+                "id": id, "name": name, "secretTemplateId": secretTemplateId, "folderId": folderId,
+                "items": items,
+            ])
     }
 }

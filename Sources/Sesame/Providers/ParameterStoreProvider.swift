@@ -71,7 +71,8 @@ public struct ParameterStoreProvider: SecretProvider {
                 guard let known = SSMClient.ParameterType(rawValue: current.type), known != .secureString else {
                     throw SesameError(
                         code: .accessDenied,
-                        message: "\(reference.path) is a SecureString and ssm:DescribeParameters is denied, so its KMS key cannot be read; writing would move it to the default key",
+                        message:
+                            "\(reference.path) is a SecureString and ssm:DescribeParameters is denied, so its KMS key cannot be read; writing would move it to the default key",
                         reference: reference
                     )
                 }

@@ -95,7 +95,8 @@ public struct SecretServerProvider: SecretProvider {
                 do {
                     value = Self.value(try await content(id, field))
                 } catch let error as SecretServerError
-                    where error.code == .notFound || (error.code == .badRequest && !SecretAccess.isRestriction(error.errorCode)) {
+                    where error.code == .notFound || (error.code == .badRequest && !SecretAccess.isRestriction(error.errorCode))
+                {
                     // Not a slug: look the field up by name.
                     value = try await self.value(of: try await secret(target), field: field, reference: reference, content: content)
                 }
@@ -236,7 +237,7 @@ public struct SecretServerProvider: SecretProvider {
             return error.code == .notFound || error.code == .accessDenied
         }
         func summary(_ body: () async throws -> SecretSummary) async throws -> SecretSummary? {
-            do { return try await body() } catch where absent(error) { return nil }
+            do { return try await body() } catch  where absent(error) { return nil }
         }
         func hasField(_ summary: SecretSummary, _ field: String) async throws -> Bool {
             let template = try await client.template(id: summary.secretTemplateId)
@@ -258,7 +259,7 @@ public struct SecretServerProvider: SecretProvider {
             do {
                 _ = try await client.folder(path: path)
                 return true
-            } catch where absent(error) {
+            } catch  where absent(error) {
                 return false
             }
         } catch {

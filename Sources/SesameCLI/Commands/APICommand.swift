@@ -54,8 +54,9 @@ struct APICommand: AsyncParsableCommand {
             let raw = String(text[text.index(after: equals)...])
             let last = key.split(separator: ".").last.map(String.init)?.lowercased() ?? key.lowercased()
             if Self.secretLookingKeys.contains(where: { last.contains($0) }) && !last.hasSuffix("id") {
-                throw CLIError("the value of '\(key)' looks like a secret and must not be passed on the command line",
-                               hint: "write the body to a file (mode 0600) and pass --input FILE, or --input - for stdin")
+                throw CLIError(
+                    "the value of '\(key)' looks like a secret and must not be passed on the command line",
+                    hint: "write the body to a file (mode 0600) and pass --input FILE, or --input - for stdin")
             }
             pairs.append((key, typed ? Self.typed(raw) : .string(raw)))
         }

@@ -24,7 +24,8 @@ struct PermissionCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List who has access.", discussion: "Example:\n  sesame permission list --secret 12")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List who has access.", discussion: "Example:\n  sesame permission list --secret 12")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var target: Target
         @OptionGroup var output: OutputOptions
@@ -38,9 +39,11 @@ struct PermissionCommand: AsyncParsableCommand {
                 } else if let folder = target.folder {
                     let permissions = try await client.folderPermissions(folderId: try await FolderCommand.resolve(folder, client: client).id)
                     try Output.render(permissions, format: output.format) {
-                        Output.table(["ID", "WHO", "FOLDER ROLE", "SECRET ROLE"], permissions.map {
-                            [String($0.id), $0.knownAs ?? "", $0.folderAccessRoleName, $0.secretAccessRoleName]
-                        })
+                        Output.table(
+                            ["ID", "WHO", "FOLDER ROLE", "SECRET ROLE"],
+                            permissions.map {
+                                [String($0.id), $0.knownAs ?? "", $0.folderAccessRoleName, $0.secretAccessRoleName]
+                            })
                     }
                 }
             }
@@ -51,7 +54,8 @@ struct PermissionCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "grant",
             abstract: "Give a user or group a role.",
-            discussion: "Examples:\n  sesame permission grant --secret 12 --user alice --role view\n  sesame permission grant --folder '\\\\Prod' --group operators --role edit"
+            discussion:
+                "Examples:\n  sesame permission grant --secret 12 --user alice --role view\n  sesame permission grant --folder '\\\\Prod' --group operators --role edit"
         )
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var target: Target
@@ -62,17 +66,20 @@ struct PermissionCommand: AsyncParsableCommand {
         func run() async throws {
             guard (user == nil) != (group == nil) else { throw CLIError("name exactly one of --user and --group") }
             try await connection.withClient { client in
-                let grantee: Grantee = if let user { .user(try await UserCommand.resolve(user, client: client)) }
-                    else { .group(try await GroupCommand.resolve(group ?? "", client: client)) }
+                let grantee: Grantee =
+                    if let user { .user(try await UserCommand.resolve(user, client: client)) } else {
+                        .group(try await GroupCommand.resolve(group ?? "", client: client))
+                    }
                 if let secret = target.secret {
                     let permission = try await client.grant(role, onSecret: secret, to: grantee)
                     Output.write("granted \(permission.secretAccessRoleName) on secret \(secret) to \(permission.knownAs ?? "")")
                 } else if let folder = target.folder {
-                    let folderRole: FolderAccessRole = switch role {
-                    case .list, .view: .view
-                    case .edit: .edit
-                    case .owner: .owner
-                    }
+                    let folderRole: FolderAccessRole =
+                        switch role {
+                        case .list, .view: .view
+                        case .edit: .edit
+                        case .owner: .owner
+                        }
                     let folderId = try await FolderCommand.resolve(folder, client: client).id
                     let permission = try await client.grant(folderRole, onFolder: folderId, secrets: role, to: grantee)
                     Output.write("granted \(permission.folderAccessRoleName) on folder \(folderId) to \(permission.knownAs ?? "")")
@@ -82,7 +89,8 @@ struct PermissionCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Remove a permission by its id.", discussion: "Example:\n  sesame permission revoke --secret 12 7")
+        static let configuration = CommandConfiguration(
+            commandName: "revoke", abstract: "Remove a permission by its id.", discussion: "Example:\n  sesame permission revoke --secret 12 7")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var target: Target
         @Argument(help: "The permission's id (from permission list).") var id: Int
@@ -140,7 +148,8 @@ struct AccessCommand: AsyncParsableCommand {
     )
 
     struct Request: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "request", abstract: "Ask for access.", discussion: "Example:\n  sesame access request 12 --comment 'INC-7 outage'")
+        static let configuration = CommandConfiguration(
+            commandName: "request", abstract: "Ask for access.", discussion: "Example:\n  sesame access request 12 --comment 'INC-7 outage'")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The secret id.") var secret: Int
         @Option(name: .long, help: "Why you need it.") var comment: String
@@ -154,7 +163,8 @@ struct AccessCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "Requests to review (or your own with --mine).", discussion: "Example:\n  sesame access list --status Pending")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "Requests to review (or your own with --mine).", discussion: "Example:\n  sesame access list --status Pending")
         @OptionGroup var connection: ConnectionOptions
         @Flag(name: .long, help: "Your own requests.") var mine = false
         @Option(name: .long, help: "Pending, Approved, Denied, Canceled.") var status: String?
@@ -163,16 +173,22 @@ struct AccessCommand: AsyncParsableCommand {
             try await connection.withClient { client in
                 let requests = try await client.accessRequests(mine: mine, status: status)
                 try Output.render(requests, format: output.format) {
-                    Output.table(["ID", "SECRET", "BY", "STATUS", "COMMENT"], requests.map {
-                        [String($0.secretAccessRequestId), $0.secretName ?? String($0.secretId), $0.requestUsername ?? "", $0.status, $0.requestComment ?? ""]
-                    })
+                    Output.table(
+                        ["ID", "SECRET", "BY", "STATUS", "COMMENT"],
+                        requests.map {
+                            [
+                                String($0.secretAccessRequestId), $0.secretName ?? String($0.secretId), $0.requestUsername ?? "", $0.status,
+                                $0.requestComment ?? "",
+                            ]
+                        })
                 }
             }
         }
     }
 
     struct Approve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve a request.", discussion: "Example:\n  sesame access approve 3 --comment ok")
+        static let configuration = CommandConfiguration(
+            commandName: "approve", abstract: "Approve a request.", discussion: "Example:\n  sesame access approve 3 --comment ok")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The request id.") var request: Int
         @Option(name: .long, help: "A reply.") var comment: String?
@@ -185,7 +201,8 @@ struct AccessCommand: AsyncParsableCommand {
     }
 
     struct Deny: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "deny", abstract: "Deny a request.", discussion: "Example:\n  sesame access deny 3 --comment 'not now'")
+        static let configuration = CommandConfiguration(
+            commandName: "deny", abstract: "Deny a request.", discussion: "Example:\n  sesame access deny 3 --comment 'not now'")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The request id.") var request: Int
         @Option(name: .long, help: "A reply.") var comment: String?

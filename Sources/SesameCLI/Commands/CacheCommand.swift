@@ -55,10 +55,12 @@ struct CacheStatusCommand: AsyncParsableCommand {
             )
         }
         try Output.render(status, format: output.format) {
-            Output.table(["FIELD", "VALUE"], [
-                ["path", path], ["entries", String(status.entries)], ["expired", String(status.expired)],
-                ["oldest read", status.oldestRead ?? "-"], ["newest read", status.newestRead ?? "-"], ["bytes", String(status.bytes)],
-            ])
+            Output.table(
+                ["FIELD", "VALUE"],
+                [
+                    ["path", path], ["entries", String(status.entries)], ["expired", String(status.expired)],
+                    ["oldest read", status.oldestRead ?? "-"], ["newest read", status.newestRead ?? "-"], ["bytes", String(status.bytes)],
+                ])
         }
     }
 }

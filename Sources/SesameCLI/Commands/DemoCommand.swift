@@ -72,7 +72,9 @@ struct DemoCommand: AsyncParsableCommand {
             for field in template.fields {
                 let flags = [field.isRequired ? "required" : nil, field.isPassword ? "password" : nil, field.isNotes ? "notes" : nil]
                     .compactMap { $0 }.joined(separator: ", ")
-                show("  \(String(field.secretTemplateFieldId).padding(toLength: 4, withPad: " ", startingAt: 0)) \(field.fieldSlugName.padding(toLength: 10, withPad: " ", startingAt: 0)) \(flags)")
+                show(
+                    "  \(String(field.secretTemplateFieldId).padding(toLength: 4, withPad: " ", startingAt: 0)) \(field.fieldSlugName.padding(toLength: 10, withPad: " ", startingAt: 0)) \(flags)"
+                )
             }
 
             step(3, "Create a folder")
@@ -147,8 +149,9 @@ struct DemoCommand: AsyncParsableCommand {
             try await SecretServerClient.withClient(configuration: viaPlatform) { platformClient in
                 let value = try await platformClient.fieldValue(secretId: created.id, slug: "username")
                 let who = try await platformClient.currentUser().userName
-                show("\(platform.url) answered as a \(await platformClient.serverKind() == .platform ? "Platform" : "Secret Server"); "
-                    + "signed in as sesame-platform (client credentials, scope xpmheadless)")
+                show(
+                    "\(platform.url) answered as a \(await platformClient.serverKind() == .platform ? "Platform" : "Secret Server"); "
+                        + "signed in as sesame-platform (client credentials, scope xpmheadless)")
                 show("through its vault, as \(who): username = \(value)")
             }
 

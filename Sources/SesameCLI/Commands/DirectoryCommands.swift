@@ -43,8 +43,10 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             let password = try UserCommand.newPassword(for: userName, standardInput: passwordStdin)
             try await connection.withClient { client in
-                let user = try await client.createUser(NewUser(userName: userName, displayName: displayName, password: password,
-                                                               isApplicationAccount: application))
+                let user = try await client.createUser(
+                    NewUser(
+                        userName: userName, displayName: displayName, password: password,
+                        isApplicationAccount: application))
                 try Output.render(user, format: output.format) { Output.write("created user \(user.id): \(user.userName)") }
             }
         }
@@ -70,7 +72,8 @@ struct UserCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set-password",
             abstract: "Set a user's password (yours, or anyone's as an administrator); their other sessions end.",
-            discussion: "Examples:\n  sesame user set-password alice          # asked twice, hidden\n  printf '%s' \"$PW\" | sesame user set-password svc_app --password-stdin"
+            discussion:
+                "Examples:\n  sesame user set-password alice          # asked twice, hidden\n  printf '%s' \"$PW\" | sesame user set-password svc_app --password-stdin"
         )
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The user's id or name.") var user: String
@@ -93,7 +96,8 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     struct Disable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "disable", abstract: "Disable a user; their sessions end.", discussion: "Example:\n  sesame user disable alice")
+        static let configuration = CommandConfiguration(
+            commandName: "disable", abstract: "Disable a user; their sessions end.", discussion: "Example:\n  sesame user disable alice")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The user's id or name.") var user: String
         func run() async throws { try await UserCommand.setEnabled(user, false, connection: connection) }
@@ -150,7 +154,8 @@ struct GroupCommand: AsyncParsableCommand {
     }
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a group.", discussion: "Example:\n  sesame group create operators")
+        static let configuration = CommandConfiguration(
+            commandName: "create", abstract: "Create a group.", discussion: "Example:\n  sesame group create operators")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The group name.") var name: String
         func run() async throws {
@@ -162,7 +167,8 @@ struct GroupCommand: AsyncParsableCommand {
     }
 
     struct Members: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "members", abstract: "List a group's members.", discussion: "Example:\n  sesame group members operators")
+        static let configuration = CommandConfiguration(
+            commandName: "members", abstract: "List a group's members.", discussion: "Example:\n  sesame group members operators")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The group's id or name.") var group: String
         @OptionGroup var output: OutputOptions
@@ -177,7 +183,8 @@ struct GroupCommand: AsyncParsableCommand {
     }
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add users to a group.", discussion: "Example:\n  sesame group add operators alice bob")
+        static let configuration = CommandConfiguration(
+            commandName: "add", abstract: "Add users to a group.", discussion: "Example:\n  sesame group add operators alice bob")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The group's id or name.") var group: String
         @Argument(help: "User names.") var users: [String]
@@ -185,7 +192,8 @@ struct GroupCommand: AsyncParsableCommand {
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove users from a group.", discussion: "Example:\n  sesame group remove operators bob")
+        static let configuration = CommandConfiguration(
+            commandName: "remove", abstract: "Remove users from a group.", discussion: "Example:\n  sesame group remove operators bob")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The group's id or name.") var group: String
         @Argument(help: "User names.") var users: [String]
@@ -201,7 +209,8 @@ struct GroupCommand: AsyncParsableCommand {
     }
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a group.", discussion: "Example:\n  sesame group delete operators")
+        static let configuration = CommandConfiguration(
+            commandName: "delete", abstract: "Delete a group.", discussion: "Example:\n  sesame group delete operators")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The group's id or name.") var group: String
         func run() async throws {
@@ -215,8 +224,9 @@ struct GroupCommand: AsyncParsableCommand {
 
     static func resolve(_ key: String, client: SecretServerClient) async throws -> Int {
         if let id = Int(key) { return id }
-        guard let group = try await client.searchGroups(text: key, includeInactive: true).collect()
-            .first(where: { $0.name.lowercased() == key.lowercased() })
+        guard
+            let group = try await client.searchGroups(text: key, includeInactive: true).collect()
+                .first(where: { $0.name.lowercased() == key.lowercased() })
         else { throw CLIError("no group named '\(key)'", exitCode: .notFound) }
         return group.id
     }

@@ -54,9 +54,11 @@ struct EnvCommand: AsyncParsableCommand {
     @Flag(name: [.customShort("R"), .long], help: "With a prefix: also what is in its subfolders.")
     var recursive = false
 
-    @Option(name: .customLong("allow-name"), help: ArgumentHelp(
-        "With a prefix: write this name although it changes how programs run (PATH, LD_PRELOAD, ...). Repeatable.", valueName: "NAME"
-    ))
+    @Option(
+        name: .customLong("allow-name"),
+        help: ArgumentHelp(
+            "With a prefix: write this name although it changes how programs run (PATH, LD_PRELOAD, ...). Repeatable.", valueName: "NAME"
+        ))
     var allowedNames: [String] = []
 
     /// Names that change how a shell, the dynamic loader, an interpreter or a CI runner behaves. Whoever can create a
@@ -162,9 +164,10 @@ struct EnvCommand: AsyncParsableCommand {
     /// chamber's rule: the path below the prefix, upper case, every character a variable name cannot hold as `_`.
     static func name(_ reference: SecretReference, under prefix: SecretReference) throws -> String {
         let relative = reference.segments.starts(with: prefix.segments) ? Array(reference.segments.dropFirst(prefix.segments.count)) : reference.segments
-        var name = String(relative.joined(separator: "_").uppercased().unicodeScalars.map { scalar -> Character in
-            ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "_" ? Character(scalar) : "_"
-        })
+        var name = String(
+            relative.joined(separator: "_").uppercased().unicodeScalars.map { scalar -> Character in
+                ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "_" ? Character(scalar) : "_"
+            })
         if name.first?.isNumber == true { name = "_" + name }
         guard !name.isEmpty else {
             throw CLIError("\(reference.canonical) leaves no name below the prefix", hint: "give the prefix of what holds it, or use --from")

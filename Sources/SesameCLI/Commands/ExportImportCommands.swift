@@ -150,7 +150,9 @@ struct ImportCommand: AsyncParsableCommand {
                 payload.secrets, folderIds: folderIds, templates: templates, client: client, concurrency: max(1, concurrency), progress: progress
             )
             let created = payload.secrets.count - skipped.count
-            Output.write("imported \(created) secrets in \(payload.folders.count) folders" + (skipped.isEmpty ? "" : "; left \(skipped.count) that already existed: \(skipped.joined(separator: ", "))"))
+            Output.write(
+                "imported \(created) secrets in \(payload.folders.count) folders"
+                    + (skipped.isEmpty ? "" : "; left \(skipped.count) that already existed: \(skipped.joined(separator: ", "))"))
         }
     }
 

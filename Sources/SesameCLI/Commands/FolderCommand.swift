@@ -24,8 +24,9 @@ struct FolderCommand: AsyncParsableCommand {
         do {
             return try await client.folder(path: key)
         } catch let error as SecretServerError where error.code == .accessDenied {
-            throw CLIError("no folder at '\(key)' (or no access to it)", hint: "list folders with: sesame folder list",
-                           exitCode: .notFound)
+            throw CLIError(
+                "no folder at '\(key)' (or no access to it)", hint: "list folders with: sesame folder list",
+                exitCode: .notFound)
         }
     }
 }

@@ -52,13 +52,16 @@ struct GetCommand: AsyncParsableCommand {
                 var source: String
                 var version: String?
             }
-            let shown = if let text = value.text {
-                Shown(reference: parsed.canonical, value: text, encoding: "text", source: value.metadata.source.rawValue,
-                      version: value.metadata.version)
-            } else {
-                Shown(reference: parsed.canonical, value: Data(value.bytes).base64EncodedString(), encoding: "base64",
-                      source: value.metadata.source.rawValue, version: value.metadata.version)
-            }
+            let shown =
+                if let text = value.text {
+                    Shown(
+                        reference: parsed.canonical, value: text, encoding: "text", source: value.metadata.source.rawValue,
+                        version: value.metadata.version)
+                } else {
+                    Shown(
+                        reference: parsed.canonical, value: Data(value.bytes).base64EncodedString(), encoding: "base64",
+                        source: value.metadata.source.rawValue, version: value.metadata.version)
+                }
             try Output.json(shown)
         }
     }

@@ -42,10 +42,12 @@ struct LoginCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The SDK client onboarding rule's name (with --sdk-client).", valueName: "name"))
     var rule: String?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "The rule's onboarding key: - reads it from standard input, @FILE from a file (default: $SESAME_ONBOARDING_KEY, else a hidden prompt). Never on the command line.",
-        valueName: "-|@file"
-    ))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The rule's onboarding key: - reads it from standard input, @FILE from a file (default: $SESAME_ONBOARDING_KEY, else a hidden prompt). Never on the command line.",
+            valueName: "-|@file"
+        ))
     var onboardingKey: String?
 
     @Option(name: .long, help: ArgumentHelp("The SDK client's name on the server (default: this machine's host name).", valueName: "name"))
@@ -112,9 +114,12 @@ struct LoginCommand: AsyncParsableCommand {
                 )
             }
         }
-        let kept = noStore ? "no session kept" : (session.refreshToken == nil
-            ? "session kept for \(session.expiresIn.components.seconds / 60) minutes"
-            : "session kept (renewed with its refresh token)")
+        let kept =
+            noStore
+            ? "no session kept"
+            : (session.refreshToken == nil
+                ? "session kept for \(session.expiresIn.components.seconds / 60) minutes"
+                : "session kept (renewed with its refresh token)")
         let what = found == .platform ? "the Delinea Platform at \(url) (its vault)" : url
         Output.write("Signed in to \(what) as \(username). Profile '\(name)' saved in \(ProfileFile.path(environment)); \(kept).")
     }
@@ -250,19 +255,23 @@ struct ProfileCommand: AsyncParsableCommand {
                 var session: Bool
             }
             let rows = file.profiles.keys.sorted().map { name in
-                Row(name: name, url: file.profiles[name]!.url, username: file.profiles[name]!.username, current: name == file.current,
+                Row(
+                    name: name, url: file.profiles[name]!.url, username: file.profiles[name]!.username, current: name == file.current,
                     session: store?.has(name) == true)
             }
             try Output.render(rows, format: output.format) {
-                Output.table(["", "NAME", "URL", "USER", "SESSION"], rows.map {
-                    [$0.current ? "*" : "", $0.name, $0.url, $0.username ?? "", $0.session ? "yes" : "no"]
-                })
+                Output.table(
+                    ["", "NAME", "URL", "USER", "SESSION"],
+                    rows.map {
+                        [$0.current ? "*" : "", $0.name, $0.url, $0.username ?? "", $0.session ? "yes" : "no"]
+                    })
             }
         }
     }
 
     struct Use: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "use", abstract: "Make a profile the current one.", discussion: "Example:\n  sesame profile use prod")
+        static let configuration = CommandConfiguration(
+            commandName: "use", abstract: "Make a profile the current one.", discussion: "Example:\n  sesame profile use prod")
         @Argument(help: "The profile's name.") var name: String
 
         func run() async throws {
@@ -277,7 +286,8 @@ struct ProfileCommand: AsyncParsableCommand {
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a profile and its session.", discussion: "Example:\n  sesame profile remove old")
+        static let configuration = CommandConfiguration(
+            commandName: "remove", abstract: "Remove a profile and its session.", discussion: "Example:\n  sesame profile remove old")
         @Argument(help: "The profile's name.") var name: String
 
         func run() async throws {

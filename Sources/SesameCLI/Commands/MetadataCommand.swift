@@ -15,7 +15,8 @@ struct MetadataCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List an item's metadata.", discussion: "Example:\n  sesame metadata list secret 12")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List an item's metadata.", discussion: "Example:\n  sesame metadata list secret 12")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "secret, folder, user or group.") var kind: MetadataItemKind
         @Argument(help: "The item's id.") var id: Int
@@ -24,11 +25,14 @@ struct MetadataCommand: AsyncParsableCommand {
             try await connection.withClient { client in
                 let values = try await client.metadata(of: kind, id: id)
                 try Output.render(values, format: output.format) {
-                    Output.table(["ID", "SECTION", "FIELD", "VALUE"], values.map { value in
-                        let text = value.valueString ?? value.valueInt.map(String.init) ?? value.valueNumber.map { String($0) }
-                            ?? value.valueBit.map(String.init) ?? value.valueDateTime ?? ""
-                        return [String(value.metadataItemDataId), value.metadataFieldSectionName ?? "", value.metadataFieldName ?? "", text]
-                    })
+                    Output.table(
+                        ["ID", "SECTION", "FIELD", "VALUE"],
+                        values.map { value in
+                            let text =
+                                value.valueString ?? value.valueInt.map(String.init) ?? value.valueNumber.map { String($0) }
+                                ?? value.valueBit.map(String.init) ?? value.valueDateTime ?? ""
+                            return [String(value.metadataItemDataId), value.metadataFieldSectionName ?? "", value.metadataFieldName ?? "", text]
+                        })
                 }
             }
         }

@@ -14,7 +14,9 @@ struct RoleCommand: AsyncParsableCommand {
         func run() async throws {
             try await connection.withClient { client in
                 let roles = try await client.roles(includeInactive: inactive)
-                try Output.render(roles, format: output.format) { Output.table(["ID", "NAME", "ENABLED"], roles.map { [String($0.id), $0.name, String($0.enabled)] }) }
+                try Output.render(roles, format: output.format) {
+                    Output.table(["ID", "NAME", "ENABLED"], roles.map { [String($0.id), $0.name, String($0.enabled)] })
+                }
             }
         }
     }

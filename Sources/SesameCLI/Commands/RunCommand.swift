@@ -58,10 +58,12 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Mask the secrets in the command's output (sesame stays in between).")
     var mask = false
 
-    @Option(name: .customLong("keep-env"), help: ArgumentHelp(
-        "Pass this variable on although sesame would remove it (one of its own credentials, or any with --pristine). Repeatable.",
-        valueName: "NAME"
-    ))
+    @Option(
+        name: .customLong("keep-env"),
+        help: ArgumentHelp(
+            "Pass this variable on although sesame would remove it (one of its own credentials, or any with --pristine). Repeatable.",
+            valueName: "NAME"
+        ))
     var keepEnv: [String] = []
 
     @Flag(name: .long, help: "Start the command from an empty environment plus PATH, HOME, LANG, LC_*, TERM and the resolved variables.")

@@ -33,7 +33,8 @@ struct ScriptPullCommand: AsyncParsableCommand {
             for summary in summaries.sorted(by: { $0.scriptId < $1.scriptId }) {
                 let script = try await client.script(id: summary.scriptId)
                 // The file this script had, else a safe name not taken by another script.
-                var name = manifest.scripts.first { $0.value == script.scriptId }?.key
+                var name =
+                    manifest.scripts.first { $0.value == script.scriptId }?.key
                     ?? ScriptFolder.fileName(for: script.name, type: script.scriptType)
                 if used.contains(name) || (manifest.scripts[name].map { $0 != script.scriptId } ?? false) {
                     let base = (name as NSString).deletingPathExtension

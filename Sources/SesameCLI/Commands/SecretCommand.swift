@@ -66,8 +66,9 @@ struct SecretGetCommand: AsyncParsableCommand {
             if let field {
                 guard let item = model.item(field) else {
                     let known = model.items.map(\.slug).joined(separator: ", ")
-                    throw CLIError("secret \(model.id) has no field '\(field)'", hint: "its fields are: \(known)",
-                                   exitCode: .notFound)
+                    throw CLIError(
+                        "secret \(model.id) has no field '\(field)'", hint: "its fields are: \(known)",
+                        exitCode: .notFound)
                 }
                 if item.isFile {
                     FileHandle.standardOutput.write(file ?? Data())
@@ -89,7 +90,9 @@ extension SecretGetCommand {
     /// `--field F --cache`: the field read as the reference `tss://ID/F` (or `tss://Folder/.../Name/F`) through the
     /// disk cache, so a fresh entry is answered without the server (and without signing in).
     func cachedField(_ field: String) async throws {
-        let segments = Int(secret) != nil ? [secret]
+        let segments =
+            Int(secret) != nil
+            ? [secret]
             : secret.split(whereSeparator: { $0 == "\\" || $0 == "/" }).map(String.init)
         guard !segments.isEmpty else { throw CLIError("the secret '\(secret)' is neither an id nor a path") }
         let allowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#%"))
@@ -146,9 +149,11 @@ struct SecretSearchCommand: AsyncParsableCommand {
                 if let limit, results.count >= limit { break }
             }
             try Output.render(results, format: output.format) {
-                Output.table(["ID", "NAME", "TEMPLATE", "FOLDER"], results.map {
-                    [String($0.id), $0.name, $0.secretTemplateName, $0.folderPath ?? "\\"]
-                })
+                Output.table(
+                    ["ID", "NAME", "TEMPLATE", "FOLDER"],
+                    results.map {
+                        [String($0.id), $0.name, $0.secretTemplateName, $0.folderPath ?? "\\"]
+                    })
                 FileHandle.standardError.write(Data("\(results.count) secret(s)\n".utf8))
             }
         }

@@ -76,12 +76,14 @@ struct SecretCreateCommand: AsyncParsableCommand {
             secret.siteId = 1
             for assignment in assignments {
                 guard let item = secret.item(assignment.slug) else {
-                    throw CLIError("template '\(templateModel.name)' has no field '\(assignment.slug)'",
-                                   hint: "its fields are: \(secret.items.map(\.slug).joined(separator: ", "))", exitCode: .notFound)
+                    throw CLIError(
+                        "template '\(templateModel.name)' has no field '\(assignment.slug)'",
+                        hint: "its fields are: \(secret.items.map(\.slug).joined(separator: ", "))", exitCode: .notFound)
                 }
                 if case .literal = assignment.source, Mask.isSensitive(item) {
-                    throw CLIError("the value of '\(item.slug)' must not be passed on the command line",
-                                   hint: "use --generate \(item.slug), --field \(item.slug)=@FILE or --field \(item.slug)=- (stdin)")
+                    throw CLIError(
+                        "the value of '\(item.slug)' must not be passed on the command line",
+                        hint: "use --generate \(item.slug), --field \(item.slug)=@FILE or --field \(item.slug)=- (stdin)")
                 }
                 secret.setValue(try assignment.value(), forItem: item.slug)
             }
@@ -144,8 +146,9 @@ struct SecretCreateCommand: AsyncParsableCommand {
 
     static func parseAssignment(_ text: String) throws -> Assignment {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
-            throw CLIError("--field takes slug=value; found '\(text.prefix(while: { $0 != "=" }))'",
-                           hint: "e.g. --field username=root, --field password=@pw.txt, --field password=-")
+            throw CLIError(
+                "--field takes slug=value; found '\(text.prefix(while: { $0 != "=" }))'",
+                hint: "e.g. --field username=root, --field password=@pw.txt, --field password=-")
         }
         let slug = String(text[..<equals])
         let value = String(text[text.index(after: equals)...])

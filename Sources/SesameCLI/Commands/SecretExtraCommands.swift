@@ -5,8 +5,9 @@ import SecretServerModels
 
 /// `sesame secret audits ID`
 struct SecretAuditsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "audits", abstract: "Show a secret's audit trail, newest first.",
-                                                    discussion: "Example:\n  sesame secret audits 12 --limit 20")
+    static let configuration = CommandConfiguration(
+        commandName: "audits", abstract: "Show a secret's audit trail, newest first.",
+        discussion: "Example:\n  sesame secret audits 12 --limit 20")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "The secret id.") var secret: Int
     @Option(name: .long, help: "At most this many entries.") var limit: Int = 50
@@ -19,9 +20,11 @@ struct SecretAuditsCommand: AsyncParsableCommand {
                 if entries.count >= limit { break }
             }
             try Output.render(entries, format: output.format) {
-                Output.table(["DATE (UTC)", "ACTION", "BY", "NOTES"], entries.map {
-                    [$0.dateRecorded ?? "", $0.action, $0.username ?? "", $0.notes ?? ""]
-                })
+                Output.table(
+                    ["DATE (UTC)", "ACTION", "BY", "NOTES"],
+                    entries.map {
+                        [$0.dateRecorded ?? "", $0.action, $0.username ?? "", $0.notes ?? ""]
+                    })
             }
         }
     }
@@ -29,8 +32,9 @@ struct SecretAuditsCommand: AsyncParsableCommand {
 
 /// `sesame secret upload ID SLUG FILE`
 struct SecretUploadCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "upload", abstract: "Attach a file to a file field.",
-                                                    discussion: "Example:\n  sesame secret upload 12 private-key ~/.ssh/id_ed25519")
+    static let configuration = CommandConfiguration(
+        commandName: "upload", abstract: "Attach a file to a file field.",
+        discussion: "Example:\n  sesame secret upload 12 private-key ~/.ssh/id_ed25519")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "The secret id.") var secret: Int
     @Argument(help: "The file field's slug.") var slug: String

@@ -63,8 +63,9 @@ struct SecretRestoreCommand: AsyncParsableCommand {
         let found = try await client.searchSecrets(search).collect()
             .filter { !$0.active && $0.name.lowercased() == name.lowercased() && (folderId != nil || $0.folderId <= 0) }
         guard found.count == 1 else {
-            throw CLIError(found.isEmpty ? "no deactivated secret at '\(key)'" : "\(found.count) deactivated secrets are named '\(name)' there",
-                           hint: "give its id instead", exitCode: .notFound)
+            throw CLIError(
+                found.isEmpty ? "no deactivated secret at '\(key)'" : "\(found.count) deactivated secrets are named '\(name)' there",
+                hint: "give its id instead", exitCode: .notFound)
         }
         return found[0].id
     }
@@ -132,8 +133,9 @@ struct SecretRotateCommand: AsyncParsableCommand {
             let main = template.fields.first { $0.isPassword }
             let chosen = field.map { template.field($0) } ?? main
             guard let chosen, chosen.isPassword else {
-                throw CLIError(field.map { "'\($0)' is not a password field of template '\(template.name)'" }
-                               ?? "template '\(template.name)' has no password field", exitCode: .notFound)
+                throw CLIError(
+                    field.map { "'\($0)' is not a password field of template '\(template.name)'" }
+                        ?? "template '\(template.name)' has no password field", exitCode: .notFound)
             }
             try await restricted.perform(String(id), client: client) { arguments in
                 let arguments = arguments ?? restricted.access().arguments()

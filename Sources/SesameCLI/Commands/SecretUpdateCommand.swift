@@ -74,8 +74,9 @@ struct SecretUpdateCommand: AsyncParsableCommand {
         // Everything is read and checked before the first write.
         for assignment in parsed {
             guard let item = model.item(assignment.slug) else {
-                throw CLIError("secret \(model.id) has no field '\(assignment.slug)'",
-                               hint: "its fields are: \(model.items.map(\.slug).joined(separator: ", "))", exitCode: .notFound)
+                throw CLIError(
+                    "secret \(model.id) has no field '\(assignment.slug)'",
+                    hint: "its fields are: \(model.items.map(\.slug).joined(separator: ", "))", exitCode: .notFound)
             }
             if item.isFile {
                 guard case .file(let path) = assignment.source else {
@@ -86,8 +87,9 @@ struct SecretUpdateCommand: AsyncParsableCommand {
                 continue
             }
             if case .literal = assignment.source, Mask.isSensitive(item) {
-                throw CLIError("the value of '\(item.slug)' must not be passed on the command line",
-                               hint: "use --set \(item.slug)=- (stdin), --set \(item.slug)=@FILE or --generate \(item.slug)")
+                throw CLIError(
+                    "the value of '\(item.slug)' must not be passed on the command line",
+                    hint: "use --set \(item.slug)=- (stdin), --set \(item.slug)=@FILE or --generate \(item.slug)")
             }
             model.setValue(try assignment.value(), forItem: item.slug)
         }

@@ -49,10 +49,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Read the admin password from this file.")
     var adminPasswordFile: String?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "The path of the Delinea Platform front door (/health, the xpmplatform token route, /vaultbroker/api/vaults); '' turns it off.",
-        valueName: "PATH"
-    ))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The path of the Delinea Platform front door (/health, the xpmplatform token route, /vaultbroker/api/vaults); '' turns it off.",
+            valueName: "PATH"
+        ))
     var platformPath = "/platform"
 
     @Option(name: .long, help: "The client id of the Platform service user.")
@@ -79,16 +81,20 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "A secret that requires a comment also requires a ticket number (as with a ticket system that asks for one).")
     var requireTicketNumber = false
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Two-factor sign-in for some users (the emulator's own mode): a file of 'USER = BASE32SECRET' lines; they must send their authenticator's code in the OTP header.",
-        valueName: "file"
-    ))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Two-factor sign-in for some users (the emulator's own mode): a file of 'USER = BASE32SECRET' lines; they must send their authenticator's code in the OTP header.",
+            valueName: "file"
+        ))
     var totpSecrets: String?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "The scrypt cost of password hashes (N = 2^COST, 10 to 20): lower makes each sign-in cheaper, for test rigs that sign in often.",
-        valueName: "COST"
-    ))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The scrypt cost of password hashes (N = 2^COST, 10 to 20): lower makes each sign-in cheaper, for test rigs that sign in often.",
+            valueName: "COST"
+        ))
     var passwordHashCost = 14
 
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
@@ -97,10 +103,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Fault mode: the share of API requests (0...1) answered with a fault.", valueName: "RATE"))
     var faultRate: Double?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Fault mode: the faults to pick from, comma-separated: 500, 502, 503 (any 4xx/5xx), rate-limit, html, drop, drop-after, drop-mid (the transient ones, the default), truncated, wrong-types, huge, slow-drip.",
-        valueName: "LIST"
-    ))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Fault mode: the faults to pick from, comma-separated: 500, 502, 503 (any 4xx/5xx), rate-limit, html, drop, drop-after, drop-mid (the transient ones, the default), truncated, wrong-types, huge, slow-drip.",
+            valueName: "LIST"
+        ))
     var faults: String?
 
     @Option(name: .long, help: ArgumentHelp("Fault mode: milliseconds added before every API request is answered.", valueName: "MS"))
@@ -112,22 +120,28 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Serve HTTPS with a certificate made now by a CA made now (keys in memory only).")
     var tls = false
 
-    @Option(name: .long, help: ArgumentHelp(
-        "With --tls: a name the certificate is for (repeat it; default: localhost, 127.0.0.1, ::1 and --host).",
-        valueName: "NAME"
-    ))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "With --tls: a name the certificate is for (repeat it; default: localhost, 127.0.0.1, ::1 and --host).",
+            valueName: "NAME"
+        ))
     var tlsHostname: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp(
-        "With --tls: where to write the CA certificate clients trust (default: DATABASE.ca.pem, or a file in the temporary directory).",
-        valueName: "FILE"
-    ))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "With --tls: where to write the CA certificate clients trust (default: DATABASE.ca.pem, or a file in the temporary directory).",
+            valueName: "FILE"
+        ))
     var tlsCaOut: String?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Once the server listens, write {\"url\", \"platformURL\", \"port\", \"pid\"} as JSON to this file (atomically), for scripts and tests that start it.",
-        valueName: "FILE"
-    ))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Once the server listens, write {\"url\", \"platformURL\", \"port\", \"pid\"} as JSON to this file (atomically), for scripts and tests that start it.",
+            valueName: "FILE"
+        ))
     var readyFile: String?
 
     @Flag(name: .long, help: .hidden)
@@ -177,8 +191,9 @@ struct ServerCommand: AsyncParsableCommand {
     static func privateTemporaryDirectory() throws -> String {
         var template = Array((FileManager.default.temporaryDirectory.path + "/sesame-dev-XXXXXX").utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw CLIError("cannot make a folder for the CA certificate in \(FileManager.default.temporaryDirectory.path) (errno \(errno))",
-                           hint: "choose a place with --tls-ca-out")
+            throw CLIError(
+                "cannot make a folder for the CA certificate in \(FileManager.default.temporaryDirectory.path) (errno \(errno))",
+                hint: "choose a place with --tls-ca-out")
         }
         return String(cString: made)
     }
@@ -260,7 +275,9 @@ struct ServerCommand: AsyncParsableCommand {
         } catch let error as EmulatorStartupError {
             throw CLIError("the server could not start: \(error)")
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            throw CLIError("the server could not start: port \(port) on \(host) is already in use", hint: "stop what uses it, or pick another with --port (0 picks a free one)")
+            throw CLIError(
+                "the server could not start: port \(port) on \(host) is already in use",
+                hint: "stop what uses it, or pick another with --port (0 picks a free one)")
         } catch {
             throw CLIError("the server could not start: \(error)")
         }

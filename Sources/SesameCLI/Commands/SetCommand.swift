@@ -103,14 +103,16 @@ struct SetCommand: AsyncParsableCommand {
         guard reference.segments.count >= 2, let slug = reference.segments.last else {
             throw CLIError("name a field to generate: tss://12/password")
         }
-        let key = reference.segments.count == 2 && Int(reference.segments[0]) != nil
+        let key =
+            reference.segments.count == 2 && Int(reference.segments[0]) != nil
             ? reference.segments[0] : "\\" + reference.segments.dropLast().joined(separator: "\\")
         return try await connection.withClient { client in
             let summary = try await client.secretSummary(id: try await SecretKey.id(key, client: client))
             let template = try await client.template(id: summary.secretTemplateId)
             guard let field = template.field(slug), field.isPassword else {
-                throw CLIError("'\(slug)' is not a password field of template '\(template.name)', so there is no requirement to generate to",
-                               hint: "give the value on standard input instead", exitCode: .notFound)
+                throw CLIError(
+                    "'\(slug)' is not a password field of template '\(template.name)', so there is no requirement to generate to",
+                    hint: "give the value on standard input instead", exitCode: .notFound)
             }
             return try await client.generatePassword(fieldId: field.secretTemplateFieldId)
         }

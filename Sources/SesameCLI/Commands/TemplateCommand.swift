@@ -11,7 +11,8 @@ struct TemplateCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List templates.", discussion: "Example:\n  sesame template list account")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List templates.", discussion: "Example:\n  sesame template list account")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "Text the name contains.") var text: String?
         @OptionGroup var output: OutputOptions
@@ -36,10 +37,12 @@ struct TemplateCommand: AsyncParsableCommand {
                 let model = try await SecretCreateCommand.resolveTemplate(template, client: client)
                 try Output.render(model, format: output.format) {
                     Output.write("\(model.name) (id \(model.id))")
-                    Output.table(["FIELD ID", "SLUG", "NAME", "KIND"], model.fields.map { field in
-                        let kind = field.isPassword ? "password" : field.isFile ? "file" : field.isNotes ? "notes" : field.isUrl ? "url" : "text"
-                        return [String(field.secretTemplateFieldId), field.fieldSlugName, field.name, kind + (field.isRequired ? ", required" : "")]
-                    })
+                    Output.table(
+                        ["FIELD ID", "SLUG", "NAME", "KIND"],
+                        model.fields.map { field in
+                            let kind = field.isPassword ? "password" : field.isFile ? "file" : field.isNotes ? "notes" : field.isUrl ? "url" : "text"
+                            return [String(field.secretTemplateFieldId), field.fieldSlugName, field.name, kind + (field.isRequired ? ", required" : "")]
+                        })
                 }
             }
         }

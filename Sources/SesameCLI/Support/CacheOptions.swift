@@ -30,10 +30,11 @@ struct CacheOptions: ParsableArguments {
     /// The cache configuration of the reference store: memory only, or memory in front of the disk cache.
     func configuration(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CacheConfiguration {
         guard enabled(environment) else { return CacheConfiguration(strategy: .cacheThenServer) }
-        let seconds = try cacheTtl ?? environment["SESAME_CACHE_TTL"].map { text in
-            guard let value = Int(text) else { throw CLIError("SESAME_CACHE_TTL must be a number of seconds; found '\(text)'") }
-            return value
-        } ?? 300
+        let seconds =
+            try cacheTtl ?? environment["SESAME_CACHE_TTL"].map { text in
+                guard let value = Int(text) else { throw CLIError("SESAME_CACHE_TTL must be a number of seconds; found '\(text)'") }
+                return value
+            } ?? 300
         guard (1...31_536_000).contains(seconds) else {
             throw CLIError("--cache-ttl must be between 1 second and a year (31536000 seconds); found \(seconds)")
         }
@@ -64,9 +65,10 @@ struct CacheOptions: ParsableArguments {
     @discardableResult
     static func forget(profile: Profile, environment: [String: String]) -> Int {
         guard let disk = existingDiskCache(environment) else { return 0 }
-        let principal = profile.username.map {
-            SecretServerClient.Credentials.password(username: $0, password: "", domain: profile.domain).principal
-        } ?? "profile:none"
+        let principal =
+            profile.username.map {
+                SecretServerClient.Credentials.password(username: $0, password: "", domain: profile.domain).principal
+            } ?? "profile:none"
         return (try? disk.removeAll(scope: CacheScope.secretServer(baseURL: profile.url, principal: principal))) ?? 0
     }
 

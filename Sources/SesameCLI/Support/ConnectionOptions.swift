@@ -25,24 +25,30 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Extra CA certificates to trust, PEM (default: $SESAME_CA_FILE).", valueName: "file"))
     var caFile: String?
 
-    @Flag(name: .customLong("insecure-skip-tls-verify"),
-          help: "Do NOT verify the server's TLS certificate: anyone on the network can impersonate it. Prefer --ca-file.")
+    @Flag(
+        name: .customLong("insecure-skip-tls-verify"),
+        help: "Do NOT verify the server's TLS certificate: anyone on the network can impersonate it. Prefer --ca-file.")
     var insecure = false
 
-    @Option(name: .long, help: ArgumentHelp(
-        "What the URL is: auto (ask it, as Delinea's SDKs do), secret-server or platform (default: $SESAME_SERVER_KIND, else what sesame login found, else auto).",
-        valueName: "kind"
-    ))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "What the URL is: auto (ask it, as Delinea's SDKs do), secret-server or platform (default: $SESAME_SERVER_KIND, else what sesame login found, else auto).",
+            valueName: "kind"
+        ))
     var serverKind: SecretServerClient.ServerKind?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "The proxy for every request, http://[user@]host:port, or none (default: $SESAME_PROXY, else the profile's, else $HTTPS_PROXY/$HTTP_PROXY with $NO_PROXY). A proxy password comes from $SESAME_PROXY_PASSWORD, never the command line.",
-        valueName: "url"
-    ))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The proxy for every request, http://[user@]host:port, or none (default: $SESAME_PROXY, else the profile's, else $HTTPS_PROXY/$HTTP_PROXY with $NO_PROXY). A proxy password comes from $SESAME_PROXY_PASSWORD, never the command line.",
+            valueName: "url"
+        ))
     var proxy: String?
 
-    @Flag(name: .customLong("allow-plain-http"),
-          help: "Send the password or token over plain http:// to a server that is not on this machine (anyone on the way can read it).")
+    @Flag(
+        name: .customLong("allow-plain-http"),
+        help: "Send the password or token over plain http:// to a server that is not on this machine (anyone on the way can read it).")
     var allowPlainHTTP = false
 
     /// The profile in use and its settings: `--profile`, `SESAME_PROFILE`, or the file's current profile.
@@ -53,7 +59,8 @@ struct ConnectionOptions: ParsableArguments {
             guard let found = file.profiles[requested] else {
                 throw CLIError(
                     "there is no profile '\(requested)'",
-                    hint: file.profiles.isEmpty ? "create it with: sesame login --profile \(requested) --url URL --username NAME"
+                    hint: file.profiles.isEmpty
+                        ? "create it with: sesame login --profile \(requested) --url URL --username NAME"
                         : "known profiles: \(file.profiles.keys.sorted().joined(separator: ", "))"
                 )
             }
@@ -221,9 +228,10 @@ struct ConnectionOptions: ParsableArguments {
         } else if let profile = target.sessionProfile, let store = try Self.sessionStore(environment),
             let kept = store.load(profile, url: target.url), kept.refreshToken != nil || kept.expiresAt.timeIntervalSinceNow > 30
         {
-            credentials = .kept(ProfileSessionKeeper(
-                store: store, profile: profile, url: target.url, principal: principal(target, environment: environment)
-            ))
+            credentials = .kept(
+                ProfileSessionKeeper(
+                    store: store, profile: profile, url: target.url, principal: principal(target, environment: environment)
+                ))
         } else {
             guard let username = target.username else {
                 throw CLIError("no user name", hint: "set SESAME_USERNAME, pass --username, or run sesame login (or set SESAME_TOKEN)")

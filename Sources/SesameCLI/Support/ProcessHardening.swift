@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What sesame does to its own process before anything else, because it holds passwords, tokens and values in
@@ -23,12 +23,12 @@ enum ProcessHardening {
         var none = rlimit(rlim_cur: 0, rlim_max: inheritedCoreLimit.rlim_max)
         _ = setrlimit(Self.coreResource, &none)
         #if os(Linux)
-        // prctl(PR_SET_DUMPABLE, 0): Glibc's module does not import prctl, so it is looked up by name.
-        typealias Prctl = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
-        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "prctl") {
-            let prctl = unsafeBitCast(symbol, to: Prctl.self)
-            _ = prctl(4 /* PR_SET_DUMPABLE */, 0, 0, 0, 0)
-        }
+            // prctl(PR_SET_DUMPABLE, 0): Glibc's module does not import prctl, so it is looked up by name.
+            typealias Prctl = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
+            if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "prctl") {
+                let prctl = unsafeBitCast(symbol, to: Prctl.self)
+                _ = prctl(4 /* PR_SET_DUMPABLE */, 0, 0, 0, 0)
+            }
         #endif
     }
 
@@ -46,8 +46,8 @@ enum ProcessHardening {
     }
 
     #if os(Linux)
-    private static var coreResource: __rlimit_resource_t { __rlimit_resource_t(RLIMIT_CORE.rawValue) }
+        private static var coreResource: __rlimit_resource_t { __rlimit_resource_t(RLIMIT_CORE.rawValue) }
     #else
-    private static var coreResource: Int32 { RLIMIT_CORE }
+        private static var coreResource: Int32 { RLIMIT_CORE }
     #endif
 }

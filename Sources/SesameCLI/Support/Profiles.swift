@@ -63,7 +63,8 @@ struct ProfileFile: Codable, Equatable {
     func save(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let directory = Self.directory(environment)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let text = "# sesame profiles: `sesame login` writes this file; passwords and tokens are never kept here.\n"
+        let text =
+            "# sesame profiles: `sesame login` writes this file; passwords and tokens are never kept here.\n"
             + (try YAMLEncoder().encode(self))
         try AtomicFile.write(Data(text.utf8), to: Self.path(environment), mode: 0o600)
     }
@@ -216,9 +217,11 @@ struct ProfileSessionKeeper: SessionKeeper {
                 do {
                     try store.save(renewed, for: profile, url: url)
                 } catch {
-                    FileHandle.standardError.write(Data(
-                        "warning: the renewed session of profile '\(profile)' could not be kept (\(error)); the next command will have to sign in again\n".utf8
-                    ))
+                    FileHandle.standardError.write(
+                        Data(
+                            "warning: the renewed session of profile '\(profile)' could not be kept (\(error)); the next command will have to sign in again\n"
+                                .utf8
+                        ))
                 }
             }
             return renewed

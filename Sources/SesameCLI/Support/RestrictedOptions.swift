@@ -82,11 +82,12 @@ struct RestrictedOptions: ParsableArguments {
 
     /// A file field's content inside `perform`, with the same `arguments` as the read of its secret.
     static func file(secretId: Int, slug: String, client: SecretServerClient, arguments: SecretRestrictedArgs?) async throws -> Data {
-        let content = if let arguments {
-            try await client.fieldContent(secretId: secretId, slug: slug, access: arguments)
-        } else {
-            try await client.fieldContent(secretId: secretId, slug: slug, noAutoCheckout: true)
-        }
+        let content =
+            if let arguments {
+                try await client.fieldContent(secretId: secretId, slug: slug, access: arguments)
+            } else {
+                try await client.fieldContent(secretId: secretId, slug: slug, noAutoCheckout: true)
+            }
         switch content {
         case .file(let data, _): return data
         case .text(let text): return Data(text.utf8)

@@ -40,10 +40,11 @@ struct ScriptFolder {
     /// The file name for a script: its name with anything but letters, digits, space, `.`, `-` and `_` replaced
     /// by `_`, no leading dots, and the extension of its type.
     static func fileName(for name: String, type: String) -> String {
-        var safe = String(name.unicodeScalars.map { scalar -> Character in
-            let allowed = CharacterSet.alphanumerics.contains(scalar) || " .-_".unicodeScalars.contains(scalar)
-            return allowed && scalar.isASCII ? Character(scalar) : "_"
-        })
+        var safe = String(
+            name.unicodeScalars.map { scalar -> Character in
+                let allowed = CharacterSet.alphanumerics.contains(scalar) || " .-_".unicodeScalars.contains(scalar)
+                return allowed && scalar.isASCII ? Character(scalar) : "_"
+            })
         while safe.hasPrefix(".") || safe.hasPrefix(" ") { safe.removeFirst() }
         safe = safe.trimmingCharacters(in: .whitespaces)
         if safe.isEmpty { safe = "script" }
@@ -87,7 +88,10 @@ struct ScriptFolder {
                 // attributesOfItem does not follow a link: a link is .typeSymbolicLink, not .typeRegular.
                 let type = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name))?[.type] as? FileAttributeType
                 guard type == .typeRegular else {
-                    if reportSkipped { FileHandle.standardError.write(Data("skipped \(name): not a plain file (a link or a folder); scripts are read from plain files only\n".utf8)) }
+                    if reportSkipped {
+                        FileHandle.standardError.write(
+                            Data("skipped \(name): not a plain file (a link or a folder); scripts are read from plain files only\n".utf8))
+                    }
                     return false
                 }
                 return true

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Terminal input: whether one is attached, and reading without echo.
@@ -119,24 +119,24 @@ private enum EchoGuard {
             var current = sigaction()
             sigaction(number, nil, &current)
             #if canImport(Glibc)
-            let ignored = unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+                let ignored = unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
             #else
-            let ignored = unsafeBitCast(current.__sigaction_u.__sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+                let ignored = unsafeBitCast(current.__sigaction_u.__sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
             #endif
             if ignored { continue }
             var action = sigaction()
             #if canImport(Glibc)
-            action.__sigaction_handler.sa_handler = { signal in
-                tcsetattr(STDIN_FILENO, TCSADRAIN, &EchoGuard.saved)
-                Glibc.signal(signal, SIG_DFL)
-                raise(signal)
-            }
+                action.__sigaction_handler.sa_handler = { signal in
+                    tcsetattr(STDIN_FILENO, TCSADRAIN, &EchoGuard.saved)
+                    Glibc.signal(signal, SIG_DFL)
+                    raise(signal)
+                }
             #else
-            action.__sigaction_u.__sa_handler = { signal in
-                tcsetattr(STDIN_FILENO, TCSADRAIN, &EchoGuard.saved)
-                Darwin.signal(signal, SIG_DFL)
-                raise(signal)
-            }
+                action.__sigaction_u.__sa_handler = { signal in
+                    tcsetattr(STDIN_FILENO, TCSADRAIN, &EchoGuard.saved)
+                    Darwin.signal(signal, SIG_DFL)
+                    raise(signal)
+                }
             #endif
             sigemptyset(&action.sa_mask)
             var old = sigaction()

@@ -96,8 +96,9 @@ public final class CachingProvider: SecretProvider {
         // Keep it in memory for as long as it stays fresh on disk, at most the time to live (the file's expiry is not
         // sealed with the value, so it is bounded before it is used).
         let ttl = configuration.timeToLive
-        let remaining = min(entry.expires.timeIntervalSince(configuration.wallClock()),
-                            Double(ttl.components.seconds) + Double(ttl.components.attoseconds) / 1e18)
+        let remaining = min(
+            entry.expires.timeIntervalSince(configuration.wallClock()),
+            Double(ttl.components.seconds) + Double(ttl.components.attoseconds) / 1e18)
         memory.store(key, value: entry.value, expires: configuration.now() + .milliseconds(Int64(remaining * 1000)))
         return entry.value
     }

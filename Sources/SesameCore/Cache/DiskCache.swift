@@ -40,13 +40,14 @@ public final class DiskCache: Sendable {
         do {
             database = try DatabasePool(path: path, configuration: configuration)
             try database.write { db in
-                try db.execute(sql: """
-                    CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
-                    CREATE TABLE IF NOT EXISTS entry (
-                        key BLOB PRIMARY KEY, box BLOB NOT NULL, fetched_at REAL NOT NULL, expires_at REAL NOT NULL,
-                        scope BLOB NOT NULL DEFAULT x''
-                    ) WITHOUT ROWID;
-                    """)
+                try db.execute(
+                    sql: """
+                        CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+                        CREATE TABLE IF NOT EXISTS entry (
+                            key BLOB PRIMARY KEY, box BLOB NOT NULL, fetched_at REAL NOT NULL, expires_at REAL NOT NULL,
+                            scope BLOB NOT NULL DEFAULT x''
+                        ) WITHOUT ROWID;
+                        """)
                 // Files made before entries had scopes: their entries keep the empty scope (and, keyed without
                 // one, are never found by a scoped read; they age out with the purge).
                 if try !Row.fetchAll(db, sql: "PRAGMA table_info(entry)").contains(where: { ($0["name"] as String?) == "scope" }) {
@@ -204,10 +205,12 @@ public final class DiskCache: Sendable {
 
     public func statistics(now: Date = Date()) throws -> Statistics {
         let row = try database.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT COUNT(*) AS entries, COALESCE(SUM(expires_at < ?), 0) AS expired, MIN(fetched_at) AS oldest, MAX(fetched_at) AS newest
-                FROM entry
-                """, arguments: [now.timeIntervalSince1970])
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) AS entries, COALESCE(SUM(expires_at < ?), 0) AS expired, MIN(fetched_at) AS oldest, MAX(fetched_at) AS newest
+                    FROM entry
+                    """, arguments: [now.timeIntervalSince1970])
         }
         var bytes = 0
         for file in [path, path + "-wal"] {

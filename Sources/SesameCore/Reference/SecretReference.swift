@@ -106,8 +106,11 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible, Loss
         self.path = path
         let base = scheme + "://" + (leadingSlash ? "/" : "") + segments.map(Self.percentEncode).joined(separator: "/")
         func query(_ options: [String: String]) -> String {
-            options.isEmpty ? "" : "?" + options.sorted { $0.key < $1.key }.map { Self.percentEncode($0.key) + "=" + Self.percentEncode($0.value) }
-                .joined(separator: "&")
+            options.isEmpty
+                ? ""
+                : "?"
+                    + options.sorted { $0.key < $1.key }.map { Self.percentEncode($0.key) + "=" + Self.percentEncode($0.value) }
+                    .joined(separator: "&")
         }
         var canonical = base + query(options)
         // What a read carries to a restricted secret (a comment, a check-out) does not change the value: one entry,

@@ -36,7 +36,9 @@ public struct NoProxyList: Sendable, Hashable {
                     throw ProxyError(code: .invalidNoProxy, message: "\(source): '\(item)' opens '[' without closing it")
                 }
                 let rest = item[item.index(after: close)...]
-                if rest.hasPrefix(":") { port = try Self.port(rest.dropFirst(), item: item, source: source) } else if !rest.isEmpty {
+                if rest.hasPrefix(":") {
+                    port = try Self.port(rest.dropFirst(), item: item, source: source)
+                } else if !rest.isEmpty {
                     throw ProxyError(code: .invalidNoProxy, message: "\(source): '\(item)' has text after ']'")
                 }
                 item = String(item[item.index(after: item.startIndex)..<close])
