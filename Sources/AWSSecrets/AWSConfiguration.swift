@@ -29,6 +29,10 @@ public struct AWSConfiguration: Sendable {
     /// forms) from `environment`. `.none` connects directly whatever it says. Instance metadata and container
     /// credentials (link-local and loopback addresses) never go through a proxy.
     public var proxy: ProxyConfiguration?
+    /// Extra CA certificates (PEM) to trust, as behind a proxy that inspects TLS; when nil: `AWS_CA_BUNDLE`, then
+    /// the profile's `ca_bundle`. Instance metadata and container endpoints (plain http on link-local addresses)
+    /// do not use it.
+    public var caBundle: String?
     /// The current code of the MFA device a profile's `mfa_serial` names, for the role it assumes; when nil,
     /// `SESAME_AWS_MFA_CODE`. Without one, such a profile is refused with a message saying so.
     public var mfaCode: String?

@@ -56,7 +56,8 @@ public struct AWSSession: Sendable {
         self.region = region
         self.configuration = configuration
         self.profileSettings = profile
-        self.transport = try AWSTransport(configuration: configuration)
+        let caBundle = configuration.caBundle ?? nonEmpty(environment["AWS_CA_BUNDLE"]) ?? nonEmpty(profile["ca_bundle"])
+        self.transport = try AWSTransport(configuration: configuration, caBundle: caBundle)
         let transport = self.transport
 
         var provider: any AWSCredentialsProvider

@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// One AWS request before signing.
 struct AWSRequest: Sendable {
@@ -40,15 +41,24 @@ struct AWSTransport: Sendable {
     let clock: SkewCorrectedClock
     static let maximumResponseSize = 64 << 20
 
-    init(configuration: AWSConfiguration) throws {
+    /// - Parameter caBundle: extra CA certificates (PEM) to trust.
+    init(configuration: AWSConfiguration, caBundle: String? = nil) throws {
         let proxies: ProxyConfiguration
         do {
             proxies = try configuration.proxy ?? ProxyConfiguration.environment(configuration.environment)
         } catch let error as ProxyError {
             throw AWSError(code: .invalidConfiguration, message: error.description)
         }
+        var tls: TLSConfiguration?
+        if let caBundle {
+            do {
+                tls = try TLSSettings(caFile: caBundle).makeConfiguration()
+            } catch {
+                throw AWSError(code: .invalidConfiguration, message: "the CA bundle \(caBundle) (AWS_CA_BUNDLE, ca_bundle): \(error.message)")
+            }
+        }
         self.owner = HTTPClientFactory.owner(
-            connectTimeout: configuration.timeouts.connect, readTimeout: configuration.timeouts.request, proxies: proxies
+            connectTimeout: configuration.timeouts.connect, readTimeout: configuration.timeouts.request, tls: tls, proxies: proxies
         )
         self.configuration = configuration
         self.clock = SkewCorrectedClock(now: configuration.now)

@@ -4,6 +4,7 @@ import Crypto
 @_exported import struct SesameHTTP.ProxyServer
 @_exported import struct SesameHTTP.NoProxyList
 @_exported import struct SesameHTTP.ProxyError
+@_exported import struct SesameHTTP.TLSSettings
 import SesameHTTP
 import SesameRedaction
 import Foundation
@@ -195,27 +196,10 @@ extension SecretServerClient {
         public var customMirror: Mirror { Mirror(self, children: ["credentials": description]) }
     }
 
-    /// TLS settings. The server's certificate is verified against the system's roots (plus `caFile`) unless
-    /// `insecureSkipVerification` is set, which the client logs as a warning on every start.
-    public struct TLS: Sendable {
-        /// A PEM file of extra CA certificates to trust, in addition to the system's.
-        public var caFile: String?
-        /// A PEM client certificate (chain) and its PEM private key, for mutual TLS.
-        public var clientCertificateFile: String?
-        public var clientKeyFile: String?
-        /// Accept any certificate and host name. Only for a server you control, and never by default.
-        public var insecureSkipVerification: Bool
-
-        public init(
-            caFile: String? = nil, clientCertificateFile: String? = nil, clientKeyFile: String? = nil,
-            insecureSkipVerification: Bool = false
-        ) {
-            self.caFile = caFile
-            self.clientCertificateFile = clientCertificateFile
-            self.clientKeyFile = clientKeyFile
-            self.insecureSkipVerification = insecureSkipVerification
-        }
-    }
+    /// TLS settings (`SesameHTTP.TLSSettings`, shared with the AWS clients). The server's certificate is verified
+    /// against the system's roots (plus `caFile`) unless `insecureSkipVerification` is set, which the client logs as
+    /// a warning on every start.
+    public typealias TLS = TLSSettings
 
     /// Timeouts.
     public struct Timeouts: Sendable {

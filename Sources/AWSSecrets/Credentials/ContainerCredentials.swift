@@ -98,11 +98,7 @@ enum ContainerCredentials {
         return token
     }
 
-    static func isLoopback(_ host: String) -> Bool {
-        if host == "localhost" || host == "::1" { return true }
-        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
-    }
+    static func isLoopback(_ host: String) -> Bool { Loopback.contains(host) }
 }
 
 func nonEmpty(_ text: String?) -> String? {

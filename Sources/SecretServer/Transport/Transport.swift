@@ -76,35 +76,14 @@ struct Transport: Sendable {
     }
 
     /// Whether `host` is this machine: `localhost`, 127.0.0.0/8 or ::1.
-    static func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        // Only names that never leave the machine: `*.localhost` may be sent to DNS by some resolvers.
-        if bare == "localhost" || bare == "::1" { return true }
-        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
-    }
+    static func isLoopback(_ host: String) -> Bool { Loopback.contains(host) }
 
     static func tlsConfiguration(_ tls: SecretServerClient.TLS) throws -> TLSConfiguration {
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        if tls.insecureSkipVerification { configuration.certificateVerification = .none }
         do {
-            if let caFile = tls.caFile {
-                configuration.additionalTrustRoots = [.file(caFile)]
-                _ = try NIOSSLCertificate.fromPEMFile(caFile)
-            }
-            if let certificateFile = tls.clientCertificateFile {
-                guard let keyFile = tls.clientKeyFile else {
-                    throw SecretServerError(code: .invalidConfiguration, message: "a client certificate needs its key file too")
-                }
-                configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(certificateFile).map { .certificate($0) }
-                configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
-            }
-        } catch let error as SecretServerError {
-            throw error
+            return try tls.makeConfiguration()
         } catch {
-            throw SecretServerError(code: .invalidConfiguration, message: "could not read the TLS files: \(error)")
+            throw SecretServerError(code: .invalidConfiguration, message: error.message)
         }
-        return configuration
     }
 
     func shutdown() async throws {

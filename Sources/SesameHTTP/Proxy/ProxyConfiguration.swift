@@ -71,13 +71,8 @@ public struct ProxyConfiguration: Sendable, Hashable {
         return proxy
     }
 
-    /// `localhost`, 127.0.0.0/8 or `::1`.
-    public static func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        if bare == "localhost" || bare == "::1" || bare == "localhost." { return true }
-        guard let address = IPAddressBytes.parse(bare) else { return false }
-        return address.count == 4 ? address[0] == 127 : address == Array(repeating: 0, count: 15) + [1]
-    }
+    /// `localhost`, 127.0.0.0/8 or `::1` (`Loopback.contains`).
+    public static func isLoopback(_ host: String) -> Bool { Loopback.contains(host) }
 
     /// The proxy for a request to `url` (a string), or nil to connect directly.
     public func server(for url: String) -> ProxyServer? {
