@@ -170,6 +170,22 @@ let package = Package(
         // Records the commit the command line is built from (for `sesame --version`).
         .plugin(name: "EmbedVersion", capability: .buildTool()),
         // The command tree, as a library so tests can drive it.
+        // `sesame agent`: a local caching agent with the AWS agents' routes and Sesame references.
+        .target(
+            name: "SesameAgent",
+            dependencies: [
+                "SesameCore",
+                "SesameRedaction",
+                "AWSSecrets",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "SesameCLI",
             dependencies: [
@@ -179,6 +195,7 @@ let package = Package(
                 "Sesame",
                 "AWSSecrets",
                 "SecretServerEmulator",
+                "SesameAgent",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -290,7 +307,7 @@ let package = Package(
             name: "SesameCLITests",
             dependencies: [
                 "SesameCLI", "SesameTestSupport", "SecretServer", "SecretServerModels", "Sesame", "SesameCore", "AWSSecrets", "AWSSigV4",
-                "SecretServerEmulator", "SesameConfiguration", "SesameRedaction", "SesameFiles", "SesameHTTP",
+                "SecretServerEmulator", "SesameConfiguration", "SesameRedaction", "SesameFiles", "SesameHTTP", "SesameAgent",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -27,7 +27,7 @@ public struct SesameCommand: AsyncParsableCommand {
             ListCommand.self, ExistsCommand.self, EnvCommand.self, CacheCommand.self, RunCommand.self, InjectCommand.self, ExportCommand.self,
             ImportCommand.self, SecretCommand.self, FolderCommand.self, TemplateCommand.self, UserCommand.self,
             GroupCommand.self, PermissionCommand.self, MetadataCommand.self, CheckoutCommand.self, CheckinCommand.self,
-            AccessCommand.self, ScriptCommand.self, RoleCommand.self, TeamCommand.self, PolicyCommand.self, APICommand.self,
+            AccessCommand.self, ScriptCommand.self, RoleCommand.self, TeamCommand.self, PolicyCommand.self, APICommand.self, AgentCommand.self,
         ]
     )
 

@@ -8,6 +8,7 @@ import Logging
 import SecretServerModels
 @testable import Sesame
 @testable import SesameCore
+@testable import SesameAgent
 @testable import SesameCLI
 import SesameHTTP
 import SesameRedaction
@@ -47,6 +48,7 @@ struct RedactionClassTests {
         "Stored": "private to SessionStore, turned into a KeptSession (checked) as soon as it is read",
         "Target": "where a tss:// reference points: `secret` is the secret's name in a path",
         "Component": "a JSON key path's component: `key` is a member name",
+        "AgentBackends": "closures that fetch values; it holds none",
         "LoginCommand": "its onboardingKey option holds - or @FILE, where the key is read from; a key given inline is refused",
         "Grants": "AccessPolicy's strongest roles: `secret` is a secret role (List, View, Edit, Owner), no value",
     ]
@@ -131,6 +133,9 @@ struct RedactionClassTests {
                 baseURL: "https://x", http: HTTPClientOwner(proxies: .none) { _ in HTTPClient.shared }
             ),
             "TOTP": TOTP(secret: Array(canary.utf8)),
+            "AgentConfiguration": AgentConfiguration(token: canary),
+            "AgentGate": AgentGate(token: canary, logger: Logger(label: "test")),
+            "AgentAWS": AgentAWS(environment: ["AWS_SECRET_ACCESS_KEY": canary]),
             "Configuration": {
                 var configuration = SecretServerClient.Configuration(baseURL: "https://x", credentials: .password(username: "u", password: canary))
                 configuration.oneTimePassword = canary

@@ -1,0 +1,40 @@
+import Foundation
+import Logging
+import SesameRedaction
+
+/// How `sesame agent` serves: where it listens, the token every request but `/ping` must carry, and how long answers
+/// are kept.
+public struct AgentConfiguration: Sendable {
+    /// The address to listen on: loopback only (`127.0.0.1` by default, as the AWS agent).
+    public var host: String
+    /// The port (2773, the AWS Secrets Manager Agent's and the Lambda extension's; 0 picks a free one).
+    public var port: Int
+    /// The SSRF token: a request must send it in `X-Aws-Parameters-Secrets-Token`, `X-Vault-Token` or `X-Sesame-Token`.
+    public var token: String
+    /// How long an answer is served from memory before the provider is asked again.
+    public var timeToLive: Duration
+    /// Answers kept at most; the oldest go first.
+    public var maximumEntries: Int
+    public var logger: Logger
+    /// The wall clock answers expire on. Injected so tests can move time.
+    public var now: @Sendable () -> Date
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 2773, token: String, timeToLive: Duration = .seconds(300), maximumEntries: Int = 1000,
+        logger: Logger = Logger(label: "sesame.agent"), now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.host = host
+        self.port = port
+        self.token = token
+        self.timeToLive = timeToLive
+        self.maximumEntries = max(1, maximumEntries)
+        self.logger = logger
+        self.now = now
+    }
+}
+
+extension AgentConfiguration: Redacting {
+    public var redactedDescription: String {
+        "listen: \(host):\(port), ttl: \(timeToLive), maximumEntries: \(maximumEntries), token: <redacted>"
+    }
+}

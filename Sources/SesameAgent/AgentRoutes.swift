@@ -1,0 +1,224 @@
+import AWSSecrets
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import SesameCore
+import SesameRedaction
+
+/// The agent's routes: the AWS Secrets Manager Agent's (`/secretsmanager/get`, `/v1/{secretId}`), the Lambda
+/// Parameters and Secrets extension's (`/systemsmanager/parameters/get`), Sesame references (`/v1/ref`, `/v1/refs`),
+/// and `/ping`.
+struct AgentRoutes: Sendable {
+    let backends: AgentBackends
+    let cache: AgentCache
+    let configuration: AgentConfiguration
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.add(middleware: AgentGate(token: configuration.token, logger: configuration.logger))
+        router.get("/ping") { _, _ -> Response in Self.text("healthy") }
+        router.get("/secretsmanager/get") { request, _ -> Response in
+            guard let id = request.uri.queryParameters["secretId"].map(String.init), !id.isEmpty else {
+                return Self.failure(.badRequest, "secretId is required")
+            }
+            return try await secretValue(id: id, request: request)
+        }
+        router.get("/v1/ref") { request, _ -> Response in
+            try await reference(request)
+        }
+        router.post("/v1/refs") { request, _ -> Response in
+            try await references(request)
+        }
+        router.get("/v1/:secretId") { request, context -> Response in
+            guard let id = context.parameters.get("secretId"), !id.isEmpty else { return Self.failure(.badRequest, "a secret id is required") }
+            return try await secretValue(id: id, request: request)
+        }
+        router.get("/systemsmanager/parameters/get") { request, _ -> Response in
+            guard var name = request.uri.queryParameters["name"].map(String.init), !name.isEmpty else {
+                return Self.failure(.badRequest, "name is required")
+            }
+            let query = request.uri.queryParameters
+            if let version = query["version"].map(String.init), !version.isEmpty { name += ":" + version }
+            if let label = query["label"].map(String.init), !label.isEmpty { name += ":" + label }
+            let decrypt = query["withDecryption"].map { $0.lowercased() == "true" } ?? false
+            let refresh = Self.refreshNow(request)
+            let selected = name
+            return try await answer(key: "ps|\(decrypt)|\(selected)", refresh: refresh) {
+                let parameter = try await backends.parameter(selected, decrypt)
+                var fields: [String: Any] = [
+                    "Name": parameter.name, "Type": parameter.type, "Value": parameter.value, "Version": parameter.version,
+                ]
+                if let arn = parameter.arn { fields["ARN"] = arn }
+                if let dataType = parameter.dataType { fields["DataType"] = dataType }
+                if let date = parameter.lastModifiedDate { fields["LastModifiedDate"] = date.timeIntervalSince1970 }
+                return try Self.json(["Parameter": fields, "ResultMetadata": [String: Any]()])
+            }
+        }
+    }
+
+    private func secretValue(id: String, request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        let versionId = query["versionId"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let versionStage = query["versionStage"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        return try await answer(key: "sm|\(id)|\(versionId ?? "")|\(versionStage ?? "")", refresh: Self.refreshNow(request)) {
+            let value = try await backends.secretValue(id, versionId, versionStage)
+            var fields: [String: Any] = ["Name": value.name, "VersionStages": value.versionStages]
+            if let arn = value.arn { fields["ARN"] = arn }
+            if let version = value.versionId { fields["VersionId"] = version }
+            if let text = value.secretString { fields["SecretString"] = text }
+            if let binary = value.secretBinary { fields["SecretBinary"] = Data(binary).base64EncodedString() }
+            if let created = value.createdDate { fields["CreatedDate"] = created.timeIntervalSince1970 }
+            return try Self.json(fields)
+        }
+    }
+
+    private func reference(_ request: Request) async throws -> Response {
+        guard let text = request.uri.queryParameters["ref"].map(String.init), !text.isEmpty else {
+            return Self.failure(.badRequest, "ref is required (tss://12/password, aws-sm://name#key, aws-ps:///path)")
+        }
+        let reference: SecretReference
+        do {
+            reference = try SecretReference(parsing: text)
+        } catch {
+            return Self.failure(.badRequest, "\(error)")
+        }
+        let wantsJSON = request.headers[.accept]?.contains("application/json") == true
+        let refresh = Self.refreshNow(request)
+        return try await answer(key: "ref|\(wantsJSON)|\(text)", refresh: refresh) {
+            let value = try await backends.reference(reference, refresh)
+            if wantsJSON { return try Self.json(Self.valueFields(text, value)) }
+            return AgentAnswer(body: value.bytes, contentType: "application/octet-stream")
+        }
+    }
+
+    /// `POST /v1/refs` with `{"refs": [...]}`: `{"values": {ref: value}, "errors": {ref: message}}`, each through the cache.
+    private func references(_ request: Request) async throws -> Response {
+        let body = try await request.body.collect(upTo: 256 * 1024)
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any], let texts = object["refs"] as? [String],
+            texts.count <= 100
+        else {
+            return Self.failure(.badRequest, "the body must be {\"refs\": [up to 100 references]}")
+        }
+        var values: [String: Any] = [:]
+        var errors: [String: String] = [:]
+        for text in texts {
+            do {
+                let reference = try SecretReference(parsing: text)
+                let answer = try await cache.answer(for: "ref|false|\(text)", refresh: false) {
+                    AgentAnswer(body: try await backends.reference(reference, false).bytes, contentType: "application/octet-stream")
+                }
+                values[text] = String(decoding: answer.body, as: UTF8.self)
+            } catch {
+                errors[text] = Self.describe(error).message
+            }
+        }
+        return Self.respond(try Self.json(["values": values, "errors": errors]))
+    }
+
+    private func answer(key: String, refresh: Bool, fetch: @escaping @Sendable () async throws -> AgentAnswer) async throws -> Response {
+        do {
+            return Self.respond(try await cache.answer(for: key, refresh: refresh, fetch: fetch))
+        } catch {
+            let (status, message, code) = Self.describe(error)
+            configuration.logger.info("provider error", metadata: ["agent.status": "\(status.code)", "agent.error": "\(code ?? "")"])
+            var fields: [String: Any] = ["message": message]
+            if let code { fields["__type"] = code }
+            return Self.respond((try? Self.json(fields)) ?? AgentAnswer(body: Array(message.utf8), contentType: "text/plain"), status: status)
+        }
+    }
+
+    static func refreshNow(_ request: Request) -> Bool {
+        request.uri.queryParameters["refreshNow"].map { $0.lowercased() == "true" } ?? false
+    }
+
+    static func valueFields(_ reference: String, _ value: SecretValue) -> [String: Any] {
+        var fields: [String: Any] = ["reference": reference, "source": value.metadata.source.rawValue]
+        if let text = value.text { fields["value"] = text } else { fields["valueBase64"] = Data(value.bytes).base64EncodedString() }
+        if let version = value.metadata.version { fields["version"] = version }
+        return fields
+    }
+
+    /// The status, message and AWS-style code for an error; never a value.
+    static func describe(_ error: any Error) -> (status: HTTPResponse.Status, message: String, code: String?) {
+        if let error = error as? AWSError {
+            let status = error.status.map { HTTPResponse.Status(code: $0) } ?? (error.code == .notFound ? .notFound : .badGateway)
+            return (status, error.message, error.awsCode)
+        }
+        if let error = error as? SesameError {
+            switch error.code {
+            case .notFound, .keyPathNotFound: return (.notFound, error.message, "ResourceNotFoundException")
+            case .accessDenied: return (.forbidden, error.message, "AccessDeniedException")
+            case .invalidReference: return (.badRequest, error.message, "ValidationException")
+            default: return (.badGateway, error.message, nil)
+            }
+        }
+        return (.badGateway, "the provider failed", nil)
+    }
+
+    static func json(_ object: [String: Any]) throws -> AgentAnswer {
+        AgentAnswer(body: Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])), contentType: "application/json")
+    }
+
+    static func text(_ text: String) -> Response {
+        respond(AgentAnswer(body: Array(text.utf8), contentType: "text/plain"))
+    }
+
+    static func failure(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        respond((try? json(["message": message])) ?? AgentAnswer(body: Array(message.utf8), contentType: "text/plain"), status: status)
+    }
+
+    static func respond(_ answer: AgentAnswer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: answer.contentType], body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+}
+
+/// Every request but `/ping` carries the agent's token (any of the three headers the agents people use send),
+/// compared in constant time; a request with `X-Forwarded-For` came through a proxy, so it is refused (SSRF).
+/// One log line per request: method, path, status, time; never a value or a query.
+struct AgentGate: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let token: String
+    let logger: Logger
+    static let tokenHeaders = ["X-Aws-Parameters-Secrets-Token", "X-Vault-Token", "X-Sesame-Token"].compactMap { HTTPField.Name($0) }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        let response: Response
+        if request.headers[HTTPField.Name("X-Forwarded-For")!] != nil {
+            response = AgentRoutes.failure(.badRequest, "X-Forwarded-For: requests through a proxy are refused")
+        } else if request.uri.path == "/ping" {
+            response = try await next(request, context)
+        } else {
+            let sent = Self.tokenHeaders.compactMap { request.headers[$0] }.first
+            if sent == nil {
+                response = AgentRoutes.failure(.unauthorized, "the agent's token is required (X-Aws-Parameters-Secrets-Token or X-Sesame-Token)")
+            } else if let sent, Self.constantTimeEqual(sent, token) {
+                response = try await next(request, context)
+            } else {
+                response = AgentRoutes.failure(.forbidden, "the agent's token is not right")
+            }
+        }
+        let elapsed = (ContinuousClock.now - started).components
+        logger.info(
+            "request",
+            metadata: [
+                "http.method": "\(request.method)", "http.path": "\(request.uri.path)", "http.status": "\(response.status.code)",
+                "duration_us": "\(elapsed.seconds * 1_000_000 + elapsed.attoseconds / 1_000_000_000_000)",
+            ])
+        return response
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        var difference = UInt8(x.count == y.count ? 0 : 1)
+        for index in 0..<max(x.count, y.count) {
+            difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
+        }
+        return difference == 0
+    }
+}
+
+extension AgentGate: Redacting {
+    var redactedDescription: String { "token: <redacted>" }
+}

@@ -1,0 +1,170 @@
+import AWSSecrets
+import ArgumentParser
+import Foundation
+import Logging
+import Sesame
+import SesameAgent
+import SesameFiles
+import SesameRedaction
+import Synchronization
+
+/// `sesame agent`: a local caching agent that answers the AWS Secrets Manager Agent's and the Lambda extension's
+/// routes, and Sesame references, for every process on the host.
+struct AgentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent",
+        abstract: "Serve secrets to local programs from a caching agent (the AWS agents' routes and Sesame references).",
+        discussion: """
+            Listens on 127.0.0.1:2773 (the AWS Secrets Manager Agent's and the Lambda extension's port). Every request but
+            /ping carries the token in X-Aws-Parameters-Secrets-Token (or X-Vault-Token, X-Sesame-Token); a request with
+            X-Forwarded-For is refused. The token comes from --token-file (made 0600 with a random value when missing;
+            default agent.token in the configuration folder), else $AWS_TOKEN.
+
+            Routes: GET /secretsmanager/get?secretId=ID[&versionId=&versionStage=][&refreshNow=true] and GET /v1/ID
+            (GetSecretValue's JSON), GET /systemsmanager/parameters/get?name=NAME[&withDecryption=true][&version=|&label=]
+            (GetParameter's JSON), GET /v1/ref?ref=REFERENCE (the value; JSON with Accept: application/json), POST
+            /v1/refs {"refs": [...]}, GET /ping. Answers are kept --ttl seconds (up to --max-entries); refreshNow=true
+            asks the provider again.
+
+            Examples:
+              sesame agent &
+              curl -H "X-Aws-Parameters-Secrets-Token: $(cat ~/.config/sesame/agent.token)" \\
+                "http://127.0.0.1:2773/secretsmanager/get?secretId=prod/db"
+            """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Where to listen: HOST:PORT on this machine (default: 127.0.0.1:2773; port 0 picks a free one).", valueName: "host:port"))
+    var listen = "127.0.0.1:2773"
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The token file (made 0600 with a random token when missing; default: agent.token in the configuration folder, or $AWS_TOKEN).", valueName: "file"))
+    var tokenFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Seconds an answer is kept (default 300).", valueName: "seconds"))
+    var ttl = 300
+
+    @Option(name: .long, help: ArgumentHelp("Answers kept at most (default 1000).", valueName: "count"))
+    var maxEntries = 1000
+
+    @Option(name: .long, help: ArgumentHelp("Once listening, write the agent's URL, port and process id here (JSON).", valueName: "file"))
+    var readyFile: String?
+
+    @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let (host, port) = try Self.address(listen)
+        guard (1...86_400).contains(ttl) else { throw CLIError("--ttl must be 1 to 86400 seconds") }
+        guard (1...1_000_000).contains(maxEntries) else { throw CLIError("--max-entries must be 1 to 1000000") }
+        let token = try Self.token(file: tokenFile, environment: environment)
+        var logger = Logger(label: "sesame.agent")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let configuration = AgentConfiguration(
+            host: host, port: port, token: token, timeToLive: .seconds(ttl), maximumEntries: maxEntries, logger: logger
+        )
+        let aws = AgentAWS(environment: environment)
+        let store = ReferenceStore.make(connection: connection, cache: CacheConfiguration(strategy: .never), environment: environment)
+        let backends = AgentBackends(
+            secretValue: { id, version, stage in try await aws.session().secretsManager().getSecretValue(id, versionId: version, versionStage: stage) },
+            parameter: { name, decrypt in try await aws.session().ssm().getParameter(name, withDecryption: decrypt) },
+            reference: { reference, refresh in refresh ? try await store.refresh(reference) : try await store.get(reference) }
+        )
+        let server: AgentServer
+        do {
+            server = try await AgentServer.start(configuration, backends: backends, handleSignals: true)
+        } catch {
+            throw CLIError("the agent could not start on \(listen): \(error)", hint: "stop what uses the port, or pick another with --listen")
+        }
+        Output.write(
+            "sesame agent listening on \(server.url) (token in \(tokenFile ?? (environment["AWS_TOKEN"] != nil ? "$AWS_TOKEN" : Self.defaultTokenFile(environment)))). Stop with Ctrl-C."
+        )
+        if let readyFile {
+            struct Ready: Encodable { var url: String; var port: Int; var pid: Int32 }
+            do {
+                let ready = Ready(url: server.url, port: server.port, pid: getpid())
+                try SecretFile.write(Array(try JSONEncoder().encode(ready)) + [UInt8(ascii: "\n")], to: readyFile, mode: 0o644)
+            } catch {
+                await server.stop()
+                throw CLIError("cannot write the ready file \(readyFile): \(error)")
+            }
+        }
+        try await server.wait()
+        try? await aws.shutdown()
+    }
+
+    /// `HOST:PORT` (IPv6 in brackets), loopback only: serving beyond this machine needs TLS, which the agent does not have.
+    static func address(_ text: String) throws -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw CLIError("--listen must be HOST:PORT, e.g. 127.0.0.1:2773")
+        }
+        let host = String(text[..<colon]).trimmingCharacters(in: ["[", "]"])
+        guard ProxyConfiguration.isLoopback(host) else {
+            throw CLIError(
+                "the agent listens on this machine only (\(host) is not a loopback address)",
+                hint: "use 127.0.0.1 or ::1; serving other machines would need TLS"
+            )
+        }
+        return (host, port)
+    }
+
+    static func defaultTokenFile(_ environment: [String: String]) -> String { ProfileFile.directory(environment) + "/agent.token" }
+
+    /// The token: the file's (made now, 0600, random, when missing), else `AWS_TOKEN`.
+    static func token(file: String?, environment: [String: String]) throws -> String {
+        if file == nil, let fromEnvironment = environment["AWS_TOKEN"], !fromEnvironment.isEmpty { return fromEnvironment }
+        let path = file ?? defaultTokenFile(environment)
+        do {
+            if let bytes = try SecretFile.readPrivate(path, limit: 4096) {
+                let token = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                guard token.count >= 16 else { throw CLIError("the token in \(path) is shorter than 16 characters") }
+                return token
+            }
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]
+            )
+            var random = [UInt8](repeating: 0, count: 32)
+            for index in random.indices { random[index] = UInt8.random(in: 0...255) }
+            let token = random.map { String(format: "%02x", $0) }.joined()
+            _ = try SecretFile.create(Array((token + "\n").utf8), at: path)
+            return token
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw CLIError("cannot use the token file \(path): \(error)", hint: "it must be a plain file readable by you only (chmod 600)")
+        }
+    }
+}
+
+/// One AWS session for the agent, made on first use (so an agent for Secret Server alone needs no AWS setup).
+final class AgentAWS: Sendable {
+    private let environment: [String: String]
+    private let state = Mutex<Result<AWSSession, any Error>?>(nil)
+
+    init(environment: [String: String]) {
+        self.environment = environment
+    }
+
+    func session() throws -> AWSSession {
+        try state.withLock { state in
+            if let state { return try state.get() }
+            let made = Result { try AWSSession(configuration: AWSConfiguration(environment: environment)) }
+            state = made
+            return try made.get()
+        }
+    }
+
+    func shutdown() async throws {
+        if let session = state.withLock({ try? $0?.get() }) { try await session.shutdown() }
+    }
+}
+
+extension AgentAWS: Redacting {
+    var redactedDescription: String { "session: made on first use, environment: <redacted>" }
+}

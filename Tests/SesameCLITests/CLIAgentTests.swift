@@ -1,0 +1,141 @@
+import AWSSecrets
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import SesameTestSupport
+import Testing
+
+/// `sesame agent` as a process against moto: the AWS agents' request forms answered with their shapes, the token
+/// required (missing 401, wrong 403, never a value), `X-Forwarded-For` refused, answers cached for the TTL and asked
+/// again with `refreshNow=true`, Sesame references raw, as JSON and in a batch, the token file made 0600, SIGTERM
+/// ending it cleanly.
+@Suite(.serialized, .timeLimit(.minutes(5)), .enabled(if: Moto.shouldRun))
+struct CLIAgentTests {
+    struct Agent {
+        let process: SesameProcess.Background
+        let url: String
+        let token: String
+    }
+
+    func startAgent(environment: [String: String], directory: TemporaryDirectory) async throws -> Agent {
+        let ready = directory.file("ready.json")
+        let process = try SesameProcess.Background(
+            ["agent", "--listen", "127.0.0.1:0", "--ready-file", ready, "--ttl", "300"], environment: environment
+        )
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !FileManager.default.fileExists(atPath: ready) {
+            guard ContinuousClock.now < deadline, process.process.isRunning else {
+                throw SesameProcessError("the agent did not start: \(process.stderr)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: ready))) as? [String: Any]
+        let url = try #require(object?["url"] as? String)
+        let token = try String(contentsOfFile: directory.file("agent.token"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        return Agent(process: process, url: url, token: token)
+    }
+
+    func get(_ url: String, headers: [(String, String)] = []) async throws -> (status: Int, body: String) {
+        var request = HTTPClientRequest(url: url)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
+    }
+
+    @Test func theAWSAgentsRequestsAreAnsweredFromTheCacheWithTheToken() async throws {
+        let moto = try Moto.url()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var environment = Moto.environment(url: moto)
+        environment["AWS_EC2_METADATA_DISABLED"] = "true"
+        environment["SESAME_CONFIG_DIR"] = directory.path
+        let secretName = Moto.uniqueName("agent")
+        let parameterName = "/" + Moto.uniqueName("agent")
+        let session = try AWSSession(configuration: AWSConfiguration(timeouts: Moto.timeouts, environment: environment))
+        _ = try await session.secretsManager().createSecret(secretName, value: .string(#"{"password":"Agent-Value-1"}"#))
+        try await session.ssm().putParameter(parameterName, value: "Param-Value-1", type: .secureString, overwrite: true)
+
+        let agent = try await startAgent(environment: environment, directory: directory)
+        defer { agent.process.stop() }
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory.file("agent.token"))
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let token = [("X-Aws-Parameters-Secrets-Token", agent.token)]
+
+        #expect(try await get(agent.url + "/ping").status == 200)
+        let missing = try await get(agent.url + "/secretsmanager/get?secretId=" + secretName)
+        #expect(missing.status == 401 && !missing.body.contains("Agent-Value-1"))
+        let wrong = try await get(agent.url + "/secretsmanager/get?secretId=" + secretName, headers: [("X-Aws-Parameters-Secrets-Token", "not-the-token")])
+        #expect(wrong.status == 403 && !wrong.body.contains("Agent-Value-1"))
+        let forwarded = try await get(agent.url + "/secretsmanager/get?secretId=" + secretName, headers: token + [("X-Forwarded-For", "10.0.0.9")])
+        #expect(forwarded.status == 400 && !forwarded.body.contains("Agent-Value-1"))
+
+        // GetSecretValue's shape, by both routes.
+        let answer = try await get(agent.url + "/secretsmanager/get?secretId=" + secretName, headers: token)
+        #expect(answer.status == 200, "\(answer.body)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])
+        #expect(json["Name"] as? String == secretName && json["SecretString"] as? String == #"{"password":"Agent-Value-1"}"#)
+        #expect((json["VersionStages"] as? [String])?.contains("AWSCURRENT") == true && json["ARN"] != nil && json["VersionId"] != nil)
+        let byPath = try await get(agent.url + "/v1/" + secretName, headers: [("X-Vault-Token", agent.token)])
+        #expect(byPath.status == 200 && byPath.body.contains("Agent-Value-1"))
+        // The Lambda extension's Parameter Store route.
+        let parameter = try await get(agent.url + "/systemsmanager/parameters/get?name=\(parameterName)&withDecryption=true", headers: token)
+        let parameterJSON = try #require(try JSONSerialization.jsonObject(with: Data(parameter.body.utf8)) as? [String: Any])
+        let fields = try #require(parameterJSON["Parameter"] as? [String: Any])
+        #expect(fields["Value"] as? String == "Param-Value-1" && fields["Type"] as? String == "SecureString")
+        // Sesame references: the raw value, JSON, a batch.
+        let raw = try await get(agent.url + "/v1/ref?ref=aws-sm://\(secretName)%23password", headers: [("X-Sesame-Token", agent.token)])
+        #expect(raw.status == 200 && raw.body == "Agent-Value-1", "\(raw.body)")
+        let described = try await get(
+            agent.url + "/v1/ref?ref=aws-ps://\(parameterName)", headers: [("X-Sesame-Token", agent.token), ("Accept", "application/json")])
+        #expect(described.body.contains(#""value":"Param-Value-1""#), "\(described.body)")
+        var batch = HTTPClientRequest(url: agent.url + "/v1/refs")
+        batch.method = .POST
+        batch.headers.add(name: "X-Sesame-Token", value: agent.token)
+        batch.body = .bytes(ByteBuffer(string: #"{"refs": ["aws-ps://\#(parameterName)", "aws-ps:///no-such-parameter-\#(UUID().uuidString)"]}"#))
+        let batchResponse = try await HTTPClient.shared.execute(batch, timeout: .seconds(30))
+        let batchBody = String(buffer: try await batchResponse.body.collect(upTo: 1 << 20))
+        #expect(batchBody.contains("Param-Value-1") && batchBody.contains(#""errors":{"aws-ps:"#), "\(batchBody)")
+
+        // Rotated in the provider: the cached answer until refreshNow asks again.
+        _ = try await session.secretsManager().putSecretValue(secretName, value: .string(#"{"password":"Agent-Value-2"}"#))
+        #expect(try await get(agent.url + "/secretsmanager/get?secretId=" + secretName, headers: token).body.contains("Agent-Value-1"))
+        #expect(try await get(agent.url + "/secretsmanager/get?secretId=\(secretName)&refreshNow=true", headers: token).body.contains("Agent-Value-2"))
+        #expect(try await get(agent.url + "/secretsmanager/get?secretId=" + secretName, headers: token).body.contains("Agent-Value-2"))
+        // A missing secret: AWS's error, its status.
+        let absent = try await get(agent.url + "/secretsmanager/get?secretId=no-such-\(UUID().uuidString)", headers: token)
+        #expect(absent.status == 404 && absent.body.contains("ResourceNotFoundException"), "\(absent.body)")
+        try await session.shutdown()
+
+        // The log: one line per request, never a value.
+        #expect(!agent.process.stderr.contains("Agent-Value") && !agent.process.stdout.contains("Agent-Value"))
+        agent.process.signal(SIGTERM)
+        let status = try await onOwnThread { agent.process.waitForExit(timeout: 30) }
+        #expect(status == 0, "\(agent.process.stderr)")
+    }
+
+    @Test func secretServerReferencesAreServedWithTheSignedInSession() async throws {
+        let password = "Agent-Admin-Passw0rd!"
+        let server = try await onOwnThread { try SesameProcess.Server(adminPassword: password) }
+        defer { server.stop() }
+        let admin = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": password]
+        let created = try SesameProcess.run(
+            ["secret", "create", "--template", "Password", "--name", "agent db", "--field", "username=app", "--field", "password=-"],
+            environment: admin, input: "Tss-Agent-Value-1\n")
+        #expect(created.status == 0, "\(created.stderr)")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let agent = try await startAgent(environment: admin.merging(["SESAME_CONFIG_DIR": directory.path]) { $1 }, directory: directory)
+        defer { agent.process.stop() }
+        let value = try await get(agent.url + "/v1/ref?ref=tss://1/password", headers: [("X-Sesame-Token", agent.token)])
+        #expect(value.status == 200 && value.body == "Tss-Agent-Value-1", "\(value.body)")
+        let byPath = try await get(agent.url + "/v1/ref?ref=tss://1/username", headers: [("X-Sesame-Token", agent.token)])
+        #expect(byPath.status == 200 && byPath.body == "app", "\(byPath.body) \(agent.process.stderr)")
+        let absent = try await get(agent.url + "/v1/ref?ref=tss://999/password", headers: [("X-Sesame-Token", agent.token)])
+        #expect(absent.status >= 400 && !absent.body.contains("Tss-Agent"), "\(absent.body)")
+    }
+
+    @Test func theAgentRefusesToListenBeyondThisMachine() throws {
+        let refused = try SesameProcess.run(["agent", "--listen", "0.0.0.0:2773"])
+        #expect(refused.status != 0 && refused.stderr.contains("loopback"), "\(refused.stderr)")
+    }
+}
