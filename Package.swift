@@ -175,6 +175,7 @@ let package = Package(
             name: "SesameAgent",
             dependencies: [
                 "SesameCore",
+                "SecretServer",
                 "SesameRedaction",
                 "AWSSecrets",
                 .product(name: "Hummingbird", package: "hummingbird"),

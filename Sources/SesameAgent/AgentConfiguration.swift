@@ -7,12 +7,18 @@ import SesameRedaction
 public struct AgentConfiguration: Sendable {
     /// The address to listen on: loopback only (`127.0.0.1` by default, as the AWS agent).
     public var host: String
-    /// The port (2773, the AWS Secrets Manager Agent's and the Lambda extension's; 0 picks a free one).
-    public var port: Int
+    /// The port (2773, the AWS Secrets Manager Agent's and the Lambda extension's; 0 picks a free one); nil to
+    /// listen on the Unix socket only.
+    public var port: Int?
+    /// A Unix socket to listen on too (made 0600: only its owner may connect).
+    public var socketPath: String?
     /// The SSRF token: a request must send it in `X-Aws-Parameters-Secrets-Token`, `X-Vault-Token` or `X-Sesame-Token`.
     public var token: String
     /// How long an answer is served from memory before the provider is asked again.
     public var timeToLive: Duration
+    /// How long past its time to live an answer may still be served, marked stale, when the provider fails for a
+    /// reason that may pass (unreachable, throttled, 5xx). A value that is gone or refused is never served stale.
+    public var staleWindow: Duration
     /// Answers kept at most; the oldest go first.
     public var maximumEntries: Int
     public var logger: Logger
@@ -20,13 +26,17 @@ public struct AgentConfiguration: Sendable {
     public var now: @Sendable () -> Date
 
     public init(
-        host: String = "127.0.0.1", port: Int = 2773, token: String, timeToLive: Duration = .seconds(300), maximumEntries: Int = 1000,
+        host: String = "127.0.0.1", port: Int? = 2773, socketPath: String? = nil, token: String, timeToLive: Duration = .seconds(300),
+        staleWindow: Duration = .seconds(3600),
+        maximumEntries: Int = 1000,
         logger: Logger = Logger(label: "sesame.agent"), now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.host = host
         self.port = port
+        self.socketPath = socketPath
         self.token = token
         self.timeToLive = timeToLive
+        self.staleWindow = staleWindow
         self.maximumEntries = max(1, maximumEntries)
         self.logger = logger
         self.now = now
@@ -35,6 +45,6 @@ public struct AgentConfiguration: Sendable {
 
 extension AgentConfiguration: Redacting {
     public var redactedDescription: String {
-        "listen: \(host):\(port), ttl: \(timeToLive), maximumEntries: \(maximumEntries), token: <redacted>"
+        "listen: \(port.map { "\(host):\($0)" } ?? "-"), socket: \(socketPath ?? "-"), ttl: \(timeToLive), maximumEntries: \(maximumEntries), token: <redacted>"
     }
 }

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import SecretServer
 import SesameCore
 import SesameRedaction
 
@@ -105,7 +106,7 @@ struct AgentRoutes: Sendable {
         for text in texts {
             do {
                 let reference = try SecretReference(parsing: text)
-                let answer = try await cache.answer(for: "ref|false|\(text)", refresh: false) {
+                let answer = try await cache.answer(for: "ref|false|\(text)", refresh: false, isTransient: Self.isTransient) {
                     AgentAnswer(body: try await backends.reference(reference, false).bytes, contentType: "application/octet-stream")
                 }
                 values[text] = String(decoding: answer.body, as: UTF8.self)
@@ -118,7 +119,7 @@ struct AgentRoutes: Sendable {
 
     private func answer(key: String, refresh: Bool, fetch: @escaping @Sendable () async throws -> AgentAnswer) async throws -> Response {
         do {
-            return Self.respond(try await cache.answer(for: key, refresh: refresh, fetch: fetch))
+            return Self.respond(try await cache.answer(for: key, refresh: refresh, isTransient: Self.isTransient, fetch: fetch))
         } catch {
             let (status, message, code) = Self.describe(error)
             configuration.logger.info("provider error", metadata: ["agent.status": "\(status.code)", "agent.error": "\(code ?? "")"])
@@ -126,6 +127,17 @@ struct AgentRoutes: Sendable {
             if let code { fields["__type"] = code }
             return Self.respond((try? Self.json(fields)) ?? AgentAnswer(body: Array(message.utf8), contentType: "text/plain"), status: status)
         }
+    }
+
+    /// Whether a provider's failure may pass: unreachable, timed out, throttled, failing on its side.
+    static func isTransient(_ error: any Error) -> Bool {
+        if let error = error as? AWSError { return error.isRetriable }
+        if let error = error as? SecretServerError { return [.transport, .timeout, .rateLimited, .serverError].contains(error.code) }
+        if let error = error as? SesameError {
+            if error.code == .unavailable { return true }
+            if let underlying = error.underlying { return isTransient(underlying) }
+        }
+        return false
     }
 
     static func refreshNow(_ request: Request) -> Bool {
@@ -168,8 +180,13 @@ struct AgentRoutes: Sendable {
         respond((try? json(["message": message])) ?? AgentAnswer(body: Array(message.utf8), contentType: "text/plain"), status: status)
     }
 
+    /// `X-Sesame-Stale: <since>` marks an answer served past a provider failure.
+    static let staleHeader = HTTPField.Name("X-Sesame-Stale")!
+
     static func respond(_ answer: AgentAnswer, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: answer.contentType], body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+        var headers: HTTPFields = [.contentType: answer.contentType]
+        if let since = answer.staleSince { headers[staleHeader] = ISO8601DateFormatter().string(from: since) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
     }
 }
 

@@ -21,36 +21,59 @@ public final class AgentServer: Sendable {
         self.task = task
     }
 
-    /// Starts serving and returns once it accepts connections.
+    /// Starts serving (on the TCP address, the Unix socket, or both) and returns once it accepts connections.
     public static func start(
         _ configuration: AgentConfiguration, backends: AgentBackends, handleSignals: Bool = false
     ) async throws -> AgentServer {
-        let router = Router()
-        let cache = AgentCache(timeToLive: configuration.timeToLive, maximumEntries: configuration.maximumEntries, now: configuration.now)
-        AgentRoutes(backends: backends, cache: cache, configuration: configuration).register(on: router)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let application = Application(
-            router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sesame-agent"),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? configuration.port)
-                continuation.finish()
-            },
-            logger: configuration.logger
+        let cache = AgentCache(
+            timeToLive: configuration.timeToLive, staleWindow: configuration.staleWindow, maximumEntries: configuration.maximumEntries,
+            now: configuration.now
         )
+        var addresses: [BindAddress] = []
+        if let port = configuration.port { addresses.append(.hostname(configuration.host, port: port)) }
+        if let socketPath = configuration.socketPath {
+            // A socket left by an agent that was killed would stop this one from binding; only a socket is removed.
+            var status = stat()
+            if lstat(socketPath, &status) == 0, status.st_mode & S_IFMT == S_IFSOCK { unlink(socketPath) }
+            addresses.append(.unixDomainSocket(path: socketPath))
+        }
+        guard !addresses.isEmpty else { throw AgentStartupError(message: "nothing to listen on: give a port or a socket") }
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        var services: [any Service] = []
+        for address in addresses {
+            let router = Router()
+            AgentRoutes(backends: backends, cache: cache, configuration: configuration).register(on: router)
+            services.append(
+                Application(
+                    router: router, configuration: .init(address: address, serverName: "sesame-agent"),
+                    onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? -1) },
+                    logger: configuration.logger
+                ))
+        }
+        // The socket is made with no access for others, before it can be connected to.
+        let previousMask = configuration.socketPath == nil ? nil : umask(0o177)
         let group = ServiceGroup(
-            configuration: .init(services: [application], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: configuration.logger)
+            configuration: .init(services: services, gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: configuration.logger)
         )
         let task = Task {
             defer { continuation.finish() }
             try await group.run()
         }
         var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            try await task.value
-            throw AgentStartupError(message: "the agent stopped before it was listening")
+        var port = -1
+        for _ in addresses {
+            guard let running = await iterator.next() else {
+                if let previousMask { umask(previousMask) }
+                try await task.value
+                throw AgentStartupError(message: "the agent stopped before it was listening")
+            }
+            if running >= 0 { port = running }
         }
+        if let previousMask { umask(previousMask) }
+        if let socketPath = configuration.socketPath { chmod(socketPath, 0o600) }
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-        return AgentServer(port: port, url: "http://\(host):\(port)", group: group, task: task)
+        let url = configuration.port == nil ? "unix:" + (configuration.socketPath ?? "") : "http://\(host):\(port)"
+        return AgentServer(port: port, url: url, group: group, task: task)
     }
 
     /// Waits until the agent stops.

@@ -17,11 +17,11 @@ struct CLIAgentTests {
         let token: String
     }
 
-    func startAgent(environment: [String: String], directory: TemporaryDirectory) async throws -> Agent {
+    func startAgent(environment: [String: String], directory: TemporaryDirectory, arguments: [String] = ["--listen", "127.0.0.1:0", "--ttl", "300"])
+        async throws -> Agent
+    {
         let ready = directory.file("ready.json")
-        let process = try SesameProcess.Background(
-            ["agent", "--listen", "127.0.0.1:0", "--ready-file", ready, "--ttl", "300"], environment: environment
-        )
+        let process = try SesameProcess.Background(["agent", "--ready-file", ready] + arguments, environment: environment)
         let deadline = ContinuousClock.now + .seconds(60)
         while !FileManager.default.fileExists(atPath: ready) {
             guard ContinuousClock.now < deadline, process.process.isRunning else {
@@ -36,10 +36,18 @@ struct CLIAgentTests {
     }
 
     func get(_ url: String, headers: [(String, String)] = []) async throws -> (status: Int, body: String) {
+        let (status, body, _) = try await getWithHeaders(url, headers: headers)
+        return (status, body)
+    }
+
+    /// The status, the body, and the `X-Sesame-Stale` header.
+    func getWithHeaders(_ url: String, headers: [(String, String)] = []) async throws -> (status: Int, body: String, stale: String?) {
         var request = HTTPClientRequest(url: url)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
+        return (
+            Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)), response.headers.first(name: "X-Sesame-Stale")
+        )
     }
 
     @Test func theAWSAgentsRequestsAreAnsweredFromTheCacheWithTheToken() async throws {
@@ -132,6 +140,49 @@ struct CLIAgentTests {
         #expect(byPath.status == 200 && byPath.body == "app", "\(byPath.body) \(agent.process.stderr)")
         let absent = try await get(agent.url + "/v1/ref?ref=tss://999/password", headers: [("X-Sesame-Token", agent.token)])
         #expect(absent.status >= 400 && !absent.body.contains("Tss-Agent"), "\(absent.body)")
+    }
+
+    @Test func theLastGoodValueIsServedMarkedStaleWhileTheProviderIsDownThenTheError() async throws {
+        let password = "Agent-Admin-Passw0rd!"
+        let server = try await onOwnThread { try SesameProcess.Server(adminPassword: password) }
+        let admin = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": password]
+        let created = try SesameProcess.run(
+            ["secret", "create", "--template", "Password", "--name", "stale db", "--field", "username=app", "--field", "password=-"],
+            environment: admin, input: "Stale-Value-1\n")
+        #expect(created.status == 0, "\(created.stderr)")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let agent = try await startAgent(
+            environment: admin.merging(["SESAME_CONFIG_DIR": directory.path, "SESAME_CONNECT_TIMEOUT": "1"]) { $1 }, directory: directory,
+            arguments: ["--listen", "127.0.0.1:0", "--ttl", "1", "--stale-ttl", "8"])
+        defer { agent.process.stop() }
+        let token = [("X-Sesame-Token", agent.token)]
+        let fresh = try await getWithHeaders(agent.url + "/v1/ref?ref=tss://1/password", headers: token)
+        #expect(fresh.status == 200 && fresh.body == "Stale-Value-1" && fresh.stale == nil)
+        server.stop()
+        // The provider is gone: asked again (refreshNow), the last good value, marked stale.
+        let stale = try await getWithHeaders(agent.url + "/v1/ref?ref=tss://1/password&refreshNow=true", headers: token)
+        #expect(stale.status == 200 && stale.body == "Stale-Value-1" && stale.stale != nil, "\(stale)")
+        // Past the time to live and the stale window (1 s + 8 s): the error, and no value.
+        try await Task.sleep(for: .seconds(9))
+        let gone = try await get(agent.url + "/v1/ref?ref=tss://1/password", headers: token)
+        #expect(gone.status >= 500 && !gone.body.contains("Stale-Value"), "\(gone)")
+    }
+
+    @Test func aUnixSocketOnlyItsOwnerCanUse() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let socket = directory.file("agent.sock")
+        let agent = try await startAgent(
+            environment: ["SESAME_CONFIG_DIR": directory.path], directory: directory, arguments: ["--listen", "none", "--socket", socket])
+        defer { agent.process.stop() }
+        let attributes = try FileManager.default.attributesOfItem(atPath: socket)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600 && (attributes[.type] as? FileAttributeType) == .typeSocket)
+        let base = "http+unix://" + (socket.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socket)
+        #expect(try await get(base + "/ping").body == "healthy")
+        #expect(try await get(base + "/v1/ref?ref=env://HOME").status == 401)
+        agent.process.signal(SIGTERM)
+        #expect(try await onOwnThread { agent.process.waitForExit(timeout: 30) } == 0)
     }
 
     @Test func theAgentRefusesToListenBeyondThisMachine() throws {

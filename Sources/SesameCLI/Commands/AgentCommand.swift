@@ -46,6 +46,15 @@ struct AgentCommand: AsyncParsableCommand {
             "The token file (made 0600 with a random token when missing; default: agent.token in the configuration folder, or $AWS_TOKEN).", valueName: "file"))
     var tokenFile: String?
 
+    @Option(name: .long, help: ArgumentHelp("Also (or, with --listen none, only) listen on this Unix socket, made 0600.", valueName: "path"))
+    var socket: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Seconds past its time to live an answer is still served, marked stale, while the provider fails (default 3600).", valueName: "seconds"))
+    var staleTtl = 3600
+
     @Option(name: .long, help: ArgumentHelp("Seconds an answer is kept (default 300).", valueName: "seconds"))
     var ttl = 300
 
@@ -60,14 +69,17 @@ struct AgentCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let (host, port) = try Self.address(listen)
+        let (host, port) = listen.lowercased() == "none" ? ("127.0.0.1", nil) : try Self.address(listen)
+        guard port != nil || socket != nil else { throw CLIError("--listen none needs --socket PATH") }
+        guard (0...604_800).contains(staleTtl) else { throw CLIError("--stale-ttl must be 0 to 604800 seconds") }
         guard (1...86_400).contains(ttl) else { throw CLIError("--ttl must be 1 to 86400 seconds") }
         guard (1...1_000_000).contains(maxEntries) else { throw CLIError("--max-entries must be 1 to 1000000") }
         let token = try Self.token(file: tokenFile, environment: environment)
         var logger = Logger(label: "sesame.agent")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let configuration = AgentConfiguration(
-            host: host, port: port, token: token, timeToLive: .seconds(ttl), maximumEntries: maxEntries, logger: logger
+            host: host, port: port, socketPath: socket, token: token, timeToLive: .seconds(ttl), staleWindow: .seconds(staleTtl),
+            maximumEntries: maxEntries, logger: logger
         )
         let aws = AgentAWS(environment: environment)
         let store = ReferenceStore.make(connection: connection, cache: CacheConfiguration(strategy: .never), environment: environment)
@@ -83,7 +95,7 @@ struct AgentCommand: AsyncParsableCommand {
             throw CLIError("the agent could not start on \(listen): \(error)", hint: "stop what uses the port, or pick another with --listen")
         }
         Output.write(
-            "sesame agent listening on \(server.url) (token in \(tokenFile ?? (environment["AWS_TOKEN"] != nil ? "$AWS_TOKEN" : Self.defaultTokenFile(environment)))). Stop with Ctrl-C."
+            "sesame agent listening on \(server.url)\(socket.map { " and \($0)" } ?? "") (token in \(tokenFile ?? (environment["AWS_TOKEN"] != nil ? "$AWS_TOKEN" : Self.defaultTokenFile(environment)))). Stop with Ctrl-C."
         )
         if let readyFile {
             struct Ready: Encodable { var url: String; var port: Int; var pid: Int32 }
@@ -100,7 +112,7 @@ struct AgentCommand: AsyncParsableCommand {
     }
 
     /// `HOST:PORT` (IPv6 in brackets), loopback only: serving beyond this machine needs TLS, which the agent does not have.
-    static func address(_ text: String) throws -> (String, Int) {
+    static func address(_ text: String) throws -> (String, Int?) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
             throw CLIError("--listen must be HOST:PORT, e.g. 127.0.0.1:2773")
         }
