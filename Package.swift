@@ -138,10 +138,14 @@ let package = Package(
             dependencies: [
                 "SesameCore",
                 "SesameRedaction",
+                "SesameHTTP",
                 "AWSSecrets",
                 "SecretServer",
                 "SecretServerModels",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -140,6 +140,21 @@ struct CLIAgentTests {
         #expect(byPath.status == 200 && byPath.body == "app", "\(byPath.body) \(agent.process.stderr)")
         let absent = try await get(agent.url + "/v1/ref?ref=tss://999/password", headers: [("X-Sesame-Token", agent.token)])
         #expect(absent.status >= 400 && !absent.body.contains("Tss-Agent"), "\(absent.body)")
+
+        // sesame get/run through the agent (SESAME_AGENT): no credentials of its own needed; the token from the
+        // agent's token file in the same configuration folder.
+        let client = ["SESAME_AGENT": agent.url, "SESAME_CONFIG_DIR": directory.path]
+        let read = try SesameProcess.run(["get", "tss://1/password"], environment: client)
+        #expect(read.status == 0 && read.stdout == "Tss-Agent-Value-1", "\(read.stderr)")
+        let run = try SesameProcess.run(["run", "--", "sh", "-c", "echo $DB"], environment: client.merging(["DB": "tss://1/username"]) { $1 })
+        #expect(run.status == 0 && run.stdout == "app\n", "\(run.stderr)")
+        let wrongToken = try SesameProcess.run(["get", "tss://1/password"], environment: client.merging(["SESAME_AGENT_TOKEN": "not-the-token"]) { $1 })
+        #expect(wrongToken.status != 0 && wrongToken.stderr.contains("refused its token"), "\(wrongToken.stderr)")
+        // The agent gone: read directly (with credentials).
+        agent.process.signal(SIGTERM)
+        _ = try await onOwnThread { agent.process.waitForExit(timeout: 30) }
+        let direct = try SesameProcess.run(["get", "tss://1/password"], environment: admin.merging(client) { $1 })
+        #expect(direct.status == 0 && direct.stdout == "Tss-Agent-Value-1", "\(direct.stderr)")
     }
 
     @Test func theLastGoodValueIsServedMarkedStaleWhileTheProviderIsDownThenTheError() async throws {

@@ -134,6 +134,7 @@ struct RedactionClassTests {
             ),
             "TOTP": TOTP(secret: Array(canary.utf8)),
             "AgentConfiguration": AgentConfiguration(token: canary),
+            "AgentClientProvider": AgentClientProvider(agent: try #require(.init("127.0.0.1:2773")), token: canary, fallback: EnvironmentProvider()),
             "AgentGate": AgentGate(token: canary, logger: Logger(label: "test")),
             "AgentAWS": AgentAWS(environment: ["AWS_SECRET_ACCESS_KEY": canary]),
             "Configuration": {

@@ -1,5 +1,6 @@
 import Foundation
 import Sesame
+import SesameFiles
 
 /// The store the reference commands (`get`, `run`, `inject`) read with: Secret Server from the connection
 /// options (signing in only when a `tss://` reference is read), AWS from the AWS environment and shared files,
@@ -14,7 +15,7 @@ enum ReferenceStore {
         environment: [String: String] = ProcessInfo.processInfo.environment, visible: [String: String]? = nil,
         access: SecretAccess = SecretAccess(automaticCheckOut: false)
     ) -> SecretStore {
-        SecretStore.standard(
+        let store = SecretStore.standard(
             environment: environment, cache: cache,
             environmentProvider: EnvironmentProvider(environment: visible ?? environment),
             secretServerScope: { try connection.cacheScope(environment: environment) },
@@ -23,6 +24,31 @@ enum ReferenceStore {
             // `--proxy` and SESAME_PROXY are for every request; a profile's proxy is for its server only.
             awsProxy: { try connection.proxyConfiguration(environment: environment, profile: nil) }
         )
+        return throughAgent(store, environment: environment)
+    }
+
+    /// With `SESAME_AGENT` set, the store's providers (but `env://`, which is this process's own) read through the
+    /// agent, each falling back to itself when the agent cannot be reached. The token: `SESAME_AGENT_TOKEN`, else the
+    /// agent's token file in the configuration folder.
+    static func throughAgent(_ store: SecretStore, environment: [String: String]) -> SecretStore {
+        guard let text = environment["SESAME_AGENT"], !text.isEmpty else { return store }
+        guard let endpoint = AgentClientProvider.Endpoint(text) else {
+            FileHandle.standardError.write(Data("warning: SESAME_AGENT must be http://127.0.0.1:PORT (loopback) or a socket path; reading directly\n".utf8))
+            return store
+        }
+        var token = environment["SESAME_AGENT_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        if token == nil, let bytes = try? SecretFile.readPrivate(ProfileFile.directory(environment) + "/agent.token", limit: 4096) {
+            token = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard let token, !token.isEmpty else {
+            FileHandle.standardError.write(
+                Data("warning: SESAME_AGENT is set but there is no token (SESAME_AGENT_TOKEN or the agent's token file); reading directly\n".utf8))
+            return store
+        }
+        return SecretStore(
+            providers: store.providers.map { provider in
+                provider.scheme == "env" ? provider : AgentClientProvider(agent: endpoint, token: token, fallback: provider)
+            })
     }
 
     /// Resolves `references` (at most 16 at a time), in their order; past any cache with `refresh` (which keeps
