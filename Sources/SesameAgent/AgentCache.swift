@@ -90,6 +90,15 @@ actor AgentCache {
 
     var count: Int { entries.count }
 
+    /// The counters, read at once.
+    struct Counts: Sendable {
+        var hits = 0, misses = 0, refreshes = 0, staleAnswers = 0, errors = 0, entries = 0
+    }
+
+    var counts: Counts {
+        Counts(hits: hits, misses: misses, refreshes: refreshes, staleAnswers: staleAnswers, errors: errors, entries: entries.count)
+    }
+
     static func seconds(_ duration: Duration) -> TimeInterval {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }

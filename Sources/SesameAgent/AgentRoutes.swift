@@ -15,10 +15,20 @@ struct AgentRoutes: Sendable {
     let backends: AgentBackends
     let cache: AgentCache
     let configuration: AgentConfiguration
+    let metrics: AgentMetrics
 
     func register(on router: Router<BasicRequestContext>) {
-        router.add(middleware: AgentGate(token: configuration.token, logger: configuration.logger))
+        router.add(middleware: AgentGate(token: configuration.token, logger: configuration.logger, metrics: metrics))
         router.get("/ping") { _, _ -> Response in Self.text("healthy") }
+        router.get("/metrics") { _, _ -> Response in
+            let text = metrics.prometheus(cache: await cache.counts)
+            return Self.respond(AgentAnswer(body: Array(text.utf8), contentType: "text/plain; version=0.0.4"))
+        }
+        router.get("/v1/health") { _, _ -> Response in
+            var health = metrics.health()
+            health["cacheEntries"] = await cache.counts.entries
+            return Self.respond(try Self.json(health))
+        }
         router.get("/secretsmanager/get") { request, _ -> Response in
             guard let id = request.uri.queryParameters["secretId"].map(String.init), !id.isEmpty else {
                 return Self.failure(.badRequest, "secretId is required")
@@ -118,8 +128,21 @@ struct AgentRoutes: Sendable {
     }
 
     private func answer(key: String, refresh: Bool, fetch: @escaping @Sendable () async throws -> AgentAnswer) async throws -> Response {
+        let provider = Self.providerName(key)
+        let metrics = self.metrics
+        let now = configuration.now
+        let counted: @Sendable () async throws -> AgentAnswer = {
+            do {
+                let answer = try await fetch()
+                metrics.provider(provider, failed: nil, at: now())
+                return answer
+            } catch {
+                metrics.provider(provider, failed: Self.describe(error).message, at: now())
+                throw error
+            }
+        }
         do {
-            return Self.respond(try await cache.answer(for: key, refresh: refresh, isTransient: Self.isTransient, fetch: fetch))
+            return Self.respond(try await cache.answer(for: key, refresh: refresh, isTransient: Self.isTransient, fetch: counted))
         } catch {
             let (status, message, code) = Self.describe(error)
             configuration.logger.info("provider error", metadata: ["agent.status": "\(status.code)", "agent.error": "\(code ?? "")"])
@@ -127,6 +150,15 @@ struct AgentRoutes: Sendable {
             if let code { fields["__type"] = code }
             return Self.respond((try? Self.json(fields)) ?? AgentAnswer(body: Array(message.utf8), contentType: "text/plain"), status: status)
         }
+    }
+
+    /// The provider a cache key's answers come from, for `/v1/health`: `secretsmanager`, `parameterstore`, or the
+    /// reference's scheme.
+    static func providerName(_ key: String) -> String {
+        if key.hasPrefix("sm|") { return "secretsmanager" }
+        if key.hasPrefix("ps|") { return "parameterstore" }
+        let reference = key.split(separator: "|", maxSplits: 2).last.map(String.init) ?? ""
+        return reference.components(separatedBy: "://").first ?? "reference"
     }
 
     /// Whether a provider's failure may pass: unreachable, timed out, throttled, failing on its side.
@@ -197,6 +229,7 @@ struct AgentGate: RouterMiddleware {
     typealias Context = BasicRequestContext
     let token: String
     let logger: Logger
+    let metrics: AgentMetrics
     static let tokenHeaders = ["X-Aws-Parameters-Secrets-Token", "X-Vault-Token", "X-Sesame-Token"].compactMap { HTTPField.Name($0) }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -204,7 +237,7 @@ struct AgentGate: RouterMiddleware {
         let response: Response
         if request.headers[HTTPField.Name("X-Forwarded-For")!] != nil {
             response = AgentRoutes.failure(.badRequest, "X-Forwarded-For: requests through a proxy are refused")
-        } else if request.uri.path == "/ping" {
+        } else if request.uri.path == "/ping" || request.uri.path == "/metrics" {
             response = try await next(request, context)
         } else {
             let sent = Self.tokenHeaders.compactMap { request.headers[$0] }.first
@@ -217,6 +250,8 @@ struct AgentGate: RouterMiddleware {
             }
         }
         let elapsed = (ContinuousClock.now - started).components
+        metrics.request(
+            path: request.uri.path, status: Int(response.status.code), seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
         logger.info(
             "request",
             metadata: [

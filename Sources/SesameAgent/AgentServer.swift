@@ -39,10 +39,11 @@ public final class AgentServer: Sendable {
         }
         guard !addresses.isEmpty else { throw AgentStartupError(message: "nothing to listen on: give a port or a socket") }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let metrics = AgentMetrics()
         var services: [any Service] = []
         for address in addresses {
             let router = Router()
-            AgentRoutes(backends: backends, cache: cache, configuration: configuration).register(on: router)
+            AgentRoutes(backends: backends, cache: cache, configuration: configuration, metrics: metrics).register(on: router)
             services.append(
                 Application(
                     router: router, configuration: .init(address: address, serverName: "sesame-agent"),

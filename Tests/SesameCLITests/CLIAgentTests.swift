@@ -114,6 +114,16 @@ struct CLIAgentTests {
         #expect(absent.status == 404 && absent.body.contains("ResourceNotFoundException"), "\(absent.body)")
         try await session.shutdown()
 
+        // Prometheus metrics (counts only, open like /ping) and health (behind the token): no value, no secret's name.
+        let metrics = try await get(agent.url + "/metrics")
+        #expect(metrics.status == 200 && metrics.body.contains(#"sesame_agent_requests_total{route="/secretsmanager/get",status="200"}"#), "\(metrics.body)")
+        #expect(metrics.body.contains("sesame_agent_cache_hits_total") && metrics.body.contains(#"route="/v1/{secretId}""#))
+        #expect(!metrics.body.contains("Agent-Value") && !metrics.body.contains(secretName))
+        #expect(try await get(agent.url + "/v1/health").status == 401)
+        let health = try await get(agent.url + "/v1/health", headers: token)
+        #expect(health.status == 200 && health.body.contains(#""secretsmanager""#) && health.body.contains(#""parameterstore""#), "\(health.body)")
+        #expect(!health.body.contains("Agent-Value"))
+
         // The log: one line per request, never a value.
         #expect(!agent.process.stderr.contains("Agent-Value") && !agent.process.stdout.contains("Agent-Value"))
         agent.process.signal(SIGTERM)

@@ -23,7 +23,7 @@ struct AgentCommand: AsyncParsableCommand {
             Routes: GET /secretsmanager/get?secretId=ID[&versionId=&versionStage=][&refreshNow=true] and GET /v1/ID
             (GetSecretValue's JSON), GET /systemsmanager/parameters/get?name=NAME[&withDecryption=true][&version=|&label=]
             (GetParameter's JSON), GET /v1/ref?ref=REFERENCE (the value; JSON with Accept: application/json), POST
-            /v1/refs {"refs": [...]}, GET /ping. Answers are kept --ttl seconds (up to --max-entries); refreshNow=true
+            /v1/refs {"refs": [...]}, GET /v1/health, GET /metrics (Prometheus; no token), GET /ping. Answers are kept --ttl seconds (up to --max-entries); refreshNow=true
             asks the provider again.
 
             Examples:
