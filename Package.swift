@@ -201,6 +201,7 @@ let package = Package(
                 "AWSSecrets",
                 "SecretServerEmulator",
                 "SesameAgent",
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

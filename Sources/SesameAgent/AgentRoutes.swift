@@ -103,6 +103,23 @@ struct AgentRoutes: Sendable {
         }
     }
 
+    /// Reads `texts` into the cache (at start, `--prefetch`; again after SIGHUP with `refresh`); the references that
+    /// failed, with why (never a value).
+    func prefetch(_ texts: [String], refresh: Bool) async -> [String: String] {
+        var failures: [String: String] = [:]
+        for text in texts {
+            do {
+                let reference = try SecretReference(parsing: text)
+                _ = try await cache.answer(for: "ref|false|\(text)", refresh: refresh, isTransient: Self.isTransient) {
+                    AgentAnswer(body: try await backends.reference(reference, refresh).bytes, contentType: "application/octet-stream")
+                }
+            } catch {
+                failures[text] = Self.describe(error).message
+            }
+        }
+        return failures
+    }
+
     /// `POST /v1/refs` with `{"refs": [...]}`: `{"values": {ref: value}, "errors": {ref: message}}`, each through the cache.
     private func references(_ request: Request) async throws -> Response {
         let body = try await request.body.collect(upTo: 256 * 1024)

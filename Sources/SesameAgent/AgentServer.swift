@@ -13,12 +13,20 @@ public final class AgentServer: Sendable {
     public let url: String
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
+    private let routes: AgentRoutes
 
-    private init(port: Int, url: String, group: ServiceGroup, task: Task<Void, any Error>) {
+    private init(port: Int, url: String, group: ServiceGroup, task: Task<Void, any Error>, routes: AgentRoutes) {
         self.port = port
         self.url = url
         self.group = group
         self.task = task
+        self.routes = routes
+    }
+
+    /// Reads references into the cache ahead of their first request (`--prefetch`); with `refresh`, past what is
+    /// held (SIGHUP). The ones that failed, with why.
+    public func prefetch(_ references: [String], refresh: Bool = false) async -> [String: String] {
+        await routes.prefetch(references, refresh: refresh)
     }
 
     /// Starts serving (on the TCP address, the Unix socket, or both) and returns once it accepts connections.
@@ -40,10 +48,11 @@ public final class AgentServer: Sendable {
         guard !addresses.isEmpty else { throw AgentStartupError(message: "nothing to listen on: give a port or a socket") }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let metrics = AgentMetrics()
+        let shared = AgentRoutes(backends: backends, cache: cache, configuration: configuration, metrics: metrics)
         var services: [any Service] = []
         for address in addresses {
             let router = Router()
-            AgentRoutes(backends: backends, cache: cache, configuration: configuration, metrics: metrics).register(on: router)
+            shared.register(on: router)
             services.append(
                 Application(
                     router: router, configuration: .init(address: address, serverName: "sesame-agent"),
@@ -74,7 +83,7 @@ public final class AgentServer: Sendable {
         if let socketPath = configuration.socketPath { chmod(socketPath, 0o600) }
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         let url = configuration.port == nil ? "unix:" + (configuration.socketPath ?? "") : "http://\(host):\(port)"
-        return AgentServer(port: port, url: url, group: group, task: task)
+        return AgentServer(port: port, url: url, group: group, task: task, routes: shared)
     }
 
     /// Waits until the agent stops.

@@ -194,6 +194,45 @@ struct CLIAgentTests {
         #expect(gone.status >= 500 && !gone.body.contains("Stale-Value"), "\(gone)")
     }
 
+    @Test func aPrefetchListIsReadAtStartAndAgainOnSIGHUP() async throws {
+        let password = "Agent-Admin-Passw0rd!"
+        let server = try await onOwnThread { try SesameProcess.Server(adminPassword: password) }
+        defer { server.stop() }
+        let admin = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": password]
+        let created = try SesameProcess.run(
+            ["secret", "create", "--template", "Password", "--name", "prefetched", "--field", "username=app", "--field", "password=-"],
+            environment: admin, input: "Prefetch-Value-1\n")
+        #expect(created.status == 0, "\(created.stderr)")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try "# read at start\ntss://1/password\n".write(toFile: directory.file("prefetch"), atomically: true, encoding: .utf8)
+        let agent = try await startAgent(
+            environment: admin.merging(["SESAME_CONFIG_DIR": directory.path]) { $1 }, directory: directory,
+            arguments: ["--listen", "127.0.0.1:0", "--prefetch", directory.file("prefetch")])
+        defer { agent.process.stop() }
+        // Read at start: the cache holds it before anyone asked (the metrics say so).
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !(try await get(agent.url + "/metrics").body.contains("sesame_agent_cache_entries 1")) {
+            #expect(ContinuousClock.now < deadline, "the prefetch did not happen: \(agent.process.stderr)")
+            if ContinuousClock.now >= deadline { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let token = [("X-Sesame-Token", agent.token)]
+        #expect(try await get(agent.url + "/v1/ref?ref=tss://1/password", headers: token).body == "Prefetch-Value-1")
+        #expect(try await get(agent.url + "/metrics").body.contains("sesame_agent_cache_hits_total 1"))
+        // Changed on the server: the cached value until SIGHUP reads the list again past the cache.
+        let changed = try SesameProcess.run(["set", "tss://1/password"], environment: admin, input: "Prefetch-Value-2")
+        #expect(changed.status == 0, "\(changed.stderr)")
+        #expect(try await get(agent.url + "/v1/ref?ref=tss://1/password", headers: token).body == "Prefetch-Value-1")
+        agent.process.signal(SIGHUP)
+        var value = ""
+        while value != "Prefetch-Value-2", ContinuousClock.now < deadline + .seconds(30) {
+            try await Task.sleep(for: .milliseconds(50))
+            value = try await get(agent.url + "/v1/ref?ref=tss://1/password", headers: token).body
+        }
+        #expect(value == "Prefetch-Value-2" && agent.process.process.isRunning, "\(agent.process.stderr)")
+    }
+
     @Test func aUnixSocketOnlyItsOwnerCanUse() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -7,6 +7,7 @@ import SesameAgent
 import SesameFiles
 import SesameRedaction
 import Synchronization
+import UnixSignals
 
 /// `sesame agent`: a local caching agent that answers the AWS Secrets Manager Agent's and the Lambda extension's
 /// routes, and Sesame references, for every process on the host.
@@ -67,6 +68,11 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp("References to read at start, one a line (# comments); read again, past the cache, on SIGHUP.", valueName: "file"))
+    var prefetch: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let (host, port) = listen.lowercased() == "none" ? ("127.0.0.1", nil) : try Self.address(listen)
@@ -107,7 +113,30 @@ struct AgentCommand: AsyncParsableCommand {
                 throw CLIError("cannot write the ready file \(readyFile): \(error)")
             }
         }
-        try await server.wait()
+        if let prefetch {
+            let references = try Self.references(in: prefetch)
+            let failures = await server.prefetch(references)
+            logger.notice("prefetched", metadata: ["agent.references": "\(references.count)", "agent.failed": "\(failures.count)"])
+            for (reference, message) in failures.sorted(by: { $0.key < $1.key }) {
+                logger.warning("prefetch failed", metadata: ["agent.reference": "\(reference)", "agent.error": "\(message)"])
+            }
+            // SIGHUP: the list read again (it may have changed) and every reference in it read past the cache.
+            let reloads = Task {
+                for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                    do {
+                        let again = try Self.references(in: prefetch)
+                        let failed = await server.prefetch(again, refresh: true)
+                        logger.notice("reloaded", metadata: ["agent.references": "\(again.count)", "agent.failed": "\(failed.count)"])
+                    } catch {
+                        logger.error("the prefetch list could not be read again: \(error)")
+                    }
+                }
+            }
+            defer { reloads.cancel() }
+            try await server.wait()
+        } else {
+            try await server.wait()
+        }
         try? await aws.shutdown()
     }
 
@@ -124,6 +153,23 @@ struct AgentCommand: AsyncParsableCommand {
             )
         }
         return (host, port)
+    }
+
+    /// The references of a `--prefetch` file: one a line, `#` comments and blank lines skipped, each checked.
+    static func references(in path: String) throws -> [String] {
+        let data = try Terminal.readFile(path, limit: 1 << 20)
+        var references: [String] = []
+        for (index, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            do {
+                _ = try SecretReference(parsing: line)
+            } catch {
+                throw CLIError("\(path):\(index + 1): \(error)")
+            }
+            references.append(line)
+        }
+        return references
     }
 
     static func defaultTokenFile(_ environment: [String: String]) -> String { ProfileFile.directory(environment) + "/agent.token" }
