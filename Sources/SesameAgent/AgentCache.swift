@@ -53,7 +53,12 @@ actor AgentCache {
             return try await (inFlight[key] ?? start(key, fetch)).value
         } catch {
             errors += 1
-            if isTransient(error), let entry = entries[key], now() < entry.expires.addingTimeInterval(staleWindow) {
+            guard isTransient(error) else {
+                // Gone or refused: what was held is not served again, stale or fresh.
+                entries[key] = nil
+                throw error
+            }
+            if let entry = entries[key], now() < entry.expires.addingTimeInterval(staleWindow) {
                 staleAnswers += 1
                 var stale = entry.answer
                 stale.staleSince = entry.expires < now() ? entry.expires : now()

@@ -41,8 +41,10 @@ struct AgentRoutes: Sendable {
         router.post("/v1/refs") { request, _ -> Response in
             try await references(request)
         }
-        router.get("/v1/:secretId") { request, context -> Response in
-            guard let id = context.parameters.get("secretId"), !id.isEmpty else { return Self.failure(.badRequest, "a secret id is required") }
+        // The whole rest of the path is the secret's id (names have slashes: /v1/prod/db), as the AWS agent reads it.
+        router.get("/v1/**") { request, context -> Response in
+            let id = context.parameters.getCatchAll().joined(separator: "/").removingPercentEncoding ?? ""
+            guard !id.isEmpty else { return Self.failure(.badRequest, "a secret id is required") }
             return try await secretValue(id: id, request: request)
         }
         router.get("/systemsmanager/parameters/get") { request, _ -> Response in
@@ -210,7 +212,7 @@ struct AgentRoutes: Sendable {
             switch error.code {
             case .notFound, .keyPathNotFound: return (.notFound, error.message, "ResourceNotFoundException")
             case .accessDenied: return (.forbidden, error.message, "AccessDeniedException")
-            case .invalidReference: return (.badRequest, error.message, "ValidationException")
+            case .invalidReference, .noProvider: return (.badRequest, error.message, "ValidationException")
             default: return (.badGateway, error.message, nil)
             }
         }
@@ -272,7 +274,7 @@ struct AgentGate: RouterMiddleware {
         logger.info(
             "request",
             metadata: [
-                "http.method": "\(request.method)", "http.path": "\(request.uri.path)", "http.status": "\(response.status.code)",
+                "http.method": "\(request.method)", "http.route": "\(AgentMetrics.route(request.uri.path))", "http.status": "\(response.status.code)",
                 "duration_us": "\(elapsed.seconds * 1_000_000 + elapsed.attoseconds / 1_000_000_000_000)",
             ])
         return response

@@ -104,6 +104,18 @@ struct CLIAgentTests {
         let batchBody = String(buffer: try await batchResponse.body.collect(upTo: 1 << 20))
         #expect(batchBody.contains("Param-Value-1") && batchBody.contains(#""errors":{"aws-ps:"#), "\(batchBody)")
 
+        // A name with slashes by the path route, as the AWS agent reads it; env:// is never served (the agent's own
+        // environment holds its credentials); a key path read through the agent by sesame get is applied once.
+        let nested = "agent-dir/" + Moto.uniqueName("nested")
+        _ = try await session.secretsManager().createSecret(nested, value: .string("Nested-Value-1"))
+        let nestedAnswer = try await get(agent.url + "/v1/" + nested, headers: token)
+        #expect(nestedAnswer.status == 200 && nestedAnswer.body.contains("Nested-Value-1"), "\(nestedAnswer.body)")
+        let ownEnvironment = try await get(agent.url + "/v1/ref?ref=env://AWS_SECRET_ACCESS_KEY", headers: token)
+        #expect(ownEnvironment.status == 400 && !ownEnvironment.body.contains("testing\""), "\(ownEnvironment.body)")
+        let throughAgent = try SesameProcess.run(
+            ["get", "aws-sm://\(secretName)#password"], environment: ["SESAME_AGENT": agent.url, "SESAME_CONFIG_DIR": directory.path])
+        #expect(throughAgent.status == 0 && throughAgent.stdout == "Agent-Value-1", "\(throughAgent.stderr)")
+
         // Rotated in the provider: the cached answer until refreshNow asks again.
         _ = try await session.secretsManager().putSecretValue(secretName, value: .string(#"{"password":"Agent-Value-2"}"#))
         #expect(try await get(agent.url + "/secretsmanager/get?secretId=" + secretName, headers: token).body.contains("Agent-Value-1"))

@@ -39,7 +39,11 @@ public final class AgentClientProvider: SecretProvider {
             }
             var url = trimmed.contains("://") ? trimmed : "http://" + trimmed
             while url.hasSuffix("/") { url.removeLast() }
-            guard let host = URL(string: url)?.host, url.hasPrefix("http://"), Loopback.contains(host) else { return nil }
+            // A loopback address, not a name: `localhost` may resolve to an address where another user's program
+            // listens, and the token must only ever reach the agent.
+            guard let host = URL(string: url)?.host, url.hasPrefix("http://"), Loopback.contains(host), host.lowercased() != "localhost",
+                host.lowercased() != "localhost."
+            else { return nil }
             baseURL = url
         }
     }
@@ -76,7 +80,10 @@ public final class AgentClientProvider: SecretProvider {
     private func read(_ reference: SecretReference, refresh: Bool) async throws -> SecretValue {
         if unreachable.withLock({ $0 }) { return refresh ? try await fallback.refresh(reference) : try await fallback.get(reference) }
         var components = URLComponents()
-        components.queryItems = [URLQueryItem(name: "ref", value: reference.description)] + (refresh ? [URLQueryItem(name: "refreshNow", value: "true")] : [])
+        // Without its key path: the store applies that to the whole value, as for any provider.
+        components.queryItems =
+            [URLQueryItem(name: "ref", value: reference.withoutKeyPath.description)]
+            + (refresh ? [URLQueryItem(name: "refreshNow", value: "true")] : [])
         let query = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
         var request = HTTPClientRequest(url: agent.baseURL + "/v1/ref?" + query)
         request.headers.add(name: "X-Sesame-Token", value: token)
@@ -97,13 +104,16 @@ public final class AgentClientProvider: SecretProvider {
         switch status {
         case 200:
             return SecretValue(bytes: bytes, metadata: .init(source: .provider, fetchedAt: Date()))
-        case 401, 403:
-            throw SesameError(
-                code: .authenticationFailed, message: "the agent at \(agent.baseURL) refused its token (HTTP \(status))",
-                reference: reference
-            )
         default:
-            let message = (try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])?["message"] as? String
+            let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+            let message = object?["message"] as? String
+            // The agent's own refusal of the token (no AWS-style code) is not the provider's AccessDenied.
+            if status == 401 || (status == 403 && object?["__type"] == nil && message?.contains("agent's token") == true) {
+                throw SesameError(
+                    code: .authenticationFailed, message: "the agent at \(agent.baseURL) refused its token (HTTP \(status))",
+                    reference: reference
+                )
+            }
             let code: SesameError.Code = status == 404 ? .notFound : status == 403 ? .accessDenied : status >= 500 ? .unavailable : .providerError
             throw SesameError(code: code, message: "the agent answered HTTP \(status): \(message ?? "no message")", reference: reference)
         }

@@ -88,7 +88,11 @@ struct AgentCommand: AsyncParsableCommand {
             maximumEntries: maxEntries, logger: logger
         )
         let aws = AgentAWS(environment: environment)
-        let store = ReferenceStore.make(connection: connection, cache: CacheConfiguration(strategy: .never), environment: environment)
+        // The agent reads for itself (never through an agent, its own included), and serves no env:// reference: its
+        // environment holds its own credentials.
+        let own = environment.filter { !$0.key.hasPrefix("SESAME_AGENT") }
+        let direct = ReferenceStore.make(connection: connection, cache: CacheConfiguration(strategy: .never), environment: own)
+        let store = SecretStore(providers: direct.providers.filter { $0.scheme != "env" })
         let backends = AgentBackends(
             secretValue: { id, version, stage in try await aws.session().secretsManager().getSecretValue(id, versionId: version, versionStage: stage) },
             parameter: { name, decrypt in try await aws.session().ssm().getParameter(name, withDecryption: decrypt) },
@@ -120,23 +124,26 @@ struct AgentCommand: AsyncParsableCommand {
             for (reference, message) in failures.sorted(by: { $0.key < $1.key }) {
                 logger.warning("prefetch failed", metadata: ["agent.reference": "\(reference)", "agent.error": "\(message)"])
             }
-            // SIGHUP: the list read again (it may have changed) and every reference in it read past the cache.
-            let reloads = Task {
-                for await _ in await UnixSignalsSequence(trapping: .sighup) {
-                    do {
-                        let again = try Self.references(in: prefetch)
-                        let failed = await server.prefetch(again, refresh: true)
-                        logger.notice("reloaded", metadata: ["agent.references": "\(again.count)", "agent.failed": "\(failed.count)"])
-                    } catch {
-                        logger.error("the prefetch list could not be read again: \(error)")
-                    }
+        }
+        // SIGHUP (trapped always, so a closed terminal does not kill the agent): the prefetch list read again and
+        // every reference in it read past the cache.
+        let reloads = Task {
+            for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                guard let prefetch else {
+                    logger.notice("SIGHUP: no --prefetch list to read again")
+                    continue
+                }
+                do {
+                    let again = try Self.references(in: prefetch)
+                    let failed = await server.prefetch(again, refresh: true)
+                    logger.notice("reloaded", metadata: ["agent.references": "\(again.count)", "agent.failed": "\(failed.count)"])
+                } catch {
+                    logger.error("the prefetch list could not be read again: \(error)")
                 }
             }
-            defer { reloads.cancel() }
-            try await server.wait()
-        } else {
-            try await server.wait()
         }
+        defer { reloads.cancel() }
+        try await server.wait()
         try? await aws.shutdown()
     }
 
@@ -176,8 +183,18 @@ struct AgentCommand: AsyncParsableCommand {
 
     /// The token: the file's (made now, 0600, random, when missing), else `AWS_TOKEN`.
     static func token(file: String?, environment: [String: String]) throws -> String {
-        if file == nil, let fromEnvironment = environment["AWS_TOKEN"], !fromEnvironment.isEmpty { return fromEnvironment }
-        let path = file ?? defaultTokenFile(environment)
+        var path = file ?? defaultTokenFile(environment)
+        if file == nil, let fromEnvironment = environment["AWS_TOKEN"], !fromEnvironment.isEmpty {
+            // As the AWS agent: the token itself, or file://PATH for a file that holds it.
+            guard fromEnvironment.hasPrefix("file://") else {
+                guard fromEnvironment.count >= 16 else { throw CLIError("AWS_TOKEN is shorter than 16 characters") }
+                return fromEnvironment
+            }
+            path = String(fromEnvironment.dropFirst("file://".count))
+            guard (try? SecretFile.readPrivate(path, limit: 4096)) ?? nil != nil else {
+                throw CLIError("AWS_TOKEN names \(path), which is not a private file holding a token")
+            }
+        }
         do {
             if let bytes = try SecretFile.readPrivate(path, limit: 4096) {
                 let token = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -190,7 +207,8 @@ struct AgentCommand: AsyncParsableCommand {
             var random = [UInt8](repeating: 0, count: 32)
             for index in random.indices { random[index] = UInt8.random(in: 0...255) }
             let token = random.map { String(format: "%02x", $0) }.joined()
-            _ = try SecretFile.create(Array((token + "\n").utf8), at: path)
+            // Another agent may have made it meanwhile: then its token is the one.
+            guard try SecretFile.create(Array((token + "\n").utf8), at: path) else { return try Self.token(file: path, environment: [:]) }
             return token
         } catch let error as CLIError {
             throw error

@@ -7,6 +7,7 @@ struct ChildEnvironment {
         "SESAME_PASSWORD", "SESAME_TOKEN", "SESAME_EXPORT_PASSPHRASE", "SESAME_SERVER_KEY", "SESAME_ADMIN_PASSWORD",
         "SESAME_CLIENT_SECRET", "SESAME_DOUBLE_LOCK_PASSWORD", "SESAME_SESSION_PASSPHRASE", "SESAME_OTP",
         "SESAME_PLATFORM_CLIENT_SECRET", "SESAME_PROXY_PASSWORD", "SESAME_ONBOARDING_KEY", "SESAME_AWS_MFA_CODE",
+        "SESAME_AGENT_TOKEN",
     ]
 
     /// What `--pristine` keeps of the environment: where programs are, whose home, the locale and the terminal.
