@@ -17,8 +17,11 @@ struct AgentRoutes: Sendable {
     let configuration: AgentConfiguration
     let metrics: AgentMetrics
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.add(middleware: AgentGate(token: configuration.token, logger: configuration.logger, metrics: metrics))
+    /// - Parameter checksHost: refuse a `Host` that is not this machine (TCP: a DNS-rebinding page names its own host).
+    func register(on router: Router<BasicRequestContext>, checksHost: Bool = true) {
+        var gate = AgentGate(token: configuration.token, logger: configuration.logger, metrics: metrics)
+        gate.checksHost = checksHost
+        router.add(middleware: gate)
         router.get("/ping") { _, _ -> Response in Self.text("healthy") }
         router.get("/metrics") { _, _ -> Response in
             let text = metrics.prometheus(cache: await cache.counts)
@@ -249,6 +252,7 @@ struct AgentGate: RouterMiddleware {
     let token: String
     let logger: Logger
     let metrics: AgentMetrics
+    var checksHost = true
     static let tokenHeaders = ["X-Aws-Parameters-Secrets-Token", "X-Vault-Token", "X-Sesame-Token"].compactMap { HTTPField.Name($0) }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -256,6 +260,9 @@ struct AgentGate: RouterMiddleware {
         let response: Response
         if request.headers[HTTPField.Name("X-Forwarded-For")!] != nil {
             response = AgentRoutes.failure(.badRequest, "X-Forwarded-For: requests through a proxy are refused")
+        } else if checksHost, let host = request.head.authority.map(Self.hostName), !Self.isLocal(host) {
+            // A page on another site whose name was rebound to 127.0.0.1 sends its own name here.
+            response = AgentRoutes.failure(.forbidden, "the Host header names another machine")
         } else if request.uri.path == "/ping" || request.uri.path == "/metrics" {
             response = try await next(request, context)
         } else {
@@ -278,6 +285,20 @@ struct AgentGate: RouterMiddleware {
                 "duration_us": "\(elapsed.seconds * 1_000_000 + elapsed.attoseconds / 1_000_000_000_000)",
             ])
         return response
+    }
+
+    /// A `Host` header's name, without its port.
+    static func hostName(_ header: String) -> String {
+        if header.hasPrefix("["), let close = header.firstIndex(of: "]") { return String(header[header.index(after: header.startIndex)..<close]) }
+        return String(header.split(separator: ":", maxSplits: 1).first ?? "")
+    }
+
+    /// `localhost`, 127.0.0.0/8 or `::1`.
+    static func isLocal(_ host: String) -> Bool {
+        let name = host.lowercased()
+        if name == "localhost" || name == "localhost." || name == "::1" { return true }
+        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

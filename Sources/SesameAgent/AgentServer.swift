@@ -37,22 +37,23 @@ public final class AgentServer: Sendable {
             timeToLive: configuration.timeToLive, staleWindow: configuration.staleWindow, maximumEntries: configuration.maximumEntries,
             now: configuration.now
         )
-        var addresses: [BindAddress] = []
-        if let port = configuration.port { addresses.append(.hostname(configuration.host, port: port)) }
+        var addresses: [(address: BindAddress, isSocket: Bool)] = []
+        if let port = configuration.port { addresses.append((.hostname(configuration.host, port: port), false)) }
         if let socketPath = configuration.socketPath {
             // A socket left by an agent that was killed would stop this one from binding; only a socket is removed.
             var status = stat()
             if lstat(socketPath, &status) == 0, status.st_mode & S_IFMT == S_IFSOCK { unlink(socketPath) }
-            addresses.append(.unixDomainSocket(path: socketPath))
+            addresses.append((.unixDomainSocket(path: socketPath), true))
         }
         guard !addresses.isEmpty else { throw AgentStartupError(message: "nothing to listen on: give a port or a socket") }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let metrics = AgentMetrics()
         let shared = AgentRoutes(backends: backends, cache: cache, configuration: configuration, metrics: metrics)
         var services: [any Service] = []
-        for address in addresses {
+        for (address, isSocket) in addresses {
             let router = Router()
-            shared.register(on: router)
+            // On the socket the Host header is whatever the client names it; the socket's mode guards it.
+            shared.register(on: router, checksHost: !isSocket)
             services.append(
                 Application(
                     router: router, configuration: .init(address: address, serverName: "sesame-agent"),

@@ -76,6 +76,9 @@ struct CLIAgentTests {
         #expect(wrong.status == 403 && !wrong.body.contains("Agent-Value-1"))
         let forwarded = try await get(agent.url + "/secretsmanager/get?secretId=" + secretName, headers: token + [("X-Forwarded-For", "10.0.0.9")])
         #expect(forwarded.status == 400 && !forwarded.body.contains("Agent-Value-1"))
+        // A DNS-rebinding page's request carries its own host name: refused, even with the token.
+        let rebound = try await get(agent.url + "/secretsmanager/get?secretId=" + secretName, headers: token + [("Host", "evil.example:2773")])
+        #expect(rebound.status == 403 && !rebound.body.contains("Agent-Value-1"), "\(rebound.body)")
 
         // GetSecretValue's shape, by both routes.
         let answer = try await get(agent.url + "/secretsmanager/get?secretId=" + secretName, headers: token)
