@@ -376,6 +376,94 @@ def compare_tss(rows, rounds, bulk_count, search_count, cli_runs, concurrency):
                      f"{cached * 1000:.0f} ms vs {python_process * 1000:.0f} ms"))
         shutil.rmtree(config, ignore_errors=True)
 
+# --- The agent (issue 19): keep-alive hits against its own /ping, and one read against whole processes ---
+
+def wrk_agent(url, path, token, seconds=6):
+    """wrk, 2 threads, 32 keep-alive connections, on one agent route; requests/s and p99 in ms."""
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    # The token reaches wrk through its environment, never a file or its arguments.
+    script.write('local token = os.getenv("SESAME_BENCH_TOKEN")\n'
+                 'request = function() return wrk.format("GET", "%s", {["X-Sesame-Token"] = token}) end\n' % path)
+    script.close()
+    output = subprocess.run(["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", "-s", script.name, url],
+                            env=dict(os.environ, SESAME_BENCH_TOKEN=token), check=True, capture_output=True, text=True).stdout
+    os.unlink(script.name)
+    if "Non-2xx" in output:
+        raise SystemExit("wrk saw non-2xx answers from the agent:\n" + output)
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", output)
+    return rate, float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+
+
+def compare_agent(rows, rounds, cli_runs):
+    with SesameServer() as server:
+        env = server.environment()
+        done = subprocess.run([os.environ["SESAME_BIN"], "secret", "create", "--template", "Password", "--name", "agent bench",
+                               "--field", "username=app", "--field", "password=-"], env=env, input="password-agent\n",
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit("could not create the agent's secret: " + done.stderr)
+        secret_id = re.search(r"\d+", done.stdout).group(0)
+        config = tempfile.mkdtemp()
+        ready = os.path.join(config, "ready.json")
+        prefetch = os.path.join(config, "prefetch")
+        with open(prefetch, "w") as f:
+            f.write(f"tss://{secret_id}/password\n")
+        agent_env = dict(env, SESAME_CONFIG_DIR=config)
+        agent = subprocess.Popen([os.environ["SESAME_BIN"], "agent", "--listen", "127.0.0.1:0", "--ready-file", ready,
+                                  "--log-level", "error", "--prefetch", prefetch], env=agent_env,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(300):
+                if os.path.exists(ready):
+                    break
+                time.sleep(0.05)
+            url = json.load(open(ready))["url"]
+            token = open(os.path.join(config, "agent.token")).read().strip()
+            path = f"/v1/ref?ref=tss://{secret_id}/password"
+            ping, hits = [], []
+            for _ in range(rounds):
+                ping.append(wrk_agent(url, "/ping", token))
+                hits.append(wrk_agent(url, path, token))
+            ping_rate = statistics.median(r for r, _ in ping)
+            hit_rate = statistics.median(r for r, _ in hits)
+            hit_p99 = statistics.median(p for _, p in hits)
+            rows.append(("19. agent: cache hit over keep-alive (wrk -c32)", "the agent's own /ping", hit_rate, ping_rate,
+                         hit_rate / ping_rate, f"p99 {hit_p99:.2f} ms (goal: at least 0.70 of /ping)"))
+            # One read as a whole process: curl to the agent, sesame get (stored session), python-tss-sdk's script.
+            curl = ["curl", "-s", "-H", f"X-Sesame-Token: {token}", url + path]
+            script = ("from delinea.secrets.server import *\nimport os\nu=os.environ['SESAME_URL']\n"
+                      "s=SecretServer(u,PasswordGrantAuthorizer(u,os.environ['SESAME_USERNAME'],os.environ['SESAME_PASSWORD']))\n"
+                      f"print(ServerSecret(**s.get_secret({secret_id})).fields['password'].value)")
+            login_env = dict(env, SESAME_CONFIG_DIR=tempfile.mkdtemp())
+            subprocess.run([os.environ["SESAME_BIN"], "login"], env=login_env, check=True, capture_output=True)
+            session_env = {k: v for k, v in login_env.items() if k != "SESAME_PASSWORD"}
+            def median_process(command, environment):
+                values = []
+                for _ in range(cli_runs):
+                    start = time.perf_counter()
+                    done = subprocess.run(command, env=environment, capture_output=True, text=True)
+                    values.append(time.perf_counter() - start)
+                    if done.returncode != 0 or "password-agent" not in done.stdout:
+                        raise SystemExit(f"{command[0]} failed: {done.stderr.strip()}")
+                return statistics.median(values)
+            curl_time = median_process(curl, env)
+            sesame_time = median_process([os.environ["SESAME_BIN"], "get", f"tss://{secret_id}/password"], session_env)
+            python_time = median_process([os.path.join(VENV_BIN, "python"), "-c", script], env)
+            rows.append(("19. one read: curl to the agent", "python-tss-sdk script", 1 / curl_time, 1 / python_time,
+                         python_time / curl_time, f"{curl_time * 1000:.1f} ms vs {python_time * 1000:.0f} ms (goal: 50x)"))
+            rows.append(("19. one read: curl to the agent", "sesame get (stored session)", 1 / curl_time, 1 / sesame_time,
+                         sesame_time / curl_time, f"{curl_time * 1000:.1f} ms vs {sesame_time * 1000:.1f} ms"))
+            with open(f"/proc/{agent.pid}/status") as status:
+                rss = re.search(r"VmRSS:\s+(\d+) kB", status.read())
+            rows.append(("19. agent memory (RSS) after the runs above (1 entry)", "-", 0, None, None,
+                         f"{int(rss.group(1)) / 1024:.1f} MB" if rss else "unknown"))
+        finally:
+            agent.terminate()
+            agent.wait(timeout=30)
+            shutil.rmtree(config, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
@@ -391,6 +479,8 @@ def main():
     tss_rows = []
     if "tss" in chosen:
         compare_tss(tss_rows, args.rounds, args.bulk_count, args.search_count, args.cli_runs, args.concurrency)
+    if "agent" in chosen:
+        compare_agent(tss_rows, args.rounds, args.cli_runs)
     rows = []
     ceiling = None
     if workloads:
