@@ -310,6 +310,11 @@ let package = Package(
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
+            name: "SesameAgentTests",
+            dependencies: ["SesameAgent"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
             name: "SesameCLITests",
             dependencies: [
                 "SesameCLI", "SesameTestSupport", "SecretServer", "SecretServerModels", "Sesame", "SesameCore", "AWSSecrets", "AWSSigV4",

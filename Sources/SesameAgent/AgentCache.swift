@@ -16,6 +16,10 @@ actor AgentCache {
     private let timeToLive: TimeInterval
     private let staleWindow: TimeInterval
     private let maximumEntries: Int
+    /// The bytes of answers held at most (the oldest go first beyond it).
+    private let maximumBytes: Int
+    private var bytes = 0
+    private var nextPurge = Date.distantPast
     private let now: @Sendable () -> Date
     /// Counts, for `/metrics`.
     private(set) var hits = 0
@@ -24,10 +28,13 @@ actor AgentCache {
     private(set) var refreshes = 0
     private(set) var errors = 0
 
-    init(timeToLive: Duration, staleWindow: Duration, maximumEntries: Int, now: @escaping @Sendable () -> Date) {
+    init(
+        timeToLive: Duration, staleWindow: Duration, maximumEntries: Int, maximumBytes: Int = 256 << 20, now: @escaping @Sendable () -> Date
+    ) {
         self.timeToLive = Self.seconds(timeToLive)
         self.staleWindow = Self.seconds(staleWindow)
         self.maximumEntries = maximumEntries
+        self.maximumBytes = maximumBytes
         self.now = now
     }
 
@@ -44,7 +51,7 @@ actor AgentCache {
             // Refresh-ahead: in the last fifth of its life, a background fetch renews it before anyone waits.
             if entry.expires.timeIntervalSince(time) < timeToLive / 5, inFlight[key] == nil {
                 refreshes += 1
-                _ = start(key, fetch)
+                _ = start(key, fetch, isTransient: isTransient)
             }
             return entry.answer
         }
@@ -55,7 +62,7 @@ actor AgentCache {
             errors += 1
             guard isTransient(error) else {
                 // Gone or refused: what was held is not served again, stale or fresh.
-                entries[key] = nil
+                drop(key)
                 throw error
             }
             if let entry = entries[key], now() < entry.expires.addingTimeInterval(staleWindow) {
@@ -68,11 +75,19 @@ actor AgentCache {
         }
     }
 
-    private func start(_ key: String, _ fetch: @escaping @Sendable () async throws -> AgentAnswer) -> Task<AgentAnswer, any Error> {
+    private func start(
+        _ key: String, _ fetch: @escaping @Sendable () async throws -> AgentAnswer, isTransient: (@Sendable (any Error) -> Bool)? = nil
+    ) -> Task<AgentAnswer, any Error> {
         let task = Task {
-            let answer = try await fetch()
-            self.store(key, answer)
-            return answer
+            do {
+                let answer = try await fetch()
+                self.store(key, answer)
+                return answer
+            } catch {
+                // A background refresh that learns the value is gone or refused drops what was held.
+                if let isTransient, !isTransient(error) { self.drop(key) }
+                throw error
+            }
         }
         inFlight[key] = task
         Task {
@@ -83,10 +98,22 @@ actor AgentCache {
 
     private func store(_ key: String, _ answer: AgentAnswer) {
         let time = now()
+        if let previous = entries[key] { bytes -= previous.answer.body.count }
         entries[key] = Entry(answer: answer, stored: time, expires: time.addingTimeInterval(timeToLive))
-        if entries.count > maximumEntries, let oldest = entries.min(by: { $0.value.stored < $1.value.stored })?.key {
-            entries[oldest] = nil
+        bytes += answer.body.count
+        // Nothing is kept past its stale window: a secret is not held in memory longer than it can be served.
+        if time >= nextPurge {
+            nextPurge = time.addingTimeInterval(max(1, timeToLive / 2))
+            for (key, entry) in entries where time >= entry.expires.addingTimeInterval(staleWindow) { drop(key) }
         }
+        while entries.count > maximumEntries || (bytes > maximumBytes && entries.count > 1) {
+            guard let oldest = entries.min(by: { $0.value.stored < $1.value.stored })?.key else { break }
+            drop(oldest)
+        }
+    }
+
+    private func drop(_ key: String) {
+        if let entry = entries.removeValue(forKey: key) { bytes -= entry.answer.body.count }
     }
 
     private func finished(_ key: String, _ task: Task<AgentAnswer, any Error>) {
@@ -94,6 +121,9 @@ actor AgentCache {
     }
 
     var count: Int { entries.count }
+
+    /// The bytes of the answers held.
+    var heldBytes: Int { bytes }
 
     /// The counters, read at once.
     struct Counts: Sendable {
