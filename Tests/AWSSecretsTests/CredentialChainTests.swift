@@ -318,6 +318,8 @@ struct CredentialChainTests {
             environment["AWS_EC2_METADATA_DISABLED"] = nil
             environment["AWS_REGION"] = nil
             environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = url
+            // A local stand-in in this busy process: a generous time limit (the default 2 s is for real machines).
+            environment["AWS_METADATA_SERVICE_TIMEOUT"] = "30"
             let session = try await onOwnThread { try AWSSession(configuration: AWSConfiguration(environment: environment)) }
             #expect(session.region == "eu-central-1")
             #expect(session.principal == "instance-metadata:" + url)

@@ -12,6 +12,8 @@ import Synchronization
 struct InstanceMetadata: Sendable {
     let endpoint: String
     let allowsV1: Bool
+    /// Each request's time limit: `AWS_METADATA_SERVICE_TIMEOUT` (seconds, as the AWS CLI reads it), else 2 s.
+    let timeout: Duration
     static let tokenLifetime = 21_600
 
     /// Nil when it is disabled.
@@ -25,6 +27,8 @@ struct InstanceMetadata: Sendable {
         var base = endpoint ?? ""
         while base.hasSuffix("/") { base.removeLast() }
         self.endpoint = base
+        let seconds = environment["AWS_METADATA_SERVICE_TIMEOUT"].flatMap(Double.init).map { min(max($0, 0.1), 60) } ?? 2
+        self.timeout = .milliseconds(Int(seconds * 1000))
         self.allowsV1 =
             environment["AWS_EC2_METADATA_V1_DISABLED"]?.lowercased() != "true"
             && profile["ec2_metadata_v1_disabled"]?.lowercased() != "true"
@@ -38,7 +42,7 @@ struct InstanceMetadata: Sendable {
         do {
             response = try await MetadataHTTP.send(
                 .PUT, endpoint + "/latest/api/token", headers: [("X-aws-ec2-metadata-token-ttl-seconds", String(Self.tokenLifetime))],
-                timeout: .seconds(2)
+                timeout: timeout
             )
         } catch {
             throw AWSError.credentialStep(
@@ -65,7 +69,7 @@ struct InstanceMetadata: Sendable {
 
     func get(_ path: String, token: String?) async throws -> MetadataHTTP.Response {
         do {
-            return try await MetadataHTTP.send(.GET, endpoint + path, headers: token.map { [("X-aws-ec2-metadata-token", $0)] } ?? [], timeout: .seconds(2))
+            return try await MetadataHTTP.send(.GET, endpoint + path, headers: token.map { [("X-aws-ec2-metadata-token", $0)] } ?? [], timeout: timeout)
         } catch is CancellationError {
             throw CancellationError()
         } catch {
@@ -103,12 +107,12 @@ struct InstanceMetadata: Sendable {
     }
 
     /// The instance's region from its identity document, asked once when nothing else names a region (blocking,
-    /// for at most about 3 seconds: a 1-second connect timeout, 2 seconds for each answer).
+    /// for at most a few seconds: a 1-second connect timeout, `timeout` for each answer).
     func regionBlocking() -> String? {
         do {
             var token: String?
             let tokenResponse = try MetadataHTTP.sendBlocking(
-                .PUT, endpoint + "/latest/api/token", headers: [("X-aws-ec2-metadata-token-ttl-seconds", "60")]
+                .PUT, endpoint + "/latest/api/token", headers: [("X-aws-ec2-metadata-token-ttl-seconds", "60")], timeout: timeout
             )
             if tokenResponse.status == 200 {
                 token = tokenResponse.body.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -116,7 +120,8 @@ struct InstanceMetadata: Sendable {
                 return nil
             }
             let document = try MetadataHTTP.sendBlocking(
-                .GET, endpoint + "/latest/dynamic/instance-identity/document", headers: token.map { [("X-aws-ec2-metadata-token", $0)] } ?? []
+                .GET, endpoint + "/latest/dynamic/instance-identity/document", headers: token.map { [("X-aws-ec2-metadata-token", $0)] } ?? [],
+                timeout: timeout
             )
             guard document.status == 200,
                 let object = try? JSONSerialization.jsonObject(with: Data(document.body.utf8)) as? [String: Any],
