@@ -7,6 +7,7 @@ import Testing
 /// The agent's cache with an injected clock: one fetch for many callers, fresh within the TTL, refresh-ahead in its
 /// last fifth, the last good answer served stale only for transient failures and only within the stale window, a
 /// refused value dropped (by a request or a background refresh), and memory bounded by entries, bytes and age.
+@Suite(.timeLimit(.minutes(2)))
 struct AgentCacheTests {
     struct Transient: Error {}
     struct Gone: Error {}
@@ -33,6 +34,13 @@ struct AgentCacheTests {
     static let isTransient: @Sendable (any Error) -> Bool = { $0 is Transient }
 
     func text(_ answer: AgentAnswer) -> String { String(decoding: answer.body, as: UTF8.self) }
+
+    /// Waits for a background refresh to be seen: up to 30 s (a functional wait, not a timing check; the whole suite
+    /// loads two cores).
+    static func until(_ condition: () async -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !(await condition()), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+    }
 
     @Test func oneFetchFreshForTheTTLThenStaleOnlyForTransientFailures() async throws {
         let clock = Clock()
@@ -79,13 +87,13 @@ struct AgentCacheTests {
         clock.advance(85)
         // A hit in the last fifth answers at once and renews behind.
         #expect(text(try await cache.answer(for: "k", refresh: false, isTransient: Self.isTransient, fetch: fetch)) == "v-1")
-        for _ in 0..<200 where source.calls.withLock({ $0 }) < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        try await Self.until { source.calls.withLock { $0 } >= 2 }
         #expect(text(try await cache.answer(for: "k", refresh: false, isTransient: Self.isTransient, fetch: fetch)) == "v-2")
         // A background refresh that learns the value is gone drops it.
         clock.advance(85)
         source.failure.withLock { $0 = Gone() }
         _ = try await cache.answer(for: "k", refresh: false, isTransient: Self.isTransient, fetch: fetch)
-        for _ in 0..<200 where await cache.count > 0 { try await Task.sleep(for: .milliseconds(5)) }
+        try await Self.until { await cache.count == 0 }
         #expect(await cache.count == 0)
     }
 
