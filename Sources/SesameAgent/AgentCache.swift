@@ -78,22 +78,31 @@ actor AgentCache {
     private func start(
         _ key: String, _ fetch: @escaping @Sendable () async throws -> AgentAnswer, isTransient: (@Sendable (any Error) -> Bool)? = nil
     ) -> Task<AgentAnswer, any Error> {
+        // The task leaves `inFlight` in its own last step on the actor, before anyone can look again: a refresh that
+        // just ended never stops the next one from starting.
         let task = Task {
             do {
                 let answer = try await fetch()
-                self.store(key, answer)
+                self.completed(key, storing: answer)
                 return answer
             } catch {
                 // A background refresh that learns the value is gone or refused drops what was held.
-                if let isTransient, !isTransient(error) { self.drop(key) }
+                self.failed(key, drop: isTransient.map { !$0(error) } ?? false)
                 throw error
             }
         }
         inFlight[key] = task
-        Task {
-            _ = try? await task.value; self.finished(key, task)
-        }
         return task
+    }
+
+    private func completed(_ key: String, storing answer: AgentAnswer) {
+        inFlight[key] = nil
+        store(key, answer)
+    }
+
+    private func failed(_ key: String, drop dropsEntry: Bool) {
+        inFlight[key] = nil
+        if dropsEntry { drop(key) }
     }
 
     private func store(_ key: String, _ answer: AgentAnswer) {
@@ -116,9 +125,6 @@ actor AgentCache {
         if let entry = entries.removeValue(forKey: key) { bytes -= entry.answer.body.count }
     }
 
-    private func finished(_ key: String, _ task: Task<AgentAnswer, any Error>) {
-        if inFlight[key] == task { inFlight[key] = nil }
-    }
 
     var count: Int { entries.count }
 
