@@ -125,7 +125,6 @@ actor AgentCache {
         if let entry = entries.removeValue(forKey: key) { bytes -= entry.answer.body.count }
     }
 
-
     var count: Int { entries.count }
 
     /// The bytes of the answers held.
