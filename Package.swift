@@ -179,6 +179,7 @@ let package = Package(
             name: "SesameAgent",
             dependencies: [
                 "SesameCore",
+                "SesameHTTP",
                 "SecretServer",
                 "SesameRedaction",
                 "AWSSecrets",

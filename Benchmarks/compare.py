@@ -431,7 +431,11 @@ def compare_agent(rows, rounds, cli_runs):
             rows.append(("19. agent: cache hit over keep-alive (wrk -c32)", "the agent's own /ping", hit_rate, ping_rate,
                          hit_rate / ping_rate, f"p99 {hit_p99:.2f} ms (goal: at least 0.70 of /ping)"))
             # One read as a whole process: curl to the agent, sesame get (stored session), python-tss-sdk's script.
-            curl = ["curl", "-s", "-H", f"X-Sesame-Token: {token}", url + path]
+            # The token goes to curl in a private header file (-H @FILE), never on its command line.
+            header = os.path.join(config, "agent.header")
+            with os.fdopen(os.open(header, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+                f.write(f"X-Sesame-Token: {token}\n")
+            curl = ["curl", "-s", "-H", "@" + header, url + path]
             script = ("from delinea.secrets.server import *\nimport os\nu=os.environ['SESAME_URL']\n"
                       "s=SecretServer(u,PasswordGrantAuthorizer(u,os.environ['SESAME_USERNAME'],os.environ['SESAME_PASSWORD']))\n"
                       f"print(ServerSecret(**s.get_secret({secret_id})).fields['password'].value)")

@@ -5,6 +5,7 @@ import Crypto
 @_exported import struct SesameHTTP.NoProxyList
 @_exported import struct SesameHTTP.ProxyError
 @_exported import struct SesameHTTP.TLSSettings
+@_exported import enum SesameHTTP.Loopback
 import SesameHTTP
 import SesameRedaction
 import Foundation

@@ -6,24 +6,31 @@ import SesameCore
 import SesameRedaction
 import Synchronization
 
-/// One AWS session for the process, made on first use.
-final class LazyAWSSession: Sendable {
+/// One AWS session for the process, made on first use (so a store or agent used for Secret Server alone needs no
+/// AWS setup).
+public final class LazyAWSSession: Sendable {
     private let environment: [String: String]
     private let proxy: @Sendable () throws -> ProxyConfiguration?
     private let state = Mutex<Result<AWSSession, any Error>?>(nil)
 
-    init(environment: [String: String], proxy: @escaping @Sendable () throws -> ProxyConfiguration? = { nil }) {
+    public init(environment: [String: String], proxy: @escaping @Sendable () throws -> ProxyConfiguration? = { nil }) {
         self.environment = environment
         self.proxy = proxy
     }
 
-    func session() throws -> AWSSession {
+    /// The session, made now if it was not yet (its configuration error, if any, every time after).
+    public func session() throws -> AWSSession {
         try state.withLock { state in
             if let state { return try state.get() }
             let result = Result { try AWSSession(configuration: AWSConfiguration(environment: environment, proxy: try proxy())) }
             state = result
             return try result.get()
         }
+    }
+
+    /// Closes the session's connections, if it was made.
+    public func shutdown() async throws {
+        if let made = state.withLock({ try? $0?.get() }) { try await made.shutdown() }
     }
 }
 
@@ -92,5 +99,5 @@ public final class DeferredProvider: SecretProvider {
 }
 
 extension LazyAWSSession: Redacting {
-    var redactedDescription: String { "environment: <redacted>" }
+    public var redactedDescription: String { "environment: <redacted>" }
 }

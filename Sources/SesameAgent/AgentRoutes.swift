@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import SecretServer
 import SesameCore
+import SesameHTTP
 import SesameRedaction
 
 /// The agent's routes: the AWS Secrets Manager Agent's (`/secretsmanager/get`, `/v1/{secretId}`), the Lambda
@@ -260,7 +261,7 @@ struct AgentGate: RouterMiddleware {
         let response: Response
         if request.headers[HTTPField.Name("X-Forwarded-For")!] != nil {
             response = AgentRoutes.failure(.badRequest, "X-Forwarded-For: requests through a proxy are refused")
-        } else if checksHost, let host = request.head.authority.map(Self.hostName), !Self.isLocal(host) {
+        } else if checksHost, let host = request.head.authority.map(Self.hostName), !Loopback.contains(host) {
             // A page on another site whose name was rebound to 127.0.0.1 sends its own name here.
             response = AgentRoutes.failure(.forbidden, "the Host header names another machine")
         } else if request.uri.path == "/ping" || request.uri.path == "/metrics" {
@@ -291,14 +292,6 @@ struct AgentGate: RouterMiddleware {
     static func hostName(_ header: String) -> String {
         if header.hasPrefix("["), let close = header.firstIndex(of: "]") { return String(header[header.index(after: header.startIndex)..<close]) }
         return String(header.split(separator: ":", maxSplits: 1).first ?? "")
-    }
-
-    /// `localhost`, 127.0.0.0/8 or `::1`.
-    static func isLocal(_ host: String) -> Bool {
-        let name = host.lowercased()
-        if name == "localhost" || name == "localhost." || name == "::1" { return true }
-        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

@@ -136,7 +136,6 @@ struct RedactionClassTests {
             "AgentConfiguration": AgentConfiguration(token: canary),
             "AgentClientProvider": AgentClientProvider(agent: try #require(.init("127.0.0.1:2773")), token: canary, fallback: EnvironmentProvider()),
             "AgentGate": AgentGate(token: canary, logger: Logger(label: "test"), metrics: AgentMetrics()),
-            "AgentAWS": AgentAWS(environment: ["AWS_SECRET_ACCESS_KEY": canary]),
             "Configuration": {
                 var configuration = SecretServerClient.Configuration(baseURL: "https://x", credentials: .password(username: "u", password: canary))
                 configuration.oneTimePassword = canary

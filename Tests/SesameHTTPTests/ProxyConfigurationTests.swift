@@ -88,6 +88,6 @@ struct ProxyConfigurationTests {
         // A proxy on this machine (a debugging proxy, the tests' tinyproxy) can reach this machine's servers.
         let local = ProxyConfiguration(all: ProxyServer(host: "127.0.0.1", port: 8888))
         #expect(local.server(for: "http://127.0.0.1:5000")?.port == 8888)
-        #expect(!ProxyConfiguration.isLoopback("128.0.0.1") && !ProxyConfiguration.isLoopback("localhost.evil.com"))
+        #expect(!Loopback.contains("128.0.0.1") && !Loopback.contains("localhost.evil.com"))
     }
 }

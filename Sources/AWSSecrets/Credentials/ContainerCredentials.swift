@@ -33,7 +33,7 @@ enum ContainerCredentials {
             throw AWSError.credentialStep("the container endpoint", "AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL", code: .invalidConfiguration)
         }
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        let allowed = scheme == "https" || (scheme == "http" && (allowedHTTPHosts.contains(bare) || isLoopback(bare)))
+        let allowed = scheme == "https" || (scheme == "http" && (allowedHTTPHosts.contains(bare) || Loopback.contains(bare)))
         guard allowed else {
             throw AWSError.credentialStep(
                 "the container endpoint",
@@ -98,7 +98,6 @@ enum ContainerCredentials {
         return token
     }
 
-    static func isLoopback(_ host: String) -> Bool { Loopback.contains(host) }
 }
 
 func nonEmpty(_ text: String?) -> String? {

@@ -17,7 +17,7 @@ extension SecretServerClient {
         guard let url = URL(string: baseURL), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
             throw SecretServerError(code: .invalidConfiguration, message: "the base URL '\(baseURL)' is not an http(s) URL")
         }
-        if scheme == "http", !allowsPlainHTTP, !Transport.isLoopback(url.host ?? "") {
+        if scheme == "http", !allowsPlainHTTP, !Loopback.contains(url.host ?? "") {
             throw SecretServerError(
                 code: .invalidConfiguration,
                 message: "refusing to send the onboarding key to \(baseURL) over plain http: anyone on the network can read it and the "

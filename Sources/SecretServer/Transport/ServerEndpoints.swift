@@ -187,7 +187,7 @@ actor ServerEndpoints {
                 message: "the Platform (https) names a vault over plain http (\(url)); the token is not sent there", method: "GET", path: path
             )
         }
-        if scheme == "http", !allowsPlainHTTP, !Transport.isLoopback(host) {
+        if scheme == "http", !allowsPlainHTTP, !Loopback.contains(host) {
             throw SecretServerError(
                 code: .invalidConfiguration,
                 message: "refusing to send the Platform token to its vault \(url) over plain http; allow it on purpose with allowsPlainHTTP",

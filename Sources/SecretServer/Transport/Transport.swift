@@ -31,7 +31,7 @@ struct Transport: Sendable {
                 message: "the base URL '\(base)' is not an http(s) URL; use e.g. https://host/SecretServer"
             )
         }
-        if scheme == "http", !configuration.allowsPlainHTTP, !Self.isLoopback(url.host ?? "") {
+        if scheme == "http", !configuration.allowsPlainHTTP, !Loopback.contains(url.host ?? "") {
             throw SecretServerError(
                 code: .invalidConfiguration,
                 message: "refusing to send credentials to \(base) over plain http: anyone on the network can read them; "
@@ -74,9 +74,6 @@ struct Transport: Sendable {
             )
         }
     }
-
-    /// Whether `host` is this machine: `localhost`, 127.0.0.0/8 or ::1.
-    static func isLoopback(_ host: String) -> Bool { Loopback.contains(host) }
 
     static func tlsConfiguration(_ tls: SecretServerClient.TLS) throws -> TLSConfiguration {
         do {

@@ -2,11 +2,11 @@ import AWSSecrets
 import ArgumentParser
 import Foundation
 import Logging
+import SecretServer
 import Sesame
 import SesameAgent
 import SesameFiles
 import SesameRedaction
-import Synchronization
 import UnixSignals
 
 /// `sesame agent`: a local caching agent that answers the AWS Secrets Manager Agent's and the Lambda extension's
@@ -29,8 +29,8 @@ struct AgentCommand: AsyncParsableCommand {
 
             Examples:
               sesame agent &
-              curl -H "X-Aws-Parameters-Secrets-Token: $(cat ~/.config/sesame/agent.token)" \\
-                "http://127.0.0.1:2773/secretsmanager/get?secretId=prod/db"
+              printf 'X-Aws-Parameters-Secrets-Token: %s\\n' "$(cat ~/.config/sesame/agent.token)" > agent.header   # umask 077
+              curl -H @agent.header "http://127.0.0.1:2773/secretsmanager/get?secretId=prod/db"
             """
     )
 
@@ -87,7 +87,7 @@ struct AgentCommand: AsyncParsableCommand {
             host: host, port: port, socketPath: socket, token: token, timeToLive: .seconds(ttl), staleWindow: .seconds(staleTtl),
             maximumEntries: maxEntries, logger: logger
         )
-        let aws = AgentAWS(environment: environment)
+        let aws = LazyAWSSession(environment: environment)
         // The agent reads for itself (never through an agent, its own included), and serves no env:// reference: its
         // environment holds its own credentials.
         let own = environment.filter { !$0.key.hasPrefix("SESAME_AGENT") }
@@ -153,7 +153,7 @@ struct AgentCommand: AsyncParsableCommand {
             throw CLIError("--listen must be HOST:PORT, e.g. 127.0.0.1:2773")
         }
         let host = String(text[..<colon]).trimmingCharacters(in: ["[", "]"])
-        guard ProxyConfiguration.isLoopback(host) else {
+        guard Loopback.contains(host) else {
             throw CLIError(
                 "the agent listens on this machine only (\(host) is not a loopback address)",
                 hint: "use 127.0.0.1 or ::1; serving other machines would need TLS"
@@ -216,31 +216,4 @@ struct AgentCommand: AsyncParsableCommand {
             throw CLIError("cannot use the token file \(path): \(error)", hint: "it must be a plain file readable by you only (chmod 600)")
         }
     }
-}
-
-/// One AWS session for the agent, made on first use (so an agent for Secret Server alone needs no AWS setup).
-final class AgentAWS: Sendable {
-    private let environment: [String: String]
-    private let state = Mutex<Result<AWSSession, any Error>?>(nil)
-
-    init(environment: [String: String]) {
-        self.environment = environment
-    }
-
-    func session() throws -> AWSSession {
-        try state.withLock { state in
-            if let state { return try state.get() }
-            let made = Result { try AWSSession(configuration: AWSConfiguration(environment: environment)) }
-            state = made
-            return try made.get()
-        }
-    }
-
-    func shutdown() async throws {
-        if let session = state.withLock({ try? $0?.get() }) { try await session.shutdown() }
-    }
-}
-
-extension AgentAWS: Redacting {
-    var redactedDescription: String { "session: made on first use, environment: <redacted>" }
 }

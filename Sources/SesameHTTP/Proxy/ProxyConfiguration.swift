@@ -67,12 +67,9 @@ public struct ProxyConfiguration: Sendable, Hashable {
         let secure = url.scheme?.lowercased() == "https"
         guard let proxy = secure ? https : http else { return nil }
         if noProxy.matches(host: host, port: url.port ?? (secure ? 443 : 80)) { return nil }
-        if Self.isLoopback(host), !Self.isLoopback(proxy.host) { return nil }
+        if Loopback.contains(host), !Loopback.contains(proxy.host) { return nil }
         return proxy
     }
-
-    /// `localhost`, 127.0.0.0/8 or `::1` (`Loopback.contains`).
-    public static func isLoopback(_ host: String) -> Bool { Loopback.contains(host) }
 
     /// The proxy for a request to `url` (a string), or nil to connect directly.
     public func server(for url: String) -> ProxyServer? {
