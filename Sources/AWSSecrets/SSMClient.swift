@@ -6,6 +6,8 @@ public struct SSMClient: AWSJSONService {
     let transport: AWSTransport
     let endpoint: AWSEndpoint
     let credentials: any AWSCredentialsProvider
+    /// Where the client's credentials come from (ask it to renew them ahead of a request).
+    public var credentialsProvider: any AWSCredentialsProvider { credentials }
     static let targetPrefix = "AmazonSSM"
 
     /// Where requests go (the regional endpoint or an override).

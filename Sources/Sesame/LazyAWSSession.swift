@@ -28,6 +28,9 @@ public final class LazyAWSSession: Sendable {
         }
     }
 
+    /// The session if it was made (and made well), without making it.
+    public var madeSession: AWSSession? { state.withLock { try? $0?.get() } }
+
     /// Closes the session's connections, if it was made.
     public func shutdown() async throws {
         if let made = state.withLock({ try? $0?.get() }) { try await made.shutdown() }
@@ -86,6 +89,12 @@ public final class DeferredProvider: SecretProvider {
     }
 
     public func get(_ reference: SecretReference) async throws -> SecretValue { try await provider(reference).get(reference) }
+    /// Keeps the provider alive once it is made: one not used yet has nothing to keep (and is not made for it, so a
+    /// store never signs in, prompts or probes for credentials on its own).
+    public func keepAlive() async throws -> Bool {
+        guard let provider = made.withLock({ $0 }) else { return false }
+        return try await provider.keepAlive()
+    }
     public func list(under reference: SecretReference) async throws -> [SecretReference] {
         try await provider(reference).list(under: reference)
     }

@@ -3,7 +3,8 @@ import Foundation
 /// The agent's answers, kept in memory for the time to live: one fetch per key however many ask at once, the oldest
 /// answers dropped beyond the maximum, a fetch forced past a fresh answer on request (`refreshNow`), a refresh started
 /// in the background when a hit comes in the last fifth of the time to live (refresh-ahead), and the last good answer
-/// served, marked stale, when the provider fails for a reason that may pass, until the stale window ends.
+/// served, marked stale, when the provider fails for a reason that may pass, until the stale window ends. With
+/// persistence, answers are also kept on disk (encrypted), read back the first time a key is asked after a restart.
 actor AgentCache {
     struct Entry {
         var answer: AgentAnswer
@@ -21,6 +22,9 @@ actor AgentCache {
     private var bytes = 0
     private var nextPurge = Date.distantPast
     private let now: @Sendable () -> Date
+    private let persistence: AgentPersistence?
+    /// Keys already looked for on disk (each is, once: after that, memory holds whatever the disk did).
+    private var loaded: Set<String> = []
     /// Counts, for `/metrics`.
     private(set) var hits = 0
     private(set) var misses = 0
@@ -29,8 +33,10 @@ actor AgentCache {
     private(set) var errors = 0
 
     init(
-        timeToLive: Duration, staleWindow: Duration, maximumEntries: Int, maximumBytes: Int = 256 << 20, now: @escaping @Sendable () -> Date
+        timeToLive: Duration, staleWindow: Duration, maximumEntries: Int, maximumBytes: Int = 256 << 20, persistence: AgentPersistence? = nil,
+        now: @escaping @Sendable () -> Date
     ) {
+        self.persistence = persistence
         self.timeToLive = Self.seconds(timeToLive)
         self.staleWindow = Self.seconds(staleWindow)
         self.maximumEntries = maximumEntries
@@ -46,6 +52,12 @@ actor AgentCache {
         fetch: @escaping @Sendable () async throws -> AgentAnswer
     ) async throws -> AgentAnswer {
         let time = now()
+        if entries[key] == nil, let persistence, loaded.count < maximumEntries * 4, loaded.insert(key).inserted,
+            let kept = persistence.load(key), time < kept.expires.addingTimeInterval(staleWindow)
+        {
+            entries[key] = Entry(answer: kept.answer, stored: kept.stored, expires: kept.expires)
+            bytes += kept.answer.body.count
+        }
         if !refresh, let entry = entries[key], time < entry.expires {
             hits += 1
             // Refresh-ahead: in the last fifth of its life, a background fetch renews it before anyone waits.
@@ -108,12 +120,16 @@ actor AgentCache {
     private func store(_ key: String, _ answer: AgentAnswer) {
         let time = now()
         if let previous = entries[key] { bytes -= previous.answer.body.count }
-        entries[key] = Entry(answer: answer, stored: time, expires: time.addingTimeInterval(timeToLive))
+        let expires = time.addingTimeInterval(timeToLive)
+        entries[key] = Entry(answer: answer, stored: time, expires: expires)
         bytes += answer.body.count
+        persistence?.save(key, answer, stored: time, expires: expires)
         // Nothing is kept past its stale window: a secret is not held in memory longer than it can be served.
         if time >= nextPurge {
             nextPurge = time.addingTimeInterval(max(1, timeToLive / 2))
             for (key, entry) in entries where time >= entry.expires.addingTimeInterval(staleWindow) { drop(key) }
+            persistence?.purge(before: time.addingTimeInterval(-staleWindow))
+            loaded.removeAll(keepingCapacity: true)
         }
         while entries.count > maximumEntries || (bytes > maximumBytes && entries.count > 1) {
             guard let oldest = entries.min(by: { $0.value.stored < $1.value.stored })?.key else { break }
@@ -121,8 +137,10 @@ actor AgentCache {
         }
     }
 
+    /// Forgets `key`, in memory and on disk (the disk holds no more than memory may).
     private func drop(_ key: String) {
         if let entry = entries.removeValue(forKey: key) { bytes -= entry.answer.body.count }
+        persistence?.remove(key)
     }
 
     var count: Int { entries.count }

@@ -21,6 +21,15 @@ public struct AgentConfiguration: Sendable {
     public var staleWindow: Duration
     /// Answers kept at most; the oldest go first.
     public var maximumEntries: Int
+    /// How often the providers' sessions and credentials are renewed ahead of need (nil: only when a read needs
+    /// them). Only providers already used are kept.
+    public var keepAliveInterval: Duration?
+    /// Where answers are also kept, encrypted, so a restarted agent still has them (nil: memory only).
+    public var persistence: AgentPersistence?
+    /// Serving over TLS (required to listen beyond this machine): PEM files of the certificate chain and its key.
+    public var tls: TLS?
+    /// Whether a non-loopback address is allowed (only with `tls`); the `Host` check is off then.
+    public var allowsRemote: Bool
     public var logger: Logger
     /// The wall clock answers expire on. Injected so tests can move time.
     public var now: @Sendable () -> Date
@@ -28,7 +37,8 @@ public struct AgentConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int? = 2773, socketPath: String? = nil, token: String, timeToLive: Duration = .seconds(300),
         staleWindow: Duration = .seconds(3600),
-        maximumEntries: Int = 1000,
+        maximumEntries: Int = 1000, keepAliveInterval: Duration? = .seconds(60), persistence: AgentPersistence? = nil, tls: TLS? = nil,
+        allowsRemote: Bool = false,
         logger: Logger = Logger(label: "sesame.agent"), now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.host = host
@@ -38,13 +48,30 @@ public struct AgentConfiguration: Sendable {
         self.timeToLive = timeToLive
         self.staleWindow = staleWindow
         self.maximumEntries = max(1, maximumEntries)
+        self.keepAliveInterval = keepAliveInterval
+        self.persistence = persistence
+        self.tls = tls
+        self.allowsRemote = allowsRemote
         self.logger = logger
         self.now = now
     }
 }
 
+extension AgentConfiguration {
+    /// The certificate chain and private key the agent serves TLS with (PEM files).
+    public struct TLS: Sendable {
+        public var certificatePath: String
+        public var keyPath: String
+
+        public init(certificatePath: String, keyPath: String) {
+            self.certificatePath = certificatePath
+            self.keyPath = keyPath
+        }
+    }
+}
+
 extension AgentConfiguration: Redacting {
     public var redactedDescription: String {
-        "listen: \(port.map { "\(host):\($0)" } ?? "-"), socket: \(socketPath ?? "-"), ttl: \(timeToLive), maximumEntries: \(maximumEntries), token: <redacted>"
+        "listen: \(port.map { "\(host):\($0)" } ?? "-"), socket: \(socketPath ?? "-"), ttl: \(timeToLive), maximumEntries: \(maximumEntries), tls: \(tls != nil), persistent: \(persistence != nil), token: <redacted>"
     }
 }

@@ -22,6 +22,9 @@ final class AgentMetrics: Sendable {
         var lastSuccess: Date?
         var lastFailure: Date?
         var lastError: String?
+        var keepAlives = 0
+        var keepAliveFailures = 0
+        var lastKeepAlive: Date?
     }
 
     private let state = Mutex(State())
@@ -58,6 +61,24 @@ final class AgentMetrics: Sendable {
         }
     }
 
+    /// A provider's session or credentials renewed ahead of need (`error`: why that failed).
+    func keptAlive(_ name: String, failed error: String?, at time: Date) {
+        state.withLock { state in
+            var entry = state.providers[name, default: Provider()]
+            if let error {
+                entry.keepAliveFailures += 1
+                entry.lastFailure = time
+                entry.lastError = error
+            } else {
+                entry.keepAlives += 1
+                entry.lastKeepAlive = time
+                // Signed in again: a failure before this one is over.
+                if (entry.lastFailure ?? .distantPast) > (entry.lastSuccess ?? .distantPast) { entry.lastSuccess = time }
+            }
+            state.providers[name] = entry
+        }
+    }
+
     /// `/v1/health`: each provider's state.
     func health() -> [String: Any] {
         state.withLock { state in
@@ -69,6 +90,9 @@ final class AgentMetrics: Sendable {
                 if let date = entry.lastSuccess { fields["lastSuccess"] = formatter.string(from: date) }
                 if let date = entry.lastFailure { fields["lastFailure"] = formatter.string(from: date) }
                 if let error = entry.lastError { fields["lastError"] = error }
+                fields["keepAlives"] = entry.keepAlives
+                fields["keepAliveFailures"] = entry.keepAliveFailures
+                if let date = entry.lastKeepAlive { fields["lastKeepAlive"] = formatter.string(from: date) }
                 providers[name] = fields
             }
             return ["status": "ok", "providers": providers]
@@ -98,6 +122,11 @@ final class AgentMetrics: Sendable {
                 ("sesame_agent_provider_errors_total", "Provider calls that failed.", cache.errors),
             ] {
                 lines += ["# HELP \(name) \(help)", "# TYPE \(name) counter", "\(name) \(value)"]
+            }
+            lines += ["# HELP sesame_agent_keepalives_total Sessions and credentials renewed ahead of need.", "# TYPE sesame_agent_keepalives_total counter"]
+            for (name, entry) in state.providers.sorted(by: { $0.key < $1.key }) where entry.keepAlives + entry.keepAliveFailures > 0 {
+                lines.append("sesame_agent_keepalives_total{provider=\"\(name)\",result=\"ok\"} \(entry.keepAlives)")
+                lines.append("sesame_agent_keepalives_total{provider=\"\(name)\",result=\"failed\"} \(entry.keepAliveFailures)")
             }
             lines += [
                 "# HELP sesame_agent_cache_entries Answers held.", "# TYPE sesame_agent_cache_entries gauge", "sesame_agent_cache_entries \(cache.entries)",

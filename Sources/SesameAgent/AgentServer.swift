@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
+import NIOSSL
 import ServiceLifecycle
 import UnixSignals
 
@@ -35,7 +38,7 @@ public final class AgentServer: Sendable {
     ) async throws -> AgentServer {
         let cache = AgentCache(
             timeToLive: configuration.timeToLive, staleWindow: configuration.staleWindow, maximumEntries: configuration.maximumEntries,
-            now: configuration.now
+            persistence: configuration.persistence, now: configuration.now
         )
         var addresses: [(address: BindAddress, isSocket: Bool)] = []
         if let port = configuration.port { addresses.append((.hostname(configuration.host, port: port), false)) }
@@ -49,23 +52,31 @@ public final class AgentServer: Sendable {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let metrics = AgentMetrics()
         let shared = AgentRoutes(backends: backends, cache: cache, configuration: configuration, metrics: metrics)
-        var services: [any Service] = []
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        let tls = try configuration.tls.map(Self.tlsServer)
         for (address, isSocket) in addresses {
             let router = Router()
-            // On the socket the Host header is whatever the client names it; the socket's mode guards it.
-            shared.register(on: router, checksHost: !isSocket)
+            // On the socket the Host header is whatever the client names it; the socket's mode guards it. Served
+            // beyond this machine (TLS), clients name it as they reach it; the token guards it.
+            shared.register(on: router, checksHost: !isSocket && !configuration.allowsRemote)
+            let server: HTTPServerBuilder = (isSocket ? nil : tls) ?? .http1()
             services.append(
-                Application(
-                    router: router, configuration: .init(address: address, serverName: "sesame-agent"),
-                    onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? -1) },
-                    logger: configuration.logger
-                ))
+                .init(
+                    service: Application(
+                        router: router, server: server, configuration: .init(address: address, serverName: "sesame-agent"),
+                        onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? -1) },
+                        logger: configuration.logger
+                    )))
+        }
+        if let interval = configuration.keepAliveInterval {
+            let keepAlive = AgentKeepAlive(interval: interval, keepAlive: backends.keepAlive, metrics: metrics, now: configuration.now)
+            services.append(.init(service: keepAlive, successTerminationBehavior: .ignore))
         }
         // The socket is made with no access for others, before it can be connected to.
         let previousMask = configuration.socketPath == nil ? nil : umask(0o177)
-        let group = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: configuration.logger)
-        )
+        var groupConfiguration = ServiceGroupConfiguration(services: services, logger: configuration.logger)
+        groupConfiguration.gracefulShutdownSignals = handleSignals ? [.sigterm, .sigint] : []
+        let group = ServiceGroup(configuration: groupConfiguration)
         let task = Task {
             defer { continuation.finish() }
             try await group.run()
@@ -83,8 +94,20 @@ public final class AgentServer: Sendable {
         if let previousMask { umask(previousMask) }
         if let socketPath = configuration.socketPath { chmod(socketPath, 0o600) }
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-        let url = configuration.port == nil ? "unix:" + (configuration.socketPath ?? "") : "http://\(host):\(port)"
+        let url = configuration.port == nil ? "unix:" + (configuration.socketPath ?? "") : "\(tls == nil ? "http" : "https")://\(host):\(port)"
         return AgentServer(port: port, url: url, group: group, task: task, routes: shared)
+    }
+
+    /// HTTP/1.1 over TLS with the configured certificate chain and key.
+    static func tlsServer(_ tls: AgentConfiguration.TLS) throws -> HTTPServerBuilder {
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificatePath)
+            let key = try NIOSSLPrivateKey(file: tls.keyPath, format: .pem)
+            let configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+            return try .tls(.http1(), tlsConfiguration: configuration)
+        } catch {
+            throw AgentStartupError(message: "the TLS certificate or key could not be loaded (\(tls.certificatePath), \(tls.keyPath)): \(error)")
+        }
     }
 
     /// Waits until the agent stops.

@@ -26,8 +26,15 @@ public enum SesameProcess {
     public static func run(
         _ arguments: [String], environment: [String: String] = [:], input: String? = nil, timeout: TimeInterval = 120
     ) throws -> Result {
+        try runTool(try binary(), arguments, environment: environment, input: input, timeout: timeout)
+    }
+
+    /// Runs another program (a Debian tool the test needs) the same way.
+    public static func runTool(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil, timeout: TimeInterval = 120
+    ) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try binary())
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
@@ -50,7 +57,7 @@ public enum SesameProcess {
         while process.isRunning {
             if Date() > deadline {
                 process.terminate()
-                throw SesameProcessError("sesame \(arguments.first ?? "") did not finish in \(Int(timeout)) s")
+                throw SesameProcessError("\((executable as NSString).lastPathComponent) \(arguments.first ?? "") did not finish in \(Int(timeout)) s")
             }
             Thread.sleep(forTimeInterval: 0.01)
         }

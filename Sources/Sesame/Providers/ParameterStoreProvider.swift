@@ -13,6 +13,12 @@ public struct ParameterStoreProvider: SecretProvider {
         cacheScope = CacheScope.aws(scheme: "aws-ps", endpointURL: ssm.endpointURL, region: session.region, principal: session.principal)
     }
 
+    /// Renews the credentials when they are due (temporary ones from a role, SSO, the instance).
+    public func keepAlive() async throws -> Bool {
+        _ = try await ssm.credentialsProvider.credentials()
+        return true
+    }
+
     public func get(_ reference: SecretReference) async throws -> SecretValue {
         try await ProviderErrors.mapping(reference) {
             let parameter = try await ssm.getParameter(reference.path, withDecryption: true)

@@ -53,6 +53,13 @@ public struct SecretServerProvider: SecretProvider {
         )
     }
 
+    /// Asks who is signed in: the token is renewed when due, and signed in again when the server refused it, so a
+    /// long-running agent's session never lapses between reads.
+    public func keepAlive() async throws -> Bool {
+        _ = try await client.currentUser()
+        return true
+    }
+
     public func get(_ reference: SecretReference) async throws -> SecretValue {
         let target = try Self.target(reference)
         let access = access.applying(reference)

@@ -26,6 +26,12 @@ public struct SecretsManagerProvider: SecretProvider {
         }
     }
 
+    /// Renews the credentials when they are due (temporary ones from a role, SSO, the instance).
+    public func keepAlive() async throws -> Bool {
+        _ = try await client.credentialsProvider.credentials()
+        return true
+    }
+
     /// Secrets whose names continue the path after a `/` (`prod` lists `prod/db`, never `production`).
     public func list(under reference: SecretReference) async throws -> [SecretReference] {
         try await ProviderErrors.mapping(reference) {

@@ -70,13 +70,38 @@ struct AgentCommand: AsyncParsableCommand {
 
     @Option(
         name: .long,
+        help: ArgumentHelp(
+            "Seconds between renewals of the sessions and credentials of the providers used so far (default 60; 0: only when a read needs one).",
+            valueName: "seconds"))
+    var keepAlive = 60
+
+    @Flag(
+        name: .long,
+        help:
+            "Also keep answers on disk, encrypted (agent-cache.sqlite in the configuration folder), for after a restart; only for the same servers and accounts."
+    )
+    var persist = false
+
+    @Flag(name: .long, help: "Allow --listen on an address other machines can reach (needs --tls-certificate and --tls-key).")
+    var allowRemote = false
+
+    @Option(name: .long, help: ArgumentHelp("Serve HTTPS with this certificate chain (PEM).", valueName: "file"))
+    var tlsCertificate: String?
+
+    @Option(name: .long, help: ArgumentHelp("The private key of --tls-certificate (PEM, readable by you only).", valueName: "file"))
+    var tlsKey: String?
+
+    @Option(
+        name: .long,
         help: ArgumentHelp("References to read at start, one a line (# comments); read again, past the cache, on SIGHUP.", valueName: "file"))
     var prefetch: String?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let (host, port) = listen.lowercased() == "none" ? ("127.0.0.1", nil) : try Self.address(listen)
+        let tls = try tlsFiles()
+        let (host, port) = listen.lowercased() == "none" ? ("127.0.0.1", nil) : try Self.address(listen, allowRemote: allowRemote, tls: tls != nil)
         guard port != nil || socket != nil else { throw CLIError("--listen none needs --socket PATH") }
+        guard (0...86_400).contains(keepAlive) else { throw CLIError("--keep-alive must be 0 to 86400 seconds") }
         guard (0...604_800).contains(staleTtl) else { throw CLIError("--stale-ttl must be 0 to 604800 seconds") }
         guard (1...86_400).contains(ttl) else { throw CLIError("--ttl must be 1 to 86400 seconds") }
         guard (1...1_000_000).contains(maxEntries) else { throw CLIError("--max-entries must be 1 to 1000000") }
@@ -85,7 +110,8 @@ struct AgentCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let configuration = AgentConfiguration(
             host: host, port: port, socketPath: socket, token: token, timeToLive: .seconds(ttl), staleWindow: .seconds(staleTtl),
-            maximumEntries: maxEntries, logger: logger
+            maximumEntries: maxEntries, keepAliveInterval: keepAlive == 0 ? nil : .seconds(keepAlive),
+            persistence: persist ? try persistence(environment) : nil, tls: tls, allowsRemote: allowRemote, logger: logger
         )
         let aws = LazyAWSSession(environment: environment)
         // The agent reads for itself (never through an agent, its own included), and serves no env:// reference: its
@@ -96,7 +122,8 @@ struct AgentCommand: AsyncParsableCommand {
         let backends = AgentBackends(
             secretValue: { id, version, stage in try await aws.session().secretsManager().getSecretValue(id, versionId: version, versionStage: stage) },
             parameter: { name, decrypt in try await aws.session().ssm().getParameter(name, withDecryption: decrypt) },
-            reference: { reference, refresh in refresh ? try await store.refresh(reference) : try await store.get(reference) }
+            reference: { reference, refresh in refresh ? try await store.refresh(reference) : try await store.get(reference) },
+            keepAlive: { await Self.keepAlive(store.providers, aws: aws) }
         )
         let server: AgentServer
         do {
@@ -147,19 +174,80 @@ struct AgentCommand: AsyncParsableCommand {
         try? await aws.shutdown()
     }
 
-    /// `HOST:PORT` (IPv6 in brackets), loopback only: serving beyond this machine needs TLS, which the agent does not have.
-    static func address(_ text: String) throws -> (String, Int?) {
+    /// `HOST:PORT` (IPv6 in brackets): loopback, unless `allowRemote` and TLS.
+    static func address(_ text: String, allowRemote: Bool = false, tls: Bool = false) throws -> (String, Int?) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
             throw CLIError("--listen must be HOST:PORT, e.g. 127.0.0.1:2773")
         }
         let host = String(text[..<colon]).trimmingCharacters(in: ["[", "]"])
-        guard Loopback.contains(host) else {
+        guard Loopback.contains(host) || (allowRemote && tls) else {
             throw CLIError(
                 "the agent listens on this machine only (\(host) is not a loopback address)",
-                hint: "use 127.0.0.1 or ::1; serving other machines would need TLS"
+                hint: allowRemote
+                    ? "serving other machines needs TLS: give --tls-certificate and --tls-key"
+                    : "use 127.0.0.1 or ::1; to serve other machines give --allow-remote with --tls-certificate and --tls-key"
             )
         }
         return (host, port)
+    }
+
+    /// The TLS files, both or neither; the key readable by its owner only.
+    func tlsFiles() throws -> AgentConfiguration.TLS? {
+        switch (tlsCertificate, tlsKey) {
+        case (nil, nil): return nil
+        case (let certificate?, let key?):
+            guard (try? SecretFile.readPrivate(key, limit: 1 << 20)) ?? nil != nil else {
+                throw CLIError("--tls-key \(key) is not a private file", hint: "it must be a plain file readable by you only (chmod 600)")
+            }
+            return AgentConfiguration.TLS(certificatePath: certificate, keyPath: key)
+        default: throw CLIError("--tls-certificate and --tls-key go together")
+        }
+    }
+
+    /// The encrypted disk cache of `--persist`, scoped to who the agent reads as: the Secret Server's URL and user,
+    /// and the AWS identity its environment names (profile, region, key id, endpoints). A change in any of them and
+    /// nothing kept before is served.
+    func persistence(_ environment: [String: String]) throws -> AgentPersistence {
+        let directory = ProfileFile.directory(environment)
+        let cache: DiskCache
+        do {
+            cache = try DiskCache(path: directory + "/agent-cache.sqlite", key: .keyFile(directory + "/agent-cache.key"))
+        } catch {
+            throw CLIError("cannot open the agent's disk cache in \(directory): \(error)", hint: "run without --persist, or fix the folder's permissions")
+        }
+        let secretServer = (try? connection.cacheScope(environment: environment)) ?? "tss (not configured)"
+        let hidden: Set = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_TOKEN", "AWS_SECURITY_TOKEN"]
+        let aws = environment.filter { $0.key.hasPrefix("AWS_") && !hidden.contains($0.key) }.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value)" }
+        return AgentPersistence(cache: cache, scope: ([secretServer] + aws).joined(separator: "\u{0}"))
+    }
+
+    /// Renews the sessions and credentials of the providers used so far (never `env://`) and of the AWS session the
+    /// AWS routes read with.
+    static func keepAlive(_ providers: [any SecretProvider], aws: LazyAWSSession) async -> [(provider: String, failure: String?)] {
+        var results: [(provider: String, failure: String?)] = []
+        for provider in providers where provider.scheme != "env" {
+            do {
+                if try await provider.keepAlive() { results.append((provider.scheme, nil)) }
+            } catch {
+                results.append((provider.scheme, Self.message(error)))
+            }
+        }
+        if let session = aws.madeSession {
+            do {
+                _ = try await session.credentialsProvider.credentials()
+                results.append(("aws", nil))
+            } catch {
+                results.append(("aws", Self.message(error)))
+            }
+        }
+        return results
+    }
+
+    /// An error's message for the health report (never a value: errors carry none).
+    static func message(_ error: any Error) -> String {
+        if let error = error as? SesameError { return error.message }
+        return String(describing: error)
     }
 
     /// The references of a `--prefetch` file: one a line, `#` comments and blank lines skipped, each checked.

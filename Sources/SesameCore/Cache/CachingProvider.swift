@@ -161,6 +161,8 @@ public final class CachingProvider: SecretProvider {
         return value
     }
 
+    public func keepAlive() async throws -> Bool { try await base.keepAlive() }
+
     public func list(under reference: SecretReference) async throws -> [SecretReference] {
         // Listings are not cached: a list that went stale after an update (s1crets' get_by_path) is worse than a call.
         try await base.list(under: reference)

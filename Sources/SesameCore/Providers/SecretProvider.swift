@@ -30,6 +30,11 @@ public protocol SecretProvider: Sendable {
 
     /// The value straight from the store behind, past any cache (which then keeps it). By default `get`.
     func refresh(_ reference: SecretReference) async throws -> SecretValue
+
+    /// Keeps what the provider signs in with fresh (a session renewed before it expires, one refused signed in
+    /// again, temporary credentials renewed): a long-running process such as the agent calls it now and then.
+    /// Whether there was something to keep (a provider not used yet has nothing). By default `false`.
+    func keepAlive() async throws -> Bool
 }
 
 extension SecretProvider {
@@ -38,6 +43,8 @@ extension SecretProvider {
     public func immediateValue(_ reference: SecretReference) -> SecretValue? { nil }
 
     public func refresh(_ reference: SecretReference) async throws -> SecretValue { try await get(reference) }
+
+    public func keepAlive() async throws -> Bool { false }
 
     public func entries(under reference: SecretReference, recursive: Bool) async throws -> [SecretEntry] {
         SecretEntry.entries(try await list(under: reference), under: reference, recursive: recursive)
