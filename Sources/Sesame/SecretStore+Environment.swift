@@ -24,6 +24,8 @@ extension SecretStore {
     /// - Parameter secretServerAccess: what reads of restricted secrets send (comment, ticket, check-out, DoubleLock).
     /// - Parameter awsProxy: the AWS clients' proxy setting, asked for when AWS is first used; nil reads the standard
     ///   variables from `environment`.
+    /// - Parameter shared: an AWS session to read with instead of one of the store's own (the agent shares its own
+    ///   between its AWS routes and its references, so credentials are sourced once).
     /// - Parameter secretServerScope: the Secret Server's cache scope (`CacheScope.secretServer`: its URL and who
     ///   signs in), worked out without signing in, so a cached value is found without a password prompt and never
     ///   answers for another server or account.
@@ -32,9 +34,10 @@ extension SecretStore {
         secretServerScope: @escaping @Sendable () throws -> String,
         secretServer: @escaping @Sendable () throws -> SecretServerClient.Configuration,
         secretServerAccess: SecretAccess = SecretAccess(),
-        awsProxy: @escaping @Sendable () throws -> ProxyConfiguration? = { nil }
+        awsProxy: @escaping @Sendable () throws -> ProxyConfiguration? = { nil },
+        aws shared: LazyAWSSession? = nil
     ) -> SecretStore {
-        let aws = LazyAWSSession(environment: environment, proxy: awsProxy)
+        let aws = shared ?? LazyAWSSession(environment: environment, proxy: awsProxy)
         return SecretStore(providers: [
             environmentProvider,
             CachingProvider(DeferredProvider(scheme: "aws-ps") { try ParameterStoreProvider(session: try aws.session()) }, configuration: cache),

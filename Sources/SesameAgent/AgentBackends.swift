@@ -11,14 +11,15 @@ public struct AgentBackends: Sendable {
     public var parameter: @Sendable (String, Bool) async throws -> SSMClient.Parameter
     /// A reference's value; `true` to read past any cache.
     public var reference: @Sendable (SecretReference, Bool) async throws -> SecretValue
-    /// Renews what the providers used so far sign in with: each one kept, by name, with why it failed (nil: kept).
-    public var keepAlive: @Sendable () async -> [(provider: String, failure: String?)]
+    /// Renews what the named providers sign in with (`secretsmanager`, `parameterstore` for the AWS routes; `tss`,
+    /// `aws-sm`, `aws-ps` for references): each one kept, with its error if that failed.
+    public var keepAlive: @Sendable (Set<String>) async -> [(provider: String, error: (any Error)?)]
 
     public init(
         secretValue: @escaping @Sendable (String, String?, String?) async throws -> SecretsManagerClient.SecretValue,
         parameter: @escaping @Sendable (String, Bool) async throws -> SSMClient.Parameter,
         reference: @escaping @Sendable (SecretReference, Bool) async throws -> SecretValue,
-        keepAlive: @escaping @Sendable () async -> [(provider: String, failure: String?)] = { [] }
+        keepAlive: @escaping @Sendable (Set<String>) async -> [(provider: String, error: (any Error)?)] = { _ in [] }
     ) {
         self.secretValue = secretValue
         self.parameter = parameter

@@ -4,7 +4,8 @@ import Foundation
 /// answers dropped beyond the maximum, a fetch forced past a fresh answer on request (`refreshNow`), a refresh started
 /// in the background when a hit comes in the last fifth of the time to live (refresh-ahead), and the last good answer
 /// served, marked stale, when the provider fails for a reason that may pass, until the stale window ends. With
-/// persistence, answers are also kept on disk (encrypted), read back the first time a key is asked after a restart.
+/// persistence, answers are also kept on disk (encrypted), read back the first time a key is asked after a restart
+/// as already expired: the provider is asked first, and the kept answer is served (stale) only while it cannot be.
 actor AgentCache {
     struct Entry {
         var answer: AgentAnswer
@@ -23,8 +24,9 @@ actor AgentCache {
     private var nextPurge = Date.distantPast
     private let now: @Sendable () -> Date
     private let persistence: AgentPersistence?
-    /// Keys already looked for on disk (each is, once: after that, memory holds whatever the disk did).
+    /// Keys already looked for on disk (each once per time to live: after that, memory holds what the disk did).
     private var loaded: Set<String> = []
+    private var nextLoadedReset = Date.distantPast
     /// Counts, for `/metrics`.
     private(set) var hits = 0
     private(set) var misses = 0
@@ -51,13 +53,8 @@ actor AgentCache {
         for key: String, refresh: Bool, isTransient: @escaping @Sendable (any Error) -> Bool,
         fetch: @escaping @Sendable () async throws -> AgentAnswer
     ) async throws -> AgentAnswer {
-        let time = now()
-        if entries[key] == nil, let persistence, loaded.count < maximumEntries * 4, loaded.insert(key).inserted,
-            let kept = persistence.load(key), time < kept.expires.addingTimeInterval(staleWindow)
-        {
-            entries[key] = Entry(answer: kept.answer, stored: kept.stored, expires: kept.expires)
-            bytes += kept.answer.body.count
-        }
+        var time = now()
+        if entries[key] == nil, let persistence { time = await loadFromDisk(key, persistence, time: time) }
         if !refresh, let entry = entries[key], time < entry.expires {
             hits += 1
             // Refresh-ahead: in the last fifth of its life, a background fetch renews it before anyone waits.
@@ -73,8 +70,8 @@ actor AgentCache {
         } catch {
             errors += 1
             guard isTransient(error) else {
-                // Gone or refused: what was held is not served again, stale or fresh.
-                drop(key)
+                // Gone or refused: what was held is not served again, stale or fresh, under any key it was kept by.
+                dropFamily(of: key)
                 throw error
             }
             if let entry = entries[key], now() < entry.expires.addingTimeInterval(staleWindow) {
@@ -85,6 +82,27 @@ actor AgentCache {
             }
             throw error
         }
+    }
+
+    /// Puts what the disk kept for `key` in memory, once per time to live, as already expired (so the provider is asked
+    /// first: access revoked while the agent was down is not honoured from the disk while the provider answers).
+    /// The time after the lookup (resolving the scope may have waited).
+    private func loadFromDisk(_ key: String, _ persistence: AgentPersistence, time: Date) async -> Date {
+        if time >= nextLoadedReset {
+            loaded.removeAll(keepingCapacity: true)
+            nextLoadedReset = time.addingTimeInterval(timeToLive)
+        }
+        guard loaded.count < maximumEntries * 4, !loaded.contains(key), let scope = await persistence.scope(forKey: key, now: time) else {
+            return time
+        }
+        let time = now()
+        guard entries[key] == nil, loaded.insert(key).inserted else { return time }
+        if let kept = persistence.load(key, scope: scope), time < kept.expires.addingTimeInterval(staleWindow) {
+            entries[key] = Entry(answer: kept.answer, stored: kept.stored, expires: min(kept.expires, time))
+            bytes += kept.answer.body.count
+            enforceBounds(keeping: key)
+        }
+        return time
     }
 
     private func start(
@@ -114,7 +132,7 @@ actor AgentCache {
 
     private func failed(_ key: String, drop dropsEntry: Bool) {
         inFlight[key] = nil
-        if dropsEntry { drop(key) }
+        if dropsEntry { dropFamily(of: key) }
     }
 
     private func store(_ key: String, _ answer: AgentAnswer) {
@@ -131,10 +149,36 @@ actor AgentCache {
             persistence?.purge(before: time.addingTimeInterval(-staleWindow))
             loaded.removeAll(keepingCapacity: true)
         }
+        enforceBounds(keeping: key)
+    }
+
+    /// Drops the oldest answers (never `key`) while more are held than allowed.
+    private func enforceBounds(keeping key: String) {
         while entries.count > maximumEntries || (bytes > maximumBytes && entries.count > 1) {
-            guard let oldest = entries.min(by: { $0.value.stored < $1.value.stored })?.key else { break }
+            guard let oldest = entries.filter({ $0.key != key }).min(by: { $0.value.stored < $1.value.stored })?.key else { break }
             drop(oldest)
         }
+    }
+
+    /// What a key names, whatever form it was asked in: a reference (raw or JSON), a Secrets Manager secret (any
+    /// version), a parameter (decrypted or not, any version or label).
+    static func family(of key: String) -> String {
+        let parts = key.split(separator: "|", omittingEmptySubsequences: false)
+        switch parts.first {
+        case "ref": return "ref|" + (parts.count > 2 ? parts[2...].joined(separator: "|") : "")
+        case "sm": return "sm|" + (parts.count > 1 ? String(parts[1]) : "")
+        case "ps":
+            let name = parts.count > 2 ? parts[2...].joined(separator: "|") : ""
+            return "ps|" + (name.split(separator: ":", maxSplits: 1).first.map(String.init) ?? name)
+        default: return key
+        }
+    }
+
+    /// Drops `key` and every other key that names the same secret (a value found gone is gone in every form).
+    private func dropFamily(of key: String) {
+        let family = Self.family(of: key)
+        drop(key)
+        for other in entries.keys where Self.family(of: other) == family { drop(other) }
     }
 
     /// Forgets `key`, in memory and on disk (the disk holds no more than memory may).

@@ -21,9 +21,11 @@ public struct AgentConfiguration: Sendable {
     public var staleWindow: Duration
     /// Answers kept at most; the oldest go first.
     public var maximumEntries: Int
-    /// How often the providers' sessions and credentials are renewed ahead of need (nil: only when a read needs
-    /// them). Only providers already used are kept.
+    /// How often the providers' sessions and credentials are renewed ahead of need (nil, the default: only when a
+    /// read needs them). Only providers read from within `keepAliveIdleLimit` are kept.
     public var keepAliveInterval: Duration?
+    /// How long after its last read a provider is still kept alive (8 hours: a working day's pause).
+    public var keepAliveIdleLimit: Duration
     /// Where answers are also kept, encrypted, so a restarted agent still has them (nil: memory only).
     public var persistence: AgentPersistence?
     /// Serving over TLS (required to listen beyond this machine): PEM files of the certificate chain and its key.
@@ -37,7 +39,8 @@ public struct AgentConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int? = 2773, socketPath: String? = nil, token: String, timeToLive: Duration = .seconds(300),
         staleWindow: Duration = .seconds(3600),
-        maximumEntries: Int = 1000, keepAliveInterval: Duration? = .seconds(60), persistence: AgentPersistence? = nil, tls: TLS? = nil,
+        maximumEntries: Int = 1000, keepAliveInterval: Duration? = nil, keepAliveIdleLimit: Duration = .seconds(8 * 3600), persistence: AgentPersistence? = nil,
+        tls: TLS? = nil,
         allowsRemote: Bool = false,
         logger: Logger = Logger(label: "sesame.agent"), now: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -49,6 +52,7 @@ public struct AgentConfiguration: Sendable {
         self.staleWindow = staleWindow
         self.maximumEntries = max(1, maximumEntries)
         self.keepAliveInterval = keepAliveInterval
+        self.keepAliveIdleLimit = keepAliveIdleLimit
         self.persistence = persistence
         self.tls = tls
         self.allowsRemote = allowsRemote

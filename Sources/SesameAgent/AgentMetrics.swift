@@ -61,6 +61,11 @@ final class AgentMetrics: Sendable {
         }
     }
 
+    /// When each provider last answered a read (the keep-alive keeps only those read from lately).
+    func lastSuccesses() -> [String: Date] {
+        state.withLock { state in state.providers.compactMapValues(\.lastSuccess) }
+    }
+
     /// A provider's session or credentials renewed ahead of need (`error`: why that failed).
     func keptAlive(_ name: String, failed error: String?, at time: Date) {
         state.withLock { state in
@@ -72,8 +77,6 @@ final class AgentMetrics: Sendable {
             } else {
                 entry.keepAlives += 1
                 entry.lastKeepAlive = time
-                // Signed in again: a failure before this one is over.
-                if (entry.lastFailure ?? .distantPast) > (entry.lastSuccess ?? .distantPast) { entry.lastSuccess = time }
             }
             state.providers[name] = entry
         }
@@ -86,7 +89,8 @@ final class AgentMetrics: Sendable {
             let formatter = ISO8601DateFormatter()
             for (name, entry) in state.providers {
                 var fields: [String: Any] = ["successes": entry.successes, "failures": entry.failures]
-                fields["state"] = (entry.lastFailure ?? .distantPast) > (entry.lastSuccess ?? .distantPast) ? "failing" : "ok"
+                let lastGood = max(entry.lastSuccess ?? .distantPast, entry.lastKeepAlive ?? .distantPast)
+                fields["state"] = (entry.lastFailure ?? .distantPast) > lastGood ? "failing" : "ok"
                 if let date = entry.lastSuccess { fields["lastSuccess"] = formatter.string(from: date) }
                 if let date = entry.lastFailure { fields["lastFailure"] = formatter.string(from: date) }
                 if let error = entry.lastError { fields["lastError"] = error }

@@ -1,36 +1,81 @@
 import Foundation
 import SesameCore
 import SesameRedaction
+import Synchronization
 
-/// Where the agent also keeps its answers, so that a restarted agent answers at once and, while a provider is
-/// down, still has the last good value to serve stale: Sesame's encrypted disk cache (AES-GCM, hashed keys, 0600),
-/// in a scope naming who the agent reads as, so answers kept for one server, account or user are never served
-/// after the agent starts as another.
-public struct AgentPersistence: Sendable {
+/// Where the agent also keeps its answers, so that a restarted agent still has the last good value to serve, marked
+/// stale, while a provider is down: Sesame's encrypted disk cache (AES-GCM, hashed keys, 0600). Every answer is kept in
+/// the scope of who it was read as — the Secret Server's URL and principal, the AWS account and role AWS itself names
+/// (`GetCallerIdentity`), region and endpoint — so an agent started as anyone else finds none of them.
+public final class AgentPersistence: Sendable {
+    /// Which identity a key's answers were read as.
+    public enum Identity: Sendable, Hashable {
+        /// `tss://` references.
+        case secretServer
+        /// The AWS routes and `aws-sm://`, `aws-ps://` references.
+        case aws
+    }
+
     let cache: DiskCache
-    let scope: String
+    private let resolve: @Sendable (Identity) async throws -> String
+    private let scopes = Mutex<[Identity: String]>([:])
+    /// When a failed resolution may be tried again (an identity AWS cannot be asked for is not asked at every read).
+    private let retryAfter = Mutex<[Identity: Date]>([:])
 
-    /// - Parameter scope: who the agent reads as (the Secret Server's URL and user, the AWS account, region and
-    ///   profile): change any of it and nothing kept before is found.
-    public init(cache: DiskCache, scope: String) {
+    /// - Parameter scope: works out the scope of an identity (asked once, when a key of that kind is first read or
+    ///   kept; a failure leaves that kind off the disk and is asked again 30 s later).
+    public init(cache: DiskCache, scope: @escaping @Sendable (Identity) async throws -> String) {
         self.cache = cache
-        self.scope = scope
+        self.resolve = scope
+    }
+
+    /// The identity a cache key's answers belong to; nil for what is never kept on disk.
+    static func identity(ofKey key: String) -> Identity? {
+        if key.hasPrefix("sm|") || key.hasPrefix("ps|") { return .aws }
+        guard key.hasPrefix("ref|") else { return nil }
+        let reference = key.split(separator: "|", maxSplits: 2).last ?? ""
+        if reference.hasPrefix("tss://") { return .secretServer }
+        if reference.hasPrefix("aws-sm://") || reference.hasPrefix("aws-ps://") { return .aws }
+        return nil
+    }
+
+    /// The scope for `key`, worked out now if it was not yet; nil when it cannot be (then nothing of it touches the disk).
+    func scope(forKey key: String, now: Date) async -> String? {
+        guard let identity = Self.identity(ofKey: key) else { return nil }
+        if let known = scopes.withLock({ $0[identity] }) { return known }
+        if let after = retryAfter.withLock({ $0[identity] }), now < after { return nil }
+        do {
+            let resolved = try await resolve(identity)
+            scopes.withLock { $0[identity] = resolved }
+            return resolved
+        } catch {
+            retryAfter.withLock { $0[identity] = now.addingTimeInterval(30) }
+            return nil
+        }
+    }
+
+    /// The scope for `key` if already worked out (keeping and removing never wait for AWS).
+    func knownScope(forKey key: String) -> String? {
+        guard let identity = Self.identity(ofKey: key) else { return nil }
+        return scopes.withLock { $0[identity] }
     }
 
     /// The answer kept for `key`, with when it was fetched and when it stopped being fresh; nil when there is none
     /// (or it cannot be read: the disk is a second chance, never a reason to fail).
-    func load(_ key: String) -> (answer: AgentAnswer, stored: Date, expires: Date)? {
+    func load(_ key: String, scope: String) -> (answer: AgentAnswer, stored: Date, expires: Date)? {
         guard let (value, expires) = try? cache.lookup(key, scope: scope) else { return nil }
         let answer = AgentAnswer(body: value.bytes, contentType: AgentAnswer.contentType(forKey: key))
         return (answer, value.metadata.fetchedAt ?? expires, expires)
     }
 
     func save(_ key: String, _ answer: AgentAnswer, stored: Date, expires: Date) {
+        guard let scope = knownScope(forKey: key) else { return }
         let value = SecretValue(bytes: answer.body, metadata: SecretValue.Metadata(source: .provider, fetchedAt: stored))
         try? cache.store(key, scope: scope, value: value, expires: expires)
     }
 
     func remove(_ key: String) {
+        guard let scope = knownScope(forKey: key) else { return }
         _ = try? cache.remove(key, scope: scope)
     }
 
@@ -41,7 +86,7 @@ public struct AgentPersistence: Sendable {
 }
 
 extension AgentPersistence: Redacting {
-    public var redactedDescription: String { "path: \(cache.path), scope: <redacted>" }
+    public var redactedDescription: String { "path: \(cache.path), scopes: <redacted>" }
 }
 
 extension AgentAnswer {

@@ -19,9 +19,11 @@ struct AgentRoutes: Sendable {
     let metrics: AgentMetrics
 
     /// - Parameter checksHost: refuse a `Host` that is not this machine (TCP: a DNS-rebinding page names its own host).
-    func register(on router: Router<BasicRequestContext>, checksHost: Bool = true) {
+    /// - Parameter openMetrics: serve `/metrics` without the token (on this machine; not when served to others).
+    func register(on router: Router<BasicRequestContext>, checksHost: Bool = true, openMetrics: Bool = true) {
         var gate = AgentGate(token: configuration.token, logger: configuration.logger, metrics: metrics)
         gate.checksHost = checksHost
+        gate.openMetrics = openMetrics
         router.add(middleware: gate)
         router.get("/ping") { _, _ -> Response in Self.text("healthy") }
         router.get("/metrics") { _, _ -> Response in
@@ -116,8 +118,16 @@ struct AgentRoutes: Sendable {
         for text in texts {
             do {
                 let reference = try SecretReference(parsing: text)
+                let provider = reference.scheme
                 _ = try await cache.answer(for: "ref|false|\(text)", refresh: refresh, isTransient: Self.isTransient) {
-                    AgentAnswer(body: try await backends.reference(reference, refresh).bytes, contentType: "application/octet-stream")
+                    do {
+                        let answer = AgentAnswer(body: try await backends.reference(reference, refresh).bytes, contentType: "application/octet-stream")
+                        metrics.provider(provider, failed: nil, at: configuration.now())
+                        return answer
+                    } catch {
+                        metrics.provider(provider, failed: Self.describe(error).message, at: configuration.now())
+                        throw error
+                    }
                 }
             } catch {
                 failures[text] = Self.describe(error).message
@@ -254,6 +264,7 @@ struct AgentGate: RouterMiddleware {
     let logger: Logger
     let metrics: AgentMetrics
     var checksHost = true
+    var openMetrics = true
     static let tokenHeaders = ["X-Aws-Parameters-Secrets-Token", "X-Vault-Token", "X-Sesame-Token"].compactMap { HTTPField.Name($0) }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -264,7 +275,7 @@ struct AgentGate: RouterMiddleware {
         } else if checksHost, let host = request.head.authority.map(Self.hostName), !Loopback.contains(host) {
             // A page on another site whose name was rebound to 127.0.0.1 sends its own name here.
             response = AgentRoutes.failure(.forbidden, "the Host header names another machine")
-        } else if request.uri.path == "/ping" || request.uri.path == "/metrics" {
+        } else if request.uri.path == "/ping" || (openMetrics && request.uri.path == "/metrics") {
             response = try await next(request, context)
         } else {
             let sent = Self.tokenHeaders.compactMap { request.headers[$0] }.first

@@ -5,6 +5,7 @@ import HummingbirdTLS
 import Logging
 import NIOSSL
 import ServiceLifecycle
+import SesameHTTP
 import UnixSignals
 
 /// A running `sesame agent`: started on its address, stopped by `stop()` or, in the foreground, SIGTERM/SIGINT
@@ -36,6 +37,13 @@ public final class AgentServer: Sendable {
     public static func start(
         _ configuration: AgentConfiguration, backends: AgentBackends, handleSignals: Bool = false
     ) async throws -> AgentServer {
+        // Beyond this machine only when asked for, and then only over TLS: a library user cannot serve secrets in the
+        // clear to the network by mistake.
+        if configuration.port != nil, !Loopback.contains(configuration.host) {
+            guard configuration.allowsRemote, configuration.tls != nil else {
+                throw AgentStartupError(message: "\(configuration.host) is not a loopback address: serving other machines needs allowsRemote and TLS")
+            }
+        }
         let cache = AgentCache(
             timeToLive: configuration.timeToLive, staleWindow: configuration.staleWindow, maximumEntries: configuration.maximumEntries,
             persistence: configuration.persistence, now: configuration.now
@@ -57,8 +65,9 @@ public final class AgentServer: Sendable {
         for (address, isSocket) in addresses {
             let router = Router()
             // On the socket the Host header is whatever the client names it; the socket's mode guards it. Served
-            // beyond this machine (TLS), clients name it as they reach it; the token guards it.
-            shared.register(on: router, checksHost: !isSocket && !configuration.allowsRemote)
+            // beyond this machine (TLS), clients name it as they reach it; the token guards it, /metrics too.
+            let remote = !isSocket && configuration.allowsRemote && !Loopback.contains(configuration.host)
+            shared.register(on: router, checksHost: !isSocket && !remote, openMetrics: !remote)
             let server: HTTPServerBuilder = (isSocket ? nil : tls) ?? .http1()
             services.append(
                 .init(
@@ -69,7 +78,9 @@ public final class AgentServer: Sendable {
                     )))
         }
         if let interval = configuration.keepAliveInterval {
-            let keepAlive = AgentKeepAlive(interval: interval, keepAlive: backends.keepAlive, metrics: metrics, now: configuration.now)
+            let keepAlive = AgentKeepAlive(
+                interval: interval, idleLimit: AgentCache.seconds(configuration.keepAliveIdleLimit), keepAlive: backends.keepAlive, metrics: metrics,
+                logger: configuration.logger, now: configuration.now)
             services.append(.init(service: keepAlive, successTerminationBehavior: .ignore))
         }
         // The socket is made with no access for others, before it can be connected to.
@@ -103,7 +114,8 @@ public final class AgentServer: Sendable {
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(tls.certificatePath)
             let key = try NIOSSLPrivateKey(file: tls.keyPath, format: .pem)
-            let configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+            var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+            configuration.minimumTLSVersion = .tlsv12
             return try .tls(.http1(), tlsConfiguration: configuration)
         } catch {
             throw AgentStartupError(message: "the TLS certificate or key could not be loaded (\(tls.certificatePath), \(tls.keyPath)): \(error)")

@@ -108,22 +108,24 @@ struct AgentCommand: AsyncParsableCommand {
         let token = try Self.token(file: tokenFile, environment: environment)
         var logger = Logger(label: "sesame.agent")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        // The agent reads for itself (never through an agent, its own included), and serves no env:// reference: its
+        // environment holds its own credentials. One AWS session (with the proxy settings) for its routes and its
+        // references, so credentials are sourced once.
+        let own = environment.filter { !$0.key.hasPrefix("SESAME_AGENT") }
+        let connection = self.connection
+        let aws = LazyAWSSession(environment: own, proxy: { try connection.proxyConfiguration(environment: own, profile: nil) })
+        let direct = ReferenceStore.make(connection: connection, cache: CacheConfiguration(strategy: .never), environment: own, aws: aws)
+        let store = SecretStore(providers: direct.providers.filter { $0.scheme != "env" })
         let configuration = AgentConfiguration(
             host: host, port: port, socketPath: socket, token: token, timeToLive: .seconds(ttl), staleWindow: .seconds(staleTtl),
             maximumEntries: maxEntries, keepAliveInterval: keepAlive == 0 ? nil : .seconds(keepAlive),
-            persistence: persist ? try persistence(environment) : nil, tls: tls, allowsRemote: allowRemote, logger: logger
+            persistence: persist ? try persistence(own, aws: aws) : nil, tls: tls, allowsRemote: allowRemote, logger: logger
         )
-        let aws = LazyAWSSession(environment: environment)
-        // The agent reads for itself (never through an agent, its own included), and serves no env:// reference: its
-        // environment holds its own credentials.
-        let own = environment.filter { !$0.key.hasPrefix("SESAME_AGENT") }
-        let direct = ReferenceStore.make(connection: connection, cache: CacheConfiguration(strategy: .never), environment: own)
-        let store = SecretStore(providers: direct.providers.filter { $0.scheme != "env" })
         let backends = AgentBackends(
             secretValue: { id, version, stage in try await aws.session().secretsManager().getSecretValue(id, versionId: version, versionStage: stage) },
             parameter: { name, decrypt in try await aws.session().ssm().getParameter(name, withDecryption: decrypt) },
             reference: { reference, refresh in refresh ? try await store.refresh(reference) : try await store.get(reference) },
-            keepAlive: { await Self.keepAlive(store.providers, aws: aws) }
+            keepAlive: { names in await Self.keepAlive(names, providers: store.providers, aws: aws) }
         )
         let server: AgentServer
         do {
@@ -204,10 +206,11 @@ struct AgentCommand: AsyncParsableCommand {
         }
     }
 
-    /// The encrypted disk cache of `--persist`, scoped to who the agent reads as: the Secret Server's URL and user,
-    /// and the AWS identity its environment names (profile, region, key id, endpoints). A change in any of them and
-    /// nothing kept before is served.
-    func persistence(_ environment: [String: String]) throws -> AgentPersistence {
+    /// The encrypted disk cache of `--persist`. Each answer is kept in the scope of who it was read as: for Secret
+    /// Server its URL and principal (user and domain, SDK client, or a fingerprint of the token); for AWS the account
+    /// and role AWS itself names (`GetCallerIdentity`, asked once, the role's session name left out), the region and
+    /// the endpoints. Started as anyone else, the agent finds nothing it kept before.
+    func persistence(_ environment: [String: String], aws: LazyAWSSession) throws -> AgentPersistence {
         let directory = ProfileFile.directory(environment)
         let cache: DiskCache
         do {
@@ -215,39 +218,53 @@ struct AgentCommand: AsyncParsableCommand {
         } catch {
             throw CLIError("cannot open the agent's disk cache in \(directory): \(error)", hint: "run without --persist, or fix the folder's permissions")
         }
-        let secretServer = (try? connection.cacheScope(environment: environment)) ?? "tss (not configured)"
-        let hidden: Set = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_TOKEN", "AWS_SECURITY_TOKEN"]
-        let aws = environment.filter { $0.key.hasPrefix("AWS_") && !hidden.contains($0.key) }.sorted { $0.key < $1.key }
-            .map { "\($0.key)=\($0.value)" }
-        return AgentPersistence(cache: cache, scope: ([secretServer] + aws).joined(separator: "\u{0}"))
+        let connection = self.connection
+        return AgentPersistence(cache: cache) { identity in
+            switch identity {
+            case .secretServer:
+                return try connection.cacheScope(environment: environment)
+            case .aws:
+                let session = try aws.session()
+                let caller = try await session.sts().getCallerIdentity()
+                return [
+                    "aws", caller.account, Self.principalWithoutSession(caller.arn), session.region,
+                    try session.secretsManager().endpointURL, try session.ssm().endpointURL,
+                ].joined(separator: "\u{0}")
+            }
+        }
     }
 
-    /// Renews the sessions and credentials of the providers used so far (never `env://`) and of the AWS session the
-    /// AWS routes read with.
-    static func keepAlive(_ providers: [any SecretProvider], aws: LazyAWSSession) async -> [(provider: String, failure: String?)] {
-        var results: [(provider: String, failure: String?)] = []
-        for provider in providers where provider.scheme != "env" {
+    /// An assumed role's ARN without its session name (which may differ at every sign-in); other ARNs as they are.
+    static func principalWithoutSession(_ arn: String) -> String {
+        guard arn.contains(":assumed-role/") else { return arn }
+        let parts = arn.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count > 2 ? parts.dropLast().joined(separator: "/") : arn
+    }
+
+    /// Renews the sessions and credentials of the named providers (never `env://`): `tss`, `aws-sm`, `aws-ps` for
+    /// references, `secretsmanager` and `parameterstore` for the AWS routes (one session: asked once, reported for each).
+    static func keepAlive(_ names: Set<String>, providers: [any SecretProvider], aws: LazyAWSSession) async -> [(
+        provider: String, error: (any Error)?
+    )] {
+        var results: [(provider: String, error: (any Error)?)] = []
+        for provider in providers where provider.scheme != "env" && names.contains(provider.scheme) {
             do {
                 if try await provider.keepAlive() { results.append((provider.scheme, nil)) }
             } catch {
-                results.append((provider.scheme, Self.message(error)))
+                results.append((provider.scheme, error))
             }
         }
-        if let session = aws.madeSession {
+        let routes = names.intersection(["secretsmanager", "parameterstore"])
+        if !routes.isEmpty, let session = aws.madeSession {
+            var failure: (any Error)?
             do {
                 _ = try await session.credentialsProvider.credentials()
-                results.append(("aws", nil))
             } catch {
-                results.append(("aws", Self.message(error)))
+                failure = error
             }
+            for name in routes.sorted() { results.append((name, failure)) }
         }
         return results
-    }
-
-    /// An error's message for the health report (never a value: errors carry none).
-    static func message(_ error: any Error) -> String {
-        if let error = error as? SesameError { return error.message }
-        return String(describing: error)
     }
 
     /// The references of a `--prefetch` file: one a line, `#` comments and blank lines skipped, each checked.

@@ -13,7 +13,7 @@ enum ReferenceStore {
     static func make(
         connection: ConnectionOptions, cache: CacheConfiguration = CacheConfiguration(strategy: .cacheThenServer),
         environment: [String: String] = ProcessInfo.processInfo.environment, visible: [String: String]? = nil,
-        access: SecretAccess = SecretAccess(automaticCheckOut: false)
+        access: SecretAccess = SecretAccess(automaticCheckOut: false), aws: LazyAWSSession? = nil
     ) -> SecretStore {
         let store = SecretStore.standard(
             environment: environment, cache: cache,
@@ -22,7 +22,8 @@ enum ReferenceStore {
             secretServer: { try connection.configuration(environment: environment) },
             secretServerAccess: access,
             // `--proxy` and SESAME_PROXY are for every request; a profile's proxy is for its server only.
-            awsProxy: { try connection.proxyConfiguration(environment: environment, profile: nil) }
+            awsProxy: { try connection.proxyConfiguration(environment: environment, profile: nil) },
+            aws: aws
         )
         return throughAgent(store, environment: environment)
     }
