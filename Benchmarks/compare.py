@@ -536,6 +536,97 @@ def agent_memory_at_1000(rows, server, env):
         shutil.rmtree(config, ignore_errors=True)
 
 
+# --- Start-up (issue 21): the static, stripped binary against a static Foundation hello and python-tss-sdk ---
+
+def run_measured(command, env):
+    """Runs `command` to the end: (seconds, stdout)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = process.communicate()
+    elapsed = time.perf_counter() - start
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command[:3])} failed: {err.decode(errors='replace').strip()}")
+    return elapsed, out.decode(errors="replace")
+
+
+def peak_memory(command, env):
+    """The peak resident memory (MB) of one run of `command`, from its own rusage (os.wait4)."""
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_maxrss / 1024
+
+
+def median_run(command, env, runs, expect=None):
+    values = []
+    for _ in range(runs):
+        elapsed, out = run_measured(command, env)
+        if expect is not None and expect not in out:
+            raise SystemExit(f"{command[0]} answered {out[:80]!r}, not {expect!r}")
+        values.append(elapsed)
+    return statistics.median(values)
+
+
+def compare_startup(rows, runs):
+    static = os.environ["SESAME_STATIC_BIN"]
+    dynamic = os.environ["SESAME_BIN"]
+    work = tempfile.mkdtemp()
+    try:
+        # The floor a Swift process reaches here: Foundation's hello, -static-stdlib, built now with the same compiler.
+        with open(os.path.join(work, "hello.swift"), "w") as f:
+            f.write('import Foundation\nprint("hello \\(ProcessInfo.processInfo.processIdentifier)")\n')
+        subprocess.run(["swiftc", "-O", "-static-stdlib", os.path.join(work, "hello.swift"), "-o", os.path.join(work, "hello")],
+                       check=True, capture_output=True)
+        hello = median_run([os.path.join(work, "hello")], os.environ, runs * 3, "hello")
+        version_static = median_run([static, "--version"], os.environ, runs * 3, "sesame ")
+        version_dynamic = median_run([dynamic, "--version"], os.environ, runs * 3, "sesame ")
+        rows.append(("21. sesame --version (static, stripped)", "Foundation hello, -static-stdlib", 1 / version_static, 1 / hello,
+                     hello / version_static, f"{version_static * 1000:.1f} ms vs {hello * 1000:.1f} ms (goal: within 2x)"))
+        rows.append(("21. sesame --version (static, stripped)", "sesame --version (dynamic)", 1 / version_static, 1 / version_dynamic,
+                     version_dynamic / version_static, f"{version_static * 1000:.1f} ms vs {version_dynamic * 1000:.1f} ms"))
+        with SesameServer() as server:
+            env = server.environment()
+            done = subprocess.run([static, "secret", "create", "--template", "Password", "--name", "startup bench",
+                                   "--field", "username=app", "--field", "password=-"], env=env, input="password-startup\n",
+                                  capture_output=True, text=True)
+            if done.returncode != 0:
+                raise SystemExit("could not create the secret: " + done.stderr)
+            secret_id = re.search(r"\d+", done.stdout).group(0)
+            # A stored session (sesame login), and the peer with an access token: neither pays the password check.
+            login_env = dict(env, SESAME_CONFIG_DIR=os.path.join(work, "config"))
+            subprocess.run([static, "login"], env=login_env, check=True, capture_output=True)
+            session_env = {k: v for k, v in login_env.items() if k != "SESAME_PASSWORD"}
+            python_env = dict(env, TSS_TOKEN=server.token())
+            script = ("from delinea.secrets.server import SecretServer, AccessTokenAuthorizer, ServerSecret\nimport os\n"
+                      "s = SecretServer(os.environ['SESAME_URL'], AccessTokenAuthorizer(os.environ['TSS_TOKEN'], os.environ['SESAME_URL']))\n"
+                      f"print(ServerSecret(**s.get_secret({secret_id})).fields['password'].value)")
+            python = median_run([os.path.join(VENV_BIN, "python"), "-c", script], python_env, runs, "password-startup")
+            read = ["secret", "get", secret_id, "--field", "password"]
+            get_static = median_run([static] + read, session_env, runs, "password-startup")
+            get_dynamic = median_run([dynamic] + read, session_env, runs, "password-startup")
+            subprocess.run([static] + read + ["--cache"], env=session_env, check=True, capture_output=True)
+            cached_static = median_run([static] + read + ["--cache"], session_env, runs, "password-startup")
+            rows.append(("21. secret get --field (stored session, static)", "python-tss-sdk, AccessTokenAuthorizer",
+                         1 / get_static, 1 / python, python / get_static,
+                         f"{get_static * 1000:.1f} ms vs {python * 1000:.0f} ms (goal: 15x); dynamic {get_dynamic * 1000:.1f} ms"))
+            rows.append(("21. secret get --field --cache (static)", "python-tss-sdk, AccessTokenAuthorizer",
+                         1 / cached_static, 1 / python, python / cached_static,
+                         f"{cached_static * 1000:.1f} ms vs {python * 1000:.0f} ms (goal: 20x)"))
+            memory = {name: statistics.median(peak_memory([binary] + read, session_env) for _ in range(5))
+                      for name, binary in (("static", static), ("dynamic", dynamic))}
+            rows.append(("21. peak memory of secret get (static vs dynamic)", "-", 0, None, None,
+                         f"{memory['static']:.1f} MB vs {memory['dynamic']:.1f} MB"))
+        stripped_dynamic = os.path.join(work, "sesame-dynamic-stripped")
+        subprocess.run(["strip", "--strip-all", "-o", stripped_dynamic, dynamic], check=True)
+        libraries = lambda binary: len([l for l in subprocess.run(["ldd", binary], capture_output=True, text=True).stdout.splitlines() if "=>" in l or "ld-linux" in l])
+        rows.append(("21. binary size: static stripped vs dynamic", "-", 0, None, None,
+                     f"{os.path.getsize(static) / 1e6:.1f} MB ({libraries(static)} shared libraries) vs "
+                     f"{os.path.getsize(dynamic) / 1e6:.1f} MB unstripped, {os.path.getsize(stripped_dynamic) / 1e6:.1f} MB stripped "
+                     f"({libraries(dynamic)} shared libraries)"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
@@ -553,6 +644,8 @@ def main():
         compare_tss(tss_rows, args.rounds, args.bulk_count, args.search_count, args.cli_runs, args.concurrency)
     if "agent" in chosen:
         compare_agent(tss_rows, args.rounds, args.cli_runs)
+    if "startup" in chosen:
+        compare_startup(tss_rows, args.cli_runs * 2)
     rows = []
     ceiling = None
     if workloads:

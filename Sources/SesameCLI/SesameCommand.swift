@@ -37,8 +37,13 @@ public struct SesameCommand: AsyncParsableCommand {
     /// standard error, with what was wrong and what to do.
     public static func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Int32 {
         ProcessHardening.apply()
+        // `--version` needs no parser: printed before the command tree is built (a few milliseconds of reflection).
+        if arguments == ["--version"] {
+            FileHandle.standardOutput.write(Data((BuildInfo.line + "\n").utf8))
+            return 0
+        }
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try parse(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -59,5 +64,26 @@ public struct SesameCommand: AsyncParsableCommand {
             }
             return code
         }
+    }
+
+    /// The command `arguments` name. The parser reflects on every command it is given (and walks their subcommands
+    /// for completion and passthrough checks): milliseconds for the whole tree. So it is given only the command the
+    /// leading words name (`secret get` for `sesame secret get 12 --field password`): no command here has options
+    /// of its own above its subcommands, so that command parses exactly as within the tree. Anything it does not
+    /// accept (help, a usage error, no command) is parsed again with the whole tree, so messages and help read as
+    /// always.
+    static func parse(_ arguments: [String]) throws -> any ParsableCommand {
+        var command: any ParsableCommand.Type = SesameCommand.self
+        var depth = 0
+        while depth < arguments.count, !arguments[depth].hasPrefix("-"),
+            let subcommand = command.configuration.subcommands.first(where: { $0.configuration.commandName == arguments[depth] })
+        {
+            command = subcommand
+            depth += 1
+        }
+        if depth > 0, let parsed = try? command.parseAsRoot(Array(arguments.dropFirst(depth))) {
+            return parsed
+        }
+        return try parseAsRoot(arguments)
     }
 }

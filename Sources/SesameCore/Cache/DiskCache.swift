@@ -39,23 +39,30 @@ public final class DiskCache: Sendable {
         }
         do {
             database = try DatabasePool(path: path, configuration: configuration)
-            try database.write { db in
-                try db.execute(
-                    sql: """
-                        CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
-                        CREATE TABLE IF NOT EXISTS entry (
-                            key BLOB PRIMARY KEY, box BLOB NOT NULL, fetched_at REAL NOT NULL, expires_at REAL NOT NULL,
-                            scope BLOB NOT NULL DEFAULT x''
-                        ) WITHOUT ROWID;
-                        """)
-                // Files made before entries had scopes: their entries keep the empty scope (and, keyed without
-                // one, are never found by a scoped read; they age out with the purge).
-                if try !Row.fetchAll(db, sql: "PRAGMA table_info(entry)").contains(where: { ($0["name"] as String?) == "scope" }) {
-                    try db.execute(sql: "ALTER TABLE entry ADD COLUMN scope BLOB NOT NULL DEFAULT x''")
-                }
-                try db.execute(sql: "CREATE INDEX IF NOT EXISTS entry_scope ON entry(scope)")
-                if try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE name = 'salt'") == nil {
-                    try db.execute(sql: "INSERT INTO meta (name, value) VALUES ('salt', ?)", arguments: [Data(Self.randomBytes(16))])
+            // A file already set up is only read: a read through the cache writes nothing (no WAL frames, no
+            // fsync), which is most of what opening it would cost a short-lived `sesame get`.
+            let ready = try database.read { db in
+                try Self.schemaIsCurrent(db)
+            }
+            if !ready {
+                try database.write { db in
+                    try db.execute(
+                        sql: """
+                            CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+                            CREATE TABLE IF NOT EXISTS entry (
+                                key BLOB PRIMARY KEY, box BLOB NOT NULL, fetched_at REAL NOT NULL, expires_at REAL NOT NULL,
+                                scope BLOB NOT NULL DEFAULT x''
+                            ) WITHOUT ROWID;
+                            """)
+                    // Files made before entries had scopes: their entries keep the empty scope (and, keyed without
+                    // one, are never found by a scoped read; they age out with the purge).
+                    if try !Row.fetchAll(db, sql: "PRAGMA table_info(entry)").contains(where: { ($0["name"] as String?) == "scope" }) {
+                        try db.execute(sql: "ALTER TABLE entry ADD COLUMN scope BLOB NOT NULL DEFAULT x''")
+                    }
+                    try db.execute(sql: "CREATE INDEX IF NOT EXISTS entry_scope ON entry(scope)")
+                    if try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE name = 'salt'") == nil {
+                        try db.execute(sql: "INSERT INTO meta (name, value) VALUES ('salt', ?)", arguments: [Data(Self.randomBytes(16))])
+                    }
                 }
             }
         } catch {
@@ -78,6 +85,16 @@ public final class DiskCache: Sendable {
         sealingKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, salt: salt, info: Data("sesame-cache-seal".utf8), outputByteCount: 32)
         indexKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, salt: salt, info: Data("sesame-cache-index".utf8), outputByteCount: 32)
         try checkCanary()
+    }
+
+    /// Whether the file has every table, column, index and its salt (then opening it writes nothing).
+    private static func schemaIsCurrent(_ db: Database) throws -> Bool {
+        guard try db.tableExists("meta"), try db.tableExists("entry"),
+            try Row.fetchAll(db, sql: "PRAGMA table_info(entry)").contains(where: { ($0["name"] as String?) == "scope" }),
+            try db.indexes(on: "entry").contains(where: { $0.name == "entry_scope" }),
+            try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE name = 'salt'") != nil
+        else { return false }
+        return true
     }
 
     /// A sealed known text proves that the key is the one the file was made with.

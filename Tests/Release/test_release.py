@@ -1,0 +1,133 @@
+"""The release files of scripts/release (issue 21), as a user installs them: the archive unpacked and checked, the .deb
+installed with Debian's dpkg into a root of its own and removed, scripts/install into a prefix and uninstalled. From
+each: `sesame --version` and `sesame demo` run, and `ldd` shows no Swift runtime library.
+
+scripts/test makes the files first (SESAME_DIST names the folder)."""
+import glob
+import os
+import re
+import shutil
+import subprocess
+import tarfile
+import tempfile
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DIST = os.environ.get("SESAME_DIST")
+SWIFT_RUNTIME = re.compile(r"lib(swift\w*|Foundation\w*|dispatch|BlocksRuntime|_FoundationICU|XCTest)\.so")
+
+
+def version():
+    with open(os.path.join(ROOT, "Sources/SesameCLI/Support/BuildInfo.swift")) as f:
+        return re.search(r'static let version = "([^"]+)"', f.read()).group(1)
+
+
+@pytest.fixture(scope="module")
+def dist():
+    if not DIST or not glob.glob(os.path.join(DIST, "*.tar.gz")):
+        if os.environ.get("CI") == "true":
+            pytest.fail("no release files: SESAME_DIST must name scripts/release's folder")
+        pytest.skip("no release files (run scripts/release --out DIR and set SESAME_DIST=DIR)")
+    return DIST
+
+
+def run(*command, **kwargs):
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, **kwargs)
+
+
+def check_installed(sesame):
+    """--version says this version; demo runs its whole job; no Swift runtime library is linked."""
+    linked = run("ldd", sesame).stdout
+    assert "not found" not in linked and not SWIFT_RUNTIME.search(linked), linked
+    done = run(sesame, "--version")
+    assert done.returncode == 0 and done.stdout.startswith(f"sesame {version()} "), done.stdout + done.stderr
+    home = tempfile.mkdtemp(prefix="sesame-release-home-")
+    try:
+        env = {"PATH": "/usr/bin:/bin", "HOME": home, "SESAME_CONFIG_DIR": os.path.join(home, "config")}
+        demo = run(sesame, "demo", env=env, cwd=home)
+        assert demo.returncode == 0, demo.stdout + demo.stderr
+        assert "Done. Run your own: sesame server --dev" in demo.stdout, demo.stdout
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def test_the_archive(dist):
+    name = f"sesame-{version()}-linux-x86_64"
+    archive = os.path.join(dist, name + ".tar.gz")
+    checked = run("sha256sum", "-c", "SHA256SUMS", cwd=dist)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    where = tempfile.mkdtemp(prefix="sesame-release-")
+    try:
+        with tarfile.open(archive) as tar:
+            members = tar.getmembers()
+            assert all((m.name == name or m.name.startswith(name + "/")) and m.uid == 0 for m in members)
+            tar.extractall(where, filter="data")
+        top = os.path.join(where, name)
+        for path in ["bin/sesame", "share/man/man1/sesame.1", "share/bash-completion/completions/sesame",
+                     "share/zsh/site-functions/_sesame", "share/fish/vendor_completions.d/sesame.fish", "LICENSE",
+                     "share/doc/sesame/THIRD-PARTY-LICENSES", "SHA256SUMS"]:
+            assert os.path.isfile(os.path.join(top, path)), path
+        inner = run("sha256sum", "-c", "SHA256SUMS", cwd=top)
+        assert inner.returncode == 0, inner.stdout + inner.stderr
+        sesame = os.path.join(top, "bin/sesame")
+        assert os.stat(sesame).st_mode & 0o777 == 0o755
+        # Stripped: no symbol table left.
+        assert "no symbols" in run("nm", sesame).stderr
+        check_installed(sesame)
+        # The completion script loads in bash and completes the subcommands.
+        bash = run("bash", "-c", f"source {top}/share/bash-completion/completions/sesame && complete -p sesame")
+        assert bash.returncode == 0 and "sesame" in bash.stdout, bash.stderr
+        with open(os.path.join(top, "share/man/man1/sesame.1")) as f:
+            page = f.read()
+            assert ".Dt SESAME 1" in page and ".Sh NAME" in page and "secret get" in page
+    finally:
+        shutil.rmtree(where, ignore_errors=True)
+
+
+def test_the_deb_with_dpkg(dist):
+    deb = os.path.join(dist, f"sesame_{version()}_amd64.deb")
+    info = run("dpkg-deb", "--info", deb).stdout
+    assert "Package: sesame" in info and f"Version: {version()}" in info and "Architecture: amd64" in info, info
+    assert not re.search(r"Depends:.*swift", info, re.IGNORECASE)
+    # A root of its own: the machine's package database copied in, so the dependencies (libc6) are met as they are.
+    root = tempfile.mkdtemp(prefix="sesame-dpkg-")
+    try:
+        admin = os.path.join(root, "var/lib/dpkg")
+        for folder in ("updates", "info", "triggers"):
+            os.makedirs(os.path.join(admin, folder), exist_ok=True)
+        shutil.copy("/var/lib/dpkg/status", os.path.join(admin, "status"))
+        dpkg = ["dpkg", "--force-not-root", "--force-script-chrootless", f"--root={root}"]
+        installed = run(*dpkg, "-i", deb)
+        assert installed.returncode == 0, installed.stdout + installed.stderr
+        listed = run(*dpkg, "-L", "sesame").stdout
+        assert "/usr/bin/sesame" in listed and "/usr/share/man/man1/sesame.1" in listed
+        check_installed(os.path.join(root, "usr/bin/sesame"))
+        removed = run(*dpkg, "--purge", "sesame")
+        assert removed.returncode == 0, removed.stdout + removed.stderr
+        left = [path for path in glob.glob(os.path.join(root, "usr/**"), recursive=True) if "sesame" in os.path.relpath(path, root)]
+        assert left == [], left
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_scripts_install_and_uninstall():
+    """scripts/install into a prefix (its release build is the one scripts/release made, so nothing is rebuilt here),
+    then --uninstall: the prefix is left empty."""
+    if not glob.glob(os.path.join(ROOT, ".build-release/*/release/sesame")):
+        if os.environ.get("CI") == "true":
+            pytest.fail("no release build in .build-release (scripts/test runs scripts/release first)")
+        pytest.skip("no release build in .build-release")
+    prefix = tempfile.mkdtemp(prefix="sesame-prefix-")
+    try:
+        done = run(os.path.join(ROOT, "scripts/install"), "--prefix", prefix)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert os.path.isfile(os.path.join(prefix, "share/zsh/site-functions/_sesame"))
+        check_installed(os.path.join(prefix, "bin/sesame"))
+        gone = run(os.path.join(ROOT, "scripts/install"), "--prefix", prefix, "--uninstall")
+        assert gone.returncode == 0, gone.stderr
+        assert os.listdir(prefix) == [], os.listdir(prefix)
+        again = run(os.path.join(ROOT, "scripts/install"), "--prefix", prefix, "--bogus")
+        assert again.returncode != 0 and "unknown argument" in again.stderr
+    finally:
+        shutil.rmtree(prefix, ignore_errors=True)
