@@ -1,20 +1,17 @@
 import Foundation
+import Prometheus
 import Synchronization
 
-/// What the agent counts, for `/metrics` (Prometheus' text format) and `/v1/health`: requests by route and status,
-/// their latency, and each provider's last success and failure. Route templates and messages, never a secret's name
-/// from a query or a value.
+/// What the agent counts, for `/metrics` (swift-prometheus' registry, in Prometheus' text format) and `/v1/health`:
+/// requests by route template and status, their latency, the cache's hits, misses, refreshes, stale answers and errors,
+/// the sessions kept alive, and each provider's last success and failure. Route templates and messages, never a
+/// secret's name from a query or a value.
 final class AgentMetrics: Sendable {
-    /// Upper bounds of the latency histogram, in seconds.
-    static let buckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
-
-    struct State {
-        var requests: [String: Int] = [:]
-        var bucketCounts = [Int](repeating: 0, count: AgentMetrics.buckets.count)
-        var latencyCount = 0
-        var latencySum = 0.0
-        var providers: [String: Provider] = [:]
-    }
+    /// Upper bounds of the latency histogram.
+    static let buckets: [Duration] = [
+        .microseconds(500), .milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5),
+    ]
 
     struct Provider {
         var successes = 0
@@ -27,7 +24,28 @@ final class AgentMetrics: Sendable {
         var lastKeepAlive: Date?
     }
 
-    private let state = Mutex(State())
+    private let registry = PrometheusCollectorRegistry()
+    private let latency: DurationHistogram
+    private let entries: Gauge
+    private let providers = Mutex<[String: Provider]>([:])
+    /// The cache's counts at the last scrape: its counters grow by what was added since.
+    private let scraped = Mutex(AgentCache.Counts())
+    private let hits: Counter
+    private let misses: Counter
+    private let refreshes: Counter
+    private let staleAnswers: Counter
+    private let errors: Counter
+
+    init() {
+        latency = registry.makeDurationHistogram(
+            name: "sesame_agent_request_duration_seconds", buckets: Self.buckets, help: "Time to answer a request.")
+        entries = registry.makeGauge(name: "sesame_agent_cache_entries", help: "Answers held.")
+        hits = registry.makeCounter(name: "sesame_agent_cache_hits_total", help: "Answers from the cache.")
+        misses = registry.makeCounter(name: "sesame_agent_cache_misses_total", help: "Answers the provider was asked for.")
+        refreshes = registry.makeCounter(name: "sesame_agent_refreshes_total", help: "Background refreshes before expiry.")
+        staleAnswers = registry.makeCounter(name: "sesame_agent_stale_answers_total", help: "Last good answers served while the provider failed.")
+        errors = registry.makeCounter(name: "sesame_agent_provider_errors_total", help: "Provider calls that failed.")
+    }
 
     /// The route template a path was served by (a secret id in `/v1/ID` is not kept).
     static func route(_ path: String) -> String {
@@ -37,18 +55,17 @@ final class AgentMetrics: Sendable {
         }
     }
 
-    func request(path: String, status: Int, seconds: Double) {
-        state.withLock { state in
-            state.requests["\(Self.route(path))|\(status)", default: 0] += 1
-            state.latencyCount += 1
-            state.latencySum += seconds
-            for (index, bound) in Self.buckets.enumerated() where seconds <= bound { state.bucketCounts[index] += 1 }
-        }
+    func request(path: String, status: Int, duration: Duration) {
+        registry.makeCounter(
+            name: "sesame_agent_requests_total", labels: [("route", Self.route(path)), ("status", String(status))],
+            help: "Requests answered, by route and status."
+        ).increment()
+        latency.record(duration)
     }
 
     func provider(_ name: String, failed error: String?, at time: Date) {
-        state.withLock { state in
-            var entry = state.providers[name, default: Provider()]
+        providers.withLock { providers in
+            var entry = providers[name, default: Provider()]
             if let error {
                 entry.failures += 1
                 entry.lastFailure = time
@@ -57,19 +74,23 @@ final class AgentMetrics: Sendable {
                 entry.successes += 1
                 entry.lastSuccess = time
             }
-            state.providers[name] = entry
+            providers[name] = entry
         }
     }
 
     /// When each provider last answered a read (the keep-alive keeps only those read from lately).
     func lastSuccesses() -> [String: Date] {
-        state.withLock { state in state.providers.compactMapValues(\.lastSuccess) }
+        providers.withLock { providers in providers.compactMapValues(\.lastSuccess) }
     }
 
     /// A provider's session or credentials renewed ahead of need (`error`: why that failed).
     func keptAlive(_ name: String, failed error: String?, at time: Date) {
-        state.withLock { state in
-            var entry = state.providers[name, default: Provider()]
+        registry.makeCounter(
+            name: "sesame_agent_keepalives_total", labels: [("provider", name), ("result", error == nil ? "ok" : "failed")],
+            help: "Sessions and credentials renewed ahead of need."
+        ).increment()
+        providers.withLock { providers in
+            var entry = providers[name, default: Provider()]
             if let error {
                 entry.keepAliveFailures += 1
                 entry.lastFailure = time
@@ -78,16 +99,16 @@ final class AgentMetrics: Sendable {
                 entry.keepAlives += 1
                 entry.lastKeepAlive = time
             }
-            state.providers[name] = entry
+            providers[name] = entry
         }
     }
 
     /// `/v1/health`: each provider's state.
     func health() -> [String: Any] {
-        state.withLock { state in
-            var providers: [String: Any] = [:]
+        providers.withLock { providers in
+            var shown: [String: Any] = [:]
             let formatter = ISO8601DateFormatter()
-            for (name, entry) in state.providers {
+            for (name, entry) in providers {
                 var fields: [String: Any] = ["successes": entry.successes, "failures": entry.failures]
                 let lastGood = max(entry.lastSuccess ?? .distantPast, entry.lastKeepAlive ?? .distantPast)
                 fields["state"] = (entry.lastFailure ?? .distantPast) > lastGood ? "failing" : "ok"
@@ -97,45 +118,24 @@ final class AgentMetrics: Sendable {
                 fields["keepAlives"] = entry.keepAlives
                 fields["keepAliveFailures"] = entry.keepAliveFailures
                 if let date = entry.lastKeepAlive { fields["lastKeepAlive"] = formatter.string(from: date) }
-                providers[name] = fields
+                shown[name] = fields
             }
-            return ["status": "ok", "providers": providers]
+            return ["status": "ok", "providers": shown]
         }
     }
 
-    /// `/metrics` in Prometheus' text exposition format, with the cache's counts.
+    /// `/metrics` in Prometheus' text exposition format, the cache's counts brought up to date first.
     func prometheus(cache: AgentCache.Counts) -> String {
-        state.withLock { state in
-            var lines = ["# HELP sesame_agent_requests_total Requests answered, by route and status.", "# TYPE sesame_agent_requests_total counter"]
-            for (key, count) in state.requests.sorted(by: { $0.key < $1.key }) {
-                let parts = key.split(separator: "|", maxSplits: 1)
-                lines.append("sesame_agent_requests_total{route=\"\(parts[0])\",status=\"\(parts.count > 1 ? parts[1] : "")\"} \(count)")
+        scraped.withLock { last in
+            for (counter, now, before) in [
+                (hits, cache.hits, last.hits), (misses, cache.misses, last.misses), (refreshes, cache.refreshes, last.refreshes),
+                (staleAnswers, cache.staleAnswers, last.staleAnswers), (errors, cache.errors, last.errors),
+            ] where now > before {
+                counter.increment(by: Int64(now - before))
             }
-            lines += ["# HELP sesame_agent_request_duration_seconds Time to answer a request.", "# TYPE sesame_agent_request_duration_seconds histogram"]
-            for (index, bound) in Self.buckets.enumerated() {
-                lines.append("sesame_agent_request_duration_seconds_bucket{le=\"\(bound)\"} \(state.bucketCounts[index])")
-            }
-            lines.append("sesame_agent_request_duration_seconds_bucket{le=\"+Inf\"} \(state.latencyCount)")
-            lines.append("sesame_agent_request_duration_seconds_sum \(state.latencySum)")
-            lines.append("sesame_agent_request_duration_seconds_count \(state.latencyCount)")
-            for (name, help, value) in [
-                ("sesame_agent_cache_hits_total", "Answers from the cache.", cache.hits),
-                ("sesame_agent_cache_misses_total", "Answers the provider was asked for.", cache.misses),
-                ("sesame_agent_refreshes_total", "Background refreshes before expiry.", cache.refreshes),
-                ("sesame_agent_stale_answers_total", "Last good answers served while the provider failed.", cache.staleAnswers),
-                ("sesame_agent_provider_errors_total", "Provider calls that failed.", cache.errors),
-            ] {
-                lines += ["# HELP \(name) \(help)", "# TYPE \(name) counter", "\(name) \(value)"]
-            }
-            lines += ["# HELP sesame_agent_keepalives_total Sessions and credentials renewed ahead of need.", "# TYPE sesame_agent_keepalives_total counter"]
-            for (name, entry) in state.providers.sorted(by: { $0.key < $1.key }) where entry.keepAlives + entry.keepAliveFailures > 0 {
-                lines.append("sesame_agent_keepalives_total{provider=\"\(name)\",result=\"ok\"} \(entry.keepAlives)")
-                lines.append("sesame_agent_keepalives_total{provider=\"\(name)\",result=\"failed\"} \(entry.keepAliveFailures)")
-            }
-            lines += [
-                "# HELP sesame_agent_cache_entries Answers held.", "# TYPE sesame_agent_cache_entries gauge", "sesame_agent_cache_entries \(cache.entries)",
-            ]
-            return lines.joined(separator: "\n") + "\n"
+            last = cache
         }
+        entries.set(to: Double(cache.entries))
+        return registry.emitToString()
     }
 }

@@ -287,9 +287,9 @@ struct AgentGate: RouterMiddleware {
                 response = AgentRoutes.failure(.forbidden, "the agent's token is not right")
             }
         }
-        let elapsed = (ContinuousClock.now - started).components
-        metrics.request(
-            path: request.uri.path, status: Int(response.status.code), seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
+        let duration = ContinuousClock.now - started
+        let elapsed = duration.components
+        metrics.request(path: request.uri.path, status: Int(response.status.code), duration: duration)
         logger.info(
             "request",
             metadata: [
