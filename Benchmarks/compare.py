@@ -521,8 +521,10 @@ def agent_memory_at_1000(rows, server, env):
                     break
                 time.sleep(0.05)
             url = json.load(open(os.path.join(config, "ready.json")))["url"]
+            agent_token = open(os.path.join(config, "agent.token")).read().strip()
             for _ in range(1200):
-                metrics = urllib.request.urlopen(url + "/metrics", timeout=5).read().decode()
+                request = urllib.request.Request(url + "/metrics", headers={"X-Sesame-Token": agent_token})
+                metrics = urllib.request.urlopen(request, timeout=5).read().decode()
                 if "sesame_agent_cache_entries 1000" in metrics:
                     break
                 time.sleep(0.1)
@@ -569,7 +571,9 @@ def median_run(command, env, runs, expect=None):
 
 def compare_startup(rows, runs):
     static = os.environ["SESAME_STATIC_BIN"]
+    nopie = os.environ.get("SESAME_STATIC_NOPIE_BIN")
     dynamic = os.environ["SESAME_BIN"]
+    variants = [("static", static)] + ([("static --no-pie", nopie)] if nopie else [])
     work = tempfile.mkdtemp()
     try:
         # The floor a Swift process reaches here: Foundation's hello, -static-stdlib, built now with the same compiler.
@@ -578,12 +582,13 @@ def compare_startup(rows, runs):
         subprocess.run(["swiftc", "-O", "-static-stdlib", os.path.join(work, "hello.swift"), "-o", os.path.join(work, "hello")],
                        check=True, capture_output=True)
         hello = median_run([os.path.join(work, "hello")], os.environ, runs * 3, "hello")
-        version_static = median_run([static, "--version"], os.environ, runs * 3, "sesame ")
         version_dynamic = median_run([dynamic, "--version"], os.environ, runs * 3, "sesame ")
-        rows.append(("21. sesame --version (static, stripped)", "Foundation hello, -static-stdlib", 1 / version_static, 1 / hello,
-                     hello / version_static, f"{version_static * 1000:.1f} ms vs {hello * 1000:.1f} ms (goal: within 2x)"))
-        rows.append(("21. sesame --version (static, stripped)", "sesame --version (dynamic)", 1 / version_static, 1 / version_dynamic,
-                     version_dynamic / version_static, f"{version_static * 1000:.1f} ms vs {version_dynamic * 1000:.1f} ms"))
+        for label, binary in variants:
+            version = median_run([binary, "--version"], os.environ, runs * 3, "sesame ")
+            rows.append((f"21. sesame --version ({label}, stripped)", "Foundation hello, -static-stdlib", 1 / version, 1 / hello,
+                         hello / version, f"{version * 1000:.1f} ms vs {hello * 1000:.1f} ms (goal: within 2x, ratio >= 0.5)"))
+            rows.append((f"21. sesame --version ({label}, stripped)", "sesame --version (dynamic)", 1 / version, 1 / version_dynamic,
+                         version_dynamic / version, f"{version * 1000:.1f} ms vs {version_dynamic * 1000:.1f} ms"))
         with SesameServer() as server:
             env = server.environment()
             done = subprocess.run([static, "secret", "create", "--template", "Password", "--name", "startup bench",
@@ -602,16 +607,16 @@ def compare_startup(rows, runs):
                       f"print(ServerSecret(**s.get_secret({secret_id})).fields['password'].value)")
             python = median_run([os.path.join(VENV_BIN, "python"), "-c", script], python_env, runs, "password-startup")
             read = ["secret", "get", secret_id, "--field", "password"]
-            get_static = median_run([static] + read, session_env, runs, "password-startup")
             get_dynamic = median_run([dynamic] + read, session_env, runs, "password-startup")
             subprocess.run([static] + read + ["--cache"], env=session_env, check=True, capture_output=True)
-            cached_static = median_run([static] + read + ["--cache"], session_env, runs, "password-startup")
-            rows.append(("21. secret get --field (stored session, static)", "python-tss-sdk, AccessTokenAuthorizer",
-                         1 / get_static, 1 / python, python / get_static,
-                         f"{get_static * 1000:.1f} ms vs {python * 1000:.0f} ms (goal: 15x); dynamic {get_dynamic * 1000:.1f} ms"))
-            rows.append(("21. secret get --field --cache (static)", "python-tss-sdk, AccessTokenAuthorizer",
-                         1 / cached_static, 1 / python, python / cached_static,
-                         f"{cached_static * 1000:.1f} ms vs {python * 1000:.0f} ms (goal: 20x)"))
+            for label, binary in variants:
+                get = median_run([binary] + read, session_env, runs, "password-startup")
+                cached = median_run([binary] + read + ["--cache"], session_env, runs, "password-startup")
+                rows.append((f"21. secret get --field (stored session, {label})", "python-tss-sdk, AccessTokenAuthorizer",
+                             1 / get, 1 / python, python / get,
+                             f"{get * 1000:.1f} ms vs {python * 1000:.0f} ms (goal: 15x); dynamic {get_dynamic * 1000:.1f} ms"))
+                rows.append((f"21. secret get --field --cache ({label})", "python-tss-sdk, AccessTokenAuthorizer",
+                             1 / cached, 1 / python, python / cached, f"{cached * 1000:.1f} ms vs {python * 1000:.0f} ms (goal: 20x)"))
             memory = {name: statistics.median(peak_memory([binary] + read, session_env) for _ in range(5))
                       for name, binary in (("static", static), ("dynamic", dynamic))}
             rows.append(("21. peak memory of secret get (static vs dynamic)", "-", 0, None, None,
@@ -622,7 +627,7 @@ def compare_startup(rows, runs):
         rows.append(("21. binary size: static stripped vs dynamic", "-", 0, None, None,
                      f"{os.path.getsize(static) / 1e6:.1f} MB ({libraries(static)} shared libraries) vs "
                      f"{os.path.getsize(dynamic) / 1e6:.1f} MB unstripped, {os.path.getsize(stripped_dynamic) / 1e6:.1f} MB stripped "
-                     f"({libraries(dynamic)} shared libraries)"))
+                     f"({libraries(dynamic)} shared libraries, plus the Swift runtime's)"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

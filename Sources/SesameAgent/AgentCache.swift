@@ -211,4 +211,6 @@ struct AgentAnswer: Sendable {
     var body: [UInt8]
     var contentType: String
     var staleSince: Date? = nil
+    /// A Sesame JSON answer, whose metadata says `"stale": true` when served past a failure.
+    var marksStaleInBody = false
 }

@@ -64,7 +64,8 @@ public final class AgentPersistence: Sendable {
     /// (or it cannot be read: the disk is a second chance, never a reason to fail).
     func load(_ key: String, scope: String) -> (answer: AgentAnswer, stored: Date, expires: Date)? {
         guard let (value, expires) = try? cache.lookup(key, scope: scope) else { return nil }
-        let answer = AgentAnswer(body: value.bytes, contentType: AgentAnswer.contentType(forKey: key))
+        var answer = AgentAnswer(body: value.bytes, contentType: AgentAnswer.contentType(forKey: key))
+        answer.marksStaleInBody = key.hasPrefix("ref|true|")
         return (answer, value.metadata.fetchedAt ?? expires, expires)
     }
 

@@ -19,11 +19,9 @@ struct AgentRoutes: Sendable {
     let metrics: AgentMetrics
 
     /// - Parameter checksHost: refuse a `Host` that is not this machine (TCP: a DNS-rebinding page names its own host).
-    /// - Parameter openMetrics: serve `/metrics` without the token (on this machine; not when served to others).
-    func register(on router: Router<BasicRequestContext>, checksHost: Bool = true, openMetrics: Bool = true) {
+    func register(on router: Router<BasicRequestContext>, checksHost: Bool = true) {
         var gate = AgentGate(token: configuration.token, logger: configuration.logger, metrics: metrics)
         gate.checksHost = checksHost
-        gate.openMetrics = openMetrics
         router.add(middleware: gate)
         router.get("/ping") { _, _ -> Response in Self.text("healthy") }
         router.get("/metrics") { _, _ -> Response in
@@ -106,7 +104,11 @@ struct AgentRoutes: Sendable {
         let refresh = Self.refreshNow(request)
         return try await answer(key: "ref|\(wantsJSON)|\(text)", refresh: refresh) {
             let value = try await backends.reference(reference, refresh)
-            if wantsJSON { return try Self.json(Self.valueFields(text, value)) }
+            if wantsJSON {
+                var answer = try Self.json(Self.valueFields(text, value))
+                answer.marksStaleInBody = true
+                return answer
+            }
             return AgentAnswer(body: value.bytes, contentType: "application/octet-stream")
         }
     }
@@ -136,7 +138,8 @@ struct AgentRoutes: Sendable {
         return failures
     }
 
-    /// `POST /v1/refs` with `{"refs": [...]}`: `{"values": {ref: value}, "errors": {ref: message}}`, each through the cache.
+    /// `POST /v1/refs` with `{"refs": [...]}`: `{"values": {ref: value}, "errors": {ref: message}}` (and
+    /// `"valuesBase64"` for values that are not text), each through the cache.
     private func references(_ request: Request) async throws -> Response {
         let body = try await request.body.collect(upTo: 256 * 1024)
         guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any], let texts = object["refs"] as? [String],
@@ -145,6 +148,7 @@ struct AgentRoutes: Sendable {
             return Self.failure(.badRequest, "the body must be {\"refs\": [up to 100 references]}")
         }
         var values: [String: Any] = [:]
+        var binary: [String: String] = [:]
         var errors: [String: String] = [:]
         for text in texts {
             do {
@@ -152,12 +156,19 @@ struct AgentRoutes: Sendable {
                 let answer = try await cache.answer(for: "ref|false|\(text)", refresh: false, isTransient: Self.isTransient) {
                     AgentAnswer(body: try await backends.reference(reference, false).bytes, contentType: "application/octet-stream")
                 }
-                values[text] = String(decoding: answer.body, as: UTF8.self)
+                // Text as it is; bytes that are not UTF-8 (a file field, a SecretBinary) in base64, never mangled.
+                if let string = String(validating: answer.body, as: UTF8.self) {
+                    values[text] = string
+                } else {
+                    binary[text] = Data(answer.body).base64EncodedString()
+                }
             } catch {
                 errors[text] = Self.describe(error).message
             }
         }
-        return Self.respond(try Self.json(["values": values, "errors": errors]))
+        var fields: [String: Any] = ["values": values, "errors": errors]
+        if !binary.isEmpty { fields["valuesBase64"] = binary }
+        return Self.respond(try Self.json(fields))
     }
 
     private func answer(key: String, refresh: Bool, fetch: @escaping @Sendable () async throws -> AgentAnswer) async throws -> Response {
@@ -250,8 +261,18 @@ struct AgentRoutes: Sendable {
 
     static func respond(_ answer: AgentAnswer, status: HTTPResponse.Status = .ok) -> Response {
         var headers: HTTPFields = [.contentType: answer.contentType]
-        if let since = answer.staleSince { headers[staleHeader] = ISO8601DateFormatter().string(from: since) }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+        var body = answer.body
+        if let since = answer.staleSince {
+            let stamp = ISO8601DateFormatter().string(from: since)
+            headers[staleHeader] = stamp
+            // A reference's JSON answer carries it in its metadata too (the AWS shapes keep theirs as AWS has them).
+            if answer.marksStaleInBody, var object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] {
+                object["stale"] = true
+                object["staleSince"] = stamp
+                body = (try? json(object).body) ?? body
+            }
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
 
@@ -264,7 +285,6 @@ struct AgentGate: RouterMiddleware {
     let logger: Logger
     let metrics: AgentMetrics
     var checksHost = true
-    var openMetrics = true
     static let tokenHeaders = ["X-Aws-Parameters-Secrets-Token", "X-Vault-Token", "X-Sesame-Token"].compactMap { HTTPField.Name($0) }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -275,7 +295,7 @@ struct AgentGate: RouterMiddleware {
         } else if checksHost, let host = request.head.authority.map(Self.hostName), !Loopback.contains(host) {
             // A page on another site whose name was rebound to 127.0.0.1 sends its own name here.
             response = AgentRoutes.failure(.forbidden, "the Host header names another machine")
-        } else if request.uri.path == "/ping" || (openMetrics && request.uri.path == "/metrics") {
+        } else if request.uri.path == "/ping" {
             response = try await next(request, context)
         } else {
             let sent = Self.tokenHeaders.compactMap { request.headers[$0] }.first

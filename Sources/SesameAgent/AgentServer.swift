@@ -65,9 +65,9 @@ public final class AgentServer: Sendable {
         for (address, isSocket) in addresses {
             let router = Router()
             // On the socket the Host header is whatever the client names it; the socket's mode guards it. Served
-            // beyond this machine (TLS), clients name it as they reach it; the token guards it, /metrics too.
+            // beyond this machine (TLS), clients name it as they reach it; the token guards it.
             let remote = !isSocket && configuration.allowsRemote && !Loopback.contains(configuration.host)
-            shared.register(on: router, checksHost: !isSocket && !remote, openMetrics: !remote)
+            shared.register(on: router, checksHost: !isSocket && !remote)
             let server: HTTPServerBuilder = (isSocket ? nil : tls) ?? .http1()
             services.append(
                 .init(

@@ -69,10 +69,14 @@ public struct SesameCommand: AsyncParsableCommand {
     /// The command `arguments` name. The parser reflects on every command it is given (and walks their subcommands
     /// for completion and passthrough checks): milliseconds for the whole tree. So it is given only the command the
     /// leading words name (`secret get` for `sesame secret get 12 --field password`): no command here has options
-    /// of its own above its subcommands, so that command parses exactly as within the tree. Anything it does not
-    /// accept (help, a usage error, no command) is parsed again with the whole tree, so messages and help read as
-    /// always.
+    /// of its own above its subcommands, so that command parses exactly as within the tree. Help is always asked of
+    /// the whole tree, and anything the leaf does not accept (a usage error, no command) is parsed again with it, so
+    /// messages and help read as always.
     static func parse(_ arguments: [String]) throws -> any ParsableCommand {
+        // Help of any kind is not an error the leaf parse would fall back on: it answers a help command, whose text
+        // would name the leaf alone. The whole tree answers it.
+        let helpWords: Set = ["help", "-h", "--help", "--help-hidden", "--experimental-dump-help", "--generate-completion-script", "--version"]
+        if arguments.contains(where: { helpWords.contains($0) }) { return try parseAsRoot(arguments) }
         var command: any ParsableCommand.Type = SesameCommand.self
         var depth = 0
         while depth < arguments.count, !arguments[depth].hasPrefix("-"),

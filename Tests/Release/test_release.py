@@ -68,6 +68,7 @@ def test_the_archive(dist):
                      "share/zsh/site-functions/_sesame", "share/fish/vendor_completions.d/sesame.fish", "LICENSE",
                      "share/doc/sesame/THIRD-PARTY-LICENSES", "SHA256SUMS"]:
             assert os.path.isfile(os.path.join(top, path)), path
+        assert not os.path.exists(os.path.join(top, "share/sesame")), "scripts/install's manifest is not for an archive"
         inner = run("sha256sum", "-c", "SHA256SUMS", cwd=top)
         assert inner.returncode == 0, inner.stdout + inner.stderr
         sesame = os.path.join(top, "bin/sesame")
@@ -101,7 +102,11 @@ def test_the_deb_with_dpkg(dist):
         installed = run(*dpkg, "-i", deb)
         assert installed.returncode == 0, installed.stdout + installed.stderr
         listed = run(*dpkg, "-L", "sesame").stdout
-        assert "/usr/bin/sesame" in listed and "/usr/share/man/man1/sesame.1" in listed
+        for path in ["/usr/bin/sesame", "/usr/share/man/man1/sesame.1.gz", "/usr/share/zsh/vendor-completions/_sesame",
+                     "/usr/share/bash-completion/completions/sesame", "/usr/share/doc/sesame/copyright"]:
+            assert path in listed, listed
+        # Depends names the versions the binary's symbols need (dpkg-shlibdeps), never a Swift runtime package.
+        assert re.search(r"Depends:.*libc6 \(>= 2\.\d+\)", info), info
         check_installed(os.path.join(root, "usr/bin/sesame"))
         removed = run(*dpkg, "--purge", "sesame")
         assert removed.returncode == 0, removed.stdout + removed.stderr
@@ -112,22 +117,33 @@ def test_the_deb_with_dpkg(dist):
 
 
 def test_scripts_install_and_uninstall():
-    """scripts/install into a prefix (its release build is the one scripts/release made, so nothing is rebuilt here),
-    then --uninstall: the prefix is left empty."""
+    """scripts/install into a prefix named relative to where it is run (its release build is the one scripts/release
+    made, so nothing is rebuilt here), then --uninstall: what it put there goes, what was there before stays (a file
+    in bin/, the folder and its mode)."""
     if not glob.glob(os.path.join(ROOT, ".build-release/*/release/sesame")):
         if os.environ.get("CI") == "true":
             pytest.fail("no release build in .build-release (scripts/test runs scripts/release first)")
         pytest.skip("no release build in .build-release")
-    prefix = tempfile.mkdtemp(prefix="sesame-prefix-")
+    where = tempfile.mkdtemp(prefix="sesame-prefix-")
+    prefix = os.path.join(where, "local")
     try:
-        done = run(os.path.join(ROOT, "scripts/install"), "--prefix", prefix)
+        os.makedirs(os.path.join(prefix, "bin"))
+        os.chmod(os.path.join(prefix, "bin"), 0o2775)
+        with open(os.path.join(prefix, "bin/other-tool"), "w") as f:
+            f.write("#!/bin/sh\n")
+        done = run(os.path.join(ROOT, "scripts/install"), "--prefix", "local", cwd=where)
         assert done.returncode == 0, done.stdout + done.stderr
         assert os.path.isfile(os.path.join(prefix, "share/zsh/site-functions/_sesame"))
+        assert os.stat(os.path.join(prefix, "bin")).st_mode & 0o7777 == 0o2775
         check_installed(os.path.join(prefix, "bin/sesame"))
         gone = run(os.path.join(ROOT, "scripts/install"), "--prefix", prefix, "--uninstall")
         assert gone.returncode == 0, gone.stderr
-        assert os.listdir(prefix) == [], os.listdir(prefix)
+        left = sorted(os.path.relpath(os.path.join(d, n), prefix) for d, dirs, files in os.walk(prefix) for n in dirs + files)
+        assert left == ["bin", "bin/other-tool"], left
+        assert os.stat(os.path.join(prefix, "bin")).st_mode & 0o7777 == 0o2775
         again = run(os.path.join(ROOT, "scripts/install"), "--prefix", prefix, "--bogus")
         assert again.returncode != 0 and "unknown argument" in again.stderr
+        nothing = run(os.path.join(ROOT, "scripts/install"), "--prefix", prefix, "--uninstall")
+        assert nothing.returncode != 0 and "no install manifest" in nothing.stderr
     finally:
-        shutil.rmtree(prefix, ignore_errors=True)
+        shutil.rmtree(where, ignore_errors=True)

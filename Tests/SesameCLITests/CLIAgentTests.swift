@@ -2,6 +2,7 @@ import AWSSecrets
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import SesameFiles
 import SesameTestSupport
 import Testing
 
@@ -119,6 +120,16 @@ struct CLIAgentTests {
             ["get", "aws-sm://\(secretName)#password"], environment: ["SESAME_AGENT": agent.url, "SESAME_CONFIG_DIR": directory.path])
         #expect(throughAgent.status == 0 && throughAgent.stdout == "Agent-Value-1", "\(throughAgent.stderr)")
 
+        // curl as the AWS agent's documentation shows it (the header from a private file here, never argv).
+        let header = directory.file("agent.header")
+        try SecretFile.write(Array("X-Aws-Parameters-Secrets-Token: \(agent.token)\n".utf8), to: header, mode: 0o600)
+        let curl = try SesameProcess.runTool(
+            "/usr/bin/curl", ["-s", "-f", "-H", "@" + header, agent.url + "/secretsmanager/get?secretId=" + secretName])
+        let curled = try JSONSerialization.jsonObject(with: Data(curl.stdout.utf8)) as? [String: Any]
+        #expect(curl.status == 0 && curled?["SecretString"] as? String == #"{"password":"Agent-Value-1"}"#, "\(curl.stderr)")
+        let unauthorised = try SesameProcess.runTool("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", agent.url + "/v1/" + secretName])
+        #expect(unauthorised.stdout == "401")
+
         // Rotated in the provider: the cached answer until refreshNow asks again.
         _ = try await session.secretsManager().putSecretValue(secretName, value: .string(#"{"password":"Agent-Value-2"}"#))
         #expect(try await get(agent.url + "/secretsmanager/get?secretId=" + secretName, headers: token).body.contains("Agent-Value-1"))
@@ -129,8 +140,9 @@ struct CLIAgentTests {
         #expect(absent.status == 404 && absent.body.contains("ResourceNotFoundException"), "\(absent.body)")
         try await session.shutdown()
 
-        // Prometheus metrics (counts only, open like /ping) and health (behind the token): no value, no secret's name.
-        let metrics = try await get(agent.url + "/metrics")
+        // Prometheus metrics and health, behind the token like every route but /ping: counts, never a value or a name.
+        #expect(try await get(agent.url + "/metrics").status == 401)
+        let metrics = try await get(agent.url + "/metrics", headers: token)
         #expect(metrics.status == 200 && metrics.body.contains(#"sesame_agent_requests_total{route="/secretsmanager/get",status="200"}"#), "\(metrics.body)")
         #expect(metrics.body.contains("sesame_agent_cache_hits_total") && metrics.body.contains(#"route="/v1/{secretId}""#))
         #expect(!metrics.body.contains("Agent-Value") && !metrics.body.contains(secretName))
@@ -173,6 +185,9 @@ struct CLIAgentTests {
         #expect(read.status == 0 && read.stdout == "Tss-Agent-Value-1", "\(read.stderr)")
         let run = try SesameProcess.run(["run", "--", "sh", "-c", "echo $DB"], environment: client.merging(["DB": "tss://1/username"]) { $1 })
         #expect(run.status == 0 && run.stdout == "app\n", "\(run.stderr)")
+        try "user={{ tss://1/username }}\n".write(toFile: directory.file("template"), atomically: true, encoding: .utf8)
+        let injected = try SesameProcess.run(["inject", "--in", directory.file("template")], environment: client)
+        #expect(injected.status == 0 && injected.stdout == "user=app\n", "\(injected.stderr)")
         let wrongToken = try SesameProcess.run(["get", "tss://1/password"], environment: client.merging(["SESAME_AGENT_TOKEN": "not-the-token"]) { $1 })
         #expect(wrongToken.status != 0 && wrongToken.stderr.contains("refused its token"), "\(wrongToken.stderr)")
         // The agent gone: read directly (with credentials).
@@ -199,10 +214,16 @@ struct CLIAgentTests {
         let token = [("X-Sesame-Token", agent.token)]
         let fresh = try await getWithHeaders(agent.url + "/v1/ref?ref=tss://1/password", headers: token)
         #expect(fresh.status == 200 && fresh.body == "Stale-Value-1" && fresh.stale == nil)
+        let freshJSON = try await get(agent.url + "/v1/ref?ref=tss://1/password", headers: token + [("Accept", "application/json")])
+        #expect(!freshJSON.body.contains("stale"), "\(freshJSON.body)")
         server.stop()
         // The provider is gone: asked again (refreshNow), the last good value, marked stale.
         let stale = try await getWithHeaders(agent.url + "/v1/ref?ref=tss://1/password&refreshNow=true", headers: token)
         #expect(stale.status == 200 && stale.body == "Stale-Value-1" && stale.stale != nil, "\(stale)")
+        // With JSON (read while the server was up), the metadata says so too.
+        let described = try await getWithHeaders(
+            agent.url + "/v1/ref?ref=tss://1/password&refreshNow=true", headers: token + [("Accept", "application/json")])
+        #expect(described.body.contains(#""stale":true"#) && described.body.contains("Stale-Value-1") && described.stale != nil, "\(described)")
         // Past the time to live and the stale window (1 s + 20 s; room for a loaded machine): the error, and no value.
         try await Task.sleep(for: .seconds(22))
         let gone = try await get(agent.url + "/v1/ref?ref=tss://1/password", headers: token)
@@ -227,14 +248,14 @@ struct CLIAgentTests {
         defer { agent.process.stop() }
         // Read at start: the cache holds it before anyone asked (the metrics say so).
         let deadline = ContinuousClock.now + .seconds(30)
-        while !(try await get(agent.url + "/metrics").body.contains("sesame_agent_cache_entries 1")) {
+        let token = [("X-Sesame-Token", agent.token)]
+        while !(try await get(agent.url + "/metrics", headers: token).body.contains("sesame_agent_cache_entries 1")) {
             #expect(ContinuousClock.now < deadline, "the prefetch did not happen: \(agent.process.stderr)")
             if ContinuousClock.now >= deadline { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        let token = [("X-Sesame-Token", agent.token)]
         #expect(try await get(agent.url + "/v1/ref?ref=tss://1/password", headers: token).body == "Prefetch-Value-1")
-        #expect(try await get(agent.url + "/metrics").body.contains("sesame_agent_cache_hits_total 1"))
+        #expect(try await get(agent.url + "/metrics", headers: token).body.contains("sesame_agent_cache_hits_total 1"))
         // Changed on the server: the cached value until SIGHUP reads the list again past the cache.
         let changed = try SesameProcess.run(["set", "tss://1/password"], environment: admin, input: "Prefetch-Value-2")
         #expect(changed.status == 0, "\(changed.stderr)")
@@ -262,6 +283,53 @@ struct CLIAgentTests {
         #expect(try await get(base + "/v1/ref?ref=env://HOME").status == 401)
         agent.process.signal(SIGTERM)
         #expect(try await onOwnThread { agent.process.waitForExit(timeout: 30) } == 0)
+    }
+
+    @Test func aValueRotatedInTheProviderIsServedOnceItsTimeToLiveEnds() async throws {
+        let moto = try Moto.url()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var environment = Moto.environment(url: moto)
+        environment["AWS_EC2_METADATA_DISABLED"] = "true"
+        environment["SESAME_CONFIG_DIR"] = directory.path
+        let name = Moto.uniqueName("agent-ttl")
+        let session = try AWSSession(configuration: AWSConfiguration(timeouts: Moto.timeouts, environment: environment))
+        defer { Task { try? await session.shutdown() } }
+        _ = try await session.secretsManager().createSecret(name, value: .string("Ttl-Value-1"))
+        let agent = try await startAgent(environment: environment, directory: directory, arguments: ["--listen", "127.0.0.1:0", "--ttl", "2"])
+        defer { agent.process.stop() }
+        let token = [("X-Aws-Parameters-Secrets-Token", agent.token)]
+        #expect(try await get(agent.url + "/secretsmanager/get?secretId=" + name, headers: token).body.contains("Ttl-Value-1"))
+        _ = try await session.secretsManager().putSecretValue(name, value: .string("Ttl-Value-2"))
+        #expect(try await get(agent.url + "/secretsmanager/get?secretId=" + name, headers: token).body.contains("Ttl-Value-1"))
+        // Past the 2-s time to live, without refreshNow: the provider's new value.
+        try await Task.sleep(for: .milliseconds(2500))
+        #expect(try await get(agent.url + "/secretsmanager/get?secretId=" + name, headers: token).body.contains("Ttl-Value-2"))
+    }
+
+    @Test func theTokenComesFromAWSTokenOrInLambdaFromTheSessionToken() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        for (variables, token) in [
+            (["AWS_TOKEN": "aws-token-0123456789abcdef"], "aws-token-0123456789abcdef"),
+            (["AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001", "AWS_SESSION_TOKEN": "lambda-session-token-0123456789"], "lambda-session-token-0123456789"),
+        ] {
+            let ready = directory.file("ready.json")
+            try? FileManager.default.removeItem(atPath: ready)
+            let process = try SesameProcess.Background(
+                ["agent", "--listen", "127.0.0.1:0", "--ready-file", ready], environment: variables.merging(["SESAME_CONFIG_DIR": directory.path]) { $1 })
+            defer { process.stop() }
+            let deadline = ContinuousClock.now + .seconds(60)
+            while !FileManager.default.fileExists(atPath: ready), ContinuousClock.now < deadline, process.process.isRunning {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: ready))) as? [String: Any]
+            let url = try #require(object?["url"] as? String)
+            #expect(try await get(url + "/v1/health", headers: [("X-Aws-Parameters-Secrets-Token", token)]).status == 200, "\(variables.keys)")
+            #expect(try await get(url + "/v1/health", headers: [("X-Aws-Parameters-Secrets-Token", "another-token-0123456789")]).status == 403)
+        }
+        // Outside Lambda, AWS_SESSION_TOKEN is a developer's credential, not the agent's token: the token file is made.
+        #expect(!FileManager.default.fileExists(atPath: directory.file("agent.token")))
     }
 
     @Test func theAgentRefusesToListenBeyondThisMachine() throws {

@@ -63,6 +63,21 @@ import Testing
         }
     }
 
+    /// The parser is given only the command the leading words name (start-up time); help, usage errors and
+    /// `help COMMAND` still read as from the whole tree, naming `sesame`.
+    @Test func helpAndErrorsOfANestedCommandNameTheWholeCommand() throws {
+        for arguments in [["secret", "get", "--help"], ["secret", "get", "-h"], ["help", "secret", "get"]] {
+            let result = try SesameProcess.run(arguments)
+            #expect(result.status == 0 && result.stdout.contains("USAGE: sesame secret get"), "\(arguments): \(result.stdout) \(result.stderr)")
+        }
+        let group = try SesameProcess.run(["secret", "--help"])
+        #expect(group.stdout.contains("USAGE: sesame secret <subcommand>") && group.stdout.contains("'sesame help secret <subcommand>'"), "\(group.stdout)")
+        let wrong = try SesameProcess.run(["secret", "get", "12", "--no-such-option"])
+        #expect(wrong.status != 0 && wrong.stderr.contains("sesame secret get"), "\(wrong.stderr)")
+        let missing = try SesameProcess.run(["secret", "get"])
+        #expect(missing.status != 0 && missing.stderr.contains("Usage: sesame secret get"), "\(missing.stderr)")
+    }
+
     @Test func versionNamesTheReleaseTheCommitAndTheCompiler() throws {
         let result = try SesameProcess.run(["--version"])
         #expect(result.status == 0, "\(result.stderr)")

@@ -18,8 +18,9 @@ struct AgentCommand: AsyncParsableCommand {
         discussion: """
             Listens on 127.0.0.1:2773 (the AWS Secrets Manager Agent's and the Lambda extension's port). Every request but
             /ping carries the token in X-Aws-Parameters-Secrets-Token (or X-Vault-Token, X-Sesame-Token); a request with
-            X-Forwarded-For is refused. The token comes from --token-file (made 0600 with a random value when missing;
-            default agent.token in the configuration folder), else $AWS_TOKEN.
+            X-Forwarded-For is refused. The token comes from --token-file, else $AWS_TOKEN (the token, or file://PATH), else
+            in AWS Lambda $AWS_SESSION_TOKEN (as the Lambda extension), else agent.token in the configuration folder (made
+            0600 with a random value when missing).
 
             Routes: GET /secretsmanager/get?secretId=ID[&versionId=&versionStage=][&refreshNow=true] and GET /v1/ID
             (GetSecretValue's JSON), GET /systemsmanager/parameters/get?name=NAME[&withDecryption=true][&version=|&label=]
@@ -44,7 +45,8 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The token file (made 0600 with a random token when missing; default: agent.token in the configuration folder, or $AWS_TOKEN).", valueName: "file"))
+            "The token file (made 0600 with a random token when missing; default: $AWS_TOKEN, in Lambda $AWS_SESSION_TOKEN, else agent.token in the configuration folder).",
+            valueName: "file"))
     var tokenFile: String?
 
     @Option(name: .long, help: ArgumentHelp("Also (or, with --listen none, only) listen on this Unix socket, made 0600.", valueName: "path"))
@@ -134,7 +136,7 @@ struct AgentCommand: AsyncParsableCommand {
             throw CLIError("the agent could not start on \(listen): \(error)", hint: "stop what uses the port, or pick another with --listen")
         }
         Output.write(
-            "sesame agent listening on \(server.url)\(socket.map { " and \($0)" } ?? "") (token in \(tokenFile ?? (environment["AWS_TOKEN"] != nil ? "$AWS_TOKEN" : Self.defaultTokenFile(environment)))). Stop with Ctrl-C."
+            "sesame agent listening on \(server.url)\(socket.map { " and \($0)" } ?? "") (token in \(Self.tokenSource(file: tokenFile, environment: environment))). Stop with Ctrl-C."
         )
         if let readyFile {
             struct Ready: Encodable { var url: String; var port: Int; var pid: Int32 }
@@ -286,8 +288,29 @@ struct AgentCommand: AsyncParsableCommand {
 
     static func defaultTokenFile(_ environment: [String: String]) -> String { ProfileFile.directory(environment) + "/agent.token" }
 
-    /// The token: the file's (made now, 0600, random, when missing), else `AWS_TOKEN`.
+    /// Where the token comes from, for the banner (never the token).
+    static func tokenSource(file: String?, environment: [String: String]) -> String {
+        if let file { return file }
+        if environment["AWS_TOKEN"].map({ !$0.isEmpty }) == true { return "$AWS_TOKEN" }
+        if Self.inLambda(environment) { return "$AWS_SESSION_TOKEN" }
+        return defaultTokenFile(environment)
+    }
+
+    /// Whether this runs as an AWS Lambda extension or function (the runtime API is set there and nowhere else).
+    static func inLambda(_ environment: [String: String]) -> Bool {
+        environment["AWS_LAMBDA_RUNTIME_API"].map { !$0.isEmpty } == true
+    }
+
+    /// The token: `--token-file`'s; else `AWS_TOKEN` (the token or `file://PATH`), as the AWS Secrets Manager Agent
+    /// reads it; else, in Lambda, `AWS_SESSION_TOKEN`, as the Parameters and Secrets extension reads it (outside
+    /// Lambda that variable is a credential of the developer's, not an agent's token); else the default token file
+    /// (made now, 0600, random, when missing).
     static func token(file: String?, environment: [String: String]) throws -> String {
+        if file == nil, environment["AWS_TOKEN"].map({ !$0.isEmpty }) != true, inLambda(environment),
+            let session = environment["AWS_SESSION_TOKEN"], !session.isEmpty
+        {
+            return session
+        }
         var path = file ?? defaultTokenFile(environment)
         if file == nil, let fromEnvironment = environment["AWS_TOKEN"], !fromEnvironment.isEmpty {
             // As the AWS agent: the token itself, or file://PATH for a file that holds it.
