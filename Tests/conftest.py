@@ -58,6 +58,19 @@ class Server:
         return done.returncode, done.stdout, done.stderr
 
 
+def wait_for_ready_file(path, process, seconds=60):
+    """The JSON a `sesame server`/`sesame agent` writes to its --ready-file once it listens; None when the process ends
+    or the deadline passes first."""
+    deadline = time.time() + seconds
+    while time.time() < deadline and process.poll() is None:
+        try:
+            with open(path) as f:
+                return json.load(f)
+        except (FileNotFoundError, json.JSONDecodeError):
+            time.sleep(0.02)
+    return None
+
+
 def start_server(extra_args=()):
     """Starts `sesame server --dev` (with `extra_args`) on a free port and a fresh database; returns a Server. Stop it
     with stop_server."""
@@ -75,14 +88,7 @@ def start_server(extra_args=()):
         [SESAME, "server", "--dev", "--port", "0", "--database", os.path.join(workdir, "ss.sqlite"),
          "--log-level", "warning", "--ready-file", ready_file, *extra_args],
         stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
-    deadline = time.time() + 60
-    ready = None
-    while ready is None and time.time() < deadline and process.poll() is None:
-        try:
-            with open(ready_file) as f:
-                ready = json.load(f)
-        except (FileNotFoundError, json.JSONDecodeError):
-            time.sleep(0.02)
+    ready = wait_for_ready_file(ready_file, process)
     if ready is None:
         process.kill()
         log.close()

@@ -5,14 +5,13 @@ import json
 import os
 import subprocess
 import tempfile
-import time
 import uuid
 
 import boto3
 import pytest
 import requests
 
-from conftest import SESAME
+from conftest import SESAME, wait_for_ready_file
 
 MOTO_URL = os.environ.get("SESAME_MOTO_URL")
 
@@ -33,14 +32,7 @@ def agent(server):
     log = open(os.path.join(directory, "agent.log"), "w")
     process = subprocess.Popen([SESAME, "agent", "--listen", "127.0.0.1:0", "--ready-file", ready_file],
                                stdout=log, stderr=subprocess.STDOUT, env=env)
-    deadline = time.time() + 60
-    ready = None
-    while ready is None and time.time() < deadline and process.poll() is None:
-        try:
-            with open(ready_file) as f:
-                ready = json.load(f)
-        except (FileNotFoundError, json.JSONDecodeError):
-            time.sleep(0.02)
+    ready = wait_for_ready_file(ready_file, process)
     if ready is None:
         process.kill()
         pytest.fail("sesame agent did not start: " + open(os.path.join(directory, "agent.log")).read())

@@ -15,19 +15,8 @@ struct CLIAgentLifecycleTests {
     func startAgent(environment: [String: String], directory: TemporaryDirectory, arguments: [String]) async throws -> (
         process: SesameProcess.Background, url: String, token: String
     ) {
-        let ready = directory.file("ready.json")
-        try? FileManager.default.removeItem(atPath: ready)
-        let process = try SesameProcess.Background(["agent", "--ready-file", ready] + arguments, environment: environment)
-        let deadline = ContinuousClock.now + .seconds(60)
-        while !FileManager.default.fileExists(atPath: ready) {
-            guard ContinuousClock.now < deadline, process.process.isRunning else {
-                throw SesameProcessError("the agent did not start: \(process.stderr)")
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: ready))) as? [String: Any]
-        let token = try String(contentsOfFile: directory.file("agent.token"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        return (process, try #require(object?["url"] as? String), token)
+        let agent = try await AgentProcess.start(arguments, environment: environment, directory: directory)
+        return (agent.process, agent.url, try #require(agent.token))
     }
 
     func get(_ url: String, token: String, client: HTTPClient = .shared) async throws -> (status: Int, body: String) {

@@ -21,19 +21,8 @@ struct CLIAgentTests {
     func startAgent(environment: [String: String], directory: TemporaryDirectory, arguments: [String] = ["--listen", "127.0.0.1:0", "--ttl", "300"])
         async throws -> Agent
     {
-        let ready = directory.file("ready.json")
-        let process = try SesameProcess.Background(["agent", "--ready-file", ready] + arguments, environment: environment)
-        let deadline = ContinuousClock.now + .seconds(60)
-        while !FileManager.default.fileExists(atPath: ready) {
-            guard ContinuousClock.now < deadline, process.process.isRunning else {
-                throw SesameProcessError("the agent did not start: \(process.stderr)")
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: ready))) as? [String: Any]
-        let url = try #require(object?["url"] as? String)
-        let token = try String(contentsOfFile: directory.file("agent.token"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        return Agent(process: process, url: url, token: token)
+        let agent = try await AgentProcess.start(arguments, environment: environment, directory: directory)
+        return Agent(process: agent.process, url: agent.url, token: try #require(agent.token))
     }
 
     func get(_ url: String, headers: [(String, String)] = []) async throws -> (status: Int, body: String) {
@@ -283,6 +272,9 @@ struct CLIAgentTests {
         #expect(try await get(base + "/v1/ref?ref=env://HOME").status == 401)
         agent.process.signal(SIGTERM)
         #expect(try await onOwnThread { agent.process.waitForExit(timeout: 30) } == 0)
+        // One log line per request: its method, route template, status and time, never the query.
+        let lines = agent.process.stderr.split(separator: "\n").filter { $0.contains("http.route=") }
+        #expect(lines.count == 2 && lines.allSatisfy { $0.contains("http.status=") && !$0.contains("env://") }, "\(agent.process.stderr)")
     }
 
     @Test func aValueRotatedInTheProviderIsServedOnceItsTimeToLiveEnds() async throws {
@@ -314,17 +306,10 @@ struct CLIAgentTests {
             (["AWS_TOKEN": "aws-token-0123456789abcdef"], "aws-token-0123456789abcdef"),
             (["AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001", "AWS_SESSION_TOKEN": "lambda-session-token-0123456789"], "lambda-session-token-0123456789"),
         ] {
-            let ready = directory.file("ready.json")
-            try? FileManager.default.removeItem(atPath: ready)
-            let process = try SesameProcess.Background(
-                ["agent", "--listen", "127.0.0.1:0", "--ready-file", ready], environment: variables.merging(["SESAME_CONFIG_DIR": directory.path]) { $1 })
-            defer { process.stop() }
-            let deadline = ContinuousClock.now + .seconds(60)
-            while !FileManager.default.fileExists(atPath: ready), ContinuousClock.now < deadline, process.process.isRunning {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: ready))) as? [String: Any]
-            let url = try #require(object?["url"] as? String)
+            let agent = try await AgentProcess.start(
+                ["--listen", "127.0.0.1:0"], environment: variables.merging(["SESAME_CONFIG_DIR": directory.path]) { $1 }, directory: directory)
+            defer { agent.process.stop() }
+            let url = agent.url
             #expect(try await get(url + "/v1/health", headers: [("X-Aws-Parameters-Secrets-Token", token)]).status == 200, "\(variables.keys)")
             #expect(try await get(url + "/v1/health", headers: [("X-Aws-Parameters-Secrets-Token", "another-token-0123456789")]).status == 403)
         }

@@ -1,0 +1,32 @@
+import Foundation
+
+/// A `sesame agent` process, returned once it is listening: ready when it writes its `--ready-file` (JSON with its
+/// URL), within a deadline, never by reading its banner.
+public struct AgentProcess: Sendable {
+    public let process: SesameProcess.Background
+    /// `http://127.0.0.1:PORT`, `https://…` with TLS, or `unix:PATH`.
+    public let url: String
+    /// The token in `agent.token` of `directory` (nil when it came from elsewhere, such as `AWS_TOKEN`).
+    public let token: String?
+
+    /// Starts `sesame agent ARGUMENTS --ready-file DIRECTORY/ready.json` with `environment`.
+    public static func start(
+        _ arguments: [String], environment: [String: String], directory: TemporaryDirectory, timeout: Duration = .seconds(60)
+    ) async throws -> AgentProcess {
+        let ready = directory.file("ready.json")
+        try? FileManager.default.removeItem(atPath: ready)
+        let process = try SesameProcess.Background(["agent", "--ready-file", ready] + arguments, environment: environment)
+        let deadline = ContinuousClock.now + timeout
+        while !FileManager.default.fileExists(atPath: ready) {
+            guard ContinuousClock.now < deadline, process.process.isRunning else {
+                process.stop()
+                throw SesameProcessError("the agent did not start: \(process.stderr)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: ready))) as? [String: Any]
+        guard let url = object?["url"] as? String else { throw SesameProcessError("the agent's ready file has no url") }
+        let token = (try? String(contentsOfFile: directory.file("agent.token"), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        return AgentProcess(process: process, url: url, token: token)
+    }
+}
