@@ -40,13 +40,18 @@ struct CLIAgentTests {
         )
     }
 
-    @Test func theAWSAgentsRequestsAreAnsweredFromTheCacheWithTheToken() async throws {
-        let moto = try Moto.url()
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        var environment = Moto.environment(url: moto)
+    /// Moto's AWS settings, no instance metadata, and `directory` as the configuration folder.
+    static func motoEnvironment(_ directory: TemporaryDirectory) throws -> [String: String] {
+        var environment = Moto.environment(url: try Moto.url())
         environment["AWS_EC2_METADATA_DISABLED"] = "true"
         environment["SESAME_CONFIG_DIR"] = directory.path
+        return environment
+    }
+
+    @Test func theAWSAgentsRequestsAreAnsweredFromTheCacheWithTheToken() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let environment = try Self.motoEnvironment(directory)
         let secretName = Moto.uniqueName("agent")
         let parameterName = "/" + Moto.uniqueName("agent")
         let session = try AWSSession(configuration: AWSConfiguration(timeouts: Moto.timeouts, environment: environment))
@@ -278,12 +283,9 @@ struct CLIAgentTests {
     }
 
     @Test func aValueRotatedInTheProviderIsServedOnceItsTimeToLiveEnds() async throws {
-        let moto = try Moto.url()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        var environment = Moto.environment(url: moto)
-        environment["AWS_EC2_METADATA_DISABLED"] = "true"
-        environment["SESAME_CONFIG_DIR"] = directory.path
+        let environment = try Self.motoEnvironment(directory)
         let name = Moto.uniqueName("agent-ttl")
         let session = try AWSSession(configuration: AWSConfiguration(timeouts: Moto.timeouts, environment: environment))
         defer { Task { try? await session.shutdown() } }
