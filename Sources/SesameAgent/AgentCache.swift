@@ -26,6 +26,8 @@ actor AgentCache {
     private let persistence: AgentPersistence?
     /// Keys already looked for on disk (each once per time to live: after that, memory holds what the disk did).
     private var loaded: Set<String> = []
+    /// What was found gone or refused in this run (`family(of:)`): its other forms on disk are never loaded again.
+    private var goneFamilies: Set<String> = []
     private var nextLoadedReset = Date.distantPast
     /// Counts, for `/metrics`.
     private(set) var hits = 0
@@ -96,7 +98,7 @@ actor AgentCache {
             return time
         }
         let time = now()
-        guard entries[key] == nil, loaded.insert(key).inserted else { return time }
+        guard entries[key] == nil, !goneFamilies.contains(Self.family(of: key)), loaded.insert(key).inserted else { return time }
         if let kept = persistence.load(key, scope: scope), time < kept.expires.addingTimeInterval(staleWindow) {
             entries[key] = Entry(answer: kept.answer, stored: kept.stored, expires: min(kept.expires, time))
             bytes += kept.answer.body.count
@@ -127,6 +129,7 @@ actor AgentCache {
 
     private func completed(_ key: String, storing answer: AgentAnswer) {
         inFlight[key] = nil
+        goneFamilies.remove(Self.family(of: key))
         store(key, answer)
     }
 
@@ -177,6 +180,8 @@ actor AgentCache {
     /// Drops `key` and every other key that names the same secret (a value found gone is gone in every form).
     private func dropFamily(of key: String) {
         let family = Self.family(of: key)
+        if goneFamilies.count >= maximumEntries * 4 { goneFamilies.removeAll() }
+        goneFamilies.insert(family)
         drop(key)
         for other in entries.keys where Self.family(of: other) == family { drop(other) }
     }

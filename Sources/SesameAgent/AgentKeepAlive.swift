@@ -24,12 +24,12 @@ struct AgentKeepAlive: Service {
         var notBefore: [String: Date] = [:]
         var failuresInARow: [String: Int] = [:]
 
-        /// The providers due now: read from recently, not refused since, not waiting.
-        func due(lastReads: [String: Date], time: Date, idleLimit: TimeInterval) -> Set<String> {
+        /// The providers due now: used recently, not refused since their last successful read, not waiting.
+        func due(activity: [String: (lastUse: Date, lastSuccess: Date?)], time: Date, idleLimit: TimeInterval) -> Set<String> {
             Set(
-                lastReads.compactMap { name, read in
-                    guard time.timeIntervalSince(read) <= idleLimit else { return nil }
-                    if let refused = refusedAt[name], read <= refused { return nil }
+                activity.compactMap { name, seen in
+                    guard time.timeIntervalSince(seen.lastUse) <= idleLimit else { return nil }
+                    if let refused = refusedAt[name], (seen.lastSuccess ?? .distantPast) <= refused { return nil }
                     if let wait = notBefore[name], time < wait { return nil }
                     return name
                 })
@@ -66,7 +66,7 @@ struct AgentKeepAlive: Service {
                     return
                 }
                 let time = now()
-                let due = state.due(lastReads: metrics.lastSuccesses(), time: time, idleLimit: idleLimit)
+                let due = state.due(activity: metrics.activity(), time: time, idleLimit: idleLimit)
                 guard !due.isEmpty else { continue }
                 for (provider, error) in await keepAlive(due) {
                     let transient = error.map(AgentRoutes.isTransient) ?? true

@@ -17,6 +17,8 @@ final class AgentMetrics: Sendable {
         var successes = 0
         var failures = 0
         var lastSuccess: Date?
+        /// The last answer served from it, from the cache or not (the keep-alive keeps what is in use).
+        var lastUse: Date?
         var lastFailure: Date?
         var lastError: String?
         var keepAlives = 0
@@ -37,14 +39,18 @@ final class AgentMetrics: Sendable {
     private let errors: Counter
 
     init() {
-        latency = registry.makeDurationHistogram(
-            name: "sesame_agent_request_duration_seconds", buckets: Self.buckets, help: "Time to answer a request.")
-        entries = registry.makeGauge(name: "sesame_agent_cache_entries", help: "Answers held.")
-        hits = registry.makeCounter(name: "sesame_agent_cache_hits_total", help: "Answers from the cache.")
-        misses = registry.makeCounter(name: "sesame_agent_cache_misses_total", help: "Answers the provider was asked for.")
-        refreshes = registry.makeCounter(name: "sesame_agent_refreshes_total", help: "Background refreshes before expiry.")
-        staleAnswers = registry.makeCounter(name: "sesame_agent_stale_answers_total", help: "Last good answers served while the provider failed.")
-        errors = registry.makeCounter(name: "sesame_agent_provider_errors_total", help: "Provider calls that failed.")
+        latency = registry.makeDurationHistogram(descriptor: Self.name("request_duration", "seconds", "Time to answer a request."), buckets: Self.buckets)
+        entries = registry.makeGauge(descriptor: Self.name("cache_entries", "", "Answers held."))
+        hits = registry.makeCounter(descriptor: Self.name("cache_hits", "total", "Answers from the cache."))
+        misses = registry.makeCounter(descriptor: Self.name("cache_misses", "total", "Answers the provider was asked for."))
+        refreshes = registry.makeCounter(descriptor: Self.name("refreshes", "total", "Background refreshes before expiry."))
+        staleAnswers = registry.makeCounter(descriptor: Self.name("stale_answers", "total", "Last good answers served while the provider failed."))
+        errors = registry.makeCounter(descriptor: Self.name("provider_errors", "total", "Provider calls that failed."))
+    }
+
+    /// `sesame_agent_METRIC_UNIT`, with its help text.
+    static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "sesame", subsystem: "agent", metricName: metric, unitName: unit, helpText: help)
     }
 
     /// The route template a path was served by (a secret id in `/v1/ID` is not kept).
@@ -57,8 +63,8 @@ final class AgentMetrics: Sendable {
 
     func request(path: String, status: Int, duration: Duration) {
         registry.makeCounter(
-            name: "sesame_agent_requests_total", labels: [("route", Self.route(path)), ("status", String(status))],
-            help: "Requests answered, by route and status."
+            descriptor: Self.name("requests", "total", "Requests answered, by route and status."),
+            labels: [("route", Self.route(path)), ("status", String(status))]
         ).increment()
         latency.record(duration)
     }
@@ -78,16 +84,27 @@ final class AgentMetrics: Sendable {
         }
     }
 
-    /// When each provider last answered a read (the keep-alive keeps only those read from lately).
-    func lastSuccesses() -> [String: Date] {
-        providers.withLock { providers in providers.compactMapValues(\.lastSuccess) }
+    /// An answer of `name`'s served (from the cache or not).
+    func used(_ name: String, at time: Date) {
+        providers.withLock { providers in providers[name, default: Provider()].lastUse = time }
+    }
+
+    /// Each provider's last use and last successful read: the keep-alive keeps those used lately, and one paused
+    /// after a refusal again once a read succeeds.
+    func activity() -> [String: (lastUse: Date, lastSuccess: Date?)] {
+        providers.withLock { providers in
+            providers.compactMapValues { entry in
+                guard let use = max(entry.lastUse ?? .distantPast, entry.lastSuccess ?? .distantPast) as Date?, use > .distantPast else { return nil }
+                return (use, entry.lastSuccess)
+            }
+        }
     }
 
     /// A provider's session or credentials renewed ahead of need (`error`: why that failed).
     func keptAlive(_ name: String, failed error: String?, at time: Date) {
         registry.makeCounter(
-            name: "sesame_agent_keepalives_total", labels: [("provider", name), ("result", error == nil ? "ok" : "failed")],
-            help: "Sessions and credentials renewed ahead of need."
+            descriptor: Self.name("keepalives", "total", "Sessions and credentials renewed ahead of need."),
+            labels: [("provider", name), ("result", error == nil ? "ok" : "failed")]
         ).increment()
         providers.withLock { providers in
             var entry = providers[name, default: Provider()]
@@ -133,7 +150,12 @@ final class AgentMetrics: Sendable {
             ] where now > before {
                 counter.increment(by: Int64(now - before))
             }
-            last = cache
+            // Two scrapes at once never count twice: what was counted only grows.
+            last.hits = max(last.hits, cache.hits)
+            last.misses = max(last.misses, cache.misses)
+            last.refreshes = max(last.refreshes, cache.refreshes)
+            last.staleAnswers = max(last.staleAnswers, cache.staleAnswers)
+            last.errors = max(last.errors, cache.errors)
         }
         entries.set(to: Double(cache.entries))
         return registry.emitToString()

@@ -39,14 +39,37 @@ public final class AgentPersistence: Sendable {
         return nil
     }
 
-    /// The scope for `key`, worked out now if it was not yet; nil when it cannot be (then nothing of it touches the disk).
+    /// The scope for `key`; nil when it is not known (then nothing of it touches the disk). Secret Server's is worked
+    /// out here (from the configuration, no request). AWS's needs a request to STS: it is started in the background
+    /// and never waited for, so a read never stalls on an STS that cannot be reached (the disk is used once it is known).
     func scope(forKey key: String, now: Date) async -> String? {
         guard let identity = Self.identity(ofKey: key) else { return nil }
         if let known = scopes.withLock({ $0[identity] }) { return known }
-        if let after = retryAfter.withLock({ $0[identity] }), now < after { return nil }
+        let due = retryAfter.withLock { retry in
+            guard now >= (retry[identity] ?? .distantPast) else { return false }
+            // One resolution at a time: the next is not due before this one ends (or 30 s after it failed).
+            retry[identity] = .distantFuture
+            return true
+        }
+        guard due else { return nil }
+        guard identity == .aws else { return await resolveNow(identity, now: now) }
+        Task { _ = await resolveNow(identity, now: now) }
+        return nil
+    }
+
+    /// Starts working out the scopes (at start, so the first reads find them).
+    func prepare(now: Date) {
+        for identity in [Identity.secretServer, .aws] where scopes.withLock({ $0[identity] }) == nil {
+            retryAfter.withLock { $0[identity] = .distantFuture }
+            Task { _ = await resolveNow(identity, now: now) }
+        }
+    }
+
+    private func resolveNow(_ identity: Identity, now: Date) async -> String? {
         do {
             let resolved = try await resolve(identity)
             scopes.withLock { $0[identity] = resolved }
+            retryAfter.withLock { $0[identity] = nil }
             return resolved
         } catch {
             retryAfter.withLock { $0[identity] = now.addingTimeInterval(30) }

@@ -119,18 +119,7 @@ struct AgentRoutes: Sendable {
         var failures: [String: String] = [:]
         for text in texts {
             do {
-                let reference = try SecretReference(parsing: text)
-                let provider = reference.scheme
-                _ = try await cache.answer(for: "ref|false|\(text)", refresh: refresh, isTransient: Self.isTransient) {
-                    do {
-                        let answer = AgentAnswer(body: try await backends.reference(reference, refresh).bytes, contentType: "application/octet-stream")
-                        metrics.provider(provider, failed: nil, at: configuration.now())
-                        return answer
-                    } catch {
-                        metrics.provider(provider, failed: Self.describe(error).message, at: configuration.now())
-                        throw error
-                    }
-                }
+                _ = try await cachedReference(text, refresh: refresh)
             } catch {
                 failures[text] = Self.describe(error).message
             }
@@ -139,7 +128,8 @@ struct AgentRoutes: Sendable {
     }
 
     /// `POST /v1/refs` with `{"refs": [...]}`: `{"values": {ref: value}, "errors": {ref: message}}` (and
-    /// `"valuesBase64"` for values that are not text), each through the cache.
+    /// `"valuesBase64"` for values that are not text, `"stale": {ref: since}` for those served past a failure), each
+    /// through the cache.
     private func references(_ request: Request) async throws -> Response {
         let body = try await request.body.collect(upTo: 256 * 1024)
         guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any], let texts = object["refs"] as? [String],
@@ -149,13 +139,12 @@ struct AgentRoutes: Sendable {
         }
         var values: [String: Any] = [:]
         var binary: [String: String] = [:]
+        var stale: [String: String] = [:]
         var errors: [String: String] = [:]
         for text in texts {
             do {
-                let reference = try SecretReference(parsing: text)
-                let answer = try await cache.answer(for: "ref|false|\(text)", refresh: false, isTransient: Self.isTransient) {
-                    AgentAnswer(body: try await backends.reference(reference, false).bytes, contentType: "application/octet-stream")
-                }
+                let answer = try await cachedReference(text, refresh: false)
+                if let since = answer.staleSince { stale[text] = ISO8601DateFormatter().string(from: since) }
                 // Text as it is; bytes that are not UTF-8 (a file field, a SecretBinary) in base64, never mangled.
                 if let string = String(validating: answer.body, as: UTF8.self) {
                     values[text] = string
@@ -168,7 +157,30 @@ struct AgentRoutes: Sendable {
         }
         var fields: [String: Any] = ["values": values, "errors": errors]
         if !binary.isEmpty { fields["valuesBase64"] = binary }
+        if !stale.isEmpty { fields["stale"] = stale }
         return Self.respond(try Self.json(fields))
+    }
+
+    /// A reference's raw answer through the cache, the provider's success or failure and its use counted (health,
+    /// keep-alive), as for every other route.
+    private func cachedReference(_ text: String, refresh: Bool) async throws -> AgentAnswer {
+        let reference = try SecretReference(parsing: text)
+        let provider = reference.scheme
+        let metrics = self.metrics
+        let now = configuration.now
+        let backends = self.backends
+        let answer = try await cache.answer(for: "ref|false|\(text)", refresh: refresh, isTransient: Self.isTransient) {
+            do {
+                let answer = AgentAnswer(body: try await backends.reference(reference, refresh).bytes, contentType: "application/octet-stream")
+                metrics.provider(provider, failed: nil, at: now())
+                return answer
+            } catch {
+                metrics.provider(provider, failed: Self.describe(error).message, at: now())
+                throw error
+            }
+        }
+        metrics.used(provider, at: now())
+        return answer
     }
 
     private func answer(key: String, refresh: Bool, fetch: @escaping @Sendable () async throws -> AgentAnswer) async throws -> Response {
@@ -186,7 +198,9 @@ struct AgentRoutes: Sendable {
             }
         }
         do {
-            return Self.respond(try await cache.answer(for: key, refresh: refresh, isTransient: Self.isTransient, fetch: counted))
+            let answer = try await cache.answer(for: key, refresh: refresh, isTransient: Self.isTransient, fetch: counted)
+            metrics.used(provider, at: now())
+            return Self.respond(answer)
         } catch {
             let (status, message, code) = Self.describe(error)
             configuration.logger.info("provider error", metadata: ["agent.status": "\(status.code)", "agent.error": "\(code ?? "")"])

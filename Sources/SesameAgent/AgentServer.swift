@@ -44,6 +44,7 @@ public final class AgentServer: Sendable {
                 throw AgentStartupError(message: "\(configuration.host) is not a loopback address: serving other machines needs allowsRemote and TLS")
             }
         }
+        configuration.persistence?.prepare(now: configuration.now())
         let cache = AgentCache(
             timeToLive: configuration.timeToLive, staleWindow: configuration.staleWindow, maximumEntries: configuration.maximumEntries,
             persistence: configuration.persistence, now: configuration.now

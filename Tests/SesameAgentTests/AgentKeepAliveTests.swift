@@ -10,9 +10,10 @@ import Testing
 struct AgentKeepAliveTests {
     let start = Date(timeIntervalSince1970: 1_900_000_000)
 
-    @Test func onlyProvidersReadFromLatelyAreKept() {
+    @Test func onlyProvidersUsedLatelyAreKept() {
         let state = AgentKeepAlive.State()
-        let due = state.due(lastReads: ["tss": start, "aws-sm": start.addingTimeInterval(-9 * 3600)], time: start.addingTimeInterval(60), idleLimit: 8 * 3600)
+        let due = state.due(
+            activity: ["tss": (start, start), "aws-sm": (start.addingTimeInterval(-9 * 3600), nil)], time: start.addingTimeInterval(60), idleLimit: 8 * 3600)
         #expect(due == ["tss"])
     }
 
@@ -24,11 +25,13 @@ struct AgentKeepAliveTests {
         #expect(changed)
         // Minutes and hours later, nobody has read: never tried again.
         for minutes in [2.0, 10, 120] {
-            #expect(state.due(lastReads: ["tss": start], time: start.addingTimeInterval(minutes * 60), idleLimit: 8 * 3600).isEmpty)
+            // Answers still served from the cache (in use), but no read has succeeded since the refusal.
+            let served = start.addingTimeInterval(minutes * 60 - 1)
+            #expect(state.due(activity: ["tss": (served, start)], time: start.addingTimeInterval(minutes * 60), idleLimit: 8 * 3600).isEmpty)
         }
         // A read succeeds after the refusal (the user fixed the password): kept again, and it works.
         let read = refusedAt.addingTimeInterval(300)
-        #expect(state.due(lastReads: ["tss": read], time: read.addingTimeInterval(60), idleLimit: 8 * 3600) == ["tss"])
+        #expect(state.due(activity: ["tss": (read, read)], time: read.addingTimeInterval(60), idleLimit: 8 * 3600) == ["tss"])
         let recovered = state.record("tss", error: nil, transient: true, time: read.addingTimeInterval(60), interval: 60)
         let again = state.record("tss", error: nil, transient: true, time: read.addingTimeInterval(120), interval: 60)
         #expect(recovered && !again)
@@ -43,7 +46,7 @@ struct AgentKeepAliveTests {
             _ = state.record("aws-sm", error: Down(), transient: true, time: time, interval: 60)
             let wait = state.notBefore["aws-sm"]!.timeIntervalSince(time)
             waits.append(wait)
-            #expect(state.due(lastReads: ["aws-sm": start], time: time.addingTimeInterval(wait - 1), idleLimit: 8 * 3600).isEmpty)
+            #expect(state.due(activity: ["aws-sm": (start, start)], time: time.addingTimeInterval(wait - 1), idleLimit: 8 * 3600).isEmpty)
             time = time.addingTimeInterval(wait)
         }
         #expect(waits.first == 120 && waits == waits.sorted() && waits.last == 900, "\(waits)")

@@ -25,7 +25,7 @@ struct AgentCommand: AsyncParsableCommand {
             Routes: GET /secretsmanager/get?secretId=ID[&versionId=&versionStage=][&refreshNow=true] and GET /v1/ID
             (GetSecretValue's JSON), GET /systemsmanager/parameters/get?name=NAME[&withDecryption=true][&version=|&label=]
             (GetParameter's JSON), GET /v1/ref?ref=REFERENCE (the value; JSON with Accept: application/json), POST
-            /v1/refs {"refs": [...]}, GET /v1/health, GET /metrics (Prometheus; no token), GET /ping. Answers are kept --ttl seconds (up to --max-entries); refreshNow=true
+            /v1/refs {"refs": [...]}, GET /v1/health, GET /metrics (Prometheus), GET /ping (the only one without the token). Answers are kept --ttl seconds (up to --max-entries); refreshNow=true
             asks the provider again.
 
             Examples:
@@ -292,7 +292,7 @@ struct AgentCommand: AsyncParsableCommand {
     static func tokenSource(file: String?, environment: [String: String]) -> String {
         if let file { return file }
         if environment["AWS_TOKEN"].map({ !$0.isEmpty }) == true { return "$AWS_TOKEN" }
-        if Self.inLambda(environment) { return "$AWS_SESSION_TOKEN" }
+        if Self.inLambda(environment), environment["AWS_SESSION_TOKEN"].map({ !$0.isEmpty }) == true { return "$AWS_SESSION_TOKEN" }
         return defaultTokenFile(environment)
     }
 
