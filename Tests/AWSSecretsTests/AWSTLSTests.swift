@@ -8,6 +8,7 @@ import Testing
 
 /// Extra CA certificates for AWS (`AWS_CA_BUNDLE`, a profile's `ca_bundle`), as behind a proxy that inspects TLS: an
 /// https endpoint whose certificate a private CA signed is refused without the bundle and trusted with it.
+@Suite(.timeLimit(.minutes(5)))
 struct AWSTLSTests {
     @Test func theCABundleIsTrustedForAWSEndpoints() async throws {
         var configuration = TestEmulator.configuration()

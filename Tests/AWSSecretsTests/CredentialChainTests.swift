@@ -458,6 +458,7 @@ struct CredentialChainTests {
 }
 
 /// Refreshing before expiry, with jitter, one fetch at a time, keeping still-valid credentials when a refresh fails.
+@Suite(.timeLimit(.minutes(5)))
 struct RefreshingCredentialsProviderTests {
     final class Source: Sendable {
         let fetches = Mutex(0)

@@ -9,7 +9,7 @@ import Testing
 /// The signer proved by a real verifier: moto with request authentication on (its own instance, since the
 /// switch is server-wide). An IAM user and key are made while moto still lets the first requests through;
 /// after that, every request must carry a valid signature by a known key.
-@Suite(.enabled(if: Moto.shouldRunAuthenticated, "the authenticating moto is not running (scripts/test starts it)"))
+@Suite(.timeLimit(.minutes(5)), .enabled(if: Moto.shouldRunAuthenticated, "the authenticating moto is not running (scripts/test starts it)"))
 struct MotoAuthenticationTests {
     @Test func aRightSignatureIsAcceptedAndAWrongOneRefused() async throws {
         let url = try Moto.authURL()

@@ -6,7 +6,7 @@ import Testing
 @testable import AWSSecrets
 
 /// The AWS clients against moto on 127.0.0.1 (started by scripts/test).
-@Suite(.enabled(if: Moto.shouldRun, "moto is not running (scripts/test starts it)"))
+@Suite(.timeLimit(.minutes(5)), .enabled(if: Moto.shouldRun, "moto is not running (scripts/test starts it)"))
 struct MotoTests {
     func withSession<T>(
         region: String = "us-east-1", configure: (inout AWSConfiguration) -> Void = { _ in },

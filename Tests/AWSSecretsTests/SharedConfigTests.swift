@@ -5,7 +5,7 @@ import Testing
 
 @testable import AWSSecrets
 
-@Suite struct SharedConfigTests {
+@Suite(.timeLimit(.minutes(5))) struct SharedConfigTests {
     @Test func parsesProfilesFromBothFilesWithCredentialsWinning() throws {
         let directory = try TemporaryDirectory()
         try """

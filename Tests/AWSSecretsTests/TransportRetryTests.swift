@@ -10,7 +10,7 @@ import Testing
 @testable import AWSSecrets
 
 /// How the transport treats AWS's failure answers, against a local HTTP server that answers as scripted.
-@Suite struct TransportRetryTests {
+@Suite(.timeLimit(.minutes(5))) struct TransportRetryTests {
     /// Answers each request with the next scripted (status, body), then 200 with `success`.
     final class Script: Sendable {
         let answers: Mutex<[(Int, String)]>

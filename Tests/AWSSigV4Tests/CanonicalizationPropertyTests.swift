@@ -15,6 +15,7 @@ private let queryText = Gen<Character?>.element(of: queryCharacters).map { $0! }
 private let queryItems = zip(queryText, queryText).array(of: 0...8)
 
 /// Property-based tests of SigV4 canonicalisation (the parts AWS's suite checks only by example).
+@Suite(.timeLimit(.minutes(5)))
 struct CanonicalizationPropertyTests {
     /// Only unreserved characters and %XX escapes (upper-case hex) survive encoding, and it decodes back.
     @Test func uriEncodingIsRFC3986AndReversible() async {

@@ -6,6 +6,7 @@ import Testing
 /// Every case of AWS's official Signature Version 4 test suite (Tests/AWSSigV4Tests/Fixtures, Apache-2.0, see
 /// its LICENSE and NOTICE): the canonical request, the string to sign and the Authorization header must match
 /// byte for byte.
+@Suite(.timeLimit(.minutes(5)))
 struct SigV4SuiteTests {
     static let root = Bundle.module.url(forResource: "aws-sig-v4-test-suite", withExtension: nil, subdirectory: "Fixtures")!
     static let credentials = AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")

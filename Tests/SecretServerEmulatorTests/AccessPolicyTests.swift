@@ -9,6 +9,7 @@ import Testing
 /// trees (inheriting or not), secrets (inheriting or not) and grants to a user and to their group, a secret is
 /// found by search exactly when the user may read its summary (List), and both agree with a model of the rule
 /// written here independently.
+@Suite(.timeLimit(.minutes(5)))
 struct AccessPolicyTests {
     /// A small deterministic generator (SplitMix64), so a failing shape can be repeated.
     struct Generator {

@@ -8,6 +8,7 @@ import Testing
 
 /// Audit entries are never dropped in silence: a batch whose write fails is kept (and logged as an error) and
 /// written by a later flush.
+@Suite(.timeLimit(.minutes(5)))
 struct AuditLogTests {
     @Test func aFailedWriteKeepsTheEntriesForTheNextFlush() async throws {
         let database = try DatabaseQueue()
@@ -33,6 +34,7 @@ struct AuditLogTests {
 }
 
 /// The server's key file: processes (here threads) starting at once on a new database all read one whole key.
+@Suite(.timeLimit(.minutes(5)))
 struct KeyFileTests {
     @Test func startsRacingToMakeTheKeyAllReadTheSameKey() throws {
         let directory = try TemporaryDirectory()

@@ -9,6 +9,7 @@ import Testing
 /// The list parameters the spec lists are honoured where the contract test says they are read: sorting, the
 /// filters of users, roles, SDK clients, permissions, templates and audits; and refused, naming themselves, where
 /// the local server cannot honour them.
+@Suite(.timeLimit(.minutes(5)))
 struct ListFilterTests {
     /// The `key` of every record of a page.
     static func column(_ page: JSONValue, _ key: String) -> [String] {

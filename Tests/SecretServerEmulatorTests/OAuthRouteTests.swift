@@ -5,6 +5,7 @@ import SecretServerEmulator
 import SesameTestSupport
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct OAuthRouteTests {
     @Test func passwordGrantIssuesBearerTokenWithLifetime() async throws {
         try await withRouter(TestEmulator.configuration(tokenLifetime: 321)) { client in

@@ -31,6 +31,7 @@ private func encode(_ text: String, spaceAsPlus: Bool) -> String {
 }
 
 /// Property-based tests of how the local server reads query strings.
+@Suite(.timeLimit(.minutes(5)))
 struct QueryParametersPropertyTests {
     /// Whatever the pairs hold, the first value of each key comes back decoded, looked up in any case, however
     /// spaces were encoded; repeated keys keep every value in order.

@@ -6,7 +6,7 @@ import Testing
 @testable import SecretServerEmulator
 
 /// What empties the server's read cache: every change a cached caller or secret could show, and nothing else.
-@Suite struct ReadCacheTests {
+@Suite(.timeLimit(.minutes(5))) struct ReadCacheTests {
     static func store() throws -> EmulatorStore {
         let configuration = EmulatorConfiguration(adminPassword: "Admin-Pass-123", passwordHashCost: 4)
         return try EmulatorStore.open(configuration, logger: Logger(label: "test")).store

@@ -12,6 +12,7 @@ private func recording(_ body: () throws -> Void) {
 }
 
 /// Property-based test of the local server's case-insensitive reading of secret bodies.
+@Suite(.timeLimit(.minutes(5)))
 struct SecretInputPropertyTests {
     /// A secret as the typed client writes it, with its keys re-cased at random (python-tss-sdk's Go sibling
     /// writes PascalCase), reads as the same secret.

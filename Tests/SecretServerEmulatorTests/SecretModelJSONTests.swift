@@ -6,7 +6,7 @@ import Testing
 @testable import SecretServerEmulator
 
 /// `SecretModelJSON` must write exactly what the model's `Encodable` conformance says, for every kind of value.
-@Suite struct SecretModelJSONTests {
+@Suite(.timeLimit(.minutes(5))) struct SecretModelJSONTests {
     static func parsed(_ data: Data) throws -> NSDictionary {
         try #require(JSONSerialization.jsonObject(with: data) as? NSDictionary)
     }

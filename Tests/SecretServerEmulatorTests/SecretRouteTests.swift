@@ -6,6 +6,7 @@ import SecretServerModels
 import SesameTestSupport
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct SecretRouteTests {
     /// The body the "create a new secret" script sends (folderId as the string raw_input returned).
     static func scriptBody(name: String, folderId: String, password: String = "S3cret-Value!") -> String {

@@ -12,6 +12,7 @@ import Testing
 /// The wire contract against the official 11.7.61 API: every route the local server serves and every route
 /// the typed client calls exists there (or in the legacy list), and every JSON property our models encode
 /// exists in the matching spec model.
+@Suite(.timeLimit(.minutes(5)))
 struct SpecContractTests {
     struct Contract: Decodable {
         var operations: [[String]]

@@ -6,6 +6,7 @@ import SecretServerModels
 import SesameTestSupport
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct StorageTests {
     @Test func valuesAreEncryptedAtRestAndFilesArePrivate() async throws {
         let directory = try TemporaryDirectory()

@@ -6,7 +6,7 @@ import Testing
 @testable import SecretServerEmulator
 
 /// `SummaryPageJSON` must write exactly what `Page<SecretSummary>`'s `Encodable` conformance writes.
-@Suite struct SummaryPageJSONTests {
+@Suite(.timeLimit(.minutes(5))) struct SummaryPageJSONTests {
     static var pages: [Page<SecretSummary>] {
         var full = SecretSummary(
             id: 12, name: "db \"prod\" \\ one/two", secretTemplateId: 6003,

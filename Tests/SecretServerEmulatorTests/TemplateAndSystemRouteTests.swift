@@ -6,6 +6,7 @@ import SecretServerModels
 import SesameTestSupport
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct TemplateAndSystemRouteTests {
     @Test func healthCheckSpellsHealthyAsConfigured() async throws {
         try await withRouter { client in

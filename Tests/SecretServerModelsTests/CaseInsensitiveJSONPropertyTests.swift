@@ -39,6 +39,7 @@ private let recasings = Generator<JSONValue, Shrink.None<JSONValue>> { rng in
 }
 
 /// Property-based tests of the case-insensitive JSON reader that reads request and response bodies.
+@Suite(.timeLimit(.minutes(5)))
 struct CaseInsensitiveJSONPropertyTests {
     /// Any document written and read back is the same document.
     @Test func documentsRoundTrip() async {

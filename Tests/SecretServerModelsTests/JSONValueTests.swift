@@ -2,6 +2,7 @@ import Foundation
 import SecretServerModels
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct JSONValueTests {
     func parse(_ text: String) throws -> JSONValue {
         try WireCoding.makeDecoder().decode(JSONValue.self, from: Data(text.utf8))
@@ -54,6 +55,7 @@ struct JSONValueTests {
     }
 }
 
+@Suite(.timeLimit(.minutes(5)))
 struct WireDateTests {
     @Test func formatsWithoutOffsetAndParsesBack() throws {
         let date = Date(timeIntervalSince1970: 1_705_913_754.657)
@@ -72,6 +74,7 @@ struct WireDateTests {
     }
 }
 
+@Suite(.timeLimit(.minutes(5)))
 struct ModelTests {
     @Test func secretItemWritesExplicitNullsForNonFileFields() throws {
         let item = RestSecretItem(itemValue: "v", fieldId: 7, fieldName: "Password", slug: "password", isPassword: true)

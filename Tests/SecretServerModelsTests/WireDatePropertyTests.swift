@@ -4,6 +4,7 @@ import SecretServerModels
 import Testing
 
 /// `WireDate.string(from:)` formats with arithmetic; Foundation's calendar is the reference it must agree with.
+@Suite(.timeLimit(.minutes(5)))
 struct WireDatePropertyTests {
     static func reference(_ date: Date) -> String {
         let formatter = DateFormatter()

@@ -207,6 +207,7 @@ private let pageCases = Generator<Case, Shrink.None<Case>> { rng in
 
 /// Property-based tests of the hand-written secret reader: it reads every answer `JSONDecoder` reads the same
 /// way, or leaves it to `JSONDecoder`; it never reads one differently, nor one `JSONDecoder` refuses.
+@Suite(.timeLimit(.minutes(5)))
 struct WireJSONReaderPropertyTests {
     private static func decodeBoth(_ text: String) -> (wire: SecretModel?, codable: Result<SecretModel, any Error>) {
         let data = Data(text.utf8)

@@ -5,6 +5,7 @@ import SecretServerModels
 import SesameTestSupport
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct AccessRequestTests {
     @Test func approvalGatesReadsAndNobodyApprovesTheirOwnRequest() async throws {
         try await TestEmulator.withClient { admin, server in

@@ -5,6 +5,7 @@ import SecretServerModels
 import SesameTestSupport
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct AdminResourceTests {
     @Test func rolesOfUsersAndGroupsDecideWhoAdministers() async throws {
         try await TestEmulator.withClient { client, server in

@@ -8,6 +8,7 @@ import SesameTestSupport
 import Synchronization
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct ClientAuthTests {
     @Test func tokenIsRenewedOnceBeforeExpiryUnderConcurrency() async throws {
         let server = ManualTime()
@@ -134,6 +135,7 @@ struct ClientAuthTests {
 
 /// A refresh token is good once: when the connection drops after the server may have spent it, the client says so
 /// and never sends it again (a second try could only be refused, and would hide what happened).
+@Suite(.timeLimit(.minutes(5)))
 struct RefreshGrantTests {
     @Test func aRefreshGrantIsNeverSentTwice() async throws {
         try await TestEmulator.withClient { admin, server in
@@ -157,6 +159,7 @@ struct RefreshGrantTests {
 
 /// A kept session (`Credentials.kept`): a stored access token the server refuses is not taken back from the keeper;
 /// the refresh token renews it, and the keeper keeps the new session.
+@Suite(.timeLimit(.minutes(5)))
 struct KeptSessionTests {
     final class Keeper: SessionKeeper, @unchecked Sendable {
         let principal = "user:admin"

@@ -5,6 +5,7 @@ import SecretServerModels
 import SesameTestSupport
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct ClientErrorTests {
     @Test func serverErrorsCarryStatusCodeAndRequestButNoSecrets() async throws {
         try await TestEmulator.withClient { client, _ in
@@ -55,6 +56,7 @@ struct ClientErrorTests {
     }
 }
 
+@Suite(.timeLimit(.minutes(5)))
 struct ClientRetryTests {
     static func seeded(_ client: SecretServerClient) async throws -> SecretModel {
         var stub = try await client.secretStub(templateId: 2)

@@ -5,6 +5,7 @@ import SecretServerModels
 import SesameTestSupport
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct ClientFlowTests {
     @Test func everydayFlowsOverHTTP() async throws {
         try await TestEmulator.withClient { client, _ in

@@ -6,6 +6,7 @@ import Testing
 
 /// Concurrent saves of one secret: each PUT is applied whole (no field of it lost or mixed with another PUT's),
 /// the last writer wins for the whole secret, and a reader never sees a mix of two saves.
+@Suite(.timeLimit(.minutes(5)))
 struct ConcurrentUpdateTests {
     @Test func concurrentSavesOfOneSecretNeverMixFields() async throws {
         try await TestEmulator.withClient { client, _ in

@@ -5,6 +5,7 @@ import SecretServerModels
 import SesameTestSupport
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct DirectoryTests {
     @Test func usersCreateFindUpdateDisableDelete() async throws {
         try await TestEmulator.withClient { client, server in

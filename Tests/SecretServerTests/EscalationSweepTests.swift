@@ -10,6 +10,7 @@ import Testing
 /// A user who may only view one folder, view one secret and list another tries every write route the local server
 /// serves, on those objects, on its own user, its group and its own permissions: every attempt is refused, and
 /// the database (every table but the audit trail) is byte for byte what it was after each attempt.
+@Suite(.timeLimit(.minutes(5)))
 struct EscalationSweepTests {
     /// Write routes a user with View may call by design; the sweep does not send them. Each says why.
     static let allowedByDesign: [String: String] = [

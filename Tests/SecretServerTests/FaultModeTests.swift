@@ -8,6 +8,7 @@ import Testing
 /// The local server's random fault mode against the client: a bulk read under 20% injected failures (500, 502,
 /// 503, Delinea's 403 rate limit, HTML with 200, connections dropped before and after the route ran and in the
 /// middle of an answer).
+@Suite(.timeLimit(.minutes(5)))
 struct FaultModeTests {
     /// Runs `body` with a server, a client that tries up to `attempts` times with short delays, and a Password stub
     /// with its username set.

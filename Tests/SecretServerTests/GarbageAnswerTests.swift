@@ -7,6 +7,7 @@ import Testing
 
 /// The client facing garbage from the server (truncated JSON, wrong types, HTML, a huge body, a slow drip):
 /// a typed error within its timeout, never more read than its limit, no crash.
+@Suite(.timeLimit(.minutes(5)))
 struct GarbageAnswerTests {
     /// Runs `body` with a client that does not retry, has a `requestTimeout` (long enough, by default, for a machine
     /// busy with the other suites: most of these tests are about what is read, not when) and reads at most 1 MiB.

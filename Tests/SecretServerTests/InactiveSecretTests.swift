@@ -8,6 +8,7 @@ import Testing
 /// Deactivated secrets as the spec describes them (DELETE /v1/secrets/{id}): hidden from users without View
 /// Inactive Secrets, reachable with it and Owner (administrators), in searches only with filter.includeInactive;
 /// a whole-secret PUT carrying `active: false` deactivates and answers the saved secret.
+@Suite(.timeLimit(.minutes(5)))
 struct InactiveSecretTests {
     @Test func administratorsReadDeactivatedSecretsAndOthersDoNot() async throws {
         try await TestEmulator.withClient { admin, server in

@@ -7,7 +7,7 @@ import Testing
 
 /// Password guessing at the token route: per-user lockout (the real server's `loginFailures` / `isLockedOut`) and a
 /// per-address throttle, over real HTTP.
-@Suite struct LoginProtectionTests {
+@Suite(.timeLimit(.minutes(5))) struct LoginProtectionTests {
     /// POSTs a password grant and returns the status, the body and the Retry-After header.
     func signIn(_ server: EmulatorServer, _ user: String, _ password: String) async throws -> (Int, String, String?) {
         var request = HTTPClientRequest(url: server.baseURL + "/oauth2/token")

@@ -6,6 +6,7 @@ import SesameTestSupport
 import Testing
 
 /// The local server enforces Secret Server's roles on every secret and folder route.
+@Suite(.timeLimit(.minutes(5)))
 struct PermissionEnforcementTests {
     /// Runs `body` with an admin client and a way to sign in as other users.
     func withUsers(

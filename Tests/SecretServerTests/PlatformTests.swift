@@ -11,6 +11,7 @@ import Testing
 /// The Delinea Platform front door of the local server, and the client's Platform sign-in: the health probes that
 /// tell a Platform from a Secret Server, the `xpmplatform` client-credentials route, the vault broker, and the
 /// Platform token accepted by the Secret Server API as the mapped user (whose permissions apply).
+@Suite(.timeLimit(.minutes(5)))
 struct PlatformTests {
     static let secret = "Platform-Client-Secret-1"
 

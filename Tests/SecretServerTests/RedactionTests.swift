@@ -4,6 +4,7 @@ import SecretServerModels
 import Testing
 
 /// Secrets never show in `description`, `debugDescription`, string interpolation or `dump()`.
+@Suite(.timeLimit(.minutes(5)))
 struct RedactionTests {
     func texts(_ value: Any) -> [String] {
         var dumped = ""

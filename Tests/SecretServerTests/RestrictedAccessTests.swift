@@ -5,6 +5,7 @@ import SecretServerModels
 import SesameTestSupport
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct RestrictedAccessTests {
     func makeSecret(_ client: SecretServerClient, _ change: (inout SecretModel) -> Void = { _ in }) async throws -> SecretModel {
         var stub = try await client.secretStub(templateId: 2)

@@ -7,6 +7,7 @@ import Testing
 
 /// `sshKeyArgs` on create, as Terraform's provider, External Secrets and the Go SDK send it: a key pair and a
 /// passphrase in the template's mapped fields, checked with Debian's own ssh-keygen.
+@Suite(.timeLimit(.minutes(5)))
 struct SSHKeyGenerationTests {
     static let sshKeygen = ["/usr/bin/ssh-keygen", "/bin/ssh-keygen"].first { FileManager.default.isExecutableFile(atPath: $0) }
 

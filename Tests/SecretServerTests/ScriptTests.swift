@@ -5,6 +5,7 @@ import SecretServerModels
 import SesameTestSupport
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct ScriptTests {
     @Test func userScriptsCreateListReadAndPatch() async throws {
         try await TestEmulator.withClient { client, server in

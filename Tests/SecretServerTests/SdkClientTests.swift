@@ -5,6 +5,7 @@ import SecretServerModels
 import SesameTestSupport
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct SdkClientTests {
     @Test func onboardSignInWithClientCredentialsAndRevoke() async throws {
         try await TestEmulator.withClient { admin, server in

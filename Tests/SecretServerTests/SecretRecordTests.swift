@@ -4,6 +4,7 @@ import SecretServerModels
 import SesameTestSupport
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct SecretRecordTests {
     @Test func dynamicRecordsCreateUpdateDeleteAndStayMasked() async throws {
         try await TestEmulator.withClient { client, _ in

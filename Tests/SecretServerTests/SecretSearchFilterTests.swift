@@ -8,6 +8,7 @@ import Testing
 /// The secret search filters the spec lists: field search (`searchField`, `searchFieldSlug`, `isExactMatch`;
 /// password fields never searched), `extendedFields`, ids, shares, roles, check-outs, restrictions, and the
 /// filters the local server cannot honour refused with a 400 that names them, never ignored.
+@Suite(.timeLimit(.minutes(5)))
 struct SecretSearchFilterTests {
     func ids(_ client: SecretServerClient, _ query: [(String, String)]) async throws -> [Int] {
         let page = try await client.send(method: "GET", path: "/v1/secrets", query: query + [("take", "100")]).json()

@@ -8,6 +8,7 @@ import Testing
 /// HTTPS end to end: the local server with a certificate made by swift-certificates; the client verifies it by
 /// default, trusts an extra CA file, refuses a certificate for another host name, and skips verification only
 /// when told to in so many words, with a warning.
+@Suite(.timeLimit(.minutes(5)))
 struct TLSTests {
     func withTLSServer(hostnames: [String], _ body: (EmulatorServer, String) async throws -> Void) async throws {
         var configuration = TestEmulator.configuration()

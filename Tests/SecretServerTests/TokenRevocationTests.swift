@@ -9,7 +9,7 @@ import Testing
 
 /// Ending a session ends all of it: signing out spends the refresh token too, a password change ends the sessions
 /// opened with the old password, and revoking an SDK client ends the tokens it was given. Over real HTTP.
-@Suite struct TokenRevocationTests {
+@Suite(.timeLimit(.minutes(5))) struct TokenRevocationTests {
     struct Grant {
         var status: Int
         var access: String?

@@ -7,6 +7,7 @@ import Testing
 
 /// Two-factor sign-in: the local server's opt-in TOTP mode asks the password grant for the `OTP` header, and the
 /// client sends `oneTimePassword` there. A code signs in once; a wrong or missing one never does.
+@Suite(.timeLimit(.minutes(5)))
 struct TwoFactorTests {
     @Test func thePasswordGrantNeedsTheCurrentCodeOnce() async throws {
         let totp = try #require(TOTP(base32: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"))

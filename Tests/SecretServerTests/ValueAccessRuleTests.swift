@@ -9,7 +9,7 @@ import Testing
 /// them is walked with a user who lacks each condition (a comment, a ticket number, an approved request, the
 /// check-out, the DoubleLock password); each refuses with the condition's error, shows no value, and changes
 /// nothing. With the condition met, the same routes answer. Edit cannot switch a restriction off.
-@Suite(.serialized)
+@Suite(.timeLimit(.minutes(5)), .serialized)
 struct ValueAccessRuleTests {
     static let value = "Guarded-Value-77"
 

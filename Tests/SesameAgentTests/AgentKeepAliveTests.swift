@@ -7,6 +7,7 @@ import Testing
 /// until a read succeeds after the refusal (no sign-in every minute towards a lockout), one failing for a reason that
 /// may pass waits longer each time (up to 15 minutes); and a value found gone leaves the cache in every form it was
 /// asked in.
+@Suite(.timeLimit(.minutes(5)))
 struct AgentKeepAliveTests {
     let start = Date(timeIntervalSince1970: 1_900_000_000)
 

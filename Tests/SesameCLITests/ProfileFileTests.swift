@@ -6,7 +6,7 @@ import Yams
 
 /// `config.yaml` is read from the YAML tree (no regular expressions at start-up); it must read what Yams'
 /// `YAMLDecoder` reads, for files `sesame login` writes and for hand-edited ones.
-@Suite struct ProfileFileTests {
+@Suite(.timeLimit(.minutes(5))) struct ProfileFileTests {
     static let files = [
         // As `sesame login` writes it.
         "# comment\ncurrent: prod\nprofiles:\n  prod:\n    url: https://ss.example.com/SecretServer\n    username: alice\n",
@@ -63,7 +63,7 @@ import Yams
 
 /// A profile's settings go with its server: `--url`/`SESAME_URL` naming another server takes none of them (CA file,
 /// `insecure`, user, domain, session); the same server (in any case, with a trailing slash) takes all.
-@Suite struct ConnectionTargetTests {
+@Suite(.timeLimit(.minutes(5))) struct ConnectionTargetTests {
     @Test func aProfilesSettingsApplyToItsOwnServerOnly() throws {
         let directory = NSTemporaryDirectory() + "sesame-target-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

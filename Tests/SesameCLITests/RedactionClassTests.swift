@@ -19,7 +19,7 @@ import Testing
 /// the sources for stored properties named like one) is either built here with a canary and checked through
 /// `description`, `debugDescription`, interpolation and `dump()`, or exempt with a written reason. A new type that
 /// holds a secret makes `everyTypeThatHoldsASecretIsChecked` fail until it joins one of the lists.
-@Suite(.serialized)
+@Suite(.timeLimit(.minutes(5)), .serialized)
 struct RedactionClassTests {
     static let canary = "Canary-Secret-0042"
 

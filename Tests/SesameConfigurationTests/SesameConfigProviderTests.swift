@@ -23,7 +23,7 @@ final class CapturingLogHandler: LogHandler, @unchecked Sendable {
     }
 }
 
-@Suite(.enabled(if: Moto.shouldRun, "moto is not running (scripts/test starts it)"))
+@Suite(.timeLimit(.minutes(5)), .enabled(if: Moto.shouldRun, "moto is not running (scripts/test starts it)"))
 struct SesameConfigProviderTests {
     @Test func secretsResolveAreRedactedInAccessLogsAndRotate() async throws {
         let environment = Moto.environment(url: try Moto.url())

@@ -4,6 +4,7 @@ import Testing
 
 /// Which requests go through which proxy, read as curl reads the environment: `NO_PROXY` hosts, domains, `*`,
 /// ports and CIDR ranges; proxy URLs with a user and password that never show; the lower-case names first.
+@Suite(.timeLimit(.minutes(5)))
 struct ProxyConfigurationTests {
     @Test func noProxyMatchesHostsDomainsPortsAndRanges() throws {
         let list = try NoProxyList(parsing: " internal.example.com, .corp.example, 10.0.0.0/8, 192.168.1.7,[::1], fd00::/8, metadata:8080 ,, ")

@@ -3,6 +3,7 @@ import Testing
 
 /// The retry decisions, without sockets: what goes again, how often, after how long, and what renews the
 /// credentials. Both transports and the token grants follow these.
+@Suite(.timeLimit(.minutes(5)))
 struct RetryStateTests {
     /// The largest delay the jitter can pick, so delays are exact here.
     static func highest(_ range: ClosedRange<Int64>) -> Int64 { range.upperBound }

@@ -41,7 +41,7 @@ final class ScriptedProvider: SecretProvider {
     }
 }
 
-@Suite struct CachingProviderTests {
+@Suite(.timeLimit(.minutes(5))) struct CachingProviderTests {
     // Each test its own key: an update anywhere in the process invalidates that key in every cache (by design).
     let path = "/app/db-" + UUID().uuidString
     var reference: SecretReference { try! SecretReference(parsing: "aws-ps://" + path) }

@@ -7,6 +7,7 @@ import Testing
 
 /// One check-out per secret however many reads hold it, one check-in when the last lets go, a failed check-in
 /// that does not disturb the counts, and a failed check-out that the next reader tries again.
+@Suite(.timeLimit(.minutes(5)))
 struct CheckOutLedgerTests {
     final class Server: Sendable {
         let calls = Mutex<[String]>([])

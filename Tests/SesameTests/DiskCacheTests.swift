@@ -5,7 +5,7 @@ import Testing
 @testable import Sesame
 @testable import SesameCore
 
-@Suite struct DiskCacheTests {
+@Suite(.timeLimit(.minutes(5))) struct DiskCacheTests {
     @Test func valuesAreEncryptedKeysHashedAndTheFilePrivate() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

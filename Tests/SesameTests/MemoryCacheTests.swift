@@ -4,7 +4,7 @@ import Testing
 @testable import Sesame
 @testable import SesameCore
 
-@Suite struct MemoryCacheTests {
+@Suite(.timeLimit(.minutes(5))) struct MemoryCacheTests {
     @Test func leastRecentlyUsedIsEvictedFirst() {
         let cache = MemoryCache(capacity: 3)
         let far = ContinuousClock.now + .seconds(60)

@@ -13,7 +13,7 @@ import Testing
 
 /// Everything logged at trace level while a whole run goes through the local server, the client, AWS (moto) and
 /// the caches, searched for every secret value, password and token used.
-@Suite(.enabled(if: Moto.shouldRun, "moto is not running (scripts/test starts it)"))
+@Suite(.timeLimit(.minutes(5)), .enabled(if: Moto.shouldRun, "moto is not running (scripts/test starts it)"))
 struct NoSecretInLogsTests {
     @Test func aTraceLevelRunLogsNoSecret() async throws {
         let capture = LogCapture()

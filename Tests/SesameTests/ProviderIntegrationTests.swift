@@ -9,7 +9,7 @@ import Testing
 @testable import SesameCore
 
 /// Each provider against the real thing: the local Secret Server over 127.0.0.1, and moto.
-@Suite struct SecretServerProviderTests {
+@Suite(.timeLimit(.minutes(5))) struct SecretServerProviderTests {
     @Test func readsByIdPathSlugNameAndFileAndListsAndUpdates() async throws {
         try await TestEmulator.withClient { client, _ in
             let folder = try await client.createFolders(path: "\\Prod\\Databases")
@@ -95,7 +95,7 @@ import Testing
     }
 }
 
-@Suite(.enabled(if: Moto.shouldRun, "moto is not running (scripts/test starts it)"))
+@Suite(.timeLimit(.minutes(5)), .enabled(if: Moto.shouldRun, "moto is not running (scripts/test starts it)"))
 struct AWSProviderTests {
     func withStore<T>(_ body: (SecretStore, AWSSession) async throws -> T) async throws -> T {
         let session = try AWSSession(configuration: AWSConfiguration(timeouts: Moto.timeouts, environment: Moto.environment(url: try Moto.url())))

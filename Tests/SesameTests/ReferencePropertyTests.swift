@@ -26,6 +26,7 @@ let keyPaths = Generator<JSONKeyPath, Shrink.None<JSONKeyPath>> { rng in
 }
 
 /// Property-based tests of the reference grammar and JSON key paths.
+@Suite(.timeLimit(.minutes(5)))
 struct ReferencePropertyTests {
     /// Any reference made from parts writes a canonical text that parses back to the same parts.
     @Test func canonicalTextParsesBackToTheSameReference() async {

@@ -8,7 +8,7 @@ import Testing
 
 /// Files of secrets: private from the first byte, created once, never read through a link; and the disk cache's
 /// scopes and purge.
-@Suite struct SecretFileTests {
+@Suite(.timeLimit(.minutes(5))) struct SecretFileTests {
     static func mode(_ path: String) throws -> Int {
         try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int ?? -1
     }

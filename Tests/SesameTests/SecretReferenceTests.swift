@@ -3,7 +3,7 @@ import Testing
 @testable import Sesame
 @testable import SesameCore
 
-@Suite struct SecretReferenceTests {
+@Suite(.timeLimit(.minutes(5))) struct SecretReferenceTests {
     @Test func theDesignExamplesParse() throws {
         let byId = try SecretReference(parsing: "tss://12/password")
         #expect(byId.scheme == "tss" && byId.segments == ["12", "password"] && byId.keyPath == nil)
@@ -83,7 +83,7 @@ import Testing
     }
 }
 
-@Suite struct SecretJSONTests {
+@Suite(.timeLimit(.minutes(5))) struct SecretJSONTests {
     @Test func typesAreKeptAsWritten() throws {
         let json = try SecretJSON.parse(#"{"port":"5432","n":1.50,"ok":true,"none":null,"list":[1,"2"],"nested":{"a":"\u00e9\n"}}"#)
         #expect(json["port"] == .string("5432"))
