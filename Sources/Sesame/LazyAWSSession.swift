@@ -68,11 +68,14 @@ public final class DeferredProvider: SecretProvider {
                 resolved = try provider(nil).cacheScope
             }
         } catch {
-            return scheme + " (not configured)"
+            return Self.unconfiguredScope(scheme)
         }
         scope.withLock { $0 = resolved }
         return resolved
     }
+
+    /// The scope of a provider that is not configured: its own, shared with no configured store.
+    public static func unconfiguredScope(_ scheme: String) -> String { scheme + " (not configured)" }
 
     private func provider(_ reference: SecretReference?) throws -> any SecretProvider {
         try made.withLock { made in

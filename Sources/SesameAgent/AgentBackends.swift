@@ -11,6 +11,9 @@ public struct AgentBackends: Sendable {
     public var parameter: @Sendable (String, Bool) async throws -> SSMClient.Parameter
     /// A reference's value; `true` to read past any cache.
     public var reference: @Sendable (SecretReference, Bool) async throws -> SecretValue
+    /// The cache scope the agent reads a scheme with (`CacheScope`), to decline a client that would read as another
+    /// server or account; nil when the scheme has no provider.
+    public var scope: @Sendable (String) -> String?
     /// Renews what the named providers sign in with (`secretsmanager`, `parameterstore` for the AWS routes; `tss`,
     /// `aws-sm`, `aws-ps` for references): each one kept, with its error if that failed.
     public var keepAlive: @Sendable (Set<String>) async -> [(provider: String, error: (any Error)?)]
@@ -19,8 +22,10 @@ public struct AgentBackends: Sendable {
         secretValue: @escaping @Sendable (String, String?, String?) async throws -> SecretsManagerClient.SecretValue,
         parameter: @escaping @Sendable (String, Bool) async throws -> SSMClient.Parameter,
         reference: @escaping @Sendable (SecretReference, Bool) async throws -> SecretValue,
-        keepAlive: @escaping @Sendable (Set<String>) async -> [(provider: String, error: (any Error)?)] = { _ in [] }
+        keepAlive: @escaping @Sendable (Set<String>) async -> [(provider: String, error: (any Error)?)] = { _ in [] },
+        scope: @escaping @Sendable (String) -> String? = { _ in nil }
     ) {
+        self.scope = scope
         self.secretValue = secretValue
         self.parameter = parameter
         self.reference = reference

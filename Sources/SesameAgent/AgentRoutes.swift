@@ -100,6 +100,11 @@ struct AgentRoutes: Sendable {
         } catch {
             return Self.failure(.badRequest, "\(error)")
         }
+        // A client that names its scope is answered only when it would read as the agent does (same server, user,
+        // account): otherwise it reads for itself.
+        if let asked = request.headers[Self.scopeHeader], backends.scope(reference.scheme).map(CacheScope.fingerprint) != asked {
+            return Self.failure(.conflict, "the agent reads \(reference.scheme) references as another server or account")
+        }
         let wantsJSON = request.headers[.accept]?.contains("application/json") == true
         let refresh = Self.refreshNow(request)
         return try await answer(key: "ref|\(wantsJSON)|\(text)", refresh: refresh) {
@@ -269,6 +274,9 @@ struct AgentRoutes: Sendable {
     static func failure(_ status: HTTPResponse.Status, _ message: String) -> Response {
         respond((try? json(["message": message])) ?? AgentAnswer(body: Array(message.utf8), contentType: "text/plain"), status: status)
     }
+
+    /// `X-Sesame-Scope: <fingerprint>`: the scope a client would read as (`CacheScope.fingerprint`).
+    static let scopeHeader = HTTPField.Name("X-Sesame-Scope")!
 
     /// `X-Sesame-Stale: <since>` marks an answer served past a provider failure.
     static let staleHeader = HTTPField.Name("X-Sesame-Stale")!

@@ -17,16 +17,20 @@ public struct AgentProcess: Sendable {
         try? FileManager.default.removeItem(atPath: ready)
         let process = try SesameProcess.Background(["agent", "--ready-file", ready] + arguments, environment: environment)
         let deadline = ContinuousClock.now + timeout
-        while !FileManager.default.fileExists(atPath: ready) {
+        // Read until it parses: a file seen while still being written is read again.
+        var url: String?
+        while url == nil {
+            if let data = FileManager.default.contents(atPath: ready) {
+                url = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["url"] as? String
+            }
+            if url != nil { break }
             guard ContinuousClock.now < deadline, process.process.isRunning else {
                 process.stop()
                 throw SesameProcessError("the agent did not start: \(process.stderr)")
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: ready))) as? [String: Any]
-        guard let url = object?["url"] as? String else { throw SesameProcessError("the agent's ready file has no url") }
         let token = (try? String(contentsOfFile: directory.file("agent.token"), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-        return AgentProcess(process: process, url: url, token: token)
+        return AgentProcess(process: process, url: url ?? "", token: token)
     }
 }

@@ -48,6 +48,8 @@ struct AgentKeepAliveTests {
             let wait = state.notBefore["aws-sm"]!.timeIntervalSince(time)
             waits.append(wait)
             #expect(state.due(activity: ["aws-sm": (start, start)], time: time.addingTimeInterval(wait - 1), idleLimit: 8 * 3600).isEmpty)
+            // …and due again once the wait is over: the back-off ends.
+            #expect(state.due(activity: ["aws-sm": (start, start)], time: time.addingTimeInterval(wait), idleLimit: 8 * 3600) == ["aws-sm"])
             time = time.addingTimeInterval(wait)
         }
         #expect(waits.first == 120 && waits == waits.sorted() && waits.last == 900, "\(waits)")

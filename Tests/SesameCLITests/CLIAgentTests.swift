@@ -6,11 +6,11 @@ import SesameFiles
 import SesameTestSupport
 import Testing
 
-/// `sesame agent` as a process against moto: the AWS agents' request forms answered with their shapes, the token
+/// `sesame agent` as a process against moto and `sesame server --dev`: the AWS agents' request forms answered with their shapes, the token
 /// required (missing 401, wrong 403, never a value), `X-Forwarded-For` refused, answers cached for the TTL and asked
 /// again with `refreshNow=true`, Sesame references raw, as JSON and in a batch, the token file made 0600, SIGTERM
 /// ending it cleanly.
-@Suite(.serialized, .timeLimit(.minutes(5)), .enabled(if: Moto.shouldRun))
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct CLIAgentTests {
     struct Agent {
         let process: SesameProcess.Background
@@ -40,6 +40,18 @@ struct CLIAgentTests {
         )
     }
 
+    /// A local server holding one Password secret (id 1: user `app`, password `value`), and the admin's environment.
+    func serverWithSecret(_ value: String) async throws -> (server: SesameProcess.Server, admin: [String: String]) {
+        let password = "Agent-Admin-Passw0rd!"
+        let server = try await onOwnThread { try SesameProcess.Server(adminPassword: password) }
+        let admin = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": password]
+        let created = try SesameProcess.run(
+            ["secret", "create", "--template", "Password", "--name", "agent db", "--field", "username=app", "--field", "password=-"],
+            environment: admin, input: value + "\n")
+        #expect(created.status == 0, "\(created.stderr)")
+        return (server, admin)
+    }
+
     /// Moto's AWS settings, no instance metadata, and `directory` as the configuration folder.
     static func motoEnvironment(_ directory: TemporaryDirectory) throws -> [String: String] {
         var environment = Moto.environment(url: try Moto.url())
@@ -48,7 +60,7 @@ struct CLIAgentTests {
         return environment
     }
 
-    @Test func theAWSAgentsRequestsAreAnsweredFromTheCacheWithTheToken() async throws {
+    @Test(.enabled(if: Moto.shouldRun)) func theAWSAgentsRequestsAreAnsweredFromTheCacheWithTheToken() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let environment = try Self.motoEnvironment(directory)
@@ -153,14 +165,8 @@ struct CLIAgentTests {
     }
 
     @Test func secretServerReferencesAreServedWithTheSignedInSession() async throws {
-        let password = "Agent-Admin-Passw0rd!"
-        let server = try await onOwnThread { try SesameProcess.Server(adminPassword: password) }
+        let (server, admin) = try await serverWithSecret("Tss-Agent-Value-1")
         defer { server.stop() }
-        let admin = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": password]
-        let created = try SesameProcess.run(
-            ["secret", "create", "--template", "Password", "--name", "agent db", "--field", "username=app", "--field", "password=-"],
-            environment: admin, input: "Tss-Agent-Value-1\n")
-        #expect(created.status == 0, "\(created.stderr)")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let agent = try await startAgent(environment: admin.merging(["SESAME_CONFIG_DIR": directory.path]) { $1 }, directory: directory)
@@ -170,7 +176,8 @@ struct CLIAgentTests {
         let byPath = try await get(agent.url + "/v1/ref?ref=tss://1/username", headers: [("X-Sesame-Token", agent.token)])
         #expect(byPath.status == 200 && byPath.body == "app", "\(byPath.body) \(agent.process.stderr)")
         let absent = try await get(agent.url + "/v1/ref?ref=tss://999/password", headers: [("X-Sesame-Token", agent.token)])
-        #expect(absent.status >= 400 && !absent.body.contains("Tss-Agent"), "\(absent.body)")
+        // Secret Server answers an id that does not exist as access denied (or not found): never a value.
+        #expect([403, 404].contains(absent.status) && !absent.body.contains("Tss-Agent"), "\(absent.status) \(absent.body)")
 
         // sesame get/run through the agent (SESAME_AGENT): no credentials of its own needed; the token from the
         // agent's token file in the same configuration folder.
@@ -184,6 +191,19 @@ struct CLIAgentTests {
         #expect(injected.status == 0 && injected.stdout == "user=app\n", "\(injected.stderr)")
         let wrongToken = try SesameProcess.run(["get", "tss://1/password"], environment: client.merging(["SESAME_AGENT_TOKEN": "not-the-token"]) { $1 })
         #expect(wrongToken.status != 0 && wrongToken.stderr.contains("refused its token"), "\(wrongToken.stderr)")
+        // A process told to use another server is never answered with the agent's value: it reads for itself.
+        let elsewhere = try SesameProcess.run(
+            ["get", "tss://1/password"],
+            environment: client.merging([
+                "SESAME_URL": "http://127.0.0.1:9/SecretServer", "SESAME_USERNAME": "admin", "SESAME_PASSWORD": "not-it", "SESAME_CONNECT_TIMEOUT": "1",
+            ]) { $1 })
+        #expect(elsewhere.status != 0 && !elsewhere.stdout.contains("Tss-Agent-Value-1"), "\(elsewhere.stdout)")
+        // Told to use the agent's own server and user: answered through the agent.
+        let hitsBefore = try await get(agent.url + "/metrics", headers: [("X-Sesame-Token", agent.token)]).body
+        let same = try SesameProcess.run(["get", "tss://1/password"], environment: admin.merging(client) { $1 })
+        #expect(same.status == 0 && same.stdout == "Tss-Agent-Value-1", "\(same.stderr)")
+        let hitsAfter = try await get(agent.url + "/metrics", headers: [("X-Sesame-Token", agent.token)]).body
+        #expect(hitsBefore != hitsAfter && hitsAfter.contains("sesame_agent_cache_hits_total"))
         // The agent gone: read directly (with credentials).
         agent.process.signal(SIGTERM)
         _ = try await onOwnThread { agent.process.waitForExit(timeout: 30) }
@@ -192,13 +212,7 @@ struct CLIAgentTests {
     }
 
     @Test func theLastGoodValueIsServedMarkedStaleWhileTheProviderIsDownThenTheError() async throws {
-        let password = "Agent-Admin-Passw0rd!"
-        let server = try await onOwnThread { try SesameProcess.Server(adminPassword: password) }
-        let admin = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": password]
-        let created = try SesameProcess.run(
-            ["secret", "create", "--template", "Password", "--name", "stale db", "--field", "username=app", "--field", "password=-"],
-            environment: admin, input: "Stale-Value-1\n")
-        #expect(created.status == 0, "\(created.stderr)")
+        let (server, admin) = try await serverWithSecret("Stale-Value-1")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let agent = try await startAgent(
@@ -225,14 +239,8 @@ struct CLIAgentTests {
     }
 
     @Test func aPrefetchListIsReadAtStartAndAgainOnSIGHUP() async throws {
-        let password = "Agent-Admin-Passw0rd!"
-        let server = try await onOwnThread { try SesameProcess.Server(adminPassword: password) }
+        let (server, admin) = try await serverWithSecret("Prefetch-Value-1")
         defer { server.stop() }
-        let admin = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": password]
-        let created = try SesameProcess.run(
-            ["secret", "create", "--template", "Password", "--name", "prefetched", "--field", "username=app", "--field", "password=-"],
-            environment: admin, input: "Prefetch-Value-1\n")
-        #expect(created.status == 0, "\(created.stderr)")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try "# read at start\ntss://1/password\n".write(toFile: directory.file("prefetch"), atomically: true, encoding: .utf8)
@@ -282,7 +290,7 @@ struct CLIAgentTests {
         #expect(lines.count == 2 && lines.allSatisfy { $0.contains("http.status=") && !$0.contains("env://") }, "\(agent.process.stderr)")
     }
 
-    @Test func aValueRotatedInTheProviderIsServedOnceItsTimeToLiveEnds() async throws {
+    @Test(.enabled(if: Moto.shouldRun)) func aValueRotatedInTheProviderIsServedOnceItsTimeToLiveEnds() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let environment = try Self.motoEnvironment(directory)
@@ -315,8 +323,17 @@ struct CLIAgentTests {
             #expect(try await get(url + "/v1/health", headers: [("X-Aws-Parameters-Secrets-Token", token)]).status == 200, "\(variables.keys)")
             #expect(try await get(url + "/v1/health", headers: [("X-Aws-Parameters-Secrets-Token", "another-token-0123456789")]).status == 403)
         }
-        // Outside Lambda, AWS_SESSION_TOKEN is a developer's credential, not the agent's token: the token file is made.
         #expect(!FileManager.default.fileExists(atPath: directory.file("agent.token")))
+        // Outside Lambda, AWS_SESSION_TOKEN is a developer's credential, not the agent's token: the token file is made.
+        let outside = try await AgentProcess.start(
+            ["--listen", "127.0.0.1:0"],
+            environment: ["AWS_SESSION_TOKEN": "developer-session-token-0123456789", "SESAME_CONFIG_DIR": directory.path], directory: directory)
+        defer { outside.process.stop() }
+        let made = try #require(outside.token)
+        #expect(made != "developer-session-token-0123456789")
+        #expect(try await get(outside.url + "/v1/health", headers: [("X-Aws-Parameters-Secrets-Token", made)]).status == 200)
+        let session = [("X-Aws-Parameters-Secrets-Token", "developer-session-token-0123456789")]
+        #expect(try await get(outside.url + "/v1/health", headers: session).status == 403)
     }
 
     @Test func theAgentRefusesToListenBeyondThisMachine() throws {

@@ -1,4 +1,5 @@
 import AWSSigV4
+import Crypto
 import Foundation
 
 /// The default credential chain, in the AWS CLI's order: the environment's keys; web identity from the environment
@@ -28,7 +29,10 @@ enum AWSCredentialChain {
         if !profileChosenOnPurpose {
             let keys = EnvironmentCredentialsProvider(environment: environment)
             providers.append(keys)
-            if let key = nonEmpty(environment["AWS_ACCESS_KEY_ID"]) { principals.append("key:" + key) }
+            // Only keys that are used name the principal: a key id without its secret falls through to the next source.
+            if let key = nonEmpty(environment["AWS_ACCESS_KEY_ID"]), nonEmpty(environment["AWS_SECRET_ACCESS_KEY"]) != nil {
+                principals.append("key:" + key)
+            }
             if profileAssumesARole, let (provider, principal) = profile {
                 providers.append(provider)
                 principals.append(principal)
@@ -208,7 +212,13 @@ enum AWSCredentialChain {
             return (provider, "key:" + keyId)
         }
         if let command = nonEmpty(profile["credential_process"]) {
-            return (ProcessCredentials.provider(command: command, profile: name, environment: context.environment, now: configuration.now), "process:" + name)
+            // The command names the principal, not only the profile's name: two config files' `default` profiles that run
+            // different helpers (different accounts) never share a cache scope.
+            let digest = SHA256.hash(data: Data(command.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+            return (
+                ProcessCredentials.provider(command: command, profile: name, environment: context.environment, now: configuration.now),
+                "process:\(name):\(digest)"
+            )
         }
         return nil
     }

@@ -27,7 +27,8 @@ struct InstanceMetadata: Sendable {
         var base = endpoint ?? ""
         while base.hasSuffix("/") { base.removeLast() }
         self.endpoint = base
-        let seconds = environment["AWS_METADATA_SERVICE_TIMEOUT"].flatMap(Double.init).map { min(max($0, 0.1), 60) } ?? 2
+        // Bounded before it becomes milliseconds (a NaN or infinity from the environment would trap the conversion).
+        let seconds = environment["AWS_METADATA_SERVICE_TIMEOUT"].flatMap(Double.init).flatMap { $0.isFinite ? min(max($0, 0.1), 60) : nil } ?? 2
         self.timeout = .milliseconds(Int(seconds * 1000))
         self.allowsV1 =
             environment["AWS_EC2_METADATA_V1_DISABLED"]?.lowercased() != "true"

@@ -111,7 +111,11 @@ public actor RefreshingCredentialsProvider: AWSCredentialsProvider {
             let margin = Self.seconds(timing.refreshMargin) + random(Self.seconds(timing.jitter))
             // Credentials that live shorter than the margin are renewed half-way through their life.
             let lifetime = expiration.timeIntervalSince(now())
-            refreshAt = expiration.addingTimeInterval(-min(margin, max(0, lifetime / 2)))
+            // Expired on arrival (a stale helper's answer, or this clock ahead): used, and asked for again after a
+            // pause, not at every call.
+            refreshAt =
+                lifetime <= 0
+                ? now().addingTimeInterval(Self.failedRefreshPause) : expiration.addingTimeInterval(-min(margin, lifetime / 2))
         } else {
             refreshAt = nil
         }

@@ -10,7 +10,8 @@ import Synchronization
 /// Reads through a running `sesame agent` (`SESAME_AGENT`): each read is one local HTTP request to the agent's
 /// `/v1/ref`, answered from its cache, instead of a sign-in and a provider call per process. When the agent cannot be
 /// reached, the provider it stands in front of answers instead (and the agent is not tried again by this process).
-/// Listing, existence and writes always go to that provider.
+/// Listing, existence and writes always go to that provider, and so does a read the agent declines because it reads as
+/// another server or account than this process would (each request names this process's scope by its fingerprint).
 public final class AgentClientProvider: SecretProvider {
     public let scheme: String
     private let agent: Endpoint
@@ -87,6 +88,12 @@ public final class AgentClientProvider: SecretProvider {
         let query = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
         var request = HTTPClientRequest(url: agent.baseURL + "/v1/ref?" + query)
         request.headers.add(name: "X-Sesame-Token", value: token)
+        // A process told which Secret Server or account to use (`--url`, `--profile`, `SESAME_TOKEN`…) names it, and the
+        // agent answers only when it reads as the same; one with no settings of its own reads as the agent does.
+        // (AWS references are read as the agent's AWS identity: working out this process's would probe for it.)
+        if scheme == "tss", case let scope = fallback.cacheScope, scope != DeferredProvider.unconfiguredScope(scheme) {
+            request.headers.add(name: "X-Sesame-Scope", value: CacheScope.fingerprint(scope))
+        }
         let status: Int
         let body: ByteBuffer
         do {
@@ -104,6 +111,10 @@ public final class AgentClientProvider: SecretProvider {
         switch status {
         case 200:
             return SecretValue(bytes: bytes, metadata: .init(source: .provider, fetchedAt: Date()))
+        case 409:
+            // The agent reads this scheme as another server, user or account (`--url`, `--profile`, `SESAME_TOKEN`…
+            // chose otherwise here): this process reads for itself.
+            return refresh ? try await fallback.refresh(reference) : try await fallback.get(reference)
         default:
             let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
             let message = object?["message"] as? String

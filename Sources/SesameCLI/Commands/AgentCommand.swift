@@ -127,7 +127,8 @@ struct AgentCommand: AsyncParsableCommand {
             secretValue: { id, version, stage in try await aws.session().secretsManager().getSecretValue(id, versionId: version, versionStage: stage) },
             parameter: { name, decrypt in try await aws.session().ssm().getParameter(name, withDecryption: decrypt) },
             reference: { reference, refresh in refresh ? try await store.refresh(reference) : try await store.get(reference) },
-            keepAlive: { names in await Self.keepAlive(names, providers: store.providers, aws: aws) }
+            keepAlive: { names in await Self.keepAlive(names, providers: store.providers, aws: aws) },
+            scope: { scheme in store.providers.first { $0.scheme == scheme }?.cacheScope }
         )
         let server: AgentServer
         do {

@@ -65,10 +65,12 @@ struct CacheOptions: ParsableArguments {
     @discardableResult
     static func forget(profile: Profile, environment: [String: String]) -> Int {
         guard let disk = existingDiskCache(environment) else { return 0 }
+        // As the reads were cached: an onboarded SDK client's under its client id, a user's under the user.
         let principal =
-            profile.username.map {
-                SecretServerClient.Credentials.password(username: $0, password: "", domain: profile.domain).principal
-            } ?? "profile:none"
+            profile.auth == Profile.sdkClientAuth
+            ? profile.clientId.map { SecretServerClient.Credentials.sdkClient(clientId: $0, clientSecret: "").principal } ?? "profile:none"
+            : profile.username.map { SecretServerClient.Credentials.password(username: $0, password: "", domain: profile.domain).principal }
+                ?? "profile:none"
         return (try? disk.removeAll(scope: CacheScope.secretServer(baseURL: profile.url, principal: principal))) ?? 0
     }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The scope of a cache entry: which store answered and as whom. The encrypted disk cache is shared by every
@@ -13,6 +14,12 @@ public enum CacheScope {
     /// region requests are signed for (one endpoint, such as a local emulator, can serve several), and the principal.
     public static func aws(scheme: String, endpointURL: String, region: String, principal: String) -> String {
         scheme + " " + normalized(endpointURL) + " " + region + " as " + principal
+    }
+
+    /// A scope as it may travel (to the agent, in a header): a SHA-256 of it, in hex, so the server, user or account it
+    /// names is compared without being shown.
+    public static func fingerprint(_ scope: String) -> String {
+        SHA256.hash(data: Data(scope.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// A URL compared as servers compare it: without surrounding space or trailing slashes, in lower case.
