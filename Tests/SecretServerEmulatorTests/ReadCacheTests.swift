@@ -14,11 +14,11 @@ import Testing
 
     @Test func signingInKeepsTheCache() async throws {
         let store = try Self.store()
-        _ = try await store.caller(userId: Seed.adminId)
+        _ = try await store.directory.caller(userId: Seed.adminId)
         let generation = store.readCache.generation
-        let signedIn = try await store.authenticate(userName: "admin", password: "Admin-Pass-123", domain: nil)
+        let signedIn = try await store.directory.authenticate(userName: "admin", password: "Admin-Pass-123", domain: nil)
         #expect((try? signedIn.get()) != nil)
-        _ = try await store.authenticate(userName: "admin", password: "wrong", domain: nil)
+        _ = try await store.directory.authenticate(userName: "admin", password: "wrong", domain: nil)
         #expect(store.readCache.generation == generation)
         #expect(store.readCache.caller(userId: Seed.adminId) != nil)
     }
@@ -29,7 +29,7 @@ import Testing
             "UPDATE user SET enabled = 0 WHERE id = 2", "UPDATE user SET isLockedOut = 1 WHERE id = 2",
             "UPDATE user SET lastLogin = NULL, isAdmin = 0 WHERE id = 2",
         ] {
-            _ = try? await store.caller(userId: Seed.adminId)
+            _ = try? await store.directory.caller(userId: Seed.adminId)
             let generation = store.readCache.generation
             try await store.writer.write { db in try db.execute(sql: change) }
             #expect(store.readCache.generation != generation, "\(change)")

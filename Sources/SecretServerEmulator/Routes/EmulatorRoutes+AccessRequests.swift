@@ -8,7 +8,7 @@ extension EmulatorRoutes {
         api(router, .get, "/v1/secret-access-requests") { request, _, caller in
             let query = request.query
             let list = try query.list(defaultTake: self.configuration.defaultPageSize)
-            let requests = try await self.store.accessRequests(
+            let requests = try await self.store.access.accessRequests(
                 mine: try query.bool("filter.isMyRequest") ?? false, status: query.string("filter.status"), secretId: nil, caller: caller
             )
             return try self.page(requests, list)
@@ -17,7 +17,7 @@ extension EmulatorRoutes {
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
             guard let secretId = body["secretId"]?.intValue else { throw EmulatorAPIError.invalid("SecretId", "The SecretId field is required.") }
             return try Responses.json(
-                try await self.store.createAccessRequest(
+                try await self.store.access.createAccessRequest(
                     secretId: Int64(secretId), comment: body["requestComment"]?.stringValue, ticketNumber: body["ticketNumber"]?.stringValue,
                     start: try Self.date(body["startDate"], "StartDate"), end: try Self.date(body["expirationDate"], "ExpirationDate"), caller: caller
                 ))
@@ -28,28 +28,29 @@ extension EmulatorRoutes {
                 throw EmulatorAPIError.invalid("SecretAccessRequestId", "The SecretAccessRequestId field is required.")
             }
             return try Responses.json(
-                try await self.store.reviewAccessRequest(
+                try await self.store.access.reviewAccessRequest(
                     id: Int64(id), status: body["status"]?.stringValue, comment: body["responseComment"]?.stringValue,
                     start: try Self.date(body["startDate"], "StartDate"), end: try Self.date(body["expirationDate"], "ExpirationDate"), caller: caller
                 ))
         }
         api(router, .get, "/v1/secret-access-requests/secrets/:id") { request, context, caller in
             let list = try request.query.list(defaultTake: self.configuration.defaultPageSize)
-            let requests = try await self.store.accessRequests(mine: false, status: nil, secretId: try self.id(context), caller: caller)
+            let requests = try await self.store.access.accessRequests(mine: false, status: nil, secretId: try self.id(context), caller: caller)
             return try self.page(requests, list)
         }
         api(router, .get, "/v1/secret-access-requests/:id") { _, context, caller in
-            try Responses.json(try await self.store.accessRequest(id: try self.id(context), caller: caller))
+            try Responses.json(try await self.store.access.accessRequest(id: try self.id(context), caller: caller))
         }
         api(router, .get, "/v1/secret-access-requests/:id/history") { request, context, caller in
             let list = try request.query.list(defaultTake: self.configuration.defaultPageSize)
-            let history = try await self.store.accessRequestHistory(id: try self.id(context), caller: caller)
+            let history = try await self.store.access.accessRequestHistory(id: try self.id(context), caller: caller)
             return try self.page(history, list)
         }
 
         api(router, .get, "/v1/workflows/templates") { request, _, caller in
             let list = try request.query.list(defaultTake: self.configuration.defaultPageSize)
-            var templates = try await self.store.workflowTemplates(includeInactive: try request.query.bool("filter.includeInactive") ?? false, caller: caller)
+            var templates = try await self.store.access.workflowTemplates(
+                includeInactive: try request.query.bool("filter.includeInactive") ?? false, caller: caller)
             if let type = request.query.string("filter.workflowType"), !type.isEmpty {
                 templates.removeAll { $0.workflowType.caseInsensitiveCompare(type) != .orderedSame }
             }
@@ -57,13 +58,13 @@ extension EmulatorRoutes {
         }
         api(router, .get, "/v1/workflows/templates/stub") { _, _, _ in try Responses.json(WorkflowTemplateDetailModel()) }
         api(router, .get, "/v1/workflows/templates/:id") { _, context, caller in
-            try Responses.json(try await self.store.workflowTemplate(id: try self.id(context), caller: caller))
+            try Responses.json(try await self.store.access.workflowTemplate(id: try self.id(context), caller: caller))
         }
         api(router, .post, "/v1/workflows/templates") { request, _, caller in
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
             let data = body["data"]?.objectValue ?? body
             return try Responses.json(
-                try await self.store.createWorkflowTemplate(
+                try await self.store.access.createWorkflowTemplate(
                     name: data["name"]?.stringValue, description: data["description"]?.stringValue,
                     expirationMinutes: data["expirationMinutes"]?.intValue, configurationJson: data["configurationJson"]?.stringValue, caller: caller
                 ))

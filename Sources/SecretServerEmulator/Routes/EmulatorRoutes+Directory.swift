@@ -17,7 +17,7 @@ extension EmulatorRoutes {
             }
             // No inbox rules exist here, so excluding a rule's subscribers excludes nobody.
             _ = try query.int("filter.excludeInboxRuleIdSubscribers")
-            let result = try await self.store.searchUsers(
+            let result = try await self.store.directory.searchUsers(
                 text: query.string("filter.searchText"), fields: query.strings("filter.searchFields").filter { !$0.isEmpty }, ids: ids,
                 includeInactive: try query.bool("filter.includeInactive") ?? false,
                 domainId: try query.int("filter.domainId"), skip: skip, take: take, caller: caller
@@ -28,18 +28,18 @@ extension EmulatorRoutes {
         api(router, .get, "/v1/users/:id") { request, context, caller in
             // Read and checked; it opens nothing: who sees a disabled user is the store's rule (administrators do).
             _ = try request.query.bool("includeInactive")
-            return try Responses.json(try await self.store.userModel(id: try self.id(context), caller: caller))
+            return try Responses.json(try await self.store.directory.userModel(id: try self.id(context), caller: caller))
         }
         api(router, .get, "/v1/users/:id/groups") { request, context, caller in
             let list = try request.query.list(defaultTake: self.configuration.defaultPageSize)
             let id = try self.id(context)
-            _ = try await self.store.userModel(id: id, caller: caller)
-            let groups = try await self.store.groupsOfUser(id)
+            _ = try await self.store.directory.userModel(id: id, caller: caller)
+            let groups = try await self.store.directory.groupsOfUser(id)
             return try self.page(groups, list)
         }
         api(router, .post, "/v1/users") { request, _, caller in
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
-            return try Responses.json(try await self.store.createUser(try Self.userInput(body), caller: caller))
+            return try Responses.json(try await self.store.directory.createUser(try Self.userInput(body), caller: caller))
         }
         api(router, .put, "/v1/users/doublelock-password") { request, _, caller in
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
@@ -47,7 +47,7 @@ extension EmulatorRoutes {
             guard let password = data["password"]?.stringValue else {
                 throw EmulatorAPIError.invalid("Password", "Send {\"password\": ...}, the new DoubleLock password.")
             }
-            try await self.store.setDoubleLockPassword(password, current: data["currentPassword"]?.stringValue, caller: caller)
+            try await self.store.secrets.setDoubleLockPassword(password, current: data["currentPassword"]?.stringValue, caller: caller)
             return try Responses.json(true)
         }
         api(router, .put, "/v1/users/:id") { request, context, caller in
@@ -57,7 +57,7 @@ extension EmulatorRoutes {
                 throw EmulatorAPIError.badRequest("API_IdMismatch", "The id in the body (\(bodyId)) does not match the id in the URL (\(id)).")
             }
             let input = try Self.userInput(body)
-            let model = try await self.store.updateUser(id: id, input, caller: caller)
+            let model = try await self.store.directory.updateUser(id: id, input, caller: caller)
             if input.password?.isEmpty == false {
                 // Sessions opened with the old password end (those of someone who learned it, too); the request
                 // that changed it keeps its own.
@@ -67,7 +67,7 @@ extension EmulatorRoutes {
         }
         api(router, .delete, "/v1/users/:id") { _, context, caller in
             let id = try self.id(context)
-            try await self.store.deleteUser(id: id, caller: caller)
+            try await self.store.directory.deleteUser(id: id, caller: caller)
             return try Responses.json(DeletedModel(id: Int(id), objectType: "User"))
         }
 
@@ -78,7 +78,7 @@ extension EmulatorRoutes {
             _ = try query.int("filter.excludeInboxRuleIdSubscribers")
             // Every group is viewable by whoever may list them.
             _ = try query.bool("filter.limitToViewableGroups")
-            let result = try await self.store.searchGroups(
+            let result = try await self.store.directory.searchGroups(
                 text: query.string("filter.searchText"), includeInactive: try query.bool("filter.includeInactive") ?? false,
                 domainId: try query.int("filter.domainId"), platformOnly: try query.bool("filter.platformOnly") ?? false,
                 skip: skip, take: take
@@ -87,12 +87,12 @@ extension EmulatorRoutes {
         }
         api(router, .get, "/v1/groups/stub") { _, _, caller in try Responses.json(GroupModel()) }
         api(router, .get, "/v1/groups/:id") { _, context, caller in
-            try Responses.json(try await self.store.groupModel(id: try self.id(context)))
+            try Responses.json(try await self.store.directory.groupModel(id: try self.id(context)))
         }
         api(router, .post, "/v1/groups") { request, _, caller in
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
             return try Responses.json(
-                try await self.store.createGroup(
+                try await self.store.directory.createGroup(
                     name: body["name"]?.stringValue, enabled: body["enabled"]?.boolValue, domainId: body["domainId"]?.intValue,
                     caller: caller
                 ))
@@ -101,17 +101,17 @@ extension EmulatorRoutes {
             let id = try self.id(context)
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
             return try Responses.json(
-                try await self.store.updateGroup(id: id, name: body["name"]?.stringValue, enabled: body["enabled"]?.boolValue, caller: caller))
+                try await self.store.directory.updateGroup(id: id, name: body["name"]?.stringValue, enabled: body["enabled"]?.boolValue, caller: caller))
         }
         api(router, .delete, "/v1/groups/:id") { _, context, caller in
             let id = try self.id(context)
-            try await self.store.deleteGroup(id: id, caller: caller)
+            try await self.store.directory.deleteGroup(id: id, caller: caller)
             return try Responses.json(DeletedModel(id: Int(id), objectType: "Group"))
         }
         api(router, .get, "/v1/groups/:id/users") { request, context, caller in
             let query = request.query
             let (skip, take) = try query.list(defaultTake: self.configuration.defaultPageSize).window  // by user name (QueryContract)
-            let result = try await self.store.members(
+            let result = try await self.store.directory.members(
                 groupId: try self.id(context), includeInactive: try query.bool("filter.includeInactiveUsersForGroup") ?? false,
                 userDomainId: try query.int("filter.userDomainId"),
                 skip: skip, take: take
@@ -121,26 +121,26 @@ extension EmulatorRoutes {
         api(router, .post, "/v1/groups/:id/users") { request, context, caller in
             let groupId = try self.id(context)
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
-            let member = try await self.store.addMember(
+            let member = try await self.store.directory.addMember(
                 groupId: groupId, userId: body["userId"]?.intValue.map { Int64($0) }, userName: body["userName"]?.stringValue,
                 caller: caller
             )
             return try Responses.json(GroupUserModel(member))
         }
         api(router, .get, "/v1/groups/:id/users/:userId") { _, context, caller in
-            let member = try await self.store.member(groupId: try self.id(context), userId: try self.id(context, "userId"))
+            let member = try await self.store.directory.member(groupId: try self.id(context), userId: try self.id(context, "userId"))
             return try Responses.json(GroupUserModel(member))
         }
         api(router, .delete, "/v1/groups/:id/users/:userId") { _, context, caller in
             let userId = try self.id(context, "userId")
-            try await self.store.removeMember(groupId: try self.id(context), userId: userId, caller: caller)
+            try await self.store.directory.removeMember(groupId: try self.id(context), userId: userId, caller: caller)
             return try Responses.json(DeletedModel(id: Int(userId), objectType: "GroupUser"))
         }
     }
 
     /// Reads a user create or update body. A `null` password (isss sends one on every update) changes nothing.
-    static func userInput(_ body: JSONObject) throws -> EmulatorStore.UserInput {
-        var input = EmulatorStore.UserInput()
+    static func userInput(_ body: JSONObject) throws -> DirectoryStore.UserInput {
+        var input = DirectoryStore.UserInput()
         input.userName = body["userName"]?.stringValue
         input.displayName = body["displayName"]?.stringValue
         input.password = body["password"].flatMap { $0.isNull ? nil : $0.stringValue }

@@ -7,13 +7,13 @@ extension EmulatorRoutes {
         api(router, .get, "/v1/folders") { request, _, caller in
             let query = request.query
             let (skip, take) = try query.list(defaultTake: self.configuration.defaultPageSize).window  // by id (QueryContract)
-            let result = try await self.store.folders(try self.folderFilter(query), skip: skip, take: take, caller: caller)
+            let result = try await self.store.secrets.folders(try self.folderFilter(query), skip: skip, take: take, caller: caller)
             return try self.page(result.records.map(FolderSummary.init), total: result.total, skip: skip, take: take)
         }
         api(router, .get, "/v1/folders/lookup") { request, _, caller in
             let query = request.query
             let (skip, take) = try query.list(defaultTake: self.configuration.defaultPageSize).window  // by id (QueryContract)
-            let result = try await self.store.folders(try self.folderFilter(query), skip: skip, take: take, caller: caller)
+            let result = try await self.store.secrets.folders(try self.folderFilter(query), skip: skip, take: take, caller: caller)
             return try self.page(
                 result.records.map { Lookup(id: $0.id, value: $0.folderName) }, total: result.total,
                 skip: skip, take: take)
@@ -31,20 +31,20 @@ extension EmulatorRoutes {
             let folder: FolderModel?
             if id == 0 {
                 guard let path, !path.isEmpty else { throw EmulatorAPIError.accessDenied }
-                folder = try await self.store.folder(path: path, children: children, caller: caller)
+                folder = try await self.store.secrets.folder(path: path, children: children, caller: caller)
             } else {
-                folder = try await self.store.folder(id: id, children: children, caller: caller)
+                folder = try await self.store.secrets.folder(id: id, children: children, caller: caller)
             }
             guard var folder else { throw EmulatorAPIError.accessDenied }
             if try query.bool("includeAssociatedTemplates") ?? false {
-                folder.secretTemplates = try await self.store.templates(matching: nil, includeInactive: false)
+                folder.secretTemplates = try await self.store.secrets.templates(matching: nil, includeInactive: false)
                     .map { SecretTemplateSummary(id: Int($0.id), name: $0.name, active: $0.active) }
             }
             return try Responses.json(folder)
         }
         api(router, .post, "/v1/folders") { request, _, caller in
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
-            return try Responses.json(try await self.store.createFolder(try Self.folderInput(body, existing: nil), caller: caller))
+            return try Responses.json(try await self.store.secrets.createFolder(try Self.folderInput(body, existing: nil), caller: caller))
         }
         api(router, .put, "/v1/folders/:id") { request, context, caller in
             let id = try self.id(context)
@@ -52,18 +52,18 @@ extension EmulatorRoutes {
             if let bodyId = body["id"]?.intValue, Int64(bodyId) != id {
                 throw EmulatorAPIError.badRequest("API_IdMismatch", "The id in the body (\(bodyId)) does not match the id in the URL (\(id)).")
             }
-            guard let existing = try await self.store.folder(id: id, children: false, caller: caller) else { throw EmulatorAPIError.accessDenied }
-            return try Responses.json(try await self.store.updateFolder(id: id, try Self.folderInput(body, existing: existing), caller: caller))
+            guard let existing = try await self.store.secrets.folder(id: id, children: false, caller: caller) else { throw EmulatorAPIError.accessDenied }
+            return try Responses.json(try await self.store.secrets.updateFolder(id: id, try Self.folderInput(body, existing: existing), caller: caller))
         }
         api(router, .delete, "/v1/folders/:id") { _, context, caller in
             let id = try self.id(context)
-            try await self.store.deleteFolder(id: id, caller: caller)
+            try await self.store.secrets.deleteFolder(id: id, caller: caller)
             return try Responses.json(DeletedModel(id: Int(id), objectType: "Folder"))
         }
     }
 
-    func folderFilter(_ query: QueryParameters) throws -> EmulatorStore.FolderFilter {
-        var filter = EmulatorStore.FolderFilter()
+    func folderFilter(_ query: QueryParameters) throws -> SecretsStore.FolderFilter {
+        var filter = SecretsStore.FolderFilter()
         filter.searchText = query.string("filter.searchText", "filter.folderName")
         filter.parentFolderId = try query.int("filter.parentFolderId").map { Int64($0) }
         filter.limitToDirectDescendents = try query.bool("filter.limitToDirectDescendents") ?? false
@@ -75,7 +75,7 @@ extension EmulatorRoutes {
     }
 
     /// Reads a folder create or update body; fields an update leaves out keep `existing`'s values.
-    static func folderInput(_ body: JSONObject, existing: FolderModel?) throws -> EmulatorStore.FolderInput {
+    static func folderInput(_ body: JSONObject, existing: FolderModel?) throws -> SecretsStore.FolderInput {
         let name = (body["folderName"]?.stringValue ?? existing?.folderName ?? "").trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw EmulatorAPIError.invalid("FolderName", "The FolderName field is required.") }
         guard !name.contains("\\"), !name.contains("/") else {
@@ -95,7 +95,7 @@ extension EmulatorRoutes {
             guard let number = value.intValue else { throw EmulatorAPIError.invalid(key, "\(key) must be a number.") }
             return number
         }
-        return EmulatorStore.FolderInput(
+        return SecretsStore.FolderInput(
             name: name, parentId: parent,
             folderTypeId: try int("folderTypeId", existing?.folderTypeId ?? 1),
             inheritPermissions: body["inheritPermissions"]?.boolValue ?? existing?.inheritPermissions ?? true,

@@ -8,7 +8,7 @@ extension EmulatorRoutes {
         api(router, .get, "/v1/metadata") { request, _, caller in
             let query = request.query
             let (skip, take) = try query.list(defaultTake: self.configuration.defaultPageSize).window  // by id (QueryContract)
-            let result = try await self.store.searchMetadata(
+            let result = try await self.store.secrets.searchMetadata(
                 itemType: try query.string("filter.metadataType").map(Self.itemType),
                 itemId: try query.int("filter.itemId").map { Int64($0) },
                 fieldId: try query.int("filter.metaDataFieldId", "filter.metadataFieldId").map { Int64($0) }, skip: skip, take: take,
@@ -17,13 +17,13 @@ extension EmulatorRoutes {
             return try self.page(result.records, total: result.total, skip: skip, take: take)
         }
         api(router, .get, "/v1/metadata/fields") { _, _, caller in
-            let fields = try await self.store.metadataFields()
+            let fields = try await self.store.secrets.metadataFields()
             return try self.page(fields, total: fields.count, skip: 0, take: max(fields.count, 1))
         }
         api(router, .get, "/v1/metadata/field-sections") { request, _, caller in
             let query = request.query
             let list = try query.list(defaultTake: self.configuration.defaultPageSize)
-            var sections = try await self.store.metadataSections(
+            var sections = try await self.store.secrets.metadataSections(
                 itemType: try query.string("filter.metadataType").map(Self.itemType), itemId: try query.int("filter.itemId").map { Int64($0) }
             )
             if let sectionId = try query.int("filter.metadataSectionFilterId") { sections.removeAll { $0.metadataFieldSectionId != sectionId } }
@@ -32,20 +32,20 @@ extension EmulatorRoutes {
         api(router, .post, "/v1/metadata/:itemType/:itemId") { request, context, caller in
             let data = try await Self.metadataData(request, limit: self.configuration.maximumBodySize)
             return try Responses.json(
-                try await self.store.createMetadata(
+                try await self.store.secrets.createMetadata(
                     itemType: try Self.itemType(self.text(context, "itemType")), itemId: try self.id(context, "itemId"), data: data, caller: caller
                 ))
         }
         api(router, .patch, "/v1/metadata/:itemType/:itemId") { request, context, caller in
             let data = try await Self.metadataData(request, limit: self.configuration.maximumBodySize)
             return try Responses.json(
-                try await self.store.updateMetadata(
+                try await self.store.secrets.updateMetadata(
                     itemType: try Self.itemType(self.text(context, "itemType")), itemId: try self.id(context, "itemId"), data: data,
                     caller: caller
                 ))
         }
         api(router, .delete, "/v1/metadata/:itemType/:itemId/:dataId") { _, context, caller in
-            try await self.store.deleteMetadata(
+            try await self.store.secrets.deleteMetadata(
                 itemType: try Self.itemType(self.text(context, "itemType")), itemId: try self.id(context, "itemId"),
                 dataId: try self.id(context, "dataId"), caller: caller
             )

@@ -45,7 +45,7 @@ extension EmulatorRoutes {
             // Two-factor users: the OTP header's code, checked once the password is right and counted like it. A missing
             // code gets the same answer as a wrong password: anything else would tell a guesser the password was right.
             let twoFactor = self.twoFactor
-            switch try await store.authenticate(
+            switch try await store.directory.authenticate(
                 userName: userName, password: password, domain: form.string("domain"), lockAfter: configuration.maximumLoginFailures,
                 secondFactor: { user in twoFactor.check(userName: user.userName, code: oneTimePassword) == .passed }
             ) {
@@ -63,7 +63,7 @@ extension EmulatorRoutes {
                 throw EmulatorAPIError.oauth("invalid_request", "refresh_token is required.")
             }
             guard let grant = tokens.redeem(refreshToken: refreshToken),
-                let user = try await store.user(id: grant.userId), user.enabled, !user.isLockedOut
+                let user = try await store.directory.user(id: grant.userId), user.enabled, !user.isLockedOut
             else { throw EmulatorAPIError.oauth("invalid_grant", "The refresh token is invalid, expired or already used.") }
             return try Responses.json(tokens.issue(userId: grant.userId, client: grant.client))
         case "client_credentials":
@@ -72,7 +72,7 @@ extension EmulatorRoutes {
                 let secret = form.string("client_secret"), !secret.isEmpty
             else { throw EmulatorAPIError.oauth("invalid_client", "client_id must be sdk-client-<clientId>, with its client_secret.") }
             let id = String(clientId.dropFirst(prefix.count))
-            guard let userId = try await store.authenticateSdkClient(clientId: id, secret: secret) else {
+            guard let userId = try await store.admin.authenticateSdkClient(clientId: id, secret: secret) else {
                 throw EmulatorAPIError.oauth("invalid_client", "The SDK client is unknown, revoked, or its secret is wrong.")
             }
             return try Responses.json(tokens.issue(userId: userId, client: id))

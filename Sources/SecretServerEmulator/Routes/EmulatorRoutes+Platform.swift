@@ -59,7 +59,7 @@ extension EmulatorRoutes {
         {
             throw EmulatorAPIError.oauth("invalid_scope", "The scope must be xpmheadless.")
         }
-        guard let userId = try await store.authenticatePlatformClient(clientId: clientId, secret: secret) else {
+        guard let userId = try await store.admin.authenticatePlatformClient(clientId: clientId, secret: secret) else {
             var error = EmulatorAPIError.oauth("invalid_client", "The client is unknown or its secret is wrong.")
             error.status = .unauthorized
             throw error

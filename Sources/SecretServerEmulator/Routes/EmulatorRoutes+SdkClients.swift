@@ -9,7 +9,7 @@ extension EmulatorRoutes {
         open(router, .post, "/api/v1/sdk-client-accounts") { request, context in
             let body = try await request.jsonObject(limit: 64 * 1024)
             return try Responses.json(
-                try await self.store.onboardSdkClient(
+                try await self.store.admin.onboardSdkClient(
                     clientId: body["clientId"]?.stringValue, name: body["name"]?.stringValue, details: body["description"]?.stringValue,
                     ruleName: body["ruleName"]?.stringValue, onboardingKey: body["onboardingKey"]?.stringValue,
                     ipAddress: context.channel.remoteAddress?.ipAddress
@@ -19,13 +19,13 @@ extension EmulatorRoutes {
             let list = try request.query.list(defaultTake: self.configuration.defaultPageSize)
             let query = request.query
             var accounts = try Self.matching(
-                try await self.store.sdkClientAccounts(caller: caller), query.string("filter.searchText"),
+                try await self.store.admin.sdkClientAccounts(caller: caller), query.string("filter.searchText"),
                 in: ["name", "details", "clientId"])
             if let userId = try query.int("filter.userId") { accounts.removeAll { $0.userId != userId } }
             return try self.page(accounts, list)
         }
         api(router, .post, "/v1/sdk-client-accounts/:id/revoke") { _, context, caller in
-            let clientId = try await self.store.revokeSdkClient(id: try self.id(context), caller: caller)
+            let clientId = try await self.store.admin.revokeSdkClient(id: try self.id(context), caller: caller)
             // Its tokens end with it, refresh tokens included.
             self.tokens.revokeAll(client: clientId)
             return try Responses.json(true)
@@ -34,19 +34,19 @@ extension EmulatorRoutes {
             let list = try request.query.list(defaultTake: self.configuration.defaultPageSize)
             let query = request.query
             var rules = try Self.matching(
-                try await self.store.sdkClientRules(caller: caller), query.string("filter.searchText"),
+                try await self.store.admin.sdkClientRules(caller: caller), query.string("filter.searchText"),
                 in: ["name", "details"])
             if let userId = try query.int("filter.userId") { rules.removeAll { $0.userId != userId } }
             return try self.page(rules, list)
         }
         api(router, .get, "/v1/sdk-client-rules/stub") { _, _, _ in try Responses.json(SdkClientRuleModel()) }
         api(router, .get, "/v1/sdk-client-rules/:id") { _, context, caller in
-            try Responses.json(try await self.store.sdkClientRule(id: try self.id(context), caller: caller))
+            try Responses.json(try await self.store.admin.sdkClientRule(id: try self.id(context), caller: caller))
         }
         api(router, .post, "/v1/sdk-client-rules") { request, _, caller in
             let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
             return try Responses.json(
-                try await self.store.createSdkClientRule(
+                try await self.store.admin.createSdkClientRule(
                     name: body["name"]?.stringValue, details: body["details"]?.stringValue,
                     requireOnboardingKey: body["requireOnboardingKey"]?.boolValue, userId: body["userId"]?.intValue.map { Int64($0) },
                     caller: caller
@@ -54,11 +54,11 @@ extension EmulatorRoutes {
         }
         api(router, .delete, "/v1/sdk-client-rules/:id") { _, context, caller in
             let id = try self.id(context)
-            try await self.store.deleteSdkClientRule(id: id, caller: caller)
+            try await self.store.admin.deleteSdkClientRule(id: id, caller: caller)
             return try Responses.json(DeletedModel(id: Int(id), objectType: "SdkClientRule"))
         }
         api(router, .get, "/v1/sdk-client-rules/:id/onboarding-key") { _, context, caller in
-            try Responses.json(try await self.store.onboardingKey(ruleId: try self.id(context), caller: caller))
+            try Responses.json(try await self.store.admin.onboardingKey(ruleId: try self.id(context), caller: caller))
         }
     }
 }

@@ -9,12 +9,12 @@ extension EmulatorRoutes {
             api(router, .get, "/\(version)/secrets/search-total") { request, _, caller in
                 let filter = try self.secretFilter(request.query)
                 _ = try request.query.list(defaultTake: self.configuration.defaultPageSize)  // a total is the same on every page
-                return try Responses.json(try await self.store.countSecrets(filter, caller: caller))
+                return try Responses.json(try await self.store.secrets.countSecrets(filter, caller: caller))
             }
             api(router, .get, "/\(version)/secrets/:id") { request, context, caller in
                 let id = try await self.secretId(request, context)
                 let options = try Self.accessOptions(request.query, body: nil)
-                return Responses.secret(try await self.store.readSecretModel(id: id, caller: caller, options: options))
+                return Responses.secret(try await self.store.secrets.readSecretModel(id: id, caller: caller, options: options))
             }
         }
         api(router, .get, "/v1/secrets/stub") { request, _, caller in
@@ -23,11 +23,11 @@ extension EmulatorRoutes {
                 throw EmulatorAPIError.invalid("SecretTemplateId", "The secretTemplateId query parameter is required.")
             }
             let folderId = try query.int("folderId", "filter.folderId").flatMap { $0 > 0 ? Int64($0) : nil }
-            return try Responses.json(try await self.store.secretStub(templateId: Int64(templateId), folderId: folderId))
+            return try Responses.json(try await self.store.secrets.secretStub(templateId: Int64(templateId), folderId: folderId))
         }
         api(router, .post, "/v1/secrets") { request, _, caller in
             let input = try SecretInput(try await request.jsonObject(limit: self.configuration.maximumBodySize))
-            return try Responses.json(try await self.store.createSecret(input, caller: caller))
+            return try Responses.json(try await self.store.secrets.createSecret(input, caller: caller))
         }
         for path in ["/v1/secrets/:id", "/v1/secrets/:id/restricted"] {
             api(router, .put, path) { request, context, caller in
@@ -35,20 +35,20 @@ extension EmulatorRoutes {
                 let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
                 let options = try Self.accessOptions(request.query, body: body)
                 let input = try SecretInput(body)
-                return try Responses.json(try await self.store.updateSecret(id: id, input, options: options, caller: caller))
+                return try Responses.json(try await self.store.secrets.updateSecret(id: id, input, options: options, caller: caller))
             }
         }
         api(router, .delete, "/v1/secrets/:id") { request, context, caller in
             let id = try await self.secretId(request, context)
             // Deactivating reads no value, so nothing is checked out; the comment goes into the audit.
             let options = try Self.accessOptions(request.query, body: nil)
-            try await self.store.deactivateSecret(id: id, comment: options.comment, caller: caller)
+            try await self.store.secrets.deactivateSecret(id: id, comment: options.comment, caller: caller)
             return try Responses.json(DeletedModel(id: Int(id), objectType: "Secret"))
         }
         api(router, .get, "/v1/secrets/:id/summary") { request, context, caller in
             let id = try await self.secretId(request, context)
             _ = try Self.accessOptions(request.query, body: nil)  // checked; a summary reads no value, so nothing is checked out
-            return try Responses.json(try await self.store.secretSummary(id: id, caller: caller))
+            return try Responses.json(try await self.store.secrets.secretSummary(id: id, caller: caller))
         }
         api(router, .get, "/v1/secrets/:id/fields/:slug") { request, context, caller in
             let id = try await self.secretId(request, context)
@@ -61,8 +61,8 @@ extension EmulatorRoutes {
             let body = try await request.jsonBody(limit: self.configuration.maximumBodySize)?.objectValue
             let options = try Self.accessOptions(request.query, body: body)
             return try Responses.json(
-                try await self.store.readValues(id: id, caller: caller, options: options) { db, row in
-                    try self.store.secretModel(db, row)
+                try await self.store.secrets.readValues(id: id, caller: caller, options: options) { db, row in
+                    try self.store.secrets.secretModel(db, row)
                 })
         }
         api(router, .post, "/v1/secrets/:id/restricted/fields/:slug") { request, context, caller in
@@ -73,13 +73,13 @@ extension EmulatorRoutes {
                 caller: caller)
         }
         api(router, .post, "/v1/secrets/:id/check-out") { request, context, caller in
-            try await self.store.checkOut(id: try await self.secretId(request, context), caller: caller)
+            try await self.store.secrets.checkOut(id: try await self.secretId(request, context), caller: caller)
             return try Responses.json(SecretResponseCodeModel())
         }
         api(router, .post, "/v1/secrets/:id/check-in") { request, context, caller in
             let body = try await request.jsonBody(limit: self.configuration.maximumBodySize)?.objectValue
             return try Responses.json(
-                try await self.store.checkIn(
+                try await self.store.secrets.checkIn(
                     id: try await self.secretId(request, context), caller: caller, options: try Self.accessOptions(request.query, body: body)
                 ))
         }
@@ -89,7 +89,7 @@ extension EmulatorRoutes {
             guard let minutes = data["minutesToAdd"]?.intValue else {
                 throw EmulatorAPIError.invalid("MinutesToAdd", "The MinutesToAdd field is required.")
             }
-            let until = try await self.store.extendCheckout(
+            let until = try await self.store.secrets.extendCheckout(
                 id: try self.id(context), minutes: minutes, notes: data["notes"]?.stringValue, caller: caller
             )
             return try Responses.json(SecretCheckOutExtensionResponseModel(checkOutEndTime: WireDate.string(from: until)))
@@ -100,13 +100,13 @@ extension EmulatorRoutes {
                 let body = try await request.jsonObject(limit: self.configuration.maximumBodySize)
                 let options = try Self.accessOptions(request.query, body: body)
                 guard let data = body["data"]?.objectValue else { throw EmulatorAPIError.invalid("Data", "The body must be {\"data\": {...}}.") }
-                return try Responses.json(try await self.store.patchGeneral(id: id, data: data, options: options, caller: caller))
+                return try Responses.json(try await self.store.secrets.patchGeneral(id: id, data: data, options: options, caller: caller))
             }
         }
         api(router, .get, "/v1/secrets/:id/state") { request, context, caller in
             let id = try await self.secretId(request, context)
             _ = try Self.accessOptions(request.query, body: nil)  // checked; the state reads no value, so nothing is checked out
-            return try Responses.json(try await self.store.state(id: id, caller: caller))
+            return try Responses.json(try await self.store.secrets.state(id: id, caller: caller))
         }
         api(router, .get, "/v1/secrets/:id/audits") { request, context, caller in
             let query = request.query
@@ -116,31 +116,31 @@ extension EmulatorRoutes {
             // false is all that is served (QueryContract refuses true): pages, with no separate password change log.
             _ = try query.bool("isExporting")
             _ = try query.bool("filter.includePasswordChangeLog")
-            let result = try await self.store.secretAudits(
+            let result = try await self.store.secrets.secretAudits(
                 id: try await self.secretId(request, context), actions: actions, caller: caller, skip: skip, take: take
             )
             return try self.page(result.records, total: result.total, skip: skip, take: take)
         }
         api(router, .put, "/v3/secrets/:id/activate") { request, context, caller in
-            try await self.store.activateSecret(id: try await self.secretId(request, context), caller: caller)
+            try await self.store.secrets.activateSecret(id: try await self.secretId(request, context), caller: caller)
             return try Responses.json(ActivateSecretResponseModel(success: true))
         }
         api(router, .post, "/v1/secrets/:id/expire") { request, context, caller in
             let body = try await request.jsonBody(limit: self.configuration.maximumBodySize)?.objectValue
             return try Responses.json(
-                try await self.store.expireSecret(
+                try await self.store.secrets.expireSecret(
                     id: try await self.secretId(request, context), caller: caller, options: try Self.accessOptions(request.query, body: body)
                 ))
         }
         api(router, .post, "/v1/secrets/:id/heartbeat") { request, context, caller in
             let id = try await self.secretId(request, context)
             _ = try Self.accessOptions(request.query, body: nil)  // checked; a heartbeat reads no value, so nothing is checked out
-            return try Responses.json(try await self.store.heartbeat(id: id, caller: caller))
+            return try Responses.json(try await self.store.secrets.heartbeat(id: id, caller: caller))
         }
         api(router, .post, "/v1/secrets/:id/change-password") { request, context, caller in
             let body = try await request.jsonBody(limit: self.configuration.maximumBodySize)?.objectValue
             return try Responses.json(
-                try await self.store.changePassword(
+                try await self.store.secrets.changePassword(
                     id: try await self.secretId(request, context), newPassword: body?["newPassword"]?.stringValue, caller: caller,
                     options: try Self.accessOptions(request.query, body: body)
                 ))
@@ -148,8 +148,8 @@ extension EmulatorRoutes {
         api(router, .put, "/v1/secrets/:id/fields/:slug") { request, context, caller in
             let id = try await self.secretId(request, context)
             let slug = self.text(context, "slug")
-            let write: EmulatorStore.FieldWrite
-            let options: EmulatorStore.AccessOptions
+            let write: SecretsStore.FieldWrite
+            let options: SecretsStore.AccessOptions
             if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/") {
                 write = try await Self.multipartFieldWrite(request, contentType: type, limit: self.configuration.maximumBodySize)
                 options = try Self.accessOptions(request.query, body: nil)
@@ -158,16 +158,16 @@ extension EmulatorRoutes {
                 options = try Self.accessOptions(request.query, body: body)
                 write = try Self.fieldWrite(body)
             }
-            try await self.store.setField(secretId: id, slug: slug, write, options: options, caller: caller)
+            try await self.store.secrets.setField(secretId: id, slug: slug, write, options: options, caller: caller)
             if case .text(let value) = write { return try Responses.json(value) }
             return try Responses.json("")
         }
     }
 
     /// Reads one field, with the restrictions of reading values.
-    func readField(id: Int64, slug: String, options: EmulatorStore.AccessOptions, caller: Caller) async throws -> Response {
-        let content = try await store.readValues(id: id, caller: caller, options: options) { db, row in
-            try self.store.fieldContent(db, row, slug: slug)
+    func readField(id: Int64, slug: String, options: SecretsStore.AccessOptions, caller: Caller) async throws -> Response {
+        let content = try await store.secrets.readValues(id: id, caller: caller, options: options) { db, row in
+            try self.store.secrets.fieldContent(db, row, slug: slug)
         }
         switch content {
         case .text(let value): return try Responses.json(value)
@@ -178,8 +178,8 @@ extension EmulatorRoutes {
 
     /// The access options of a request: the `SecretRestrictedArgs` body when there is one, else the shared
     /// query options (`autoComment`, `noAutoCheckout`, `autoCheckIn`, `forceCheckIn`, `includeInactive`).
-    static func accessOptions(_ query: QueryParameters, body: JSONObject?) throws -> EmulatorStore.AccessOptions {
-        var options = EmulatorStore.AccessOptions()
+    static func accessOptions(_ query: QueryParameters, body: JSONObject?) throws -> SecretsStore.AccessOptions {
+        var options = SecretsStore.AccessOptions()
         options.comment = body?["comment"]?.stringValue ?? query.string("autoComment")
         options.ticketNumber = body?["ticketNumber"]?.stringValue
         options.doubleLockPassword = body?["doubleLockPassword"]?.stringValue
@@ -208,7 +208,7 @@ extension EmulatorRoutes {
         _ = try request.query.bool("includeInactive")
         // Inactive secrets are found too (an active one of the same name first); whether the caller may reach one
         // is the access rule's to say.
-        guard let found = try await store.secretId(path: path) else {
+        guard let found = try await store.secrets.secretId(path: path) else {
             throw EmulatorAPIError.accessDenied
         }
         return found
@@ -216,7 +216,7 @@ extension EmulatorRoutes {
 
     /// The body of `PUT /secrets/{id}/fields/{slug}`: `{value}` for text, `{fileName, fileAttachment}` for a
     /// file (the attachment as a base64 string or an array of byte values).
-    static func fieldWrite(_ body: JSONObject) throws -> EmulatorStore.FieldWrite {
+    static func fieldWrite(_ body: JSONObject) throws -> SecretsStore.FieldWrite {
         if let attachment = body["fileAttachment"], !attachment.isNull {
             let name = body["fileName"]?.stringValue ?? "File.txt"
             guard !name.isEmpty, !name.contains("/"), !name.contains("\\") else {
@@ -250,7 +250,7 @@ extension EmulatorRoutes {
 
     /// A file sent as `multipart/form-data` with a part named `file` (tss-sdk-go's form). A name without an
     /// extension is kept as sent.
-    static func multipartFieldWrite(_ request: Request, contentType: String, limit: Int) async throws -> EmulatorStore.FieldWrite {
+    static func multipartFieldWrite(_ request: Request, contentType: String, limit: Int) async throws -> SecretsStore.FieldWrite {
         guard let boundary = MultipartForm.boundary(contentType: contentType) else {
             throw EmulatorAPIError.invalid("File", "The multipart content type has no boundary.")
         }
@@ -266,8 +266,8 @@ extension EmulatorRoutes {
         return .file(name: name, content: part.content)
     }
 
-    func secretFilter(_ query: QueryParameters) throws -> EmulatorStore.SecretFilter {
-        var filter = EmulatorStore.SecretFilter()
+    func secretFilter(_ query: QueryParameters) throws -> SecretsStore.SecretFilter {
+        var filter = SecretsStore.SecretFilter()
         filter.searchText = query.string("filter.searchText")
         filter.isExactMatch = try query.bool("filter.isExactMatch") ?? false
         filter.folderId = try query.int("filter.folderId").map { Int64($0) }
@@ -345,7 +345,7 @@ extension EmulatorRoutes {
         let query = request.query
         let filter = try secretFilter(query)
         let (skip, take) = try query.list(defaultTake: configuration.defaultPageSize).window
-        let result = try await store.searchSecrets(filter, skip: skip, take: take, caller: caller)
+        let result = try await store.secrets.searchSecrets(filter, skip: skip, take: take, caller: caller)
         let sortName = query.string("sortBy[0].name") ?? "Name"
         return Responses.summaries(
             Page(

@@ -28,7 +28,7 @@ extension EmulatorRoutes {
             return try Responses.json(true)
         }
         api(router, .get, "/v1/users/current") { _, _, caller in
-            guard let row = try await self.store.user(id: caller.userId) else { throw EmulatorAPIError.accessDenied }
+            guard let row = try await self.store.directory.user(id: caller.userId) else { throw EmulatorAPIError.accessDenied }
             let permissions = row.isAdmin ? ["Administer Users", "Administer Folders", "Administer Secret Templates"] : []
             return try Responses.json(
                 CurrentUserModel(

@@ -71,7 +71,7 @@ struct EmulatorRoutes: Sendable {
     func authenticate(_ request: Request) async throws -> Caller {
         guard let token = Self.bearerToken(request) else { throw EmulatorAPIError.unauthenticated }
         let userId = try tokens.user(for: token).get()
-        return try await store.caller(userId: userId)
+        return try await store.directory.caller(userId: userId)
     }
 
     /// The token of an `Authorization: Bearer` header.

@@ -4,50 +4,13 @@ import SesameFiles
 import Logging
 import SesameRedaction
 
-/// The local server's data: a GRDB database (SQLite, WAL when on disk) plus the cipher for values at rest.
-/// Every write is one transaction.
-final class EmulatorStore: Sendable {
-    let writer: any DatabaseWriter
-    let cipher: ValueCipher
-    let hasher: PasswordHasher
-    let now: @Sendable () -> Date
-    let audits: AuditLog
-    /// `EmulatorConfiguration.requireTicketNumberWithComment`.
-    let requireTicketNumberWithComment: Bool
-    /// DoubleLock passwords checked before transactions, and wrong ones counted.
-    let doubleLock: DoubleLockGuard
-    /// Callers and secret snapshots of the hot routes, emptied by every commit (see `ReadCache`).
-    let readCache = ReadCache()
-
-    private init(
-        writer: any DatabaseWriter, cipher: ValueCipher, hasher: PasswordHasher, requireTicketNumberWithComment: Bool,
-        now: @escaping @Sendable () -> Date, logger: Logger
-    ) {
-        self.writer = writer
-        self.requireTicketNumberWithComment = requireTicketNumberWithComment
-        self.doubleLock = DoubleLockGuard(now: now)
-        self.audits = AuditLog(writer: writer, logger: logger)
-        self.cipher = cipher
-        self.hasher = hasher
-        self.now = now
-    }
-
-    /// Runs a read-only `body`. A file database reads from its pool of read-only connections, snapshot-isolated. A
-    /// memory database has one serialized connection, where GRDB's `read` switches `PRAGMA query_only` on and off
-    /// around each read; preparing those pragmas resets SQLite's authorizer, which expires every cached statement,
-    /// so each read re-prepared all of them (a fifth of a cold secret read's time). There, reads run as they are:
-    /// the queue already serializes them with writes. They also run synchronously, on the calling thread (GRDB's
-    /// queue runs a `sync` block there when it is free): a memory database answers in microseconds and has no
-    /// disk to wait on, and the hop to the queue's thread and back cost more than most reads.
-    func databaseRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        if let queue = writer as? DatabaseQueue { return try Self.readNow(queue, body) }
-        return try await writer.read(body)
-    }
-
-    /// The synchronous `unsafeRead` (a separate function, so that the `async` overload is not chosen).
-    private static func readNow<T>(_ queue: DatabaseQueue, _ body: (Database) throws -> T) throws -> T {
-        try queue.unsafeRead(body)
-    }
+/// The local server's data: one store per concern over one `EmulatorDatabase` — `secrets` (secrets, their
+/// fields, files, folders, templates, metadata, restricted access), `access` (permissions, roles held, access
+/// requests, the read check), `directory` (users, groups, sign-in) and `admin` (roles, teams, sites, secret
+/// policies, SDK clients, scripts, Platform service users). The stores are values over the same database, so a
+/// concern reaches another by asking for it (`access.requireSecret(...)`).
+struct EmulatorStore: StoreConcern {
+    let database: EmulatorDatabase
 
     /// What opening the store found or did.
     struct Opened: Sendable {
@@ -106,11 +69,12 @@ final class EmulatorStore: Sendable {
         let cipher = try ValueCipher(keyData: keyData)
         let hasher = PasswordHasher(cost: configuration.passwordHashCost)
         try Migrations.migrator.migrate(writer)
-        let store = EmulatorStore(
+        let database = EmulatorDatabase(
             writer: writer, cipher: cipher, hasher: hasher,
             requireTicketNumberWithComment: configuration.requireTicketNumberWithComment, now: configuration.now, logger: logger
         )
-        writer.add(transactionObserver: ReadCache.Invalidator(cache: store.readCache), extent: .databaseLifetime)
+        let store = EmulatorStore(database: database)
+        writer.add(transactionObserver: ReadCache.Invalidator(cache: database.readCache), extent: .databaseLifetime)
         let result = try writer.write { db -> Opened in
             let seeded = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM setting WHERE key = 'seeded')") ?? false
             var generated: String?
@@ -128,12 +92,12 @@ final class EmulatorStore: Sendable {
                 try store.checkCanary(db, create: false)
                 try Seed.addMissingTemplates(db)
                 if let password = configuration.adminPassword {
-                    try store.setPassword(db, userId: Seed.adminId, password: password)
+                    try store.directory.setPassword(db, userId: Seed.adminId, password: password)
                 }
             }
             var platformSecret: String?
             if configuration.platform.isEnabled {
-                platformSecret = try store.ensurePlatformClient(
+                platformSecret = try store.admin.ensurePlatformClient(
                     db, clientId: configuration.platform.clientId, secret: configuration.platform.clientSecret, now: configuration.now()
                 )
             }
@@ -160,16 +124,6 @@ final class EmulatorStore: Sendable {
                 "the encryption key does not match this database; use the key file that was created with it"
             )
         }
-    }
-
-    /// Sets a user's password (hashing it). A reset also ends a lockout: the failures were against the old one.
-    func setPassword(_ db: Database, userId: Int64, password: String) throws {
-        let salt = hasher.makeSalt()
-        let hash = try hasher.hash(password, salt: salt)
-        try db.execute(
-            sql: "UPDATE user SET passwordHash = ?, passwordSalt = ?, loginFailures = 0, isLockedOut = 0 WHERE id = ?",
-            arguments: [hash, salt, userId]
-        )
     }
 }
 

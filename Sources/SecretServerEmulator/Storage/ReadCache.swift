@@ -17,15 +17,15 @@ final class ReadCache: Sendable {
     }
 
     struct SearchKey: Hashable, Sendable {
-        var filter: EmulatorStore.SecretFilter
+        var filter: SecretsStore.SecretFilter
         var userId: Int64
     }
 
     private struct State {
         var generation: UInt64 = 0
         var callers: [Int64: Caller] = [:]
-        var secrets: [SecretKey: EmulatorStore.SecretSnapshot] = [:]
-        var templates: [Int64: EmulatorStore.Template] = [:]
+        var secrets: [SecretKey: SecretsStore.SecretSnapshot] = [:]
+        var templates: [Int64: SecretsStore.Template] = [:]
         var searches: [SearchKey: [Int64]] = [:]
     }
 
@@ -52,11 +52,11 @@ final class ReadCache: Sendable {
         }
     }
 
-    func secret(_ key: SecretKey) -> EmulatorStore.SecretSnapshot? {
+    func secret(_ key: SecretKey) -> SecretsStore.SecretSnapshot? {
         state.withLock { $0.secrets[key] }
     }
 
-    func store(secret: EmulatorStore.SecretSnapshot, for key: SecretKey, generation: UInt64) {
+    func store(secret: SecretsStore.SecretSnapshot, for key: SecretKey, generation: UInt64) {
         state.withLock { state in
             guard state.generation == generation else { return }
             if state.secrets.count >= Self.capacity { state.secrets.removeAll() }
@@ -64,11 +64,11 @@ final class ReadCache: Sendable {
         }
     }
 
-    func template(id: Int64) -> EmulatorStore.Template? {
+    func template(id: Int64) -> SecretsStore.Template? {
         state.withLock { $0.templates[id] }
     }
 
-    func store(template: EmulatorStore.Template, generation: UInt64) {
+    func store(template: SecretsStore.Template, generation: UInt64) {
         state.withLock { state in
             guard state.generation == generation else { return }
             if state.templates.count >= Self.capacity { state.templates.removeAll() }

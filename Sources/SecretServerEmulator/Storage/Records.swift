@@ -82,7 +82,7 @@ struct TemplateFieldRow: Codable, Sendable, FetchableRecord, PersistableRecord {
 
 /// The settings of a secret that are not its name, place or values, stored as one JSON column.
 struct SecretSettings: Codable, Sendable, Hashable {
-    /// Whether reading the values asks more than View (see `EmulatorStore.checkValueAccess`): a comment, a
+    /// Whether reading the values asks more than View (see `SecretsStore.checkValueAccess`): a comment, a
     /// check-out, an approved request or a DoubleLock password. The real server's `isRestricted`.
     var restrictsReading: Bool { requiresComment || checkOutEnabled || requiresApprovalForAccess || isDoubleLock }
 

@@ -3,7 +3,7 @@ import GRDB
 
 /// Delinea Platform service users: the client id and secret the Platform front door's `xpmplatform` token route
 /// takes, each signing in as a Secret Server user (its tokens are that user's on the Secret Server API).
-extension EmulatorStore {
+extension AdminStore {
     /// The Secret Server user the seeded Platform service user maps to.
     static let platformServiceUserName = "platform-service"
 

@@ -3,8 +3,13 @@ import GRDB
 import SecretServerModels
 import SesameRedaction
 
+/// Users, groups, their members and sign-in.
+struct DirectoryStore: StoreConcern {
+    let database: EmulatorDatabase
+}
+
 /// Users, groups and memberships.
-extension EmulatorStore {
+extension DirectoryStore {
     // MARK: Domains
 
     /// Domain names by id.
@@ -100,7 +105,7 @@ extension EmulatorStore {
             if !includeInactive { request = request.filter(Column("enabled") == true) }
             if !ids.isEmpty { request = request.filter(ids.contains(Column("id"))) }
             if let text, !text.isEmpty {
-                let pattern = "%\(Self.escapeLike(text))%"
+                let pattern = "%\(SecretsStore.escapeLike(text))%"
                 request = request.filter(columns.map { Column($0).like(pattern, escape: "\\") }.joined(operator: .or))
             }
             if let domainId {
@@ -132,7 +137,7 @@ extension EmulatorStore {
 
     /// Creates a user: administrators only.
     func createUser(_ input: UserInput, caller: Caller) async throws -> UserModel {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         guard let userName = input.userName?.trimmingCharacters(in: .whitespaces), !userName.isEmpty else {
             throw EmulatorAPIError.invalid("UserName", "The UserName field is required.")
         }
@@ -163,7 +168,7 @@ extension EmulatorStore {
                 isApplicationAccount: input.isApplicationAccount ?? false, isLockedOut: false, passwordLastChanged: now
             )
             try row.insert(db)
-            try self.assignDefaultRole(db, userId: row.id!)
+            try access.assignDefaultRole(db, userId: row.id!)
             return self.userModel(row, domains: domains)
         }
     }
@@ -213,7 +218,7 @@ extension EmulatorStore {
 
     /// Deletes a user: administrators only, never themselves nor the last administrator.
     func deleteUser(id: Int64, caller: Caller) async throws {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         try await writer.write { db in
             guard let row = try UserRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
             if id == caller.userId { throw EmulatorAPIError.badRequest("API_CannotDeleteSelf", "You cannot delete your own user.") }
@@ -254,7 +259,7 @@ extension EmulatorStore {
             if !includeInactive { request = request.filter(Column("enabled") == true) }
             if platformOnly { request = request.none() }
             if let domainId { request = domainId == -1 ? request.filter(Column("domainId") == nil) : request.filter(Column("domainId") == Int64(domainId)) }
-            if let text, !text.isEmpty { request = request.filter(Column("name").like("%\(Self.escapeLike(text))%", escape: "\\")) }
+            if let text, !text.isEmpty { request = request.filter(Column("name").like("%\(SecretsStore.escapeLike(text))%", escape: "\\")) }
             let total = try request.fetchCount(db)
             let rows = try request.limit(take, offset: skip).fetchAll(db)
             var counts: [Int64: Int] = [:]
@@ -274,7 +279,7 @@ extension EmulatorStore {
 
     /// Creates a group: administrators only.
     func createGroup(name: String?, enabled: Bool?, domainId: Int?, caller: Caller) async throws -> GroupModel {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         guard let name = name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
             throw EmulatorAPIError.invalid("Name", "The Name field is required.")
         }
@@ -294,7 +299,7 @@ extension EmulatorStore {
     }
 
     func updateGroup(id: Int64, name: String?, enabled: Bool?, caller: Caller) async throws -> GroupModel {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         return try await writer.write { db in
             guard var row = try GroupRow.fetchOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
             if let name = name?.trimmingCharacters(in: .whitespaces), !name.isEmpty, name != row.name {
@@ -310,7 +315,7 @@ extension EmulatorStore {
     }
 
     func deleteGroup(id: Int64, caller: Caller) async throws {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         try await writer.write { db in
             guard try GroupRow.deleteOne(db, key: id) else { throw EmulatorAPIError.accessDenied }
         }
@@ -374,7 +379,7 @@ extension EmulatorStore {
 
     /// Adds a user to a group (by id, or by user name). Adding a member twice is refused.
     func addMember(groupId: Int64, userId: Int64?, userName: String?, caller: Caller) async throws -> GroupUserSummary {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         return try await writer.write { db in
             guard try GroupRow.fetchOne(db, key: groupId) != nil else { throw EmulatorAPIError.accessDenied }
             var user: UserRow?
@@ -395,7 +400,7 @@ extension EmulatorStore {
     }
 
     func removeMember(groupId: Int64, userId: Int64, caller: Caller) async throws {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         try await writer.write { db in
             try db.execute(sql: "DELETE FROM group_member WHERE groupId = ? AND userId = ?", arguments: [groupId, userId])
             guard db.changesCount > 0 else { throw EmulatorAPIError.accessDenied }
@@ -415,6 +420,6 @@ extension EmulatorStore {
     }
 }
 
-extension EmulatorStore.UserInput: Redacting {
+extension DirectoryStore.UserInput: Redacting {
     var redactedDescription: String { "userName: \(userName ?? "unchanged"), password: \(password == nil ? "unchanged" : "<redacted>")" }
 }

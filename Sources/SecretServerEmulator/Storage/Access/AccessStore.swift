@@ -12,12 +12,18 @@ struct Caller: Sendable {
     static let system = Caller(userId: Seed.adminId, isAdmin: true)
 }
 
+/// Who may do what: permissions on secrets and folders, the roles a user or group holds, access requests and the
+/// one read check (`AccessPolicy`).
+struct AccessStore: StoreConcern {
+    let database: EmulatorDatabase
+}
+
 /// Permission checks: the role a caller holds on a secret or a folder.
 ///
 /// A folder's permissions are its own plus, while it inherits, its parent's (all the way up). A secret's role
 /// is the strongest of its explicit permissions and, while it inherits, the secret role of its folder's
 /// permissions. Administrators hold every role.
-extension EmulatorStore {
+extension AccessStore {
     /// The caller with their group memberships.
     func caller(_ db: Database, userId: Int64, isAdmin: Bool) throws -> Caller {
         let groups = try Int64.fetchAll(
@@ -52,8 +58,8 @@ extension EmulatorStore {
     /// that exist for inactive secrets (restoring one, its permissions and metadata) pass `includeInactive` and
     /// need only their own role.
     func requireSecret(_ db: Database, _ caller: Caller, id: Int64, _ role: SecretRole, includeInactive: Bool = false) throws -> SecretRow {
-        let row = try secretRow(db, id: id)
-        guard let held = try secretRole(db, caller, row, index: try self.folderIndex(db)), held >= role else {
+        let row = try secrets.secretRow(db, id: id)
+        guard let held = try secretRole(db, caller, row, index: try secrets.folderIndex(db)), held >= role else {
             throw EmulatorAPIError.accessDenied
         }
         if !row.active && !includeInactive {
@@ -69,7 +75,7 @@ extension EmulatorStore {
 
     /// The folder, when the caller holds at least `role` on it.
     func requireFolder(_ db: Database, _ caller: Caller, id: Int64, _ role: FolderRole) throws -> FolderRow {
-        let index = try folderIndex(db)
+        let index = try secrets.folderIndex(db)
         guard let row = index[id], let held = try folderRole(db, caller, folderId: id, index: index), held >= role else {
             throw EmulatorAPIError.accessDenied
         }

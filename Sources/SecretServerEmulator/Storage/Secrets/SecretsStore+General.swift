@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import SecretServerModels
 
-extension EmulatorStore {
+extension SecretsStore {
     /// `PATCH /secrets/{id}/general` with `{"data": {"name": {dirty, value}, "folder": ..., "active": ..., "site": ...,
     /// "secretPolicy": ..., "enableInheritSecretPolicy": ..., "isOutOfSync": ..., "secretFields": [{slug, dirty, value}]}}`:
     /// Edit; a patch of field values goes through the one rule (`checkValueAccess`) as any write of values does;
@@ -12,32 +12,34 @@ extension EmulatorStore {
         let now = self.now()
         var options = options
         // Restoring a secret (active: true) reaches it while it is still inactive; nothing else does.
-        options.includeInactive = Self.dirtyValue(data, "active")?.boolValue == true
+        options.includeInactive = AdminStore.dirtyValue(data, "active")?.boolValue == true
         let patchesFields = (data["secretFields"]?.arrayValue ?? []).contains { $0["dirty"]?.boolValue == true }
         let apply: @Sendable (Database, inout SecretRow) throws -> JSONValue = { db, row in
             var ownerSettings = JSONObject()
-            if let active = Self.dirtyValue(data, "active")?.boolValue { ownerSettings["active"] = .bool(active) }
-            if let policy = Self.dirtyValue(data, "secretPolicy") { ownerSettings["secretPolicyId"] = .int(Int64((policy["id"] ?? policy).intValue ?? -1)) }
-            if let inherit = Self.dirtyValue(data, "enableInheritSecretPolicy")?.boolValue { ownerSettings["enableInheritSecretPolicy"] = .bool(inherit) }
-            if Self.changesOwnerSettings(ownerSettings, of: row) { _ = try self.requireSecret(db, caller, id: id, .owner, includeInactive: true) }
-            if let name = Self.dirtyValue(data, "name") {
+            if let active = AdminStore.dirtyValue(data, "active")?.boolValue { ownerSettings["active"] = .bool(active) }
+            if let policy = AdminStore.dirtyValue(data, "secretPolicy") {
+                ownerSettings["secretPolicyId"] = .int(Int64((policy["id"] ?? policy).intValue ?? -1))
+            }
+            if let inherit = AdminStore.dirtyValue(data, "enableInheritSecretPolicy")?.boolValue { ownerSettings["enableInheritSecretPolicy"] = .bool(inherit) }
+            if Self.changesOwnerSettings(ownerSettings, of: row) { _ = try access.requireSecret(db, caller, id: id, .owner, includeInactive: true) }
+            if let name = AdminStore.dirtyValue(data, "name") {
                 guard let text = name.stringValue?.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
                     throw EmulatorAPIError.invalid("Name", "A secret needs a name.")
                 }
                 row.name = text
             }
-            if let folder = Self.dirtyValue(data, "folder") {
+            if let folder = AdminStore.dirtyValue(data, "folder") {
                 let folderId = (folder["id"] ?? folder).intValue.flatMap { $0 > 0 ? Int64($0) : nil }
                 if folderId != row.folderId {
-                    if let folderId { _ = try self.requireFolder(db, caller, id: folderId, .addSecret) } else { try self.requireAdmin(caller) }
+                    if let folderId { _ = try access.requireFolder(db, caller, id: folderId, .addSecret) } else { try access.requireAdmin(caller) }
                     row.folderId = folderId
                 }
             }
-            if let active = Self.dirtyValue(data, "active")?.boolValue { row.active = active }
-            if let site = Self.dirtyValue(data, "site").flatMap({ ($0["id"] ?? $0).intValue }) { row.siteId = site }
-            if let policy = Self.dirtyValue(data, "secretPolicy") { row.settings.secretPolicyId = (policy["id"] ?? policy).intValue ?? -1 }
-            if let inherit = Self.dirtyValue(data, "enableInheritSecretPolicy")?.boolValue { row.settings.enableInheritSecretPolicy = inherit }
-            if let outOfSync = Self.dirtyValue(data, "isOutOfSync")?.boolValue { row.settings.isOutOfSync = outOfSync }
+            if let active = AdminStore.dirtyValue(data, "active")?.boolValue { row.active = active }
+            if let site = AdminStore.dirtyValue(data, "site").flatMap({ ($0["id"] ?? $0).intValue }) { row.siteId = site }
+            if let policy = AdminStore.dirtyValue(data, "secretPolicy") { row.settings.secretPolicyId = (policy["id"] ?? policy).intValue ?? -1 }
+            if let inherit = AdminStore.dirtyValue(data, "enableInheritSecretPolicy")?.boolValue { row.settings.enableInheritSecretPolicy = inherit }
+            if let outOfSync = AdminStore.dirtyValue(data, "isOutOfSync")?.boolValue { row.settings.isOutOfSync = outOfSync }
             guard let template = try self.template(db, id: row.templateId) else { throw EmulatorAPIError.accessDenied }
             for entry in data["secretFields"]?.arrayValue ?? [] {
                 guard entry["dirty"]?.boolValue == true, let slug = entry["slug"]?.stringValue else { continue }
@@ -84,7 +86,7 @@ extension EmulatorStore {
         } else {
             let restoring = options.includeInactive
             answer = try await writer.write { db in
-                var row = try self.requireSecret(db, caller, id: id, .edit, includeInactive: restoring)
+                var row = try access.requireSecret(db, caller, id: id, .edit, includeInactive: restoring)
                 try self.requireNotCheckedOutByOthers(db, caller, secretId: id)
                 return try apply(db, &row)
             }

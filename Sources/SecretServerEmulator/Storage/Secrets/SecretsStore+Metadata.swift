@@ -13,7 +13,7 @@ enum MetadataItemType: String, CaseIterable, Sendable {
 }
 
 /// Metadata: sections, fields, and values on secrets, folders, users and groups.
-extension EmulatorStore {
+extension SecretsStore {
     static let metadataDataTypes = ["String", "Boolean", "Number", "DateTime", "User", "Integer"]
 
     /// Checks that the item exists and the caller may read (`write: false`: View) or change (`write: true`:
@@ -21,14 +21,14 @@ extension EmulatorStore {
     /// user's own by that user).
     private func requireItem(_ db: Database, _ caller: Caller, _ type: MetadataItemType, _ id: Int64, write: Bool) throws {
         switch type {
-        case .secret: _ = try requireSecret(db, caller, id: id, write ? .edit : .view)
-        case .folder: _ = try requireFolder(db, caller, id: id, write ? .edit : .view)
+        case .secret: _ = try access.requireSecret(db, caller, id: id, write ? .edit : .view)
+        case .folder: _ = try access.requireFolder(db, caller, id: id, write ? .edit : .view)
         case .user:
             guard try UserRow.fetchOne(db, key: id) != nil else { throw EmulatorAPIError.accessDenied }
-            if write && id != caller.userId { try requireAdmin(caller) }
+            if write && id != caller.userId { try access.requireAdmin(caller) }
         case .group:
             guard try GroupRow.fetchOne(db, key: id) != nil else { throw EmulatorAPIError.accessDenied }
-            if write { try requireAdmin(caller) }
+            if write { try access.requireAdmin(caller) }
         }
     }
 
@@ -56,7 +56,7 @@ extension EmulatorStore {
             if let itemType, let itemId {
                 try self.requireItem(db, caller, itemType, itemId, write: false)
             } else {
-                try self.requireAdmin(caller)
+                try access.requireAdmin(caller)
             }
             var request = MetadataItemRow.order(Column("id"))
             if let itemType { request = request.filter(Column("itemType") == itemType.rawValue) }

@@ -3,7 +3,13 @@ import GRDB
 import SecretServerModels
 import SesameRedaction
 
-extension EmulatorStore {
+/// Secrets, their fields and files, folders, templates, metadata and restricted access (checkout, comments,
+/// DoubleLock, approval).
+struct SecretsStore: StoreConcern {
+    let database: EmulatorDatabase
+}
+
+extension SecretsStore {
     static func itemContext(secretId: Int64, fieldId: Int64) -> String { "secret:\(secretId):field:\(fieldId)" }
     static func fileContext(secretId: Int64, fieldId: Int64) -> String { "file:\(secretId):field:\(fieldId)" }
 
@@ -164,7 +170,7 @@ extension EmulatorStore {
     /// A secret's summary, no values: List.
     func secretSummary(id: Int64, caller: Caller) async throws -> SecretSummary {
         try await databaseRead { db in
-            let row = try self.requireSecret(db, caller, id: id, .list)
+            let row = try access.requireSecret(db, caller, id: id, .list)
             let templateName = try TemplateRow.fetchOne(db, key: row.templateId)?.name ?? ""
             return self.summary(row, templateName: templateName, folderPaths: try self.folderIndex(db))
         }
@@ -287,7 +293,7 @@ extension EmulatorStore {
     /// as a single secret's role).
     private static func visible(_ request: QueryInterfaceRequest<SecretRow>, _ policy: AccessPolicy) -> QueryInterfaceRequest<SecretRow> {
         // Deactivated secrets are hidden from whoever lacks View Inactive Secrets, filter.includeInactive or not.
-        let request = canViewInactive(policy.caller) ? request : request.filter(Column("active") == true)
+        let request = AccessStore.canViewInactive(policy.caller) ? request : request.filter(Column("active") == true)
         return policy.visibleSecrets(request)
     }
 
@@ -419,7 +425,7 @@ extension EmulatorStore {
                 throw EmulatorAPIError.accessDenied
             }
             let folderId = input.folderId ?? nil
-            if let folderId { _ = try self.requireFolder(db, caller, id: folderId, .addSecret) } else { try self.requireAdmin(caller) }
+            if let folderId { _ = try access.requireFolder(db, caller, id: folderId, .addSecret) } else { try access.requireAdmin(caller) }
             var values = try self.resolveItems(input.items ?? [], template: template, existing: [:])
             if let keys, let passphrase = keys.passphrase { values[keys.passphraseFieldId] = passphrase }
             for field in template.fields where field.isRequired && !field.isFile {
@@ -490,7 +496,11 @@ extension EmulatorStore {
             guard let template = try self.template(db, id: templateId), template.row.active else { throw EmulatorAPIError.accessDenied }
             // The create's own checks first: a caller who may not create the secret makes no key (a key pair costs
             // real work). The write checks them again, in its transaction.
-            if let folderId = input.folderId ?? nil { _ = try self.requireFolder(db, caller, id: folderId, .addSecret) } else { try self.requireAdmin(caller) }
+            if let folderId = input.folderId ?? nil {
+                _ = try access.requireFolder(db, caller, id: folderId, .addSecret)
+            } else {
+                try access.requireAdmin(caller)
+            }
             let values = try self.resolveItems(input.items ?? [], template: template, existing: [:])
             func field(_ slug: String) throws -> TemplateFieldRow {
                 guard let field = template.fields.first(where: { $0.slug == slug }) else { throw EmulatorAPIError.accessDenied }
@@ -544,10 +554,10 @@ extension EmulatorStore {
         if input.active == true { options.includeInactive = true }
         // The answer holds the values, and the change writes them: the one rule, with Edit.
         return try await writeValues(id: id, caller: caller, options: options) { db, row in
-            if Self.changesOwnerSettings(input.body, of: row) { _ = try self.requireSecret(db, caller, id: id, .owner, includeInactive: true) }
+            if Self.changesOwnerSettings(input.body, of: row) { _ = try access.requireSecret(db, caller, id: id, .owner, includeInactive: true) }
             guard let template = try self.template(db, id: row.templateId) else { throw EmulatorAPIError.accessDenied }
             if let folderId = input.folderId, folderId != row.folderId {
-                if let folderId { _ = try self.requireFolder(db, caller, id: folderId, .addSecret) } else { try self.requireAdmin(caller) }
+                if let folderId { _ = try access.requireFolder(db, caller, id: folderId, .addSecret) } else { try access.requireAdmin(caller) }
                 row.folderId = folderId
             }
             if let name = input.name { row.name = name.trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -614,7 +624,7 @@ extension EmulatorStore {
     func deactivateSecret(id: Int64, comment: String? = nil, caller: Caller) async throws {
         let now = self.now()
         try await writer.write { db in
-            var row = try self.requireSecret(db, caller, id: id, .owner)
+            var row = try access.requireSecret(db, caller, id: id, .owner)
             try self.requireNotCheckedOutByOthers(db, caller, secretId: id)
             row.active = false
             row.modified = now
@@ -700,7 +710,7 @@ extension EmulatorStore {
     }
 }
 
-extension EmulatorStore.FieldWrite: Redacting {
+extension SecretsStore.FieldWrite: Redacting {
     var redactedDescription: String {
         switch self {
         case .text: "text(<redacted>)"
@@ -709,7 +719,7 @@ extension EmulatorStore.FieldWrite: Redacting {
     }
 }
 
-extension EmulatorStore.FieldContent: Redacting {
+extension SecretsStore.FieldContent: Redacting {
     var redactedDescription: String {
         switch self {
         case .text: "text(<redacted>)"

@@ -4,7 +4,7 @@ import SecretServerModels
 import SesameRedaction
 
 /// Restricted access (required comments, check-out), lifecycle actions and the audit trail.
-extension EmulatorStore {
+extension SecretsStore {
     /// How a read of a restricted secret is made: the `SecretRestrictedArgs` body, or the shared query options.
     struct AccessOptions: Sendable {
         var comment: String?
@@ -96,7 +96,7 @@ extension EmulatorStore {
 
     /// Checks that the caller holds at least `role` on a secret, without reading its values.
     func checkSecretAccess(id: Int64, caller: Caller, _ role: SecretRole, includeInactive: Bool = false) async throws {
-        _ = try await databaseRead { db in try self.requireSecret(db, caller, id: id, role, includeInactive: includeInactive) }
+        _ = try await databaseRead { db in try access.requireSecret(db, caller, id: id, role, includeInactive: includeInactive) }
     }
 
     /// Takes the check-out of a check-out secret for the caller (under the one rule again, in the write), unless
@@ -141,7 +141,7 @@ extension EmulatorStore {
     func checkOut(id: Int64, caller: Caller) async throws {
         let now = self.now()
         try await writer.write { db in
-            let row = try self.requireSecret(db, caller, id: id, .view)
+            let row = try access.requireSecret(db, caller, id: id, .view)
             guard row.settings.checkOutEnabled else {
                 throw EmulatorAPIError.badRequest("API_CheckoutNotEnabled", "Check-out is not enabled on this Secret.")
             }
@@ -154,10 +154,10 @@ extension EmulatorStore {
     /// `POST /secrets/{id}/check-in`: the caller's own check-out, or anyone's with `forceCheckIn` as Owner.
     func checkIn(id: Int64, caller: Caller, options: AccessOptions) async throws -> SecretSummary {
         let summary = try await writer.write { db in
-            let row = try self.requireSecret(db, caller, id: id, .view)
+            let row = try access.requireSecret(db, caller, id: id, .view)
             if let checkout = try self.activeCheckout(db, secretId: id), checkout.userId != caller.userId {
                 guard options.forceCheckIn else { throw try self.checkedOutByOther(db, checkout) }
-                _ = try self.requireSecret(db, caller, id: id, .owner)
+                _ = try access.requireSecret(db, caller, id: id, .owner)
             }
             try db.execute(sql: "DELETE FROM secret_checkout WHERE secretId = ?", arguments: [id])
             return self.summary(
@@ -174,7 +174,7 @@ extension EmulatorStore {
             throw EmulatorAPIError.invalid("MinutesToAdd", "MinutesToAdd must be between 1 and 1440.")
         }
         let until = try await writer.write { db -> Date in
-            _ = try self.requireSecret(db, caller, id: id, .view)
+            _ = try access.requireSecret(db, caller, id: id, .view)
             guard let checkout = try self.activeCheckout(db, secretId: id), checkout.userId == caller.userId else {
                 throw Self.checkoutRequired
             }
@@ -189,14 +189,14 @@ extension EmulatorStore {
     /// `GET /secrets/{id}/state`: List.
     func state(id: Int64, caller: Caller) async throws -> SecretDetailStateViewModel {
         try await databaseRead { db in
-            let row = try self.requireSecret(db, caller, id: id, .list)
+            let row = try access.requireSecret(db, caller, id: id, .list)
             let index = try self.folderIndex(db)
-            let role = try self.secretRole(db, caller, row, index: index) ?? .list
+            let role = try access.secretRole(db, caller, row, index: index) ?? .list
             let checkout = try self.activeCheckout(db, secretId: id)
             let mine = checkout?.userId == caller.userId
             let needsCheckout = row.settings.checkOutEnabled && !mine
             let state: String =
-                if !row.active { "RequiresUndelete" } else if role < .view { "CannotView" } else if try !self.hasApprovedAccess(db, caller, row) {
+                if !row.active { "RequiresUndelete" } else if role < .view { "CannotView" } else if try !access.hasApprovedAccess(db, caller, row) {
                     "RequiresApproval"
                 } else if row.settings.requiresComment && needsCheckout { "RequiresCheckoutAndComment" } else if row.settings.requiresComment {
                     "RequiresComment"
@@ -220,7 +220,7 @@ extension EmulatorStore {
     {
         try await audits.flush()
         return try await databaseRead { db in
-            _ = try self.requireSecret(db, caller, id: id, .view)
+            _ = try access.requireSecret(db, caller, id: id, .view)
             var condition = "a.secretId = ?"
             var arguments: StatementArguments = [id]
             if !actions.isEmpty {
@@ -249,7 +249,7 @@ extension EmulatorStore {
     /// `PUT /v3/secrets/{id}/activate`: Owner.
     func activateSecret(id: Int64, caller: Caller) async throws {
         try await writer.write { db in
-            var row = try self.requireSecret(db, caller, id: id, .owner, includeInactive: true)
+            var row = try access.requireSecret(db, caller, id: id, .owner, includeInactive: true)
             row.active = true
             try row.update(db)
         }
@@ -261,7 +261,7 @@ extension EmulatorStore {
         id: Int64, caller: Caller, role: SecretRole, _ change: @escaping @Sendable (inout SecretRow, Database) throws -> Void
     ) async throws -> SecretSummary {
         try await writer.write { db in
-            var row = try self.requireSecret(db, caller, id: id, role)
+            var row = try access.requireSecret(db, caller, id: id, role)
             try self.requireNotCheckedOutByOthers(db, caller, secretId: id)
             try change(&row, db)
             row.modified = self.now()
@@ -325,7 +325,7 @@ extension EmulatorStore {
     }
 }
 
-extension EmulatorStore.AccessOptions: Redacting {
+extension SecretsStore.AccessOptions: Redacting {
     var redactedDescription: String {
         "comment: \(comment == nil ? "none" : "given"), ticketNumber: \(ticketNumber ?? "none"), "
             + "doubleLockPassword: \(doubleLockPassword == nil ? "none" : "<redacted>")"

@@ -2,8 +2,13 @@ import Foundation
 import GRDB
 import SecretServerModels
 
+/// Administration: roles, teams, sites, secret policies, SDK clients, scripts and Platform service users.
+struct AdminStore: StoreConcern {
+    let database: EmulatorDatabase
+}
+
 /// Roles, teams, sites and secret policies.
-extension EmulatorStore {
+extension AdminStore {
     /// `{"dirty": true, "value": ...}` members of a patch body, only the dirty ones.
     static func dirtyValue(_ object: JSONObject, _ key: String) -> JSONValue? {
         guard let member = object[key]?.objectValue, member["dirty"]?.boolValue == true else { return nil }
@@ -19,7 +24,7 @@ extension EmulatorStore {
     }
 
     func roles(includeInactive: Bool, caller: Caller) async throws -> [RoleModel] {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         return try await databaseRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM role \(includeInactive ? "" : "WHERE enabled = 1") ORDER BY name COLLATE NOCASE")
                 .map(self.roleModel)
@@ -27,7 +32,7 @@ extension EmulatorStore {
     }
 
     func role(id: Int64, caller: Caller) async throws -> RoleModel {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         return try await databaseRead { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM role WHERE id = ?", arguments: [id]) else { throw EmulatorAPIError.accessDenied }
             return self.roleModel(row)
@@ -35,7 +40,7 @@ extension EmulatorStore {
     }
 
     func createRole(name: String?, enabled: Bool?, caller: Caller) async throws -> RoleModel {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         guard let name = name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
             throw EmulatorAPIError.invalid("Name", "The Name field is required.")
         }
@@ -52,7 +57,7 @@ extension EmulatorStore {
 
     /// `PATCH /v1/roles/{id}` with `{"data": {"name": {dirty, value}, "enabled": {dirty, value}}}`. System roles keep their name.
     func patchRole(id: Int64, data: JSONObject, caller: Caller) async throws -> RoleModel {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         try await writer.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM role WHERE id = ?", arguments: [id]) else { throw EmulatorAPIError.accessDenied }
             if let name = Self.dirtyValue(data, "name")?.stringValue, !name.isEmpty {
@@ -87,21 +92,21 @@ extension EmulatorStore {
     }
 
     func teams(search: String?, includeInactive: Bool, caller: Caller) async throws -> [TeamDetailModel] {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         return try await databaseRead { db in
             var sql = "SELECT * FROM team WHERE 1"
             var arguments: StatementArguments = []
             if !includeInactive { sql += " AND active = 1" }
             if let search, !search.isEmpty {
                 sql += " AND name LIKE ? ESCAPE '\\'"
-                arguments += ["%\(Self.escapeLike(search))%"]
+                arguments += ["%\(SecretsStore.escapeLike(search))%"]
             }
             return try Row.fetchAll(db, sql: sql + " ORDER BY name COLLATE NOCASE", arguments: arguments).map(self.teamModel)
         }
     }
 
     func team(id: Int64, caller: Caller) async throws -> TeamDetailModel {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         return try await databaseRead { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM team WHERE id = ?", arguments: [id]) else { throw EmulatorAPIError.accessDenied }
             return self.teamModel(row)
@@ -110,7 +115,7 @@ extension EmulatorStore {
 
     /// Creates a team and returns its id (the real route answers a bare integer).
     func createTeam(name: String?, description: String?, domainId: Int?, caller: Caller) async throws -> Int64 {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         guard let name = name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
             throw EmulatorAPIError.invalid("TeamName", "The TeamName field is required.")
         }
@@ -127,7 +132,7 @@ extension EmulatorStore {
 
     /// `PUT /v1/teams/{id}` with `{"teamName": {dirty, value}, "teamDescription": ..., "active": ...}`.
     func updateTeam(id: Int64, body: JSONObject, caller: Caller) async throws -> TeamDetailModel {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         let data = body["data"]?.objectValue ?? body
         try await writer.write { db in
             guard try Row.fetchOne(db, sql: "SELECT id FROM team WHERE id = ?", arguments: [id]) != nil else { throw EmulatorAPIError.accessDenied }
@@ -148,7 +153,7 @@ extension EmulatorStore {
     }
 
     func teamMembers(id: Int64, caller: Caller) async throws -> [TeamGroupMembershipModel] {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         return try await databaseRead { db in
             guard try Row.fetchOne(db, sql: "SELECT id FROM team WHERE id = ?", arguments: [id]) != nil else { throw EmulatorAPIError.accessDenied }
             return try Row.fetchAll(
@@ -165,7 +170,7 @@ extension EmulatorStore {
 
     /// Adds or removes groups; unknown groups are refused and nothing changes.
     func changeTeamMembers(id: Int64, add: [Int64], remove: [Int64], caller: Caller) async throws -> [TeamGroupMembershipModel] {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         try await writer.write { db in
             guard try Row.fetchOne(db, sql: "SELECT id FROM team WHERE id = ?", arguments: [id]) != nil else { throw EmulatorAPIError.accessDenied }
             for groupId in add {
@@ -200,14 +205,14 @@ extension EmulatorStore {
     }
 
     func secretPolicies(name: String?, includeInactive: Bool, caller: Caller) async throws -> [SecretPolicyModel] {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         return try await databaseRead { db in
             var sql = "SELECT * FROM secret_policy WHERE 1"
             var arguments: StatementArguments = []
             if !includeInactive { sql += " AND active = 1" }
             if let name, !name.isEmpty {
                 sql += " AND name LIKE ? ESCAPE '\\'"
-                arguments += ["%\(Self.escapeLike(name))%"]
+                arguments += ["%\(SecretsStore.escapeLike(name))%"]
             }
             return try Row.fetchAll(db, sql: sql + " ORDER BY name COLLATE NOCASE", arguments: arguments).map {
                 SecretPolicyModel(secretPolicyId: $0["id"], secretPolicyName: $0["name"], secretPolicyDescription: $0["description"], active: $0["active"])
@@ -216,7 +221,7 @@ extension EmulatorStore {
     }
 
     func secretPolicy(id: Int64, caller: Caller) async throws -> SecretPolicyDetailModel {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         return try await databaseRead { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM secret_policy WHERE id = ?", arguments: [id]) else {
                 throw EmulatorAPIError.accessDenied
@@ -227,7 +232,7 @@ extension EmulatorStore {
 
     /// `POST /v2/secret-policy` with `{"data": {secretPolicyName, secretPolicyDescription, active, generalItems, ...}}`.
     func createSecretPolicy(data: JSONObject, caller: Caller) async throws -> SecretPolicyDetailModel {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         guard let name = data["secretPolicyName"]?.stringValue?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
             throw EmulatorAPIError.invalid("SecretPolicyName", "The SecretPolicyName field is required.")
         }
@@ -276,7 +281,7 @@ extension EmulatorStore {
 
     /// `PATCH /v2/secret-policy/{id}`: dirty name, description and active; dirty policy items change, others stay.
     func patchSecretPolicy(id: Int64, data: JSONObject, caller: Caller) async throws -> SecretPolicyDetailModel {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         try await writer.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM secret_policy WHERE id = ?", arguments: [id]) else {
                 throw EmulatorAPIError.accessDenied

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import SecretServerModels
 
-extension EmulatorStore {
+extension SecretsStore {
     /// A template with its fields in display order.
     struct Template: Sendable {
         var row: TemplateRow

@@ -3,7 +3,7 @@ import GRDB
 import SecretServerModels
 
 /// User scripts (PowerShell, SQL, SSH): administrators only.
-extension EmulatorStore {
+extension AdminStore {
     static let scriptTypes = ["PowerShell", "SQL", "SSH"]
 
     static func scriptType(_ value: JSONValue?) throws -> String? {
@@ -26,14 +26,14 @@ extension EmulatorStore {
     }
 
     func scripts(text: String?, type: String?, includeInactive: Bool, caller: Caller) async throws -> [ScriptModel] {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         return try await databaseRead { db in
             var sql = "SELECT * FROM user_script WHERE 1"
             var arguments: StatementArguments = []
             if !includeInactive { sql += " AND isActive = 1" }
             if let text, !text.isEmpty {
                 sql += " AND name LIKE ? ESCAPE '\\'"
-                arguments += ["%\(Self.escapeLike(text))%"]
+                arguments += ["%\(SecretsStore.escapeLike(text))%"]
             }
             if let type {
                 sql += " AND scriptType = ?"
@@ -46,7 +46,7 @@ extension EmulatorStore {
     }
 
     func script(id: Int64, caller: Caller) async throws -> ScriptModel {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         return try await databaseRead { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM user_script WHERE id = ?", arguments: [id]) else {
                 throw EmulatorAPIError.accessDenied
@@ -57,7 +57,7 @@ extension EmulatorStore {
 
     /// `POST /v2/userscripts` with `{"data": {name, script, scriptType, description, isActive, scriptCategoryId}}`.
     func createScript(_ data: JSONObject, caller: Caller) async throws -> ScriptModel {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         guard let name = data["name"]?.stringValue?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
             throw EmulatorAPIError.invalid("Name", "The Name field is required.")
         }
@@ -80,7 +80,7 @@ extension EmulatorStore {
 
     /// `PATCH /v1/userscripts/{id}` with `{"data": {"script": {"dirty": true, "value": ...}, ...}}`.
     func patchScript(id: Int64, _ data: JSONObject, caller: Caller) async throws -> ScriptModel {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         @Sendable func dirty(_ key: String) -> JSONValue? {
             guard let object = data[key]?.objectValue, object["dirty"]?.boolValue == true else { return nil }
             return object["value"] ?? .null

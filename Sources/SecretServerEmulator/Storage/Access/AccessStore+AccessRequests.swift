@@ -3,7 +3,7 @@ import GRDB
 import SecretServerModels
 
 /// Access requests for secrets that require approval, and the workflow templates that name their approvers.
-extension EmulatorStore {
+extension AccessStore {
     static let approvalRequired = EmulatorAPIError.badRequest(
         "API_ValidateSecretAccessApprovalRequired", "The requested Secret requires an approved access request."
     )
@@ -12,7 +12,7 @@ extension EmulatorStore {
     /// an approved request whose window covers now.
     func hasApprovedAccess(_ db: Database, _ caller: Caller, _ row: SecretRow) throws -> Bool {
         guard row.settings.requiresApprovalForAccess, let id = row.id else { return true }
-        if let role = try secretRole(db, caller, row, index: try folderIndex(db)), role >= .owner { return true }
+        if let role = try secretRole(db, caller, row, index: try secrets.folderIndex(db)), role >= .owner { return true }
         let now = self.now()
         return try Int.fetchOne(
             db,
@@ -24,7 +24,7 @@ extension EmulatorStore {
 
     /// Who may review requests on the secret: administrators, its Owners, and its workflow template's approvers.
     private func mayReview(_ db: Database, _ caller: Caller, _ row: SecretRow, policy: AccessPolicy? = nil) throws -> Bool {
-        let role = try policy.map { $0.secretRole(row) } ?? secretRole(db, caller, row, index: try folderIndex(db))
+        let role = try policy.map { $0.secretRole(row) } ?? secretRole(db, caller, row, index: try secrets.folderIndex(db))
         if let role, role >= .owner { return true }
         let templateId = row.settings.accessRequestWorkflowMapId
         guard templateId > 0,
@@ -153,7 +153,7 @@ extension EmulatorStore {
             }
             var result: [SecretAccessModel] = []
             // One policy for every request listed, not a role lookup per row.
-            let policy = try AccessPolicy(db, caller: caller, folders: try self.folderIndex(db))
+            let policy = try AccessPolicy(db, caller: caller, folders: try secrets.folderIndex(db))
             for row in try Row.fetchAll(db, sql: sql + " ORDER BY id DESC", arguments: arguments) {
                 let requester: Int64 = row["userId"]
                 let secretId: Int64 = row["secretId"]

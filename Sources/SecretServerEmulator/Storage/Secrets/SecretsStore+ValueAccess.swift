@@ -4,7 +4,7 @@ import SecretServerModels
 
 /// The one rule for a secret's values. Every route that answers values (a read, or a write whose answer shows them)
 /// or changes them goes through `checkValueAccess`, so no route can skip a restriction that another applies.
-extension EmulatorStore {
+extension SecretsStore {
     /// What a restricted secret asks of a request; `AccessOptions` carries what the request sent.
     enum CheckoutNeed: Sendable {
         /// Not a check-out secret, or the caller holds its check-out.
@@ -37,9 +37,9 @@ extension EmulatorStore {
     func checkValueAccess(
         _ db: Database, _ caller: Caller, id: Int64, role: SecretRole, options: AccessOptions
     ) throws -> (row: SecretRow, checkout: CheckoutNeed) {
-        let row = try requireSecret(db, caller, id: id, role, includeInactive: options.includeInactive)
+        let row = try access.requireSecret(db, caller, id: id, role, includeInactive: options.includeInactive)
         let settings = row.settings
-        guard try hasApprovedAccess(db, caller, row) else { throw Self.approvalRequired }
+        guard try access.hasApprovedAccess(db, caller, row) else { throw AccessStore.approvalRequired }
         if settings.requiresComment {
             if (options.comment ?? "").trimmingCharacters(in: .whitespaces).isEmpty { throw Self.commentRequired }
             if requireTicketNumberWithComment, (options.ticketNumber ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
@@ -83,7 +83,7 @@ extension EmulatorStore {
         guard let password = options.doubleLockPassword, !password.isEmpty else { return }
         let stored = try await databaseRead { db -> (hash: Data, salt: Data)? in
             // Someone who may not read the secret learns nothing of its DoubleLock here, and spends no hash on it.
-            let row = try self.requireSecret(db, caller, id: id, .view)
+            let row = try access.requireSecret(db, caller, id: id, .view)
             guard row.settings.isDoubleLock,
                 let stored = try Row.fetchOne(db, sql: "SELECT hash, salt FROM double_lock_password WHERE userId = ?", arguments: [caller.userId])
             else { return nil }

@@ -47,7 +47,7 @@ enum FolderRole: Int, Comparable, CaseIterable, Sendable {
 }
 
 /// Secret and folder permissions.
-extension EmulatorStore {
+extension AccessStore {
     /// Who a permission is for.
     struct Principal: Sendable {
         var userId: Int64?
@@ -121,7 +121,7 @@ extension EmulatorStore {
             let models = try request.fetchAll(db).map { try self.secretPermissionModel(db, $0) }
             guard let domainId else { return models }
             // -1 is the local directory (no domain), as for users.
-            let domain = domainId == -1 ? nil : try self.domains(db)[Int64(domainId)]
+            let domain = domainId == -1 ? nil : try directory.domains(db)[Int64(domainId)]
             if domainId != -1 && domain == nil { return [] }
             return models.filter { $0.domainName == domain }
         }
@@ -144,7 +144,7 @@ extension EmulatorStore {
             try row.insert(db)
             return try self.secretPermissionModel(db, row)
         }
-        audit(secretId, caller, "PERMISSIONADDED", notes: "\(model.knownAs ?? "") \(model.secretAccessRoleName)")
+        secrets.audit(secretId, caller, "PERMISSIONADDED", notes: "\(model.knownAs ?? "") \(model.secretAccessRoleName)")
         return model
     }
 
@@ -160,7 +160,7 @@ extension EmulatorStore {
             try row.update(db)
             return try self.secretPermissionModel(db, row)
         }
-        audit(Int64(model.secretId), caller, "PERMISSIONCHANGED", notes: "\(model.knownAs ?? "") \(model.secretAccessRoleName)")
+        secrets.audit(Int64(model.secretId), caller, "PERMISSIONCHANGED", notes: "\(model.knownAs ?? "") \(model.secretAccessRoleName)")
         return model
     }
 
@@ -172,7 +172,7 @@ extension EmulatorStore {
             _ = try SecretPermissionRow.deleteOne(db, key: id)
             return row.secretId
         }
-        audit(secretId, caller, "PERMISSIONREMOVED")
+        secrets.audit(secretId, caller, "PERMISSIONREMOVED")
     }
 
     // MARK: Folder permissions
@@ -211,7 +211,7 @@ extension EmulatorStore {
             let models = try request.fetchAll(db).map { try self.folderPermissionModel(db, $0) }
             guard let domainId else { return models }
             // -1 is the local directory (no domain), as for users.
-            let domain = domainId == -1 ? nil : try self.domains(db)[Int64(domainId)]
+            let domain = domainId == -1 ? nil : try directory.domains(db)[Int64(domainId)]
             if domainId != -1 && domain == nil { return [] }
             return models.filter { $0.domainName == domain }
         }

@@ -4,7 +4,7 @@ import GRDB
 import SecretServerModels
 
 /// SDK client onboarding: rules with onboarding keys, accounts with client secrets, and their sign-in.
-extension EmulatorStore {
+extension AdminStore {
     static let onboardingKeyContext = "sdk-client-rule-onboarding-key"
 
     /// The client secret's hash. Client secrets are long random strings, so a fast hash is enough.
@@ -25,14 +25,14 @@ extension EmulatorStore {
     }
 
     func sdkClientRules(caller: Caller) async throws -> [SdkClientRuleModel] {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         return try await databaseRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM sdk_client_rule ORDER BY name COLLATE NOCASE").map { try self.ruleModel(db, $0) }
         }
     }
 
     func sdkClientRule(id: Int64, caller: Caller) async throws -> SdkClientRuleModel {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         return try await databaseRead { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sdk_client_rule WHERE id = ?", arguments: [id]) else {
                 throw EmulatorAPIError.accessDenied
@@ -45,7 +45,7 @@ extension EmulatorStore {
     func createSdkClientRule(name: String?, details: String?, requireOnboardingKey: Bool?, userId: Int64?, caller: Caller) async throws
         -> SdkClientRuleModel
     {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         guard let name = name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
             throw EmulatorAPIError.invalid("Name", "The Name field is required.")
         }
@@ -66,7 +66,7 @@ extension EmulatorStore {
     }
 
     func deleteSdkClientRule(id: Int64, caller: Caller) async throws {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         try await writer.write { db in
             try db.execute(sql: "DELETE FROM sdk_client_rule WHERE id = ?", arguments: [id])
             guard db.changesCount > 0 else { throw EmulatorAPIError.accessDenied }
@@ -75,7 +75,7 @@ extension EmulatorStore {
 
     /// A rule's onboarding key: administrators only.
     func onboardingKey(ruleId: Int64, caller: Caller) async throws -> String {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         return try await databaseRead { db in
             guard let sealed = try Data.fetchOne(db, sql: "SELECT onboardingKey FROM sdk_client_rule WHERE id = ?", arguments: [ruleId]) else {
                 throw EmulatorAPIError.accessDenied
@@ -118,7 +118,7 @@ extension EmulatorStore {
     }
 
     func sdkClientAccounts(caller: Caller) async throws -> [SdkClientAccountModel] {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         return try await databaseRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM sdk_client_account WHERE revoked = 0 ORDER BY id").map { row in
                 let userId: Int64 = row["userId"]
@@ -133,7 +133,7 @@ extension EmulatorStore {
     /// Revokes an SDK client account (administrators): its client secret stops working at once. Returns its client
     /// id, whose issued tokens the caller ends.
     func revokeSdkClient(id: Int64, caller: Caller) async throws -> String {
-        try requireAdmin(caller)
+        try access.requireAdmin(caller)
         return try await writer.write { db in
             try db.execute(sql: "UPDATE sdk_client_account SET revoked = 1 WHERE id = ? AND revoked = 0", arguments: [id])
             guard db.changesCount > 0,

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension EmulatorStore {
+extension DirectoryStore {
     /// Why a login failed.
     enum LoginFailure: Error {
         case badCredentials
@@ -59,7 +59,7 @@ extension EmulatorStore {
     /// Whether `userId` is an administrator and no other enabled, unlocked administrator exists (by the flag or the
     /// Administrator role, also through an enabled group), in one query for the others.
     func isLastActiveAdministrator(_ db: Database, userId: Int64) throws -> Bool {
-        guard let user = try UserRow.fetchOne(db, key: userId), try user.isAdmin || holdsAdministratorRole(db, userId: userId) else {
+        guard let user = try UserRow.fetchOne(db, key: userId), try user.isAdmin || access.holdsAdministratorRole(db, userId: userId) else {
             return false
         }
         let others =
@@ -87,7 +87,7 @@ extension EmulatorStore {
                 throw EmulatorAPIError.expiredToken
             }
             if user.isAdmin { return Caller(userId: userId, isAdmin: true) }
-            return try self.caller(db, userId: userId, isAdmin: try self.holdsAdministratorRole(db, userId: userId))
+            return try access.caller(db, userId: userId, isAdmin: try access.holdsAdministratorRole(db, userId: userId))
         }
         readCache.store(caller: caller, generation: generation)
         return caller
@@ -95,5 +95,15 @@ extension EmulatorStore {
 
     func user(id: Int64) async throws -> UserRow? {
         try await databaseRead { db in try UserRow.fetchOne(db, key: id) }
+    }
+
+    /// Sets a user's password (hashing it). A reset also ends a lockout: the failures were against the old one.
+    func setPassword(_ db: Database, userId: Int64, password: String) throws {
+        let salt = hasher.makeSalt()
+        let hash = try hasher.hash(password, salt: salt)
+        try db.execute(
+            sql: "UPDATE user SET passwordHash = ?, passwordSalt = ?, loginFailures = 0, isLockedOut = 0 WHERE id = ?",
+            arguments: [hash, salt, userId]
+        )
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import SecretServerModels
 
-extension EmulatorStore {
+extension SecretsStore {
     /// Every folder by id, for building paths and walking trees.
     func folderIndex(_ db: Database) throws -> [Int64: FolderRow] {
         var index: [Int64: FolderRow] = [:]
@@ -91,7 +91,7 @@ extension EmulatorStore {
         var index = try folderIndex(db)
         guard index[id] != nil else { return nil }
         if !caller.isAdmin {
-            let visible = try visibleFolderIds(db, caller, index: index)
+            let visible = try access.visibleFolderIds(db, caller, index: index)
             guard visible.contains(id) else { throw EmulatorAPIError.accessDenied }
             index = index.filter { visible.contains($0.key) }
         }
@@ -113,7 +113,7 @@ extension EmulatorStore {
             let index = try self.folderIndex(db)
             var rows = Array(index.values)
             if !caller.isAdmin {
-                let visible = try self.visibleFolderIds(db, caller, index: index)
+                let visible = try access.visibleFolderIds(db, caller, index: index)
                 rows = rows.filter { visible.contains($0.id ?? 0) }
             }
             if let text = filter.searchText?.lowercased(), !text.isEmpty {
@@ -149,7 +149,7 @@ extension EmulatorStore {
     /// Creates a folder: Edit on the parent (administrators only at the root).
     func createFolder(_ input: FolderInput, caller: Caller) async throws -> FolderModel {
         try await writer.write { db in
-            if let parent = input.parentId { _ = try self.requireFolder(db, caller, id: parent, .edit) } else { try self.requireAdmin(caller) }
+            if let parent = input.parentId { _ = try access.requireFolder(db, caller, id: parent, .edit) } else { try access.requireAdmin(caller) }
             try self.validateFolderPlacement(db, name: input.name, parentId: input.parentId, excluding: nil)
             var row = FolderRow(
                 id: nil, name: input.name, parentId: input.parentId, folderTypeId: input.folderTypeId,
@@ -164,11 +164,11 @@ extension EmulatorStore {
     /// Saves a folder: Edit (and Edit on a new parent; Owner to change how it inherits).
     func updateFolder(id: Int64, _ input: FolderInput, caller: Caller) async throws -> FolderModel {
         try await writer.write { db in
-            var row = try self.requireFolder(db, caller, id: id, .edit)
+            var row = try access.requireFolder(db, caller, id: id, .edit)
             if input.parentId != row.parentId {
-                if let parent = input.parentId { _ = try self.requireFolder(db, caller, id: parent, .edit) } else { try self.requireAdmin(caller) }
+                if let parent = input.parentId { _ = try access.requireFolder(db, caller, id: parent, .edit) } else { try access.requireAdmin(caller) }
             }
-            if input.inheritPermissions != row.inheritPermissions { _ = try self.requireFolder(db, caller, id: id, .owner) }
+            if input.inheritPermissions != row.inheritPermissions { _ = try access.requireFolder(db, caller, id: id, .owner) }
             if let parent = input.parentId {
                 let index = try self.folderIndex(db)
                 if Self.subtree(of: id, in: index).contains(parent) {
@@ -192,7 +192,7 @@ extension EmulatorStore {
     /// Deletes an empty folder (Owner). A folder that still holds folders or active secrets is refused.
     func deleteFolder(id: Int64, caller: Caller) async throws {
         try await writer.write { db in
-            _ = try self.requireFolder(db, caller, id: id, .owner)
+            _ = try access.requireFolder(db, caller, id: id, .owner)
             if try FolderRow.filter(Column("parentId") == id).fetchCount(db) > 0 {
                 throw EmulatorAPIError.badRequest("API_FolderNotEmpty", "The folder has child folders; delete them first.")
             }

@@ -4,7 +4,7 @@ import SecretServerModels
 
 /// Which roles users and groups hold. Holding the Administrator role, directly or through a group, makes a
 /// user an administrator.
-extension EmulatorStore {
+extension AccessStore {
     /// Whether the user holds the Administrator role (directly or through an enabled group).
     func holdsAdministratorRole(_ db: Database, userId: Int64) throws -> Bool {
         try Int.fetchOne(
