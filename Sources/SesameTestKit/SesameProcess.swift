@@ -33,35 +33,106 @@ public enum SesameProcess {
     public static func runTool(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil, timeout: TimeInterval = 120
     ) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var env = [
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-            "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp",
-        ]
-        env.merge(environment) { $1 }
-        process.environment = env
-        let stdout = Pipe()
-        let stderr = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let output = ReadAll(stdout.fileHandleForReading)
-        let errors = ReadAll(stderr.fileHandleForReading)
+        let started = try Started(executable, arguments, environment: environment, input: input)
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning {
+        while started.process.isRunning {
             if Date() > deadline {
-                process.terminate()
-                throw SesameProcessError("\((executable as NSString).lastPathComponent) \(arguments.first ?? "") did not finish in \(Int(timeout)) s")
+                kill(started.process.processIdentifier, SIGKILL)  // SIGTERM may be ignored: the test runner's children inherit its dispositions
+                started.process.waitUntilExit()
+                throw started.timedOut(timeout)
             }
             Thread.sleep(forTimeInterval: 0.01)
         }
-        return Result(status: process.terminationStatus, stdout: output.wait(), stderr: errors.wait())
+        return started.result()
+    }
+
+    /// Runs `sesame arguments...` to the end without holding a thread while it runs: the test's task is suspended
+    /// until the process exits or `timeout` seconds pass (then the process is ended and the call throws). In an
+    /// async test this overload is the one chosen, so no test blocks one of the few threads Swift's concurrency has.
+    public static func run(
+        _ arguments: [String], environment: [String: String] = [:], input: String? = nil, timeout: TimeInterval = 120
+    ) async throws -> Result {
+        try await runTool(try binary(), arguments, environment: environment, input: input, timeout: timeout)
+    }
+
+    /// Runs another program to the end, suspended (not blocked) until it exits or `timeout` seconds pass.
+    public static func runTool(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil, timeout: TimeInterval = 120
+    ) async throws -> Result {
+        let (exited, exit) = AsyncStream<Void>.makeStream()
+        let started = try Started(executable, arguments, environment: environment, input: input) { exit.finish() }
+        let finished = try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for await _ in exited {}
+                return !Task.isCancelled
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(timeout))
+                return false
+            }
+            let first = try await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        guard finished else {
+            kill(started.process.processIdentifier, SIGKILL)  // SIGTERM may be ignored (inherited from the runner)
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    started.process.waitUntilExit()
+                    continuation.resume()
+                }
+            }
+            throw started.timedOut(timeout)
+        }
+        // The pipes end when the process has gone (their readers are threads of their own).
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: started.result()) }
+        }
+    }
+
+    /// A process started with its standard streams on pipes, its input written and closed.
+    private struct Started {
+        let process = Process()
+        let executable: String
+        let arguments: [String]
+        let output: ReadAll
+        let errors: ReadAll
+
+        init(
+            _ executable: String, _ arguments: [String], environment: [String: String], input: String?,
+            onExit: (@Sendable () -> Void)? = nil
+        ) throws {
+            self.executable = executable
+            self.arguments = arguments
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            var env = [
+                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp",
+            ]
+            env.merge(environment) { $1 }
+            process.environment = env
+            let stdout = Pipe()
+            let stderr = Pipe()
+            let stdin = Pipe()
+            process.standardOutput = stdout
+            process.standardError = stderr
+            process.standardInput = stdin
+            if let onExit { process.terminationHandler = { _ in onExit() } }
+            try process.run()
+            if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+            try stdin.fileHandleForWriting.close()
+            output = ReadAll(stdout.fileHandleForReading)
+            errors = ReadAll(stderr.fileHandleForReading)
+        }
+
+        func result() -> Result {
+            Result(status: process.terminationStatus, stdout: output.wait(), stderr: errors.wait())
+        }
+
+        func timedOut(_ timeout: TimeInterval) -> SesameProcessError {
+            SesameProcessError("\((executable as NSString).lastPathComponent) \(arguments.first ?? "") did not finish in \(Int(timeout)) s")
+        }
     }
 
     /// A `sesame server --dev` process on a free port, stopped by `stop()`. It is ready when the server writes its

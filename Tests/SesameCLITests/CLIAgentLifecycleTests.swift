@@ -126,13 +126,13 @@ struct CLIAgentLifecycleTests {
     }
 
     @Test func beyondLoopbackOnlyWithAllowRemoteAndTLS() async throws {
-        let refused = try SesameProcess.run(["agent", "--listen", "0.0.0.0:0", "--allow-remote"])
+        let refused = try await SesameProcess.run(["agent", "--listen", "0.0.0.0:0", "--allow-remote"])
         #expect(refused.status != 0 && refused.stderr.contains("--tls-certificate"), "\(refused.stderr)")
 
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         // A self-signed certificate by Debian's openssl, as an operator would make one.
-        let made = try SesameProcess.runTool(
+        let made = try await SesameProcess.runTool(
             "/usr/bin/openssl",
             [
                 "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=localhost",
@@ -141,7 +141,7 @@ struct CLIAgentLifecycleTests {
         #expect(made.status == 0, "\(made.stderr)")
         chmod(directory.file("agent.key"), 0o644)
         let tlsArguments = ["--tls-certificate", directory.file("agent.pem"), "--tls-key", directory.file("agent.key")]
-        let open = try SesameProcess.run(["agent", "--listen", "0.0.0.0:0", "--allow-remote"] + tlsArguments)
+        let open = try await SesameProcess.run(["agent", "--listen", "0.0.0.0:0", "--allow-remote"] + tlsArguments)
         #expect(open.status != 0 && open.stderr.contains("not a private file"), "\(open.stderr)")
         chmod(directory.file("agent.key"), 0o600)
 

@@ -45,7 +45,7 @@ struct CLIAgentTests {
         let password = "Agent-Admin-Passw0rd!"
         let server = try await onOwnThread { try SesameProcess.Server(adminPassword: password) }
         let admin = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": password]
-        let created = try SesameProcess.run(
+        let created = try await SesameProcess.run(
             ["secret", "create", "--template", "Password", "--name", "agent db", "--field", "username=app", "--field", "password=-"],
             environment: admin, input: value + "\n")
         #expect(created.status == 0, "\(created.stderr)")
@@ -122,18 +122,18 @@ struct CLIAgentTests {
         #expect(nestedAnswer.status == 200 && nestedAnswer.body.contains("Nested-Value-1"), "\(nestedAnswer.body)")
         let ownEnvironment = try await get(agent.url + "/v1/ref?ref=env://AWS_SECRET_ACCESS_KEY", headers: token)
         #expect(ownEnvironment.status == 400 && !ownEnvironment.body.contains("testing\""), "\(ownEnvironment.body)")
-        let throughAgent = try SesameProcess.run(
+        let throughAgent = try await SesameProcess.run(
             ["get", "aws-sm://\(secretName)#password"], environment: ["SESAME_AGENT": agent.url, "SESAME_CONFIG_DIR": directory.path])
         #expect(throughAgent.status == 0 && throughAgent.stdout == "Agent-Value-1", "\(throughAgent.stderr)")
 
         // curl as the AWS agent's documentation shows it (the header from a private file here, never argv).
         let header = directory.file("agent.header")
         try SecretFile.write(Array("X-Aws-Parameters-Secrets-Token: \(agent.token)\n".utf8), to: header, mode: 0o600)
-        let curl = try SesameProcess.runTool(
+        let curl = try await SesameProcess.runTool(
             "/usr/bin/curl", ["-s", "-f", "-H", "@" + header, agent.url + "/secretsmanager/get?secretId=" + secretName])
         let curled = try JSONSerialization.jsonObject(with: Data(curl.stdout.utf8)) as? [String: Any]
         #expect(curl.status == 0 && curled?["SecretString"] as? String == #"{"password":"Agent-Value-1"}"#, "\(curl.stderr)")
-        let unauthorised = try SesameProcess.runTool("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", agent.url + "/v1/" + secretName])
+        let unauthorised = try await SesameProcess.runTool("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", agent.url + "/v1/" + secretName])
         #expect(unauthorised.stdout == "401")
 
         // Rotated in the provider: the cached answer until refreshNow asks again.
@@ -182,17 +182,17 @@ struct CLIAgentTests {
         // sesame get/run through the agent (SESAME_AGENT): no credentials of its own needed; the token from the
         // agent's token file in the same configuration folder.
         let client = ["SESAME_AGENT": agent.url, "SESAME_CONFIG_DIR": directory.path]
-        let read = try SesameProcess.run(["get", "tss://1/password"], environment: client)
+        let read = try await SesameProcess.run(["get", "tss://1/password"], environment: client)
         #expect(read.status == 0 && read.stdout == "Tss-Agent-Value-1", "\(read.stderr)")
-        let run = try SesameProcess.run(["run", "--", "sh", "-c", "echo $DB"], environment: client.merging(["DB": "tss://1/username"]) { $1 })
+        let run = try await SesameProcess.run(["run", "--", "sh", "-c", "echo $DB"], environment: client.merging(["DB": "tss://1/username"]) { $1 })
         #expect(run.status == 0 && run.stdout == "app\n", "\(run.stderr)")
         try "user={{ tss://1/username }}\n".write(toFile: directory.file("template"), atomically: true, encoding: .utf8)
-        let injected = try SesameProcess.run(["inject", "--in", directory.file("template")], environment: client)
+        let injected = try await SesameProcess.run(["inject", "--in", directory.file("template")], environment: client)
         #expect(injected.status == 0 && injected.stdout == "user=app\n", "\(injected.stderr)")
-        let wrongToken = try SesameProcess.run(["get", "tss://1/password"], environment: client.merging(["SESAME_AGENT_TOKEN": "not-the-token"]) { $1 })
+        let wrongToken = try await SesameProcess.run(["get", "tss://1/password"], environment: client.merging(["SESAME_AGENT_TOKEN": "not-the-token"]) { $1 })
         #expect(wrongToken.status != 0 && wrongToken.stderr.contains("refused its token"), "\(wrongToken.stderr)")
         // A process told to use another server is never answered with the agent's value: it reads for itself.
-        let elsewhere = try SesameProcess.run(
+        let elsewhere = try await SesameProcess.run(
             ["get", "tss://1/password"],
             environment: client.merging([
                 "SESAME_URL": "http://127.0.0.1:9/SecretServer", "SESAME_USERNAME": "admin", "SESAME_PASSWORD": "not-it", "SESAME_CONNECT_TIMEOUT": "1",
@@ -200,14 +200,14 @@ struct CLIAgentTests {
         #expect(elsewhere.status != 0 && !elsewhere.stdout.contains("Tss-Agent-Value-1"), "\(elsewhere.stdout)")
         // Told to use the agent's own server and user: answered through the agent.
         let hitsBefore = try await get(agent.url + "/metrics", headers: [("X-Sesame-Token", agent.token)]).body
-        let same = try SesameProcess.run(["get", "tss://1/password"], environment: admin.merging(client) { $1 })
+        let same = try await SesameProcess.run(["get", "tss://1/password"], environment: admin.merging(client) { $1 })
         #expect(same.status == 0 && same.stdout == "Tss-Agent-Value-1", "\(same.stderr)")
         let hitsAfter = try await get(agent.url + "/metrics", headers: [("X-Sesame-Token", agent.token)]).body
         #expect(hitsBefore != hitsAfter && hitsAfter.contains("sesame_agent_cache_hits_total"))
         // The agent gone: read directly (with credentials).
         agent.process.signal(SIGTERM)
         _ = try await onOwnThread { agent.process.waitForExit(timeout: 30) }
-        let direct = try SesameProcess.run(["get", "tss://1/password"], environment: admin.merging(client) { $1 })
+        let direct = try await SesameProcess.run(["get", "tss://1/password"], environment: admin.merging(client) { $1 })
         #expect(direct.status == 0 && direct.stdout == "Tss-Agent-Value-1", "\(direct.stderr)")
     }
 
@@ -259,7 +259,7 @@ struct CLIAgentTests {
         #expect(try await get(agent.url + "/v1/ref?ref=tss://1/password", headers: token).body == "Prefetch-Value-1")
         #expect(try await get(agent.url + "/metrics", headers: token).body.contains("sesame_agent_cache_hits_total 1"))
         // Changed on the server: the cached value until SIGHUP reads the list again past the cache.
-        let changed = try SesameProcess.run(["set", "tss://1/password"], environment: admin, input: "Prefetch-Value-2")
+        let changed = try await SesameProcess.run(["set", "tss://1/password"], environment: admin, input: "Prefetch-Value-2")
         #expect(changed.status == 0, "\(changed.stderr)")
         #expect(try await get(agent.url + "/v1/ref?ref=tss://1/password", headers: token).body == "Prefetch-Value-1")
         agent.process.signal(SIGHUP)
@@ -336,8 +336,8 @@ struct CLIAgentTests {
         #expect(try await get(outside.url + "/v1/health", headers: session).status == 403)
     }
 
-    @Test func theAgentRefusesToListenBeyondThisMachine() throws {
-        let refused = try SesameProcess.run(["agent", "--listen", "0.0.0.0:2773"])
+    @Test func theAgentRefusesToListenBeyondThisMachine() async throws {
+        let refused = try await SesameProcess.run(["agent", "--listen", "0.0.0.0:2773"])
         #expect(refused.status != 0 && refused.stderr.contains("loopback"), "\(refused.stderr)")
     }
 }

@@ -115,7 +115,7 @@ struct CLICacheScopeTests {
     }
 
     /// The scopes themselves: who and where, never a secret.
-    @Test func scopesNameTheServerAndThePrincipal() {
+    @Test func scopesNameTheServerAndThePrincipal() async {
         let a = CacheScope.secretServer(baseURL: "https://ss.example.com/SecretServer/", principal: "user:alice")
         #expect(a == CacheScope.secretServer(baseURL: "HTTPS://ss.example.com/SecretServer", principal: "user:alice"))
         #expect(a != CacheScope.secretServer(baseURL: "https://ss.example.com/SecretServer", principal: "user:bob"))

@@ -40,7 +40,7 @@ struct CLIExportImportTests {
         let sourceEnv = ["SESAME_URL": source.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password]
         let targetEnv = ["SESAME_URL": target.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password]
 
-        let export = try SesameProcess.run(
+        let export = try await SesameProcess.run(
             ["export", "\\Prod", "-o", directory.file("prod.sesame"), "--passphrase-file", passphraseFile], environment: sourceEnv)
         #expect(export.status == 0, "\(export.stderr)")
         #expect(export.stdout.contains("exported 3 secrets in 3 folders"))
@@ -52,10 +52,10 @@ struct CLIExportImportTests {
             #expect(bytes.range(of: Data(plain.utf8)) == nil, "\(plain) is readable in the export file")
         }
 
-        let wrong = try SesameProcess.run(["import", file], environment: targetEnv.merging(["SESAME_EXPORT_PASSPHRASE": "not the passphrase"]) { $1 })
+        let wrong = try await SesameProcess.run(["import", file], environment: targetEnv.merging(["SESAME_EXPORT_PASSPHRASE": "not the passphrase"]) { $1 })
         #expect(wrong.status == 1 && wrong.stderr.contains("wrong passphrase"))
 
-        let imported = try SesameProcess.run(
+        let imported = try await SesameProcess.run(
             ["import", file, "--into", "\\Restored"], environment: targetEnv.merging(["SESAME_EXPORT_PASSPHRASE": Self.passphrase]) { $1 })
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stdout.contains("imported 3 secrets in 3 folders"))
@@ -72,7 +72,7 @@ struct CLIExportImportTests {
         }
 
         // Again: nothing is duplicated, what exists is reported.
-        let rerun = try SesameProcess.run(
+        let rerun = try await SesameProcess.run(
             ["import", file, "--into", "\\Restored", "--passphrase-file", passphraseFile], environment: targetEnv)
         #expect(rerun.status == 0 && rerun.stdout.contains("imported 0 secrets") && rerun.stdout.contains("left 3 that already existed"))
     }

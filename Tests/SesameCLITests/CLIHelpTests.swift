@@ -19,7 +19,7 @@ import Testing
         return result
     }
 
-    @Test func everyRunnableCommandHelpHasAnExample() {
+    @Test func everyRunnableCommandHelpHasAnExample() async {
         var missing: [String] = []
         let leaves = Self.commands().filter { $0.1.configuration.subcommands.isEmpty }
         #expect(leaves.count > 40, "the walk found only \(leaves.count) commands")
@@ -30,8 +30,8 @@ import Testing
     }
 
     @Test(arguments: ["bash", "zsh", "fish"])
-    func completionScriptsCoverTheCommands(shell: String) throws {
-        let result = try SesameProcess.run(["--generate-completion-script", shell])
+    func completionScriptsCoverTheCommands(shell: String) async throws {
+        let result = try await SesameProcess.run(["--generate-completion-script", shell])
         #expect(result.status == 0)
         // Every command, from the tree itself: the completions are made from it when asked, so they are never stale.
         // bash and zsh have a function per command (_sesame_folder_create); fish offers each name under its parent.
@@ -46,7 +46,7 @@ import Testing
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    @Test func theManPageIsCurrentForEveryCommand() throws {
+    @Test func theManPageIsCurrentForEveryCommand() async throws {
         let page = try String(contentsOf: Self.root.appendingPathComponent("docs/man/sesame.1"), encoding: .utf8)
         // Each command is an `.It Em NAME` entry: as many entries of a name as commands of that name (create is
         // under secret, folder and user), so a missing one is not hidden by a namesake.
@@ -65,21 +65,21 @@ import Testing
 
     /// The parser is given only the command the leading words name (start-up time); help, usage errors and
     /// `help COMMAND` still read as from the whole tree, naming `sesame`.
-    @Test func helpAndErrorsOfANestedCommandNameTheWholeCommand() throws {
+    @Test func helpAndErrorsOfANestedCommandNameTheWholeCommand() async throws {
         for arguments in [["secret", "get", "--help"], ["secret", "get", "-h"], ["help", "secret", "get"]] {
-            let result = try SesameProcess.run(arguments)
+            let result = try await SesameProcess.run(arguments)
             #expect(result.status == 0 && result.stdout.contains("USAGE: sesame secret get"), "\(arguments): \(result.stdout) \(result.stderr)")
         }
-        let group = try SesameProcess.run(["secret", "--help"])
+        let group = try await SesameProcess.run(["secret", "--help"])
         #expect(group.stdout.contains("USAGE: sesame secret <subcommand>") && group.stdout.contains("'sesame help secret <subcommand>'"), "\(group.stdout)")
-        let wrong = try SesameProcess.run(["secret", "get", "12", "--no-such-option"])
+        let wrong = try await SesameProcess.run(["secret", "get", "12", "--no-such-option"])
         #expect(wrong.status != 0 && wrong.stderr.contains("sesame secret get"), "\(wrong.stderr)")
-        let missing = try SesameProcess.run(["secret", "get"])
+        let missing = try await SesameProcess.run(["secret", "get"])
         #expect(missing.status != 0 && missing.stderr.contains("Usage: sesame secret get"), "\(missing.stderr)")
     }
 
-    @Test func versionNamesTheReleaseTheCommitAndTheCompiler() throws {
-        let result = try SesameProcess.run(["--version"])
+    @Test func versionNamesTheReleaseTheCommitAndTheCompiler() async throws {
+        let result = try await SesameProcess.run(["--version"])
         #expect(result.status == 0, "\(result.stderr)")
         let line = result.stdout.trimmingCharacters(in: .newlines)
         #expect(line.hasPrefix("sesame 0.") && line.contains(", Swift 6."), "\(line)")

@@ -18,7 +18,7 @@ struct CLIMachineIdentityTests {
         let server = try SesameProcess.Server(arguments: arguments, adminPassword: Self.password)
         defer { server.stop() }
         let admin = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password]
-        let created = try SesameProcess.run(
+        let created = try await SesameProcess.run(
             ["secret", "create", "--template", "Password", "--name", "machine db", "--field", "username=app", "--field", "password=-"],
             environment: admin, input: "Machine-Value-1\n")
         #expect(created.status == 0, "\(created.stderr)")
@@ -40,15 +40,15 @@ struct CLIMachineIdentityTests {
             defer { directory.remove() }
             let config = ["SESAME_CONFIG_DIR": directory.path]
             // The key never goes on the command line.
-            let inline = try SesameProcess.run(
+            let inline = try await SesameProcess.run(
                 ["login", "--url", server.baseURL, "--sdk-client", "--rule", "ci-runners", "--onboarding-key", key], environment: config)
             #expect(inline.status != 0 && inline.stderr.contains("--onboarding-key -") && !inline.stderr.contains(key), "\(inline.stderr)")
-            let wrongKey = try SesameProcess.run(
+            let wrongKey = try await SesameProcess.run(
                 ["login", "--url", server.baseURL, "--sdk-client", "--rule", "ci-runners", "--onboarding-key", "-"], environment: config,
                 input: "not-the-key\n")
             #expect(wrongKey.status != 0)
 
-            let login = try SesameProcess.run(
+            let login = try await SesameProcess.run(
                 ["login", "--url", server.baseURL, "--sdk-client", "--rule", "ci-runners", "--onboarding-key", "-", "--client-name", "runner-7"],
                 environment: config, input: key + "\n")
             #expect(login.status == 0 && login.stdout.contains("Onboarded SDK client"), "\(login.stdout) \(login.stderr)")
@@ -57,9 +57,9 @@ struct CLIMachineIdentityTests {
             #expect(!profile.contains(key))
 
             // Reads sign in with client_credentials each time.
-            let read = try SesameProcess.run(["get", "tss://1/password"], environment: config)
+            let read = try await SesameProcess.run(["get", "tss://1/password"], environment: config)
             #expect(read.status == 0 && read.stdout == "Machine-Value-1", "\(read.stderr)")
-            let byField = try SesameProcess.run(["secret", "get", "1", "--field", "username"], environment: config)
+            let byField = try await SesameProcess.run(["secret", "get", "1", "--field", "username"], environment: config)
             #expect(byField.status == 0 && byField.stdout == "app", "\(byField.stderr)")
 
             // The client as the server sees it: revoked, the profile can no longer sign in.
@@ -71,7 +71,7 @@ struct CLIMachineIdentityTests {
                 return (account.clientId, account.clientSecret)
             }
             #expect(profile.contains(clientId) && clientSecretSeen == nil)
-            let revoked = try SesameProcess.run(["get", "tss://1/password"], environment: config)
+            let revoked = try await SesameProcess.run(["get", "tss://1/password"], environment: config)
             #expect(revoked.status != 0 && revoked.stdout.isEmpty)
         }
     }
@@ -81,13 +81,14 @@ struct CLIMachineIdentityTests {
             let account = try await SecretServerClient.onboardSdkClient(baseURL: server.baseURL, ruleName: "ci-runners", onboardingKey: key, name: "gha")
             let secret = try #require(account.clientSecret)
             let environment = ["SESAME_URL": server.baseURL, "SESAME_CLIENT_ID": account.clientId, "SESAME_CLIENT_SECRET": secret]
-            let read = try SesameProcess.run(["get", "tss://1/password"], environment: environment)
+            let read = try await SesameProcess.run(["get", "tss://1/password"], environment: environment)
             #expect(read.status == 0 && read.stdout == "Machine-Value-1", "\(read.stderr)")
-            let run = try SesameProcess.run(
+            let run = try await SesameProcess.run(
                 ["run", "--", "sh", "-c", "echo \"$DB:${SESAME_CLIENT_SECRET:-stripped}\""],
                 environment: environment.merging(["DB": "tss://1/password"]) { $1 })
             #expect(run.status == 0 && run.stdout == "Machine-Value-1:stripped\n", "\(run.stdout) \(run.stderr)")
-            let half = try SesameProcess.run(["get", "tss://1/password"], environment: ["SESAME_URL": server.baseURL, "SESAME_CLIENT_ID": account.clientId])
+            let half = try await SesameProcess.run(
+                ["get", "tss://1/password"], environment: ["SESAME_URL": server.baseURL, "SESAME_CLIENT_ID": account.clientId])
             #expect(half.status != 0 && half.stderr.contains("SESAME_CLIENT_SECRET"), "\(half.stderr)")
         }
     }
@@ -104,20 +105,21 @@ struct CLIMachineIdentityTests {
             _ = try await SecretServerClient.withClient(configuration: admin) { client in
                 try await client.createUser(NewUser(userName: "bob", password: "Bob-Passw0rd-Long!"))
             }
-            let granted = try SesameProcess.run(
+            let granted = try await SesameProcess.run(
                 ["permission", "grant", "--secret", "1", "--user", "bob", "--role", "view"],
                 environment: ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password])
             #expect(granted.status == 0, "\(granted.stderr)")
             let bob = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "bob", "SESAME_PASSWORD": "Bob-Passw0rd-Long!"]
-            let noCode = try SesameProcess.run(["secret", "get", "1", "--field", "password"], environment: bob)
+            let noCode = try await SesameProcess.run(["secret", "get", "1", "--field", "password"], environment: bob)
             #expect(noCode.status != 0 && noCode.stderr.contains("Login failed") && noCode.stderr.contains("SESAME_OTP"), "\(noCode.stderr)")
-            let wrongCode = try SesameProcess.run(["secret", "get", "1", "--field", "password"], environment: bob.merging(["SESAME_OTP": "12345x"]) { $1 })
+            let wrongCode = try await SesameProcess.run(
+                ["secret", "get", "1", "--field", "password"], environment: bob.merging(["SESAME_OTP": "12345x"]) { $1 })
             #expect(wrongCode.status != 0 && wrongCode.stderr.contains("Login failed"), "\(wrongCode.stderr)")
             let config = bob.merging(["SESAME_CONFIG_DIR": directory.path, "SESAME_OTP": totp.code(at: Date())]) { $1 }
-            let login = try SesameProcess.run(["login", "--otp"], environment: config)
+            let login = try await SesameProcess.run(["login", "--otp"], environment: config)
             #expect(login.status == 0, "\(login.stdout) \(login.stderr)")
             // The stored session signs in from now on: no password, no code.
-            let read = try SesameProcess.run(["secret", "get", "1", "--field", "password"], environment: ["SESAME_CONFIG_DIR": directory.path])
+            let read = try await SesameProcess.run(["secret", "get", "1", "--field", "password"], environment: ["SESAME_CONFIG_DIR": directory.path])
             #expect(read.status == 0 && read.stdout == "Machine-Value-1", "\(read.stderr)")
         }
     }
@@ -170,11 +172,11 @@ struct CLIMachineIdentityTests {
             "AWS_EC2_METADATA_DISABLED": "true", "AWS_WEB_IDENTITY_TOKEN_FILE": directory.file("token"),
             "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/gha-deploy", "AWS_ROLE_SESSION_NAME": "run-42",
         ]
-        let read = try SesameProcess.run(["get", "aws-ps://" + name], environment: environment)
+        let read = try await SesameProcess.run(["get", "aws-ps://" + name], environment: environment)
         #expect(read.status == 0 && read.stdout == "from-the-ci-role", "\(read.stderr)")
         // The token file gone: the step that failed and what to check, and no credential.
         try FileManager.default.removeItem(atPath: directory.file("token"))
-        let failed = try SesameProcess.run(["get", "aws-ps://" + name], environment: environment)
+        let failed = try await SesameProcess.run(["get", "aws-ps://" + name], environment: environment)
         #expect(failed.status != 0 && failed.stderr.contains("web identity") && failed.stderr.contains("token file"), "\(failed.stderr)")
     }
 }

@@ -27,7 +27,7 @@ struct CLIReferenceCommandTests {
         try body(server, env)
     }
 
-    @Test func getPrintsExactlyTheValueAndExitsByKindOfFailure() throws {
+    @Test func getPrintsExactlyTheValueAndExitsByKindOfFailure() async throws {
         try withServer { _, env in
             let value = try SesameProcess.run(["get", "tss://1/password"], environment: env)
             #expect(value.status == 0 && value.stdout == Self.secretValue, "\(value.stderr)")
@@ -60,15 +60,15 @@ struct CLIReferenceCommandTests {
         let name = "/" + Moto.uniqueName()
         try await Moto.putParameter(name, value: #"{"user":"svc","port":"0042"}"#, url: url)
         let env = Moto.environment(url: url)
-        let whole = try SesameProcess.run(["get", "aws-ps://\(name)"], environment: env)
+        let whole = try await SesameProcess.run(["get", "aws-ps://\(name)"], environment: env)
         #expect(whole.status == 0 && whole.stdout == #"{"user":"svc","port":"0042"}"#, "\(whole.stderr)")
-        let key = try SesameProcess.run(["get", "aws-ps://\(name)#port"], environment: env)
+        let key = try await SesameProcess.run(["get", "aws-ps://\(name)#port"], environment: env)
         #expect(key.stdout == "0042")
-        let missing = try SesameProcess.run(["get", "aws-ps://\(name)-missing"], environment: env)
+        let missing = try await SesameProcess.run(["get", "aws-ps://\(name)-missing"], environment: env)
         #expect(missing.status == 5, "\(missing.stderr)")
     }
 
-    @Test func runGivesTheChildItsSecretsInItsEnvironmentOnly() throws {
+    @Test func runGivesTheChildItsSecretsInItsEnvironmentOnly() async throws {
         try withServer { _, env in
             var environment = env
             environment["DB_PASSWORD"] = "tss://1/password"
@@ -145,7 +145,7 @@ struct CLIReferenceCommandTests {
         }
     }
 
-    @Test func runReadsEnvFilesAndForwardsSignalsWhenMasking() throws {
+    @Test func runReadsEnvFilesAndForwardsSignalsWhenMasking() async throws {
         try withServer { _, env in
             let directory = try TemporaryDirectory()
             defer { directory.remove() }
@@ -181,7 +181,7 @@ struct CLIReferenceCommandTests {
         }
     }
 
-    @Test func injectRendersAPrivateFileAtomically() throws {
+    @Test func injectRendersAPrivateFileAtomically() async throws {
         try withServer { _, env in
             let directory = try TemporaryDirectory()
             defer { directory.remove() }
@@ -208,7 +208,7 @@ struct CLIReferenceCommandTests {
         }
     }
 
-    @Test func rawOutputPrintsOneFieldWithoutANewline() throws {
+    @Test func rawOutputPrintsOneFieldWithoutANewline() async throws {
         try withServer { _, env in
             let name = try SesameProcess.run(["secret", "get", "1", "--output", "raw=name"], environment: env)
             #expect(name.status == 0 && name.stdout == "db", "\(name.stderr)")

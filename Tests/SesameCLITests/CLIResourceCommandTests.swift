@@ -8,7 +8,7 @@ import Testing
 struct CLIResourceCommandTests {
     static let password = "Cli-Admin-Passw0rd!"
 
-    @Test func operatorsManageUsersGroupsAccessAndMetadata() throws {
+    @Test func operatorsManageUsersGroupsAccessAndMetadata() async throws {
         let server = try SesameProcess.Server(adminPassword: Self.password)
         defer { server.stop() }
         let env = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password]

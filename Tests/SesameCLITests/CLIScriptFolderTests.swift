@@ -27,7 +27,7 @@ struct CLIScriptFolderTests {
         try await withServer { client, env, directory in
             let deploy = try await client.createScript(name: "deploy/prod", type: .powerShell, script: "Write-Host 'v1'\n")
             _ = try await client.createScript(name: "../evil", type: .ssh, script: "echo hi\n")
-            let pull = try SesameProcess.run(["script", "pull", directory.path], environment: env)
+            let pull = try await SesameProcess.run(["script", "pull", directory.path], environment: env)
             #expect(pull.status == 0, "\(pull.stderr)")
             let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
             #expect(files == [".sesame-scripts.json", "_evil.sh", "deploy_prod.ps1"])
@@ -36,13 +36,13 @@ struct CLIScriptFolderTests {
 
             // A local edit is never overwritten without --force.
             try "Write-Host 'local'\n".write(toFile: directory.file("deploy_prod.ps1"), atomically: true, encoding: .utf8)
-            let again = try SesameProcess.run(["script", "pull", directory.path], environment: env)
+            let again = try await SesameProcess.run(["script", "pull", directory.path], environment: env)
             #expect(again.status == 1 && again.stderr.contains("deploy_prod.ps1") && again.stderr.contains("--force"))
             #expect(try String(contentsOfFile: directory.file("deploy_prod.ps1"), encoding: .utf8) == "Write-Host 'local'\n")
 
             // push uploads the edit and creates a script for a new file.
             try "SELECT 1;\n".write(toFile: directory.file("report.sql"), atomically: true, encoding: .utf8)
-            let push = try SesameProcess.run(["script", "push", directory.path], environment: env)
+            let push = try await SesameProcess.run(["script", "push", directory.path], environment: env)
             #expect(push.status == 0, "\(push.stderr)")
             #expect(push.stdout.contains("uploaded deploy_prod.ps1 → script \(deploy.scriptId)"))
             #expect(push.stdout.contains("created report.sql"))
@@ -51,7 +51,7 @@ struct CLIScriptFolderTests {
             let scripts = try await client.searchScripts().collect()
             #expect(scripts.contains { $0.name == "report" && $0.scriptType == "SQL" })
 
-            let forced = try SesameProcess.run(["script", "pull", directory.path, "--force"], environment: env)
+            let forced = try await SesameProcess.run(["script", "pull", directory.path, "--force"], environment: env)
             #expect(forced.status == 0)
         }
     }
@@ -59,7 +59,7 @@ struct CLIScriptFolderTests {
     @Test func watchUploadsSavesMadeThroughARename() async throws {
         try await withServer { client, env, directory in
             let script = try await client.createScript(name: "watched", type: .ssh, script: "echo one\n")
-            #expect(try SesameProcess.run(["script", "pull", directory.path], environment: env).status == 0)
+            await #expect(try SesameProcess.run(["script", "pull", directory.path], environment: env).status == 0)
 
             let process = Process()
             process.executableURL = URL(fileURLWithPath: try SesameProcess.binary())

@@ -1,0 +1,32 @@
+import Foundation
+import SesameTestKit
+import Testing
+
+/// The process helpers the CLI tests run on: the async ones suspend the test instead of blocking a thread, and
+/// their deadline ends a process that does not finish.
+@Suite(.timeLimit(.minutes(5))) struct ProcessHelperTests {
+    @Test func anAsyncRunReturnsStatusOutputAndErrors() async throws {
+        let done = try await SesameProcess.runTool("/bin/sh", ["-c", "cat; echo to-stderr >&2; exit 3"], input: "given-input")
+        #expect(done.status == 3)
+        #expect(done.stdout == "given-input")
+        #expect(done.stderr == "to-stderr\n")
+    }
+
+    @Test func anAsyncRunPastItsDeadlineEndsTheProcessAndThrows() async throws {
+        let marker = "sesame-deadline-\(UUID().uuidString)"
+        await #expect(throws: SesameProcessError.self) {
+            _ = try await SesameProcess.runTool("/usr/bin/perl", ["-e", "sleep 60", marker], timeout: 0.5)
+        }
+        // The process (whose command line names the marker) was ended, not left behind.
+        let left = try await SesameProcess.runTool("/usr/bin/pgrep", ["-f", marker])
+        #expect(left.status == 1, "still running: \(left.stdout)")
+    }
+
+    @Test func theBlockingRunHasTheSameDeadline() async throws {
+        _ = try await onOwnThread {
+            #expect(throws: SesameProcessError.self) {
+                _ = try SesameProcess.runTool("/bin/sleep", ["60"], timeout: 0.5)
+            }
+        }
+    }
+}
