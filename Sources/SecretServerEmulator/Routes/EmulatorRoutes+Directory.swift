@@ -65,11 +65,7 @@ extension EmulatorRoutes {
             }
             return try Responses.json(model)
         }
-        api(router, .delete, "/v1/users/:id") { _, context, caller in
-            let id = try self.id(context)
-            try await self.store.directory.deleteUser(id: id, caller: caller)
-            return try Responses.json(DeletedModel(id: Int(id), objectType: "User"))
-        }
+        deletion(router, "/v1/users/:id", objectType: "User") { id, caller in try await self.store.directory.deleteUser(id: id, caller: caller) }
 
         api(router, .get, "/v1/groups") { request, _, caller in
             let query = request.query
@@ -103,11 +99,7 @@ extension EmulatorRoutes {
             return try Responses.json(
                 try await self.store.directory.updateGroup(id: id, name: body["name"]?.stringValue, enabled: body["enabled"]?.boolValue, caller: caller))
         }
-        api(router, .delete, "/v1/groups/:id") { _, context, caller in
-            let id = try self.id(context)
-            try await self.store.directory.deleteGroup(id: id, caller: caller)
-            return try Responses.json(DeletedModel(id: Int(id), objectType: "Group"))
-        }
+        deletion(router, "/v1/groups/:id", objectType: "Group") { id, caller in try await self.store.directory.deleteGroup(id: id, caller: caller) }
         api(router, .get, "/v1/groups/:id/users") { request, context, caller in
             let query = request.query
             let (skip, take) = try query.list(defaultTake: self.configuration.defaultPageSize).window  // by user name (QueryContract)

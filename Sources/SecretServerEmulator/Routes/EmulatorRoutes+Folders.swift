@@ -55,11 +55,7 @@ extension EmulatorRoutes {
             guard let existing = try await self.store.secrets.folder(id: id, children: false, caller: caller) else { throw EmulatorAPIError.accessDenied }
             return try Responses.json(try await self.store.secrets.updateFolder(id: id, try Self.folderInput(body, existing: existing), caller: caller))
         }
-        api(router, .delete, "/v1/folders/:id") { _, context, caller in
-            let id = try self.id(context)
-            try await self.store.secrets.deleteFolder(id: id, caller: caller)
-            return try Responses.json(DeletedModel(id: Int(id), objectType: "Folder"))
-        }
+        deletion(router, "/v1/folders/:id", objectType: "Folder") { id, caller in try await self.store.secrets.deleteFolder(id: id, caller: caller) }
     }
 
     func folderFilter(_ query: QueryParameters) throws -> SecretsStore.FolderFilter {

@@ -46,10 +46,8 @@ extension EmulatorRoutes {
             return try Responses.json(
                 try await self.store.access.updateSecretPermission(id: id, role: body["secretAccessRoleName"]?.stringValue, caller: caller))
         }
-        api(router, .delete, "/v1/secret-permissions/:id") { _, context, caller in
-            let id = try self.id(context)
+        deletion(router, "/v1/secret-permissions/:id", objectType: "SecretPermission") { id, caller in
             try await self.store.access.deleteSecretPermission(id: id, caller: caller)
-            return try Responses.json(DeletedModel(id: Int(id), objectType: "SecretPermission"))
         }
 
         api(router, .get, "/v1/folder-permissions") { request, _, caller in

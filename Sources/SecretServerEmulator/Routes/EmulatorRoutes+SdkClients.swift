@@ -52,10 +52,8 @@ extension EmulatorRoutes {
                     caller: caller
                 ))
         }
-        api(router, .delete, "/v1/sdk-client-rules/:id") { _, context, caller in
-            let id = try self.id(context)
+        deletion(router, "/v1/sdk-client-rules/:id", objectType: "SdkClientRule") { id, caller in
             try await self.store.admin.deleteSdkClientRule(id: id, caller: caller)
-            return try Responses.json(DeletedModel(id: Int(id), objectType: "SdkClientRule"))
         }
         api(router, .get, "/v1/sdk-client-rules/:id/onboarding-key") { _, context, caller in
             try Responses.json(try await self.store.admin.onboardingKey(ruleId: try self.id(context), caller: caller))

@@ -67,6 +67,16 @@ struct EmulatorRoutes: Sendable {
         }
     }
 
+    /// `DELETE path` (a path ending in `/:id`): `delete` removes what the id names; the answer is the real
+    /// server's `{"id", "objectType"}`.
+    func deletion(_ groups: Groups, _ path: String, objectType: String, _ delete: @escaping @Sendable (Int64, Caller) async throws -> Void) {
+        api(groups, .delete, path) { _, context, caller in
+            let id = try self.id(context)
+            try await delete(id, caller)
+            return try Responses.json(DeletedModel(id: Int(id), objectType: objectType))
+        }
+    }
+
     /// The caller of `request`, from its `Authorization: Bearer` header.
     func authenticate(_ request: Request) async throws -> Caller {
         guard let token = Self.bearerToken(request) else { throw EmulatorAPIError.unauthenticated }

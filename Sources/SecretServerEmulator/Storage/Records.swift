@@ -1,8 +1,17 @@
 import Foundation
 import GRDB
 
+/// A row of one of the local server's tables, with an integer id SQLite assigns on insert.
+protocol EmulatorRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    var id: Int64? { get set }
+}
+
+extension EmulatorRecord {
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
 /// One row of `user`.
-struct UserRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+struct UserRow: EmulatorRecord {
     static let databaseTableName = "user"
     var id: Int64?
     var userName: String
@@ -20,12 +29,10 @@ struct UserRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     var isApplicationAccount: Bool = false
     var isLockedOut: Bool = false
     var passwordLastChanged: Date?
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// One row of `folder`.
-struct FolderRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+struct FolderRow: EmulatorRecord {
     static let databaseTableName = "folder"
     var id: Int64?
     var name: String
@@ -35,8 +42,6 @@ struct FolderRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     var inheritPermissions: Bool
     var inheritSecretPolicy: Bool
     var secretPolicyId: Int
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// One row of `password_requirement`: what generated passwords of a field must satisfy.
@@ -114,7 +119,7 @@ struct SecretSettings: Codable, Sendable, Hashable {
 }
 
 /// One row of `secret`.
-struct SecretRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+struct SecretRow: EmulatorRecord {
     static let databaseTableName = "secret"
     var id: Int64?
     var name: String
@@ -126,8 +131,6 @@ struct SecretRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     var created: Date
     var modified: Date
     var settings: SecretSettings
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 extension SecretRow {
@@ -147,7 +150,7 @@ extension SecretRow {
 }
 
 /// One row of `secret_item`: the encrypted value of one field of one secret.
-struct SecretItemRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+struct SecretItemRow: EmulatorRecord {
     static let databaseTableName = "secret_item"
     var id: Int64?
     var secretId: Int64
@@ -155,8 +158,6 @@ struct SecretItemRow: Codable, Sendable, FetchableRecord, MutablePersistableReco
     /// AES-GCM sealed box (nonce, ciphertext, tag) of the UTF-8 value; empty for an empty value.
     var value: Data
     var fileAttachmentId: Int64?
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 extension SecretItemRow {
@@ -171,43 +172,37 @@ extension SecretItemRow {
 }
 
 /// One row of `file_attachment`: the encrypted content of a file field.
-struct FileAttachmentRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+struct FileAttachmentRow: EmulatorRecord {
     static let databaseTableName = "file_attachment"
     var id: Int64?
     var secretId: Int64
     var fieldId: Int64
     var fileName: String
     var content: Data
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// One row of `group`.
-struct GroupRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+struct GroupRow: EmulatorRecord {
     static let databaseTableName = "group"
     var id: Int64?
     var name: String
     var enabled: Bool
     var domainId: Int64?
     var created: Date
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// One row of `secret_permission`: a user's or a group's role on one secret.
-struct SecretPermissionRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+struct SecretPermissionRow: EmulatorRecord {
     static let databaseTableName = "secret_permission"
     var id: Int64?
     var secretId: Int64
     var userId: Int64?
     var groupId: Int64?
     var role: String
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// One row of `folder_permission`: a user's or a group's role on a folder and on its secrets.
-struct FolderPermissionRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+struct FolderPermissionRow: EmulatorRecord {
     static let databaseTableName = "folder_permission"
     var id: Int64?
     var folderId: Int64
@@ -215,24 +210,20 @@ struct FolderPermissionRow: Codable, Sendable, FetchableRecord, MutablePersistab
     var groupId: Int64?
     var folderRole: String
     var secretRole: String
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// One row of `metadata_section`.
-struct MetadataSectionRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+struct MetadataSectionRow: EmulatorRecord {
     static let databaseTableName = "metadata_section"
     var id: Int64?
     var name: String
     var description: String?
     var requiresAdministerMetadata: Bool
     var requiresEntityEdit: Bool
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// One row of `metadata_field`.
-struct MetadataFieldRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+struct MetadataFieldRow: EmulatorRecord {
     static let databaseTableName = "metadata_field"
     var id: Int64?
     var name: String
@@ -240,12 +231,10 @@ struct MetadataFieldRow: Codable, Sendable, FetchableRecord, MutablePersistableR
     var dataType: String
     var containsPersonalInformation: Bool
     var defaultSortOrder: Int?
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// One row of `metadata_item`: one metadata value on a secret, folder, user or group.
-struct MetadataItemRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+struct MetadataItemRow: EmulatorRecord {
     static let databaseTableName = "metadata_item"
     var id: Int64?
     var itemType: String
@@ -260,6 +249,4 @@ struct MetadataItemRow: Codable, Sendable, FetchableRecord, MutablePersistableRe
     var containsPersonalInformation: Bool
     var createUserId: Int64
     var createDateTime: Date
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

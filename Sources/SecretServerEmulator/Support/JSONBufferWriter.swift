@@ -44,6 +44,24 @@ struct JSONBufferWriter {
         needsComma = true
     }
 
+    /// Writes `elements` as a JSON array, each by `element`.
+    mutating func array<Elements: Sequence>(_ elements: Elements, _ element: (Elements.Element, inout JSONBufferWriter) -> Void) {
+        raw("[")
+        var first = true
+        for item in elements {
+            if !first { raw(",") }
+            first = false
+            element(item, &self)
+        }
+        raw("]")
+    }
+
+    /// Writes `elements` as a JSON array of strings, or `null` when there are none.
+    mutating func strings(_ elements: [String]?) {
+        guard let elements else { return raw("null") }
+        array(elements) { item, w in w.string(item) }
+    }
+
     mutating func raw(_ text: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }

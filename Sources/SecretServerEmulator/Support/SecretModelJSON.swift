@@ -14,13 +14,7 @@ enum SecretModelJSON {
         w.key("secretTemplateId"); w.int(model.secretTemplateId)
         w.key("folderId"); w.int(model.folderId)
         w.key("active"); w.bool(model.active)
-        w.key("items")
-        w.raw("[")
-        for (index, item) in model.items.enumerated() {
-            if index > 0 { w.raw(",") }
-            write(item, &w)
-        }
-        w.raw("]")
+        w.key("items"); w.array(model.items) { item, w in write(item, &w) }
         w.key("launcherConnectAsSecretId"); w.int(model.launcherConnectAsSecretId)
         w.key("checkOutMinutesRemaining"); w.int(model.checkOutMinutesRemaining)
         w.key("checkedOut"); w.bool(model.checkedOut)
@@ -54,13 +48,7 @@ enum SecretModelJSON {
         w.key("failedPasswordChangeAttempts"); w.int(model.failedPasswordChangeAttempts)
         w.key("lastPasswordChangeAttempt"); w.string(model.lastPasswordChangeAttempt)
         w.key("secretTemplateName"); w.string(model.secretTemplateName)
-        w.key("responseCodes")
-        w.raw("[")
-        for (index, code) in model.responseCodes.enumerated() {
-            if index > 0 { w.raw(",") }
-            w.string(code)
-        }
-        w.raw("]")
+        w.key("responseCodes"); w.strings(model.responseCodes)
         w.key("webLauncherRequiresIncognitoMode"); w.bool(model.webLauncherRequiresIncognitoMode)
         w.close()
         buffer = w.buffer

@@ -18,24 +18,15 @@ enum SummaryPageJSON {
         w.key("nextSkip"); w.int(page.nextSkip)
         w.key("hasPrev"); w.bool(page.hasPrev)
         w.key("hasNext"); w.bool(page.hasNext)
-        w.key("records")
-        w.raw("[")
-        for (index, summary) in page.records.enumerated() {
-            if index > 0 { w.raw(",") }
-            write(summary, &w)
-        }
-        w.raw("]")
+        w.key("records"); w.array(page.records) { summary, w in write(summary, &w) }
         w.key("sortBy")
-        w.raw("[")
-        for (index, sort) in page.sortBy.enumerated() {
-            if index > 0 { w.raw(",") }
+        w.array(page.sortBy) { sort, w in
             w.open()
             w.key("name"); w.string(sort.name)
             w.key("direction"); w.string(sort.direction)
             w.key("priority"); w.int(sort.priority)
             w.close()
         }
-        w.raw("]")
         w.key("success"); w.bool(page.success)
         w.key("severity"); w.string(page.severity)
         w.close()
@@ -60,30 +51,17 @@ enum SummaryPageJSON {
         w.key("outOfSyncReason"); w.string(summary.outOfSyncReason)
         w.key("lastHeartBeatStatus"); w.string(summary.lastHeartBeatStatus)
         w.key("lastPasswordChangeAttempt"); w.string(summary.lastPasswordChangeAttempt)
-        w.key("responseCodes")
-        if let codes = summary.responseCodes {
-            w.raw("[")
-            for (index, code) in codes.enumerated() {
-                if index > 0 { w.raw(",") }
-                w.string(code)
-            }
-            w.raw("]")
-        } else {
-            w.raw("null")
-        }
+        w.key("responseCodes"); w.strings(summary.responseCodes)
         w.key("lastAccessed"); w.string(summary.lastAccessed)
         w.key("extendedFields")
         if let fields = summary.extendedFields {
-            w.raw("[")
-            for (index, field) in fields.enumerated() {
-                if index > 0 { w.raw(",") }
+            w.array(fields) { field, w in
                 w.open()
                 w.key("name"); w.string(field.name)
                 // The synthesized conformance leaves a nil value out.
                 if let value = field.value { w.key("value"); w.string(value) }
                 w.close()
             }
-            w.raw("]")
         } else {
             w.raw("null")
         }
