@@ -37,11 +37,7 @@ public struct SesameCommand: AsyncParsableCommand {
     /// standard error, with what was wrong and what to do.
     public static func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Int32 {
         ProcessHardening.apply()
-        // `--version` needs no parser: printed before the command tree is built (a few milliseconds of reflection).
-        if arguments == ["--version"] {
-            FileHandle.standardOutput.write(Data((BuildInfo.line + "\n").utf8))
-            return 0
-        }
+        if let code = answerAtOnce(arguments: arguments) { return code }
         do {
             var command = try parse(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -64,6 +60,15 @@ public struct SesameCommand: AsyncParsableCommand {
             }
             return code
         }
+    }
+
+    /// The exit code of what can be answered without the parser or Swift's concurrency, on the calling thread:
+    /// `--version` (the command tree's reflection would cost milliseconds, and the first `await` a thread of
+    /// the global executor). `nil` for everything else.
+    public static func answerAtOnce(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Int32? {
+        guard arguments == ["--version"] else { return nil }
+        FileHandle.standardOutput.write(Data((BuildInfo.line + "\n").utf8))
+        return 0
     }
 
     /// The command `arguments` name. The parser reflects on every command it is given (and walks their subcommands

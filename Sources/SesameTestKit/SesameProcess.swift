@@ -37,7 +37,7 @@ public enum SesameProcess {
         let deadline = Date().addingTimeInterval(timeout)
         while started.process.isRunning {
             if Date() > deadline {
-                kill(started.process.processIdentifier, SIGKILL)  // SIGTERM may be ignored: the test runner's children inherit its dispositions
+                kill(started.process.processIdentifier, SIGKILL)  // SIGTERM may be ignored: the test runner's children inherit it
                 started.process.waitUntilExit()
                 throw started.timedOut(timeout)
             }
@@ -47,47 +47,49 @@ public enum SesameProcess {
     }
 
     /// Runs `sesame arguments...` to the end without holding a thread while it runs: the test's task is suspended
-    /// until the process exits or `timeout` seconds pass (then the process is ended and the call throws). In an
-    /// async test this overload is the one chosen, so no test blocks one of the few threads Swift's concurrency has.
+    /// until the process exits or `timeout` seconds pass (then the process is killed and the call throws). Swift
+    /// chooses this overload where the call can `await` (an async function, a closure that awaits); in a
+    /// synchronous closure (`onOwnThread`) the blocking one runs, on a thread of its own.
     public static func run(
         _ arguments: [String], environment: [String: String] = [:], input: String? = nil, timeout: TimeInterval = 120
     ) async throws -> Result {
         try await runTool(try binary(), arguments, environment: environment, input: input, timeout: timeout)
     }
 
-    /// Runs another program to the end, suspended (not blocked) until it exits or `timeout` seconds pass.
+    /// Runs another program to the end, suspended (not blocked) until it exits or `timeout` seconds pass. When the
+    /// test is cancelled (its time limit) the process is killed too.
     public static func runTool(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil, timeout: TimeInterval = 120
     ) async throws -> Result {
         let (exited, exit) = AsyncStream<Void>.makeStream()
         let started = try Started(executable, arguments, environment: environment, input: input) { exit.finish() }
-        let finished = try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                for await _ in exited {}
-                return !Task.isCancelled
+        let finished: Bool
+        do {
+            finished = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    for await _ in exited {}
+                    try Task.checkCancellation()
+                    return true
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(timeout))
+                    return false
+                }
+                let first = try await group.next() ?? false
+                group.cancelAll()
+                return first
             }
-            group.addTask {
-                try await Task.sleep(for: .seconds(timeout))
-                return false
-            }
-            let first = try await group.next() ?? false
-            group.cancelAll()
-            return first
+        } catch {
+            await started.end()
+            throw error
         }
         guard finished else {
-            kill(started.process.processIdentifier, SIGKILL)  // SIGTERM may be ignored (inherited from the runner)
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
-                    started.process.waitUntilExit()
-                    continuation.resume()
-                }
-            }
+            await started.end()
             throw started.timedOut(timeout)
         }
-        // The pipes end when the process has gone (their readers are threads of their own).
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: started.result()) }
-        }
+        // The pipes end when the process and whatever it started with them have gone (their readers are threads
+        // of their own).
+        return await onThreadOfItsOwn { started.result() }
     }
 
     /// A process started with its standard streams on pipes, its input written and closed.
@@ -120,10 +122,18 @@ public enum SesameProcess {
             process.standardInput = stdin
             if let onExit { process.terminationHandler = { _ in onExit() } }
             try process.run()
-            if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-            try stdin.fileHandleForWriting.close()
+            // Read before writing: a large input and a full output pipe would otherwise wait for each other.
             output = ReadAll(stdout.fileHandleForReading)
             errors = ReadAll(stderr.fileHandleForReading)
+            if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+            try stdin.fileHandleForWriting.close()
+        }
+
+        /// Kills the process if it still runs (SIGKILL: a SIGTERM may be ignored, as the test runner's children
+        /// inherit its ignored signals) and waits for it, without holding a thread of the caller's.
+        func end() async {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            await onThreadOfItsOwn { process.waitUntilExit() }
         }
 
         func result() -> Result {
@@ -188,7 +198,7 @@ public enum SesameProcess {
                 if let data = FileManager.default.contents(atPath: readyFile) { ready = try? JSONDecoder().decode(Ready.self, from: data) }
                 if ready != nil { break }
                 guard Date() < deadline, process.isRunning else {
-                    if process.isRunning { process.terminate() }
+                    if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
                     process.waitUntilExit()
                     directory.remove()
                     throw SesameProcessError("sesame server did not become ready in \(Int(timeout)) s: \(output()) \(errors())")
@@ -202,9 +212,13 @@ public enum SesameProcess {
             self.banner = output()
         }
 
-        /// Sends SIGTERM and waits for the process to end.
-        public func stop() {
+        /// Sends SIGTERM and waits for the process to end (the server stops gracefully); after `timeout` seconds,
+        /// SIGKILL.
+        public func stop(timeout: TimeInterval = 30) {
             if process.isRunning { process.terminate() }
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+            if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
             directory.remove()
         }
@@ -215,6 +229,14 @@ public enum SesameProcess {
             process.waitUntilExit()
             directory.remove()
         }
+    }
+}
+
+/// Runs blocking `body` on a new thread and suspends until it is done: neither Swift's cooperative threads nor
+/// libdispatch's global ones (which Swift's executor runs on, and which do not grow for blocked work) are held.
+func onThreadOfItsOwn<Value: Sendable>(_ body: @escaping @Sendable () -> Value) async -> Value {
+    await withCheckedContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(returning: body()) }
     }
 }
 

@@ -22,6 +22,22 @@ import Testing
         #expect(left.status == 1, "still running: \(left.stdout)")
     }
 
+    @Test func aCancelledRunKillsItsProcess() async throws {
+        let marker = "sesame-cancel-\(UUID().uuidString)"
+        let running = Task { try await SesameProcess.runTool("/usr/bin/perl", ["-e", "sleep 60", marker], timeout: 120) }
+        var seen = false
+        for _ in 0..<500 where !seen {
+            seen = try await SesameProcess.runTool("/usr/bin/pgrep", ["-f", marker]).status == 0
+            if !seen { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(seen, "the process never started")
+        running.cancel()
+        let outcome = await running.result
+        #expect(throws: CancellationError.self) { try outcome.get() }
+        let left = try await SesameProcess.runTool("/usr/bin/pgrep", ["-f", marker])
+        #expect(left.status == 1, "still running after the test was cancelled: \(left.stdout)")
+    }
+
     @Test func theBlockingRunHasTheSameDeadline() async throws {
         _ = try await onOwnThread {
             #expect(throws: SesameProcessError.self) {

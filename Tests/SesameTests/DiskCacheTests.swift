@@ -26,6 +26,38 @@ import Testing
         }
     }
 
+    /// A short-lived `sesame get --cache` only reads: opening and closing the cache leaves its files as they were
+    /// (the WAL stays when the last connection closes, so it is not made again, with a transaction, at each open).
+    @Test func aReadWritesNothingAndARemovedEntryLeavesTheFiles() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("cache.sqlite")
+        let key = DiskCache.Key.raw(Array(repeating: 7, count: 32))
+        do {
+            let cache = try DiskCache(path: path, key: key)
+            try cache.store("tss://12/password", value: SecretValue(text: "kept"), expires: Date() + 60)
+        }
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"), "the WAL went with the last connection")
+        // A first read after the write may still move what the WAL holds into the file; the ones after it may not.
+        do { _ = try DiskCache(path: path, key: key).lookup("tss://12/password") }
+        let before = try [path, path + "-wal"].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+        for _ in 0..<2 {
+            let cache = try DiskCache(path: path, key: key)
+            #expect(try cache.lookup("tss://12/password")?.value.text == "kept")
+        }
+        let after = try [path, path + "-wal"].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+        #expect(before == after, "a read changed the cache files")
+
+        // A removed entry leaves both files: its sealed box is in neither (zeroed, and the WAL truncated).
+        let cache = try DiskCache(path: path, key: key)
+        let box = try #require(try cache.sealedBox(of: "tss://12/password"))
+        #expect(try cache.remove("tss://12/password"))
+        for file in [path, path + "-wal"] where FileManager.default.fileExists(atPath: file) {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+            #expect(bytes.range(of: box.prefix(16)) == nil, "\(file) still holds the removed entry")
+        }
+    }
+
     @Test func aWrongPassphraseOrAReadableFileIsRefused() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -56,7 +56,7 @@ struct JSONBufferWriter {
         raw("]")
     }
 
-    /// Writes `elements` as a JSON array of strings, or `null` when there are none.
+    /// Writes `elements` as a JSON array of strings (`[]` when empty), or `null` when `nil`.
     mutating func strings(_ elements: [String]?) {
         guard let elements else { return raw("null") }
         array(elements) { item, w in w.string(item) }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import GRDBSQLite
 import SesameFiles
 import _CryptoExtras
 import SesameRedaction
@@ -36,6 +37,12 @@ public final class DiskCache: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            // The WAL file stays when the last connection closes. Without this, each short-lived `sesame get
+            // --cache` found it gone, GRDB wrote a transaction (two fsyncs) to make one before reading, and the
+            // close checkpointed that and deleted the file again.
+            var persist: Int32 = 1
+            _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
         }
         do {
             database = try DatabasePool(path: path, configuration: configuration)
@@ -170,29 +177,53 @@ public final class DiskCache: Sendable {
         }
     }
 
+    /// The sealed box kept for `key` in `scope` (tests look for it in the files).
+    func sealedBox(of key: String, scope: String = "") throws -> Data? {
+        let hashed = entryKey(key, scope: scope)
+        return try database.read { db in try Data.fetchOne(db, sql: "SELECT box FROM entry WHERE key = ?", arguments: [hashed]) }
+    }
+
     /// Forgets `key` in `scope`; whether there was an entry.
     @discardableResult
     public func remove(_ key: String, scope: String = "") throws -> Bool {
         let hashed = entryKey(key, scope: scope)
-        return try database.write { db in
+        let removed = try database.write { db in
             try db.execute(sql: "DELETE FROM entry WHERE key = ?", arguments: [hashed])
             return db.changesCount > 0
         }
+        if removed { scrubWAL() }
+        return removed
     }
 
     /// Forgets every entry of `scope` (a signed-out account, a removed profile); returns how many there were.
     @discardableResult
     public func removeAll(scope: String) throws -> Int {
         let tag = scopeTag(scope)
-        return try database.write { db in
+        let removed = try database.write { db in
             try db.execute(sql: "DELETE FROM entry WHERE scope = ?", arguments: [tag])
             return db.changesCount
         }
+        if removed > 0 { scrubWAL() }
+        return removed
     }
 
     /// Forgets everything.
     public func removeAll() throws {
         try database.write { db in try db.execute(sql: "DELETE FROM entry") }
+        scrubWAL()
+    }
+
+    /// Entries removed on purpose (a sign-out, `cache rm`, a value found gone) leave the files: `secure_delete`
+    /// zeroes them in the database's pages, and the WAL, which may still hold those pages as they were (it stays
+    /// between runs), is checkpointed and truncated. Best effort, waiting at most 200 ms for a reader in another
+    /// process; otherwise its old pages are overwritten as the WAL is reused. Expired entries purged in passing
+    /// are only zeroed (a truncation costs the next process a write to make the WAL again).
+    private func scrubWAL() {
+        _ = try? database.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA busy_timeout = 200")
+            defer { try? db.execute(sql: "PRAGMA busy_timeout = 10000") }
+            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        }
     }
 
     /// Removes the entries that expired before `date` (so a file never grows with values nobody can use); returns
@@ -204,10 +235,11 @@ public final class DiskCache: Sendable {
             try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM entry WHERE expires_at < ?)", arguments: [cutoff]) ?? false
         }
         guard any else { return 0 }
-        return try database.write { db in
+        let removed = try database.write { db in
             try db.execute(sql: "DELETE FROM entry WHERE expires_at < ?", arguments: [cutoff])
             return db.changesCount
         }
+        return removed
     }
 
     /// What the file holds, never a value or a key: how many entries (and how many expired), the oldest and newest

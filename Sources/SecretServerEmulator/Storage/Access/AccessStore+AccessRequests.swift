@@ -238,9 +238,7 @@ extension AccessStore {
             throw EmulatorAPIError.invalid("ConfigurationJson", "ConfigurationJson must be JSON.")
         }
         return try await writer.write { db in
-            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM workflow_template WHERE name = ?", arguments: [name]) ?? 0 > 0 {
-                throw EmulatorAPIError.badRequest("API_DuplicateWorkflowName", "A workflow template named '\(name)' already exists.")
-            }
+            try db.requireUnusedName(name, in: "workflow_template", code: "API_DuplicateWorkflowName", what: "workflow template")
             try db.execute(
                 sql: "INSERT INTO workflow_template(name, description, active, expirationMinutes, configurationJson) VALUES (?, ?, 1, ?, ?)",
                 arguments: [name, description, max(1, expirationMinutes ?? 60), configurationJson])

@@ -53,9 +53,7 @@ extension AdminStore {
         let sealedKey = try cipher.sealString(Self.randomSecret(), context: Self.onboardingKeyContext)
         return try await writer.write { db in
             guard try UserRow.fetchOne(db, key: userId) != nil else { throw EmulatorAPIError.accessDenied }
-            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sdk_client_rule WHERE name = ?", arguments: [name]) ?? 0 > 0 {
-                throw EmulatorAPIError.badRequest("API_DuplicateSdkClientRule", "A rule named '\(name)' already exists.")
-            }
+            try db.requireUnusedName(name, in: "sdk_client_rule", code: "API_DuplicateSdkClientRule", what: "rule")
             try db.execute(
                 sql: "INSERT INTO sdk_client_rule(name, details, requireOnboardingKey, userId, onboardingKey) VALUES (?, ?, ?, ?, ?)",
                 arguments: [name, details, requireOnboardingKey ?? true, userId, sealedKey]

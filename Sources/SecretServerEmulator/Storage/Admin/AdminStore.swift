@@ -46,9 +46,7 @@ extension AdminStore {
         }
         let now = self.now()
         let id = try await writer.write { db -> Int64 in
-            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM role WHERE name = ?", arguments: [name]) ?? 0 > 0 {
-                throw EmulatorAPIError.badRequest("API_DuplicateRoleName", "A role named '\(name)' already exists.")
-            }
+            try db.requireUnusedName(name, in: "role", code: "API_DuplicateRoleName", what: "role")
             try db.execute(sql: "INSERT INTO role(name, enabled, isSystem, created) VALUES (?, ?, 0, ?)", arguments: [name, enabled ?? true, now])
             return db.lastInsertedRowID
         }
@@ -120,9 +118,7 @@ extension AdminStore {
             throw EmulatorAPIError.invalid("TeamName", "The TeamName field is required.")
         }
         return try await writer.write { db in
-            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM team WHERE name = ?", arguments: [name]) ?? 0 > 0 {
-                throw EmulatorAPIError.badRequest("API_DuplicateTeamName", "A team named '\(name)' already exists.")
-            }
+            try db.requireUnusedName(name, in: "team", code: "API_DuplicateTeamName", what: "team")
             try db.execute(
                 sql: "INSERT INTO team(name, description, active, domainId) VALUES (?, ?, 1, ?)",
                 arguments: [name, description, domainId.flatMap { $0 > 0 ? $0 : nil }])
@@ -137,9 +133,7 @@ extension AdminStore {
         try await writer.write { db in
             guard try Row.fetchOne(db, sql: "SELECT id FROM team WHERE id = ?", arguments: [id]) != nil else { throw EmulatorAPIError.accessDenied }
             if let name = Self.dirtyValue(data, "teamName")?.stringValue, !name.isEmpty {
-                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM team WHERE name = ? AND id != ?", arguments: [name, id]) ?? 0 > 0 {
-                    throw EmulatorAPIError.badRequest("API_DuplicateTeamName", "A team named '\(name)' already exists.")
-                }
+                try db.requireUnusedName(name, in: "team", excluding: id, code: "API_DuplicateTeamName", what: "team")
                 try db.execute(sql: "UPDATE team SET name = ? WHERE id = ?", arguments: [name, id])
             }
             if let description = Self.dirtyValue(data, "teamDescription") {
@@ -240,9 +234,7 @@ extension AdminStore {
         for group in Self.policyItemGroups { try Self.mergePolicyItems(data[group], group: group, patch: false, into: &items) }
         let itemsText = String(decoding: try WireCoding.makeEncoder().encode(JSONValue.object(items)), as: UTF8.self)
         let id = try await writer.write { db -> Int64 in
-            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM secret_policy WHERE name = ?", arguments: [name]) ?? 0 > 0 {
-                throw EmulatorAPIError.badRequest("API_DuplicateSecretPolicyName", "A secret policy named '\(name)' already exists.")
-            }
+            try db.requireUnusedName(name, in: "secret_policy", code: "API_DuplicateSecretPolicyName", what: "secret policy")
             try db.execute(
                 sql: "INSERT INTO secret_policy(name, description, active, items) VALUES (?, ?, ?, ?)",
                 arguments: [name, data["secretPolicyDescription"]?.stringValue, data["active"]?.boolValue ?? true, itemsText])
