@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 import GRDB
-import GRDBSQLite
 import SesameFiles
 import _CryptoExtras
 import SesameRedaction
@@ -21,7 +20,10 @@ public final class DiskCache: Sendable {
     }
 
     public let path: String
-    private let database: DatabasePool
+    /// One connection: a short-lived `sesame get --cache` opens, reads and closes. (A `DatabasePool` wrote a
+    /// transaction at every open to make sure a WAL file existed, and the close checkpointed it and deleted the
+    /// file again: two fsyncs and page writes per read. Through one connection a read writes nothing.)
+    private let database: DatabaseQueue
     private let sealingKey: SymmetricKey
     private let indexKey: SymmetricKey
 
@@ -38,14 +40,11 @@ public final class DiskCache: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA secure_delete = ON")
-            // The WAL file stays when the last connection closes. Without this, each short-lived `sesame get
-            // --cache` found it gone, GRDB wrote a transaction (two fsyncs) to make one before reading, and the
-            // close checkpointed that and deleted the file again.
-            var persist: Int32 = 1
-            _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
+            // WAL, so processes read while one writes (kept in the file: a no-op once set).
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
         }
         do {
-            database = try DatabasePool(path: path, configuration: configuration)
+            database = try DatabaseQueue(path: path, configuration: configuration)
             // A file already set up is only read: a read through the cache writes nothing (no WAL frames, no
             // fsync), which is most of what opening it would cost a short-lived `sesame get`.
             let ready = try database.read { db in
