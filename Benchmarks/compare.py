@@ -555,10 +555,12 @@ def peak_memory(command, env):
     """The peak resident memory (MB) of one run of `command`, as GNU time reports it. (Not this script's own
     os.wait4: Linux keeps a process's peak across exec, so a child forked from this large Python process would
     report at least the Python process's size.)"""
-    done = subprocess.run(["/usr/bin/time", "-f", "%M"] + command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"{command[0]} failed: {done.stderr.strip()[-300:]}")
-    return int(done.stderr.strip().splitlines()[-1]) / 1024
+    with tempfile.NamedTemporaryFile("r") as report:
+        done = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name] + command, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"{command[0]} failed: {done.stderr.strip()[-300:]}")
+        return int(report.read().strip().splitlines()[-1]) / 1024
 
 
 def median_run(command, env, runs, expect=None):

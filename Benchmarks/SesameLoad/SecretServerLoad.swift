@@ -109,7 +109,10 @@ enum SecretServerLoad {
         // (Linux carries it across exec), here the benchmark's Python, which is larger.
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
         let hwm = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
-        let peakMB = (hwm?.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { Double($0) } ?? 0) / 1024
+        guard let kilobytes = hwm?.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap({ Double($0) }) else {
+            throw LoadError("no VmHWM in /proc/self/status: this process's peak memory cannot be read")
+        }
+        let peakMB = kilobytes / 1024
         print(#"{"workload":"tss-search","count":\#(count),"pageSize":\#(pageSize),"seconds":\#(seconds(since: start)),"peakMB":\#(peakMB)}"#)
     }
 

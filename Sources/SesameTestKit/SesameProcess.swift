@@ -126,7 +126,13 @@ public enum SesameProcess {
             output = ReadAll(stdout.fileHandleForReading)
             errors = ReadAll(stderr.fileHandleForReading)
             if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-            try stdin.fileHandleForWriting.close()
+            do {
+                try stdin.fileHandleForWriting.close()
+            } catch {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                throw error
+            }
         }
 
         /// Kills the process if it still runs (SIGKILL: a SIGTERM may be ignored, as the test runner's children

@@ -51,10 +51,12 @@ import Testing
         let after = try state()
         #expect(before.0 == after.0 && before.1 == after.1, "a read wrote to the cache file")
 
-        // A removed entry leaves both files: its sealed box is in neither (zeroed, and the WAL truncated).
+        // A removed entry leaves both files while the cache is still open: its box is in neither (zeroed, and the WAL
+        // checkpointed and truncated).
         let cache = try DiskCache(path: path, key: key)
         let box = try #require(try cache.sealedBox(of: "tss://12/password"))
         #expect(try cache.remove("tss://12/password"))
+        cache.scrub()  // a removal on purpose (sign-out, cache clear REF)
         for file in [path, path + "-wal"] where FileManager.default.fileExists(atPath: file) {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
             #expect(bytes.range(of: box.prefix(16)) == nil, "\(file) still holds the removed entry")

@@ -109,6 +109,7 @@ struct CacheClearCommand: AsyncParsableCommand {
         }
         let scope = try ReferenceStore.make(connection: connection, environment: environment).provider(for: parsed).cacheScope
         let removed = try disk.remove(parsed.cacheKey, scope: scope)
+        if removed { disk.scrub() }
         Output.write(removed ? "cleared \(parsed.canonical)" : "\(parsed.canonical) was not cached")
     }
 }

@@ -164,6 +164,7 @@ struct SessionStore: Sendable {
     func remove(_ profile: String) throws {
         try cache.remove(Self.key(profile))
         try cache.remove(Self.clientKey(profile))
+        cache.scrub()
     }
 
     private static func clientKey(_ profile: String) -> String { "sdk-client:" + profile }

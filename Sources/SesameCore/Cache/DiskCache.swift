@@ -40,8 +40,11 @@ public final class DiskCache: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA secure_delete = ON")
-            // WAL, so processes read while one writes (kept in the file: a no-op once set).
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            // WAL, so processes read while one writes (kept in the file: a no-op once set). A file system without
+            // it would leave the rollback journal, where readers and writers wait for each other: refused.
+            guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")?.lowercased() == "wal" else {
+                throw SesameError(code: .cache, message: "the disk cache \(path) cannot use SQLite's WAL mode on this file system")
+            }
         }
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
@@ -182,16 +185,15 @@ public final class DiskCache: Sendable {
         return try database.read { db in try Data.fetchOne(db, sql: "SELECT box FROM entry WHERE key = ?", arguments: [hashed]) }
     }
 
-    /// Forgets `key` in `scope`; whether there was an entry.
+    /// Forgets `key` in `scope`; whether there was an entry. Its box is zeroed in the file's pages; call
+    /// `scrub()` after a removal on purpose to take it out of the WAL too.
     @discardableResult
     public func remove(_ key: String, scope: String = "") throws -> Bool {
         let hashed = entryKey(key, scope: scope)
-        let removed = try database.write { db in
+        return try database.write { db in
             try db.execute(sql: "DELETE FROM entry WHERE key = ?", arguments: [hashed])
             return db.changesCount > 0
         }
-        if removed { scrubWAL() }
-        return removed
     }
 
     /// Forgets every entry of `scope` (a signed-out account, a removed profile); returns how many there were.
@@ -202,25 +204,27 @@ public final class DiskCache: Sendable {
             try db.execute(sql: "DELETE FROM entry WHERE scope = ?", arguments: [tag])
             return db.changesCount
         }
-        if removed > 0 { scrubWAL() }
+        if removed > 0 { scrub() }
         return removed
     }
 
     /// Forgets everything.
     public func removeAll() throws {
         try database.write { db in try db.execute(sql: "DELETE FROM entry") }
-        scrubWAL()
+        scrub()
     }
 
-    /// Entries removed on purpose (a sign-out, `cache rm`, a value found gone) leave the files: `secure_delete`
-    /// zeroes them in the database's pages, and the WAL, which may still hold those pages as they were (it stays
-    /// between runs), is checkpointed and truncated. Best effort, waiting at most 200 ms for a reader in another
-    /// process; otherwise its old pages are overwritten as the WAL is reused. Expired entries purged in passing
-    /// are only zeroed (a truncation costs the next process a write to make the WAL again).
-    private func scrubWAL() {
+    /// After removals on purpose (a sign-out, `cache clear REF`, a forgotten session): the WAL, which may still
+    /// hold the pages as they were while this or another process keeps the file open, is checkpointed and
+    /// truncated (`secure_delete` already zeroed them in the file). Best effort, waiting at most 200 ms for a
+    /// reader in another process; otherwise the old pages stay until the WAL is reused or its last connection
+    /// closes. Removals in passing (an agent's evictions, expired entries, a value found gone) are only zeroed:
+    /// a checkpoint costs fsyncs.
+    public func scrub() {
         _ = try? database.writeWithoutTransaction { db in
+            let timeout = try Int.fetchOne(db, sql: "PRAGMA busy_timeout") ?? 0
             try db.execute(sql: "PRAGMA busy_timeout = 200")
-            defer { try? db.execute(sql: "PRAGMA busy_timeout = 10000") }
+            defer { try? db.execute(sql: "PRAGMA busy_timeout = \(timeout)") }
             try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
         }
     }
