@@ -29,6 +29,7 @@ final class AgentMetrics: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let latency: DurationHistogram
     private let entries: Gauge
+    private let inFlight: Gauge
     private let providers = Mutex<[String: Provider]>([:])
     /// The cache's counts at the last scrape: its counters grow by what was added since.
     private let scraped = Mutex(AgentCache.Counts())
@@ -41,6 +42,8 @@ final class AgentMetrics: Sendable {
     init() {
         latency = registry.makeDurationHistogram(descriptor: Self.name("request_duration", "seconds", "Time to answer a request."), buckets: Self.buckets)
         entries = registry.makeGauge(descriptor: Self.name("cache_entries", "", "Answers held."))
+        inFlight = registry.makeGauge(
+            descriptor: Self.name("requests_in_flight", "", "Requests for values being answered now (not /ping, /metrics or /v1/health)."))
         hits = registry.makeCounter(descriptor: Self.name("cache_hits", "total", "Answers from the cache."))
         misses = registry.makeCounter(descriptor: Self.name("cache_misses", "total", "Answers the provider was asked for."))
         refreshes = registry.makeCounter(descriptor: Self.name("refreshes", "total", "Background refreshes before expiry."))
@@ -59,6 +62,14 @@ final class AgentMetrics: Sendable {
         case "/ping", "/metrics", "/v1/health", "/v1/ref", "/v1/refs", "/secretsmanager/get", "/systemsmanager/parameters/get": path
         default: path.hasPrefix("/v1/") ? "/v1/{secretId}" : "other"
         }
+    }
+
+    /// Counts a request for values (any route but `/ping`, `/metrics` and `/v1/health`) while it is answered.
+    func answering<Result>(path: String, _ body: () async throws -> Result) async rethrows -> Result {
+        guard !["/ping", "/metrics", "/v1/health"].contains(path) else { return try await body() }
+        inFlight.increment()
+        defer { inFlight.decrement() }
+        return try await body()
     }
 
     func request(path: String, status: Int, duration: Duration) {

@@ -324,7 +324,7 @@ struct AgentGate: RouterMiddleware {
             if sent == nil {
                 response = AgentRoutes.failure(.unauthorized, "the agent's token is required (X-Aws-Parameters-Secrets-Token or X-Sesame-Token)")
             } else if let sent, Self.constantTimeEqual(sent, token) {
-                response = try await next(request, context)
+                response = try await metrics.answering(path: request.uri.path) { try await next(request, context) }
             } else {
                 response = AgentRoutes.failure(.forbidden, "the agent's token is not right")
             }

@@ -91,7 +91,8 @@ struct CLIAgentLifecycleTests {
     }
 
     @Test func sigtermWithRequestsInFlightAnswersEveryOne() async throws {
-        // Every API answer takes 400 ms: the requests below are all in flight when SIGTERM arrives.
+        // Every API answer takes 400 ms: the requests below are all in flight when SIGTERM arrives (the agent's
+        // requests_in_flight gauge says when).
         let server = try await onOwnThread { try SesameProcess.Server(arguments: ["--fault-latency", "400"], adminPassword: password) }
         defer { server.stop() }
         let admin = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": password]
@@ -114,7 +115,20 @@ struct CLIAgentLifecycleTests {
                     return (answer.status, answer.body, reference)
                 }
             }
-            try await Task.sleep(for: .milliseconds(150))
+            // SIGTERM once the agent counts all 8 in flight (each waits for the server's 400 ms), not after a guess.
+            // Scraped through a client of its own: the shared one's 8 connections to the agent are all waiting.
+            let scraper = HTTPClient(eventLoopGroupProvider: .singleton)
+            defer { _ = scraper.shutdown() }
+            var inFlight = 0
+            var metrics = ""
+            for _ in 0..<500 where inFlight < 8 {
+                metrics = try await get(agent.url + "/metrics", token: agent.token, client: scraper).body
+                inFlight =
+                    metrics.split(separator: "\n").first { $0.hasPrefix("sesame_agent_requests_in_flight ") }
+                    .flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) } ?? 0
+                if inFlight < 8 { try await Task.sleep(for: .milliseconds(5)) }
+            }
+            #expect(inFlight == 8, "the agent counted \(inFlight) requests in flight: \(metrics.prefix(3000))")
             agent.process.signal(SIGTERM)
             return try await group.reduce(into: []) { $0.append($1) }
         }

@@ -238,11 +238,10 @@ public final class DiskCache: Sendable {
             try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM entry WHERE expires_at < ?)", arguments: [cutoff]) ?? false
         }
         guard any else { return 0 }
-        let removed = try database.write { db in
+        return try database.write { db in
             try db.execute(sql: "DELETE FROM entry WHERE expires_at < ?", arguments: [cutoff])
             return db.changesCount
         }
-        return removed
     }
 
     /// What the file holds, never a value or a key: how many entries (and how many expired), the oldest and newest
