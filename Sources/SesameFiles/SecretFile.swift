@@ -106,6 +106,39 @@ public enum SecretFile {
         return result
     }
 
+    /// The content of a file a user names to hand over a secret (`--password-file`, `@FILE`): at most `limit`
+    /// bytes, a regular file (a symbolic link is followed to one: Kubernetes and Docker mount secrets as links),
+    /// and with `requirePrivate` readable by its owner only. `nil` when there is no such file.
+    public static func readInput(_ path: String, limit: Int = 64 * 1024, requirePrivate: Bool) throws(SecretFileError) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else {
+            let code = errno
+            if code == ENOENT { return nil }
+            throw SecretFileError(.io, path: path, "could not be opened", errno: code)
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw SecretFileError(.io, path: path, "could not be read", errno: errno) }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw SecretFileError(.notRegular, path: path, "is not a plain file")
+        }
+        if requirePrivate { try Self.requirePrivate(status, path: path) }
+        guard status.st_size <= limit else { throw SecretFileError(.tooLarge, path: path, "is larger than \(limit) bytes") }
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw SecretFileError(.io, path: path, "could not be read", errno: errno)
+            }
+            if count == 0 { break }
+            result.append(contentsOf: buffer[0..<count])
+            guard result.count <= limit else { throw SecretFileError(.tooLarge, path: path, "is larger than \(limit) bytes") }
+        }
+        return result
+    }
+
     /// Makes ready a SQLite database that will hold secrets: creates it empty with mode 0600 before SQLite opens it
     /// (SQLite gives its `-wal` and `-shm` files the mode of the database), tightens side files an earlier version
     /// left readable, and refuses a database that others can read.

@@ -71,17 +71,7 @@ extension LoginCommand {
             if onboardingKey == "-" {
                 key = try Terminal.readAllStandardInput(limit: 64 * 1024)
             } else if onboardingKey.hasPrefix("@") {
-                let path = String(onboardingKey.dropFirst())
-                let data: [UInt8]
-                do {
-                    guard let read = try SecretFile.readPrivate(path, limit: 64 * 1024) else { throw CLIError("there is no file \(path)") }
-                    data = read
-                } catch let error as CLIError {
-                    throw error
-                } catch {
-                    throw CLIError("cannot use the onboarding key file: \(error)", hint: "make it readable by you only (chmod 600)")
-                }
-                key = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init)
+                key = try SecretInputFile.firstLine(String(onboardingKey.dropFirst()), what: "onboarding key", requirePrivate: true)
             } else {
                 throw CLIError(
                     "an onboarding key on the command line can be read by anyone on this machine",

@@ -140,10 +140,7 @@ struct LoginCommand: AsyncParsableCommand {
         if passwordStdin {
             password = try Terminal.readAllStandardInput(limit: Terminal.valueLimit)
         } else if let passwordFile {
-            guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
-                throw CLIError("could not read the password file \(passwordFile)")
-            }
-            password = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            password = try SecretInputFile.firstLine(passwordFile, what: "password")
         } else if let fromEnvironment = environment["SESAME_PASSWORD"], !fromEnvironment.isEmpty {
             password = fromEnvironment
         } else if Terminal.isInteractive {

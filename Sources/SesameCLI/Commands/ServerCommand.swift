@@ -216,10 +216,7 @@ struct ServerCommand: AsyncParsableCommand {
         var passwordSource: String?
         var adminPassword: String?
         if let file = adminPasswordFile {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw CLIError("cannot read the admin password file '\(file)'")
-            }
-            adminPassword = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+            adminPassword = try SecretInputFile.firstLine(file, what: "admin password")
             passwordSource = file
         } else if let value = ProcessInfo.processInfo.environment["SESAME_ADMIN_PASSWORD"], !value.isEmpty {
             adminPassword = value

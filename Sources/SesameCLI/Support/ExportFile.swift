@@ -113,10 +113,7 @@ struct ExportFile {
             return passphrase
         }
         if let file {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw CLIError("could not read the passphrase file \(file)")
-            }
-            return try checked(text.split(whereSeparator: \.isNewline).first.map(String.init) ?? "")
+            return try checked(try SecretInputFile.firstLine(file, what: "passphrase"))
         }
         if let value = ProcessInfo.processInfo.environment["SESAME_EXPORT_PASSPHRASE"], !value.isEmpty { return try checked(value) }
         guard Terminal.isInteractive else {
