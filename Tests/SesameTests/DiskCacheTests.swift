@@ -1,4 +1,5 @@
 import Foundation
+import SesameTestKit
 import SesameTestSupport
 import Testing
 
@@ -61,6 +62,40 @@ import Testing
             let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
             #expect(bytes.range(of: box.prefix(16)) == nil, "\(file) still holds the removed entry")
         }
+    }
+
+    /// A cache file an earlier build made (entries without scopes, no schema version) is set up once, then opened
+    /// with a read. Made with Debian's sqlite3, as that build left it.
+    @Test func aFileOfAnEarlierBuildIsUpgradedOnce() async throws {
+        let sqlite = "/usr/bin/sqlite3"
+        try #require(FileManager.default.isExecutableFile(atPath: sqlite), "sqlite3 (Debian's package) is needed; scripts/test installs it")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("cache.sqlite")
+        let made = try await SesameProcess.runTool(
+            sqlite,
+            [
+                path,
+                """
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+                CREATE TABLE entry (key BLOB PRIMARY KEY, box BLOB NOT NULL, fetched_at REAL NOT NULL, expires_at REAL NOT NULL) WITHOUT ROWID;
+                """,
+            ])
+        #expect(made.status == 0, "\(made.stderr)")
+        chmod(path, 0o600)
+        let key = DiskCache.Key.raw(Array(repeating: 9, count: 32))
+        do {
+            let cache = try DiskCache(path: path, key: key)
+            try cache.store("tss://3/password", scope: "server-a", value: SecretValue(text: "upgraded"), expires: Date() + 60)
+            #expect(try cache.lookup("tss://3/password", scope: "server-a")?.value.text == "upgraded")
+        }
+        let version = try await SesameProcess.runTool(
+            sqlite, [path, "PRAGMA user_version; SELECT COUNT(*) FROM pragma_table_info('entry') WHERE name = 'scope';"])
+        #expect(version.stdout.split(separator: "\n") == ["\(DiskCache.schemaVersion)", "1"], "\(version.stdout) \(version.stderr)")
+        let written = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date
+        #expect(try DiskCache(path: path, key: key).lookup("tss://3/password", scope: "server-a")?.value.text == "upgraded")
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date == written, "opening it again wrote to it")
     }
 
     @Test func aWrongPassphraseOrAReadableFileIsRefused() throws {

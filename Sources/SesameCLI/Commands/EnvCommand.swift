@@ -6,6 +6,7 @@ import Sesame
 struct EnvCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "env",
+        _superCommandName: "sesame",  // see SecretGetCommand
         abstract: "Write secrets as variables: dotenv, export, docker, json, yaml, or GitHub Actions' $GITHUB_ENV.",
         discussion: """
             --from FILE reads NAME=REF lines (as sesame run --env-file does; a value that is not a reference is written

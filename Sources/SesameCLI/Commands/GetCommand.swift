@@ -6,6 +6,7 @@ import Sesame
 struct GetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "get",
+        _superCommandName: "sesame",  // see SecretGetCommand
         abstract: "Print the secret a reference names (tss://, aws-sm://, aws-ps://, env://).",
         discussion: """
             The value is printed as is: with no newline when the output is not a terminal (so scripts get exactly

@@ -7,6 +7,7 @@ import SesameFiles
 struct InjectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inject",
+        _superCommandName: "sesame",  // see SecretGetCommand
         abstract: "Render a template whose {{ reference }} placeholders become secret values.",
         discussion: """
             Every placeholder is read before anything is written; if one fails, nothing is written. The output

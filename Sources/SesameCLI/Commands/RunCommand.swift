@@ -8,6 +8,7 @@ import Synchronization
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
+        _superCommandName: "sesame",  // see SecretGetCommand
         abstract: "Run a command with the environment variables that hold references replaced by their secrets.",
         discussion: """
             Variables from the environment and from --env-file files (KEY=VALUE lines) whose value is a reference

@@ -21,6 +21,9 @@ struct SecretCommand: AsyncParsableCommand {
 struct SecretGetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "get",
+        // Parsed on its own (`SesameCommand.parse`), the command is still `sesame secret get`; and the parser skips
+        // its check for a completion-script request (a second parse, ~12% of a cached read).
+        _superCommandName: "sesame secret",
         abstract: "Show a secret, or print one field's value.",
         discussion: """
             Examples:

@@ -72,6 +72,7 @@ public final class DiskCache: Sendable {
                     if try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE name = 'salt'") == nil {
                         try db.execute(sql: "INSERT INTO meta (name, value) VALUES ('salt', ?)", arguments: [Data(Self.randomBytes(16))])
                     }
+                    try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)")
                 }
             }
         } catch {
@@ -96,14 +97,12 @@ public final class DiskCache: Sendable {
         try checkCanary()
     }
 
-    /// Whether the file has every table, column, index and its salt (then opening it writes nothing).
+    /// The schema this code writes, kept in `PRAGMA user_version`: a file at this version is opened with that one
+    /// read. A file made before the version was kept goes once through the (idempotent) set-up, which records it.
+    static let schemaVersion = 2
+
     private static func schemaIsCurrent(_ db: Database) throws -> Bool {
-        guard try db.tableExists("meta"), try db.tableExists("entry"),
-            try Row.fetchAll(db, sql: "PRAGMA table_info(entry)").contains(where: { ($0["name"] as String?) == "scope" }),
-            try db.indexes(on: "entry").contains(where: { $0.name == "entry_scope" }),
-            try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE name = 'salt'") != nil
-        else { return false }
-        return true
+        try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 >= schemaVersion
     }
 
     /// A sealed known text proves that the key is the one the file was made with.
