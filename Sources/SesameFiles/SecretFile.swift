@@ -77,7 +77,22 @@ public enum SecretFile {
     /// The content of a private file, or `nil` when there is none. A file that others may read or write, or that
     /// is not a regular file (a link placed there, a pipe), is refused.
     public static func readPrivate(_ path: String, limit: Int = 1 << 20) throws(SecretFileError) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        try readRegular(path, followingLinks: false, requirePrivate: true, limit: limit)
+    }
+
+    /// The content of a file a user names to hand over a secret (`--password-file`, `@FILE`): at most `limit`
+    /// bytes, a regular file (a symbolic link is followed to one: Kubernetes and Docker mount secrets as links),
+    /// and with `requirePrivate` readable by its owner only. `nil` when there is no such file.
+    public static func readInput(_ path: String, limit: Int = 64 * 1024, requirePrivate: Bool) throws(SecretFileError) -> [UInt8]? {
+        try readRegular(path, followingLinks: true, requirePrivate: requirePrivate, limit: limit)
+    }
+
+    /// A regular file's content, at most `limit` bytes; `nil` when there is none. Opened without blocking (a pipe
+    /// placed there is refused, not waited on).
+    private static func readRegular(
+        _ path: String, followingLinks: Bool, requirePrivate: Bool, limit: Int
+    ) throws(SecretFileError) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followingLinks ? 0 : O_NOFOLLOW))
         guard descriptor >= 0 else {
             let code = errno
             if code == ENOENT { return nil }
@@ -90,42 +105,10 @@ public enum SecretFile {
         guard status.st_mode & S_IFMT == S_IFREG else {
             throw SecretFileError(.notRegular, path: path, "is not a plain file")
         }
-        try requirePrivate(status, path: path)
-        var result: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw SecretFileError(.io, path: path, "could not be read", errno: errno)
-            }
-            if count == 0 { break }
-            result.append(contentsOf: buffer[0..<count])
-            guard result.count <= limit else { throw SecretFileError(.tooLarge, path: path, "is larger than \(limit) bytes") }
-        }
-        return result
-    }
-
-    /// The content of a file a user names to hand over a secret (`--password-file`, `@FILE`): at most `limit`
-    /// bytes, a regular file (a symbolic link is followed to one: Kubernetes and Docker mount secrets as links),
-    /// and with `requirePrivate` readable by its owner only. `nil` when there is no such file.
-    public static func readInput(_ path: String, limit: Int = 64 * 1024, requirePrivate: Bool) throws(SecretFileError) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard descriptor >= 0 else {
-            let code = errno
-            if code == ENOENT { return nil }
-            throw SecretFileError(.io, path: path, "could not be opened", errno: code)
-        }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw SecretFileError(.io, path: path, "could not be read", errno: errno) }
-        guard status.st_mode & S_IFMT == S_IFREG else {
-            throw SecretFileError(.notRegular, path: path, "is not a plain file")
-        }
         if requirePrivate { try Self.requirePrivate(status, path: path) }
         guard status.st_size <= limit else { throw SecretFileError(.tooLarge, path: path, "is larger than \(limit) bytes") }
         var result: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16384)
+        var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
