@@ -81,7 +81,9 @@ public struct SesameCommand: AsyncParsableCommand {
         // Help of any kind is not an error the leaf parse would fall back on: it answers a help command, whose text
         // would name the leaf alone. The whole tree answers it.
         let helpWords: Set = ["help", "-h", "--help", "--help-hidden", "--experimental-dump-help", "--generate-completion-script", "--version"]
-        if arguments.contains(where: { helpWords.contains($0) }) { return try parseAsRoot(arguments) }
+        if arguments.contains(where: { helpWords.contains($0) || $0.hasPrefix("--generate-completion-script=") }) {
+            return try parseAsRoot(arguments)
+        }
         var command: any ParsableCommand.Type = SesameCommand.self
         var depth = 0
         while depth < arguments.count, !arguments[depth].hasPrefix("-"),

@@ -81,32 +81,41 @@ public enum SecretFile {
     }
 
     /// The content of a file a user names to hand over a secret (`--password-file`, `@FILE`): at most `limit`
-    /// bytes, a regular file (a symbolic link is followed to one: Kubernetes and Docker mount secrets as links),
-    /// and with `requirePrivate` readable by its owner only. `nil` when there is no such file.
+    /// bytes, a regular file (a symbolic link is followed to one: Kubernetes mounts secret files as links) or a
+    /// pipe (`--password-file <(pass show db)`), and with `requirePrivate` a regular file readable by its owner
+    /// only. `nil` when there is no such file.
     public static func readInput(_ path: String, limit: Int = 64 * 1024, requirePrivate: Bool) throws(SecretFileError) -> [UInt8]? {
-        try readRegular(path, followingLinks: true, requirePrivate: requirePrivate, limit: limit)
+        try readRegular(path, followingLinks: true, allowingPipes: !requirePrivate, requirePrivate: requirePrivate, limit: limit)
     }
 
-    /// A regular file's content, at most `limit` bytes; `nil` when there is none. Opened without blocking (a pipe
-    /// placed there is refused, not waited on).
+    /// A regular file's content (or a pipe's, when allowed), at most `limit` bytes; `nil` when there is none.
+    /// Opened without blocking, so a pipe with no writer is not waited on at the open.
     private static func readRegular(
-        _ path: String, followingLinks: Bool, requirePrivate: Bool, limit: Int
+        _ path: String, followingLinks: Bool, allowingPipes: Bool = false, requirePrivate: Bool, limit: Int
     ) throws(SecretFileError) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followingLinks ? 0 : O_NOFOLLOW))
         guard descriptor >= 0 else {
             let code = errno
             if code == ENOENT { return nil }
-            if code == ELOOP { throw SecretFileError(.notRegular, path: path, "is a symbolic link; a file of secrets must be a plain file") }
+            if code == ELOOP {
+                throw SecretFileError(
+                    .notRegular, path: path,
+                    followingLinks ? "is a loop of symbolic links" : "is a symbolic link; a file of secrets must be a plain file")
+            }
             throw SecretFileError(.io, path: path, "could not be opened", errno: code)
         }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw SecretFileError(.io, path: path, "could not be read", errno: errno) }
-        guard status.st_mode & S_IFMT == S_IFREG else {
-            throw SecretFileError(.notRegular, path: path, "is not a plain file")
+        let kind = status.st_mode & S_IFMT
+        if allowingPipes, kind == S_IFIFO {
+            // Read it as a pipe is read: waiting for its writer.
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+        } else {
+            guard kind == S_IFREG else { throw SecretFileError(.notRegular, path: path, "is not a plain file") }
+            if requirePrivate { try Self.requirePrivate(status, path: path) }
+            guard status.st_size <= limit else { throw SecretFileError(.tooLarge, path: path, "is larger than \(limit) bytes") }
         }
-        if requirePrivate { try Self.requirePrivate(status, path: path) }
-        guard status.st_size <= limit else { throw SecretFileError(.tooLarge, path: path, "is larger than \(limit) bytes") }
         var result: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {

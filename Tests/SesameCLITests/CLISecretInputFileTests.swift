@@ -3,7 +3,7 @@ import SesameTestKit
 import Testing
 
 /// Files a user names to hand over a secret (`--admin-password-file`, `--password-file`, `--onboarding-key @FILE`):
-/// the first line, read with a bound, through a symbolic link as Kubernetes and Docker mount secrets.
+/// the first line, read with a bound, through a symbolic link as Kubernetes mounts secrets, or from a pipe.
 @Suite(.timeLimit(.minutes(5))) struct CLISecretInputFileTests {
     @Test func secretFilesAreReadThroughLinksWithABound() async throws {
         let directory = try TemporaryDirectory()
@@ -24,6 +24,11 @@ import Testing
         let login = try await SesameProcess.run(
             ["login", "--url", server.baseURL, "--username", "admin", "--password-file", link], environment: config)
         #expect(login.status == 0, "\(login.stderr)")
+        // A pipe, as `--password-file <(pass show …)` or /dev/stdin gives one.
+        let piped = try await SesameProcess.run(
+            ["login", "--url", server.baseURL, "--username", "admin", "--password-file", "/dev/stdin"], environment: config,
+            input: "Linked-Admin-Pass-1\n")
+        #expect(piped.status == 0, "\(piped.stderr)")
         let refused = try await SesameProcess.run(
             ["login", "--url", server.baseURL, "--username", "admin", "--password-stdin"], environment: config, input: "Env-Admin-Pass-1\n")
         #expect(refused.status != 0)

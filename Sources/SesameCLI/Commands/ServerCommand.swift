@@ -46,7 +46,7 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The virtual directory the API is served under (it is also served at /).")
     var basePath = "/SecretServer"
 
-    @Option(name: .long, help: "Read the admin password from this file.")
+    @Option(name: .long, help: ArgumentHelp("Read the admin password from this file (first line).", valueName: "file"))
     var adminPasswordFile: String?
 
     @Option(

@@ -36,6 +36,7 @@ public final class DiskCache: Sendable {
         self.path = path
         try Self.prepareFile(path)
         var configuration = Configuration()
+        let salt: Data
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -75,10 +76,10 @@ public final class DiskCache: Sendable {
                     try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)")
                 }
             }
+            salt = try database.read { db in try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE name = 'salt'") } ?? Data()
         } catch {
             throw SesameError(code: .cache, message: "could not open the disk cache \(path): \(error)")
         }
-        let salt = try database.read { db in try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE name = 'salt'") } ?? Data()
         let master: SymmetricKey
         switch key {
         case .passphrase(let passphrase):
