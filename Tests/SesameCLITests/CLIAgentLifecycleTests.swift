@@ -91,9 +91,9 @@ struct CLIAgentLifecycleTests {
     }
 
     @Test func sigtermWithRequestsInFlightAnswersEveryOne() async throws {
-        // Every API answer takes 400 ms: the requests below are all in flight when SIGTERM arrives (the agent's
-        // requests_in_flight gauge says when).
-        let server = try await onOwnThread { try SesameProcess.Server(arguments: ["--fault-latency", "400"], adminPassword: password) }
+        // Every API answer takes 2 s: the requests below all reach the agent and wait there, however slowly a loaded
+        // machine opens their connections, and SIGTERM arrives once the agent's requests_in_flight gauge counts 8.
+        let server = try await onOwnThread { try SesameProcess.Server(arguments: ["--fault-latency", "2000"], adminPassword: password) }
         defer { server.stop() }
         let admin = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": password]
         try createSecret(admin, value: "Inflight-Value-1")
@@ -115,13 +115,14 @@ struct CLIAgentLifecycleTests {
                     return (answer.status, answer.body, reference)
                 }
             }
-            // SIGTERM once the agent counts all 8 in flight (each waits for the server's 400 ms), not after a guess.
+            // SIGTERM once the agent counts all 8 in flight (each waits for the server's 2 s), not after a guess.
             // Scraped through a client of its own: the shared one's 8 connections to the agent are all waiting.
             let scraper = HTTPClient(eventLoopGroupProvider: .singleton)
             defer { _ = scraper.shutdown() }
             var inFlight = 0
             var metrics = ""
-            for _ in 0..<500 where inFlight < 8 {
+            let deadline = ContinuousClock.now + .seconds(20)
+            while inFlight < 8, ContinuousClock.now < deadline {
                 metrics = try await get(agent.url + "/metrics", token: agent.token, client: scraper).body
                 inFlight =
                     metrics.split(separator: "\n").first { $0.hasPrefix("sesame_agent_requests_in_flight ") }
