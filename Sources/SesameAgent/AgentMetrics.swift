@@ -64,9 +64,10 @@ final class AgentMetrics: Sendable {
         }
     }
 
-    /// Counts a request for values (any route but `/ping`, `/metrics` and `/v1/health`) while it is answered.
+    /// Counts a request for values (any route but `/metrics` and `/v1/health`; `/ping` never gets here) while it
+    /// is answered.
     func answering<Result>(path: String, _ body: () async throws -> Result) async rethrows -> Result {
-        guard !["/ping", "/metrics", "/v1/health"].contains(path) else { return try await body() }
+        if path == "/metrics" || path == "/v1/health" { return try await body() }
         inFlight.increment()
         defer { inFlight.decrement() }
         return try await body()

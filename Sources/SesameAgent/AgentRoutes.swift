@@ -100,11 +100,7 @@ struct AgentRoutes: Sendable {
         } catch {
             return Self.failure(.badRequest, "\(error)")
         }
-        // A client that names its scope is answered only when it would read as the agent does (same server, user,
-        // account): otherwise it reads for itself.
-        if let asked = request.headers[Self.scopeHeader], backends.scope(reference.scheme).map(CacheScope.fingerprint) != asked {
-            return Self.failure(.conflict, "the agent reads \(reference.scheme) references as another server or account")
-        }
+        if let refused = scopeRefusal(request, schemes: [reference.scheme]) { return refused }
         let wantsJSON = request.headers[.accept]?.contains("application/json") == true
         let refresh = Self.refreshNow(request)
         return try await answer(key: "ref|\(wantsJSON)|\(text)", refresh: refresh) {
@@ -142,6 +138,9 @@ struct AgentRoutes: Sendable {
         else {
             return Self.failure(.badRequest, "the body must be {\"refs\": [up to 100 references]}")
         }
+        // Refused as a whole when any reference would be read as another server or account than the client's.
+        let schemes = texts.compactMap { try? SecretReference(parsing: $0).scheme }
+        if let refused = scopeRefusal(request, schemes: schemes) { return refused }
         var values: [String: Any] = [:]
         var binary: [String: String] = [:]
         var stale: [String: String] = [:]
@@ -164,6 +163,16 @@ struct AgentRoutes: Sendable {
         if !binary.isEmpty { fields["valuesBase64"] = binary }
         if !stale.isEmpty { fields["stale"] = stale }
         return Self.respond(try Self.json(fields))
+    }
+
+    /// A client that names its scope (`X-Sesame-Scope`) is answered only when it would read every scheme asked as
+    /// the agent does (same server, user, account); otherwise 409, and it reads for itself.
+    private func scopeRefusal(_ request: Request, schemes: [String]) -> Response? {
+        guard let asked = request.headers[Self.scopeHeader] else { return nil }
+        for scheme in Set(schemes) where backends.scope(scheme).map(CacheScope.fingerprint) != asked {
+            return Self.failure(.conflict, "the agent reads \(scheme) references as another server or account")
+        }
+        return nil
     }
 
     /// A reference's raw answer through the cache, the provider's success or failure and its use counted (health,

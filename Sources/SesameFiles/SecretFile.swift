@@ -77,7 +77,7 @@ public enum SecretFile {
     /// The content of a private file, or `nil` when there is none. A file that others may read or write, or that
     /// is not a regular file (a link placed there, a pipe), is refused.
     public static func readPrivate(_ path: String, limit: Int = 1 << 20) throws(SecretFileError) -> [UInt8]? {
-        try readRegular(path, followingLinks: false, requirePrivate: true, limit: limit)
+        try readBounded(path, followingLinks: false, requirePrivate: true, limit: limit)
     }
 
     /// The content of a file a user names to hand over a secret (`--password-file`, `@FILE`): at most `limit`
@@ -85,12 +85,12 @@ public enum SecretFile {
     /// pipe (`--password-file <(pass show db)`), and with `requirePrivate` a regular file readable by its owner
     /// only. `nil` when there is no such file.
     public static func readInput(_ path: String, limit: Int = 64 * 1024, requirePrivate: Bool) throws(SecretFileError) -> [UInt8]? {
-        try readRegular(path, followingLinks: true, allowingPipes: !requirePrivate, requirePrivate: requirePrivate, limit: limit)
+        try readBounded(path, followingLinks: true, allowingPipes: !requirePrivate, requirePrivate: requirePrivate, limit: limit)
     }
 
     /// A regular file's content (or a pipe's, when allowed), at most `limit` bytes; `nil` when there is none.
     /// Opened without blocking, so a pipe with no writer is not waited on at the open.
-    private static func readRegular(
+    private static func readBounded(
         _ path: String, followingLinks: Bool, allowingPipes: Bool = false, requirePrivate: Bool, limit: Int
     ) throws(SecretFileError) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followingLinks ? 0 : O_NOFOLLOW))

@@ -113,6 +113,14 @@ struct CLIAgentTests {
         let batchResponse = try await HTTPClient.shared.execute(batch, timeout: .seconds(30))
         let batchBody = String(buffer: try await batchResponse.body.collect(upTo: 1 << 20))
         #expect(batchBody.contains("Param-Value-1") && batchBody.contains(#""errors":{"aws-ps:"#), "\(batchBody)")
+        // A client that reads as another account (its scope's fingerprint) is refused by both routes; it reads for itself.
+        let foreign = [("X-Sesame-Token", agent.token), ("X-Sesame-Scope", "another-account")]
+        let foreignOne = try await get(agent.url + "/v1/ref?ref=aws-ps://\(parameterName)", headers: foreign)
+        #expect(foreignOne.status == 409 && !foreignOne.body.contains("Param-Value-1"), "\(foreignOne.body)")
+        batch.headers.add(name: "X-Sesame-Scope", value: "another-account")
+        let foreignBatch = try await HTTPClient.shared.execute(batch, timeout: .seconds(30))
+        let foreignBody = String(buffer: try await foreignBatch.body.collect(upTo: 1 << 20))
+        #expect(foreignBatch.status.code == 409 && !foreignBody.contains("Param-Value-1"), "\(foreignBody)")
 
         // A name with slashes by the path route, as the AWS agent reads it; env:// is never served (the agent's own
         // environment holds its credentials); a key path read through the agent by sesame get is applied once.
