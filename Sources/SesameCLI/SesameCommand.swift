@@ -84,6 +84,8 @@ public struct SesameCommand: AsyncParsableCommand {
         if arguments.contains(where: { helpWords.contains($0) || $0.hasPrefix("--generate-completion-script=") }) {
             return try parseAsRoot(arguments)
         }
+        // The hot commands' usual lines skip ArgumentParser's reflection altogether (see `QuickArguments`).
+        if let quick = QuickParse.command(arguments) { return quick }
         var command: any ParsableCommand.Type = SesameCommand.self
         var depth = 0
         while depth < arguments.count, !arguments[depth].hasPrefix("-"),

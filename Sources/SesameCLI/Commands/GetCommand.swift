@@ -67,3 +67,19 @@ struct GetCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension GetCommand {
+    /// The option groups `QuickParse` reads for this command.
+    static let quickGroups: [any QuickParsable.Type] = [ConnectionOptions.self, CacheOptions.self, RestrictedOptions.self]
+
+    /// The command as ArgumentParser would have parsed it from the same words (see `QuickArguments`).
+    init(quick arguments: QuickArguments) throws(QuickArguments.GiveUp) {
+        var parsed = Self()
+        parsed.connection = try ConnectionOptions(quick: arguments)
+        parsed.cacheOptions = try CacheOptions(quick: arguments)
+        parsed.restricted = try RestrictedOptions(quick: arguments)
+        parsed.reference = try arguments.onlyPositional()
+        parsed.output = try arguments.option("output") ?? .raw
+        self = parsed
+    }
+}

@@ -90,6 +90,26 @@ struct SecretGetCommand: AsyncParsableCommand {
 }
 
 extension SecretGetCommand {
+    /// The option groups `QuickParse` reads for this command.
+    static let quickGroups: [any QuickParsable.Type] = [
+        ConnectionOptions.self, OutputOptions.self, CacheOptions.self, RestrictedOptions.self,
+    ]
+
+    /// The command as ArgumentParser would have parsed it from the same words (see `QuickArguments`).
+    init(quick arguments: QuickArguments) throws(QuickArguments.GiveUp) {
+        var parsed = Self()
+        parsed.connection = try ConnectionOptions(quick: arguments)
+        parsed.secret = try arguments.onlyPositional()
+        parsed.field = try arguments.option("field")
+        parsed.output = try OutputOptions(quick: arguments)
+        parsed.reveal = arguments.flag("reveal")
+        parsed.cacheOptions = try CacheOptions(quick: arguments)
+        parsed.restricted = try RestrictedOptions(quick: arguments)
+        self = parsed
+    }
+}
+
+extension SecretGetCommand {
     /// `--field F --cache`: the field read as the reference `tss://ID/F` (or `tss://Folder/.../Name/F`) through the
     /// disk cache, so a fresh entry is answered without the server (and without signing in).
     func cachedField(_ field: String) async throws {

@@ -8,3 +8,14 @@ struct OutputOptions: ParsableArguments {
     /// The format asked for.
     var format: OutputFormat { output }
 }
+
+extension OutputOptions: QuickParsable {
+    static let quickOptions: Set<String> = ["output"]
+    static let quickFlags: Set<String> = []
+
+    init(quick arguments: QuickArguments) throws(QuickArguments.GiveUp) {
+        var parsed = Self()
+        parsed.output = try arguments.option("output") ?? .table
+        self = parsed
+    }
+}

@@ -80,3 +80,17 @@ struct CacheOptions: ParsableArguments {
         FileHandle.standardError.write(Data("warning: \(reference.canonical) is an expired cached value: the server could not be reached\n".utf8))
     }
 }
+
+extension CacheOptions: QuickParsable {
+    static let quickOptions: Set<String> = ["cache-ttl"]
+    static let quickFlags: Set<String> = ["cache", "allow-expired", "refresh"]
+
+    init(quick arguments: QuickArguments) throws(QuickArguments.GiveUp) {
+        var parsed = Self()
+        parsed.cache = arguments.flag("cache")
+        parsed.cacheTtl = try arguments.option("cache-ttl")
+        parsed.allowExpired = arguments.flag("allow-expired")
+        parsed.refresh = arguments.flag("refresh")
+        self = parsed
+    }
+}

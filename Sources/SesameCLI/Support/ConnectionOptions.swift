@@ -292,3 +292,22 @@ extension SecretServerClient.ServerKind: ExpressibleByArgument {
 
     public static var allValueStrings: [String] { ["auto", "secret-server", "platform"] }
 }
+
+extension ConnectionOptions: QuickParsable {
+    static let quickOptions: Set<String> = ["profile", "url", "username", "domain", "ca-file", "server-kind", "proxy"]
+    static let quickFlags: Set<String> = ["insecure-skip-tls-verify", "allow-plain-http"]
+
+    init(quick arguments: QuickArguments) throws(QuickArguments.GiveUp) {
+        var parsed = Self()
+        parsed.profile = try arguments.option("profile")
+        parsed.url = try arguments.option("url")
+        parsed.username = try arguments.option("username")
+        parsed.domain = try arguments.option("domain")
+        parsed.caFile = try arguments.option("ca-file")
+        parsed.insecure = arguments.flag("insecure-skip-tls-verify")
+        parsed.serverKind = try arguments.option("server-kind")
+        parsed.proxy = try arguments.option("proxy")
+        parsed.allowPlainHTTP = arguments.flag("allow-plain-http")
+        self = parsed
+    }
+}

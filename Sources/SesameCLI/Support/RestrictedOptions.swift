@@ -119,3 +119,17 @@ enum DoubleLockPassword {
         }
     }
 }
+
+extension RestrictedOptions: QuickParsable {
+    static let quickOptions: Set<String> = ["comment", "ticket-number", "ticket-system"]
+    static let quickFlags: Set<String> = ["check-out"]
+
+    init(quick arguments: QuickArguments) throws(QuickArguments.GiveUp) {
+        var parsed = Self()
+        parsed.comment = try arguments.option("comment")
+        parsed.ticketNumber = try arguments.option("ticket-number")
+        parsed.ticketSystem = try arguments.option("ticket-system")
+        parsed.checkOut = arguments.flag("check-out")
+        self = parsed
+    }
+}
