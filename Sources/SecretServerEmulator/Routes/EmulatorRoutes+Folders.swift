@@ -70,8 +70,9 @@ extension EmulatorRoutes {
         return filter
     }
 
-    /// Reads a folder create or update body; fields an update leaves out keep `existing`'s values.
-    static func folderInput(_ body: JSONObject, existing: FolderModel?) throws -> SecretsStore.FolderInput {
+    /// Reads a folder create or update body as the row it sets (its `id` left out); fields an update leaves out keep
+    /// `existing`'s values.
+    static func folderInput(_ body: JSONObject, existing: FolderModel?) throws -> FolderRow {
         let name = (body["folderName"]?.stringValue ?? existing?.folderName ?? "").trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw EmulatorAPIError.invalid("FolderName", "The FolderName field is required.") }
         guard !name.contains("\\"), !name.contains("/") else {
@@ -91,8 +92,8 @@ extension EmulatorRoutes {
             guard let number = value.intValue else { throw EmulatorAPIError.invalid(key, "\(key) must be a number.") }
             return number
         }
-        return SecretsStore.FolderInput(
-            name: name, parentId: parent,
+        return FolderRow(
+            id: nil, name: name, parentId: parent,
             folderTypeId: try int("folderTypeId", existing?.folderTypeId ?? 1),
             inheritPermissions: body["inheritPermissions"]?.boolValue ?? existing?.inheritPermissions ?? true,
             inheritSecretPolicy: body["inheritSecretPolicy"]?.boolValue ?? existing?.inheritSecretPolicy ?? true,

@@ -136,33 +136,21 @@ extension SecretsStore {
         }
     }
 
-    /// What a folder create or update sets.
-    struct FolderInput: Sendable {
-        var name: String
-        var parentId: Int64?
-        var folderTypeId: Int
-        var inheritPermissions: Bool
-        var inheritSecretPolicy: Bool
-        var secretPolicyId: Int
-    }
-
-    /// Creates a folder: Edit on the parent (administrators only at the root).
-    func createFolder(_ input: FolderInput, caller: Caller) async throws -> FolderModel {
+    /// Creates the folder `input` describes (its `id` is not read): Edit on the parent (administrators only at the root).
+    func createFolder(_ input: FolderRow, caller: Caller) async throws -> FolderModel {
         try await writer.write { db in
             if let parent = input.parentId { _ = try access.requireFolder(db, caller, id: parent, .edit) } else { try access.requireAdmin(caller) }
             try self.validateFolderPlacement(db, name: input.name, parentId: input.parentId, excluding: nil)
-            var row = FolderRow(
-                id: nil, name: input.name, parentId: input.parentId, folderTypeId: input.folderTypeId,
-                inheritPermissions: input.inheritPermissions, inheritSecretPolicy: input.inheritSecretPolicy,
-                secretPolicyId: input.secretPolicyId
-            )
+            var row = input
+            row.id = nil
             try row.insert(db)
             return self.folderModel(row, index: try self.folderIndex(db))
         }
     }
 
-    /// Saves a folder: Edit (and Edit on a new parent; Owner to change how it inherits).
-    func updateFolder(id: Int64, _ input: FolderInput, caller: Caller) async throws -> FolderModel {
+    /// Saves folder `id` as `input` describes it (its `id` is not read): Edit (and Edit on a new parent; Owner to
+    /// change how it inherits).
+    func updateFolder(id: Int64, _ input: FolderRow, caller: Caller) async throws -> FolderModel {
         try await writer.write { db in
             var row = try access.requireFolder(db, caller, id: id, .edit)
             if input.parentId != row.parentId {
@@ -178,12 +166,8 @@ extension SecretsStore {
                 }
             }
             try self.validateFolderPlacement(db, name: input.name, parentId: input.parentId, excluding: id)
-            row.name = input.name
-            row.parentId = input.parentId
-            row.folderTypeId = input.folderTypeId
-            row.inheritPermissions = input.inheritPermissions
-            row.inheritSecretPolicy = input.inheritSecretPolicy
-            row.secretPolicyId = input.secretPolicyId
+            row = input
+            row.id = id
             try row.update(db)
             return self.folderModel(row, index: try self.folderIndex(db))
         }
