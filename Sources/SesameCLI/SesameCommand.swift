@@ -6,7 +6,8 @@ public struct SesameCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "sesame",
         abstract: "Secrets from Delinea / Thycotic Secret Server and AWS, from the command line.",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             Connection settings come from the environment: SESAME_URL, SESAME_USERNAME, SESAME_PASSWORD
             (or a hidden prompt on a terminal), SESAME_DOMAIN, SESAME_TOKEN, SESAME_CA_FILE.
 
@@ -20,7 +21,7 @@ public struct SesameCommand: AsyncParsableCommand {
               DB_PASSWORD=tss://12/password sesame run -- ./migrate
               sesame server --dev --port 8443
               SESAME_URL=http://127.0.0.1:8443/SecretServer SESAME_USERNAME=admin sesame secret get 12 --field password
-            """,
+            """),
         version: BuildInfo.line,
         subcommands: [
             DemoCommand.self, ServerCommand.self, LoginCommand.self, LogoutCommand.self, ProfileCommand.self, GetCommand.self, SetCommand.self,

@@ -8,7 +8,8 @@ struct APICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "api",
         abstract: "Call any Secret Server API operation, signed in, with retries and clear errors.",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             PATH is below {url}/api. For GET and DELETE, fields become query parameters; for other methods
             they make a JSON object body. -f sends text, -F sends numbers, true/false and null as JSON.
             Values that look like secrets (password, value, token, key fields) are refused on the command
@@ -18,7 +19,7 @@ struct APICommand: AsyncParsableCommand {
               sesame api GET /v1/users -f filter.searchText=ali -f take=50
               sesame api POST /v1/groups -f name=operators -F enabled=true
               sesame api PUT /v1/secrets/12/fields/password --input new-password.json
-            """
+            """)
     )
 
     @OptionGroup var connection: ConnectionOptions

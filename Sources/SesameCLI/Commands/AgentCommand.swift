@@ -15,7 +15,8 @@ struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent",
         abstract: "Serve secrets to local programs from a caching agent (the AWS agents' routes and Sesame references).",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             Listens on 127.0.0.1:2773 (the AWS Secrets Manager Agent's and the Lambda extension's port). Every request but
             /ping carries the token in X-Aws-Parameters-Secrets-Token (or X-Vault-Token, X-Sesame-Token); a request with
             X-Forwarded-For is refused. The token comes from --token-file, else $AWS_TOKEN (the token, or file://PATH), else
@@ -32,7 +33,7 @@ struct AgentCommand: AsyncParsableCommand {
               sesame agent &
               printf 'X-Aws-Parameters-Secrets-Token: %s\\n' "$(cat ~/.config/sesame/agent.token)" > agent.header   # umask 077
               curl -H @agent.header "http://127.0.0.1:2773/secretsmanager/get?secretId=prod/db"
-            """
+            """)
     )
 
     @OptionGroup var connection: ConnectionOptions

@@ -16,14 +16,15 @@ struct CacheStatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "How many entries the disk cache holds, how many expired, the oldest and newest read, and its size.",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             Entries are stored under keyed hashes, so the cache cannot say which references it holds, and never
             shows a value.
 
             Examples:
               sesame cache status
               sesame cache status --output json
-            """
+            """)
     )
 
     @OptionGroup var output: OutputOptions
@@ -70,7 +71,8 @@ struct CacheClearCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clear",
         abstract: "Remove one reference's cached value (for the current server and user), or every cached value.",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             With a reference, only its entry for the account the connection options name is removed (the same
             reference read as another user or from another server is a different entry). Without one, the whole
             cache file goes, with its WAL; the key file stays.
@@ -78,7 +80,7 @@ struct CacheClearCommand: AsyncParsableCommand {
             Examples:
               sesame cache clear tss://12/password
               sesame cache clear
-            """
+            """)
     )
 
     @OptionGroup var connection: ConnectionOptions

@@ -8,7 +8,8 @@ struct EnvCommand: AsyncParsableCommand {
         commandName: "env",
         _superCommandName: "sesame",  // see SecretGetCommand
         abstract: "Write secrets as variables: dotenv, export, docker, json, yaml, or GitHub Actions' $GITHUB_ENV.",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             --from FILE reads NAME=REF lines (as sesame run --env-file does; a value that is not a reference is written
             as it is). A prefix instead writes everything under it: parameters under aws-ps:///prod/app/, secrets under
             aws-sm://prod/, the fields of tss://12, or every field of every secret in tss://Folder (named SECRET_FIELD);
@@ -33,7 +34,7 @@ struct EnvCommand: AsyncParsableCommand {
               sesame env --from .env.refs --format json
               sesame env tss://Prod/Databases --format docker --out db.env
               sesame env 'aws-sm://ci/' --format github
-            """
+            """)
     )
 
     @OptionGroup var connection: ConnectionOptions

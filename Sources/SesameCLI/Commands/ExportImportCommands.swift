@@ -8,7 +8,8 @@ struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export a folder tree and its secrets (every field, files included) to an encrypted file.",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             The file is sealed with AES-256-GCM under a key stretched from a passphrase (scrypt), written with mode
             0600 through a temporary file and a rename. The passphrase comes from --passphrase-file,
             $SESAME_EXPORT_PASSPHRASE, or a hidden prompt (asked twice); never from the command line. Secrets are
@@ -17,7 +18,7 @@ struct ExportCommand: AsyncParsableCommand {
             Examples:
               sesame export '\\Prod' -o prod.sesame
               sesame export '\\Prod\\Databases' -o db.sesame --passphrase-file pass.txt
-            """
+            """)
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -98,7 +99,8 @@ struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import an export file: its folders, then its secrets (a secret that already exists is left alone).",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             Folders are created as needed, under --into when given (the export's root folder is placed inside it).
             Templates are matched by id, else by name. A secret whose name already exists in its folder is skipped
             and reported; nothing is overwritten. Secrets are written 8 at a time, with a progress bar on a terminal.
@@ -106,7 +108,7 @@ struct ImportCommand: AsyncParsableCommand {
             Examples:
               sesame import prod.sesame
               sesame import prod.sesame --into '\\Restored' --passphrase-file pass.txt
-            """
+            """)
     )
 
     @OptionGroup var connection: ConnectionOptions

@@ -36,11 +36,12 @@ struct FolderListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List folders, by path.",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             Examples:
               sesame folder list
               sesame folder list --parent '\\Prod' --output json
-            """
+            """)
     )
 
     @OptionGroup var connection: ConnectionOptions

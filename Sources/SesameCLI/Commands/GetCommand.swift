@@ -8,7 +8,8 @@ struct GetCommand: AsyncParsableCommand {
         commandName: "get",
         _superCommandName: "sesame",  // see SecretGetCommand
         abstract: "Print the secret a reference names (tss://, aws-sm://, aws-ps://, env://).",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             The value is printed as is: with no newline when the output is not a terminal (so scripts get exactly
             the value), with one on a terminal. Binary values (file fields, SecretBinary) are written as bytes.
 
@@ -19,7 +20,7 @@ struct GetCommand: AsyncParsableCommand {
               sesame get aws-ps:///prod/db/password --output json
               sesame get tss://12/password --cache --cache-ttl 600   # later reads come from the encrypted disk cache
               sesame get tss://12/password --comment 'INC-42 restore' --check-out   # a restricted secret
-            """
+            """)
     )
 
     @OptionGroup var connection: ConnectionOptions

@@ -9,7 +9,8 @@ struct InjectCommand: AsyncParsableCommand {
         commandName: "inject",
         _superCommandName: "sesame",  // see SecretGetCommand
         abstract: "Render a template whose {{ reference }} placeholders become secret values.",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             Every placeholder is read before anything is written; if one fails, nothing is written. The output
             file is written with mode 0600 through a temporary file and a rename, so it is never half-written
             and never readable by others. Without -o the result goes to standard output.
@@ -24,7 +25,7 @@ struct InjectCommand: AsyncParsableCommand {
               sesame inject -i config.yml.tpl -o config.yml
               sesame inject -i nginx.conf.tpl -o /etc/nginx/conf.d/app.conf --watch 300 --exec 'nginx -s reload'
               echo 'password: {{ aws-ps:///prod/db/password }}' | sesame inject
-            """
+            """)
     )
 
     @OptionGroup var connection: ConnectionOptions

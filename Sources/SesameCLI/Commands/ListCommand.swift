@@ -7,7 +7,8 @@ struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ls",
         abstract: "List what is under a reference: folders and secrets, parameters, secret names, or a secret's fields.",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             tss://Folder/Sub lists the folder's folders and secrets (everything below with -R); tss://12 the fields of
             secret 12. aws-ps:///prod/ lists parameters under the path, aws-sm://prod/ the secrets whose names continue
             it after a /, never a mere prefix (prod does not list production). Values are never read.
@@ -16,7 +17,7 @@ struct ListCommand: AsyncParsableCommand {
               sesame ls tss://Prod/Databases
               sesame ls -R aws-ps:///prod/ --output json
               sesame ls aws-sm://prod/
-            """
+            """)
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -43,14 +44,15 @@ struct ExistsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exists",
         abstract: "Exit 0 when exactly what a reference names exists, 1 when not, 2 or more when it cannot be told.",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             Never a prefix match: aws-ps:///prod/db exists only when that parameter does, not /prod/db2. With a key
             path, the JSON member must be there too. Nothing is printed; the exit status answers.
 
             Examples:
               sesame exists tss://12/password && echo yes
               if ! sesame exists 'aws-sm://prod/db#password'; then echo missing; fi
-            """
+            """)
     )
 
     @OptionGroup var connection: ConnectionOptions

@@ -8,7 +8,8 @@ struct LoginCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "login",
         abstract: "Sign in to a Secret Server and keep the connection as a named profile.",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             The profile (URL, user name, domain, TLS options) goes to config.yaml in $SESAME_CONFIG_DIR, else
             $XDG_CONFIG_HOME/sesame, else ~/.config/sesame. The password is never kept: the session's tokens go to
             an encrypted store next to it (sessions.sqlite, 0600), or nowhere with --no-store. The password comes
@@ -18,7 +19,7 @@ struct LoginCommand: AsyncParsableCommand {
               sesame login --url https://ss.example.com/SecretServer --username alice
               sesame login --profile prod --url https://ss.example.com/SecretServer --username svc --password-stdin < pw.txt
               sesame secret get 12 --profile prod     # or: SESAME_PROFILE=prod sesame secret get 12
-            """
+            """)
     )
 
     /// Where to sign in and as whom: the options every command shares (here `--profile` names the profile to write).
@@ -158,11 +159,12 @@ struct LogoutCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logout",
         abstract: "Forget the stored session of a profile (the profile itself stays).",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             Examples:
               sesame logout
               sesame logout --profile prod
-            """
+            """)
     )
 
     @Option(name: .long, help: ArgumentHelp("The profile (default: $SESAME_PROFILE, else the current one).", valueName: "name"))

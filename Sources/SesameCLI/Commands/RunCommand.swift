@@ -10,7 +10,8 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         _superCommandName: "sesame",  // see SecretGetCommand
         abstract: "Run a command with the environment variables that hold references replaced by their secrets.",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             Variables from the environment and from --env-file files (KEY=VALUE lines) whose value is a reference
             (tss://, aws-sm://, aws-ps://, env://) are read before the command starts; if one cannot be read, the
             command does not start. Secrets go to the command through its environment only, never its arguments.
@@ -39,7 +40,7 @@ struct RunCommand: AsyncParsableCommand {
               sesame run --env-file .env.refs --mask -- env
               sesame run --pristine --keep-env AWS_PROFILE -- ./deploy.sh
               sesame run --watch 60 --grace 30 --env-file .env.refs -- ./server
-            """
+            """)
     )
 
     @OptionGroup var connection: ConnectionOptions

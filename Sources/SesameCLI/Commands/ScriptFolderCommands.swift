@@ -9,14 +9,15 @@ struct ScriptPullCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pull",
         abstract: "Write every user script to a file in a folder (name.ps1, name.sql, name.sh).",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             Names are made safe for files and never lead outside the folder. A file that exists with other
             content is left alone (and reported) unless --force is given; nothing is deleted.
 
             Examples:
               sesame script pull ./scripts
               sesame script pull ./scripts --force
-            """
+            """)
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -72,10 +73,11 @@ struct ScriptPushCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "push",
         abstract: "Upload the script files of a folder: changed ones update their script, new ones create one.",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             Examples:
               sesame script push ./scripts
-            """
+            """)
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -118,14 +120,15 @@ struct ScriptWatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
         abstract: "Upload each saved change to the script files of a folder, until stopped (Ctrl-C).",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             Files are compared by content, so editors that save through a temporary file and a rename are seen
             like any other save. A change is uploaded once the file has stayed the same for the debounce time.
             One line is printed per upload.
 
             Examples:
               sesame script pull ./scripts && sesame script watch ./scripts
-            """
+            """)
     )
 
     @OptionGroup var connection: ConnectionOptions

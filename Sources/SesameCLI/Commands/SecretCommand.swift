@@ -25,14 +25,15 @@ struct SecretGetCommand: AsyncParsableCommand {
         // its check for a completion-script request (a second parse, ~12% of a cached read).
         _superCommandName: "sesame secret",
         abstract: "Show a secret, or print one field's value.",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             Examples:
               sesame secret get 12
               sesame secret get '\\Prod\\Databases\\db01 root' --output json
               sesame secret get 12 --field password        # prints the value alone
               sesame secret get 12 --field password --cache   # from the encrypted disk cache while fresh
               sesame secret get 12 --comment 'INC-42' --ticket-number 42 --check-out   # a restricted secret
-            """
+            """)
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -134,11 +135,12 @@ struct SecretSearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
         abstract: "Find secrets by name; walks every page.",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             Examples:
               sesame secret search db01
               sesame secret search --folder '\\Prod' --subfolders --output json
-            """
+            """)
     )
 
     @OptionGroup var connection: ConnectionOptions

@@ -102,7 +102,8 @@ struct SecretRotateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rotate",
         abstract: "Change a secret's password: a new one meeting the field's requirement, or one from standard input.",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             Without --field, the template's password field changes through Secret Server's change-password (which also
             ends an expiration); another password field gets a value the server generates for it. The new value is
             never printed.
@@ -112,7 +113,7 @@ struct SecretRotateCommand: AsyncParsableCommand {
               sesame secret rotate 12 --comment 'INC-42 rotation'
               printf '%s' "$NEW" | sesame secret rotate '\\Prod\\db01 root' --value -
               sesame secret rotate 7 --field private-key-passphrase
-            """
+            """)
     )
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var restricted: RestrictedOptions

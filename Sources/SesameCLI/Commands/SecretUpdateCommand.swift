@@ -9,7 +9,8 @@ struct SecretUpdateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "update",
         abstract: "Change a secret's fields, name or folder in one save.",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             Values: --set slug=value for plain fields; slug=- reads standard input, slug=@FILE a file (for a file field,
             the file is uploaded as it is). Password, key and token fields never come from the command line: use
             slug=-, slug=@FILE, or --generate slug (a value the server makes to the field's password requirement).
@@ -23,7 +24,7 @@ struct SecretUpdateCommand: AsyncParsableCommand {
               printf '%s' "$NEW" | sesame secret update '\\Prod\\db01 root' --set password=-
               sesame secret update 12 --generate password --comment 'INC-42 rotation'
               sesame secret update 7 --set private-key=@id_ed25519 --name 'web01 deploy'
-            """
+            """)
     )
 
     @OptionGroup var connection: ConnectionOptions

@@ -12,13 +12,16 @@ struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server",
         abstract: "Run a local Secret Server-compatible server for development and tests.",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             The admin password is generated at first start and printed once, or taken from
             $SESAME_ADMIN_PASSWORD or --admin-password-file. It is never read from the command line.
+
             The server is also a Delinea Platform at URL/platform (off with --platform-path ''): its
             service user (client id sesame-platform, mapped to platform-service, an ordinary user who
             reads what is shared with it) gets a secret generated at first start and printed once, or
             taken from $SESAME_PLATFORM_CLIENT_SECRET.
+
             Secret values are encrypted at rest with the key in DATABASE.key (created 0600), or with
             $SESAME_SERVER_KEY (32 bytes, base64) when it is set.
 
@@ -28,7 +31,7 @@ struct ServerCommand: AsyncParsableCommand {
               SESAME_ADMIN_PASSWORD=... sesame server --dev --port 0
               sesame server --dev --fault-rate 0.2 --faults 503,rate-limit,drop --fault-latency 20
               sesame server --dev --tls --tls-ca-out ./dev-ca.pem
-            """
+            """)
     )
 
     @Flag(name: .long, help: "Development mode (required): a local server with seeded data, not for production.")

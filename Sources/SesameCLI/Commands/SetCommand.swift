@@ -9,7 +9,8 @@ struct SetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set",
         abstract: "Write a value (from standard input, a file, or generated) to what a reference names.",
-        discussion: """
+        discussion: HelpText.flowing(
+            """
             The value is read from standard input (without one trailing newline; on a terminal, asked for twice
             without echo), from --file PATH (as bytes: a file field, a binary Secrets Manager secret), or made with
             --generate (for a Secret Server field, by the server to the field's password requirement; elsewhere 32
@@ -28,7 +29,7 @@ struct SetCommand: AsyncParsableCommand {
               sesame set tss://7/private-key --file ~/.ssh/id_ed25519
               printf '%s' "$PW" | sesame set 'aws-sm://prod/db#password'
               sesame set aws-ps:///prod/db/password --generate
-            """
+            """)
     )
 
     @OptionGroup var connection: ConnectionOptions
