@@ -98,6 +98,46 @@ import Testing
         #expect(try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date == written, "opening it again wrote to it")
     }
 
+    /// Builds before `secure_delete` was set left a removed entry's box in the file's free pages wherever SQLite is
+    /// built without SECURE_DELETE (Debian's has it on; the file is made here with it off, as elsewhere); the
+    /// upgrade rewrites the file once, so the box is in neither the file nor its WAL afterwards.
+    @Test func anEarlierBuildsRemovedEntriesAreGoneAfterTheUpgrade() async throws {
+        let sqlite = "/usr/bin/sqlite3"
+        try #require(FileManager.default.isExecutableFile(atPath: sqlite), "sqlite3 (Debian's package) is needed; scripts/test installs it")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("cache.sqlite")
+        let marker = String(repeating: "5e5a4e", count: 40)  // stands for a removed entry's sealed box
+        let made = try await SesameProcess.runTool(
+            sqlite,
+            [
+                path,
+                """
+                PRAGMA journal_mode = WAL;
+                PRAGMA secure_delete = OFF;
+                CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+                CREATE TABLE entry (key BLOB PRIMARY KEY, box BLOB NOT NULL, fetched_at REAL NOT NULL, expires_at REAL NOT NULL) WITHOUT ROWID;
+                INSERT INTO entry VALUES (x'01', x'\(marker)', 0, 0);
+                PRAGMA wal_checkpoint(TRUNCATE);
+                DELETE FROM entry;
+                PRAGMA wal_checkpoint(TRUNCATE);
+                """,
+            ])
+        #expect(made.status == 0, "\(made.stderr)")
+        chmod(path, 0o600)
+        let box = Data(stride(from: 0, to: marker.count, by: 2).map { UInt8(marker.dropFirst($0).prefix(2), radix: 16)! })
+        let holds = { (file: String) throws -> Bool in
+            guard FileManager.default.fileExists(atPath: file) else { return false }
+            return try Data(contentsOf: URL(fileURLWithPath: file)).range(of: box) != nil
+        }
+        try #require(try holds(path), "the earlier build's file should still hold the removed box (the test's premise)")
+        let cache = try DiskCache(path: path, key: .raw(Array(repeating: 9, count: 32)))
+        #expect(try cache.lookup("tss://3/password") == nil)
+        for file in [path, path + "-wal"] {
+            #expect(try !holds(file), "\(file) still holds the removed entry after the upgrade")
+        }
+    }
+
     @Test func aWrongPassphraseOrAReadableFileIsRefused() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

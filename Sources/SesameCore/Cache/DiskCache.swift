@@ -55,6 +55,7 @@ public final class DiskCache: Sendable {
                 try Self.schemaIsCurrent(db)
             }
             if !ready {
+                let earlierBuild = try database.read { db in try db.tableExists("entry") }
                 try database.write { db in
                     try db.execute(
                         sql: """
@@ -75,6 +76,9 @@ public final class DiskCache: Sendable {
                     }
                     try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)")
                 }
+                // Builds before secure_delete left removed entries in the file's free pages: the file is rewritten
+                // once (VACUUM), best effort as `scrub()`.
+                if earlierBuild { Self.briefly(database, "VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)") }
             }
             salt = try database.read { db in try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE name = 'salt'") } ?? Data()
         } catch {
@@ -221,11 +225,17 @@ public final class DiskCache: Sendable {
     /// closes. Removals in passing (an agent's evictions, expired entries, a value found gone) are only zeroed:
     /// a checkpoint costs fsyncs.
     public func scrub() {
+        Self.briefly(database, "PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
+    /// Runs `statements` outside a transaction, waiting at most 200 ms for another process's reader; what fails is
+    /// left undone.
+    private static func briefly(_ database: DatabaseQueue, _ statements: String...) {
         _ = try? database.writeWithoutTransaction { db in
             let timeout = try Int.fetchOne(db, sql: "PRAGMA busy_timeout") ?? 0
             try db.execute(sql: "PRAGMA busy_timeout = 200")
             defer { try? db.execute(sql: "PRAGMA busy_timeout = \(timeout)") }
-            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            for statement in statements { try db.execute(sql: statement) }
         }
     }
 
