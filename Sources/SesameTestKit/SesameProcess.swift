@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the built `sesame` binary as a process, as a user would.
 public enum SesameProcess {
@@ -35,10 +36,9 @@ public enum SesameProcess {
     ) throws -> Result {
         let started = try Started(executable, arguments, environment: environment, input: input)
         let deadline = Date().addingTimeInterval(timeout)
-        while started.process.isRunning {
+        while started.process.status == nil {
             if Date() > deadline {
-                kill(started.process.processIdentifier, SIGKILL)  // SIGTERM may be ignored: the test runner's children inherit it
-                started.process.waitUntilExit()
+                started.process.kill()
                 throw started.timedOut(timeout)
             }
             Thread.sleep(forTimeInterval: 0.01)
@@ -61,89 +61,52 @@ public enum SesameProcess {
     public static func runTool(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil, timeout: TimeInterval = 120
     ) async throws -> Result {
-        let (exited, exit) = AsyncStream<Void>.makeStream()
-        let started = try Started(executable, arguments, environment: environment, input: input) { exit.finish() }
-        let finished: Bool
-        do {
-            finished = try await withThrowingTaskGroup(of: Bool.self) { group in
-                group.addTask {
-                    for await _ in exited {}
-                    try Task.checkCancellation()
-                    return true
-                }
-                group.addTask {
-                    try await Task.sleep(for: .seconds(timeout))
-                    return false
-                }
-                let first = try await group.next() ?? false
-                group.cancelAll()
-                return first
+        let started = try Started(executable, arguments, environment: environment, input: input)
+        let exited = try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                _ = await onThreadOfItsOwn { started.process.waitForExit() }
+                return true
             }
-        } catch {
-            await started.end()
-            throw error
+            group.addTask {
+                try await Task.sleep(for: .seconds(timeout))
+                return false
+            }
+            let first = try? await group.next()
+            // Past the deadline, or the test cancelled: the kill ends the wait above too.
+            if first != true { started.process.kill() }
+            group.cancelAll()
+            try Task.checkCancellation()
+            return first == true
         }
-        guard finished else {
-            await started.end()
-            throw started.timedOut(timeout)
-        }
-        // The pipes end when the process and whatever it started with them have gone (their readers are threads
-        // of their own).
+        guard exited else { throw started.timedOut(timeout) }
         return await onThreadOfItsOwn { started.result() }
     }
 
     /// A process started with its standard streams on pipes, its input written and closed.
     private struct Started {
-        let process = Process()
+        let process: SpawnedProcess
         let executable: String
         let arguments: [String]
-        let output: ReadAll
-        let errors: ReadAll
 
-        init(
-            _ executable: String, _ arguments: [String], environment: [String: String], input: String?,
-            onExit: (@Sendable () -> Void)? = nil
-        ) throws {
+        init(_ executable: String, _ arguments: [String], environment: [String: String], input: String?) throws {
             self.executable = executable
             self.arguments = arguments
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
             var env = [
                 "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
                 "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp",
             ]
             env.merge(environment) { $1 }
-            process.environment = env
-            let stdout = Pipe()
-            let stderr = Pipe()
-            let stdin = Pipe()
-            process.standardOutput = stdout
-            process.standardError = stderr
-            process.standardInput = stdin
-            if let onExit { process.terminationHandler = { _ in onExit() } }
-            try process.run()
-            // Read before writing: a large input and a full output pipe would otherwise wait for each other.
-            output = ReadAll(stdout.fileHandleForReading)
-            errors = ReadAll(stderr.fileHandleForReading)
-            if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-            do {
-                try stdin.fileHandleForWriting.close()
-            } catch {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                throw error
-            }
+            process = try SpawnedProcess(executable, arguments, environment: env, input: input)
         }
 
-        /// Kills the process if it still runs (SIGKILL: a SIGTERM may be ignored, as the test runner's children
-        /// inherit its ignored signals) and waits for it, without holding a thread of the caller's.
-        func end() async {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            await onThreadOfItsOwn { process.waitUntilExit() }
-        }
-
+        /// What the exited process left. Its output is read to the end, or for two seconds at most when something
+        /// it started still holds its output open; then what it left behind in its group is killed.
         func result() -> Result {
-            Result(status: process.terminationStatus, stdout: output.wait(), stderr: errors.wait())
+            let grace = Date().addingTimeInterval(2)
+            let stdout = process.output.wait(until: grace)
+            let stderr = process.errors.wait(until: grace)
+            if !process.output.isDone || !process.errors.isDone { kill(-process.pid, SIGKILL) }
+            return Result(status: process.waitForExit(), stdout: stdout, stderr: stderr)
         }
 
         func timedOut(_ timeout: TimeInterval) -> SesameProcessError {
@@ -246,21 +209,38 @@ func onThreadOfItsOwn<Value: Sendable>(_ body: @escaping @Sendable () -> Value) 
     }
 }
 
-/// Reads a pipe to its end on a background thread.
+/// Reads a pipe to its end on a thread of its own; what it has read so far can be taken at any time.
 final class ReadAll: @unchecked Sendable {
-    private var data = Data()
+    private let data = Mutex(Data())
+    private let finished = Mutex(false)
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ handle: FileHandle) {
+    /// Reads `descriptor` (and closes it at its end).
+    init(descriptor: Int32) {
         Thread.detachNewThread { [self] in
-            data = handle.readDataToEndOfFile()
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    data.withLock { $0.append(contentsOf: chunk[0..<count]) }
+                } else if count == 0 || errno != EINTR {
+                    break
+                }
+            }
+            close(descriptor)
+            finished.withLock { $0 = true }
             done.signal()
         }
     }
 
-    func wait() -> String {
-        done.wait()
-        return String(decoding: data, as: UTF8.self)
+    /// Whether the pipe has ended.
+    var isDone: Bool { finished.withLock { $0 } }
+
+    /// Everything, once the pipe ends, or what came before `deadline` when something the process started still
+    /// holds the pipe open.
+    func wait(until deadline: Date = .distantFuture) -> String {
+        _ = done.wait(timeout: deadline == .distantFuture ? .distantFuture : .now() + max(0, deadline.timeIntervalSinceNow))
+        return String(decoding: data.withLock { $0 }, as: UTF8.self)
     }
 }
 

@@ -45,4 +45,25 @@ import Testing
             }
         }
     }
+
+    /// A program that leaves something running with its output (`sh -c 'daemon & echo started'`) is done when it
+    /// exits: the run returns at once with what it wrote, and what it left behind is ended. (With Foundation's
+    /// `Process` the exit was seen only when the daemon ended: 60 s here.)
+    @Test func aProgramThatLeavesADaemonBehindIsDoneWhenItExits() async throws {
+        let marker = "sesame-daemon-\(UUID().uuidString)"
+        let started = ContinuousClock.now
+        let done = try await SesameProcess.runTool("/bin/sh", ["-c", "/usr/bin/perl -e 'sleep 60' \(marker) & echo started"], timeout: 30)
+        #expect(done.status == 0)
+        #expect(done.stdout == "started\n")
+        #expect(ContinuousClock.now - started < .seconds(20), "the run waited for the daemon")
+        let left = try await SesameProcess.runTool("/usr/bin/pgrep", ["-f", marker])
+        #expect(left.status == 1, "left running: \(left.stdout)")
+    }
+
+    /// The child does not inherit the test runner's ignored signals: SIGTERM ends it.
+    @Test func theChildStartsWithDefaultSignalHandlers() async throws {
+        let done = try await SesameProcess.runTool("/bin/sh", ["-c", "kill -TERM $$; sleep 5; echo survived"], timeout: 30)
+        #expect(done.status == SIGTERM, "\(done.stdout)")
+        #expect(done.stdout.isEmpty)
+    }
 }
