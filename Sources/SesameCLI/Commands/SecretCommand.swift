@@ -119,9 +119,8 @@ extension SecretGetCommand {
             ? [secret]
             : secret.split(whereSeparator: { $0 == "\\" || $0 == "/" }).map(String.init)
         guard !segments.isEmpty else { throw CLIError("the secret '\(secret)' is neither an id nor a path") }
-        let allowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#%"))
-        let encoded = (segments + [field]).map { $0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0 }
-        let reference = try SecretStore.reference("tss://" + encoded.joined(separator: "/"))
+        // Written with the references' own escaping, then parsed: what the text of a reference would be checked for.
+        let reference = try SecretStore.reference(SecretReference(scheme: "tss", segments: segments + [field]).canonical)
         let store = ReferenceStore.make(connection: connection, cache: try cacheOptions.configuration(), access: restricted.access())
         let value = cacheOptions.refresh ? try await store.refresh(reference) : try await store.get(reference)
         CacheOptions.warnIfExpired(value, reference: reference)
