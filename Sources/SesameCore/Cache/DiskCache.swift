@@ -74,11 +74,15 @@ public final class DiskCache: Sendable {
                     if try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE name = 'salt'") == nil {
                         try db.execute(sql: "INSERT INTO meta (name, value) VALUES ('salt', ?)", arguments: [Data(Self.randomBytes(16))])
                     }
-                    try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)")
+                    // An earlier build's file is at this version only once it has been rewritten (below).
+                    if !earlierBuild { try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)") }
                 }
                 // Builds before secure_delete left removed entries in the file's free pages: the file is rewritten
-                // once (VACUUM), best effort as `scrub()`.
-                if earlierBuild { Self.briefly(database, "VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)") }
+                // (VACUUM), then marked current. Best effort, as `scrub()`: when another process holds the file or
+                // the disk is full, the next open tries again.
+                if earlierBuild {
+                    Self.briefly(database, "VACUUM", "PRAGMA user_version = \(Self.schemaVersion)", "PRAGMA wal_checkpoint(TRUNCATE)")
+                }
             }
             salt = try database.read { db in try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE name = 'salt'") } ?? Data()
         } catch {
