@@ -208,6 +208,34 @@ struct CLIProcessTests {
         #expect(!allowed.stderr.contains("Cached-Value-42"))
     }
 
+    /// `secret get PATH --field F --cache` reads the secret the path names, whatever its characters: spaces and
+    /// the references' own `#%&=?`, and names that end with a character Unicode joins to what follows (U+0600,
+    /// which the `\` or `/` after it would have become part of), here a folder's and a secret's.
+    @Test func cachedFieldReadsTakeAnyPath() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try SesameProcess.Server(adminPassword: Self.password)
+        defer { server.stop() }
+        var env = environment(server)
+        env["SESAME_CONFIG_DIR"] = directory.path
+        let folderPath = "\\Odd Folder\u{0600}"
+        let folder = try await SesameProcess.run(["folder", "create", folderPath], environment: env)
+        #expect(folder.status == 0, "\(folder.stderr)")
+        for (index, name) in ["a b#1%&=?x", "name\u{0600}"].enumerated() {
+            let created = try await SesameProcess.run(
+                [
+                    "secret", "create", "--template", "Password", "--folder", folderPath, "--name", name, "--field", "username=u",
+                    "--field", "password=-",
+                ],
+                environment: env, input: "value-\(index)")
+            #expect(created.status == 0, "\(created.stderr)")
+            for _ in 0..<2 {  // from the server, then from the cache
+                let read = try await SesameProcess.run(["secret", "get", folderPath + "\\" + name, "--field", "password", "--cache"], environment: env)
+                #expect(read.status == 0 && read.stdout == "value-\(index)", "\(name): \(read.stdout) \(read.stderr)")
+            }
+        }
+    }
+
     @Test func serverKeepsItsDatabaseAcrossRestarts() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -36,7 +36,7 @@ extension SecretServerClient {
     public func createFolders(path: String) async throws -> FolderModel {
         var parent: FolderModel?
         var walked = ""
-        for name in path.split(whereSeparator: { $0 == "/" || $0 == "\\" }).map(String.init) {
+        for name in FolderPath.names(path) {
             walked += "\\" + name
             do {
                 parent = try await folder(path: walked)

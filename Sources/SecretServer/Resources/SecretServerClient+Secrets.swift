@@ -142,7 +142,7 @@ extension SecretServerClient {
 
     /// `\A\B` from `A/B`, `/A/B` or `\A\B`.
     static func normalizedPath(_ path: String) -> String {
-        "\\" + path.split(whereSeparator: { $0 == "/" || $0 == "\\" }).joined(separator: "\\")
+        FolderPath.normalized(path)
     }
 }
 

@@ -129,9 +129,9 @@ struct ImportCommand: AsyncParsableCommand {
         try await connection.withClient { client in
             func target(_ path: String) -> String {
                 guard let into else { return path }
-                let parent = payload.root.split(separator: "\\").dropLast().joined(separator: "\\")
-                let relative = path.split(separator: "\\").dropFirst(parent.split(separator: "\\").count).joined(separator: "\\")
-                return "\\" + into.split(whereSeparator: { $0 == "\\" || $0 == "/" }).joined(separator: "\\") + "\\" + relative
+                let parent = FolderPath.names(payload.root).dropLast()
+                let relative = FolderPath.names(path).dropFirst(parent.count).joined(separator: "\\")
+                return FolderPath.normalized(into) + "\\" + relative
             }
             var folderIds: [String: Int] = [:]
             for path in payload.folders {

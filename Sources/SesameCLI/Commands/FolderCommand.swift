@@ -13,7 +13,7 @@ struct FolderCommand: AsyncParsableCommand {
 
     /// `\A\B\C` as its parent's path (`\A\B`, or nil at the root) and its name (`C`).
     static func split(_ path: String) throws -> (parent: String?, name: String) {
-        let names = path.split(whereSeparator: { $0 == "\\" || $0 == "/" }).map(String.init)
+        let names = FolderPath.names(path)
         guard let name = names.last else { throw CLIError("'\(path)' names no folder", hint: "a folder path looks like \\Prod\\Databases") }
         return (names.count > 1 ? "\\" + names.dropLast().joined(separator: "\\") : nil, name)
     }

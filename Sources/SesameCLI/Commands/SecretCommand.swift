@@ -117,7 +117,7 @@ extension SecretGetCommand {
         let segments =
             Int(secret) != nil
             ? [secret]
-            : secret.split(whereSeparator: { $0 == "\\" || $0 == "/" }).map(String.init)
+            : FolderPath.names(secret)
         guard !segments.isEmpty else { throw CLIError("the secret '\(secret)' is neither an id nor a path") }
         // Written with the references' own escaping, then parsed: what the text of a reference would be checked for.
         let reference = try SecretStore.reference(SecretReference(scheme: "tss", segments: segments + [field]).canonical)

@@ -55,7 +55,7 @@ struct SecretRestoreCommand: AsyncParsableCommand {
     /// The id of a deactivated secret given by id or path (a path lookup does not see inactive secrets: search).
     static func inactiveId(_ key: String, client: SecretServerClient) async throws -> Int {
         if let id = Int(key) { return id }
-        let parts = key.split(whereSeparator: { $0 == "\\" || $0 == "/" }).map(String.init)
+        let parts = FolderPath.names(key)
         guard let name = parts.last else { throw CLIError("'\(key)' is neither an id nor a path") }
         // A secret in no folder (at the root) has folder id -1.
         let folderId = parts.count > 1 ? try await FolderCommand.resolve("\\" + parts.dropLast().joined(separator: "\\"), client: client).id : nil

@@ -22,7 +22,8 @@ public struct JSONKeyPath: Sendable, Hashable, CustomStringConvertible {
         var components: [Component] = []
         var key = ""
         var keyStarted = false
-        let characters = Array(text)
+        // Unicode scalars, not characters: a combining mark after a '.' or ']' would otherwise join it and hide it.
+        let characters = Array(text.unicodeScalars)
         var index = 0
         // Whether the last thing read was an index, after which only `.`, `[` or the end may follow.
         var afterIndex = false
@@ -31,11 +32,11 @@ public struct JSONKeyPath: Sendable, Hashable, CustomStringConvertible {
             let character = characters[index]
             switch character {
             case "\\":
-                guard index + 1 < characters.count, ".\\[]".contains(characters[index + 1]) else {
+                guard index + 1 < characters.count, ".\\[]".unicodeScalars.contains(characters[index + 1]) else {
                     throw fail(index, "'\\' must be followed by '.', '[', ']' or '\\' in a key path")
                 }
                 if afterIndex { throw fail(index, "expected '.' or '[' after an array index") }
-                key.append(characters[index + 1])
+                key.unicodeScalars.append(characters[index + 1])
                 keyStarted = true
                 index += 2
                 continue
@@ -59,7 +60,7 @@ public struct JSONKeyPath: Sendable, Hashable, CustomStringConvertible {
                 guard let close = characters[index...].firstIndex(of: "]") else {
                     throw fail(index, "'[' is not closed; write an index as [0]")
                 }
-                let digits = String(characters[(index + 1)..<close])
+                let digits = String(String.UnicodeScalarView(characters[(index + 1)..<close]))
                 guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), let number = Int(digits)
                 else {
                     throw fail(index + 1, "an array index must be a number, as in [0]")
@@ -72,7 +73,7 @@ public struct JSONKeyPath: Sendable, Hashable, CustomStringConvertible {
                 throw fail(index, "']' without '['")
             default:
                 if afterIndex { throw fail(index, "expected '.' or '[' after an array index") }
-                key.append(character)
+                key.unicodeScalars.append(character)
                 keyStarted = true
             }
             index += 1
@@ -88,9 +89,9 @@ public struct JSONKeyPath: Sendable, Hashable, CustomStringConvertible {
             switch component {
             case .key(let key):
                 if !text.isEmpty { text += "." }
-                for character in key {
-                    if ".\\[]".contains(character) { text.append("\\") }
-                    text.append(character)
+                for scalar in key.unicodeScalars {
+                    if ".\\[]".unicodeScalars.contains(scalar) { text.unicodeScalars.append("\\") }
+                    text.unicodeScalars.append(scalar)
                 }
             case .index(let index):
                 text += "[\(index)]"

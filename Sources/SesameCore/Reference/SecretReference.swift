@@ -36,11 +36,13 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible, Loss
         func fail(_ at: Int, _ message: String) -> SecretReferenceError {
             SecretReferenceError(reference: text, position: at, message: message)
         }
-        let characters = Array(text)
+        // Unicode scalars, not characters: a name may end with a character Unicode joins to what follows (U+0600)
+        // or a segment begin with one joined to what precedes (a combining mark), which would hide a '/' or '?'.
+        let characters = Array(text.unicodeScalars)
         guard let colon = characters.firstIndex(of: ":") else {
             throw fail(0, "a reference starts with a scheme, as in tss://12/password or aws-ps:///prod/db/password")
         }
-        let scheme = String(characters[..<colon])
+        let scheme = String(String.UnicodeScalarView(characters[..<colon]))
         guard Self.knownSchemes.contains(scheme) || extraSchemes.contains(scheme) else {
             let known = (Self.knownSchemes.union(extraSchemes)).sorted().joined(separator: ", ")
             throw fail(0, "unknown scheme '\(scheme)' (use one of: \(known))")
@@ -55,7 +57,7 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible, Loss
         guard !rawPath.isEmpty else { throw fail(position, "nothing after '\(scheme)://'; name the secret") }
         var segments: [String] = []
         var segmentStart = position
-        var current: [Character] = []
+        var current: [Unicode.Scalar] = []
         let leadingSlash = rawPath.first == "/"
         if leadingSlash { segmentStart += 1 }
         for index in (leadingSlash ? position + 1 : position)..<pathEnd {
@@ -90,7 +92,8 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible, Loss
         }
         var keyPath: JSONKeyPath?
         if position < characters.count, characters[position] == "#" {
-            keyPath = try JSONKeyPath(parsing: String(characters[(position + 1)...]), reference: text, offset: position + 1)
+            keyPath = try JSONKeyPath(
+                parsing: String(String.UnicodeScalarView(characters[(position + 1)...])), reference: text, offset: position + 1)
         }
         try Self.validate(scheme: scheme, segments: segments, leadingSlash: leadingSlash, options: options, reference: text, pathStart: colon + 3)
         self.init(scheme: scheme, segments: segments, leadingSlash: leadingSlash, options: options, keyPath: keyPath)
@@ -157,7 +160,7 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible, Loss
         case "aws-sm":
             allowed = ["version-id", "version-stage"]
             if options["version-id"] != nil, options["version-stage"] != nil {
-                throw fail("give version-id or version-stage, not both", at: reference.count - 1)
+                throw fail("give version-id or version-stage, not both", at: reference.unicodeScalars.count - 1)
             }
         case "aws-ps":
             allowed = []
@@ -168,7 +171,8 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible, Loss
             allowed = Set(options.keys)
         }
         if let unknown = options.keys.sorted().first(where: { !allowed.contains($0) }) {
-            let position = reference.firstIndex(of: "?").map { reference.distance(from: reference.startIndex, to: $0) } ?? 0
+            let scalars = reference.unicodeScalars
+            let position = scalars.firstIndex(of: "?").map { scalars.distance(from: scalars.startIndex, to: $0) } ?? 0
             throw fail(
                 "'\(unknown)' is not an option of \(scheme)"
                     + (allowed.isEmpty ? " (it takes none)" : " (use \(allowed.sorted().joined(separator: " or ")))"),
@@ -179,20 +183,22 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible, Loss
 
     // MARK: Percent encoding
 
-    static func percentDecode(_ characters: [Character], reference: String, offset: Int) throws(SecretReferenceError) -> String {
-        guard characters.contains("%") else { return String(characters) }
+    static func percentDecode(_ characters: [Unicode.Scalar], reference: String, offset: Int) throws(SecretReferenceError) -> String {
+        guard characters.contains("%") else { return String(String.UnicodeScalarView(characters)) }
         var bytes: [UInt8] = []
         var index = 0
         while index < characters.count {
             let character = characters[index]
             if character == "%" {
-                guard let high = characters[safe: index + 1]?.hexDigitValue, let low = characters[safe: index + 2]?.hexDigitValue else {
+                guard let high = characters[safe: index + 1].flatMap({ Character($0).hexDigitValue }),
+                    let low = characters[safe: index + 2].flatMap({ Character($0).hexDigitValue })
+                else {
                     throw SecretReferenceError(reference: reference, position: offset + index, message: "'%' must be followed by two hex digits")
                 }
                 bytes.append(UInt8(high * 16 + low))
                 index += 3
             } else {
-                bytes.append(contentsOf: String(character).utf8)
+                bytes.append(contentsOf: UTF8.encode(character)!)
                 index += 1
             }
         }
@@ -204,9 +210,9 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible, Loss
 
     /// Encodes what the grammar gives a meaning to (`%`, `/`, `?`, `#`, `&`, `=`) so the canonical text parses back.
     static func percentEncode(_ text: String) -> String {
-        guard text.contains(where: { "%/?#&=".contains($0) }) else { return text }
+        guard text.unicodeScalars.contains(where: { "%/?#&=".unicodeScalars.contains($0) }) else { return text }
         var result = ""
-        for character in text {
+        for character in text.unicodeScalars {
             switch character {
             case "%": result += "%25"
             case "/": result += "%2F"
@@ -214,7 +220,7 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible, Loss
             case "#": result += "%23"
             case "&": result += "%26"
             case "=": result += "%3D"
-            default: result.append(character)
+            default: result.unicodeScalars.append(character)
             }
         }
         return result

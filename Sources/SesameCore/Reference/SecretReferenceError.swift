@@ -2,7 +2,8 @@
 public struct SecretReferenceError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The reference as given.
     public let reference: String
-    /// The offset of the offending character (in `Character`s from the start).
+    /// The offset of the offending character, in Unicode scalars from the start (the parser reads scalars, so that
+    /// no character Unicode joins to a separator can hide it).
     public let position: Int
     /// What is wrong there, and what to do.
     public let message: String
@@ -20,7 +21,8 @@ public struct SecretReferenceError: Error, Sendable, Hashable, CustomStringConve
     ///   ^
     /// ```
     public var description: String {
-        "invalid secret reference at character \(position + 1): \(message)\n  \(reference)\n  "
-            + String(repeating: " ", count: max(0, min(position, reference.count))) + "^"
+        // The caret goes under the character (as a terminal shows it) that holds the scalar.
+        let column = String(reference.unicodeScalars.prefix(max(0, position))).count
+        return "invalid secret reference at character \(column + 1): \(message)\n  \(reference)\n  " + String(repeating: " ", count: column) + "^"
     }
 }

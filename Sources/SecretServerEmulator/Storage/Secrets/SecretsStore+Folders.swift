@@ -55,7 +55,7 @@ extension SecretsStore {
 
     /// The segments of a `\`- or `/`-separated path, empty ones dropped.
     static func pathSegments(_ path: String) -> [String] {
-        path.split(whereSeparator: { $0 == "\\" || $0 == "/" }).map(String.init)
+        FolderPath.names(path)
     }
 
     func folderModel(_ row: FolderRow, index: [Int64: FolderRow], children: Bool = false) -> FolderModel {
