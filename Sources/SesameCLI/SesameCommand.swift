@@ -72,6 +72,14 @@ public struct SesameCommand: AsyncParsableCommand {
         return 0
     }
 
+    /// Whether `word` asks for help, the version or a completion script anywhere on a line.
+    static func isHelpWord(_ word: String) -> Bool {
+        switch word {
+        case "help", "-h", "--help", "--help-hidden", "--experimental-dump-help", "--generate-completion-script", "--version": true
+        default: word.hasPrefix("--generate-completion-script=")
+        }
+    }
+
     /// The command `arguments` name. The parser reflects on every command it is given (and walks their subcommands
     /// for completion and passthrough checks): milliseconds for the whole tree. So it is given only the command the
     /// leading words name (`secret get` for `sesame secret get 12 --field password`): no command here has options
@@ -81,8 +89,7 @@ public struct SesameCommand: AsyncParsableCommand {
     static func parse(_ arguments: [String]) throws -> any ParsableCommand {
         // Help of any kind is not an error the leaf parse would fall back on: it answers a help command, whose text
         // would name the leaf alone. The whole tree answers it.
-        let helpWords: Set = ["help", "-h", "--help", "--help-hidden", "--experimental-dump-help", "--generate-completion-script", "--version"]
-        if arguments.contains(where: { helpWords.contains($0) || $0.hasPrefix("--generate-completion-script=") }) {
+        if arguments.contains(where: isHelpWord) {
             return try parseAsRoot(arguments)
         }
         // The hot commands' usual lines skip ArgumentParser's reflection altogether (see `QuickArguments`).

@@ -10,8 +10,18 @@ public enum SesameProcess {
         public var stderr: String
     }
 
+    /// Makes a write to a pipe whose reader has gone fail (EPIPE) instead of ending the test process. Done at the
+    /// first use of any helper, so every test runs under the same rule (and every process started with
+    /// Foundation's `Process`, which inherits it, too; `SpawnedProcess` gives its children the default back).
+    static func ignoreBrokenPipes() {
+        _ = brokenPipesIgnored
+    }
+
+    private static let brokenPipesIgnored: Void = { signal(SIGPIPE, SIG_IGN) }()
+
     /// The `sesame` binary: `$SESAME_BIN`, else `.build/debug/sesame` of this package.
     public static func binary(filePath: String = #filePath) throws -> String {
+        ignoreBrokenPipes()
         if let path = ProcessInfo.processInfo.environment["SESAME_BIN"], !path.isEmpty { return path }
         var url = URL(fileURLWithPath: filePath)
         while url.path != "/" {
@@ -35,13 +45,9 @@ public enum SesameProcess {
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil, timeout: TimeInterval = 120
     ) throws -> Result {
         let started = try Started(executable, arguments, environment: environment, input: input)
-        let deadline = Date().addingTimeInterval(timeout)
-        while started.process.status == nil {
-            if Date() > deadline {
-                started.process.kill()
-                throw started.timedOut(timeout)
-            }
-            Thread.sleep(forTimeInterval: 0.01)
+        guard started.process.waitForExit(timeout: timeout) else {
+            started.process.kill()
+            throw started.timedOut(timeout)
         }
         return started.result()
     }
@@ -105,8 +111,8 @@ public enum SesameProcess {
             let grace = Date().addingTimeInterval(2)
             let stdout = process.output.wait(until: grace)
             let stderr = process.errors.wait(until: grace)
-            if !process.output.isDone || !process.errors.isDone { kill(-process.pid, SIGKILL) }
-            return Result(status: process.waitForExit(), stdout: stdout, stderr: stderr)
+            if !process.output.isDone || !process.errors.isDone { process.killGroup() }
+            return Result(status: process.status(), stdout: stdout, stderr: stderr)
         }
 
         func timedOut(_ timeout: TimeInterval) -> SesameProcessError {
@@ -239,7 +245,9 @@ final class ReadAll: @unchecked Sendable {
     /// Everything, once the pipe ends, or what came before `deadline` when something the process started still
     /// holds the pipe open.
     func wait(until deadline: Date = .distantFuture) -> String {
-        _ = done.wait(timeout: deadline == .distantFuture ? .distantFuture : .now() + max(0, deadline.timeIntervalSinceNow))
+        if done.wait(timeout: deadline == .distantFuture ? .distantFuture : .now() + max(0, deadline.timeIntervalSinceNow)) == .success {
+            done.signal()  // for the next call
+        }
         return String(decoding: data.withLock { $0 }, as: UTF8.self)
     }
 }

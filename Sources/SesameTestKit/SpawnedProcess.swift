@@ -1,45 +1,52 @@
 import Foundation
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
-
 /// A program started with `posix_spawn`, its standard streams on pipes, in a process group of its own.
 ///
 /// Not Foundation's `Process`: on Linux its exit is seen only once every process holding the descriptors it gave the
 /// child has gone, so a child that leaves a daemon behind (`sh -c 'server & echo started'`) looked as if it were
-/// still running until the daemon ended (measured: 8 s for a `sleep 8` left behind). Here the exit is `waitpid`'s,
+/// still running until the daemon ended (measured: 8 s for a `sleep 8` left behind). Here the exit is `waitid`'s;
 /// the child starts with default signal handlers (the test runner's ignored SIGTERM and SIGINT are not inherited)
-/// and an empty signal mask, and a kill reaches the whole group.
+/// and an empty signal mask. The child is reaped only once its result is taken, so until then its pid, and its
+/// process group's id, cannot be given to another process: a kill never reaches anyone else.
 final class SpawnedProcess: @unchecked Sendable {
     let pid: pid_t
     let output: ReadAll
     let errors: ReadAll
-    private let exit = Mutex<Int32?>(nil)
+    private let exited = Signal()
+    private let reaped = Mutex<Int32?>(nil)
 
-    /// Starts `executable` (a path) with `arguments` and exactly `environment`, writes `input` to its standard
-    /// input and closes it.
+    /// Starts `executable` (a path) with `arguments` and exactly `environment`; `input` is written to its standard
+    /// input (on a thread of its own, so a child that does not read cannot block the caller), which is then closed.
     init(_ executable: String, _ arguments: [String], environment: [String: String], input: String?) throws {
-        var stdin: [Int32] = [-1, -1]
-        var stdout: [Int32] = [-1, -1]
-        var stderr: [Int32] = [-1, -1]
+        SesameProcess.ignoreBrokenPipes()
+        var descriptors: [Int32] = []
         // Close-on-exec from the start: tests run side by side, and a process another test starts meanwhile must
         // not inherit these pipes (it would hold this one's output open).
-        for index in 0..<3 {
-            let made = index == 0 ? pipeClosedOnExec(&stdin) : index == 1 ? pipeClosedOnExec(&stdout) : pipeClosedOnExec(&stderr)
-            guard made == 0 else { throw SesameProcessError("pipe2 failed: \(String(cString: strerror(errno)))") }
+        for _ in 0..<3 {
+            var pair: [Int32] = [-1, -1]
+            guard pipeClosedOnExec(&pair) == 0 else {
+                let reason = String(cString: strerror(errno))
+                descriptors.forEach { close($0) }
+                throw SesameProcessError("could not make a pipe: \(reason)")
+            }
+            descriptors += pair
         }
-        var actions = posix_spawn_file_actions_t()
+        let (stdinRead, stdinWrite, stdoutRead, stdoutWrite, stderrRead, stderrWrite) =
+            (descriptors[0], descriptors[1], descriptors[2], descriptors[3], descriptors[4], descriptors[5])
+        #if os(Linux)
+            var actions = posix_spawn_file_actions_t()
+            var attributes = posix_spawnattr_t()
+        #else
+            var actions: posix_spawn_file_actions_t?
+            var attributes: posix_spawnattr_t?
+        #endif
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         // The copies on 0, 1 and 2 stay open across exec; the originals (close-on-exec) do not.
-        posix_spawn_file_actions_adddup2(&actions, stdin[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, stdout[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, stderr[1], 2)
-        var attributes = posix_spawnattr_t()
+        posix_spawn_file_actions_adddup2(&actions, stdinRead, 0)
+        posix_spawn_file_actions_adddup2(&actions, stdoutWrite, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderrWrite, 2)
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         var defaults = sigset_t()
@@ -57,70 +64,119 @@ final class SpawnedProcess: @unchecked Sendable {
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        for descriptor in [stdin[0], stdout[1], stderr[1]] { close(descriptor) }
+        for descriptor in [stdinRead, stdoutWrite, stderrWrite] { close(descriptor) }
         guard spawned == 0 else {
-            for descriptor in [stdin[1], stdout[0], stderr[0]] { close(descriptor) }
+            for descriptor in [stdinWrite, stdoutRead, stderrRead] { close(descriptor) }
             throw SesameProcessError("could not start \(executable): \(String(cString: strerror(spawned)))")
         }
         self.pid = pid
-        // Read before writing: a large input and a full output pipe would otherwise wait for each other.
-        output = ReadAll(descriptor: stdout[0])
-        errors = ReadAll(descriptor: stderr[0])
-        if let input {
-            let writer = FileHandle(fileDescriptor: stdin[1], closeOnDealloc: false)
-            // A child that does not read its input and exits makes the write fail (EPIPE): not this call's error.
-            signal(SIGPIPE, SIG_IGN)
-            try? writer.write(contentsOf: Data(input.utf8))
+        output = ReadAll(descriptor: stdoutRead)
+        errors = ReadAll(descriptor: stderrRead)
+        let bytes = Array((input ?? "").utf8)
+        Thread.detachNewThread {
+            var written = 0
+            while written < bytes.count {
+                // A child that exits without reading makes the write fail (EPIPE, SIGPIPE being ignored): done.
+                let count = bytes[written...].withUnsafeBytes { write(stdinWrite, $0.baseAddress, $0.count) }
+                if count > 0 { written += count } else if count < 0 && errno != EINTR { break }
+            }
+            close(stdinWrite)
         }
-        close(stdin[1])
+        // Waits for the exit without reaping it (WNOWAIT): the pid stays the child's until `status` takes it.
+        Thread.detachNewThread { [exited, pid] in
+            while true {
+                var info = siginfo_t()
+                let waited = waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT)
+                // ECHILD: already reaped by the system (SIGCHLD ignored); the exit is all there is to know.
+                if waited == 0 || errno != EINTR { break }
+            }
+            exited.fire()
+        }
     }
 
-    /// The exit status (the code, or the signal's number when a signal ended it) once the process has exited;
-    /// `nil` while it runs. Reaps it.
-    var status: Int32? {
-        exit.withLock { known in
+    /// Whether the process has exited.
+    var hasExited: Bool { exited.hasFired }
+
+    /// Blocks until the process exits, or `timeout` seconds pass; whether it exited.
+    @discardableResult
+    func waitForExit(timeout: TimeInterval = .infinity) -> Bool {
+        exited.wait(timeout: timeout)
+    }
+
+    /// The exit status (the code, or the signal's number when a signal ended it; -1 when the system reaped it),
+    /// once it has exited. Reaps it: from here on its pid may be another process's.
+    func status() -> Int32 {
+        waitForExit()
+        return reaped.withLock { known in
             if let known { return known }
             var raw: Int32 = 0
-            guard waitpid(pid, &raw, WNOHANG) == pid else { return nil }
-            known = Self.decoded(raw)
-            return known
+            var waited: pid_t
+            repeat { waited = waitpid(pid, &raw, 0) } while waited == -1 && errno == EINTR
+            let signal = raw & 0x7f
+            let status = waited != pid ? -1 : signal == 0 ? (raw >> 8) & 0xff : signal
+            known = status
+            return status
         }
     }
 
-    /// Blocks until the process exits; its status.
-    func waitForExit() -> Int32 {
-        while true {
-            if let status { return status }
-            var raw: Int32 = 0
-            let waited = waitpid(pid, &raw, 0)
-            if waited == pid {
-                let decoded = Self.decoded(raw)
-                exit.withLock { $0 = decoded }
-                return decoded
-            }
-            if waited == -1 && errno != EINTR { return status ?? -1 }
-        }
-    }
-
-    /// SIGKILL to the process and its group (what it started in passing goes too), then waits for it.
+    /// SIGKILL to the process's group (what it started in passing goes too) and to the process, unless it has been
+    /// reaped; then waits for its exit and reaps it.
     func kill() {
-        if status == nil {
-            Glibc.kill(-pid, SIGKILL)
-            Glibc.kill(pid, SIGKILL)
+        reaped.withLock { known in
+            guard known == nil else { return }
+            sendSignal(-pid, SIGKILL)
+            sendSignal(pid, SIGKILL)
         }
-        _ = waitForExit()
+        _ = status()
     }
 
-    private static func decoded(_ raw: Int32) -> Int32 {
-        let signal = raw & 0x7f
-        return signal == 0 ? (raw >> 8) & 0xff : signal
+    /// SIGKILL to what the process left running in its group, unless it has been reaped.
+    func killGroup() {
+        reaped.withLock { known in
+            if known == nil { sendSignal(-pid, SIGKILL) }
+        }
     }
 }
 
-/// glibc's `pipe2(fds, O_CLOEXEC)`, which Swift's Glibc module does not declare (it is behind `_GNU_SOURCE`).
-@_silgen_name("pipe2")
-private func pipe2(_ descriptors: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
+/// A one-time event any number of threads can wait for.
+final class Signal: @unchecked Sendable {
+    private let fired = Mutex(false)
+    private let semaphore = DispatchSemaphore(value: 0)
 
-private func pipeClosedOnExec(_ descriptors: inout [Int32]) -> Int32 {
-    descriptors.withUnsafeMutableBufferPointer { pipe2($0.baseAddress!, O_CLOEXEC) }
+    var hasFired: Bool { fired.withLock { $0 } }
+
+    func fire() {
+        fired.withLock { $0 = true }
+        semaphore.signal()
+    }
+
+    /// Whether it fired within `timeout` seconds.
+    func wait(timeout: TimeInterval = .infinity) -> Bool {
+        if hasFired { return true }
+        let deadline: DispatchTime = timeout == .infinity ? .distantFuture : .now() + max(0, timeout)
+        guard semaphore.wait(timeout: deadline) == .success else { return hasFired }
+        semaphore.signal()  // for the next one waiting
+        return true
+    }
 }
+
+private func sendSignal(_ pid: pid_t, _ signal: Int32) {
+    _ = kill(pid, signal)
+}
+
+#if os(Linux)
+    /// glibc's `pipe2(fds, O_CLOEXEC)`, which Swift's Glibc module does not declare (it is behind `_GNU_SOURCE`).
+    @_silgen_name("pipe2")
+    private func pipe2(_ descriptors: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
+
+    private func pipeClosedOnExec(_ descriptors: inout [Int32]) -> Int32 {
+        descriptors.withUnsafeMutableBufferPointer { pipe2($0.baseAddress!, O_CLOEXEC) }
+    }
+#else
+    /// No `pipe2` here: `pipe`, then close-on-exec (a process started between the two may inherit the pipe).
+    private func pipeClosedOnExec(_ descriptors: inout [Int32]) -> Int32 {
+        guard pipe(&descriptors) == 0 else { return -1 }
+        for descriptor in descriptors { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        return 0
+    }
+#endif

@@ -47,7 +47,9 @@ import Testing
             pending += command.configuration.subcommands
             let lines = command.configuration.discussion.split(separator: "\n", omittingEmptySubsequences: false)
             for (line, next) in zip(lines, lines.dropFirst()) {
-                let prose = { (text: Substring) in text.first.map { !$0.isWhitespace && !"-*".contains($0) } ?? false }
+                let prose = { (text: Substring) in
+                    text.first.map { !$0.isWhitespace } ?? false && !text.hasPrefix("- ") && !text.hasPrefix("* ")
+                }
                 #expect(!(prose(line) && prose(next)), "\(command._commandName): '\(line)' goes on on the next line")
             }
         }

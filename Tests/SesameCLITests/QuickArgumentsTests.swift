@@ -61,6 +61,9 @@ import Testing
         ["get", "tss://12/password", "--field", "x"],  // an option of another command
         ["get", "tss://12/password", "--output", "yaml"],
         ["run", "--", "env"],
+        ["get", "help"],  // help and version words are the whole tree's
+        ["secret", "get", "12", "--help"],
+        ["get", "tss://12/password", "--version"],
         [],
     ])
     func leavesEverythingElseToArgumentParser(_ arguments: [String]) {

@@ -97,6 +97,8 @@ extension QuickArguments {
 enum QuickParse {
     /// The command `arguments` name, built without ArgumentParser, or `nil` when it is ArgumentParser's to parse.
     static func command(_ arguments: [String]) -> (any ParsableCommand)? {
+        // Help and version words are the whole tree's to answer (`sesame get help` is help, not a reference).
+        guard !arguments.contains(where: SesameCommand.isHelpWord) else { return nil }
         do {
             switch arguments.first {
             case "get":
