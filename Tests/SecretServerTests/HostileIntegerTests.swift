@@ -44,7 +44,7 @@ struct HostileIntegerTests {
     }
 
     @Test func everyIntegerOfEveryServedRouteGetsA4xxOrAnAnswer() async throws {
-        let server = try SesameProcess.Server(adminPassword: Self.password)
+        let server = try await SesameProcess.Server.start(adminPassword: Self.password)
         defer { server.stop() }
         let root = server.baseURL.replacingOccurrences(of: "/SecretServer", with: "")
         let http = HTTPClient.shared

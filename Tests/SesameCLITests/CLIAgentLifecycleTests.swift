@@ -38,7 +38,7 @@ struct CLIAgentLifecycleTests {
 
     @Test func sessionsAreRenewedAheadOfNeedAndAnswersOutliveARestartForTheSameServerOnly() async throws {
         // Tokens that live 2 s: the agent's keep-alive (every second) renews them with nobody reading.
-        let server = try await onOwnThread { try SesameProcess.Server(arguments: ["--token-lifetime", "2"], adminPassword: password) }
+        let server = try await SesameProcess.Server.start(arguments: ["--token-lifetime", "2"], adminPassword: password)
         defer { server.stop() }
         let admin = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": password]
         try createSecret(admin, value: "Persisted-Value-1")
@@ -93,7 +93,7 @@ struct CLIAgentLifecycleTests {
     @Test func sigtermWithRequestsInFlightAnswersEveryOne() async throws {
         // Every API answer takes 2 s: the requests below all reach the agent and wait there, however slowly a loaded
         // machine opens their connections, and SIGTERM arrives once the agent's requests_in_flight gauge counts 8.
-        let server = try await onOwnThread { try SesameProcess.Server(arguments: ["--fault-latency", "2000"], adminPassword: password) }
+        let server = try await SesameProcess.Server.start(arguments: ["--fault-latency", "2000"], adminPassword: password)
         defer { server.stop() }
         let admin = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": password]
         try createSecret(admin, value: "Inflight-Value-1")

@@ -43,7 +43,7 @@ struct CLIAgentTests {
     /// A local server holding one Password secret (id 1: user `app`, password `value`), and the admin's environment.
     func serverWithSecret(_ value: String) async throws -> (server: SesameProcess.Server, admin: [String: String]) {
         let password = "Agent-Admin-Passw0rd!"
-        let server = try await onOwnThread { try SesameProcess.Server(adminPassword: password) }
+        let server = try await SesameProcess.Server.start(adminPassword: password)
         let admin = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": password]
         let created = try await SesameProcess.run(
             ["secret", "create", "--template", "Password", "--name", "agent db", "--field", "username=app", "--field", "password=-"],

@@ -46,7 +46,7 @@ struct CLIEnvTests {
     }
 
     @Test func everyFormatReadsBackExactlyWhatWasStored() async throws {
-        let server = try SesameProcess.Server(adminPassword: Self.password)
+        let server = try await SesameProcess.Server.start(adminPassword: Self.password)
         defer { server.stop() }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

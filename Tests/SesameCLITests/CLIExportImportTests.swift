@@ -10,9 +10,9 @@ struct CLIExportImportTests {
     static let passphrase = "correct horse battery staple"
 
     @Test func aFolderTreeMovesBetweenServersEncrypted() async throws {
-        let source = try SesameProcess.Server(adminPassword: Self.password)
+        let source = try await SesameProcess.Server.start(adminPassword: Self.password)
         defer { source.stop() }
-        let target = try SesameProcess.Server(adminPassword: Self.password)
+        let target = try await SesameProcess.Server.start(adminPassword: Self.password)
         defer { target.stop() }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

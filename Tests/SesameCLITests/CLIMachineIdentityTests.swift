@@ -15,7 +15,7 @@ struct CLIMachineIdentityTests {
 
     /// A server with one secret (id 1, password "Machine-Value-1") and an onboarding rule acting as the admin; its key.
     func withServer(arguments: [String] = [], _ body: (SesameProcess.Server, String) async throws -> Void) async throws {
-        let server = try SesameProcess.Server(arguments: arguments, adminPassword: Self.password)
+        let server = try await SesameProcess.Server.start(arguments: arguments, adminPassword: Self.password)
         defer { server.stop() }
         let admin = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password]
         let created = try await SesameProcess.run(

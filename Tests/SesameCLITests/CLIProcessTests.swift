@@ -23,7 +23,7 @@ struct CLIProcessTests {
     }
 
     @Test func createGetSearchAndList() async throws {
-        let server = try SesameProcess.Server(adminPassword: Self.password)
+        let server = try await SesameProcess.Server.start(adminPassword: Self.password)
         defer { server.stop() }
         let env = environment(server)
 
@@ -73,7 +73,7 @@ struct CLIProcessTests {
     }
 
     @Test func secretsNeverComeFromArguments() async throws {
-        let server = try SesameProcess.Server(adminPassword: Self.password)
+        let server = try await SesameProcess.Server.start(adminPassword: Self.password)
         defer { server.stop() }
         let refused = try await SesameProcess.run(
             ["secret", "create", "--template", "Password", "--name", "x", "--field", "username=u", "--field", "password=Literal-1"],
@@ -86,7 +86,7 @@ struct CLIProcessTests {
     }
 
     @Test func exitCodesSayWhatKindOfFailure() async throws {
-        let server = try SesameProcess.Server(adminPassword: Self.password)
+        let server = try await SesameProcess.Server.start(adminPassword: Self.password)
         let env = environment(server)
         let wrong = try await SesameProcess.run(["secret", "get", "1"], environment: environment(server, password: "nope-nope"))
         #expect(wrong.status == 3)
@@ -116,7 +116,7 @@ struct CLIProcessTests {
     /// `sesame server --dev --fault-rate/--faults/--fault-latency` turns the fault mode on, says so, and refuses
     /// settings it cannot honour.
     @Test func serverFaultModeFromFlags() async throws {
-        let server = try SesameProcess.Server(arguments: ["--fault-rate", "1", "--faults", "418"], adminPassword: Self.password)
+        let server = try await SesameProcess.Server.start(arguments: ["--fault-rate", "1", "--faults", "418"], adminPassword: Self.password)
         defer { server.stop() }
         #expect(server.banner.contains("100% of API requests fail"))
         // 418 is not retried, so the first answer reaches the caller; the token route is spared.
@@ -142,7 +142,7 @@ struct CLIProcessTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let caFile = directory.file("dev-ca.pem")
-        let server = try SesameProcess.Server(arguments: ["--tls", "--tls-ca-out", caFile], adminPassword: Self.password)
+        let server = try await SesameProcess.Server.start(arguments: ["--tls", "--tls-ca-out", caFile], adminPassword: Self.password)
         defer { server.stop() }
         #expect(server.baseURL.hasPrefix("https://127.0.0.1:"))
         #expect(server.banner.contains("SESAME_CA_FILE=\(caFile)"))
@@ -176,7 +176,7 @@ struct CLIProcessTests {
     @Test func cachedFieldReadsSurviveTheServerGoingAway() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let server = try SesameProcess.Server(adminPassword: Self.password)
+        let server = try await SesameProcess.Server.start(adminPassword: Self.password)
         defer { server.stop() }
         var env = environment(server)
         env["SESAME_CONFIG_DIR"] = directory.path
@@ -214,7 +214,7 @@ struct CLIProcessTests {
     @Test func cachedFieldReadsTakeAnyPath() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let server = try SesameProcess.Server(adminPassword: Self.password)
+        let server = try await SesameProcess.Server.start(adminPassword: Self.password)
         defer { server.stop() }
         var env = environment(server)
         env["SESAME_CONFIG_DIR"] = directory.path
@@ -240,14 +240,14 @@ struct CLIProcessTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let database = directory.file("dev.sqlite")
-        let first = try SesameProcess.Server(arguments: ["--database", database], adminPassword: Self.password)
+        let first = try await SesameProcess.Server.start(arguments: ["--database", database], adminPassword: Self.password)
         let created = try await SesameProcess.run(
             ["secret", "create", "--template", "Password", "--name", "kept", "--field", "username=keeper", "--field", "password=-"],
             environment: environment(first), input: "Kept-Across-Restart")
         #expect(created.status == 0, "\(created.stderr)")
         await #expect(try SesameProcess.run(["secret", "get", "1"], environment: environment(first)).status == 0)  // a VIEW audit
         first.stop()
-        let second = try SesameProcess.Server(arguments: ["--database", database], adminPassword: Self.password)
+        let second = try await SesameProcess.Server.start(arguments: ["--database", database], adminPassword: Self.password)
         defer { second.stop() }
         let value = try await SesameProcess.run(["secret", "get", "1", "--field", "password"], environment: environment(second))
         #expect(value.status == 0)
@@ -264,7 +264,7 @@ struct CLIProcessTests {
     }
 
     @Test func apiCallsAnyOperation() async throws {
-        let server = try SesameProcess.Server(adminPassword: Self.password)
+        let server = try await SesameProcess.Server.start(adminPassword: Self.password)
         defer { server.stop() }
         let env = environment(server)
         let created = try await SesameProcess.run(["api", "POST", "/v1/groups", "-f", "name=operators", "-F", "enabled=true"], environment: env)
@@ -295,7 +295,7 @@ struct CLIProcessTests {
         defer { directory.remove() }
         let database = directory.file("env-key.sqlite")
         let key = Data((0..<32).map { UInt8($0) }).base64EncodedString()
-        let first = try SesameProcess.Server(
+        let first = try await SesameProcess.Server.start(
             arguments: ["--database", database], adminPassword: Self.password,
             environment: ["SESAME_SERVER_KEY": key])
         let created = try await SesameProcess.run(
@@ -304,7 +304,7 @@ struct CLIProcessTests {
         #expect(created.status == 0, "\(created.stderr)")
         first.stop()
         #expect(!FileManager.default.fileExists(atPath: database + ".key"))
-        let second = try SesameProcess.Server(
+        let second = try await SesameProcess.Server.start(
             arguments: ["--database", database], adminPassword: Self.password,
             environment: ["SESAME_SERVER_KEY": key])
         defer { second.stop() }

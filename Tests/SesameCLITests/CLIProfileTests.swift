@@ -9,7 +9,7 @@ struct CLIProfileTests {
 
     @Test func loginKeepsAProfileAndASessionButNeverThePassword() async throws {
         // A short token lifetime: the stored access token is already too old, so the refresh token is used.
-        let server = try SesameProcess.Server(arguments: ["--token-lifetime", "20"], adminPassword: Self.password)
+        let server = try await SesameProcess.Server.start(arguments: ["--token-lifetime", "20"], adminPassword: Self.password)
         defer { server.stop() }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -9,12 +9,13 @@ struct CLIReferenceCommandTests {
     static let password = "Cli-Admin-Passw0rd!"
     static let secretValue = "Ref-Secret-Value-42"
 
-    /// A server with one secret (id 1) whose password is `secretValue`.
-    func withServer(_ body: (SesameProcess.Server, [String: String]) throws -> Void) throws {
-        let server = try SesameProcess.Server(adminPassword: Self.password)
+    /// A server with one secret (id 1) whose password is `secretValue`; `body` runs on a thread of its own (it
+    /// waits for processes).
+    func withServer(_ body: (SesameProcess.Server, [String: String]) throws -> Void) async throws {
+        let server = try await SesameProcess.Server.start(adminPassword: Self.password)
         defer { server.stop() }
         var env = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password]
-        let created = try SesameProcess.run(
+        let created = try await SesameProcess.run(
             [
                 "secret", "create", "--template", "Password", "--folder", "\\Personal Folders", "--name", "db", "--field", "username=app", "--field",
                 "password=-",
@@ -24,11 +25,11 @@ struct CLIReferenceCommandTests {
         if let moto = ProcessInfo.processInfo.environment["SESAME_MOTO_URL"] {
             env.merge(Moto.environment(url: moto)) { $1 }
         }
-        try body(server, env)
+        try await onOwnThread { try body(server, env) }
     }
 
     @Test func getPrintsExactlyTheValueAndExitsByKindOfFailure() async throws {
-        try withServer { _, env in
+        try await withServer { _, env in
             let value = try SesameProcess.run(["get", "tss://1/password"], environment: env)
             #expect(value.status == 0 && value.stdout == Self.secretValue, "\(value.stderr)")
             let byPath = try SesameProcess.run(["get", "tss://Personal Folders/db/username"], environment: env)
@@ -69,7 +70,7 @@ struct CLIReferenceCommandTests {
     }
 
     @Test func runGivesTheChildItsSecretsInItsEnvironmentOnly() async throws {
-        try withServer { _, env in
+        try await withServer { _, env in
             var environment = env
             environment["DB_PASSWORD"] = "tss://1/password"
             environment["PLAIN"] = "not-a-reference"
@@ -146,7 +147,7 @@ struct CLIReferenceCommandTests {
     }
 
     @Test func runReadsEnvFilesAndForwardsSignalsWhenMasking() async throws {
-        try withServer { _, env in
+        try await withServer { _, env in
             let directory = try TemporaryDirectory()
             defer { directory.remove() }
             try "# refs\nexport DB_PASSWORD='tss://1/password'\nDB_USER=tss://1/username\n"
@@ -182,7 +183,7 @@ struct CLIReferenceCommandTests {
     }
 
     @Test func injectRendersAPrivateFileAtomically() async throws {
-        try withServer { _, env in
+        try await withServer { _, env in
             let directory = try TemporaryDirectory()
             defer { directory.remove() }
             try "user: {{ tss://1/username }}\npassword: {{tss://1/password}}\nagain: {{ tss://1/password }}\n"
@@ -209,7 +210,7 @@ struct CLIReferenceCommandTests {
     }
 
     @Test func rawOutputPrintsOneFieldWithoutANewline() async throws {
-        try withServer { _, env in
+        try await withServer { _, env in
             let name = try SesameProcess.run(["secret", "get", "1", "--output", "raw=name"], environment: env)
             #expect(name.status == 0 && name.stdout == "db", "\(name.stderr)")
             let ids = try SesameProcess.run(["folder", "list", "-o", "raw=folderPath"], environment: env)

@@ -9,7 +9,7 @@ struct CLIResourceCommandTests {
     static let password = "Cli-Admin-Passw0rd!"
 
     @Test func operatorsManageUsersGroupsAccessAndMetadata() async throws {
-        let server = try SesameProcess.Server(adminPassword: Self.password)
+        let server = try await SesameProcess.Server.start(adminPassword: Self.password)
         defer { server.stop() }
         let env = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password]
         func sesame(_ arguments: [String], input: String? = nil, environment: [String: String]? = nil) throws -> SesameProcess.Result {

@@ -33,7 +33,7 @@ struct CLIRestrictedReadTests {
     }
 
     @Test func commentsTicketsAndCheckOutsFromTheCommandLine() async throws {
-        let server = try SesameProcess.Server(adminPassword: Self.password)
+        let server = try await SesameProcess.Server.start(adminPassword: Self.password)
         defer { server.stop() }
         let commented = try await secret(server, "commented") { $0.requiresComment = true }
         let checkedOut = try await secret(server, "checked out") { $0.checkOutEnabled = true }
@@ -99,7 +99,7 @@ struct CLIRestrictedReadTests {
     }
 
     @Test func ticketsApprovalsAndDoubleLocks() async throws {
-        let server = try SesameProcess.Server(arguments: ["--require-ticket-number"], adminPassword: Self.password)
+        let server = try await SesameProcess.Server.start(arguments: ["--require-ticket-number"], adminPassword: Self.password)
         defer { server.stop() }
         let ticketed = try await secret(server, "ticketed") { $0.requiresComment = true }
         let approved = try await secret(server, "approval") { $0.requiresApprovalForAccess = true }

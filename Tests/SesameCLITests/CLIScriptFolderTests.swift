@@ -9,7 +9,7 @@ struct CLIScriptFolderTests {
     static let password = "Scripts-Admin-Passw0rd!"
 
     func withServer(_ body: (SecretServerClient, [String: String], TemporaryDirectory) async throws -> Void) async throws {
-        let server = try SesameProcess.Server(adminPassword: Self.password)
+        let server = try await SesameProcess.Server.start(adminPassword: Self.password)
         defer { server.stop() }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -17,7 +17,7 @@ struct CLISetListTests {
 
     /// Runs `body` with a server of its own, a home folder for sesame's files, and the environment that signs in as admin.
     func withServer(_ body: (SesameProcess.Server, [String: String], TemporaryDirectory) async throws -> Void) async throws {
-        let server = try SesameProcess.Server(adminPassword: Self.password)
+        let server = try await SesameProcess.Server.start(adminPassword: Self.password)
         defer { server.stop() }
         let home = try TemporaryDirectory()
         defer { home.remove() }

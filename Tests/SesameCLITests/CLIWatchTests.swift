@@ -8,14 +8,14 @@ struct CLIWatchTests {
     static let password = "Watch-Cli-Passw0rd!"
 
     /// A server with secret 1 (a Password secret), the environment to reach it, and a folder for files.
-    func setUp() throws -> (SesameProcess.Server, [String: String], TemporaryDirectory) {
-        let server = try SesameProcess.Server(adminPassword: Self.password)
+    func setUp() async throws -> (SesameProcess.Server, [String: String], TemporaryDirectory) {
+        let server = try await SesameProcess.Server.start(adminPassword: Self.password)
         let directory = try TemporaryDirectory()
         let env = [
             "SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password, "HOME": directory.path,
             "LOG": directory.file("log"),
         ]
-        let created = try SesameProcess.run(
+        let created = try await SesameProcess.run(
             ["secret", "create", "--template", "Password", "--name", "watched", "--field", "username=u", "--field", "password=-"],
             environment: env, input: "Watched-Value-1")
         guard created.status == 0 else { throw SesameProcessError("could not create the secret: \(created.stderr)") }
@@ -34,7 +34,7 @@ struct CLIWatchTests {
     }
 
     @Test func runRestartsTheCommandWhenAValueRotates() async throws {
-        let (server, env, directory) = try setUp()
+        let (server, env, directory) = try await setUp()
         defer { server.stop(); directory.remove() }
         let child = try script(
             directory, "child.sh",
@@ -71,7 +71,7 @@ struct CLIWatchTests {
     }
 
     @Test func aCommandThatIgnoresTheSignalIsKilledAfterTheGrace() async throws {
-        let (server, env, directory) = try setUp()
+        let (server, env, directory) = try await setUp()
         defer { server.stop(); directory.remove() }
         let child = try script(
             directory, "stubborn.sh",
@@ -98,7 +98,7 @@ struct CLIWatchTests {
     }
 
     @Test func injectWritesAgainAndReloadsWhenAValueRotates() async throws {
-        let (server, env, directory) = try setUp()
+        let (server, env, directory) = try await setUp()
         defer { server.stop(); directory.remove() }
         try "user=u\npassword={{ tss://1/password }}\n".write(toFile: directory.file("app.tpl"), atomically: true, encoding: .utf8)
         let rendered = directory.file("app.conf")

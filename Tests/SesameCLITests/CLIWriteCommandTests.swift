@@ -17,7 +17,7 @@ struct CLIWriteCommandTests {
     }
 
     @Test func secretsAreUpdatedRotatedMovedAndDeactivated() async throws {
-        let server = try SesameProcess.Server(adminPassword: Self.password)
+        let server = try await SesameProcess.Server.start(adminPassword: Self.password)
         defer { server.stop() }
         let env = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password]
         try await onOwnThread {
@@ -93,7 +93,7 @@ struct CLIWriteCommandTests {
     }
 
     @Test func restrictedSecretsAreChangedWithWhatTheyRequire() async throws {
-        let server = try SesameProcess.Server(adminPassword: Self.password)
+        let server = try await SesameProcess.Server.start(adminPassword: Self.password)
         defer { server.stop() }
         let env = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password]
         try await onOwnThread {
@@ -124,7 +124,7 @@ struct CLIWriteCommandTests {
     }
 
     @Test func foldersAndPasswords() async throws {
-        let server = try SesameProcess.Server(adminPassword: Self.password)
+        let server = try await SesameProcess.Server.start(adminPassword: Self.password)
         defer { server.stop() }
         let env = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": Self.password]
         try await onOwnThread {

@@ -47,16 +47,14 @@ import Testing
     }
 
     /// A program that leaves something running with its output (`sh -c 'daemon & echo started'`) is done when it
-    /// exits: the run returns at once with what it wrote, and what it left behind is ended. (With Foundation's
-    /// `Process` the exit was seen only when the daemon ended: 60 s here.)
+    /// exits: the run returns with what it wrote, and what it left behind is ended. (With Foundation's `Process`
+    /// the exit was seen only when the daemon ended: here in ten minutes, past the suite's time limit.)
     @Test func aProgramThatLeavesADaemonBehindIsDoneWhenItExits() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/perl"), "perl (Debian's perl-base) is needed")
         let marker = "sesame-daemon-\(UUID().uuidString)"
-        let started = ContinuousClock.now
-        let done = try await SesameProcess.runTool("/bin/sh", ["-c", "/usr/bin/perl -e 'sleep 60' \(marker) & echo started"], timeout: 30)
+        let done = try await SesameProcess.runTool("/bin/sh", ["-c", "/usr/bin/perl -e 'sleep 600' \(marker) & echo started"], timeout: 240)
         #expect(done.status == 0)
         #expect(done.stdout == "started\n")
-        #expect(ContinuousClock.now - started < .seconds(20), "the run waited for the daemon")
         var left = try await SesameProcess.runTool("/usr/bin/pgrep", ["-f", marker])
         for _ in 0..<50 where left.status == 0 {  // a killed process may take a moment to go
             try await Task.sleep(for: .milliseconds(100))
@@ -73,12 +71,10 @@ import Testing
     }
 
     /// A child that never reads a large input and never exits cannot stop the deadline: the input is written on a
-    /// thread of its own.
+    /// thread of its own. (Written in the call, it blocked the test until the suite's time limit.)
     @Test func anUnreadInputDoesNotHoldTheDeadline() async throws {
-        let started = ContinuousClock.now
         await #expect(throws: SesameProcessError.self) {
-            _ = try await SesameProcess.runTool("/bin/sleep", ["60"], input: String(repeating: "x", count: 1 << 20), timeout: 0.5)
+            _ = try await SesameProcess.runTool("/bin/sleep", ["600"], input: String(repeating: "x", count: 1 << 20), timeout: 0.5)
         }
-        #expect(ContinuousClock.now - started < .seconds(20))
     }
 }

@@ -27,7 +27,7 @@ struct ServerDurabilityTests {
         let total = 1_000
         let answered = Answered()
 
-        let first = try SesameProcess.Server(arguments: ["--database", database], adminPassword: Self.password)
+        let first = try await SesameProcess.Server.start(arguments: ["--database", database], adminPassword: Self.password)
         let api = try client(first)
         var stub = try await api.secretStub(templateId: 2)
         stub.setValue("durable-user", forItem: "username")
@@ -68,7 +68,7 @@ struct ServerDurabilityTests {
         #expect(foreignKeys.isEmpty)
         try queue.close()
 
-        let second = try SesameProcess.Server(arguments: ["--database", database], adminPassword: Self.password)
+        let second = try await SesameProcess.Server.start(arguments: ["--database", database], adminPassword: Self.password)
         defer { second.stop() }
         let reader = try client(second)
         do {
