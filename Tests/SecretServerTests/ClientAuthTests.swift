@@ -195,6 +195,21 @@ struct KeptSessionTests {
         }
     }
 
+    /// A base URL is an http(s) URL with a host and nothing a credential could leak into or be confused by: no
+    /// user or password in it (they would go to the server, and to logs), no query or fragment.
+    @Test func aBaseURLWithAUserAQueryOrAFragmentIsRefused() throws {
+        for url in [
+            "https://user:pw@ss.example.com/SecretServer", "https://user@ss.example.com/SecretServer",
+            "https://ss.example.com/SecretServer?x=1", "https://ss.example.com/SecretServer#top", "ftp://ss.example.com/SecretServer",
+            "https:///SecretServer",
+        ] {
+            let error = #expect(throws: SecretServerError.self) {
+                try SecretServerClient(configuration: .init(baseURL: url, credentials: .password(username: "u", password: "p")))
+            }
+            #expect(error?.code == .invalidConfiguration && error?.message.contains("not an http(s) URL") == true, "\(url)")
+        }
+    }
+
     @Test func credentialsGoOverPlainHTTPOnlyToThisMachine() throws {
         for url in ["http://192.0.2.1/SecretServer", "http://vault.localhost/SecretServer", "http://127.0.0.1.example.com/SecretServer"] {
             let error = #expect(throws: SecretServerError.self) {

@@ -14,10 +14,11 @@ extension SecretServerClient {
         clientId: UUID = UUID(), tls: TLS = TLS(), proxy: ProxyConfiguration? = nil, allowsPlainHTTP: Bool = false
     ) async throws -> SdkClientAccountModel {
         // The key goes out and the client's secret comes back: never over plain http off this machine, unless asked.
-        guard let url = URL(string: baseURL), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
-            throw SecretServerError(code: .invalidConfiguration, message: "the base URL '\(baseURL)' is not an http(s) URL")
+        guard let url = CredentialDestination.url(baseURL) else {
+            throw SecretServerError(
+                code: .invalidConfiguration, message: "the base URL '\(baseURL)' is not an http(s) URL with a host (and no user, query or fragment)")
         }
-        if scheme == "http", !allowsPlainHTTP, !Loopback.contains(url.host ?? "") {
+        if CredentialDestination.isPlainHTTPRefused(url, allowsPlainHTTP: allowsPlainHTTP) {
             throw SecretServerError(
                 code: .invalidConfiguration,
                 message: "refusing to send the onboarding key to \(baseURL) over plain http: anyone on the network can read it and the "

@@ -174,20 +174,18 @@ actor ServerEndpoints {
         }
         while url.hasSuffix("/") { url.removeLast() }
         // The Platform token goes there: the same rules as for the base URL, and no step down from https.
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
-            let host = parsed.host, parsed.user == nil, parsed.password == nil, parsed.query == nil, parsed.fragment == nil
-        else {
+        guard let parsed = CredentialDestination.url(url) else {
             throw SecretServerError(
                 code: .invalidResponse, message: "the Platform's default vault URL is not a plain http(s) URL", method: "GET", path: path
             )
         }
-        if scheme == "http", baseURL.lowercased().hasPrefix("https:") {
+        if parsed.scheme?.lowercased() == "http", baseURL.lowercased().hasPrefix("https:") {
             throw SecretServerError(
                 code: .invalidResponse,
                 message: "the Platform (https) names a vault over plain http (\(url)); the token is not sent there", method: "GET", path: path
             )
         }
-        if scheme == "http", !allowsPlainHTTP, !Loopback.contains(host) {
+        if CredentialDestination.isPlainHTTPRefused(parsed, allowsPlainHTTP: allowsPlainHTTP) {
             throw SecretServerError(
                 code: .invalidConfiguration,
                 message: "refusing to send the Platform token to its vault \(url) over plain http; allow it on purpose with allowsPlainHTTP",

@@ -23,15 +23,13 @@ struct Transport: Sendable {
     init(configuration: SecretServerClient.Configuration) throws {
         var base = configuration.baseURL.trimmingCharacters(in: .whitespaces)
         while base.hasSuffix("/") { base.removeLast() }
-        guard let url = URL(string: base), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
-            url.host != nil
-        else {
+        guard let url = CredentialDestination.url(base) else {
             throw SecretServerError(
                 code: .invalidConfiguration,
-                message: "the base URL '\(base)' is not an http(s) URL; use e.g. https://host/SecretServer"
+                message: "the base URL '\(base)' is not an http(s) URL with a host (and no user, query or fragment); use e.g. https://host/SecretServer"
             )
         }
-        if scheme == "http", !configuration.allowsPlainHTTP, !Loopback.contains(url.host ?? "") {
+        if CredentialDestination.isPlainHTTPRefused(url, allowsPlainHTTP: configuration.allowsPlainHTTP) {
             throw SecretServerError(
                 code: .invalidConfiguration,
                 message: "refusing to send credentials to \(base) over plain http: anyone on the network can read them; "
