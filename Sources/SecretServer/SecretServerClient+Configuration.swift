@@ -227,7 +227,7 @@ extension SecretServerClient.Credentials.Kind: Redacting {
 extension SecretServerClient.Configuration: Redacting {
     /// Where and how; the credentials as they redact themselves, never the two-factor code.
     public var redactedDescription: String {
-        "baseURL: \(baseURL), credentials: \(credentials), server: \(server.rawValue), proxy: \(proxy.map { "\($0)" } ?? "environment"), "
+        "baseURL: \(CredentialDestination.shown(baseURL)), credentials: \(credentials), server: \(server.rawValue), proxy: \(proxy.map { "\($0)" } ?? "environment"), "
             + "oneTimePassword: \(oneTimePassword == nil ? "none" : "<redacted>")"
     }
 }

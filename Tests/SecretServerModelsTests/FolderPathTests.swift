@@ -18,4 +18,14 @@ import Testing
     @Test func normalizedUsesBackslashes() {
         #expect(FolderPath.normalized("Prod/Databases\u{0600}/db") == "\\Prod\\Databases\u{0600}\\db")
     }
+
+    @Test func aSeparatorIsFoundBesideAnyCharacter() {
+        // In variables: the #expect macro cannot quote a literal with a backslash and a \u{...} escape.
+        let withBackslash = "A\u{0600}\\B"
+        let withSlash = "A/\u{301}B"
+        let without = "A\u{0600} B\u{301}"
+        #expect(FolderPath.containsSeparator(withBackslash))
+        #expect(FolderPath.containsSeparator(withSlash))
+        #expect(!FolderPath.containsSeparator(without))
+    }
 }

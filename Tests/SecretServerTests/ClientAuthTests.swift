@@ -207,7 +207,11 @@ struct KeptSessionTests {
                 try SecretServerClient(configuration: .init(baseURL: url, credentials: .password(username: "u", password: "p")))
             }
             #expect(error?.code == .invalidConfiguration && error?.message.contains("not an http(s) URL") == true, "\(url)")
+            #expect(error?.message.contains("pw") == false, "the password in the URL is shown: \(error?.message ?? "")")
         }
+        let configuration = SecretServerClient.Configuration(
+            baseURL: "https://user:pw@ss.example.com/SecretServer", credentials: .password(username: "u", password: "p"))
+        #expect(!"\(configuration)".contains("pw") && "\(configuration)".contains("https://***@ss.example.com/SecretServer"))
     }
 
     @Test func credentialsGoOverPlainHTTPOnlyToThisMachine() throws {

@@ -26,8 +26,8 @@ struct CLIAgentLifecycleTests {
         return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
     }
 
-    func createSecret(_ admin: [String: String], value: String) throws {
-        let created = try SesameProcess.run(
+    func createSecret(_ admin: [String: String], value: String) async throws {
+        let created = try await SesameProcess.run(
             [
                 "secret", "create", "--template", "Password", "--name", "agent \(UUID().uuidString.prefix(8))", "--field", "username=app", "--field",
                 "password=-",
@@ -41,7 +41,7 @@ struct CLIAgentLifecycleTests {
         let server = try await SesameProcess.Server.start(arguments: ["--token-lifetime", "2"], adminPassword: password)
         defer { server.stop() }
         let admin = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": password]
-        try createSecret(admin, value: "Persisted-Value-1")
+        try await createSecret(admin, value: "Persisted-Value-1")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try "tss://1/password\n".write(toFile: directory.file("prefetch"), atomically: true, encoding: .utf8)
@@ -96,7 +96,7 @@ struct CLIAgentLifecycleTests {
         let server = try await SesameProcess.Server.start(arguments: ["--fault-latency", "2000"], adminPassword: password)
         defer { server.stop() }
         let admin = ["SESAME_URL": server.baseURL, "SESAME_USERNAME": "admin", "SESAME_PASSWORD": password]
-        try createSecret(admin, value: "Inflight-Value-1")
+        try await createSecret(admin, value: "Inflight-Value-1")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let agent = try await startAgent(

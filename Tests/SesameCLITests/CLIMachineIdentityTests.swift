@@ -130,28 +130,28 @@ struct CLIMachineIdentityTests {
             defer { directory.remove() }
             let passphrase = "Session-Store-Passphrase-42"
             let config = ["SESAME_CONFIG_DIR": directory.path]
-            let login = try SesameProcess.run(
+            let login = try await SesameProcess.run(
                 ["login", "--url", server.baseURL, "--username", "admin", "--password-stdin"],
                 environment: config.merging(["SESAME_SESSION_PASSPHRASE": passphrase]) { $1 }, input: Self.password + "\n")
             #expect(login.status == 0, "\(login.stderr)")
             #expect(FileManager.default.fileExists(atPath: directory.file("sessions.passphrase")))
             #expect(!FileManager.default.fileExists(atPath: directory.file("sessions.key")))
-            let read = try SesameProcess.run(["get", "tss://1/password"], environment: config.merging(["SESAME_SESSION_PASSPHRASE": passphrase]) { $1 })
+            let read = try await SesameProcess.run(["get", "tss://1/password"], environment: config.merging(["SESAME_SESSION_PASSPHRASE": passphrase]) { $1 })
             #expect(read.status == 0 && read.stdout == "Machine-Value-1", "\(read.stderr)")
             // Without it (no terminal to ask on): refused, saying what to set.
-            let without = try SesameProcess.run(["secret", "get", "1", "--field", "password"], environment: config)
+            let without = try await SesameProcess.run(["secret", "get", "1", "--field", "password"], environment: config)
             #expect(without.status != 0 && without.stderr.contains("SESAME_SESSION_PASSPHRASE"), "\(without.stderr)")
-            let wrong = try SesameProcess.run(
+            let wrong = try await SesameProcess.run(
                 ["get", "tss://1/password"], environment: config.merging(["SESAME_SESSION_PASSPHRASE": "Not-The-Passphrase-1"]) { $1 })
             #expect(wrong.status != 0 && wrong.stdout.isEmpty && !wrong.stderr.contains(passphrase), "\(wrong.stderr)")
             // A store made with its key file is not silently switched.
             let other = try TemporaryDirectory()
             defer { other.remove() }
-            let keyFile = try SesameProcess.run(
+            let keyFile = try await SesameProcess.run(
                 ["login", "--url", server.baseURL, "--username", "admin", "--password-stdin"],
                 environment: ["SESAME_CONFIG_DIR": other.path], input: Self.password + "\n")
             #expect(keyFile.status == 0, "\(keyFile.stderr)")
-            let switched = try SesameProcess.run(
+            let switched = try await SesameProcess.run(
                 ["get", "tss://1/password"],
                 environment: ["SESAME_CONFIG_DIR": other.path, "SESAME_SESSION_PASSPHRASE": passphrase])
             #expect(switched.status != 0 && switched.stderr.contains("key file"), "\(switched.stderr)")

@@ -40,6 +40,15 @@ import Testing
         #expect(try JSONKeyPath(parsing: "ünï.cödé").components == [.key("ünï"), .key("cödé")])
     }
 
+    /// The caret goes under the character that holds the offending scalar, as a terminal shows it.
+    @Test func theCaretIsUnderTheCharacterHoldingTheBadScalar() throws {
+        let text = "tss://a\u{0600}/"  // the '/' joins U+0600 in one character; the path ends with it
+        let error = try #require(throws: SecretReferenceError.self) { try SecretReference(parsing: text) }
+        #expect(error.position == 8)
+        #expect(error.description.contains("at character 8:"))
+        #expect(error.description.hasSuffix("\n  " + String(repeating: " ", count: 7) + "^"))
+    }
+
     /// Each malformed reference names the offending character.
     @Test(arguments: [
         ("tsss://12/password", 0, "unknown scheme 'tsss'"),
@@ -59,6 +68,7 @@ import Testing
         ("aws-sm://prod/db#a\\b", 18, "must be followed by"),
         ("aws-sm://prod/db#a[0]b", 21, "after an array index"),
         ("env://A/B", 6, "one variable"),
+        ("tss://12/pass%\u{FF12}\u{FF26}", 13, "two hex digits"),  // fullwidth digits are not hex digits
     ])
     func malformedReferencesPointAtTheBadCharacter(text: String, position: Int, message: String) {
         #expect {

@@ -16,7 +16,8 @@ extension SecretServerClient {
         // The key goes out and the client's secret comes back: never over plain http off this machine, unless asked.
         guard let url = CredentialDestination.url(baseURL) else {
             throw SecretServerError(
-                code: .invalidConfiguration, message: "the base URL '\(baseURL)' is not an http(s) URL with a host (and no user, query or fragment)")
+                code: .invalidConfiguration,
+                message: "the base URL '\(CredentialDestination.shown(baseURL))' is not an http(s) URL with a host (and no user, query or fragment)")
         }
         if CredentialDestination.isPlainHTTPRefused(url, allowsPlainHTTP: allowsPlainHTTP) {
             throw SecretServerError(

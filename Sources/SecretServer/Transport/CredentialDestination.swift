@@ -16,4 +16,13 @@ enum CredentialDestination {
     static func isPlainHTTPRefused(_ url: URL, allowsPlainHTTP: Bool) -> Bool {
         url.scheme?.lowercased() == "http" && !allowsPlainHTTP && !Loopback.contains(url.host ?? "")
     }
+
+    /// `text` as it may be shown (errors, logs, `description`): a user and password in its authority become `***`
+    /// (`https://***@host/SecretServer`), whether or not the rest parses.
+    static func shown(_ text: String) -> String {
+        guard let scheme = text.range(of: "://") else { return text }
+        let authorityEnd = text[scheme.upperBound...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? text.endIndex
+        guard let at = text[scheme.upperBound..<authorityEnd].lastIndex(of: "@") else { return text }
+        return text[..<scheme.upperBound] + "***" + text[at...]
+    }
 }

@@ -197,5 +197,5 @@ actor ServerEndpoints {
 }
 
 extension ServerEndpoints: Redacting {
-    nonisolated var redactedDescription: String { "baseURL: \(baseURL), credentials: \(credentials)" }
+    nonisolated var redactedDescription: String { "baseURL: \(CredentialDestination.shown(baseURL)), credentials: \(credentials)" }
 }

@@ -26,7 +26,8 @@ struct Transport: Sendable {
         guard let url = CredentialDestination.url(base) else {
             throw SecretServerError(
                 code: .invalidConfiguration,
-                message: "the base URL '\(base)' is not an http(s) URL with a host (and no user, query or fragment); use e.g. https://host/SecretServer"
+                message:
+                    "the base URL '\(CredentialDestination.shown(base))' is not an http(s) URL with a host (and no user, query or fragment); use e.g. https://host/SecretServer"
             )
         }
         if CredentialDestination.isPlainHTTPRefused(url, allowsPlainHTTP: configuration.allowsPlainHTTP) {

@@ -75,7 +75,7 @@ extension EmulatorRoutes {
     static func folderInput(_ body: JSONObject, existing: FolderModel?) throws -> FolderRow {
         let name = (body["folderName"]?.stringValue ?? existing?.folderName ?? "").trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw EmulatorAPIError.invalid("FolderName", "The FolderName field is required.") }
-        guard !name.contains("\\"), !name.contains("/") else {
+        guard !FolderPath.containsSeparator(name) else {
             throw EmulatorAPIError.invalid("FolderName", "A folder name cannot contain \\ or /.")
         }
         var parent: Int64? = existing.flatMap { $0.parentFolderId > 0 ? Int64($0.parentFolderId) : nil }

@@ -219,7 +219,7 @@ extension EmulatorRoutes {
     static func fieldWrite(_ body: JSONObject) throws -> SecretsStore.FieldWrite {
         if let attachment = body["fileAttachment"], !attachment.isNull {
             let name = body["fileName"]?.stringValue ?? "File.txt"
-            guard !name.isEmpty, !name.contains("/"), !name.contains("\\") else {
+            guard !name.isEmpty, !FolderPath.containsSeparator(name) else {
                 throw EmulatorAPIError.invalid("FileName", "The file name must be a plain name without folders.")
             }
             switch attachment {
@@ -260,7 +260,7 @@ extension EmulatorRoutes {
             throw EmulatorAPIError.invalid("File", "The multipart body has no part named file.")
         }
         let name = (part.fileName?.isEmpty == false ? part.fileName! : "File.txt")
-        guard !name.contains("/"), !name.contains("\\") else {
+        guard !FolderPath.containsSeparator(name) else {
             throw EmulatorAPIError.invalid("FileName", "The file name must be a plain name without folders.")
         }
         return .file(name: name, content: part.content)

@@ -11,4 +11,10 @@ public enum FolderPath {
     public static func normalized(_ path: String) -> String {
         "\\" + names(path).joined(separator: "\\")
     }
+
+    /// Whether `name` holds a `\` or `/` (by Unicode scalar, so none hides in a character with its neighbour): a
+    /// folder or secret name may not.
+    public static func containsSeparator(_ name: String) -> Bool {
+        name.unicodeScalars.contains { $0 == "\\" || $0 == "/" }
+    }
 }

@@ -177,7 +177,7 @@ public struct SecretServerProvider: SecretProvider {
             var result: [SecretReference] = []
             for try await summary in client.searchSecrets(SecretSearch(folderId: folder.id, includeSubFolders: true)) {
                 let folderPath = summary.folderPath ?? folder.folderPath
-                let segments = folderPath.split(separator: "\\").map(String.init) + [summary.name]
+                let segments = FolderPath.names(folderPath) + [summary.name]
                 result.append(SecretReference(scheme: "tss", segments: segments))
             }
             return result
@@ -197,7 +197,7 @@ public struct SecretServerProvider: SecretProvider {
             if reference.segments.count == 1, let id = Int(reference.segments[0]) {
                 return try await fields(of: try await client.secretSummary(id: id), segments: [String(id)])
             }
-            func segments(_ path: String) -> [String] { path.split(separator: "\\").map(String.init) }
+            func segments(_ path: String) -> [String] { FolderPath.names(path) }
             if reference.segments.isEmpty {
                 // The root: the top folders (every folder, recursively) and the secrets in no folder (or every secret).
                 var result: [SecretEntry] = []

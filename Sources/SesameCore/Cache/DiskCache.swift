@@ -78,10 +78,14 @@ public final class DiskCache: Sendable {
                     if !earlierBuild { try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)") }
                 }
                 // Builds before secure_delete left removed entries in the file's free pages: the file is rewritten
-                // (VACUUM), then marked current. Best effort, as `scrub()`: when another process holds the file or
-                // the disk is full, the next open tries again.
-                if earlierBuild {
-                    Self.briefly(database, "VACUUM", "PRAGMA user_version = \(Self.schemaVersion)", "PRAGMA wal_checkpoint(TRUNCATE)")
+                // (VACUUM), then marked current. Best effort, as `scrub()`: while another process holds the file, the
+                // next open tries again; a rewrite that fails otherwise (a full disk, no room for its temporary copy)
+                // is not tried again, so that opening the file does not write at every read.
+                if earlierBuild,
+                    let failure = Self.briefly(database, "VACUUM", "PRAGMA user_version = \(Self.schemaVersion)", "PRAGMA wal_checkpoint(TRUNCATE)"),
+                    !((failure as? DatabaseError).map { [.SQLITE_BUSY, .SQLITE_LOCKED].contains($0.resultCode) } ?? false)
+                {
+                    try? database.write { db in try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)") }
                 }
             }
             salt = try database.read { db in try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE name = 'salt'") } ?? Data()
@@ -233,13 +237,19 @@ public final class DiskCache: Sendable {
     }
 
     /// Runs `statements` outside a transaction, waiting at most 200 ms for another process's reader; what fails is
-    /// left undone.
-    private static func briefly(_ database: DatabaseQueue, _ statements: String...) {
-        _ = try? database.writeWithoutTransaction { db in
-            let timeout = try Int.fetchOne(db, sql: "PRAGMA busy_timeout") ?? 0
-            try db.execute(sql: "PRAGMA busy_timeout = 200")
-            defer { try? db.execute(sql: "PRAGMA busy_timeout = \(timeout)") }
-            for statement in statements { try db.execute(sql: statement) }
+    /// left undone, and its error returned.
+    @discardableResult
+    private static func briefly(_ database: DatabaseQueue, _ statements: String...) -> (any Error)? {
+        do {
+            try database.writeWithoutTransaction { db in
+                let timeout = try Int.fetchOne(db, sql: "PRAGMA busy_timeout") ?? 0
+                try db.execute(sql: "PRAGMA busy_timeout = 200")
+                defer { try? db.execute(sql: "PRAGMA busy_timeout = \(timeout)") }
+                for statement in statements { try db.execute(sql: statement) }
+            }
+            return nil
+        } catch {
+            return error
         }
     }
 

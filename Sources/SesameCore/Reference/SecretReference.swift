@@ -190,8 +190,9 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible, Loss
         while index < characters.count {
             let character = characters[index]
             if character == "%" {
-                guard let high = characters[safe: index + 1].flatMap({ Character($0).hexDigitValue }),
-                    let low = characters[safe: index + 2].flatMap({ Character($0).hexDigitValue })
+                // ASCII hex digits only (Character.hexDigitValue also takes fullwidth ones: '%２Ｆ' is not '/').
+                let hex = { (scalar: Unicode.Scalar?) in scalar.flatMap { $0.isASCII ? Character($0).hexDigitValue : nil } }
+                guard let high = hex(characters[safe: index + 1]), let low = hex(characters[safe: index + 2])
                 else {
                     throw SecretReferenceError(reference: reference, position: offset + index, message: "'%' must be followed by two hex digits")
                 }

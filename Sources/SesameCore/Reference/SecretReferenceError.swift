@@ -22,7 +22,9 @@ public struct SecretReferenceError: Error, Sendable, Hashable, CustomStringConve
     /// ```
     public var description: String {
         // The caret goes under the character (as a terminal shows it) that holds the scalar.
-        let column = String(reference.unicodeScalars.prefix(max(0, position))).count
+        let scalars = reference.unicodeScalars
+        let scalar = scalars.index(scalars.startIndex, offsetBy: min(max(0, position), scalars.count))
+        let column = scalar == reference.endIndex ? reference.count : reference.indices.lazy.filter { $0 <= scalar }.count - 1
         return "invalid secret reference at character \(column + 1): \(message)\n  \(reference)\n  " + String(repeating: " ", count: column) + "^"
     }
 }
