@@ -70,7 +70,7 @@ public final class SecretStore: Sendable {
     /// (`aws-ps:///`, `aws-sm://`) is everything.
     public static func prefix(_ text: String) throws -> SecretReference {
         var trimmed = text
-        while trimmed.hasSuffix("/"), !trimmed.hasSuffix("://") { trimmed.removeLast() }
+        while trimmed.unicodeScalars.last == "/", !trimmed.hasSuffix("://") { trimmed.unicodeScalars.removeLast() }
         guard trimmed.hasSuffix("://") else { return try reference(trimmed) }
         let scheme = try reference(trimmed + "x").scheme  // checks the scheme
         return SecretReference(scheme: scheme, segments: [], leadingSlash: text.hasSuffix(":///"))

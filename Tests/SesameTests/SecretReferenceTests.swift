@@ -40,6 +40,15 @@ import Testing
         #expect(try JSONKeyPath(parsing: "ünï.cödé").components == [.key("ünï"), .key("cödé")])
     }
 
+    /// A leading or trailing '/' is found beside characters Unicode joins to it (read by scalar).
+    @Test func slashesBesideJoiningCharactersAreSeen() throws {
+        let parsed = try SecretReference(parsing: "aws-ps:///\u{301}x/y#k")
+        #expect(parsed.hasLeadingSlash)
+        #expect(parsed.withoutKeyPath.canonical == "aws-ps:///\u{301}x/y")
+        let listed = try SecretStore.prefix("tss://A\u{0600}/")
+        #expect(listed.segments == ["A\u{0600}"])
+    }
+
     /// The caret goes under the character that holds the offending scalar, as a terminal shows it.
     @Test func theCaretIsUnderTheCharacterHoldingTheBadScalar() throws {
         let text = "tss://a\u{0600}/"  // the '/' joins U+0600 in one character; the path ends with it

@@ -58,7 +58,7 @@ struct SetCommand: AsyncParsableCommand {
         let store = ReferenceStore.forWriting(connection: connection, access: restricted.access())
         // A mistyped name must not become a new secret beside the one meant to change.
         if !(create && parsed.scheme.hasPrefix("aws-")) {
-            let whole = SecretReference(scheme: parsed.scheme, segments: parsed.segments, leadingSlash: parsed.path.hasPrefix("/"))
+            let whole = SecretReference(scheme: parsed.scheme, segments: parsed.segments, leadingSlash: parsed.hasLeadingSlash)
             let found: Bool
             do {
                 found = try await store.provider(for: whole).exists(whole)

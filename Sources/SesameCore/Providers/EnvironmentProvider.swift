@@ -54,7 +54,7 @@ public struct EnvironmentProvider: SecretProvider {
     }
 
     private static func name(_ reference: SecretReference) throws -> String {
-        guard reference.segments.count == 1, !reference.path.hasPrefix("/"), let name = reference.segments.first,
+        guard reference.segments.count == 1, !reference.hasLeadingSlash, let name = reference.segments.first,
             !name.contains("=")
         else {
             throw SesameError(code: .invalidReference, message: "an env reference names one variable: env://NAME", reference: reference)

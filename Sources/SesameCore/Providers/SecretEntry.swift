@@ -25,7 +25,7 @@ public struct SecretEntry: Sendable, Hashable, Codable {
                 result.append(SecretEntry(reference, kind: .secret))
             } else if folders.insert(reference.segments[depth]).inserted {
                 let folder = SecretReference(
-                    scheme: reference.scheme, segments: Array(reference.segments.prefix(depth + 1)), leadingSlash: reference.path.hasPrefix("/")
+                    scheme: reference.scheme, segments: Array(reference.segments.prefix(depth + 1)), leadingSlash: reference.hasLeadingSlash
                 )
                 result.append(SecretEntry(folder, kind: .folder))
             }

@@ -133,9 +133,13 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible, Loss
 
     public var description: String { canonical }
 
+    /// Whether the path starts with `/` (`aws-ps:///prod/db`), read by scalar: a first segment that starts with a
+    /// combining mark does not hide it.
+    public var hasLeadingSlash: Bool { path.unicodeScalars.first == "/" }
+
     /// The same reference without its key path: what a provider fetches (and a cache keeps).
     public var withoutKeyPath: SecretReference {
-        keyPath == nil ? self : SecretReference(scheme: scheme, segments: segments, leadingSlash: path.hasPrefix("/"), options: options)
+        keyPath == nil ? self : SecretReference(scheme: scheme, segments: segments, leadingSlash: hasLeadingSlash, options: options)
     }
 
     /// Whether `text` looks like a reference at all (a known scheme followed by `://`), for `sesame run`.
