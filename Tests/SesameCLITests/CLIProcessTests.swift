@@ -170,16 +170,23 @@ struct CLIProcessTests {
         #expect(vague.status != 0 && vague.stderr.contains("--insecure"))
     }
 
+    /// A server, a configuration folder of its own, and the environment to reach the one with the other.
+    func serverWithConfigFolder() async throws -> (SesameProcess.Server, TemporaryDirectory, [String: String]) {
+        let directory = try TemporaryDirectory()
+        let server = try await SesameProcess.Server.start(adminPassword: Self.password)
+        var env = environment(server)
+        env["SESAME_CONFIG_DIR"] = directory.path
+        return (server, directory, env)
+    }
+
     /// `--cache`: the value is kept encrypted on disk and answered from there while fresh, with no server at all;
     /// without `--cache` the same read fails once the server is gone; `--allow-expired` answers an expired entry
     /// and says so.
     @Test func cachedFieldReadsSurviveTheServerGoingAway() async throws {
-        let directory = try TemporaryDirectory()
+        let (server, directory, configured) = try await serverWithConfigFolder()
         defer { directory.remove() }
-        let server = try await SesameProcess.Server.start(adminPassword: Self.password)
         defer { server.stop() }
-        var env = environment(server)
-        env["SESAME_CONFIG_DIR"] = directory.path
+        var env = configured
         env["SESAME_CONNECT_TIMEOUT"] = "1"
         let created = try await SesameProcess.run(
             ["secret", "create", "--template", "Password", "--name", "cached", "--field", "username=u", "--field", "password=-"],
@@ -212,12 +219,9 @@ struct CLIProcessTests {
     /// the references' own `#%&=?`, and names that end with a character Unicode joins to what follows (U+0600,
     /// which the `\` or `/` after it would have become part of), here a folder's and a secret's.
     @Test func cachedFieldReadsTakeAnyPath() async throws {
-        let directory = try TemporaryDirectory()
+        let (server, directory, env) = try await serverWithConfigFolder()
         defer { directory.remove() }
-        let server = try await SesameProcess.Server.start(adminPassword: Self.password)
         defer { server.stop() }
-        var env = environment(server)
-        env["SESAME_CONFIG_DIR"] = directory.path
         let folderPath = "\\Odd Folder\u{0600}"
         let folder = try await SesameProcess.run(["folder", "create", folderPath], environment: env)
         #expect(folder.status == 0, "\(folder.stderr)")

@@ -64,26 +64,31 @@ import Testing
         }
     }
 
+    /// A cache file as an earlier build left it (no schema version, entries without scopes), made with Debian's
+    /// sqlite3 from `tables` plus `more` SQL, in a folder the caller removes.
+    static func earlierBuildsFile(more: String = "") async throws -> (TemporaryDirectory, String) {
+        let sqlite = "/usr/bin/sqlite3"
+        try #require(FileManager.default.isExecutableFile(atPath: sqlite), "sqlite3 (Debian's package) is needed; scripts/test installs it")
+        let directory = try TemporaryDirectory()
+        let path = directory.file("cache.sqlite")
+        let tables = """
+            PRAGMA journal_mode = WAL;
+            PRAGMA secure_delete = OFF;
+            CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+            CREATE TABLE entry (key BLOB PRIMARY KEY, box BLOB NOT NULL, fetched_at REAL NOT NULL, expires_at REAL NOT NULL) WITHOUT ROWID;
+            """
+        let made = try await SesameProcess.runTool(sqlite, [path, tables + more])
+        #expect(made.status == 0, "\(made.stderr)")
+        chmod(path, 0o600)
+        return (directory, path)
+    }
+
     /// A cache file an earlier build made (entries without scopes, no schema version) is set up once, then opened
     /// with a read. Made with Debian's sqlite3, as that build left it.
     @Test func aFileOfAnEarlierBuildIsUpgradedOnce() async throws {
         let sqlite = "/usr/bin/sqlite3"
-        try #require(FileManager.default.isExecutableFile(atPath: sqlite), "sqlite3 (Debian's package) is needed; scripts/test installs it")
-        let directory = try TemporaryDirectory()
+        let (directory, path) = try await Self.earlierBuildsFile()
         defer { directory.remove() }
-        let path = directory.file("cache.sqlite")
-        let made = try await SesameProcess.runTool(
-            sqlite,
-            [
-                path,
-                """
-                PRAGMA journal_mode = WAL;
-                CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
-                CREATE TABLE entry (key BLOB PRIMARY KEY, box BLOB NOT NULL, fetched_at REAL NOT NULL, expires_at REAL NOT NULL) WITHOUT ROWID;
-                """,
-            ])
-        #expect(made.status == 0, "\(made.stderr)")
-        chmod(path, 0o600)
         let key = DiskCache.Key.raw(Array(repeating: 9, count: 32))
         do {
             let cache = try DiskCache(path: path, key: key)
@@ -102,29 +107,15 @@ import Testing
     /// built without SECURE_DELETE (Debian's has it on; the file is made here with it off, as elsewhere); the
     /// upgrade rewrites the file once, so the box is in neither the file nor its WAL afterwards.
     @Test func anEarlierBuildsRemovedEntriesAreGoneAfterTheUpgrade() async throws {
-        let sqlite = "/usr/bin/sqlite3"
-        try #require(FileManager.default.isExecutableFile(atPath: sqlite), "sqlite3 (Debian's package) is needed; scripts/test installs it")
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = directory.file("cache.sqlite")
         let marker = String(repeating: "5e5a4e", count: 40)  // stands for a removed entry's sealed box
-        let made = try await SesameProcess.runTool(
-            sqlite,
-            [
-                path,
-                """
-                PRAGMA journal_mode = WAL;
-                PRAGMA secure_delete = OFF;
-                CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
-                CREATE TABLE entry (key BLOB PRIMARY KEY, box BLOB NOT NULL, fetched_at REAL NOT NULL, expires_at REAL NOT NULL) WITHOUT ROWID;
+        let (directory, path) = try await Self.earlierBuildsFile(
+            more: """
                 INSERT INTO entry VALUES (x'01', x'\(marker)', 0, 0);
                 PRAGMA wal_checkpoint(TRUNCATE);
                 DELETE FROM entry;
                 PRAGMA wal_checkpoint(TRUNCATE);
-                """,
-            ])
-        #expect(made.status == 0, "\(made.stderr)")
-        chmod(path, 0o600)
+                """)
+        defer { directory.remove() }
         let box = Data(stride(from: 0, to: marker.count, by: 2).map { UInt8(marker.dropFirst($0).prefix(2), radix: 16)! })
         let holds = { (file: String) throws -> Bool in
             guard FileManager.default.fileExists(atPath: file) else { return false }
