@@ -32,7 +32,7 @@ struct EmbedVersion: BuildToolPlugin {
                 executable: URL(fileURLWithPath: "/bin/sh"),
                 arguments: ["-c", script, "sh", context.package.directoryURL.path, output.path, file.path, compiler],
                 outputFilesDirectory: output
-            ),
+            )
         ]
     }
 }
