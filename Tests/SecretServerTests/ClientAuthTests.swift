@@ -212,6 +212,11 @@ struct KeptSessionTests {
         let configuration = SecretServerClient.Configuration(
             baseURL: "https://user:pw@ss.example.com/SecretServer", credentials: .password(username: "u", password: "p"))
         #expect(!"\(configuration)".contains("pw") && "\(configuration)".contains("https://***@ss.example.com/SecretServer"))
+        // A password may hold '/', '?' or '#', and a URL may have no scheme: none of it is shown.
+        for url in ["https://u:s3/cr3t@host/SS", "https://u:s3#cr3t@host/SS", "https://u:s3?cr3t@host/SS", "u:s3cr3t@host/SS", "//u:s3cr3t@host/SS"] {
+            let shown = "\(SecretServerClient.Configuration(baseURL: url, credentials: .password(username: "u", password: "p")))"
+            #expect(!shown.contains("cr3t"), "\(shown)")
+        }
     }
 
     @Test func credentialsGoOverPlainHTTPOnlyToThisMachine() throws {

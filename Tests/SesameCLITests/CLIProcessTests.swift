@@ -172,8 +172,12 @@ struct CLIProcessTests {
 
     /// A server, a configuration folder of its own, and the environment to reach the one with the other.
     func serverWithConfigFolder() async throws -> (SesameProcess.Server, TemporaryDirectory, [String: String]) {
-        let directory = try TemporaryDirectory()
         let server = try await SesameProcess.Server.start(adminPassword: Self.password)
+        let directory: TemporaryDirectory
+        do { directory = try TemporaryDirectory() } catch {
+            server.stop()
+            throw error
+        }
         var env = environment(server)
         env["SESAME_CONFIG_DIR"] = directory.path
         return (server, directory, env)

@@ -45,6 +45,9 @@ import Testing
         let parsed = try SecretReference(parsing: "aws-ps:///\u{301}x/y#k")
         #expect(parsed.hasLeadingSlash)
         #expect(parsed.withoutKeyPath.canonical == "aws-ps:///\u{301}x/y")
+        // A first segment that is itself '/…' is not a leading slash: the key path's removal keeps the same name.
+        let escaped = try SecretReference(parsing: "aws-sm://%2Fprod/db#user")
+        #expect(!escaped.hasLeadingSlash && escaped.withoutKeyPath.path == escaped.path)
         let listed = try SecretStore.prefix("tss://A\u{0600}/")
         #expect(listed.segments == ["A\u{0600}"])
     }

@@ -17,12 +17,13 @@ enum CredentialDestination {
         url.scheme?.lowercased() == "http" && !allowsPlainHTTP && !Loopback.contains(url.host ?? "")
     }
 
-    /// `text` as it may be shown (errors, logs, `description`): a user and password in its authority become `***`
-    /// (`https://***@host/SecretServer`), whether or not the rest parses.
+    /// `text` as it may be shown (errors, logs, `description`): in a URL that does not pass `url(_:)`, everything
+    /// from its authority's start to the last `@` becomes `***` (`https://***@host/SecretServer`), since a password
+    /// may hold `/`, `?` or `#`, and the text may have no scheme at all.
     static func shown(_ text: String) -> String {
-        guard let scheme = text.range(of: "://") else { return text }
-        let authorityEnd = text[scheme.upperBound...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? text.endIndex
-        guard let at = text[scheme.upperBound..<authorityEnd].lastIndex(of: "@") else { return text }
-        return text[..<scheme.upperBound] + "***" + text[at...]
+        guard url(text) == nil, let at = text.lastIndex(of: "@") else { return text }
+        let start = text.range(of: "://").map(\.upperBound) ?? text.startIndex
+        guard start <= at else { return text }
+        return text[..<start] + "***" + text[at...]
     }
 }

@@ -78,12 +78,14 @@ public final class DiskCache: Sendable {
                     if !earlierBuild { try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)") }
                 }
                 // Builds before secure_delete left removed entries in the file's free pages: the file is rewritten
-                // (VACUUM), then marked current. Best effort, as `scrub()`: while another process holds the file, the
-                // next open tries again; a rewrite that fails otherwise (a full disk, no room for its temporary copy)
-                // is not tried again, so that opening the file does not write at every read.
+                // (VACUUM), then marked current. Best effort, as `scrub()`: after a failure that may pass (another
+                // process holding the file, an I/O error) the next open tries again; one that would only repeat (a full
+                // disk, a read-only or damaged file) is not tried again, so that opening it does not write at every read.
                 if earlierBuild,
                     let failure = Self.briefly(database, "VACUUM", "PRAGMA user_version = \(Self.schemaVersion)", "PRAGMA wal_checkpoint(TRUNCATE)"),
-                    !((failure as? DatabaseError).map { [.SQLITE_BUSY, .SQLITE_LOCKED].contains($0.resultCode) } ?? false)
+                    !((failure as? DatabaseError).map {
+                        [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_NOMEM, .SQLITE_INTERRUPT, .SQLITE_PROTOCOL, .SQLITE_IOERR].contains($0.resultCode)
+                    } ?? false)
                 {
                     try? database.write { db in try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)") }
                 }

@@ -22,6 +22,9 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible, Loss
     public let options: [String: String]
     /// The JSON key path after `#`, if any.
     public let keyPath: JSONKeyPath?
+    /// Whether the path starts with `/` (`aws-ps:///prod/db`), as written: not read back from `path`, where a first
+    /// segment that is itself `/…` (`aws-sm://%2Fprod/db`) would look the same.
+    public let hasLeadingSlash: Bool
     /// The canonical text: equal references have equal text.
     public let canonical: String
     /// The canonical text without the key path: the key a cache keeps the secret under (computed once, so
@@ -102,6 +105,7 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible, Loss
     /// A reference from its parts (no validation of provider rules).
     public init(scheme: String, segments: [String], leadingSlash: Bool = false, options: [String: String] = [:], keyPath: JSONKeyPath? = nil) {
         self.scheme = scheme
+        self.hasLeadingSlash = leadingSlash
         self.segments = segments
         self.options = options
         self.keyPath = keyPath
@@ -132,10 +136,6 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible, Loss
     }
 
     public var description: String { canonical }
-
-    /// Whether the path starts with `/` (`aws-ps:///prod/db`), read by scalar: a first segment that starts with a
-    /// combining mark does not hide it.
-    public var hasLeadingSlash: Bool { path.unicodeScalars.first == "/" }
 
     /// The same reference without its key path: what a provider fetches (and a cache keeps).
     public var withoutKeyPath: SecretReference {
