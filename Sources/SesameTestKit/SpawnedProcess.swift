@@ -43,10 +43,16 @@ final class SpawnedProcess: @unchecked Sendable {
         #endif
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        // The copies on 0, 1 and 2 stay open across exec; the originals (close-on-exec) do not.
+        // The copies on 0, 1 and 2 stay open across exec; the originals (close-on-exec) do not, and neither does
+        // any other descriptor this process has open: one another thread opened without close-on-exec (Foundation's
+        // atomic file writes do) would otherwise stay open in the child, and a script written that way could not be
+        // run while the child lives ("Text file busy", seen in a full run).
         posix_spawn_file_actions_adddup2(&actions, stdinRead, 0)
         posix_spawn_file_actions_adddup2(&actions, stdoutWrite, 1)
         posix_spawn_file_actions_adddup2(&actions, stderrWrite, 2)
+        #if os(Linux)
+            _ = posix_spawn_file_actions_addclosefrom(&actions, 3)
+        #endif
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         var defaults = sigset_t()
@@ -57,7 +63,12 @@ final class SpawnedProcess: @unchecked Sendable {
         sigemptyset(&mask)
         posix_spawnattr_setsigmask(&attributes, &mask)
         posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
+        #if os(Linux)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
+        #else
+            posix_spawnattr_setflags(
+                &attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_CLOEXEC_DEFAULT))
+        #endif
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -165,6 +176,13 @@ private func sendSignal(_ pid: pid_t, _ signal: Int32) {
 }
 
 #if os(Linux)
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc module does not
+    /// declare: every descriptor from `lowest` up is closed in the child.
+    @_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+    private func posix_spawn_file_actions_addclosefrom(
+        _ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ lowest: Int32
+    ) -> Int32
+
     /// glibc's `pipe2(fds, O_CLOEXEC)`, which Swift's Glibc module does not declare (it is behind `_GNU_SOURCE`).
     @_silgen_name("pipe2")
     private func pipe2(_ descriptors: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32

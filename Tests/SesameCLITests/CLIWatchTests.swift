@@ -46,7 +46,7 @@ struct CLIWatchTests {
         try await onOwnThread {
             let run = try SesameProcess.Background(["run", "--watch", "1", "--", child], environment: env.merging(["DB": "tss://1/password"]) { $1 })
             defer { run.stop() }
-            #expect(SesameProcess.eventually { log(directory).count == 1 }, "the command did not start: \(run.stderr)")
+            try #require(SesameProcess.eventually { log(directory).count == 1 }, "the command did not start: \(run.stderr)")
             let first = log(directory)[0].split(separator: " ")
             #expect(first.count == 3 && first[2] == "Watched-Value-1")
 
@@ -85,8 +85,9 @@ struct CLIWatchTests {
                 ["run", "--watch", "1", "--signal", "USR1", "--grace", "1", "--mask", "--", child],
                 environment: env.merging(["DB": "tss://1/password"]) { $1 })
             defer { run.stop() }
-            #expect(SesameProcess.eventually { log(directory).count == 1 }, "the command did not start: \(run.stderr)")
-            let pid = try #require(Int32(log(directory)[0].split(separator: " ")[1]))
+            try #require(SesameProcess.eventually { !log(directory).isEmpty }, "the command did not start: \(run.stderr)")
+            let fields = log(directory)[0].split(separator: " ")
+            let pid = try #require(fields.count > 1 ? Int32(fields[1]) : nil, "\(log(directory))")
             let set = try SesameProcess.run(["set", "tss://1/password"], environment: env, input: "Watched-Value-2")
             #expect(set.status == 0, "\(set.stderr)")
             #expect(SesameProcess.eventually { log(directory).contains { $0.hasSuffix(" Watched-Value-2") } }, "\(log(directory)) \(run.stderr)")

@@ -77,4 +77,15 @@ import Testing
             _ = try await SesameProcess.runTool("/bin/sleep", ["600"], input: String(repeating: "x", count: 1 << 20), timeout: 0.5)
         }
     }
+
+    /// The child has its three standard streams and none of this process's other descriptors: one another thread
+    /// opened without close-on-exec would keep a file open (a script written that way could not be run).
+    @Test func theChildInheritsNoOtherDescriptor() async throws {
+        let descriptor = open("/dev/null", O_RDONLY)  // no O_CLOEXEC
+        try #require(descriptor > 2)
+        defer { close(descriptor) }
+        let done = try await SesameProcess.runTool("/bin/sh", ["-c", "ls /proc/$$/fd"])
+        let open = done.stdout.split(separator: "\n").map(String.init)
+        #expect(open.contains("1") && !open.contains("\(descriptor)"), "\(open)")
+    }
 }
