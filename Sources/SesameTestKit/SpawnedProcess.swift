@@ -114,7 +114,8 @@ final class SpawnedProcess: @unchecked Sendable {
         exited.wait(timeout: timeout)
     }
 
-    /// The exit status (the code, or the signal's number when a signal ended it; -1 when the system reaped it),
+    /// The exit status (the code, or 128 plus the signal's number when a signal ended it, as a shell reports it: a
+    /// crash is never mistaken for an exit code; -1 when the system reaped it),
     /// once it has exited. Reaps it: from here on its pid may be another process's.
     func status() -> Int32 {
         waitForExit()
@@ -124,7 +125,7 @@ final class SpawnedProcess: @unchecked Sendable {
             var waited: pid_t
             repeat { waited = waitpid(pid, &raw, 0) } while waited == -1 && errno == EINTR
             let signal = raw & 0x7f
-            let status = waited != pid ? -1 : signal == 0 ? (raw >> 8) & 0xff : signal
+            let status = waited != pid ? -1 : signal == 0 ? (raw >> 8) & 0xff : 128 + signal
             known = status
             return status
         }

@@ -223,13 +223,16 @@ struct CLIProcessTests {
     /// the references' own `#%&=?`, and names that end with a character Unicode joins to what follows (U+0600,
     /// which the `\` or `/` after it would have become part of), here a folder's and a secret's.
     @Test func cachedFieldReadsTakeAnyPath() async throws {
-        let (server, directory, env) = try await serverWithConfigFolder()
+        let (server, directory, configured) = try await serverWithConfigFolder()
         defer { directory.remove() }
         defer { server.stop() }
+        var env = configured
+        env["SESAME_CONNECT_TIMEOUT"] = "1"
         let folderPath = "\\Odd Folder\u{0600}"
         let folder = try await SesameProcess.run(["folder", "create", folderPath], environment: env)
         #expect(folder.status == 0, "\(folder.stderr)")
-        for (index, name) in ["a b#1%&=?x", "name\u{0600}"].enumerated() {
+        let names = ["a b#1%&=?x", "name\u{0600}"]
+        for (index, name) in names.enumerated() {
             let created = try await SesameProcess.run(
                 [
                     "secret", "create", "--template", "Password", "--folder", folderPath, "--name", name, "--field", "username=u",
@@ -237,9 +240,13 @@ struct CLIProcessTests {
                 ],
                 environment: env, input: "value-\(index)")
             #expect(created.status == 0, "\(created.stderr)")
-            for _ in 0..<2 {  // from the server, then from the cache
+        }
+        // From the server, then, with the server gone, from the cache: each path names its own entry.
+        for serverUp in [true, false] {
+            if !serverUp { server.stop() }
+            for (index, name) in names.enumerated() {
                 let read = try await SesameProcess.run(["secret", "get", folderPath + "\\" + name, "--field", "password", "--cache"], environment: env)
-                #expect(read.status == 0 && read.stdout == "value-\(index)", "\(name): \(read.stdout) \(read.stderr)")
+                #expect(read.status == 0 && read.stdout == "value-\(index)", "\(name), server up: \(serverUp): \(read.stdout) \(read.stderr)")
             }
         }
     }

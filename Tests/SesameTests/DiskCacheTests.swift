@@ -78,7 +78,7 @@ import Testing
             CREATE TABLE entry (key BLOB PRIMARY KEY, box BLOB NOT NULL, fetched_at REAL NOT NULL, expires_at REAL NOT NULL) WITHOUT ROWID;
             """
         let made = try await SesameProcess.runTool(sqlite, [path, tables + more])
-        #expect(made.status == 0, "\(made.stderr)")
+        try #require(made.status == 0, "\(made.stderr)")
         chmod(path, 0o600)
         return (directory, path)
     }

@@ -83,9 +83,7 @@ public final class DiskCache: Sendable {
                 // disk, a read-only or damaged file) is not tried again, so that opening it does not write at every read.
                 if earlierBuild,
                     let failure = Self.briefly(database, "VACUUM", "PRAGMA user_version = \(Self.schemaVersion)", "PRAGMA wal_checkpoint(TRUNCATE)"),
-                    !((failure as? DatabaseError).map {
-                        [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_NOMEM, .SQLITE_INTERRUPT, .SQLITE_PROTOCOL, .SQLITE_IOERR].contains($0.resultCode)
-                    } ?? false)
+                    !Self.mayPass(failure)
                 {
                     try? database.write { db in try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)") }
                 }
@@ -236,6 +234,13 @@ public final class DiskCache: Sendable {
     /// a checkpoint costs fsyncs.
     public func scrub() {
         Self.briefly(database, "PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
+    /// Whether `error` may not happen again at the next try: another process holding the file, an I/O error, no
+    /// memory.
+    private static func mayPass(_ error: any Error) -> Bool {
+        guard let error = error as? DatabaseError else { return false }
+        return [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_NOMEM, .SQLITE_INTERRUPT, .SQLITE_PROTOCOL, .SQLITE_IOERR].contains(error.resultCode)
     }
 
     /// Runs `statements` outside a transaction, waiting at most 200 ms for another process's reader; what fails is
