@@ -130,12 +130,17 @@ public enum SesameProcess {
         public let platformURL: String?
         /// What the server printed when it started.
         public let banner: String
+        /// The port the server listened on.
+        public let port: Int
         private let directory: TemporaryDirectory
+        /// Holds the port once the server has stopped, for as long as this object lives (see `PortReservation`).
+        private let stoppedPort = Mutex<PortReservation?>(nil)
 
         /// What `--ready-file` holds.
         struct Ready: Decodable {
             var url: String
             var platformURL: String?
+            var port: Int
         }
 
         /// Starts the server with `arguments` after `server --dev --port 0`, and waits (up to `timeout` seconds) for
@@ -184,6 +189,7 @@ public enum SesameProcess {
             self.directory = directory
             self.baseURL = ready!.url
             self.platformURL = ready!.platformURL
+            self.port = ready!.port
             self.banner = output()
         }
 
@@ -199,20 +205,28 @@ public enum SesameProcess {
         }
 
         /// Sends SIGTERM and waits for the process to end (the server stops gracefully); after `timeout` seconds,
-        /// SIGKILL.
+        /// SIGKILL. Its port stays reserved while this object lives, so the server is really gone for the test: no
+        /// other test's server takes the port over.
         public func stop(timeout: TimeInterval = 30) {
             if process.isRunning { process.terminate() }
             let deadline = Date().addingTimeInterval(timeout)
             while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
             if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
-            directory.remove()
+            stopped()
         }
 
-        /// Sends SIGKILL and waits (its output files go too).
+        /// Sends SIGKILL and waits (its output files go too; its port stays reserved, as `stop()` keeps it).
         public func kill() {
             if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
+            stopped()
+        }
+
+        private func stopped() {
+            stoppedPort.withLock { reservation in
+                if reservation == nil { reservation = PortReservation(port: port) }
+            }
             directory.remove()
         }
     }

@@ -88,4 +88,25 @@ import Testing
         let open = done.stdout.split(separator: "\n").map(String.init)
         #expect(open.contains("1") && !open.contains("\(descriptor)"), "\(open)")
     }
+
+    /// A stopped server's port stays taken while its object lives: connections to it are refused, and no other
+    /// socket is given it (one bound without `SO_REUSEADDR`, as the kernel's free-port choice is, is refused).
+    @Test func aStoppedServersPortIsNotGivenToAnotherListener() async throws {
+        let server = try await SesameProcess.Server.start(adminPassword: "Port-Admin-Passw0rd!")
+        server.stop()
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(server.port).bigEndian)
+        address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
+        func attempt(_ operation: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Int32) -> Int32 {
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(descriptor) }
+            let result = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { operation(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            return result == 0 ? 0 : errno
+        }
+        #expect(attempt(connect) == ECONNREFUSED)
+        #expect(attempt(bind) == EADDRINUSE)
+    }
 }
