@@ -40,6 +40,10 @@ public struct SesameCommand: AsyncParsableCommand {
         ProcessHardening.apply()
         if let code = answerAtOnce(arguments: arguments) { return code }
         do {
+            if var quick = QuickParse.command(arguments) {
+                try await quick.run()
+                return 0
+            }
             var command = try parse(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()

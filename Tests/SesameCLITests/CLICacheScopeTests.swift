@@ -119,6 +119,11 @@ struct CLICacheScopeTests {
         let a = CacheScope.secretServer(baseURL: "https://ss.example.com/SecretServer/", principal: "user:alice")
         #expect(a == CacheScope.secretServer(baseURL: "HTTPS://ss.example.com/SecretServer", principal: "user:alice"))
         #expect(a != CacheScope.secretServer(baseURL: "https://ss.example.com/SecretServer", principal: "user:bob"))
+        // Blanks around the URL (spaces, tabs, a no-break space) are not part of it; a line break is no blank.
+        for padded in [" https://ss.example.com/SecretServer//\t", "\u{A0}https://ss.example.com/SecretServer\u{3000}"] {
+            #expect(a == CacheScope.secretServer(baseURL: padded, principal: "user:alice"), "\(Array(padded.unicodeScalars))")
+        }
+        #expect(CacheScope.normalized(" \t ") == "" && CacheScope.normalized("\nhttps://x/") == "\nhttps://x")
         #expect(a != CacheScope.secretServer(baseURL: "https://other.example.com/SecretServer", principal: "user:alice"))
         let east = CacheScope.aws(scheme: "aws-ps", endpointURL: "http://127.0.0.1:5000", region: "us-east-1", principal: "key:AKID")
         #expect(east != CacheScope.aws(scheme: "aws-ps", endpointURL: "http://127.0.0.1:5000", region: "eu-west-1", principal: "key:AKID"))

@@ -5,6 +5,7 @@ import Testing
 
 @testable import Sesame
 @testable import SesameCore
+import SesameFiles
 
 @Suite(.timeLimit(.minutes(5))) struct DiskCacheTests {
     @Test func valuesAreEncryptedKeysHashedAndTheFilePrivate() throws {
@@ -156,6 +157,22 @@ import Testing
         #expect(attributes[.posixPermissions] as? Int == 0o600)
         let second = try DiskCache(path: directory.file("c.sqlite"), key: .keyFile(directory.file("c.key")))
         #expect(try second.lookup("k")?.value.text == "v")
+        // The key is read with the blanks around it (an editor's CRLF, an indent) taken off, and nothing else.
+        let written = try String(contentsOfFile: directory.file("c.key"), encoding: .utf8)
+        let key = String(written.dropLast())
+        for padded in [" \t" + key + "\r\n", key, "\n" + key + "  "] {
+            try SecretFile.write(Array(padded.utf8), to: directory.file("c.key"), mode: 0o600)
+            let reopened = try DiskCache(path: directory.file("c.sqlite"), key: .keyFile(directory.file("c.key")))
+            #expect(try reopened.lookup("k")?.value.text == "v", "\(Array(padded.utf8.prefix(3)))")
+        }
+        for broken in [" \r\n\t ", key.dropLast(4) + "\n", key + "AAAA"] {
+            try SecretFile.write(Array(broken.utf8), to: directory.file("c.key"), mode: 0o600)
+            #expect {
+                _ = try DiskCache(path: directory.file("c.sqlite"), key: .keyFile(directory.file("c.key")))
+            } throws: { error in
+                "\(error)".contains("does not hold a base64 32-byte key") && !"\(error)".contains(key)
+            }
+        }
     }
 
     /// Two handles on one file (separate SQLite connections, as two processes would have) writing at once.

@@ -96,7 +96,9 @@ extension QuickArguments {
 /// The commands the quick reader knows.
 enum QuickParse {
     /// The command `arguments` name, built without ArgumentParser, or `nil` when it is ArgumentParser's to parse.
-    static func command(_ arguments: [String]) -> (any ParsableCommand)? {
+    /// Typed as the async command it is, so running it needs no dynamic cast (each first cast scans the binary's
+    /// conformance records).
+    static func command(_ arguments: [String]) -> (any AsyncParsableCommand)? {
         // Help and version words are the whole tree's to answer (`sesame get help` is help, not a reference).
         guard !arguments.contains(where: SesameCommand.isHelpWord) else { return nil }
         do {

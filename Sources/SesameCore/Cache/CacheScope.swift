@@ -24,7 +24,12 @@ public enum CacheScope {
 
     /// A URL compared as servers compare it: without surrounding space or trailing slashes, in lower case.
     public static func normalized(_ url: String) -> String {
-        var text = url.trimmingCharacters(in: .whitespaces)
+        // Foundation's `.whitespaces` (Unicode's space separators and the tab), trimmed by scalar: String's
+        // trimmingCharacters goes through NSString and UTF-16 on Linux, on the start-up path of every cached read.
+        let scalars = Array(url.unicodeScalars)
+        let isSpace = { (scalar: Unicode.Scalar) in scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
+        var text = ScalarText.string(scalars[first...last])
         while text.hasSuffix("/") { text.removeLast() }
         return text.lowercased()
     }

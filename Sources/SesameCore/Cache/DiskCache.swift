@@ -105,8 +105,9 @@ public final class DiskCache: Sendable {
             guard bytes.count == 32 else { throw SesameError(code: .cache, message: "a disk cache key is 32 bytes, not \(bytes.count)") }
             master = SymmetricKey(data: bytes)
         }
-        sealingKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, salt: salt, info: Data("sesame-cache-seal".utf8), outputByteCount: 32)
-        indexKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, salt: salt, info: Data("sesame-cache-index".utf8), outputByteCount: 32)
+        // Arrays, not `Data(text.utf8)`: that initializer casts its argument dynamically (a conformance scan at start).
+        sealingKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, salt: salt, info: Array("sesame-cache-seal".utf8), outputByteCount: 32)
+        indexKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, salt: salt, info: Array("sesame-cache-index".utf8), outputByteCount: 32)
         try checkCanary()
     }
 
@@ -120,11 +121,11 @@ public final class DiskCache: Sendable {
 
     /// A sealed known text proves that the key is the one the file was made with.
     private func checkCanary() throws {
-        let canary = Data("sesame disk cache".utf8)
+        let canary = Array("sesame disk cache".utf8)
         let stored = try database.read { db in try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE name = 'canary'") }
         if let stored {
             guard let box = try? AES.GCM.SealedBox(combined: stored),
-                let opened = try? AES.GCM.open(box, using: sealingKey, authenticating: Data("canary".utf8)), opened == canary
+                let opened = try? AES.GCM.open(box, using: sealingKey, authenticating: Array("canary".utf8)), opened.elementsEqual(canary)
             else {
                 throw SesameError(
                     code: .cache,
@@ -133,7 +134,7 @@ public final class DiskCache: Sendable {
             }
             return
         }
-        let sealed = try AES.GCM.seal(canary, using: sealingKey, authenticating: Data("canary".utf8)).combined ?? Data()
+        let sealed = try AES.GCM.seal(canary, using: sealingKey, authenticating: Array("canary".utf8)).combined ?? Data()
         try database.write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO meta (name, value) VALUES ('canary', ?)", arguments: [sealed])
         }
@@ -146,14 +147,14 @@ public final class DiskCache: Sendable {
     /// reference read from two servers or accounts is two entries.
     func entryKey(_ key: String, scope: String) -> Data {
         let material = scope.isEmpty ? key : scope + "\u{0}" + key
-        return Data(HMAC<SHA256>.authenticationCode(for: Data(material.utf8), using: indexKey))
+        return Data(HMAC<SHA256>.authenticationCode(for: Array(material.utf8), using: indexKey))
     }
 
     /// The hashed tag of a scope, kept beside its entries so they can be removed together without the file
     /// showing which scope they belong to.
     func scopeTag(_ scope: String) -> Data {
         if scope.isEmpty { return Data() }
-        return Data(HMAC<SHA256>.authenticationCode(for: Data(("scope\u{0}" + scope).utf8), using: indexKey))
+        return Data(HMAC<SHA256>.authenticationCode(for: Array(("scope\u{0}" + scope).utf8), using: indexKey))
     }
 
     /// The value for `key` in `scope`, with when it expires; nil when absent.
@@ -380,8 +381,12 @@ public final class DiskCache: Sendable {
                     }
                     throw SesameError(code: .cache, message: "the key file \(path) is empty (a write was cut short); remove it and start again")
                 }
-                guard let data = Data(base64Encoded: String(decoding: stored, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
-                    data.count == 32
+                // Trimmed as bytes: no String (or NSString, which trimmingCharacters bridges through) copy of the key.
+                let isSpace = { (byte: UInt8) in byte == 0x20 || (0x09...0x0D).contains(byte) }
+                let first = stored.firstIndex { !isSpace($0) } ?? stored.endIndex
+                let end = (stored.lastIndex { !isSpace($0) }).map { $0 + 1 } ?? first
+                let encoded = stored[first..<max(first, end)].withUnsafeBytes { Data($0) }
+                guard let data = Data(base64Encoded: encoded), data.count == 32
                 else {
                     throw SesameError(code: .cache, message: "the key file \(path) does not hold a base64 32-byte key")
                 }

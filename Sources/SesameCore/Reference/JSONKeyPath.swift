@@ -60,7 +60,7 @@ public struct JSONKeyPath: Sendable, Hashable, CustomStringConvertible {
                 guard let close = characters[index...].firstIndex(of: "]") else {
                     throw fail(index, "'[' is not closed; write an index as [0]")
                 }
-                let digits = String(String.UnicodeScalarView(characters[(index + 1)..<close]))
+                let digits = ScalarText.string(characters[(index + 1)..<close])
                 guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), let number = Int(digits)
                 else {
                     throw fail(index + 1, "an array index must be a number, as in [0]")

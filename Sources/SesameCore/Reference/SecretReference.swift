@@ -45,7 +45,7 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible, Loss
         guard let colon = characters.firstIndex(of: ":") else {
             throw fail(0, "a reference starts with a scheme, as in tss://12/password or aws-ps:///prod/db/password")
         }
-        let scheme = String(String.UnicodeScalarView(characters[..<colon]))
+        let scheme = ScalarText.string(characters[..<colon])
         guard Self.knownSchemes.contains(scheme) || extraSchemes.contains(scheme) else {
             let known = (Self.knownSchemes.union(extraSchemes)).sorted().joined(separator: ", ")
             throw fail(0, "unknown scheme '\(scheme)' (use one of: \(known))")
@@ -96,7 +96,7 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible, Loss
         var keyPath: JSONKeyPath?
         if position < characters.count, characters[position] == "#" {
             keyPath = try JSONKeyPath(
-                parsing: String(String.UnicodeScalarView(characters[(position + 1)...])), reference: text, offset: position + 1)
+                parsing: ScalarText.string(characters[(position + 1)...]), reference: text, offset: position + 1)
         }
         try Self.validate(scheme: scheme, segments: segments, leadingSlash: leadingSlash, options: options, reference: text, pathStart: colon + 3)
         self.init(scheme: scheme, segments: segments, leadingSlash: leadingSlash, options: options, keyPath: keyPath)
@@ -109,9 +109,9 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible, Loss
         self.segments = segments
         self.options = options
         self.keyPath = keyPath
-        let path = (leadingSlash ? "/" : "") + segments.joined(separator: "/")
+        let path = (leadingSlash ? "/" : "") + ScalarText.join(segments, separator: "/")
         self.path = path
-        let base = scheme + "://" + (leadingSlash ? "/" : "") + segments.map(Self.percentEncode).joined(separator: "/")
+        let base = scheme + "://" + (leadingSlash ? "/" : "") + ScalarText.join(segments.map(Self.percentEncode), separator: "/")
         func query(_ options: [String: String]) -> String {
             options.isEmpty
                 ? ""
@@ -188,7 +188,7 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible, Loss
     // MARK: Percent encoding
 
     static func percentDecode(_ characters: [Unicode.Scalar], reference: String, offset: Int) throws(SecretReferenceError) -> String {
-        guard characters.contains("%") else { return String(String.UnicodeScalarView(characters)) }
+        guard characters.contains("%") else { return ScalarText.string(characters) }
         var bytes: [UInt8] = []
         var index = 0
         while index < characters.count {
