@@ -201,13 +201,21 @@ struct ConnectionOptions: ParsableArguments {
     /// The cache scope of the server and principal these options name (`CacheScope.secretServer`), worked out
     /// without signing in or prompting.
     func cacheScope(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
-        let target = try target(environment: environment)
-        return CacheScope.secretServer(baseURL: target.url, principal: principal(target, environment: environment))
+        cacheScope(for: try target(environment: environment), environment: environment)
+    }
+
+    /// The cache scope of `target` (see `cacheScope(environment:)`).
+    func cacheScope(for target: Target, environment: [String: String]) -> String {
+        CacheScope.secretServer(baseURL: target.url, principal: principal(target, environment: environment))
     }
 
     /// The client configuration these options and `environment` describe. It may prompt for a password.
     func configuration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SecretServerClient.Configuration {
-        let target = try target(environment: environment)
+        try configuration(for: try target(environment: environment), environment: environment)
+    }
+
+    /// The client configuration for `target` (see `configuration(environment:)`). It may prompt for a password.
+    func configuration(for target: Target, environment: [String: String]) throws -> SecretServerClient.Configuration {
         let credentials: SecretServerClient.Credentials
         if let token = environment["SESAME_TOKEN"], !token.isEmpty {
             credentials = .token(token)

@@ -15,11 +15,13 @@ enum ReferenceStore {
         environment: [String: String] = ProcessInfo.processInfo.environment, visible: [String: String]? = nil,
         access: SecretAccess = SecretAccess(automaticCheckOut: false), aws: LazyAWSSession? = nil
     ) -> SecretStore {
+        // Worked out once for the scope and the client alike: the profile file is read and parsed once.
+        let target = Once { try connection.target(environment: environment) }
         let store = SecretStore.standard(
             environment: environment, cache: cache,
             environmentProvider: EnvironmentProvider(environment: visible ?? environment),
-            secretServerScope: { try connection.cacheScope(environment: environment) },
-            secretServer: { try connection.configuration(environment: environment) },
+            secretServerScope: { connection.cacheScope(for: try target.value(), environment: environment) },
+            secretServer: { try connection.configuration(for: try target.value(), environment: environment) },
             secretServerAccess: access,
             // `--proxy` and SESAME_PROXY are for every request; a profile's proxy is for its server only.
             awsProxy: { try connection.proxyConfiguration(environment: environment, profile: nil) },

@@ -1,0 +1,21 @@
+import Synchronization
+
+/// A value worked out at its first use and kept, with the error it failed with, if any, for every use after.
+final class Once<Value: Sendable>: Sendable {
+    private let make: @Sendable () throws -> Value
+    private let state = Mutex<Result<Value, any Error>?>(nil)
+
+    init(_ make: @escaping @Sendable () throws -> Value) {
+        self.make = make
+    }
+
+    /// The value, made now if it was not yet.
+    func value() throws -> Value {
+        try state.withLock { state in
+            if let state { return try state.get() }
+            let result = Result { try make() }
+            state = result
+            return try result.get()
+        }
+    }
+}
