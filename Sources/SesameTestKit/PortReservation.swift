@@ -18,12 +18,14 @@ public final class PortReservation: Sendable {
     /// Binds a socket to `127.0.0.1:port` (`SO_REUSEADDR`, so the stopped server's connections still waiting out
     /// their TIME_WAIT do not stand in the way). Returns `nil` when the port is taken already.
     public init?(port: Int) {
+        guard (1...65535).contains(port) else { return nil }
         #if canImport(Glibc)
             let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         #else
             let descriptor = socket(AF_INET, SOCK_STREAM, 0)
+            if descriptor >= 0 { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         #endif
-        guard descriptor >= 0, (1...65535).contains(port) else { return nil }
+        guard descriptor >= 0 else { return nil }
         var one: Int32 = 1
         setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()

@@ -42,6 +42,15 @@ def check_installed(sesame):
     assert "not found" not in linked and not SWIFT_RUNTIME.search(linked), linked
     # libstdc++, SQLite and zlib are linked in from Debian's static archives (scripts/install): only glibc's are shared.
     assert not re.search(r"lib(stdc\+\+|sqlite3|z)\.so", linked), linked
+    # Hardened as scripts/install says: position-independent, full RELRO (relocations bound at start, then read-only),
+    # a stack that cannot run code, and no symbol of its own exported.
+    headers = run("readelf", "-lhdW", "--dyn-syms", sesame).stdout
+    assert "Position-Independent Executable" in headers, headers[:400]
+    assert re.search(r"GNU_RELRO", headers) and re.search(r"\(FLAGS\)\s+BIND_NOW", headers), headers[:2000]
+    stack = re.search(r"GNU_STACK(\s+\S+){5}\s+(\S+)", headers)
+    assert stack and "E" not in stack.group(2), headers[:2000]
+    exported = [line for line in headers.splitlines() if re.search(r"\s(FUNC|OBJECT)\s+GLOBAL\s+DEFAULT\s+\d+\s", line)]
+    assert not exported, exported[:5]
     done = run(sesame, "--version")
     assert done.returncode == 0 and done.stdout.startswith(f"sesame {version()} "), done.stdout + done.stderr
     home = tempfile.mkdtemp(prefix="sesame-release-home-")

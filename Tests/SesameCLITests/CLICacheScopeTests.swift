@@ -119,11 +119,21 @@ struct CLICacheScopeTests {
         let a = CacheScope.secretServer(baseURL: "https://ss.example.com/SecretServer/", principal: "user:alice")
         #expect(a == CacheScope.secretServer(baseURL: "HTTPS://ss.example.com/SecretServer", principal: "user:alice"))
         #expect(a != CacheScope.secretServer(baseURL: "https://ss.example.com/SecretServer", principal: "user:bob"))
-        // Blanks around the URL (spaces, tabs, a no-break space) are not part of it; a line break is no blank.
-        for padded in [" https://ss.example.com/SecretServer//\t", "\u{A0}https://ss.example.com/SecretServer\u{3000}"] {
+        // Blanks around the URL (spaces, tabs, a no-break space, a zero-width space: Foundation's `.whitespaces`, which
+        // the client trims the URL with) are not part of it; a line break is no blank.
+        let blanks = [
+            " https://ss.example.com/SecretServer//\t", "\u{A0}https://ss.example.com/SecretServer\u{3000}", "https://ss.example.com/SecretServer\u{200B}",
+        ]
+        for padded in blanks {
             #expect(a == CacheScope.secretServer(baseURL: padded, principal: "user:alice"), "\(Array(padded.unicodeScalars))")
         }
         #expect(CacheScope.normalized(" \t ") == "" && CacheScope.normalized("\nhttps://x/") == "\nhttps://x")
+        // The same blanks as Foundation's set, scalar by scalar (the Basic Multilingual Plane and the next one).
+        for value in 0...0x1_FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let text = String(Character(scalar)) + "x"
+            #expect(CacheScope.normalized(text) == text.trimmingCharacters(in: .whitespaces).lowercased(), "U+\(String(value, radix: 16))")
+        }
         #expect(a != CacheScope.secretServer(baseURL: "https://other.example.com/SecretServer", principal: "user:alice"))
         let east = CacheScope.aws(scheme: "aws-ps", endpointURL: "http://127.0.0.1:5000", region: "us-east-1", principal: "key:AKID")
         #expect(east != CacheScope.aws(scheme: "aws-ps", endpointURL: "http://127.0.0.1:5000", region: "eu-west-1", principal: "key:AKID"))

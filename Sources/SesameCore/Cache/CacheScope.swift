@@ -24,10 +24,13 @@ public enum CacheScope {
 
     /// A URL compared as servers compare it: without surrounding space or trailing slashes, in lower case.
     public static func normalized(_ url: String) -> String {
-        // Foundation's `.whitespaces` (Unicode's space separators and the tab), trimmed by scalar: String's
-        // trimmingCharacters goes through NSString and UTF-16 on Linux, on the start-up path of every cached read.
+        // Foundation's `.whitespaces` on Linux (the tab, Unicode's space separators and the zero-width space U+200B;
+        // checked scalar by scalar against it), trimmed by scalar: String's trimmingCharacters goes through NSString
+        // and UTF-16 there, on the start-up path of every cached read.
         let scalars = Array(url.unicodeScalars)
-        let isSpace = { (scalar: Unicode.Scalar) in scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
+        let isSpace = { (scalar: Unicode.Scalar) in
+            scalar == "\t" || scalar == "\u{200B}" || scalar.properties.generalCategory == .spaceSeparator
+        }
         guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
         var text = ScalarText.string(scalars[first...last])
         while text.hasSuffix("/") { text.removeLast() }
