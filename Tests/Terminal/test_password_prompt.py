@@ -57,13 +57,26 @@ def test_wrong_password_at_the_prompt_fails_with_exit_3(server):
     assert "not-it-123" not in screen
 
 
+def test_the_terminals_editing_keys_work_at_the_hidden_prompt(server):
+    """The prompt reads key by key: erase drops a whole character (a multi-byte one too), Ctrl-U the line, Ctrl-W
+    the last word; the answer is what is left."""
+    env = {"PATH": os.environ.get("PATH", ""), "SESAME_URL": server.base_url, "SESAME_USERNAME": "admin",
+           "TERM": "dumb"}
+    typed = "wrong words\x15" + "a b\x17\x17" + server.password + "\u00e9\x7f" + "Z\x7f"
+    status, screen = run_on_terminal([SESAME, "secret", "get", "1"], env, [("Password for admin:", typed)])
+    assert status in (0, 4, 5), screen  # signed in: the secret's own answer, not exit 3
+    assert "wrong" not in screen and server.password not in screen, screen
+
+
 def test_ctrl_c_at_the_password_prompt_gives_the_terminal_its_echo_back(server):
-    """Ctrl-C while the hidden prompt waits: sesame ends as Ctrl-C ends a program, and the terminal echoes again
-    (the shell's `stty -a` after it shows `echo`, not `-echo`)."""
+    """Ctrl-C while the hidden prompt waits: sesame ends as Ctrl-C ends a program, the shell running it gets the
+    interrupt too (its trap runs), and the terminal echoes again (the shell's `stty -a` after it shows `echo`, not
+    `-echo`). Under load this once failed: the Enter typed after Ctrl-C was read as an empty answer before another
+    thread took the signal."""
     env = {"PATH": os.environ.get("PATH", ""), "SESAME_URL": server.base_url, "SESAME_USERNAME": "admin",
            "TERM": "dumb"}
     script = f"trap 'echo got-int' INT; {SESAME} secret get 1; echo status=$?; stty -a"
     status, screen = run_on_terminal(["/bin/sh", "-c", script], env, [("Password for admin:", "\x03")])
-    assert "status=130" in screen, screen
+    assert "status=130" in screen and "got-int" in screen, screen
     settings = screen[screen.index("status=130"):].split()
     assert "echo" in settings and "-echo" not in settings, "the terminal was left without echo: " + screen

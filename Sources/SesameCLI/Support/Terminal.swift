@@ -16,24 +16,25 @@ enum Terminal {
     /// Echo goes off before the prompt is shown, and without flushing input, so an answer typed as soon as
     /// the prompt appears is neither echoed nor lost. Echo comes back however the prompt ends: an answer, end of
     /// input, or a signal (Ctrl-C, Ctrl-\, a hang-up or TERM), after which the signal does what it would have done.
+    ///
+    /// On a terminal the line is read key by key (`HiddenLine`), so the terminal's interrupt and quit keys are seen
+    /// by the reading thread itself, which raises their signal: with the terminal sending the signal, another thread
+    /// could take it while this one read the Enter typed after Ctrl-C as an empty answer and went on.
     static func readHidden(prompt: String) -> String? {
         var original = termios()
-        let haveTerminal = tcgetattr(STDIN_FILENO, &original) == 0
-        if haveTerminal {
-            EchoGuard.arm(original)
-            var silent = original
-            silent.c_lflag &= ~tcflag_t(ECHO)
-            tcsetattr(STDIN_FILENO, TCSADRAIN, &silent)
+        guard tcgetattr(STDIN_FILENO, &original) == 0 else {
+            FileHandle.standardError.write(Data(prompt.utf8))
+            return readLine(strippingNewline: true)
         }
+        EchoGuard.arm(original)
+        HiddenLine.enter(original)
         defer {
-            if haveTerminal {
-                tcsetattr(STDIN_FILENO, TCSADRAIN, &original)
-                EchoGuard.disarm()
-                FileHandle.standardError.write(Data("\n".utf8))
-            }
+            tcsetattr(STDIN_FILENO, TCSADRAIN, &original)
+            EchoGuard.disarm()
+            FileHandle.standardError.write(Data("\n".utf8))
         }
         FileHandle.standardError.write(Data(prompt.utf8))
-        return readLine(strippingNewline: true)
+        return HiddenLine(original).read(prompt: prompt)
     }
 
     /// The most standard input sesame reads (a template, a body): more is refused, not read into memory.
