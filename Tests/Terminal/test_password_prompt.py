@@ -9,8 +9,9 @@ from conftest import SESAME
 
 
 def run_on_terminal(args, env, answers, timeout=30):
-    """Runs `args` on a new pseudo-terminal; each time the screen shows a prompt from `answers`, types
-    the answer. Returns (exit status, everything the terminal showed)."""
+    """Runs `args` on a new pseudo-terminal; each time the screen shows a prompt from `answers` (as many times as
+    the entry says, once by default), types the answer (and Enter, unless the entry says not to). Returns (exit
+    status, everything the terminal showed)."""
     pid, fd = pty.fork()
     if pid == 0:
         os.execve(args[0], args, env)
@@ -28,8 +29,12 @@ def run_on_terminal(args, env, answers, timeout=30):
                 _, status = os.waitpid(pid, 0)
                 return os.waitstatus_to_exitcode(status), screen.decode(errors="replace")
             screen += chunk
-        if pending and pending[0][0].encode() in screen:
-            os.write(fd, pending.pop(0)[1].encode() + b"\r")
+        if pending:
+            # (text, answer[, times the text must show[, whether Enter follows]])
+            text, answer, *more = pending[0]
+            if screen.count(text.encode()) >= (more[0] if more else 1):
+                os.write(fd, answer.encode() + (b"\r" if len(more) < 2 or more[1] else b""))
+                pending.pop(0)
     os.kill(pid, 9)
     os.waitpid(pid, 0)
     raise AssertionError("sesame did not finish on the terminal: " + screen.decode(errors="replace"))
@@ -80,3 +85,60 @@ def test_ctrl_c_at_the_password_prompt_gives_the_terminal_its_echo_back(server):
     assert "status=130" in screen and "got-int" in screen, screen
     settings = screen[screen.index("status=130"):].split()
     assert "echo" in settings and "-echo" not in settings, "the terminal was left without echo: " + screen
+
+
+def test_ctrl_c_is_ignored_at_the_prompt_when_sesame_was_started_ignoring_it(server):
+    """Started with SIGINT ignored (nohup, a shell's `trap '' INT`), sesame keeps ignoring it: Ctrl-C drops what was
+    typed, as the terminal drops its line, and the prompt asks again and takes the answer."""
+    env = {"PATH": os.environ.get("PATH", ""), "SESAME_URL": server.base_url, "SESAME_USERNAME": "admin",
+           "TERM": "dumb"}
+    script = f"trap '' INT; {SESAME} secret get 1; echo status=$?"
+    status, screen = run_on_terminal(["/bin/sh", "-c", script], env,
+                                     [("Password for admin:", "typed-then-dropped\x03", 1, False),
+                                      ("Password for admin:", server.password, 2)])
+    assert "status=3" not in screen and "status=130" not in screen and "status=" in screen, screen
+    assert server.password not in screen and "typed-then-dropped" not in screen, screen
+
+
+# Runs a command in a process group of its own in the terminal's foreground, as a shell with job control does, and
+# continues it each time it stops (a user typing `fg` at once); says each stop and, at the end, its exit status.
+SUPERVISOR = r"""
+import os, signal, sys
+signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+pid = os.fork()
+if pid == 0:
+    os.setpgid(0, 0)
+    os.tcsetpgrp(0, os.getpgrp())
+    os.execvp(sys.argv[1], sys.argv[1:])
+try:
+    os.setpgid(pid, pid)
+    os.tcsetpgrp(0, pid)
+except OSError:
+    pass
+stops = 0
+while True:
+    _, status = os.waitpid(pid, os.WUNTRACED)
+    if os.WIFSTOPPED(status):
+        stops += 1
+        print(f"stopped={stops}", flush=True)
+        os.tcsetpgrp(0, pid)
+        os.kill(-pid, signal.SIGCONT)
+        continue
+    break
+os.tcsetpgrp(0, os.getpgrp())
+print(f"status={os.waitstatus_to_exitcode(status)} stops={stops}", flush=True)
+"""
+
+
+def test_ctrl_z_at_the_password_prompt_stops_once_and_asks_again(server):
+    """Ctrl-Z at the hidden prompt stops sesame once, as the terminal would; resumed, it asks again and takes the
+    answer then (the password is not echoed, before or after)."""
+    env = {"PATH": os.environ.get("PATH", ""), "SESAME_URL": server.base_url, "SESAME_USERNAME": "admin",
+           "TERM": "dumb"}
+    python = os.path.realpath(os.sys.executable)
+    status, screen = run_on_terminal([python, "-c", SUPERVISOR, SESAME, "secret", "get", "1"], env,
+                                     [("Password for admin:", "\x1a", 1, False), ("Password for admin:", server.password, 2)])
+    assert status == 0, screen
+    assert "stopped=1" in screen and "stops=1" in screen, "not stopped exactly once: " + screen
+    assert screen.count("Password for admin:") == 2, screen
+    assert "status=3" not in screen and server.password not in screen, screen

@@ -9,9 +9,12 @@ import Foundation
 /// One line typed at a terminal without echo, read key by key with the terminal's signal keys off (`ISIG`), so the
 /// reading thread itself sees them: the interrupt key (Ctrl-C) and the quit key (Ctrl-\) put the terminal back and
 /// send their signal as the terminal would, taken on this thread, which ends the process as the key would have;
-/// the suspend key (Ctrl-Z) stops it and, once it is resumed, asks again. The line editing keys of the terminal's settings work as they do in a
-/// line: erase (a whole UTF-8 character), word erase, kill (the whole line), end of input on an empty line.
+/// the suspend key (Ctrl-Z) stops it and, once it is resumed, asks again. The terminal's line editing keys work as
+/// in a line: erase (a whole UTF-8 character), word erase, kill (the whole line), end of input on an empty line.
 struct HiddenLine {
+    /// The longest answer kept (a terminal's own line holds 4,095 bytes); keys past it are dropped.
+    static let limit = 65_536
+
     private let original: termios
     private let keys: [UInt8]
 
@@ -21,33 +24,56 @@ struct HiddenLine {
         keys = withUnsafeBytes(of: &settings.c_cc) { Array($0) }
     }
 
-    /// Puts the terminal in the prompt's mode: no echo, no line discipline, no signal keys; a read returns each key.
-    static func enter(_ original: termios) {
+    /// Puts the terminal in the prompt's mode: no echo, no line discipline, no signal or extended keys; a read
+    /// returns each key. False when the terminal did not take it (echo may still be on: nothing may be typed).
+    @discardableResult
+    static func enter(_ original: termios) -> Bool {
         var quiet = original
-        quiet.c_lflag &= ~tcflag_t(ECHO | ICANON | ISIG)
+        quiet.c_lflag &= ~tcflag_t(ECHO | ICANON | ISIG | IEXTEN)
         withUnsafeMutableBytes(of: &quiet.c_cc) { keys in
             keys[Int(VMIN)] = 1
             keys[Int(VTIME)] = 0
         }
-        tcsetattr(STDIN_FILENO, TCSADRAIN, &quiet)
+        var now = termios()
+        return tcsetattr(STDIN_FILENO, TCSADRAIN, &quiet) == 0 && tcgetattr(STDIN_FILENO, &now) == 0
+            && now.c_lflag & tcflag_t(ECHO) == 0
     }
 
+    /// The byte of a key of the terminal's settings; nil when it is switched off (`_POSIX_VDISABLE`: 0 on Linux,
+    /// 0xFF on macOS; neither is ever a byte of UTF-8 text typed at the prompt).
     private func key(_ index: Int32) -> UInt8? {
         let value = keys[Int(index)]
-        // _POSIX_VDISABLE: the key is switched off.
-        return value == 0 ? nil : value
+        return value == 0 || value == 0xFF ? nil : value
+    }
+
+    /// The signal keys act only when the terminal had them on (`ISIG`); in a terminal put in raw mode they are
+    /// bytes of the answer, as they would have been.
+    private func signalKey(_ index: Int32) -> UInt8? {
+        original.c_lflag & tcflag_t(ISIG) != 0 ? key(index) : nil
     }
 
     /// Does what the terminal does for a signal key: its settings back, its input dropped (unless `NOFLSH`), the
-    /// signal to its foreground process group (a shell running sesame in a script gets it too); and takes the
-    /// signal on this thread at once, so the read cannot go on first. (A thread of Swift's executor blocks these
-    /// signals: its mask is opened for this one while it is raised.)
+    /// signal to its foreground process group when that is sesame's (a shell running sesame in a script gets it
+    /// too); and takes the signal on this thread at once, so the read cannot go on first. Sesame's own copy of the
+    /// group's signal is dropped (the signal is ignored while it is sent), so it arrives once, here. (A thread of
+    /// Swift's executor blocks these signals: its mask is opened for this one while it is raised.)
     private func send(_ signal: Int32) {
         var restored = original
         tcsetattr(STDIN_FILENO, TCSADRAIN, &restored)
         if original.c_lflag & tcflag_t(NOFLSH) == 0 { tcflush(STDIN_FILENO, TCIFLUSH) }
         let group = tcgetpgrp(STDIN_FILENO)
-        kill(group > 0 ? -group : 0, signal)
+        if group > 0, group == getpgrp() {
+            var ignore = sigaction()
+            #if canImport(Glibc)
+                ignore.__sigaction_handler.sa_handler = SIG_IGN
+            #else
+                ignore.__sigaction_u.__sa_handler = SIG_IGN
+            #endif
+            var action = sigaction()
+            sigaction(signal, &ignore, &action)
+            kill(-group, signal)
+            sigaction(signal, &action, nil)
+        }
         var only = sigset_t()
         sigemptyset(&only)
         sigaddset(&only, signal)
@@ -57,49 +83,60 @@ struct HiddenLine {
         pthread_sigmask(SIG_SETMASK, &previous, nil)
     }
 
-    /// The line, without its end; nil at end of input before anything was typed.
+    /// The line, without its end; nil at end of input before anything was typed, or when the terminal fails.
     func read(prompt: String) -> String? {
         var line: [UInt8] = []
-        defer { line.withUnsafeMutableBufferPointer { $0.initialize(repeating: 0) } }
+        line.reserveCapacity(256)
+        // Every byte that held part of the answer is overwritten: the final buffer here, each removed byte as it goes.
+        defer { clear(&line) }
         while true {
             var byte: UInt8 = 0
             let count = Foundation.read(STDIN_FILENO, &byte, 1)
             if count < 0 && errno == EINTR { continue }
-            guard count == 1 else { return line.isEmpty ? nil : String(decoding: line, as: UTF8.self) }
+            if count < 0 { return nil }
+            if count == 0 { return line.isEmpty ? nil : String(decoding: line, as: UTF8.self) }
             switch byte {
             case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
                 return String(decoding: line, as: UTF8.self)
-            case key(VINTR), key(VQUIT):
+            case signalKey(VINTR), signalKey(VQUIT):
+                // Dropped before the signal (a quit dumps core where that is on), as the terminal drops its line.
+                clear(&line)
                 send(byte == key(VINTR) ? SIGINT : SIGQUIT)
-                // Still here: the signal is ignored (nohup, a shell's trap ""). The line is dropped, as the terminal
-                // drops it, and the prompt goes on.
+                // Still here: the signal is ignored (nohup, a shell's trap ""). What was typed is gone: asked again.
                 HiddenLine.enter(original)
-                line.withUnsafeMutableBufferPointer { $0.initialize(repeating: 0) }
-                line.removeAll()
-            case key(VSUSP):
-                FileHandle.standardError.write(Data("\n".utf8))
+                Terminal.writeToStandardError("\n" + prompt)
+            case signalKey(VSUSP):
+                clear(&line)
+                Terminal.writeToStandardError("\n")
                 send(SIGTSTP)
                 // Resumed: the terminal may have been used meanwhile; the prompt starts over.
                 HiddenLine.enter(original)
-                line.withUnsafeMutableBufferPointer { $0.initialize(repeating: 0) }
-                line.removeAll()
-                FileHandle.standardError.write(Data(prompt.utf8))
+                Terminal.writeToStandardError(prompt)
             case key(VEOF):
                 if line.isEmpty { return nil }
             case key(VERASE), 0x7F, 0x08:
                 // A whole character: its UTF-8 continuation bytes, then its first byte.
-                while let last = line.last, last & 0xC0 == 0x80 { line.removeLast() }
-                if !line.isEmpty { line.removeLast() }
+                while let last = line.last, last & 0xC0 == 0x80 { removeLast(&line) }
+                if !line.isEmpty { removeLast(&line) }
             case key(VWERASE):
                 // The last word: the blanks before the cursor, then what is not blank.
-                while line.last == UInt8(ascii: " ") || line.last == UInt8(ascii: "\t") { line.removeLast() }
-                while let last = line.last, last != UInt8(ascii: " "), last != UInt8(ascii: "\t") { line.removeLast() }
+                while line.last == UInt8(ascii: " ") || line.last == UInt8(ascii: "\t") { removeLast(&line) }
+                while let last = line.last, last != UInt8(ascii: " "), last != UInt8(ascii: "\t") { removeLast(&line) }
             case key(VKILL):
-                line.withUnsafeMutableBufferPointer { $0.initialize(repeating: 0) }
-                line.removeAll()
+                clear(&line)
             default:
-                line.append(byte)
+                if line.count < Self.limit { line.append(byte) }
             }
         }
+    }
+
+    private func removeLast(_ line: inout [UInt8]) {
+        line[line.count - 1] = 0
+        line.removeLast()
+    }
+
+    private func clear(_ line: inout [UInt8]) {
+        line.withUnsafeMutableBufferPointer { $0.initialize(repeating: 0) }
+        line.removeAll(keepingCapacity: true)
     }
 }

@@ -23,18 +23,33 @@ enum Terminal {
     static func readHidden(prompt: String) -> String? {
         var original = termios()
         guard tcgetattr(STDIN_FILENO, &original) == 0 else {
-            FileHandle.standardError.write(Data(prompt.utf8))
+            writeToStandardError(prompt)
             return readLine(strippingNewline: true)
         }
         EchoGuard.arm(original)
-        HiddenLine.enter(original)
         defer {
             tcsetattr(STDIN_FILENO, TCSADRAIN, &original)
             EchoGuard.disarm()
-            FileHandle.standardError.write(Data("\n".utf8))
+            writeToStandardError("\n")
         }
-        FileHandle.standardError.write(Data(prompt.utf8))
+        guard HiddenLine.enter(original) else {
+            writeToStandardError("the terminal's echo could not be turned off; not asking for a secret")
+            return nil
+        }
+        writeToStandardError(prompt)
         return HiddenLine(original).read(prompt: prompt)
+    }
+
+    /// Writes `text` to standard error, whatever becomes of it: a prompt to a closed or full standard error must not
+    /// end sesame with the terminal's echo off (FileHandle's write traps on a failure).
+    static func writeToStandardError(_ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            bytes = bytes.dropFirst(written)
+        }
     }
 
     /// The most standard input sesame reads (a template, a body): more is refused, not read into memory.
@@ -111,7 +126,8 @@ enum Terminal {
 private enum EchoGuard {
     nonisolated(unsafe) static var saved = termios()
     nonisolated(unsafe) static var previous: [Int32: sigaction] = [:]
-    static let signals: [Int32] = [SIGINT, SIGQUIT, SIGTERM, SIGHUP]
+    /// SIGPIPE and SIGALRM too (a prompt written to a pipe whose reader has gone; an alarm set by a wrapper).
+    static let signals: [Int32] = [SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE, SIGALRM]
 
     static func arm(_ settings: termios) {
         saved = settings
