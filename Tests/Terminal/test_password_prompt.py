@@ -116,6 +116,18 @@ try:
 except OSError:
     pass
 stops = 0
+if os.environ.get("STOP_AFTER"):
+    # A stop sesame did not ask for, then the shell's own settings back (echo on) before it is continued.
+    import termios, time
+    mine = termios.tcgetattr(0)
+    time.sleep(float(os.environ["STOP_AFTER"]))
+    os.killpg(pid, signal.SIGSTOP)
+    os.waitpid(pid, os.WUNTRACED)
+    os.tcsetpgrp(0, os.getpgrp())
+    termios.tcsetattr(0, termios.TCSADRAIN, mine)
+    os.tcsetpgrp(0, pid)
+    os.killpg(pid, signal.SIGCONT)
+    print("resumed", flush=True)
 while True:
     _, status = os.waitpid(pid, os.WUNTRACED)
     if os.WIFSTOPPED(status):
@@ -142,3 +154,16 @@ def test_ctrl_z_at_the_password_prompt_stops_once_and_asks_again(server):
     assert "stopped=1" in screen and "stops=1" in screen, "not stopped exactly once: " + screen
     assert screen.count("Password for admin:") == 2, screen
     assert "status=3" not in screen and server.password not in screen, screen
+
+
+def test_a_stop_from_outside_does_not_let_the_answer_echo_after_it(server):
+    """Stopped from outside while the prompt waits and continued after the shell put echo back on, sesame turns echo
+    off again: the answer typed after it is not shown."""
+    env = {"PATH": os.environ.get("PATH", ""), "SESAME_URL": server.base_url, "SESAME_USERNAME": "admin",
+           "TERM": "dumb", "STOP_AFTER": "1"}
+    python = os.path.realpath(os.sys.executable)
+    status, screen = run_on_terminal([python, "-c", SUPERVISOR, SESAME, "secret", "get", "1"], env,
+                                     [("resumed", server.password)])
+    assert status == 0 and "resumed" in screen, screen
+    assert server.password not in screen, "the answer was echoed after the stop: " + screen
+    assert "status=3" not in screen, screen

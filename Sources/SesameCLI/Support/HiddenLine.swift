@@ -28,15 +28,21 @@ struct HiddenLine {
     /// returns each key. False when the terminal did not take it (echo may still be on: nothing may be typed).
     @discardableResult
     static func enter(_ original: termios) -> Bool {
+        var quiet = quietSettings(original)
+        var now = termios()
+        return tcsetattr(STDIN_FILENO, TCSADRAIN, &quiet) == 0 && tcgetattr(STDIN_FILENO, &now) == 0
+            && now.c_lflag & tcflag_t(ECHO) == 0
+    }
+
+    /// `original` in the prompt's mode.
+    static func quietSettings(_ original: termios) -> termios {
         var quiet = original
         quiet.c_lflag &= ~tcflag_t(ECHO | ICANON | ISIG | IEXTEN)
         withUnsafeMutableBytes(of: &quiet.c_cc) { keys in
             keys[Int(VMIN)] = 1
             keys[Int(VTIME)] = 0
         }
-        var now = termios()
-        return tcsetattr(STDIN_FILENO, TCSADRAIN, &quiet) == 0 && tcgetattr(STDIN_FILENO, &now) == 0
-            && now.c_lflag & tcflag_t(ECHO) == 0
+        return quiet
     }
 
     /// The byte of a key of the terminal's settings; nil when it is switched off (`_POSIX_VDISABLE`: 0 on Linux,

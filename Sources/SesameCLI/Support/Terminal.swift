@@ -28,8 +28,11 @@ enum Terminal {
         }
         EchoGuard.arm(original)
         defer {
+            // Settings back before the handlers go (a signal meanwhile finds them restored), and again after (a
+            // continue signal meanwhile put the prompt's back).
             tcsetattr(STDIN_FILENO, TCSADRAIN, &original)
             EchoGuard.disarm()
+            tcsetattr(STDIN_FILENO, TCSADRAIN, &original)
             writeToStandardError("\n")
         }
         guard HiddenLine.enter(original) else {
@@ -129,8 +132,23 @@ private enum EchoGuard {
     /// SIGPIPE and SIGALRM too (a prompt written to a pipe whose reader has gone; an alarm set by a wrapper).
     static let signals: [Int32] = [SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE, SIGALRM]
 
+    /// The prompt's settings, put back when sesame is continued after a stop it did not ask for (a shell that
+    /// restores its own settings meanwhile would otherwise echo the rest of the answer).
+    nonisolated(unsafe) static var quiet = termios()
+
     static func arm(_ settings: termios) {
         saved = settings
+        quiet = HiddenLine.quietSettings(settings)
+        var onContinue = sigaction()
+        #if canImport(Glibc)
+            onContinue.__sigaction_handler.sa_handler = { _ in tcsetattr(STDIN_FILENO, TCSADRAIN, &EchoGuard.quiet) }
+        #else
+            onContinue.__sigaction_u.__sa_handler = { _ in tcsetattr(STDIN_FILENO, TCSADRAIN, &EchoGuard.quiet) }
+        #endif
+        sigemptyset(&onContinue.sa_mask)
+        var oldContinue = sigaction()
+        sigaction(SIGCONT, &onContinue, &oldContinue)
+        previous[SIGCONT] = oldContinue
         for number in signals {
             // A signal ignored by whoever started sesame (nohup, a shell's trap "") stays ignored.
             var current = sigaction()
