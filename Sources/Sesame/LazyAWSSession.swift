@@ -9,31 +9,21 @@ import Synchronization
 /// One AWS session for the process, made on first use (so a store or agent used for Secret Server alone needs no
 /// AWS setup).
 public final class LazyAWSSession: Sendable {
-    private let environment: [String: String]
-    private let proxy: @Sendable () throws -> ProxyConfiguration?
-    private let state = Mutex<Result<AWSSession, any Error>?>(nil)
+    private let once: Once<AWSSession>
 
     public init(environment: [String: String], proxy: @escaping @Sendable () throws -> ProxyConfiguration? = { nil }) {
-        self.environment = environment
-        self.proxy = proxy
+        once = Once { try AWSSession(configuration: AWSConfiguration(environment: environment, proxy: try proxy())) }
     }
 
     /// The session, made now if it was not yet (its configuration error, if any, every time after).
-    public func session() throws -> AWSSession {
-        try state.withLock { state in
-            if let state { return try state.get() }
-            let result = Result { try AWSSession(configuration: AWSConfiguration(environment: environment, proxy: try proxy())) }
-            state = result
-            return try result.get()
-        }
-    }
+    public func session() throws -> AWSSession { try once.value() }
 
     /// The session if it was made (and made well), without making it.
-    public var madeSession: AWSSession? { state.withLock { try? $0?.get() } }
+    public var madeSession: AWSSession? { once.made }
 
     /// Closes the session's connections, if it was made.
     public func shutdown() async throws {
-        if let made = state.withLock({ try? $0?.get() }) { try await made.shutdown() }
+        if let made = once.made { try await made.shutdown() }
     }
 }
 

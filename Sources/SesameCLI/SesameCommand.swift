@@ -40,6 +40,7 @@ public struct SesameCommand: AsyncParsableCommand {
         ProcessHardening.apply()
         if let code = answerAtOnce(arguments: arguments) { return code }
         do {
+            // The hot commands' usual lines skip ArgumentParser's reflection altogether (see `QuickArguments`).
             if var quick = QuickParse.command(arguments) {
                 try await quick.run()
                 return 0
@@ -96,8 +97,6 @@ public struct SesameCommand: AsyncParsableCommand {
         if arguments.contains(where: isHelpWord) {
             return try parseAsRoot(arguments)
         }
-        // The hot commands' usual lines skip ArgumentParser's reflection altogether (see `QuickArguments`).
-        if let quick = QuickParse.command(arguments) { return quick }
         var command: any ParsableCommand.Type = SesameCommand.self
         var depth = 0
         while depth < arguments.count, !arguments[depth].hasPrefix("-"),

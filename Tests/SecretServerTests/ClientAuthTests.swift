@@ -217,6 +217,15 @@ struct KeptSessionTests {
             let shown = "\(SecretServerClient.Configuration(baseURL: url, credentials: .password(username: "u", password: "p")))"
             #expect(!shown.contains("cr3t"), "\(shown)")
         }
+        // A refused URL's query or fragment may carry a token: not shown either, in the description or the error.
+        for url in ["https://ss.example.com/SecretServer?access_token=cr3t", "https://ss.example.com/SecretServer#token=cr3t", "https://u:p@h/SS?t=cr3t"] {
+            let shown = "\(SecretServerClient.Configuration(baseURL: url, credentials: .password(username: "u", password: "p")))"
+            #expect(!shown.contains("cr3t") && shown.contains("***"), "\(shown)")
+            let error = #expect(throws: SecretServerError.self) {
+                try SecretServerClient(configuration: .init(baseURL: url, credentials: .password(username: "u", password: "p")))
+            }
+            #expect(error?.message.contains("cr3t") == false, "\(error?.message ?? "")")
+        }
     }
 
     @Test func credentialsGoOverPlainHTTPOnlyToThisMachine() throws {

@@ -63,11 +63,16 @@ import Testing
         #expect(left.status == 1, "left running: \(left.stdout)")
     }
 
-    /// The child does not inherit the test runner's ignored signals: SIGTERM ends it.
+    /// The child does not inherit the test runner's ignored signals: SIGTERM ends it, and SIGPIPE, which the helpers
+    /// always ignore in this process, is not ignored in the child (its `SigIgn` mask in /proc).
     @Test func theChildStartsWithDefaultSignalHandlers() async throws {
         let done = try await SesameProcess.runTool("/bin/sh", ["-c", "kill -TERM $$; sleep 5; echo survived"], timeout: 30)
         #expect(done.status == 128 + SIGTERM, "\(done.stdout)")
         #expect(done.stdout.isEmpty)
+        signal(SIGPIPE, SIG_IGN)  // as the helpers do at their first use
+        let status = try await SesameProcess.runTool("/bin/sh", ["-c", "grep SigIgn /proc/$$/status"])
+        let mask = try #require(status.stdout.split(separator: "\t").last.flatMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines), radix: 16) })
+        #expect(mask & (1 << UInt64(SIGPIPE - 1)) == 0, "SIGPIPE is ignored in the child: \(status.stdout)")
     }
 
     /// A child that never reads a large input and never exits cannot stop the deadline: the input is written on a

@@ -165,5 +165,7 @@ def test_a_stop_from_outside_does_not_let_the_answer_echo_after_it(server):
     status, screen = run_on_terminal([python, "-c", SUPERVISOR, SESAME, "secret", "get", "1"], env,
                                      [("resumed", server.password)])
     assert status == 0 and "resumed" in screen, screen
+    # Stopped while the prompt waited (not before sesame asked, when there was nothing to turn off again).
+    assert screen.index("Password for admin:") < screen.index("resumed"), screen
     assert server.password not in screen, "the answer was echoed after the stop: " + screen
     assert "status=3" not in screen, screen

@@ -9,7 +9,7 @@ extension SecretServerClient {
 
     /// The folder at `path`, e.g. `\Prod\Databases`.
     public func folder(path: String, includeChildren: Bool = false) async throws -> FolderModel {
-        var query = [("folderPath", Self.normalizedPath(path))]
+        var query = [("folderPath", FolderPath.normalized(path))]
         if includeChildren { query.append(("getAllChildren", "true")) }
         return try await get("/v1/folders/0", query: query)
     }

@@ -12,7 +12,7 @@ extension SecretServerClient {
 
     /// A restricted secret by path (`POST /api/v1/secrets/0/restricted?secretPath=`).
     public func secret(path: String, access: SecretRestrictedArgs) async throws -> SecretModel {
-        try await send(.POST, "/v1/secrets/0/restricted", body: access, query: [("secretPath", Self.normalizedPath(path))], idempotent: true)
+        try await send(.POST, "/v1/secrets/0/restricted", body: access, query: [("secretPath", FolderPath.normalized(path))], idempotent: true)
     }
 
     /// One field of a restricted secret (`POST /api/v1/secrets/{id}/restricted/fields/{slug}`).

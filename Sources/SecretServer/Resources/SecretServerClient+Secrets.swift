@@ -13,7 +13,7 @@ extension SecretServerClient {
 
     /// The secret at `path`, e.g. `\Prod\Databases\db01 root` (`/` also separates).
     public func secret(path: String, noAutoCheckout: Bool = false) async throws -> SecretModel {
-        try await get("/v1/secrets/0", query: [("secretPath", Self.normalizedPath(path))] + Self.checkoutQuery(noAutoCheckout))
+        try await get("/v1/secrets/0", query: [("secretPath", FolderPath.normalized(path))] + Self.checkoutQuery(noAutoCheckout))
     }
 
     /// `noAutoCheckout=true` when asked: a read that must not check a secret out on its own.
@@ -132,17 +132,12 @@ extension SecretServerClient {
 
     /// The summary of the secret at `path`, without values (`GET /api/v1/secrets/0/summary?secretPath=`).
     public func secretSummary(path: String) async throws -> SecretSummary {
-        try await get("/v1/secrets/0/summary", query: [("secretPath", Self.normalizedPath(path))])
+        try await get("/v1/secrets/0/summary", query: [("secretPath", FolderPath.normalized(path))])
     }
 
     /// The summary of a secret, without values (`GET /api/v1/secrets/{id}/summary`).
     public func secretSummary(id: Int) async throws -> SecretSummary {
         try await get("/v1/secrets/\(id)/summary")
-    }
-
-    /// `\A\B` from `A/B`, `/A/B` or `\A\B`.
-    static func normalizedPath(_ path: String) -> String {
-        FolderPath.normalized(path)
     }
 }
 

@@ -19,11 +19,19 @@ enum CredentialDestination {
 
     /// `text` as it may be shown (errors, logs, `description`): in a URL that does not pass `url(_:)`, everything
     /// from its authority's start to the last `@` becomes `***` (`https://***@host/SecretServer`), since a password
-    /// may hold `/`, `?` or `#`, and the text may have no scheme at all.
+    /// may hold `/`, `?` or `#`, and the text may have no scheme at all; and what follows a `?` or `#` after that
+    /// (a query or fragment may carry a token) becomes `***` too.
     static func shown(_ text: String) -> String {
-        guard url(text) == nil, let at = text.lastIndex(of: "@") else { return text }
-        let start = text.range(of: "://").map(\.upperBound) ?? text.startIndex
-        guard start <= at else { return text }
-        return text[..<start] + "***" + text[at...]
+        guard url(text) == nil else { return text }
+        var shown = text
+        if let at = text.lastIndex(of: "@") {
+            let start = text.range(of: "://").map(\.upperBound) ?? text.startIndex
+            if start <= at { shown = text[..<start] + "***" + text[at...] }
+        }
+        let rest = shown.lastIndex(of: "@").map { shown.index(after: $0) } ?? shown.startIndex
+        if let mark = shown[rest...].firstIndex(where: { $0 == "?" || $0 == "#" }) {
+            shown = shown[...mark] + "***"
+        }
+        return shown
     }
 }

@@ -197,16 +197,16 @@ public struct SecretServerProvider: SecretProvider {
             if reference.segments.count == 1, let id = Int(reference.segments[0]) {
                 return try await fields(of: try await client.secretSummary(id: id), segments: [String(id)])
             }
-            func segments(_ path: String) -> [String] { FolderPath.names(path) }
             if reference.segments.isEmpty {
                 // The root: the top folders (every folder, recursively) and the secrets in no folder (or every secret).
                 var result: [SecretEntry] = []
                 let folders = try await client.searchFolders(FolderSearch(parentFolderId: -1, directChildrenOnly: !recursive)).collect()
                 for child in folders.sorted(by: { $0.folderPath < $1.folderPath }) {
-                    result.append(SecretEntry(SecretReference(scheme: "tss", segments: segments(child.folderPath)), kind: .folder))
+                    result.append(SecretEntry(SecretReference(scheme: "tss", segments: FolderPath.names(child.folderPath)), kind: .folder))
                 }
                 for try await summary in client.searchSecrets(SecretSearch(includeSubFolders: true)) where recursive || (summary.folderId ?? -1) <= 0 {
-                    result.append(SecretEntry(SecretReference(scheme: "tss", segments: segments(summary.folderPath ?? "") + [summary.name]), kind: .secret))
+                    result.append(
+                        SecretEntry(SecretReference(scheme: "tss", segments: FolderPath.names(summary.folderPath ?? "") + [summary.name]), kind: .secret))
                 }
                 return result
             }
@@ -222,11 +222,11 @@ public struct SecretServerProvider: SecretProvider {
             var result: [SecretEntry] = []
             let folders = try await client.searchFolders(FolderSearch(parentFolderId: folder.id, directChildrenOnly: !recursive)).collect()
             for child in folders.sorted(by: { $0.folderPath < $1.folderPath }) {
-                result.append(SecretEntry(SecretReference(scheme: "tss", segments: segments(child.folderPath)), kind: .folder))
+                result.append(SecretEntry(SecretReference(scheme: "tss", segments: FolderPath.names(child.folderPath)), kind: .folder))
             }
             for try await summary in client.searchSecrets(SecretSearch(folderId: folder.id, includeSubFolders: recursive)) {
                 let path = summary.folderPath ?? folder.folderPath
-                result.append(SecretEntry(SecretReference(scheme: "tss", segments: segments(path) + [summary.name]), kind: .secret))
+                result.append(SecretEntry(SecretReference(scheme: "tss", segments: FolderPath.names(path) + [summary.name]), kind: .secret))
             }
             return result
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Sesame
+import SesameCore
 import SesameFiles
 
 /// The store the reference commands (`get`, `run`, `inject`) read with: Secret Server from the connection

@@ -36,7 +36,7 @@ extension SecretsStore {
 
     /// The folder at `path` (`\A\B` or `/A/B`; names compare without regard to case), or `nil`.
     func folderId(_ db: Database, path: String) throws -> Int64? {
-        let names = Self.pathSegments(path)
+        let names = FolderPath.names(path)
         guard !names.isEmpty else { return nil }
         var parent: Int64?
         for name in names {
@@ -51,11 +51,6 @@ extension SecretsStore {
             parent = row.id
         }
         return parent
-    }
-
-    /// The segments of a `\`- or `/`-separated path, empty ones dropped.
-    static func pathSegments(_ path: String) -> [String] {
-        FolderPath.names(path)
     }
 
     func folderModel(_ row: FolderRow, index: [Int64: FolderRow], children: Bool = false) -> FolderModel {

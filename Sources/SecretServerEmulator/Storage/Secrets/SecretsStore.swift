@@ -132,7 +132,7 @@ extension SecretsStore {
     /// else an inactive one (whether the caller may reach that is `requireSecret`'s to say).
     func secretId(path: String) async throws -> Int64? {
         try await databaseRead { db in
-            var segments = Self.pathSegments(path)
+            var segments = FolderPath.names(path)
             guard let name = segments.popLast() else { return nil }
             var folderId: Int64?
             if !segments.isEmpty {
