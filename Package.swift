@@ -273,6 +273,7 @@ let package = Package(
             dependencies: [
                 "Sesame", "SesameCore", "SesameTestSupport", "AWSSecrets", "AWSSigV4", "SecretServer", "SecretServerEmulator", "SesameFiles",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: testSwiftSettings

@@ -90,5 +90,8 @@ struct ProxyConfigurationTests {
         let local = ProxyConfiguration(all: ProxyServer(host: "127.0.0.1", port: 8888))
         #expect(local.server(for: "http://127.0.0.1:5000")?.port == 8888)
         #expect(!Loopback.contains("128.0.0.1") && !Loopback.contains("localhost.evil.com"))
+        // Brackets go from both ends (as `trimmingCharacters(in:)` took them), and nothing else does.
+        for host in ["[::1]", "::1", "[[::1]]", "LocalHost", "[localhost.]", "127.0.0.1]", "[127.9.9.9"] { #expect(Loopback.contains(host), "\(host)") }
+        for host in ["", "[]", "][", "[ ::1]", "[::2]", "::1%lo", "local[host]", "127.0.0.1 "] { #expect(!Loopback.contains(host), "\(host)") }
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SesameTestKit
 import SesameTestSupport
@@ -8,6 +9,28 @@ import Testing
 import SesameFiles
 
 @Suite(.timeLimit(.minutes(5))) struct DiskCacheTests {
+    /// The keys are those of `HKDF<SHA256>` (which earlier builds used): files they made open, values read back.
+    @Test func theKeyDerivationIsHKDFSHA256() {
+        for saltLength in [0, 1, 16, 32, 64, 65, 100] {
+            let material = (0..<32).map { _ in UInt8.random(in: 0...255) }
+            let salt = (0..<saltLength).map { _ in UInt8.random(in: 0...255) }
+            for info in ["sesame-cache-seal", "sesame-cache-index", ""] {
+                let expected = HKDF<SHA256>.deriveKey(
+                    inputKeyMaterial: SymmetricKey(data: material), salt: salt, info: Array(info.utf8), outputByteCount: 32)
+                #expect(DiskCache.deriveKey(material, salt: salt, info: info) == expected, "salt of \(saltLength) bytes, info '\(info)'")
+            }
+        }
+    }
+
+    /// A store of what cannot be fetched again writes through to the disk at every commit; a cache at checkpoints.
+    @Test func aDurableStoreSyncsEveryWrite() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let durable = try DiskCache(path: directory.file("sessions.sqlite"), key: .raw(Array(repeating: 7, count: 32)), durable: true)
+        let cache = try DiskCache(path: directory.file("cache.sqlite"), key: .raw(Array(repeating: 7, count: 32)))
+        #expect(durable.synchronousSetting == 2 && cache.synchronousSetting == 1)
+    }
+
     @Test func valuesAreEncryptedKeysHashedAndTheFilePrivate() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

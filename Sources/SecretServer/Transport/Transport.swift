@@ -20,8 +20,20 @@ struct Transport: Sendable {
     /// The largest answer of the token route: a token is a few kilobytes.
     static let maximumTokenResponseSize = 1 << 20
 
+    /// `text` without the spaces around it that Foundation's `.whitespaces` names on Linux (the tab, Unicode's space
+    /// separators, U+200B), trimmed by scalar as `CacheScope.normalized` trims: `trimmingCharacters(in:)` goes through
+    /// NSString and UTF-16 there, 1.6% of a `sesame secret get` with a stored session.
+    static func trimmingSpaces(_ text: String) -> String {
+        let isSpace = { (scalar: Unicode.Scalar) in
+            scalar == "\t" || scalar == "\u{200B}" || scalar.properties.generalCategory == .spaceSeparator
+        }
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(scalars[first...last])
+    }
+
     init(configuration: SecretServerClient.Configuration) throws {
-        var base = configuration.baseURL.trimmingCharacters(in: .whitespaces)
+        var base = Self.trimmingSpaces(configuration.baseURL)
         while base.hasSuffix("/") { base.removeLast() }
         guard let url = CredentialDestination.url(base) else {
             throw SecretServerError(

@@ -41,6 +41,7 @@ struct GetCommand: AsyncParsableCommand {
         let store = ReferenceStore.make(connection: connection, cache: try cacheOptions.configuration(), access: restricted.access())
         let parsed = try SecretStore.reference(reference)
         let value = cacheOptions.refresh ? try await store.refresh(parsed) : try await store.get(parsed)
+        LeftForExit.keep(store)
         CacheOptions.warnIfExpired(value, reference: parsed)
         switch output {
         case .raw:

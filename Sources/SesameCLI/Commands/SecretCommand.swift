@@ -126,6 +126,7 @@ extension SecretGetCommand {
         CacheOptions.warnIfExpired(value, reference: reference)
         FileHandle.standardOutput.write(Data(value.bytes))
         if Terminal.stdoutIsTerminal, value.text != nil { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        LeftForExit.keep(store)
     }
 }
 

@@ -78,7 +78,9 @@ struct SessionStore: Sendable {
     let lockPath: String
 
     /// Opens the store. Its key is the key file beside it (`sessions.key`), or a passphrase: `SESAME_SESSION_PASSPHRASE`,
-    /// else a hidden prompt, once the store was made with one (`sessions.passphrase` marks it).
+    /// else a hidden prompt, once the store was made with one (`sessions.passphrase` marks it). Every write is synced
+    /// to the disk: a command exits without closing the store (`ConnectionOptions.withClient`), and a renewed session
+    /// lost to a crash of the machine would mean signing in again.
     init(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let directory = ProfileFile.directory(environment)
         let database = directory + "/sessions.sqlite"
@@ -113,9 +115,9 @@ struct SessionStore: Sendable {
                         throw CLIError("could not write \(marker): \(error)")
                     }
                 }
-                cache = try DiskCache(path: database, key: .passphrase(secret))
+                cache = try DiskCache(path: database, key: .passphrase(secret), durable: true)
             } else {
-                cache = try DiskCache(path: database, key: .keyFile(directory + "/sessions.key"))
+                cache = try DiskCache(path: database, key: .keyFile(directory + "/sessions.key"), durable: true)
             }
         } catch let error as SesameError {
             throw CLIError("the session store cannot be used: \(error.message)")
@@ -137,8 +139,9 @@ struct SessionStore: Sendable {
     /// The profile's session, when there is one for the server at `url` (a profile since pointed at another server
     /// does not hand that server's tokens to this one).
     func load(_ profile: String, url: String) -> KeptSession? {
-        guard let entry = try? cache.lookup(Self.key(profile)), let text = entry.value.text,
-            let stored = try? JSONDecoder().decode(Stored.self, from: Data(text.utf8)),
+        guard let entry = try? cache.lookup(Self.key(profile)), entry.value.text != nil,
+            // `Data` of the bytes, an array: `Data(text.utf8)` casts its argument at run time (a conformance scan).
+            let stored = try? JSONDecoder().decode(Stored.self, from: Data(entry.value.bytes)),
             stored.url.map({ Profile.sameServer($0, url) }) ?? true
         else { return nil }
         return KeptSession(

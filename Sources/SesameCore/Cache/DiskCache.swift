@@ -31,7 +31,10 @@ public final class DiskCache: Sendable {
     /// - Throws: `SesameError` with code `.cache` when the file cannot be opened, is readable by others, or was
     ///   made with another key.
     /// - Parameter path: the file; `~` is expanded. Its folder is created (0700) when missing.
-    public init(path: String, key: Key, scryptCost: Int = 15) throws {
+    /// - Parameter durable: every write reaches the disk before it returns (SQLite's `synchronous = FULL`), for what
+    ///   cannot be fetched again, such as stored sessions. Without it a write is safe when the process ends, and on the
+    ///   disk at the next checkpoint (`NORMAL`): enough for a cache, whose lost entries are fetched again.
+    public init(path: String, key: Key, scryptCost: Int = 15, durable: Bool = false) throws {
         let path = (path as NSString).expandingTildeInPath
         self.path = path
         try Self.prepareFile(path)
@@ -39,7 +42,7 @@ public final class DiskCache: Sendable {
         let salt: Data
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA secure_delete = ON")
             // WAL, so processes read while one writes (kept in the file: a no-op once set). A file system without
             // it would leave the rollback journal, where readers and writers wait for each other: refused.
@@ -92,23 +95,47 @@ public final class DiskCache: Sendable {
         } catch {
             throw SesameError(code: .cache, message: "could not open the disk cache \(path): \(error)")
         }
-        let master: SymmetricKey
+        var master: [UInt8]
         switch key {
         case .passphrase(let passphrase):
             guard !passphrase.isEmpty else { throw SesameError(code: .cache, message: "the disk cache passphrase is empty") }
-            master = try KDF.Scrypt.deriveKey(
+            let stretched = try KDF.Scrypt.deriveKey(
                 from: Data(passphrase.utf8), salt: salt, outputByteCount: 32, rounds: 1 << scryptCost, blockSize: 8, parallelism: 1
             )
+            master = stretched.withUnsafeBytes { Array($0) }
         case .keyFile(let keyPath):
-            master = SymmetricKey(data: try Self.loadOrCreateKeyFile((keyPath as NSString).expandingTildeInPath))
+            master = try Self.loadOrCreateKeyFile((keyPath as NSString).expandingTildeInPath)
         case .raw(let bytes):
             guard bytes.count == 32 else { throw SesameError(code: .cache, message: "a disk cache key is 32 bytes, not \(bytes.count)") }
-            master = SymmetricKey(data: bytes)
+            master = bytes
         }
-        // Arrays, not `Data(text.utf8)`: that initializer casts its argument dynamically (a conformance scan at start).
-        sealingKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, salt: salt, info: Array("sesame-cache-seal".utf8), outputByteCount: 32)
-        indexKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, salt: salt, info: Array("sesame-cache-index".utf8), outputByteCount: 32)
+        defer { Self.zero(&master) }
+        sealingKey = Self.deriveKey(master, salt: Array(salt), info: "sesame-cache-seal")
+        indexKey = Self.deriveKey(master, salt: Array(salt), info: "sesame-cache-index")
         try checkCanary()
+    }
+
+    /// HKDF-SHA256 (RFC 5869) of a 32-byte key, written with HMAC over byte arrays: the keys `HKDF<SHA256>.deriveKey`
+    /// makes, without its reads through `SecureBytes` slices, which look their conformances up at run time (4% of a
+    /// cached `sesame secret get`, perf). An empty salt is HMAC's empty key, which is the RFC's 32 zero bytes.
+    static func deriveKey(_ material: [UInt8], salt: [UInt8], info: String) -> SymmetricKey {
+        var pseudoRandomKey = Array(HMAC<SHA256>.authenticationCode(for: material, using: SymmetricKey(data: salt)))
+        defer { zero(&pseudoRandomKey) }
+        var block = Array(HMAC<SHA256>.authenticationCode(for: Array(info.utf8) + [1], using: SymmetricKey(data: pseudoRandomKey)))
+        defer { zero(&block) }
+        return SymmetricKey(data: block)
+    }
+
+    /// Overwrites key bytes held in an array once they are no longer needed (not inlined, so that the writes are not
+    /// dropped as dead before the array is freed).
+    @inline(never)
+    static func zero(_ bytes: inout [UInt8]) {
+        bytes.withUnsafeMutableBufferPointer { $0.initialize(repeating: 0) }
+    }
+
+    /// SQLite's `synchronous` setting of the connection (1 NORMAL, 2 FULL), for tests.
+    var synchronousSetting: Int? {
+        try? database.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
     }
 
     /// The schema this code writes, kept in `PRAGMA user_version`: a file at this version is opened with that one
