@@ -51,6 +51,9 @@ def check_installed(sesame):
     assert stack and "E" not in stack.group(2), headers[:2000]
     exported = [line for line in headers.splitlines() if re.search(r"\s(FUNC|OBJECT)\s+GLOBAL\s+DEFAULT\s+\d+\s", line)]
     assert not exported, exported[:5]
+    # No library search path of its own: with $ORIGIN the loader looked for glibc's libraries in the binary's folder
+    # first (a library put beside it would be loaded), 22 failed opens at every start.
+    assert not re.search(r"\((RUNPATH|RPATH)\)", headers), re.findall(r".*PATH.*", headers)
     done = run(sesame, "--version")
     assert done.returncode == 0 and done.stdout.startswith(f"sesame {version()} "), done.stdout + done.stderr
     home = tempfile.mkdtemp(prefix="sesame-release-home-")

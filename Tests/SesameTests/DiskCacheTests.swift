@@ -231,7 +231,29 @@ import SesameFiles
         let value = try await fresh.get(reference)
         #expect(value.text == "v" && value.metadata.source == .diskCache)
         #expect(base.reads.load(ordering: .relaxed) == 1)
+        #expect(try disk.lookup(reference.cacheKey, scope: base.cacheScope) != nil)
         try await fresh.update(reference, to: .text("w"))
-        #expect(try disk.lookup(reference.cacheKey) == nil)
+        #expect(try disk.lookup(reference.cacheKey, scope: base.cacheScope) == nil)
+    }
+
+    /// A value replaced through the cache leaves no copy of the old one in the file or its WAL, as `cache clear REF`
+    /// and signing out leave none: the entry the read wrote is zeroed and the WAL checkpointed and truncated.
+    @Test func anUpdateLeavesNoCopyOfTheOldValueInTheFiles() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("c.sqlite")
+        let disk = try DiskCache(path: path, key: .raw(Array(repeating: 1, count: 32)))
+        let base = ScriptedProvider()
+        // A name of its own: an update anywhere in the process drops its key from every cache (CacheInvalidation).
+        base.values.withLock { $0["/app/replaced"] = "v" }
+        let reference = try SecretReference(parsing: "aws-ps:///app/replaced")
+        let provider = CachingProvider(base, configuration: .init(disk: disk))
+        _ = try await provider.get(reference)
+        let box = try #require(try disk.sealedBox(of: reference.cacheKey, scope: base.cacheScope))
+        try await provider.update(reference, to: .text("w"))
+        for file in [path, path + "-wal"] where FileManager.default.fileExists(atPath: file) {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+            #expect(bytes.range(of: box.prefix(16)) == nil, "\(file) still holds the replaced value")
+        }
     }
 }

@@ -46,7 +46,7 @@ struct GetCommand: AsyncParsableCommand {
         switch output {
         case .raw:
             FileHandle.standardOutput.write(Data(value.bytes))
-            if Terminal.stdoutIsTerminal, value.text != nil { FileHandle.standardOutput.write(Data("\n".utf8)) }
+            if Terminal.stdoutIsTerminal, value.text != nil { Output.writeRaw("\n") }
         case .json:
             struct Shown: Encodable {
                 var reference: String

@@ -78,7 +78,7 @@ struct SecretGetCommand: AsyncParsableCommand {
                     FileHandle.standardOutput.write(file ?? Data())
                 } else {
                     // The secret's answer carries the value already: no second request.
-                    FileHandle.standardOutput.write(Data((item.itemValue + (Terminal.stdoutIsTerminal ? "\n" : "")).utf8))
+                    Output.writeRaw(item.itemValue + (Terminal.stdoutIsTerminal ? "\n" : ""))
                 }
                 return
             }
@@ -125,7 +125,7 @@ extension SecretGetCommand {
         let value = cacheOptions.refresh ? try await store.refresh(reference) : try await store.get(reference)
         CacheOptions.warnIfExpired(value, reference: reference)
         FileHandle.standardOutput.write(Data(value.bytes))
-        if Terminal.stdoutIsTerminal, value.text != nil { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        if Terminal.stdoutIsTerminal, value.text != nil { Output.writeRaw("\n") }
         LeftForExit.keep(store)
     }
 }

@@ -181,8 +181,8 @@ struct SessionStore: Sendable {
 
     /// The profile's SDK client secret, when it was kept for the server at `url`.
     func clientSecret(_ profile: String, url: String) -> String? {
-        guard let entry = try? cache.lookup(Self.clientKey(profile)), let text = entry.value.text,
-            let stored = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)),
+        guard let entry = try? cache.lookup(Self.clientKey(profile)), entry.value.text != nil,
+            let stored = try? JSONDecoder().decode([String: String].self, from: Data(entry.value.bytes)),
             let secret = stored["secret"], let storedURL = stored["url"], Profile.sameServer(storedURL, url)
         else { return nil }
         return secret

@@ -52,7 +52,8 @@ package enum CacheInvalidation {
         _ = caches.withLock { $0.removeValue(forKey: identifier) }
     }
 
-    /// Removes `keys` from every live memory cache of `scope` and the disk caches under them.
+    /// Removes `keys` from every live memory cache of `scope` and the disk caches under them. A disk cache that held
+    /// one is scrubbed (`DiskCache.scrub()`): a replaced value leaves no copy in the file's WAL.
     package static func invalidate(_ keys: [String], scope: String) {
         inFlight.withLock { inFlight in
             for key in keys {
@@ -70,7 +71,9 @@ package enum CacheInvalidation {
             if let disk = entry.disk { disks[ObjectIdentifier(disk)] = disk }
         }
         for disk in disks.values {
-            for key in keys { try? disk.remove(key, scope: scope) }
+            var removed = false
+            for key in keys where (try? disk.remove(key, scope: scope)) == true { removed = true }
+            if removed { disk.scrub() }
         }
     }
 }

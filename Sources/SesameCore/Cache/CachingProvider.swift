@@ -180,7 +180,8 @@ public final class CachingProvider: SecretProvider {
     }
 
     /// Writes through to the provider, then drops the key from every memory cache of the process and from the
-    /// disk cache, so the next read sees the new value.
+    /// disk cache, so the next read sees the new value. The old value's entry leaves the cache file's WAL too
+    /// (`CacheInvalidation` scrubs the disk caches it removed from), as `sesame cache clear REF` does.
     public func update(_ reference: SecretReference, to value: SecretValue.Content) async throws {
         let key = reference.cacheKey
         defer {

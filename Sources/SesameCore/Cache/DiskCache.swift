@@ -41,6 +41,8 @@ public final class DiskCache: Sendable {
         var configuration = Configuration()
         let salt: Data
         configuration.busyMode = .timeout(10)
+        // The cache has no foreign keys: GRDB's default `PRAGMA foreign_keys = ON` at every open is skipped.
+        configuration.foreignKeysEnabled = false
         configuration.prepareDatabase { db in
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA secure_delete = ON")
