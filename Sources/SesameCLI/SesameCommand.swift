@@ -68,6 +68,22 @@ public struct SesameCommand: AsyncParsableCommand {
         }
     }
 
+    /// Runs the command line and ends the process with its exit code, from the thread that ran the command (ending
+    /// it from top-level code would first hop to the main actor, whose queue `dispatch_main` serves from a thread of
+    /// its own, only to call `exit` there). `get` and `secret get` (the quick commands, whose waits are all
+    /// `await`s) run on this thread (`CallingThreadExecutor`); the others on the global executor, this thread
+    /// serving the main queue.
+    public static func runAndExit(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        if let code = answerAtOnce(arguments: arguments) { Foundation.exit(code) }
+        if QuickParse.command(arguments) != nil {
+            let executor = CallingThreadExecutor()
+            Task(executorPreference: executor) { Foundation.exit(await run(arguments: arguments)) }
+            executor.run()
+        }
+        Task.detached { Foundation.exit(await run(arguments: arguments)) }
+        dispatchMain()
+    }
+
     /// The exit code of what can be answered without the parser or Swift's concurrency, on the calling thread:
     /// `--version` (the command tree's reflection would cost milliseconds, and the first `await` a thread of
     /// the global executor). `nil` for everything else.

@@ -250,6 +250,7 @@ import SesameFiles
         let provider = CachingProvider(base, configuration: .init(disk: disk))
         _ = try await provider.get(reference)
         let box = try #require(try disk.sealedBox(of: reference.cacheKey, scope: base.cacheScope))
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"), "the read's entry is expected in the WAL")
         try await provider.update(reference, to: .text("w"))
         for file in [path, path + "-wal"] where FileManager.default.fileExists(atPath: file) {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
