@@ -37,11 +37,16 @@ public struct SesameCommand: AsyncParsableCommand {
     /// Parses `arguments`, runs the command, and returns the process exit code. Errors are printed to
     /// standard error, with what was wrong and what to do.
     public static func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Int32 {
+        await run(arguments: arguments, quick: QuickParse.command(arguments))
+    }
+
+    /// `run(arguments:)` with the quick command already read from `arguments` (or nil).
+    static func run(arguments: [String], quick: (any AsyncParsableCommand)?) async -> Int32 {
         ProcessHardening.apply()
         if let code = answerAtOnce(arguments: arguments) { return code }
         do {
             // The hot commands' usual lines skip ArgumentParser's reflection altogether (see `QuickArguments`).
-            if var quick = QuickParse.command(arguments) {
+            if var quick {
                 try await quick.run()
                 return 0
             }
@@ -75,12 +80,12 @@ public struct SesameCommand: AsyncParsableCommand {
     /// serving the main queue.
     public static func runAndExit(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
         if let code = answerAtOnce(arguments: arguments) { Foundation.exit(code) }
-        if QuickParse.command(arguments) != nil {
+        if let quick = QuickParse.command(arguments) {
             let executor = CallingThreadExecutor()
-            Task(executorPreference: executor) { Foundation.exit(await run(arguments: arguments)) }
+            Task(executorPreference: executor) { Foundation.exit(await run(arguments: arguments, quick: quick)) }
             executor.run()
         }
-        Task.detached { Foundation.exit(await run(arguments: arguments)) }
+        Task.detached { Foundation.exit(await run(arguments: arguments, quick: nil)) }
         dispatchMain()
     }
 

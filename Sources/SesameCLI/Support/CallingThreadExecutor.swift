@@ -6,9 +6,11 @@ import Synchronization
 /// a worker, libdispatch's manager thread and a second worker, each a clone, a stack and a hand-over between cores).
 ///
 /// Tasks that prefer it (`Task(executorPreference:)`), their child tasks and the default actors they call run here,
-/// one job at a time. What does not take the preference (`Task.detached`, NIO's event loops) runs where it always
-/// does and hands its results back through `enqueue`. A job that blocks holds up every other job of the command, so
-/// only commands whose waits are all `await`s use it (`SesameCommand.runsOnTheCallingThread`).
+/// one job at a time. What does not take the preference (`Task {}` and `Task.detached`, NIO's event loops, and a
+/// task resumed after `Task.sleep`, until its next hop) runs where it always does and hands its results back through
+/// `enqueue`. A job that blocks holds up every other job of the command: only commands that never wait on this
+/// thread for work that would run on it use it (`get` and `secret get`, `SesameCommand.runAndExit`; their blocking
+/// waits are a prompt for a password, SQLite's busy wait, and the AWS region lookup, which NIO's threads complete).
 final class CallingThreadExecutor: TaskExecutor {
     private let jobs = Mutex<[UnownedJob]>([])
     private let ready = DispatchSemaphore(value: 0)

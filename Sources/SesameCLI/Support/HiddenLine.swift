@@ -30,8 +30,9 @@ struct HiddenLine {
     static func enter(_ original: termios) -> Bool {
         var quiet = quietSettings(original)
         var now = termios()
-        return tcsetattr(STDIN_FILENO, TCSADRAIN, &quiet) == 0 && tcgetattr(STDIN_FILENO, &now) == 0
-            && now.c_lflag & tcflag_t(ECHO) == 0
+        var set = tcsetattr(STDIN_FILENO, TCSADRAIN, &quiet)
+        while set != 0 && errno == EINTR { set = tcsetattr(STDIN_FILENO, TCSADRAIN, &quiet) }
+        return set == 0 && tcgetattr(STDIN_FILENO, &now) == 0 && now.c_lflag & tcflag_t(ECHO) == 0
     }
 
     /// `original` in the prompt's mode.
@@ -62,7 +63,8 @@ struct HiddenLine {
     /// signal to its foreground process group when that is sesame's (a shell running sesame in a script gets it
     /// too); and takes the signal on this thread at once, so the read cannot go on first. Sesame's own copy of the
     /// group's signal is dropped (the signal is ignored while it is sent), so it arrives once, here. (A thread of
-    /// Swift's executor blocks these signals: its mask is opened for this one while it is raised.)
+    /// the global executor blocks these signals: its mask is opened for this one while it is raised. `get` and
+    /// `secret get` prompt on the main thread, whose mask is open.)
     private func send(_ signal: Int32) {
         var restored = original
         tcsetattr(STDIN_FILENO, TCSADRAIN, &restored)

@@ -146,6 +146,8 @@ private enum EchoGuard {
             onContinue.__sigaction_u.__sa_handler = { _ in tcsetattr(STDIN_FILENO, TCSADRAIN, &EchoGuard.quiet) }
         #endif
         sigemptyset(&onContinue.sa_mask)
+        // Calls it interrupts (a read, the prompt's own tcsetattr) go on: the thread it lands on may be the prompt's.
+        onContinue.sa_flags = SA_RESTART
         var oldContinue = sigaction()
         sigaction(SIGCONT, &onContinue, &oldContinue)
         previous[SIGCONT] = oldContinue
