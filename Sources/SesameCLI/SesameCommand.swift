@@ -75,9 +75,9 @@ public struct SesameCommand: AsyncParsableCommand {
 
     /// Runs the command line and ends the process with its exit code, from the thread that ran the command (ending
     /// it from top-level code would first hop to the main actor, whose queue `dispatch_main` serves from a thread of
-    /// its own, only to call `exit` there). `get` and `secret get` (the quick commands, whose waits are all
-    /// `await`s) run on this thread (`CallingThreadExecutor`); the others on the global executor, this thread
-    /// serving the main queue.
+    /// its own, only to call `exit` there). `get` and `secret get` (the quick commands, which never wait on this thread
+    /// for work that would run on it) run on this thread (`CallingThreadExecutor`); the others on the global
+    /// executor, this thread serving the main queue.
     public static func runAndExit(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
         if let code = answerAtOnce(arguments: arguments) { Foundation.exit(code) }
         if let quick = QuickParse.command(arguments) {
