@@ -180,16 +180,13 @@ public final class CachingProvider: SecretProvider {
     }
 
     /// Writes through to the provider, then drops the key from every memory cache of the process and from the
-    /// disk cache, so the next read sees the new value. The old value's entry leaves the cache file's WAL too
-    /// (`CacheInvalidation` scrubs the disk caches it removed from), as `sesame cache clear REF` does: a WAL
-    /// checkpoint, with an fsync, on the calling thread. (A value replaced by a read, `refresh` or a fetch after
-    /// the time to live, is not scrubbed: that would cost the checkpoint on reads.)
+    /// disk caches under them (this one's among them: it registered in `init`), so the next read sees the new
+    /// value. The old value's entry leaves the cache file's WAL too (`CacheInvalidation` scrubs the disk caches it
+    /// removed from), as `sesame cache clear REF` does: a WAL checkpoint, with an fsync, on the calling thread. (A
+    /// value replaced by a read, `refresh` or a fetch after the time to live, is not scrubbed: that would cost the
+    /// checkpoint on reads.)
     public func update(_ reference: SecretReference, to value: SecretValue.Content) async throws {
-        let key = reference.cacheKey
-        defer {
-            CacheInvalidation.invalidate([key], scope: base.cacheScope)
-            if let disk = configuration.disk, (try? disk.remove(key, scope: base.cacheScope)) == true { disk.scrub() }
-        }
+        defer { CacheInvalidation.invalidate([reference.cacheKey], scope: base.cacheScope) }
         try await base.update(reference.withoutKeyPath, to: value)
     }
 }
