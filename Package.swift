@@ -65,13 +65,16 @@ let package = Package(
             dependencies: ["SesameRedaction", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
-        // What the HTTP clients share: a connection pool closed when its last user goes away.
+        // What the HTTP clients share: the retry decisions, proxies, TLS settings, connection pools closed when their
+        // last user goes away, and a blocking one-connection client for one-shot commands (over NIOSSL's BoringSSL,
+        // CNIOBoringSSL, which NIOSSL brings: it is no product to name here).
         .target(
             name: "SesameHTTP",
             dependencies: [
                 "SesameRedaction",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
@@ -174,7 +177,6 @@ let package = Package(
         ),
         // Records the commit the command line is built from (for `sesame --version`).
         .plugin(name: "EmbedVersion", capability: .buildTool()),
-        // The command tree, as a library so tests can drive it.
         // `sesame agent`: a local caching agent with the AWS agents' routes and Sesame references.
         .target(
             name: "SesameAgent",
@@ -197,11 +199,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The command tree, as a library so tests can drive it.
         .target(
             name: "SesameCLI",
             dependencies: [
                 "SesameRedaction",
                 "SesameFiles",
+                "SesameHTTP",
+                "SesameCore",
+                "SecretServerModels",
                 "SecretServer",
                 "Sesame",
                 "AWSSecrets",
@@ -245,7 +251,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SesameHTTPTests",
-            dependencies: ["SesameHTTP"],
+            dependencies: ["SesameHTTP", "SesameTestKit", .product(name: "NIOHTTP1", package: "swift-nio")],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
@@ -309,6 +315,7 @@ let package = Package(
             name: "SecretServerTests",
             dependencies: [
                 "SecretServer",
+                "SesameHTTP",
                 "SesameTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

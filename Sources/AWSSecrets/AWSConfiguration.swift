@@ -1,6 +1,7 @@
 import AWSSigV4
 import Foundation
 import Logging
+import SesameHTTP
 import SesameRedaction
 @_exported import struct SesameHTTP.ProxyConfiguration
 
@@ -39,6 +40,9 @@ public struct AWSConfiguration: Sendable {
     /// The wall clock used to sign requests and to judge when temporary credentials expire.
     public var now: @Sendable () -> Date
     public var logger: Logger
+    /// How requests reach AWS: a connection pool (`.pooled`, the default), or `.blocking` for a process that makes a
+    /// request or two on a thread of its own and exits (see `HTTPEngine`).
+    public var engine: HTTPEngine = .pooled
 
     public init(
         region: String? = nil, profile: String? = nil, credentials: CredentialSource = .chain,

@@ -58,7 +58,8 @@ struct AWSTransport: Sendable {
             }
         }
         self.owner = HTTPClientFactory.owner(
-            connectTimeout: configuration.timeouts.connect, readTimeout: configuration.timeouts.request, tls: tls, proxies: proxies
+            connectTimeout: configuration.timeouts.connect, readTimeout: configuration.timeouts.request, tls: tls, proxies: proxies,
+            engine: configuration.engine, tlsSettings: TLSSettings(caFile: caBundle)
         )
         self.configuration = configuration
         self.clock = SkewCorrectedClock(now: configuration.now)
@@ -132,14 +133,12 @@ struct AWSTransport: Sendable {
     /// An unsigned GET (the SSO portal's `GetRoleCredentials`, authorised by its own header), through the proxy its
     /// URL needs; the status and body of whatever answered.
     func get(_ url: String, headers: [(String, String)]) async throws -> (status: Int, body: String) {
-        var request = HTTPClientRequest(url: url)
+        var request = OutgoingRequest(url: url)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.headers.add(name: "User-Agent", value: "sesame/1 (Swift)")
         do {
-            let started = ContinuousClock.now
-            let response = try await owner.client(for: url).execute(request, timeout: TimeAmount(configuration.timeouts.request))
-            let body = try await ResponseBodyReader.collect(response.body, upTo: 1 << 20, before: started + configuration.timeouts.request)
-            return (Int(response.status.code), String(buffer: body))
+            let response = try await owner.execute(request, timeout: configuration.timeouts.request, maximumSize: 1 << 20)
+            return (response.status, String(buffer: response.body))
         } catch is CancellationError {
             throw CancellationError()
         } catch {
@@ -171,26 +170,21 @@ struct AWSTransport: Sendable {
                 body: request.body, date: clock.now()
             )
         }
-        var http = HTTPClientRequest(url: endpoint.url + "/")
-        if !endpoint.basePath.isEmpty { http = HTTPClientRequest(url: endpoint.url) }
-        http.method = .POST
+        var http = OutgoingRequest(url: endpoint.basePath.isEmpty ? endpoint.url + "/" : endpoint.url, method: .POST, body: ByteBuffer(bytes: request.body))
         for header in signed { http.headers.add(name: header.name, value: header.value) }
         http.headers.add(name: "User-Agent", value: "sesame/1 (Swift)")
-        http.body = .bytes(request.body)
         do {
             let started = ContinuousClock.now
-            let response = try await owner.client(for: http.url).execute(http, timeout: TimeAmount(configuration.timeouts.request))
-            let body = try await ResponseBodyReader.collect(
-                response.body, upTo: Self.maximumResponseSize, before: started + configuration.timeouts.request
-            )
+            let response = try await owner.execute(http, timeout: configuration.timeouts.request, maximumSize: Self.maximumResponseSize)
+            let body = response.body
             // Service, operation, status and time; never headers (the signature) or bodies (the values).
             configuration.logger.trace(
                 "request",
                 metadata: [
                     "aws.service": "\(endpoint.service)", "aws.operation": "\(request.operation)",
-                    "http.status": "\(response.status.code)", "duration_ms": "\((ContinuousClock.now - started).nanoseconds / 1_000_000)",
+                    "http.status": "\(response.status)", "duration_ms": "\((ContinuousClock.now - started).nanoseconds / 1_000_000)",
                 ])
-            return AWSResponse(status: Int(response.status.code), headers: response.headers, body: body)
+            return AWSResponse(status: response.status, headers: response.headers, body: body)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             throw ExchangeFailure(
                 error: AWSError(code: .timeout, message: "no answer in time (\(error))", service: endpoint.service, operation: request.operation),

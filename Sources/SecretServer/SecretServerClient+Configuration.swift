@@ -51,6 +51,15 @@ extension SecretServerClient {
         /// The current two-factor code (TOTP) for a password sign-in, sent in the `OTP` header of the token request.
         /// It is good once: renewing the session later uses its refresh token, or needs a new code.
         public var oneTimePassword: String?
+        /// How requests reach the server: AsyncHTTPClient's connection pool (`.pooled`, the default), or, for a
+        /// process that makes a request or two on a thread of its own and exits, `.blocking`: one connection per
+        /// request on the calling thread, no event loop (see `HTTPEngine`). Proxies and client certificates always
+        /// go through the pool.
+        public var engine: HTTPEngine = .pooled
+        /// The executor the client's own tasks prefer (a token renewal, which concurrent requests share); nil for the
+        /// global executor. With `engine` `.blocking` on a thread of its own, give that thread's executor, and the
+        /// client starts no thread at all.
+        public var taskExecutor: (any TaskExecutor)?
 
         public init(
             baseURL: String,

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SecretServer
 import SesameCore
+import SesameHTTP
 import SesameRedaction
 import Synchronization
 
@@ -11,8 +12,15 @@ import Synchronization
 public final class LazyAWSSession: Sendable {
     private let once: Once<AWSSession>
 
-    public init(environment: [String: String], proxy: @escaping @Sendable () throws -> ProxyConfiguration? = { nil }) {
-        once = Once { try AWSSession(configuration: AWSConfiguration(environment: environment, proxy: try proxy())) }
+    /// - Parameter engine: how the session's clients reach AWS (`HTTPEngine`).
+    public init(
+        environment: [String: String], proxy: @escaping @Sendable () throws -> ProxyConfiguration? = { nil }, engine: HTTPEngine = .pooled
+    ) {
+        once = Once {
+            var configuration = AWSConfiguration(environment: environment, proxy: try proxy())
+            configuration.engine = engine
+            return try AWSSession(configuration: configuration)
+        }
     }
 
     /// The session, made now if it was not yet (its configuration error, if any, every time after).

@@ -82,7 +82,10 @@ public struct SesameCommand: AsyncParsableCommand {
         if let code = answerAtOnce(arguments: arguments) { Foundation.exit(code) }
         if let quick = QuickParse.command(arguments) {
             let executor = CallingThreadExecutor()
-            Task(executorPreference: executor) { Foundation.exit(await run(arguments: arguments, quick: quick)) }
+            Task(executorPreference: executor) {
+                let code = await CommandExecution.$ownThread.withValue(executor) { await run(arguments: arguments, quick: quick) }
+                Foundation.exit(code)
+            }
             executor.run()
         }
         Task.detached { Foundation.exit(await run(arguments: arguments, quick: nil)) }

@@ -10,6 +10,7 @@ public enum ConnectFailure {
     /// unreachable, or the connect timeout passed. Nothing was sent.
     public static func isConnectFailure(_ error: any Error) -> Bool {
         if error is NIOConnectionError { return true }
+        if let error = error as? BlockingHTTPError { return error.code == .connect }
         if let error = error as? IOError {
             return [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EHOSTDOWN].contains(error.errnoCode)
         }
@@ -18,7 +19,7 @@ public enum ConnectFailure {
 
     /// Whether `error` is a TLS failure (a certificate, a handshake): trying again changes nothing.
     public static func isTLSFailure(_ error: any Error) -> Bool {
-        error is NIOSSLError || error is NIOSSLExtraError
+        error is NIOSSLError || error is NIOSSLExtraError || (error as? BlockingHTTPError)?.code == .tls
     }
 
     /// What a proxy's refusal means, when `error` is one (a 407, a refused tunnel, no handshake in time): trying

@@ -24,12 +24,29 @@ public enum HTTPClientFactory {
     }
 
     /// The pools of one client, direct and through `proxies` as each URL needs, all with these settings.
+    /// - Parameters:
+    ///   - engine: `.blocking` sends direct requests with `BlockingHTTPClient` when `tlsSettings` ask nothing it
+    ///     does not do (a client certificate, skipped verification); the rest go through the pools.
+    ///   - tlsSettings: what `tls` was made from, for the blocking client.
     public static func owner(
         connectTimeout: Duration, readTimeout: Duration, tls: TLSConfiguration? = nil, maximumConnections: Int = 8,
-        proxies: ProxyConfiguration
+        proxies: ProxyConfiguration, engine: HTTPEngine = .pooled, tlsSettings: TLSSettings = TLSSettings()
     ) -> HTTPClientOwner {
-        HTTPClientOwner(proxies: proxies) { proxy in
+        let blocking =
+            engine == .blocking && tlsSettings.clientCertificateFile == nil && !tlsSettings.insecureSkipVerification
+            ? BlockingHTTPClient(connectTimeout: connectTimeout, caFile: tlsSettings.caFile) : nil
+        return HTTPClientOwner(proxies: proxies, blocking: blocking) { proxy in
             make(connectTimeout: connectTimeout, readTimeout: readTimeout, tls: tls, maximumConnections: maximumConnections, proxy: proxy)
         }
     }
+}
+
+/// How a client's requests reach the network.
+public enum HTTPEngine: String, Sendable, Hashable {
+    /// AsyncHTTPClient's connection pools on NIO's event loops: concurrent requests over kept-alive connections.
+    case pooled
+    /// `BlockingHTTPClient` on the calling thread for requests straight to the server (no proxy, no client
+    /// certificate, verification on), the pools for the rest. For a process that runs its requests on a thread of its
+    /// own and exits soon after: it starts no event loop and no thread. It blocks that thread while it waits.
+    case blocking
 }

@@ -1,5 +1,7 @@
 import AsyncHTTPClient
 import Dispatch
+import NIOHTTP1
+import NIOCore
 import Synchronization
 
 /// Owns the connection pools of one client: one for direct connections and one per proxy in use, chosen per
@@ -8,6 +10,8 @@ import Synchronization
 public final class HTTPClientOwner: Sendable {
     /// Which proxy each URL goes through.
     public let proxies: ProxyConfiguration
+    /// Sends the requests that go straight to their server, when the engine is `.blocking`.
+    private let blocking: BlockingHTTPClient?
     private let make: @Sendable (HTTPClient.Configuration.Proxy?) -> HTTPClient
     private struct Pools {
         var direct: HTTPClient?
@@ -17,9 +21,14 @@ public final class HTTPClientOwner: Sendable {
     }
     private let pools: Mutex<Pools>
 
-    /// Pools made by `make` (given the proxy, nil for direct connections) when first needed.
-    public init(proxies: ProxyConfiguration = .none, make: @escaping @Sendable (HTTPClient.Configuration.Proxy?) -> HTTPClient) {
+    /// Pools made by `make` (given the proxy, nil for direct connections) when first needed; `blocking` sends the
+    /// direct requests instead when given.
+    public init(
+        proxies: ProxyConfiguration = .none, blocking: BlockingHTTPClient? = nil,
+        make: @escaping @Sendable (HTTPClient.Configuration.Proxy?) -> HTTPClient
+    ) {
         self.proxies = proxies
+        self.blocking = blocking
         self.make = make
         self.pools = Mutex(Pools())
     }
@@ -27,6 +36,7 @@ public final class HTTPClientOwner: Sendable {
     /// One pool, for direct connections only.
     public init(_ http: HTTPClient) {
         self.proxies = .none
+        self.blocking = nil
         self.make = { _ in http }
         self.pools = Mutex(Pools(direct: http))
     }
@@ -55,6 +65,21 @@ public final class HTTPClientOwner: Sendable {
         }
         if closed { pool.shutdown(queue: .global()) { _ in } }
         return pool
+    }
+
+    /// Sends `request` and reads its whole answer, at most `maximumSize` bytes, by `timeout` from now: with the
+    /// blocking client when there is one and the URL needs no proxy, else through the URL's pool.
+    /// - Throws: what AsyncHTTPClient throws (`ConnectFailure` classifies it), `NIOTooManyBytesError` past the size,
+    ///   `HTTPClientError.deadlineExceeded` past the time, and `BlockingHTTPError`.
+    public func execute(_ request: OutgoingRequest, timeout: Duration, maximumSize: Int) async throws -> CollectedResponse {
+        if let blocking, proxies.server(for: request.url) == nil {
+            try Task.checkCancellation()
+            return try blocking.execute(request, timeout: timeout, maximumSize: maximumSize)
+        }
+        let deadline = ContinuousClock.now + timeout
+        let response = try await client(for: request.url).execute(request.clientRequest, timeout: TimeAmount(timeout))
+        let body = try await ResponseBodyReader.collect(response.body, upTo: maximumSize, before: deadline)
+        return CollectedResponse(status: Int(response.status.code), headers: response.headers, body: body)
     }
 
     /// Closes the pools (once; later calls do nothing).

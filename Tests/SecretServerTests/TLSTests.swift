@@ -2,12 +2,14 @@ import Foundation
 import Logging
 import SecretServer
 import SecretServerEmulator
+import SesameHTTP
 import SesameTestSupport
 import Testing
 
 /// HTTPS end to end: the local server with a certificate made by swift-certificates; the client verifies it by
 /// default, trusts an extra CA file, refuses a certificate for another host name, and skips verification only
-/// when told to in so many words, with a warning.
+/// when told to in so many words, with a warning. Both engines: AsyncHTTPClient's pool, and the blocking client the
+/// CLI's quick commands use (its own BoringSSL set-up, so its trust rules are tested as the pool's are).
 @Suite(.timeLimit(.minutes(5)))
 struct TLSTests {
     func withTLSServer(hostnames: [String], _ body: (EmulatorServer, String) async throws -> Void) async throws {
@@ -24,9 +26,12 @@ struct TLSTests {
         }
     }
 
-    func client(_ server: EmulatorServer, tls: SecretServerClient.TLS, logger: Logger = Logger(label: "test")) -> SecretServerClient.Configuration {
+    func client(
+        _ server: EmulatorServer, tls: SecretServerClient.TLS, engine: HTTPEngine = .pooled, logger: Logger = Logger(label: "test")
+    ) -> SecretServerClient.Configuration {
         var configuration = TestEmulator.clientConfiguration(server, retry: .none)
         configuration.tls = tls
+        configuration.engine = engine
         // Generous: these tests are about trust, and the whole suite running at once can hold a TLS sign-in for seconds.
         configuration.timeouts = .init(connect: .seconds(10), request: .seconds(30))
         configuration.logger = logger
@@ -44,26 +49,29 @@ struct TLSTests {
         }
     }
 
-    @Test func verifiedByDefaultTrustedWithTheCAFile() async throws {
+    @Test(arguments: [HTTPEngine.pooled, .blocking])
+    func verifiedByDefaultTrustedWithTheCAFile(engine: HTTPEngine) async throws {
         try await withTLSServer(hostnames: ["localhost", "127.0.0.1"]) { server, caFile in
             // The system roots do not know this CA: refused.
-            let refused = try await failure(client(server, tls: .init()))
+            let refused = try await failure(client(server, tls: .init(), engine: engine))
             #expect(refused != nil)
             #expect(refused?.code == .transport, "\(String(describing: refused))")
             #expect(refused?.message.contains("TLS connection was refused") == true, "\(String(describing: refused))")
             // With the CA file: signed in and working, over TLS.
-            try await SecretServerClient.withClient(configuration: client(server, tls: .init(caFile: caFile))) { api in
+            try await SecretServerClient.withClient(configuration: client(server, tls: .init(caFile: caFile), engine: engine)) { api in
                 let user = try await api.currentUser()
                 #expect(user.userName == "admin")
             }
         }
     }
 
-    @Test func aCertificateForAnotherHostIsRefusedEvenFromATrustedCA() async throws {
+    @Test(arguments: [HTTPEngine.pooled, .blocking])
+    func aCertificateForAnotherHostIsRefusedEvenFromATrustedCA(engine: HTTPEngine) async throws {
         try await withTLSServer(hostnames: ["elsewhere.example"]) { server, caFile in
-            let refused = try await failure(client(server, tls: .init(caFile: caFile)))
+            let refused = try await failure(client(server, tls: .init(caFile: caFile), engine: engine))
             #expect(refused != nil, "a certificate for elsewhere.example was accepted for 127.0.0.1")
-            #expect(refused?.message.contains("failedToValidateHostname") == true, "\(String(describing: refused))")
+            let reason = engine == .pooled ? "failedToValidateHostname" : "the server's certificate is not for 127.0.0.1"
+            #expect(refused?.message.contains(reason) == true, "\(String(describing: refused))")
             #expect(refused?.message.contains("--ca-file") == true)
         }
     }

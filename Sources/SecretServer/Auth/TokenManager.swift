@@ -33,16 +33,20 @@ actor TokenManager {
     private let margin: Duration
     private let now: @Sendable () -> ContinuousClock.Instant
     private let fetch: @Sendable (Grant) async throws -> TokenResponse
+    /// Where a renewal runs (nil: the global executor).
+    private let executor: (any TaskExecutor)?
 
     init(
         credentials: SecretServerClient.Credentials,
         margin: Duration,
         now: @escaping @Sendable () -> ContinuousClock.Instant,
+        executor: (any TaskExecutor)? = nil,
         fetch: @escaping @Sendable (Grant) async throws -> TokenResponse
     ) {
         self.credentials = credentials
         self.margin = margin
         self.now = now
+        self.executor = executor
         self.fetch = fetch
     }
 
@@ -92,7 +96,8 @@ actor TokenManager {
         let now = self.now
         let margin = self.margin
         let refusedToken = previous?.access ?? refused
-        let task = Task<Token, any Error> {
+        // A task of its own, so concurrent callers share one renewal; on the client's executor.
+        let task = Task<Token, any Error>(executorPreference: executor) {
             if case .kept(let keeper) = credentials.kind {
                 return try await Self.renewKept(keeper, refused: refusedToken, margin: margin, now: now, fetch: fetch)
             }

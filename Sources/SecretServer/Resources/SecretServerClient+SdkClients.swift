@@ -39,17 +39,15 @@ extension SecretServerClient {
         defer { Task { try? await http.shutdown() } }
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
-        var request = HTTPClientRequest(url: base + "/api/v1/sdk-client-accounts")
-        request.method = .POST
+        var request = OutgoingRequest(url: base + "/api/v1/sdk-client-accounts", method: .POST)
         request.headers.add(name: "Content-Type", value: "application/json")
         let body = Body(
             clientId: clientId.uuidString.lowercased(), name: name, description: description, ruleName: ruleName,
             onboardingKey: onboardingKey)
-        request.body = .bytes(ByteBuffer(bytes: try WireCoding.makeEncoder().encode(body)))
+        request.body = ByteBuffer(bytes: try WireCoding.makeEncoder().encode(body))
         let path = "/v1/sdk-client-accounts"
         let response = try await Transport.perform(
-            request, client: http, timeout: .seconds(60), method: .POST, path: path,
-            maximumSize: Transport.maximumTokenResponseSize)
+            request, client: http, timeout: .seconds(60), path: path, maximumSize: Transport.maximumTokenResponseSize)
         guard (200..<300).contains(response.status) else {
             let error = try? WireCoding.makeDecoder().decode(APIErrorBody.self, from: Data(response.body.readableBytesView))
             throw SecretServerError(

@@ -119,13 +119,12 @@ actor ServerEndpoints {
     /// `GET url`: healthy when it answers 200 with JSON `Healthy`/`healthy` true, or a body that says healthy (and
     /// not unhealthy).
     private static func probe(_ url: String, http: HTTPClientOwner, timeout: Duration, userAgent: String) async -> Probe {
-        var request = HTTPClientRequest(url: url)
-        request.method = .GET
+        var request = OutgoingRequest(url: url)
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: userAgent)
         guard
             let response = try? await Transport.perform(
-                request, client: http, timeout: timeout, method: .GET, path: URL(string: url)?.path ?? url, maximumSize: 64 * 1024
+                request, client: http, timeout: timeout, path: URL(string: url)?.path ?? url, maximumSize: 64 * 1024
             )
         else { return .unreachable }
         guard response.status == 200 else { return .answered }
@@ -142,12 +141,11 @@ actor ServerEndpoints {
         baseURL: String, token: String, http: HTTPClientOwner, timeout: Duration, userAgent: String, allowsPlainHTTP: Bool
     ) async throws -> String {
         let path = vaultsPath
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = .GET
+        var request = OutgoingRequest(url: baseURL + path)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: userAgent)
-        let response = try await Transport.perform(request, client: http, timeout: timeout, method: .GET, path: path, maximumSize: 1 << 20)
+        let response = try await Transport.perform(request, client: http, timeout: timeout, path: path, maximumSize: 1 << 20)
         guard response.status == 200 else {
             throw SecretServerError(
                 code: [401, 403].contains(response.status) ? .authenticationFailed : .serverError,

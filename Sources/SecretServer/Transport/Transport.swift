@@ -58,7 +58,7 @@ struct Transport: Sendable {
         let owner = HTTPClientFactory.owner(
             connectTimeout: configuration.timeouts.connect, readTimeout: configuration.timeouts.request,
             tls: try Self.tlsConfiguration(configuration.tls), maximumConnections: configuration.maximumConnections,
-            proxies: proxies
+            proxies: proxies, engine: configuration.engine, tlsSettings: configuration.tls
         )
         if configuration.tls.insecureSkipVerification {
             configuration.logger.warning(
@@ -77,7 +77,8 @@ struct Transport: Sendable {
         let userAgent = configuration.userAgent
         let oneTimePassword = configuration.oneTimePassword
         self.tokens = TokenManager(
-            credentials: configuration.credentials, margin: configuration.tokenRenewalMargin, now: configuration.now
+            credentials: configuration.credentials, margin: configuration.tokenRenewalMargin, now: configuration.now,
+            executor: configuration.taskExecutor
         ) { grant in
             try await Self.fetchToken(
                 grant, kind: await endpoints.kind(), http: client, baseURL: tokenBase, timeout: timeout, userAgent: userAgent,
@@ -177,20 +178,17 @@ struct Transport: Sendable {
     private func execute(_ request: APIRequest, token: String) async throws -> APIResponse {
         var url = try await endpoints.apiBase(token: token) + "/api" + request.path
         if !request.query.isEmpty { url += "?" + URLEncoding.query(request.query) }
-        var http = HTTPClientRequest(url: url)
-        http.method = request.method
+        var http = OutgoingRequest(url: url, method: request.method)
         http.headers.add(name: "Authorization", value: "Bearer \(token)")
         http.headers.add(name: "Accept", value: "application/json")
         http.headers.add(name: "User-Agent", value: configuration.userAgent)
         if let body = request.body {
             http.headers.add(name: "Content-Type", value: request.contentType)
-            http.body = .bytes(body)
+            http.body = body
         }
         let started = ContinuousClock.now
         let response = try await Self.perform(
-            http, client: owner, timeout: configuration.timeouts.request,
-            method: request.method, path: request.path,
-            maximumSize: configuration.maximumResponseSize)
+            http, client: owner, timeout: configuration.timeouts.request, path: request.path, maximumSize: configuration.maximumResponseSize)
         // Method, path (no query: it may carry names), status and time; never headers or bodies.
         configuration.logger.trace(
             "request",
@@ -202,15 +200,13 @@ struct Transport: Sendable {
     }
 
     /// Runs one HTTP exchange, reading the whole answer; transport failures become `SecretServerError`.
-    static func perform(
-        _ request: HTTPClientRequest, client: HTTPClientOwner, timeout: Duration, method: HTTPMethod, path: String,
-        maximumSize: Int
-    ) async throws -> APIResponse {
+    static func perform(_ request: OutgoingRequest, client: HTTPClientOwner, timeout: Duration, path: String, maximumSize: Int) async throws
+        -> APIResponse
+    {
+        let method = request.method
         do {
-            let deadline = ContinuousClock.now + timeout
-            let response = try await client.client(for: request.url).execute(request, timeout: TimeAmount(timeout))
-            let body = try await ResponseBodyReader.collect(response.body, upTo: maximumSize, before: deadline)
-            return APIResponse(status: Int(response.status.code), headers: response.headers, body: body)
+            let response = try await client.execute(request, timeout: timeout, maximumSize: maximumSize)
+            return APIResponse(status: response.status, headers: response.headers, body: response.body)
         } catch let error as SecretServerError {
             throw error
         } catch let error as HTTPClientError where error == .connectTimeout {
@@ -331,8 +327,7 @@ struct Transport: Sendable {
         case (.secretServer, .platform):
             throw SecretServerError(code: .invalidConfiguration, message: "Platform service user credentials need a Platform URL")
         }
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = .POST
+        var request = OutgoingRequest(url: baseURL + path, method: .POST)
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: userAgent)
@@ -345,7 +340,7 @@ struct Transport: Sendable {
             request.headers.add(name: "OTP", value: oneTimePassword)
             sendsOneTimePassword = true
         }
-        request.body = .bytes(ByteBuffer(string: URLEncoding.query(form)))
+        request.body = ByteBuffer(string: URLEncoding.query(form))
         // A sign-in has no side effect worth guarding and goes again after a lost connection; a refresh token is good
         // once, so it does not (RetryState decides, as for every request).
         var state = RetryState(policy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(200), maxDelay: .seconds(1)))
@@ -355,8 +350,7 @@ struct Transport: Sendable {
         while true {
             do {
                 let response = try await perform(
-                    request, client: http, timeout: timeout, method: .POST, path: path,
-                    maximumSize: Transport.maximumTokenResponseSize)
+                    request, client: http, timeout: timeout, path: path, maximumSize: Transport.maximumTokenResponseSize)
                 let data = Data(response.body.readableBytesView)
                 guard (200..<300).contains(response.status) else {
                     let body = try? WireCoding.makeDecoder().decode(APIErrorBody.self, from: data)

@@ -31,7 +31,9 @@ extension WireJSONDecodable {
 /// `Unsupported` at anything outside it, so that a model read with it is always the one `JSONDecoder` reads.
 public struct WireJSONReader {
     /// The text holds something this reader leaves to `JSONDecoder`.
-    public struct Unsupported: Error {}
+    public struct Unsupported: Error {
+        package init() {}
+    }
 
     /// How deep unknown values may nest before the reader gives up (JSONDecoder's own limit is higher).
     static let maximumDepth = 64
@@ -41,7 +43,7 @@ public struct WireJSONReader {
     var depth = 0
 
     @usableFromInline
-    init(_ bytes: UnsafeRawBufferPointer) {
+    package init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
     }
 
@@ -73,13 +75,13 @@ public struct WireJSONReader {
 
     /// Only whitespace may follow the document.
     @usableFromInline
-    mutating func finish() throws(Unsupported) {
+    package mutating func finish() throws(Unsupported) {
         skipWhitespace()
         guard position == bytes.count else { throw Unsupported() }
     }
 
     /// Reads an object; `member` is called with each key (its raw UTF-8, no escapes) and must read the value.
-    mutating func readObject(
+    package mutating func readObject(
         _ member: (inout WireJSONReader, UnsafeRawBufferPointer) throws(Unsupported) -> Void
     ) throws(Unsupported) {
         try expect(UInt8(ascii: "{"))
@@ -140,7 +142,7 @@ public struct WireJSONReader {
     // MARK: Values
 
     /// Consumes a `null` when one comes next.
-    mutating func readNull() throws(Unsupported) -> Bool {
+    package mutating func readNull() throws(Unsupported) -> Bool {
         guard try peek() == UInt8(ascii: "n") else { return false }
         try literal("null")
         return true
@@ -197,8 +199,37 @@ public struct WireJSONReader {
         return Int(magnitude)
     }
 
+    /// A number as `Double` reads its text (`JSONDecoder` reads the same text to the same value): JSON's grammar,
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, checked here.
+    package mutating func readDouble() throws(Unsupported) -> Double {
+        _ = try peek()
+        let start = position
+        let isDigit = { (byte: UInt8) in byte >= 0x30 && byte <= 0x39 }
+        func digits() throws(Unsupported) -> Int {
+            let first = position
+            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            guard position > first else { throw Unsupported() }
+            return position - first
+        }
+        if bytes[position] == UInt8(ascii: "-") { position += 1 }
+        let integer = position
+        guard try digits() == 1 || bytes[integer] != 0x30 else { throw Unsupported() }
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            _ = try digits()
+        }
+        if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
+            position += 1
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
+            _ = try digits()
+        }
+        guard let value = Double(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)), value.isFinite
+        else { throw Unsupported() }
+        return value
+    }
+
     /// A string, with its escapes read; invalid UTF-8 and lone surrogates are left to `JSONDecoder`.
-    mutating func readString() throws(Unsupported) -> String {
+    package mutating func readString() throws(Unsupported) -> String {
         try expect(UInt8(ascii: "\""))
         let start = position
         while position < bytes.count {
@@ -281,7 +312,7 @@ public struct WireJSONReader {
     }
 
     /// Reads past any value (of a key the model does not have), checking that it is valid JSON.
-    mutating func skipValue() throws(Unsupported) {
+    package mutating func skipValue() throws(Unsupported) {
         switch try peek() {
         case UInt8(ascii: "{"):
             depth += 1

@@ -53,14 +53,15 @@ struct SecretGetCommand: AsyncParsableCommand {
     @OptionGroup var restricted: RestrictedOptions
 
     func run() async throws {
-        if let field, cacheOptions.enabled(ProcessInfo.processInfo.environment) {
+        let environment = ProcessInfo.processInfo.environment
+        if let field, cacheOptions.enabled(environment) {
             return try await cachedField(field)
         }
         // SESAME_CACHE=1 leaves whole secrets alone; the flag without --field is a mistake worth saying.
         guard !cacheOptions.cache else {
             throw CLIError("--cache only applies with --field", hint: "sesame secret get \(secret) --field SLUG --cache")
         }
-        try await connection.withClient { client in
+        try await connection.withClient(environment: environment) { client in
             // The secret and a file field's content are read under one check-out, with one DoubleLock password.
             let (model, file) = try await restricted.perform(secret, client: client) { arguments -> (SecretModel, Data?) in
                 let model = try await RestrictedOptions.read(secret, client: client, arguments: arguments)

@@ -273,6 +273,8 @@ struct ConnectionOptions: ParsableArguments {
         )
         // A two-factor code, sent with a password sign-in only (a stored session or a token needs none).
         if let code = environment["SESAME_OTP"], !code.isEmpty { configuration.oneTimePassword = code }
+        configuration.engine = CommandExecution.httpEngine
+        configuration.taskExecutor = CommandExecution.ownThread
         return configuration
     }
 
@@ -285,10 +287,15 @@ struct ConnectionOptions: ParsableArguments {
     /// - Parameter changing: `body` changes secrets or folders. Afterwards (also when it fails part way) every value
     ///   the disk cache holds for this account goes: a cached copy under any of a field's names (by id or path, slug
     ///   or field name) may now be wrong, and the cache cannot tell which.
-    func withClient<Result: Sendable>(changing: Bool = false, _ body: (SecretServerClient) async throws -> Result) async throws -> Result {
-        defer { if changing { forgetCachedValues() } }
-        let client = try SecretServerClient(configuration: try configuration())
-        defer { Task { try? await client.shutdown() } }
+    /// - Parameter environment: the process's environment, when the caller has it already (each read of it builds a
+    ///   dictionary of every variable).
+    func withClient<Result: Sendable>(
+        changing: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment,
+        _ body: (SecretServerClient) async throws -> Result
+    ) async throws -> Result {
+        defer { if changing { forgetCachedValues(environment: environment) } }
+        let client = try SecretServerClient(configuration: try configuration(environment: environment))
+        defer { Task(executorPreference: CommandExecution.ownThread) { try? await client.shutdown() } }
         return try await body(client)
     }
 

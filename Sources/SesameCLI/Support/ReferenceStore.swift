@@ -18,15 +18,16 @@ enum ReferenceStore {
     ) -> SecretStore {
         // Worked out once for the scope and the client alike: the profile file is read and parsed once.
         let target = Once { try connection.target(environment: environment) }
+        // `--proxy` and SESAME_PROXY are for every request; a profile's proxy is for its server only.
+        let awsProxy = { @Sendable in try connection.proxyConfiguration(environment: environment, profile: nil) }
         let store = SecretStore.standard(
             environment: environment, cache: cache,
             environmentProvider: EnvironmentProvider(environment: visible ?? environment),
             secretServerScope: { connection.cacheScope(for: try target.value(), environment: environment) },
             secretServer: { try connection.configuration(for: try target.value(), environment: environment) },
             secretServerAccess: access,
-            // `--proxy` and SESAME_PROXY are for every request; a profile's proxy is for its server only.
-            awsProxy: { try connection.proxyConfiguration(environment: environment, profile: nil) },
-            aws: aws
+            awsProxy: awsProxy,
+            aws: aws ?? LazyAWSSession(environment: environment, proxy: awsProxy, engine: CommandExecution.httpEngine)
         )
         return throughAgent(store, environment: environment)
     }
