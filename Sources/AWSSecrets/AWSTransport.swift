@@ -26,11 +26,7 @@ struct AWSRequest: Sendable {
 }
 
 /// One AWS answer with a 2xx status.
-struct AWSResponse: Sendable {
-    let status: Int
-    let headers: HTTPHeaders
-    let body: ByteBuffer
-}
+typealias AWSResponse = CollectedResponse
 
 /// Signs and sends AWS requests over one connection pool, retries what may be retried with jittered
 /// backoff, renews expired credentials once, and maps failures to `AWSError`.
@@ -176,7 +172,6 @@ struct AWSTransport: Sendable {
         do {
             let started = ContinuousClock.now
             let response = try await owner.execute(http, timeout: configuration.timeouts.request, maximumSize: Self.maximumResponseSize)
-            let body = response.body
             // Service, operation, status and time; never headers (the signature) or bodies (the values).
             configuration.logger.trace(
                 "request",
@@ -184,7 +179,7 @@ struct AWSTransport: Sendable {
                     "aws.service": "\(endpoint.service)", "aws.operation": "\(request.operation)",
                     "http.status": "\(response.status)", "duration_ms": "\((ContinuousClock.now - started).nanoseconds / 1_000_000)",
                 ])
-            return AWSResponse(status: response.status, headers: response.headers, body: body)
+            return response
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             throw ExchangeFailure(
                 error: AWSError(code: .timeout, message: "no answer in time (\(error))", service: endpoint.service, operation: request.operation),

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import SesameHTTP
 
 /// One API call, before it is sent.
 struct APIRequest: Sendable {
@@ -23,11 +24,7 @@ struct APIRequest: Sendable {
 }
 
 /// What the server answered.
-struct APIResponse: Sendable {
-    var status: Int
-    var headers: HTTPHeaders
-    var body: ByteBuffer
-}
+typealias APIResponse = CollectedResponse
 
 /// Percent-encoding for URL query components and path segments.
 enum URLEncoding {

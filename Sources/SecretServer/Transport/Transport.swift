@@ -205,8 +205,7 @@ struct Transport: Sendable {
     {
         let method = request.method
         do {
-            let response = try await client.execute(request, timeout: timeout, maximumSize: maximumSize)
-            return APIResponse(status: response.status, headers: response.headers, body: response.body)
+            return try await client.execute(request, timeout: timeout, maximumSize: maximumSize)
         } catch let error as SecretServerError {
             throw error
         } catch let error as HTTPClientError where error == .connectTimeout {

@@ -22,7 +22,8 @@ final class BlockingSocket {
 
     deinit { close(descriptor) }
 
-    /// A connection to `host`:`port`, trying each address the resolver gives in turn.
+    /// A connection to `host` (a name or an address, without a URL's brackets):`port`, trying each address the
+    /// resolver gives in turn.
     /// - Throws: `HTTPClientError.connectTimeout` when `deadline` passes first, `BlockingHTTPError` (`.connect`) when
     ///   the name does not resolve or no address takes the connection (the last address's `errno` is said).
     static func connect(host: String, port: Int, deadline: ContinuousClock.Instant) throws -> BlockingSocket {
@@ -35,12 +36,10 @@ final class BlockingSocket {
         #endif
         hints.ai_flags = AI_NUMERICSERV
         var list: UnsafeMutablePointer<addrinfo>?
-        // The name's brackets (an IPv6 literal in a URL) are not the resolver's.
-        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        let resolved = getaddrinfo(bare, String(port), &hints, &list)
+        let resolved = getaddrinfo(host, String(port), &hints, &list)
         guard resolved == 0, let first = list else {
             let reason = resolved == 0 ? "no address" : String(cString: gai_strerror(resolved))
-            throw BlockingHTTPError(.connect, "cannot resolve \(bare) (\(reason))")
+            throw BlockingHTTPError(.connect, "cannot resolve \(host) (\(reason))")
         }
         defer { freeaddrinfo(list) }
         var lastError = ECONNREFUSED
@@ -79,7 +78,7 @@ final class BlockingSocket {
             _ = setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
             return connection
         }
-        throw BlockingHTTPError(.connect, "could not connect to \(bare) port \(port) (\(String(cString: strerror(lastError))))", errno: lastError)
+        throw BlockingHTTPError(.connect, "could not connect to \(host) port \(port) (\(String(cString: strerror(lastError))))", errno: lastError)
     }
 
     /// Waits until the socket is ready for `events` (`POLLIN`, `POLLOUT`), or throws `timeoutError` at `deadline`.

@@ -58,7 +58,8 @@ final class TLSConnection: ByteSource {
     /// The name or address the certificate must be for.
     private let host: String
 
-    /// Shakes hands with the server at `host` (a name or an IP address) over `socket`, by `deadline`.
+    /// Shakes hands with the server at `host` (a name or an IP address, without a URL's brackets) over `socket`, by
+    /// `deadline`.
     /// - Throws: `BlockingHTTPError` (`.tls`) when the handshake fails or the certificate is refused (saying why);
     ///   the socket's errors and `HTTPClientError.deadlineExceeded`.
     init(socket: BlockingSocket, context: TLSClientContext, host: String, deadline: ContinuousClock.Instant) throws {
@@ -75,16 +76,15 @@ final class TLSConnection: ByteSource {
         self.socket = socket
         self.deadline = deadline
         self.host = host
-        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         let parameters = SSL_get0_param(ssl)
-        if IPAddressBytes.parse(bare) != nil {
-            guard X509_VERIFY_PARAM_set1_ip_asc(parameters, bare) == 1 else {
-                throw BlockingHTTPError(.tls, "cannot check the certificate for the address \(bare)")
+        if IPAddressBytes.parse(host) != nil {
+            guard X509_VERIFY_PARAM_set1_ip_asc(parameters, host) == 1 else {
+                throw BlockingHTTPError(.tls, "cannot check the certificate for the address \(host)")
             }
         } else {
-            _ = SSL_set_tlsext_host_name(ssl, bare)
-            guard X509_VERIFY_PARAM_set1_host(parameters, bare, bare.utf8.count) == 1 else {
-                throw BlockingHTTPError(.tls, "cannot check the certificate for the name \(bare)")
+            _ = SSL_set_tlsext_host_name(ssl, host)
+            guard X509_VERIFY_PARAM_set1_host(parameters, host, host.utf8.count) == 1 else {
+                throw BlockingHTTPError(.tls, "cannot check the certificate for the name \(host)")
             }
         }
         guard try drive({ SSL_connect(ssl) }) == 1 else {
