@@ -20,6 +20,9 @@ enum ReferenceStore {
         let target = Once { try connection.target(environment: environment) }
         // `--proxy` and SESAME_PROXY are for every request; a profile's proxy is for its server only.
         let awsProxy = { @Sendable in try connection.proxyConfiguration(environment: environment, profile: nil) }
+        // A read runs where the command runs: on the quick commands' own thread, which starts none.
+        var cache = cache
+        cache.taskExecutor = CommandExecution.ownThread
         let store = SecretStore.standard(
             environment: environment, cache: cache,
             environmentProvider: EnvironmentProvider(environment: visible ?? environment),

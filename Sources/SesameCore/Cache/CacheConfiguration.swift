@@ -29,11 +29,15 @@ public struct CacheConfiguration: Sendable {
     public var now: @Sendable () -> ContinuousClock.Instant
     /// Wall time, for the disk cache (shared with other processes).
     public var wallClock: @Sendable () -> Date
+    /// Where the read a caching provider starts for a key (shared by every caller that waits for it) runs; nil: the
+    /// global executor. A one-shot process that runs on one thread (`sesame get`) sets its own executor, so a read
+    /// starts no thread.
+    public var taskExecutor: (any TaskExecutor)?
 
     public init(
         strategy: Strategy = .cacheThenServer, capacity: Int = 1000, timeToLive: Duration = .seconds(900), jitter: Double = 0.1,
         disk: DiskCache? = nil, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
-        wallClock: @escaping @Sendable () -> Date = { Date() }
+        wallClock: @escaping @Sendable () -> Date = { Date() }, taskExecutor: (any TaskExecutor)? = nil
     ) {
         self.strategy = strategy
         self.capacity = capacity
@@ -42,5 +46,6 @@ public struct CacheConfiguration: Sendable {
         self.disk = disk
         self.now = now
         self.wallClock = wallClock
+        self.taskExecutor = taskExecutor
     }
 }

@@ -98,7 +98,7 @@ public final class CachingProvider: SecretProvider {
         let ttl = configuration.timeToLive
         let remaining = min(
             entry.expires.timeIntervalSince(configuration.wallClock()),
-            Double(ttl.components.seconds) + Double(ttl.components.attoseconds) / 1e18)
+            ttl / .seconds(1))
         memory.store(key, value: entry.value, expires: configuration.now() + .milliseconds(Int64(remaining * 1000)))
         return entry.value
     }
@@ -117,7 +117,7 @@ public final class CachingProvider: SecretProvider {
             let scope = base.cacheScope
             let providerReference = reference.withoutKeyPath
             let started = CacheInvalidation.beginFetch(of: key, scope: scope)
-            let task = Task<SecretValue, any Error> { [weak self] in
+            let task = Task<SecretValue, any Error>(executorPreference: configuration.taskExecutor) { [weak self] in
                 defer { self?.finish(key) }
                 self?.fetches.add(1, ordering: .relaxed)
                 let value: SecretValue
@@ -147,7 +147,7 @@ public final class CachingProvider: SecretProvider {
         let lifetime = ttl * (1 - jitter)
         memory.store(key, value: value, expires: configuration.now() + lifetime)
         if let disk = configuration.disk, !value.metadata.restricted {
-            let seconds = Double(lifetime.components.seconds) + Double(lifetime.components.attoseconds) / 1e18
+            let seconds = lifetime / .seconds(1)
             try? disk.store(key, scope: base.cacheScope, value: value, expires: configuration.wallClock().addingTimeInterval(seconds))
         }
     }
