@@ -87,6 +87,7 @@ let package = Package(
                 "SesameRedaction",
                 "AWSSigV4",
                 "SesameHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -130,6 +131,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -251,7 +253,13 @@ let package = Package(
         ),
         .testTarget(
             name: "SesameHTTPTests",
-            dependencies: ["SesameHTTP", "SesameTestKit", .product(name: "NIOHTTP1", package: "swift-nio")],
+            dependencies: [
+                "SesameHTTP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

@@ -4,6 +4,7 @@ import Logging
 import SesameHTTP
 import SesameRedaction
 @_exported import struct SesameHTTP.ProxyConfiguration
+@_exported import enum SesameHTTP.HTTPEngine
 
 /// How the AWS clients find their region, credentials and endpoints. Everything has a default that
 /// follows the AWS CLI: the environment, then the shared files' profile.

@@ -1,3 +1,5 @@
+import SesameHTTP
+
 /// Every error the AWS clients throw: what went wrong, the service and operation, and AWS's own error
 /// code and message when AWS answered. Never a secret value, a key or a token.
 public struct AWSError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
@@ -114,5 +116,31 @@ public struct AWSError: Error, Sendable, CustomStringConvertible, CustomDebugStr
             default: return .badRequest
             }
         }
+    }
+}
+
+extension AWSError {
+    /// The error for an exchange with `url` that got no answer (`ExchangeFailure`, SesameHTTP's classification).
+    init(_ failure: ExchangeFailure, url: String, service: String, operation: String) {
+        let code: Code
+        let message: String
+        switch failure.kind {
+        case .connect:
+            (code, message) = (.transport, "could not connect to \(url) (\(failure.reason))")
+        case .tls:
+            (code, message) = (
+                .transport,
+                "the TLS connection to \(url) was refused (\(failure.reason)): trust its CA with AWS_CA_BUNDLE or the profile's ca_bundle"
+            )
+        case .proxy:
+            (code, message) = (.transport, failure.reason)
+        case .timeout:
+            (code, message) = (.timeout, "no answer in time (\(failure.reason))")
+        case .tooLarge:
+            (code, message) = (.invalidResponse, "the answer is larger than \(AWSTransport.maximumResponseSize) bytes")
+        case .interrupted:
+            (code, message) = (.transport, "could not reach \(url) (\(failure.reason))")
+        }
+        self.init(code: code, message: message, service: service, operation: operation)
     }
 }

@@ -72,56 +72,54 @@ struct AWSTransport: Sendable {
     func send(
         _ request: AWSRequest, to endpoint: AWSEndpoint, credentials: any AWSCredentialsProvider
     ) async throws -> AWSResponse {
-        var state = RetryState(policy: RetryPolicy(maxAttempts: configuration.maxAttempts))
         var skewCorrected = false
-        while true {
-            let outcome: RetryState.Outcome
-            let failure: AWSError
-            do {
-                let signing = request.signed ? try await credentials.credentials() : nil
-                let response = try await execute(request, to: endpoint, credentials: signing)
-                if (200..<300).contains(response.status) { return response }
-                failure = Self.error(for: response, request: request, endpoint: endpoint)
-                // A refusal for a clock that is off: once, sign again with AWS's time (its Date header).
-                if !skewCorrected, Self.isClockSkew(failure), let serverTime = SkewCorrectedClock.parseHTTPDate(response.headers.first(name: "Date")),
-                    let offset = clock.correct(serverTime: serverTime)
-                {
-                    skewCorrected = true
-                    configuration.logger.warning(
-                        "the clock is off; signing with AWS's time",
-                        metadata: [
-                            "aws.operation": "\(request.operation)", "clock.offset_s": "\(Int(offset))",
-                        ])
-                    continue
-                }
-                switch failure.code {
-                case .expiredToken: outcome = .credentialsRefused
-                case .throttling: outcome = .throttled(retryAfter: nil)
-                case .serviceError: outcome = .serverError(retryAfter: nil)
-                default: outcome = .failed
-                }
-            } catch let error as ExchangeFailure {
-                (outcome, failure) = (error.unreachable ? .unreachable : .interrupted, error.error)
-            } catch let error as AWSError where error.code == .transport || error.code == .timeout {
-                // Getting the credentials failed on the way (an STS call): nothing was sent to this service yet.
-                (outcome, failure) = (.interrupted, error)
-            }
-            switch state.decide(outcome, idempotent: request.idempotent) {
-            case .done, .fail:
-                throw failure
-            case .renewCredentials:
+        return try await AttemptLoop(policy: RetryPolicy(maxAttempts: configuration.maxAttempts)).run(
+            idempotent: request.idempotent,
+            renewCredentials: {
                 // Nothing was done with expired credentials: safe to send again with fresh ones.
                 await credentials.invalidate()
                 configuration.logger.debug("credentials expired; renewing", metadata: ["aws.operation": "\(request.operation)"])
-            case .retry(let delay):
+            },
+            willRetry: { attempt, delay, failure in
+                let reason = (failure as? AWSError).map { $0.awsCode ?? $0.status.map { "HTTP \($0)" } ?? "\($0.code)" } ?? "\(failure)"
                 configuration.logger.debug(
                     "retrying AWS request",
                     metadata: [
-                        "aws.service": "\(endpoint.service)", "aws.operation": "\(request.operation)", "retry.attempt": "\(state.attempt)",
-                        "retry.reason": "\(failure.awsCode ?? failure.status.map { "HTTP \($0)" } ?? "\(failure.code)")",
-                        "retry.delay_ms": "\(delay.nanoseconds / 1_000_000)",
+                        "aws.service": "\(endpoint.service)", "aws.operation": "\(request.operation)", "retry.attempt": "\(attempt)",
+                        "retry.reason": "\(reason)", "retry.delay_ms": "\(Int(delay / .milliseconds(1)))",
                     ])
-                try await Task.sleep(for: delay)
+            }
+        ) {
+            let signing: AWSCredentials?
+            do {
+                signing = request.signed ? try await credentials.credentials() : nil
+            } catch let error as AWSError where error.code == .transport || error.code == .timeout {
+                // Getting the credentials failed on the way (an STS call): nothing was sent to this service yet.
+                return .failure(.interrupted, error)
+            }
+            let response: AWSResponse
+            do {
+                response = try await execute(request, to: endpoint, credentials: signing)
+            } catch let failure as ExchangeFailure {
+                return .failure(failure.outcome, AWSError(failure, url: endpoint.url, service: endpoint.service, operation: request.operation))
+            }
+            if (200..<300).contains(response.status) { return .success(response) }
+            let failure = Self.error(for: response, request: request, endpoint: endpoint)
+            // A refusal for a clock that is off: once, sign again with AWS's time (its Date header).
+            if !skewCorrected, Self.isClockSkew(failure), let serverTime = SkewCorrectedClock.parseHTTPDate(response.headers.first(name: "Date")),
+                let offset = clock.correct(serverTime: serverTime)
+            {
+                skewCorrected = true
+                configuration.logger.warning(
+                    "the clock is off; signing with AWS's time",
+                    metadata: ["aws.operation": "\(request.operation)", "clock.offset_s": "\(Int(offset))"])
+                return .again
+            }
+            switch failure.code {
+            case .expiredToken: return .failure(.credentialsRefused, failure)
+            case .throttling: return .failure(.throttled(retryAfter: nil), failure)
+            case .serviceError: return .failure(.serverError(retryAfter: nil), failure)
+            default: return .failure(.failed, failure)
             }
         }
     }
@@ -141,12 +139,6 @@ struct AWSTransport: Sendable {
             let host = URL(string: url)?.host ?? url
             throw AWSError(code: .transport, message: ConnectFailure.proxyFailure(error) ?? "could not reach \(host) (\(ConnectFailure.describe(error)))")
         }
-    }
-
-    /// A transport failure of one exchange: the error to throw, and whether nothing could have reached the service.
-    private struct ExchangeFailure: Error {
-        var error: AWSError
-        var unreachable: Bool
     }
 
     private func execute(_ request: AWSRequest, to endpoint: AWSEndpoint, credentials: AWSCredentials?) async throws -> AWSResponse {
@@ -169,55 +161,23 @@ struct AWSTransport: Sendable {
         var http = OutgoingRequest(url: endpoint.basePath.isEmpty ? endpoint.url + "/" : endpoint.url, method: .POST, body: ByteBuffer(bytes: request.body))
         for header in signed { http.headers.add(name: header.name, value: header.value) }
         http.headers.add(name: "User-Agent", value: "sesame/1 (Swift)")
+        let started = ContinuousClock.now
+        let response: AWSResponse
         do {
-            let started = ContinuousClock.now
-            let response = try await owner.execute(http, timeout: configuration.timeouts.request, maximumSize: Self.maximumResponseSize)
-            // Service, operation, status and time; never headers (the signature) or bodies (the values).
-            configuration.logger.trace(
-                "request",
-                metadata: [
-                    "aws.service": "\(endpoint.service)", "aws.operation": "\(request.operation)",
-                    "http.status": "\(response.status)", "duration_ms": "\((ContinuousClock.now - started).nanoseconds / 1_000_000)",
-                ])
-            return response
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            throw ExchangeFailure(
-                error: AWSError(code: .timeout, message: "no answer in time (\(error))", service: endpoint.service, operation: request.operation),
-                unreachable: false
-            )
-        } catch let error as NIOTooManyBytesError {
-            throw AWSError(
-                code: .invalidResponse, message: "the answer is larger than \(Self.maximumResponseSize) bytes (\(error))",
-                service: endpoint.service, operation: request.operation
-            )
+            response = try await owner.execute(http, timeout: configuration.timeouts.request, maximumSize: Self.maximumResponseSize)
         } catch is CancellationError {
             throw CancellationError()
-        } catch let error as HTTPClientError where error == .connectTimeout {
-            // The connection pool already kept trying to connect for the whole connect timeout.
-            throw ExchangeFailure(
-                error: AWSError(
-                    code: .transport, message: "could not connect to \(endpoint.url) (\(error))", service: endpoint.service,
-                    operation: request.operation),
-                unreachable: true
-            )
-        } catch let error where ConnectFailure.proxyFailure(error) != nil {
-            throw ExchangeFailure(
-                error: AWSError(
-                    code: .transport, message: ConnectFailure.proxyFailure(error) ?? "\(error)", service: endpoint.service,
-                    operation: request.operation
-                ),
-                unreachable: true
-            )
         } catch {
-            throw ExchangeFailure(
-                error: AWSError(
-                    code: .transport, message: "could not reach \(endpoint.url) (\(ConnectFailure.describe(error)))", service: endpoint.service,
-                    operation: request.operation
-                ),
-                // A TLS failure may come after the request went out (an unclean shutdown): it stays retriable here.
-                unreachable: ConnectFailure.isConnectFailure(error)
-            )
+            throw ExchangeFailure(classifying: error)
         }
+        // Service, operation, status and time; never headers (the signature) or bodies (the values).
+        configuration.logger.trace(
+            "request",
+            metadata: [
+                "aws.service": "\(endpoint.service)", "aws.operation": "\(request.operation)",
+                "http.status": "\(response.status)", "duration_ms": "\(Int((ContinuousClock.now - started) / .milliseconds(1)))",
+            ])
+        return response
     }
 
     /// Whether AWS refused the request because the signing time is too far from its own.

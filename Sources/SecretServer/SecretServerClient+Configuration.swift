@@ -6,6 +6,7 @@ import Crypto
 @_exported import struct SesameHTTP.ProxyError
 @_exported import struct SesameHTTP.TLSSettings
 @_exported import enum SesameHTTP.Loopback
+@_exported import enum SesameHTTP.HTTPEngine
 import SesameHTTP
 import SesameRedaction
 import Foundation

@@ -60,6 +60,16 @@ public struct SecretServerClient: Sendable {
         try decode(try await transport.send(APIRequest(.GET, path, query: query)), as: Result.self, path: path)
     }
 
+    /// The records of the list route at `path`, page by page: `skip` and `take` are added to `query` for each page,
+    /// and one page is held at a time.
+    func paged<Record: Codable & Sendable>(
+        _ path: String, query: [(String, String)] = [], pageSize: Int, of type: Record.Type = Record.self
+    ) -> PagedSequence<Record> {
+        PagedSequence(pageSize: pageSize) { skip, take in
+            try await self.get(path, query: query + [("skip", String(skip)), ("take", String(take))])
+        }
+    }
+
     func send<Body: Encodable, Result: Decodable>(
         _ method: HTTPMethod, _ path: String, body: Body, query: [(String, String)] = [], as type: Result.Type = Result.self,
         idempotent: Bool? = nil

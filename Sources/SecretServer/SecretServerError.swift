@@ -1,3 +1,5 @@
+import SesameHTTP
+
 /// Every error the Secret Server client throws. It carries what went wrong, the HTTP status and the
 /// server's `errorCode` and `message` when there was an answer, and the request's method and path
 /// (never its query string, body, token or any secret value).
@@ -84,4 +86,34 @@ public struct SecretServerError: Error, Sendable, CustomStringConvertible, Custo
     }
 
     public var debugDescription: String { description }
+}
+
+extension SecretServerError {
+    /// The error for an exchange that got no answer (`ExchangeFailure`, SesameHTTP's classification), with what to
+    /// do about it; `retriable` is false when nothing was sent (trying again will not help).
+    init(_ failure: ExchangeFailure, method: String, path: String, maximumSize: Int) {
+        let code: Code
+        let message: String
+        switch failure.kind {
+        case .connect:
+            // The connection pool already kept trying to connect for the whole connect timeout.
+            (code, message) = (.transport, "could not connect to the server (\(failure.reason))")
+        case .tls:
+            (code, message) = (
+                .transport,
+                "the TLS connection was refused (\(failure.reason)): trust the server's CA with caFile "
+                    + "(--ca-file, SESAME_CA_FILE), and use the host name its certificate names"
+            )
+        case .proxy:
+            (code, message) = (.transport, failure.reason)
+        case .timeout:
+            (code, message) = (.timeout, "no answer in time (\(failure.reason))")
+        case .tooLarge:
+            (code, message) = (.invalidResponse, "the answer is larger than \(maximumSize) bytes, the client's limit (maximumResponseSize)")
+        case .interrupted:
+            (code, message) = (.transport, failure.reason)
+        }
+        self.init(code: code, message: message, method: method, path: path)
+        retriable = !failure.nothingSent
+    }
 }

@@ -4,21 +4,21 @@ import SesameCore
 
 /// Where the agent's answers come from: Secrets Manager, Parameter Store, and any Sesame reference. Closures, so the
 /// command line wires its providers (profiles, the credential chain) and tests their own.
-public struct AgentBackends: Sendable {
+package struct AgentBackends: Sendable {
     /// `GetSecretValue` (id, version id, version stage).
-    public var secretValue: @Sendable (String, String?, String?) async throws -> SecretsManagerClient.SecretValue
+    package var secretValue: @Sendable (String, String?, String?) async throws -> SecretsManagerClient.SecretValue
     /// `GetParameter` (name with an optional `:version` or `:label`, decryption).
-    public var parameter: @Sendable (String, Bool) async throws -> SSMClient.Parameter
+    package var parameter: @Sendable (String, Bool) async throws -> SSMClient.Parameter
     /// A reference's value; `true` to read past any cache.
-    public var reference: @Sendable (SecretReference, Bool) async throws -> SecretValue
+    package var reference: @Sendable (SecretReference, Bool) async throws -> SecretValue
     /// The cache scope the agent reads a scheme with (`CacheScope`), to decline a client that would read as another
     /// server or account; nil when the scheme has no provider.
-    public var scope: @Sendable (String) -> String?
+    package var scope: @Sendable (String) -> String?
     /// Renews what the named providers sign in with (`secretsmanager`, `parameterstore` for the AWS routes; `tss`,
     /// `aws-sm`, `aws-ps` for references): each one kept, with its error if that failed.
-    public var keepAlive: @Sendable (Set<String>) async -> [(provider: String, error: (any Error)?)]
+    package var keepAlive: @Sendable (Set<String>) async -> [(provider: String, error: (any Error)?)]
 
-    public init(
+    package init(
         secretValue: @escaping @Sendable (String, String?, String?) async throws -> SecretsManagerClient.SecretValue,
         parameter: @escaping @Sendable (String, Bool) async throws -> SSMClient.Parameter,
         reference: @escaping @Sendable (SecretReference, Bool) async throws -> SecretValue,

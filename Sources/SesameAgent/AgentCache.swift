@@ -207,7 +207,7 @@ actor AgentCache {
     }
 
     static func seconds(_ duration: Duration) -> TimeInterval {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        duration / .seconds(1)
     }
 }
 

@@ -4,39 +4,39 @@ import SesameRedaction
 
 /// How `sesame agent` serves: where it listens, the token every request but `/ping` must carry, and how long answers
 /// are kept.
-public struct AgentConfiguration: Sendable {
+package struct AgentConfiguration: Sendable {
     /// The address to listen on: loopback only (`127.0.0.1` by default, as the AWS agent).
-    public var host: String
+    package var host: String
     /// The port (2773, the AWS Secrets Manager Agent's and the Lambda extension's; 0 picks a free one); nil to
     /// listen on the Unix socket only.
-    public var port: Int?
+    package var port: Int?
     /// A Unix socket to listen on too (made 0600: only its owner may connect).
-    public var socketPath: String?
+    package var socketPath: String?
     /// The SSRF token: a request must send it in `X-Aws-Parameters-Secrets-Token`, `X-Vault-Token` or `X-Sesame-Token`.
-    public var token: String
+    package var token: String
     /// How long an answer is served from memory before the provider is asked again.
-    public var timeToLive: Duration
+    package var timeToLive: Duration
     /// How long past its time to live an answer may still be served, marked stale, when the provider fails for a
     /// reason that may pass (unreachable, throttled, 5xx). A value that is gone or refused is never served stale.
-    public var staleWindow: Duration
+    package var staleWindow: Duration
     /// Answers kept at most; the oldest go first.
-    public var maximumEntries: Int
+    package var maximumEntries: Int
     /// How often the providers' sessions and credentials are renewed ahead of need (nil, the default: only when a
     /// read needs them). Only providers read from within `keepAliveIdleLimit` are kept.
-    public var keepAliveInterval: Duration?
+    package var keepAliveInterval: Duration?
     /// How long after its last read a provider is still kept alive (8 hours: a working day's pause).
-    public var keepAliveIdleLimit: Duration
+    package var keepAliveIdleLimit: Duration
     /// Where answers are also kept, encrypted, so a restarted agent still has them (nil: memory only).
-    public var persistence: AgentPersistence?
+    package var persistence: AgentPersistence?
     /// Serving over TLS (required to listen beyond this machine): PEM files of the certificate chain and its key.
-    public var tls: TLS?
+    package var tls: TLS?
     /// Whether a non-loopback address is allowed (only with `tls`); the `Host` check is off then.
-    public var allowsRemote: Bool
-    public var logger: Logger
+    package var allowsRemote: Bool
+    package var logger: Logger
     /// The wall clock answers expire on. Injected so tests can move time.
-    public var now: @Sendable () -> Date
+    package var now: @Sendable () -> Date
 
-    public init(
+    package init(
         host: String = "127.0.0.1", port: Int? = 2773, socketPath: String? = nil, token: String, timeToLive: Duration = .seconds(300),
         staleWindow: Duration = .seconds(3600),
         maximumEntries: Int = 1000, keepAliveInterval: Duration? = nil, keepAliveIdleLimit: Duration = .seconds(8 * 3600), persistence: AgentPersistence? = nil,
@@ -63,11 +63,11 @@ public struct AgentConfiguration: Sendable {
 
 extension AgentConfiguration {
     /// The certificate chain and private key the agent serves TLS with (PEM files).
-    public struct TLS: Sendable {
-        public var certificatePath: String
-        public var keyPath: String
+    package struct TLS: Sendable {
+        package var certificatePath: String
+        package var keyPath: String
 
-        public init(certificatePath: String, keyPath: String) {
+        package init(certificatePath: String, keyPath: String) {
             self.certificatePath = certificatePath
             self.keyPath = keyPath
         }
@@ -75,7 +75,7 @@ extension AgentConfiguration {
 }
 
 extension AgentConfiguration: Redacting {
-    public var redactedDescription: String {
+    package var redactedDescription: String {
         "listen: \(port.map { "\(host):\($0)" } ?? "-"), socket: \(socketPath ?? "-"), ttl: \(timeToLive), maximumEntries: \(maximumEntries), tls: \(tls != nil), persistent: \(persistence != nil), token: <redacted>"
     }
 }

@@ -7,9 +7,9 @@ import Synchronization
 /// stale, while a provider is down: Sesame's encrypted disk cache (AES-GCM, hashed keys, 0600). Every answer is kept in
 /// the scope of who it was read as — the Secret Server's URL and principal, the AWS account and role AWS itself names
 /// (`GetCallerIdentity`), region and endpoint — so an agent started as anyone else finds none of them.
-public final class AgentPersistence: Sendable {
+package final class AgentPersistence: Sendable {
     /// Which identity a key's answers were read as.
-    public enum Identity: Sendable, Hashable {
+    package enum Identity: Sendable, Hashable {
         /// `tss://` references.
         case secretServer
         /// The AWS routes and `aws-sm://`, `aws-ps://` references.
@@ -24,7 +24,7 @@ public final class AgentPersistence: Sendable {
 
     /// - Parameter scope: works out the scope of an identity (asked once, when a key of that kind is first read or
     ///   kept; a failure leaves that kind off the disk and is asked again 30 s later).
-    public init(cache: DiskCache, scope: @escaping @Sendable (Identity) async throws -> String) {
+    package init(cache: DiskCache, scope: @escaping @Sendable (Identity) async throws -> String) {
         self.cache = cache
         self.resolve = scope
     }
@@ -110,7 +110,7 @@ public final class AgentPersistence: Sendable {
 }
 
 extension AgentPersistence: Redacting {
-    public var redactedDescription: String { "path: \(cache.path), scopes: <redacted>" }
+    package var redactedDescription: String { "path: \(cache.path), scopes: <redacted>" }
 }
 
 extension AgentAnswer {

@@ -10,11 +10,11 @@ import UnixSignals
 
 /// A running `sesame agent`: started on its address, stopped by `stop()` or, in the foreground, SIGTERM/SIGINT
 /// (requests in flight are answered first).
-public final class AgentServer: Sendable {
+package final class AgentServer: Sendable {
     /// The port it listens on (the chosen one when 0 was asked).
-    public let port: Int
+    package let port: Int
     /// `http://HOST:PORT`.
-    public let url: String
+    package let url: String
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
     private let routes: AgentRoutes
@@ -29,12 +29,12 @@ public final class AgentServer: Sendable {
 
     /// Reads references into the cache ahead of their first request (`--prefetch`); with `refresh`, past what is
     /// held (SIGHUP). The ones that failed, with why.
-    public func prefetch(_ references: [String], refresh: Bool = false) async -> [String: String] {
+    package func prefetch(_ references: [String], refresh: Bool = false) async -> [String: String] {
         await routes.prefetch(references, refresh: refresh)
     }
 
     /// Starts serving (on the TCP address, the Unix socket, or both) and returns once it accepts connections.
-    public static func start(
+    package static func start(
         _ configuration: AgentConfiguration, backends: AgentBackends, handleSignals: Bool = false
     ) async throws -> AgentServer {
         // Beyond this machine only when asked for, and then only over TLS: a library user cannot serve secrets in the
@@ -124,19 +124,19 @@ public final class AgentServer: Sendable {
     }
 
     /// Waits until the agent stops.
-    public func wait() async throws {
+    package func wait() async throws {
         try await task.value
     }
 
     /// Stops accepting requests, answers those in flight, and waits for the end.
-    public func stop() async {
+    package func stop() async {
         await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 }
 
 /// The agent could not start.
-public struct AgentStartupError: Error, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+package struct AgentStartupError: Error, CustomStringConvertible {
+    package var message: String
+    package var description: String { message }
 }

@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 
 /// `sesame`: the root of the command tree.
-public struct SesameCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct SesameCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "sesame",
         abstract: "Secrets from Delinea / Thycotic Secret Server and AWS, from the command line.",
         discussion: HelpText.flowing(
@@ -32,11 +32,11 @@ public struct SesameCommand: AsyncParsableCommand {
         ]
     )
 
-    public init() {}
+    package init() {}
 
     /// Parses `arguments`, runs the command, and returns the process exit code. Errors are printed to
     /// standard error, with what was wrong and what to do.
-    public static func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Int32 {
+    package static func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Int32 {
         await run(arguments: arguments, quick: QuickParse.command(arguments))
     }
 
@@ -78,7 +78,7 @@ public struct SesameCommand: AsyncParsableCommand {
     /// its own, only to call `exit` there). `get` and `secret get` (the quick commands, which never wait on this thread
     /// for work that would run on it) run on this thread (`CallingThreadExecutor`); the others on the global
     /// executor, this thread serving the main queue.
-    public static func runAndExit(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+    package static func runAndExit(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
         if let code = answerAtOnce(arguments: arguments) { Foundation.exit(code) }
         if let quick = QuickParse.command(arguments) {
             let executor = CallingThreadExecutor()
@@ -95,7 +95,7 @@ public struct SesameCommand: AsyncParsableCommand {
     /// The exit code of what can be answered without the parser or Swift's concurrency, on the calling thread:
     /// `--version` (the command tree's reflection would cost milliseconds, and the first `await` a thread of
     /// the global executor). `nil` for everything else.
-    public static func answerAtOnce(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Int32? {
+    package static func answerAtOnce(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Int32? {
         guard arguments == ["--version"] else { return nil }
         FileHandle.standardOutput.write(Data((BuildInfo.line + "\n").utf8))
         return 0

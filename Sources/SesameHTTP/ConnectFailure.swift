@@ -5,10 +5,10 @@ import NIOSSL
 
 /// How a failed exchange failed, for the retry decision (`RetryState.Outcome`): whether anything could have reached
 /// the server.
-public enum ConnectFailure {
+package enum ConnectFailure {
     /// Whether `error` means no connection could be made (as opposed to one lost mid-request): refused,
     /// unreachable, or the connect timeout passed. Nothing was sent.
-    public static func isConnectFailure(_ error: any Error) -> Bool {
+    package static func isConnectFailure(_ error: any Error) -> Bool {
         if error is NIOConnectionError { return true }
         if let error = error as? BlockingHTTPError { return error.code == .connect }
         if let error = error as? IOError {
@@ -18,13 +18,13 @@ public enum ConnectFailure {
     }
 
     /// Whether `error` is a TLS failure (a certificate, a handshake): trying again changes nothing.
-    public static func isTLSFailure(_ error: any Error) -> Bool {
+    package static func isTLSFailure(_ error: any Error) -> Bool {
         error is NIOSSLError || error is NIOSSLExtraError || (error as? BlockingHTTPError)?.code == .tls
     }
 
     /// What a proxy's refusal means, when `error` is one (a 407, a refused tunnel, no handshake in time): trying
     /// again changes nothing. Nil for other errors.
-    public static func proxyFailure(_ error: any Error) -> String? {
+    package static func proxyFailure(_ error: any Error) -> String? {
         guard let error = error as? HTTPClientError else { return nil }
         switch error {
         case .proxyAuthenticationRequired:
@@ -43,7 +43,7 @@ public enum ConnectFailure {
     /// Words for `error` that never hold a header's value: AsyncHTTPClient's own errors by their short description
     /// (`invalidHeaderFieldValues` carries the refused values, which may be a token), others as they describe
     /// themselves.
-    public static func describe(_ error: any Error) -> String {
+    package static func describe(_ error: any Error) -> String {
         if let error = error as? HTTPClientError { return error.shortDescription }
         return "\(error)"
     }

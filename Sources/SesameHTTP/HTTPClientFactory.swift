@@ -4,13 +4,13 @@ import NIOSSL
 
 /// How Sesame's transports make their connection pools, in one place: the connect and read timeouts, TLS, no
 /// redirects (a token or signature must never follow one to another host), and idle connections kept a minute.
-public enum HTTPClientFactory {
+package enum HTTPClientFactory {
     /// A new pool; the caller owns it (`HTTPClientOwner`) and shuts it down.
     /// - Parameters:
     ///   - tls: the TLS settings (trust roots, client certificate); `nil` for the system's defaults.
     ///   - maximumConnections: HTTP/1.1 connections kept open to one host at most.
     ///   - proxy: the proxy every request of this pool goes through (`HTTPClientOwner` picks one per URL).
-    public static func make(
+    package static func make(
         connectTimeout: Duration, readTimeout: Duration, tls: TLSConfiguration? = nil, maximumConnections: Int = 8,
         proxy: HTTPClient.Configuration.Proxy? = nil
     ) -> HTTPClient {
@@ -28,7 +28,7 @@ public enum HTTPClientFactory {
     ///   - engine: `.blocking` sends direct requests with `BlockingHTTPClient` when `tlsSettings` ask nothing it
     ///     does not do (a client certificate, skipped verification); the rest go through the pools.
     ///   - tlsSettings: what `tls` was made from, for the blocking client.
-    public static func owner(
+    package static func owner(
         connectTimeout: Duration, readTimeout: Duration, tls: TLSConfiguration? = nil, maximumConnections: Int = 8,
         proxies: ProxyConfiguration, engine: HTTPEngine = .pooled, tlsSettings: TLSSettings = TLSSettings()
     ) -> HTTPClientOwner {

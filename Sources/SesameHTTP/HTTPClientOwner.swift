@@ -7,9 +7,9 @@ import Synchronization
 /// Owns the connection pools of one client: one for direct connections and one per proxy in use, chosen per
 /// request URL (`client(for:)`) by the `ProxyConfiguration`. Closes them when the last session sharing them goes
 /// away, so a forgotten `shutdown()` costs idle connections for a while instead of a crash.
-public final class HTTPClientOwner: Sendable {
+package final class HTTPClientOwner: Sendable {
     /// Which proxy each URL goes through.
-    public let proxies: ProxyConfiguration
+    package let proxies: ProxyConfiguration
     /// Sends the requests that go straight to their server, when the engine is `.blocking`.
     private let blocking: BlockingHTTPClient?
     private let make: @Sendable (HTTPClient.Configuration.Proxy?) -> HTTPClient
@@ -23,7 +23,7 @@ public final class HTTPClientOwner: Sendable {
 
     /// Pools made by `make` (given the proxy, nil for direct connections) when first needed; `blocking` sends the
     /// direct requests instead when given.
-    public init(
+    package init(
         proxies: ProxyConfiguration = .none, blocking: BlockingHTTPClient? = nil,
         make: @escaping @Sendable (HTTPClient.Configuration.Proxy?) -> HTTPClient
     ) {
@@ -34,7 +34,7 @@ public final class HTTPClientOwner: Sendable {
     }
 
     /// One pool, for direct connections only.
-    public init(_ http: HTTPClient) {
+    package init(_ http: HTTPClient) {
         self.proxies = .none
         self.blocking = nil
         self.make = { _ in http }
@@ -42,7 +42,7 @@ public final class HTTPClientOwner: Sendable {
     }
 
     /// The pool for direct connections.
-    public var http: HTTPClient {
+    package var http: HTTPClient {
         let (pool, made) = pools.withLock { pools -> (HTTPClient, Bool) in
             if let direct = pools.direct { return (direct, false) }
             let made = make(nil)
@@ -55,7 +55,7 @@ public final class HTTPClientOwner: Sendable {
     }
 
     /// The pool for a request to `url`: through its proxy, or direct.
-    public func client(for url: String) -> HTTPClient {
+    package func client(for url: String) -> HTTPClient {
         guard let proxy = proxies.server(for: url) else { return http }
         let (pool, closed) = pools.withLock { pools -> (HTTPClient, Bool) in
             if let pool = pools.proxied[proxy] { return (pool, false) }
@@ -71,7 +71,7 @@ public final class HTTPClientOwner: Sendable {
     /// blocking client when there is one and the URL needs no proxy, else through the URL's pool.
     /// - Throws: what AsyncHTTPClient throws (`ConnectFailure` classifies it), `NIOTooManyBytesError` past the size,
     ///   `HTTPClientError.deadlineExceeded` past the time, and `BlockingHTTPError`.
-    public func execute(_ request: OutgoingRequest, timeout: Duration, maximumSize: Int) async throws -> CollectedResponse {
+    package func execute(_ request: OutgoingRequest, timeout: Duration, maximumSize: Int) async throws -> CollectedResponse {
         if let blocking, proxies.server(for: request.url) == nil {
             try Task.checkCancellation()
             return try blocking.execute(request, timeout: timeout, maximumSize: maximumSize)
@@ -83,7 +83,7 @@ public final class HTTPClientOwner: Sendable {
     }
 
     /// Closes the pools (once; later calls do nothing).
-    public func shutdown() async throws {
+    package func shutdown() async throws {
         let toClose: [HTTPClient] = pools.withLock { pools in
             guard !pools.closed else { return [] }
             pools.closed = true

@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import NIOCore
 
 /// Reads answer bodies with a size limit and a deadline, for both clients.
-public enum ResponseBodyReader {
+package enum ResponseBodyReader {
     /// Reads `body` to its end, at most `maximumSize` bytes, by `deadline`.
     ///
     /// AHC's request timeout ends when the answer's head arrives; a server that drips its body byte by byte would
@@ -14,7 +14,7 @@ public enum ResponseBodyReader {
     ///
     /// This replaced a task group racing the read against a sleeping task: two child tasks and a timer per
     /// request cost about a tenth of the client's time on a bulk read (Benchmarks/README.md).
-    public static func collect(
+    package static func collect(
         _ body: HTTPClientResponse.Body, upTo maximumSize: Int, before deadline: ContinuousClock.Instant
     ) async throws -> ByteBuffer {
         var collected: ByteBuffer?

@@ -37,8 +37,8 @@ public struct RetryPolicy: Sendable, Equatable {
 }
 
 extension Duration {
-    /// The duration in whole nanoseconds (saturating), for NIO's and AsyncHTTPClient's `TimeAmount`.
-    public var nanoseconds: Int64 {
+    /// The duration in whole nanoseconds (saturating): the range the jitter picks from.
+    package var nanoseconds: Int64 {
         let (seconds, overflow) = components.seconds.multipliedReportingOverflow(by: 1_000_000_000)
         if overflow { return components.seconds < 0 ? .min : .max }
         let (total, overflowTotal) = seconds.addingReportingOverflow(components.attoseconds / 1_000_000_000)

@@ -9,9 +9,9 @@
 /// 503, 504, an HTML page answered with 200) may have been acted on, so only idempotent requests go again. A
 /// connection that could not be made is not tried again (the connection pool already kept trying for the whole
 /// connect timeout), nor is a refused TLS handshake (trying again changes no certificate). Everything else fails.
-public struct RetryState: Sendable {
+package struct RetryState: Sendable {
     /// What one attempt came to.
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         case success
         /// 401, or an authentication failure in another status: the credentials were refused.
         case credentialsRefused
@@ -28,7 +28,7 @@ public struct RetryState: Sendable {
     }
 
     /// What to do next.
-    public enum Decision: Sendable, Equatable {
+    package enum Decision: Sendable, Equatable {
         /// The request succeeded.
         case done
         /// Send it again after the delay.
@@ -39,19 +39,19 @@ public struct RetryState: Sendable {
         case fail
     }
 
-    public let policy: RetryPolicy
+    package let policy: RetryPolicy
     /// The attempt about to be sent, or just sent (1 for the first).
-    public private(set) var attempt = 1
+    package private(set) var attempt = 1
     /// Whether the credentials were renewed already (they are renewed once per request).
-    public private(set) var renewedCredentials = false
+    package private(set) var renewedCredentials = false
 
-    public init(policy: RetryPolicy) {
+    package init(policy: RetryPolicy) {
         self.policy = policy
     }
 
     /// The decision after an attempt that came to `outcome`. `idempotent`: the request may be sent twice without
     /// harm. `canRenewCredentials`: new credentials can be had (a fixed token cannot be renewed).
-    public mutating func decide(
+    package mutating func decide(
         _ outcome: Outcome, idempotent: Bool, canRenewCredentials: Bool = true,
         random: (ClosedRange<Int64>) -> Int64 = { Int64.random(in: $0) }
     ) -> Decision {

@@ -2,15 +2,15 @@ import Foundation
 
 /// A `sesame agent` process, returned once it is listening: ready when it writes its `--ready-file` (JSON with its
 /// URL), within a deadline, never by reading its banner.
-public struct AgentProcess: Sendable {
-    public let process: SesameProcess.Background
+package struct AgentProcess: Sendable {
+    package let process: SesameProcess.Background
     /// `http://127.0.0.1:PORT`, `https://…` with TLS, or `unix:PATH`.
-    public let url: String
+    package let url: String
     /// The token in `agent.token` of `directory` (nil when it came from elsewhere, such as `AWS_TOKEN`).
-    public let token: String?
+    package let token: String?
 
     /// Starts `sesame agent ARGUMENTS --ready-file DIRECTORY/ready.json` with `environment`.
-    public static func start(
+    package static func start(
         _ arguments: [String], environment: [String: String], directory: TemporaryDirectory, timeout: Duration = .seconds(60)
     ) async throws -> AgentProcess {
         let ready = directory.file("ready.json")

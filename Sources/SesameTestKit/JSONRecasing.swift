@@ -3,7 +3,7 @@ import SecretServerModels
 extension JSONValue {
     /// The same document with every object key's letters in random case, as clients in other languages write
     /// them (for tests of the case-insensitive readers).
-    public func recasedKeys(using rng: inout some RandomNumberGenerator) -> JSONValue {
+    package func recasedKeys(using rng: inout some RandomNumberGenerator) -> JSONValue {
         switch self {
         case .array(let elements):
             return .array(elements.map { $0.recasedKeys(using: &rng) })

@@ -3,16 +3,16 @@ import Synchronization
 
 /// Every line logged through the loggers it makes, for tests that search what was logged (for secrets that must
 /// not be there, or for a warning that must).
-public final class LogCapture: Sendable {
+package final class LogCapture: Sendable {
     private let stored = Mutex<[String]>([])
 
-    public init() {}
+    package init() {}
 
     /// The lines so far: `level [source] message metadata`.
-    public var lines: [String] { stored.withLock { $0 } }
+    package var lines: [String] { stored.withLock { $0 } }
 
     /// A logger at `level` whose every line lands in this capture.
-    public func logger(label: String = "test", level: Logger.Level = .trace) -> Logger {
+    package func logger(label: String = "test", level: Logger.Level = .trace) -> Logger {
         var logger = Logger(label: label) { _ in Handler(capture: self, logLevel: level) }
         logger.logLevel = level
         return logger

@@ -10,14 +10,14 @@
 /// server to prove that a value comes from the cache could reach another test's server on the same port.
 ///
 /// The socket is closed when the reservation is released.
-public final class PortReservation: Sendable {
+package final class PortReservation: Sendable {
     /// The reserved port.
-    public let port: Int
+    package let port: Int
     private let descriptor: Int32
 
     /// Binds a socket to `127.0.0.1:port` (`SO_REUSEADDR`, so the stopped server's connections still waiting out
     /// their TIME_WAIT do not stand in the way). Returns `nil` when the port is taken already.
-    public init?(port: Int) {
+    package init?(port: Int) {
         guard (1...65535).contains(port) else { return nil }
         #if canImport(Glibc)
             let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)

@@ -2,12 +2,12 @@ import Foundation
 import Synchronization
 
 /// Runs the built `sesame` binary as a process, as a user would.
-public enum SesameProcess {
+package enum SesameProcess {
     /// What a finished process left.
-    public struct Result: Sendable {
-        public var status: Int32
-        public var stdout: String
-        public var stderr: String
+    package struct Result: Sendable {
+        package var status: Int32
+        package var stdout: String
+        package var stderr: String
     }
 
     /// Makes a write to a pipe whose reader has gone fail (EPIPE) instead of ending the test process. Done at the
@@ -20,7 +20,7 @@ public enum SesameProcess {
     private static let brokenPipesIgnored: Void = { signal(SIGPIPE, SIG_IGN) }()
 
     /// The `sesame` binary: `$SESAME_BIN`, else `.build/debug/sesame` of this package.
-    public static func binary(filePath: String = #filePath) throws -> String {
+    package static func binary(filePath: String = #filePath) throws -> String {
         ignoreBrokenPipes()
         if let path = ProcessInfo.processInfo.environment["SESAME_BIN"], !path.isEmpty { return path }
         var url = URL(fileURLWithPath: filePath)
@@ -34,14 +34,14 @@ public enum SesameProcess {
 
     /// Runs `sesame arguments...` to the end. `environment` replaces the process environment (PATH and HOME
     /// are kept); `input` is written to its standard input.
-    public static func run(
+    package static func run(
         _ arguments: [String], environment: [String: String] = [:], input: String? = nil, timeout: TimeInterval = 120
     ) throws -> Result {
         try runTool(try binary(), arguments, environment: environment, input: input, timeout: timeout)
     }
 
     /// Runs another program (a Debian tool the test needs) the same way.
-    public static func runTool(
+    package static func runTool(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil, timeout: TimeInterval = 120
     ) throws -> Result {
         let started = try Started(executable, arguments, environment: environment, input: input)
@@ -56,7 +56,7 @@ public enum SesameProcess {
     /// until the process exits or `timeout` seconds pass (then the process is killed and the call throws). Swift
     /// chooses this overload where the call can `await` (an async function, a closure that awaits); in a
     /// synchronous closure (`onOwnThread`) the blocking one runs, on a thread of its own.
-    public static func run(
+    package static func run(
         _ arguments: [String], environment: [String: String] = [:], input: String? = nil, timeout: TimeInterval = 120
     ) async throws -> Result {
         try await runTool(try binary(), arguments, environment: environment, input: input, timeout: timeout)
@@ -64,7 +64,7 @@ public enum SesameProcess {
 
     /// Runs another program to the end, suspended (not blocked) until it exits or `timeout` seconds pass. When the
     /// test is cancelled (its time limit) the process is killed too.
-    public static func runTool(
+    package static func runTool(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil, timeout: TimeInterval = 120
     ) async throws -> Result {
         let started = try Started(executable, arguments, environment: environment, input: input)
@@ -123,15 +123,15 @@ public enum SesameProcess {
     /// A `sesame server --dev` process on a free port, stopped by `stop()`. It is ready when the server writes its
     /// `--ready-file` (JSON: the URLs and the port), not when its banner reads a certain way; its output goes to
     /// files, so waiting never blocks on a pipe and the deadline always holds.
-    public final class Server: @unchecked Sendable {
-        public let process: Process
-        public let baseURL: String
+    package final class Server: @unchecked Sendable {
+        package let process: Process
+        package let baseURL: String
         /// The Platform front door's URL (`nil` when it is off).
-        public let platformURL: String?
+        package let platformURL: String?
         /// What the server printed when it started.
-        public let banner: String
+        package let banner: String
         /// The port the server listened on.
-        public let port: Int
+        package let port: Int
         private let directory: TemporaryDirectory
         /// Holds the port once the server has stopped, for as long as this object lives (see `PortReservation`).
         private let stoppedPort = Mutex<PortReservation?>(nil)
@@ -145,7 +145,7 @@ public enum SesameProcess {
 
         /// Starts the server with `arguments` after `server --dev --port 0`, and waits (up to `timeout` seconds) for
         /// its ready file.
-        public init(
+        package init(
             arguments: [String] = [], adminPassword: String, environment: [String: String] = [:], timeout: TimeInterval = 60
         ) throws {
             let directory = try TemporaryDirectory()
@@ -196,7 +196,7 @@ public enum SesameProcess {
         /// Starts the server as `init` does, without holding the caller's thread while it starts: the wait runs on a
         /// thread of its own. Async tests use this: on two cores, two tests waiting in `init` hold both of the
         /// threads every other async test runs on (a run of a few milliseconds took 20 s in a full CI run).
-        public static func start(
+        package static func start(
             arguments: [String] = [], adminPassword: String, environment: [String: String] = [:], timeout: TimeInterval = 60
         ) async throws -> Server {
             try await onThreadOfItsOwn {
@@ -207,7 +207,7 @@ public enum SesameProcess {
         /// Sends SIGTERM and waits for the process to end (the server stops gracefully); after `timeout` seconds,
         /// SIGKILL. Its port stays reserved while this object lives, so the server is really gone for the test: no
         /// other test's server takes the port over.
-        public func stop(timeout: TimeInterval = 30) {
+        package func stop(timeout: TimeInterval = 30) {
             if process.isRunning { process.terminate() }
             let deadline = Date().addingTimeInterval(timeout)
             while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
@@ -217,7 +217,7 @@ public enum SesameProcess {
         }
 
         /// Sends SIGKILL and waits (its output files go too; its port stays reserved, as `stop()` keeps it).
-        public func kill() {
+        package func kill() {
             if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
             stopped()
@@ -236,82 +236,13 @@ public enum SesameProcess {
     }
 }
 
-/// Runs blocking `body` on a new thread and suspends until it is done: neither Swift's cooperative threads nor
-/// libdispatch's global ones (which Swift's executor runs on, and which do not grow for blocked work) are held.
-func onThreadOfItsOwn<Value: Sendable>(_ body: @escaping @Sendable () -> Value) async -> Value {
-    await withCheckedContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(returning: body()) }
-    }
-}
-
-/// Reads a pipe to its end on a thread of its own; what it has read so far can be taken at any time.
-final class ReadAll: @unchecked Sendable {
-    private let data = Mutex(Data())
-    private let finished = Mutex(false)
-    private let done = DispatchSemaphore(value: 0)
-
-    /// Reads `descriptor` (and closes it at its end).
-    init(descriptor: Int32) {
-        Thread.detachNewThread { [self] in
-            var chunk = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-                if count > 0 {
-                    data.withLock { $0.append(contentsOf: chunk[0..<count]) }
-                } else if count == 0 || errno != EINTR {
-                    break
-                }
-            }
-            close(descriptor)
-            finished.withLock { $0 = true }
-            done.signal()
-        }
-    }
-
-    /// Whether the pipe has ended.
-    var isDone: Bool { finished.withLock { $0 } }
-
-    /// Everything, once the pipe ends, or what came before `deadline` when something the process started still
-    /// holds the pipe open.
-    func wait(until deadline: Date = .distantFuture) -> String {
-        if done.wait(timeout: deadline == .distantFuture ? .distantFuture : .now() + max(0, deadline.timeIntervalSinceNow)) == .success {
-            done.signal()  // for the next call
-        }
-        return String(decoding: data.withLock { $0 }, as: UTF8.self)
-    }
-}
-
-public struct SesameProcessError: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}
-
-/// Runs blocking work (processes waited for, files polled) on threads of its own, without holding one of the few
-/// threads Swift's concurrency runs every async test on: on two cores, tests that block those threads starve the
-/// others' network I/O into timeouts. The work stays in the test's task (a task executor preference), so `#expect`
-/// and `Issue.record` in it count for the test.
-public func onOwnThread<Value: Sendable>(_ body: () throws -> Value) async throws -> Value {
-    try await withTaskExecutorPreference(BlockingExecutor.shared) { try body() }
-}
-
-/// A task executor on libdispatch threads, which may block (dispatch adds threads when they do).
-final class BlockingExecutor: TaskExecutor {
-    static let shared = BlockingExecutor()
-    private let queue = DispatchQueue(label: "sesame.tests.blocking", attributes: .concurrent)
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
-    }
-}
-
 extension SesameProcess {
     /// A `sesame` process left running (`run --watch`, `inject --watch`): its output goes to files, read any time.
-    public final class Background: @unchecked Sendable {
-        public let process: Process
+    package final class Background: @unchecked Sendable {
+        package let process: Process
         private let directory: TemporaryDirectory
 
-        public init(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws {
+        package init(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: try SesameProcess.binary())
             process.arguments = arguments
@@ -332,15 +263,15 @@ extension SesameProcess {
             self.process = process
         }
 
-        public var stdout: String { (try? String(contentsOfFile: directory.file("stdout"), encoding: .utf8)) ?? "" }
-        public var stderr: String { (try? String(contentsOfFile: directory.file("stderr"), encoding: .utf8)) ?? "" }
+        package var stdout: String { (try? String(contentsOfFile: directory.file("stdout"), encoding: .utf8)) ?? "" }
+        package var stderr: String { (try? String(contentsOfFile: directory.file("stderr"), encoding: .utf8)) ?? "" }
 
-        public func signal(_ number: Int32) {
+        package func signal(_ number: Int32) {
             if process.isRunning { kill(process.processIdentifier, number) }
         }
 
         /// Waits up to `timeout` for the process to end; its status, or nil when it is still running.
-        public func waitForExit(timeout: TimeInterval = 30) -> Int32? {
+        package func waitForExit(timeout: TimeInterval = 30) -> Int32? {
             let deadline = Date().addingTimeInterval(timeout)
             while process.isRunning {
                 if Date() > deadline { return nil }
@@ -350,7 +281,7 @@ extension SesameProcess {
         }
 
         /// Ends the process (SIGKILL) if it still runs, and removes its output files.
-        public func stop() {
+        package func stop() {
             signal(SIGKILL)
             process.waitUntilExit()
             directory.remove()
@@ -358,7 +289,7 @@ extension SesameProcess {
     }
 
     /// Waits up to `timeout` seconds for `condition`; whether it became true.
-    public static func eventually(timeout: TimeInterval = 30, _ condition: () throws -> Bool) rethrows -> Bool {
+    package static func eventually(timeout: TimeInterval = 30, _ condition: () throws -> Bool) rethrows -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if try condition() { return true }

@@ -4,8 +4,8 @@ import SecretServerModels
 
 /// Calls every typed call of `SecretServerClient` once, against a fresh local server, so a test can check
 /// what went over the wire (for example, that every route exists in the official API).
-public enum ClientExercise {
-    public static func run(_ client: SecretServerClient) async throws {
+package enum ClientExercise {
+    package static func run(_ client: SecretServerClient) async throws {
         _ = try await client.healthCheck()
         _ = try await client.version()
         _ = try await client.currentUser()

@@ -6,12 +6,12 @@ import SecretServer
 import SecretServerEmulator
 
 /// Starts the local Secret Server for a test on a free 127.0.0.1 port.
-public enum TestEmulator {
+package enum TestEmulator {
     /// The admin password every test server is started with.
-    public static let adminPassword = "Test-Admin-Passw0rd!"
+    package static let adminPassword = "Test-Admin-Passw0rd!"
 
     /// A configuration for tests: memory storage, a cheap password hash, the test admin password.
-    public static func configuration(
+    package static func configuration(
         storage: EmulatorConfiguration.Storage = .memory, tokenLifetime: Int = 1199
     ) -> EmulatorConfiguration {
         EmulatorConfiguration(
@@ -20,7 +20,7 @@ public enum TestEmulator {
     }
 
     /// Runs `body` with a started server, and stops it afterwards (also when `body` throws).
-    public static func with<Result>(
+    package static func with<Result>(
         _ configuration: EmulatorConfiguration = TestEmulator.configuration(),
         _ body: (EmulatorServer) async throws -> Result
     ) async throws -> Result {
@@ -38,7 +38,7 @@ public enum TestEmulator {
     }
 
     /// A client configuration for `server`, signed in as the admin.
-    public static func clientConfiguration(
+    package static func clientConfiguration(
         _ server: EmulatorServer,
         retry: SecretServerClient.RetryPolicy = .init(baseDelay: .milliseconds(5), maxDelay: .milliseconds(50))
     ) -> SecretServerClient.Configuration {
@@ -48,7 +48,7 @@ public enum TestEmulator {
     }
 
     /// Runs `body` with a started server and a client signed in to it as the admin.
-    public static func withClient<Result: Sendable>(
+    package static func withClient<Result: Sendable>(
         _ configuration: EmulatorConfiguration = TestEmulator.configuration(),
         _ body: (SecretServerClient, EmulatorServer) async throws -> Result
     ) async throws -> Result {

@@ -3,24 +3,24 @@ import Foundation
 /// Debian's tinyproxy on a free 127.0.0.1 port, for the proxy tests: a real HTTP proxy whose log shows each
 /// `CONNECT` it was asked for. `scripts/test` installs it; without it the proxy tests are skipped, except under
 /// `CI=true`, where they run and fail.
-public final class TinyProxy: @unchecked Sendable {
-    public static let binary = ["/usr/bin/tinyproxy", "/usr/sbin/tinyproxy"].first { FileManager.default.isExecutableFile(atPath: $0) }
+package final class TinyProxy: @unchecked Sendable {
+    package static let binary = ["/usr/bin/tinyproxy", "/usr/sbin/tinyproxy"].first { FileManager.default.isExecutableFile(atPath: $0) }
     /// Whether the proxy tests should run: tinyproxy is installed, or CI demands it.
-    public static var shouldRun: Bool { binary != nil || ProcessInfo.processInfo.environment["CI"] == "true" }
+    package static var shouldRun: Bool { binary != nil || ProcessInfo.processInfo.environment["CI"] == "true" }
 
-    public let port: Int
-    public let logPath: String
+    package let port: Int
+    package let logPath: String
     private let process: Process
     private let directory: TemporaryDirectory
 
     /// `http://127.0.0.1:PORT`, with `user:password@` when given.
-    public func url(user: String? = nil, password: String? = nil) -> String {
+    package func url(user: String? = nil, password: String? = nil) -> String {
         let credentials = user.map { $0 + (password.map { ":" + $0 } ?? "") + "@" } ?? ""
         return "http://\(credentials)127.0.0.1:\(port)"
     }
 
     /// Starts tinyproxy; with `basicAuth`, it asks for that user and password (407 otherwise).
-    public init(basicAuth: (user: String, password: String)? = nil) throws {
+    package init(basicAuth: (user: String, password: String)? = nil) throws {
         guard let binary = Self.binary else {
             throw Failure(message: "tinyproxy is not installed (apt-get install tinyproxy; scripts/test installs it)")
         }
@@ -51,7 +51,7 @@ public final class TinyProxy: @unchecked Sendable {
     }
 
     /// The targets of the `CONNECT` requests it was asked for so far (`host:port`).
-    public func connectTargets() -> [String] {
+    package func connectTargets() -> [String] {
         let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").compactMap { line in
             guard let range = line.range(of: "): CONNECT ") else { return nil }
@@ -60,9 +60,9 @@ public final class TinyProxy: @unchecked Sendable {
     }
 
     /// The whole log, to check what it never shows.
-    public func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    package func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    public func stop() {
+    package func stop() {
         if process.isRunning {
             // SIGKILL: the test runner's ignored SIGTERM is inherited, and tinyproxy does not reset it.
             kill(process.processIdentifier, SIGKILL)
@@ -74,9 +74,9 @@ public final class TinyProxy: @unchecked Sendable {
     deinit { stop() }
 
     /// tinyproxy could not be started.
-    public struct Failure: Error, CustomStringConvertible {
-        public let message: String
-        public var description: String { message }
+    package struct Failure: Error, CustomStringConvertible {
+        package let message: String
+        package var description: String { message }
     }
 
     static func freePort() throws -> Int {

@@ -2,7 +2,7 @@ import SecretServerModels
 import Testing
 
 /// Folder paths split at every `\` and `/`, by Unicode scalar: no character Unicode joins to a separator hides it.
-@Suite struct FolderPathTests {
+@Suite(.timeLimit(.minutes(1))) struct FolderPathTests {
     @Test(arguments: [
         ("\\Prod\\Databases\\db01", ["Prod", "Databases", "db01"]),
         ("Prod/Databases", ["Prod", "Databases"]),

@@ -3,7 +3,7 @@ import Testing
 
 @testable import SecretServer
 
-struct BaseURLTrimTests {
+@Suite(.timeLimit(.minutes(1))) struct BaseURLTrimTests {
     /// The client trims its base URL by scalar (not through NSString): the same blanks as Foundation's `.whitespaces`,
     /// on either side, checked scalar by scalar over the Basic Multilingual Plane and the next one.
     @Test func theBaseURLLosesFoundationsBlanksAndNothingElse() {

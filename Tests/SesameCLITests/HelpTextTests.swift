@@ -5,7 +5,7 @@ import Testing
 
 /// Help prose is joined into paragraphs (ArgumentParser wraps them at the terminal's width); examples and lists
 /// stay as written.
-@Suite struct HelpTextTests {
+@Suite(.timeLimit(.minutes(1))) struct HelpTextTests {
     @Test func joinsProseAndKeepsExamplesAndLists() {
         // Examples, list items (and an indented line that goes on with one), blank lines: as written.
         let kept = """

@@ -4,7 +4,7 @@ import Testing
 import SesameCore
 
 /// `Once` makes its value at the first use only, from any number of tasks, and keeps a failure as it keeps a value.
-@Suite struct OnceTests {
+@Suite(.timeLimit(.minutes(1))) struct OnceTests {
     struct Failure: Error, Equatable { var attempt: Int }
 
     @Test func theValueIsMadeOnceForEveryUse() async throws {

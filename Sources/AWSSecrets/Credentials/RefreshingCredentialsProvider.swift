@@ -123,7 +123,7 @@ public actor RefreshingCredentialsProvider: AWSCredentialsProvider {
     }
 
     static func seconds(_ duration: Duration) -> TimeInterval {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        duration / .seconds(1)
     }
 }
 

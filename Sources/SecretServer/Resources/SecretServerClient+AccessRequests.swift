@@ -25,19 +25,14 @@ extension SecretServerClient {
     public func accessRequests(mine: Bool = false, status: String? = nil) async throws -> [SecretAccessModel] {
         var query: [(String, String)] = [("filter.isMyRequest", String(mine))]
         if let status { query.append(("filter.status", status)) }
-        let filters = query
-        return try await PagedSequence<SecretAccessModel>(pageSize: 500) { skip, take in
-            try await self.get("/v1/secret-access-requests", query: filters + [("skip", String(skip)), ("take", String(take))])
-        }.collect()
+        return try await paged("/v1/secret-access-requests", query: query, pageSize: 500, of: SecretAccessModel.self).collect()
     }
 
     public func accessRequest(id: Int) async throws -> SecretAccessModel { try await get("/v1/secret-access-requests/\(id)") }
 
     /// The steps of an access request: created, approved, denied, canceled.
     public func accessRequestHistory(id: Int) async throws -> [SecretAccessRequestHistoryModel] {
-        try await PagedSequence<SecretAccessRequestHistoryModel>(pageSize: 500) { skip, take in
-            try await self.get("/v1/secret-access-requests/\(id)/history", query: [("skip", String(skip)), ("take", String(take))])
-        }.collect()
+        try await paged("/v1/secret-access-requests/\(id)/history", pageSize: 500, of: SecretAccessRequestHistoryModel.self).collect()
     }
 
     /// Creates a workflow template naming who approves access requests, and how long an approval lasts.
@@ -60,8 +55,6 @@ extension SecretServerClient {
     }
 
     public func workflowTemplates() async throws -> [WorkflowTemplateDetailModel] {
-        try await PagedSequence<WorkflowTemplateDetailModel>(pageSize: 500) { skip, take in
-            try await self.get("/v1/workflows/templates", query: [("skip", String(skip)), ("take", String(take))])
-        }.collect()
+        try await paged("/v1/workflows/templates", pageSize: 500, of: WorkflowTemplateDetailModel.self).collect()
     }
 }

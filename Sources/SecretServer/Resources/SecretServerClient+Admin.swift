@@ -7,9 +7,7 @@ extension SecretServerClient {
     // MARK: Roles
 
     public func roles(includeInactive: Bool = false) async throws -> [RoleModel] {
-        try await PagedSequence<RoleModel>(pageSize: 500) { skip, take in
-            try await self.get("/v1/roles", query: [("filter.includeInactive", String(includeInactive)), ("skip", String(skip)), ("take", String(take))])
-        }.collect()
+        try await paged("/v1/roles", query: [("filter.includeInactive", String(includeInactive))], pageSize: 500, of: RoleModel.self).collect()
     }
 
     public func createRole(name: String, enabled: Bool = true) async throws -> RoleModel {
@@ -38,10 +36,7 @@ extension SecretServerClient {
     public func teams(search: String? = nil, includeInactive: Bool = false) async throws -> [TeamDetailModel] {
         var query: [(String, String)] = [("filter.includeInactive", String(includeInactive))]
         if let search { query.append(("filter.searchTerm", search)) }
-        let filters = query
-        return try await PagedSequence<TeamDetailModel>(pageSize: 500) { skip, take in
-            try await self.get("/v1/teams", query: filters + [("skip", String(skip)), ("take", String(take))])
-        }.collect()
+        return try await paged("/v1/teams", query: query, pageSize: 500, of: TeamDetailModel.self).collect()
     }
 
     /// Creates a team and returns it.
@@ -74,10 +69,7 @@ extension SecretServerClient {
     public func secretPolicies(name: String? = nil, includeInactive: Bool = false) async throws -> [SecretPolicyModel] {
         var query: [(String, String)] = [("filter.includeInactive", String(includeInactive))]
         if let name { query.append(("filter.secretPolicyName", name)) }
-        let filters = query
-        return try await PagedSequence<SecretPolicyModel>(pageSize: 500) { skip, take in
-            try await self.get("/v1/secret-policy/search", query: filters + [("skip", String(skip)), ("take", String(take))])
-        }.collect()
+        return try await paged("/v1/secret-policy/search", query: query, pageSize: 500, of: SecretPolicyModel.self).collect()
     }
 
     public func secretPolicy(id: Int) async throws -> SecretPolicyDetailModel { try await get("/v2/secret-policy/\(id)") }
@@ -108,16 +100,12 @@ extension SecretServerClient {
 
     /// The roles a user holds, directly and through groups.
     public func roles(ofUser userId: Int) async throws -> [RoleSummary] {
-        try await PagedSequence<RoleSummary>(pageSize: 500) { skip, take in
-            try await self.get("/v1/users/\(userId)/roles", query: [("skip", String(skip)), ("take", String(take))])
-        }.collect()
+        try await paged("/v1/users/\(userId)/roles", pageSize: 500, of: RoleSummary.self).collect()
     }
 
     /// The roles a group holds.
     public func roles(ofGroup groupId: Int) async throws -> [RoleSummary] {
-        try await PagedSequence<RoleSummary>(pageSize: 500) { skip, take in
-            try await self.get("/v1/groups/\(groupId)/roles", query: [("skip", String(skip)), ("take", String(take))])
-        }.collect()
+        try await paged("/v1/groups/\(groupId)/roles", pageSize: 500, of: RoleSummary.self).collect()
     }
 
     /// Gives a user roles.

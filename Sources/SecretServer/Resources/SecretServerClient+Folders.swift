@@ -17,9 +17,7 @@ extension SecretServerClient {
     /// Every folder matching `search`, page by page.
     public func searchFolders(_ search: FolderSearch = FolderSearch()) -> PagedSequence<FolderSummary> {
         let query = search.queryItems
-        return PagedSequence(pageSize: search.pageSize) { skip, take in
-            try await self.get("/v1/folders", query: query + [("skip", String(skip)), ("take", String(take))])
-        }
+        return paged("/v1/folders", query: query, pageSize: search.pageSize)
     }
 
     /// A new folder's defaults (`GET /api/v1/folders/stub`).

@@ -29,13 +29,9 @@ public enum MetadataValue: Sendable, Hashable {
 extension SecretServerClient {
     /// The metadata of one secret, folder, user or group.
     public func metadata(of kind: MetadataItemKind, id: Int) async throws -> [MetadataModel] {
-        try await PagedSequence<MetadataModel>(pageSize: 500) { skip, take in
-            try await self.get(
-                "/v1/metadata",
-                query: [
-                    ("filter.itemId", String(id)), ("filter.metadataType", kind.rawValue), ("skip", String(skip)), ("take", String(take)),
-                ])
-        }.collect()
+        try await paged(
+            "/v1/metadata", query: [("filter.itemId", String(id)), ("filter.metadataType", kind.rawValue)], pageSize: 500, of: MetadataModel.self
+        ).collect()
     }
 
     /// Sets a metadata value on an item: creates the section and the field when they are new, and updates the

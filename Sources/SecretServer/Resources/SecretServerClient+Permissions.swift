@@ -27,9 +27,7 @@ public enum Grantee: Sendable, Hashable {
 extension SecretServerClient {
     /// The permissions on a secret.
     public func secretPermissions(secretId: Int) async throws -> [SecretPermissionModel] {
-        try await PagedSequence<SecretPermissionModel>(pageSize: 500) { skip, take in
-            try await self.get("/v1/secret-permissions", query: [("filter.secretId", String(secretId)), ("skip", String(skip)), ("take", String(take))])
-        }.collect()
+        try await paged("/v1/secret-permissions", query: [("filter.secretId", String(secretId))], pageSize: 500, of: SecretPermissionModel.self).collect()
     }
 
     /// Gives a user or a group a role on a secret.
@@ -54,9 +52,7 @@ extension SecretServerClient {
 
     /// The permissions on a folder.
     public func folderPermissions(folderId: Int) async throws -> [FolderPermissionModel] {
-        try await PagedSequence<FolderPermissionModel>(pageSize: 500) { skip, take in
-            try await self.get("/v1/folder-permissions", query: [("filter.folderId", String(folderId)), ("skip", String(skip)), ("take", String(take))])
-        }.collect()
+        try await paged("/v1/folder-permissions", query: [("filter.folderId", String(folderId))], pageSize: 500, of: FolderPermissionModel.self).collect()
     }
 
     /// Gives a user or a group a role on a folder, and a role on the secrets in it.

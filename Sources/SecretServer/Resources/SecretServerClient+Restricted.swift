@@ -98,9 +98,7 @@ extension SecretServerClient {
 
     /// A secret's audit trail, newest first.
     public func secretAudits(id: Int, pageSize: Int = 500) -> PagedSequence<SecretAuditModel> {
-        PagedSequence(pageSize: pageSize) { skip, take in
-            try await self.get("/v1/secrets/\(id)/audits", query: [("skip", String(skip)), ("take", String(take))])
-        }
+        paged("/v1/secrets/\(id)/audits", pageSize: pageSize)
     }
 
     /// Activates a deactivated (deleted) secret (`PUT /api/v3/secrets/{id}/activate`).

@@ -12,10 +12,7 @@ extension SecretServerClient {
         var query: [(String, String)] = []
         if let text, !text.isEmpty { query.append(("filter.searchText", text)) }
         if let type { query.append(("filter.scriptType", type.rawValue)) }
-        let filters = query
-        return PagedSequence(pageSize: pageSize) { skip, take in
-            try await self.get("/v2/userscripts", query: filters + [("skip", String(skip)), ("take", String(take))])
-        }
+        return paged("/v2/userscripts", query: query, pageSize: pageSize)
     }
 
     /// A user script with its text.

@@ -75,9 +75,7 @@ extension SecretServerClient {
 
     /// The onboarded SDK client accounts that are not revoked.
     public func sdkClientAccounts() async throws -> [SdkClientAccountModel] {
-        try await PagedSequence<SdkClientAccountModel>(pageSize: 500) { skip, take in
-            try await self.get("/v1/sdk-client-accounts", query: [("skip", String(skip)), ("take", String(take))])
-        }.collect()
+        try await paged("/v1/sdk-client-accounts", pageSize: 500, of: SdkClientAccountModel.self).collect()
     }
 
     /// Revokes an SDK client account; its secret stops working.

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import SecretServerModels
+import SesameHTTP
 
 extension SecretServerClient {
     /// A secret with all its fields (`GET /api/v1/secrets/{id}`).
@@ -24,9 +25,7 @@ extension SecretServerClient {
     /// Every secret matching `search`, fetched page by page as you iterate.
     public func searchSecrets(_ search: SecretSearch = SecretSearch()) -> PagedSequence<SecretSummary> {
         let query = search.queryItems
-        return PagedSequence(pageSize: search.pageSize) { skip, take in
-            try await self.get("/v1/secrets", query: query + [("skip", String(skip)), ("take", String(take))])
-        }
+        return paged("/v1/secrets", query: query, pageSize: search.pageSize)
     }
 
     /// How many secrets match `search` (`GET /api/v1/secrets/search-total`).
@@ -50,37 +49,42 @@ extension SecretServerClient {
     /// A refusal before the server acted (429, Delinea's 403 rate-limit answer) is simply sent again. When the
     /// check itself fails, the error says the create may have happened.
     public func createSecret(_ secret: SecretModel) async throws -> SecretModel {
-        var attempt = 1
-        while true {
-            do {
-                return try await send(.POST, "/v1/secrets", body: secret)
-            } catch let error as SecretServerError where error.mayHaveTakenEffect {
-                guard attempt < configuration.retry.maxAttempts else { throw error }
-                attempt += 1
-                // Wait first: a server that is slow rather than gone may still finish the first create.
-                try await transport.wait(
-                    configuration.retry.delay(beforeAttempt: attempt), attempt: attempt, request: APIRequest(.POST, "/v1/secrets"),
-                    reason: "ambiguous create (\(error.code))"
-                )
-                let found: SecretModel?
-                do {
-                    found = try await createdSecret(like: secret)
-                } catch {
-                    var unknown = SecretServerError(
-                        code: .invalidResponse,
-                        message: "the create may or may not have happened (\(error)); search for the secret before trying again",
-                        method: "POST", path: "/v1/secrets"
-                    )
-                    unknown.retriable = false
-                    throw unknown
-                }
-                if let found {
-                    configuration.logger.notice(
-                        "the create failed ambiguously but the secret was made; not sending it again",
-                        metadata: ["secret.id": "\(found.id)"])
-                    return found
-                }
+        // Idempotent for the loop: no create is sent again before the check finds no secret from the one before.
+        var ambiguous = false
+        return try await AttemptLoop(policy: configuration.retry).run(
+            idempotent: true,
+            willRetry: { attempt, delay, failure in
+                let code = (failure as? SecretServerError)?.code.description ?? "\(failure)"
+                transport.logRetry(delay, attempt: attempt, request: APIRequest(.POST, "/v1/secrets"), reason: "ambiguous create (\(code))")
             }
+        ) {
+            // The backoff came first: a server that is slow rather than gone may still finish the create before.
+            if ambiguous, let found = try await createdSecretAfterAmbiguousCreate(like: secret) {
+                configuration.logger.notice(
+                    "the create failed ambiguously but the secret was made; not sending it again", metadata: ["secret.id": "\(found.id)"])
+                return .success(found)
+            }
+            do {
+                return .success(try await send(.POST, "/v1/secrets", body: secret))
+            } catch let error as SecretServerError where error.mayHaveTakenEffect {
+                ambiguous = true
+                return .failure(.interrupted, error)
+            }
+        }
+    }
+
+    /// `createdSecret(like:)`, whose own failure says the create may have happened.
+    private func createdSecretAfterAmbiguousCreate(like secret: SecretModel) async throws -> SecretModel? {
+        do {
+            return try await createdSecret(like: secret)
+        } catch {
+            var unknown = SecretServerError(
+                code: .invalidResponse,
+                message: "the create may or may not have happened (\(error)); search for the secret before trying again",
+                method: "POST", path: "/v1/secrets"
+            )
+            unknown.retriable = false
+            throw unknown
         }
     }
 

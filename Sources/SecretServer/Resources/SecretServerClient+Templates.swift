@@ -12,10 +12,7 @@ extension SecretServerClient {
         var query: [(String, String)] = []
         if let text, !text.isEmpty { query.append(("filter.searchText", text)) }
         if includeInactive { query.append(("filter.includeInactive", "true")) }
-        let filters = query
-        return PagedSequence(pageSize: pageSize) { skip, take in
-            try await self.get("/v1/secret-templates", query: filters + [("skip", String(skip)), ("take", String(take))])
-        }
+        return paged("/v1/secret-templates", query: query, pageSize: pageSize)
     }
 
     /// The template named `name` exactly (case-insensitive), or `nil`.

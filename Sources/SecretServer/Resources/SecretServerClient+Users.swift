@@ -59,13 +59,15 @@ public struct UserChanges: Encodable, Sendable, CustomStringConvertible, CustomR
 extension SecretServerClient {
     /// Every user whose name or display name contains `text` (all when `nil`), page by page.
     public func searchUsers(text: String? = nil, includeInactive: Bool = false, pageSize: Int = 500) -> PagedSequence<UserSummary> {
+        paged("/v1/users", query: Self.directoryFilters(text: text, includeInactive: includeInactive), pageSize: pageSize)
+    }
+
+    /// The filters of the user and group searches.
+    static func directoryFilters(text: String?, includeInactive: Bool) -> [(String, String)] {
         var query: [(String, String)] = []
         if let text, !text.isEmpty { query.append(("filter.searchText", text)) }
         if includeInactive { query.append(("filter.includeInactive", "true")) }
-        let filters = query
-        return PagedSequence(pageSize: pageSize) { skip, take in
-            try await self.get("/v1/users", query: filters + [("skip", String(skip)), ("take", String(take))])
-        }
+        return query
     }
 
     public func user(id: Int) async throws -> UserModel { try await get("/v1/users/\(id)") }
@@ -99,22 +101,14 @@ extension SecretServerClient {
 
     /// The groups a user belongs to.
     public func groups(ofUser id: Int) async throws -> [GroupUserSummary] {
-        try await PagedSequence<GroupUserSummary>(pageSize: 500) { skip, take in
-            try await self.get("/v1/users/\(id)/groups", query: [("skip", String(skip)), ("take", String(take))])
-        }.collect()
+        try await paged("/v1/users/\(id)/groups", pageSize: 500, of: GroupUserSummary.self).collect()
     }
 }
 
 extension SecretServerClient {
     /// Every group whose name contains `text` (all when `nil`), page by page.
     public func searchGroups(text: String? = nil, includeInactive: Bool = false, pageSize: Int = 500) -> PagedSequence<GroupSummary> {
-        var query: [(String, String)] = []
-        if let text, !text.isEmpty { query.append(("filter.searchText", text)) }
-        if includeInactive { query.append(("filter.includeInactive", "true")) }
-        let filters = query
-        return PagedSequence(pageSize: pageSize) { skip, take in
-            try await self.get("/v1/groups", query: filters + [("skip", String(skip)), ("take", String(take))])
-        }
+        paged("/v1/groups", query: Self.directoryFilters(text: text, includeInactive: includeInactive), pageSize: pageSize)
     }
 
     public func group(id: Int) async throws -> GroupModel { try await get("/v1/groups/\(id)") }
@@ -139,9 +133,7 @@ extension SecretServerClient {
     /// The members of a group, page by page.
     public func groupMembers(groupId: Int, includeInactive: Bool = false, pageSize: Int = 500) -> PagedSequence<GroupUserSummary> {
         let extra: [(String, String)] = includeInactive ? [("filter.includeInactiveUsersForGroup", "true")] : []
-        return PagedSequence(pageSize: pageSize) { skip, take in
-            try await self.get("/v1/groups/\(groupId)/users", query: extra + [("skip", String(skip)), ("take", String(take))])
-        }
+        return paged("/v1/groups/\(groupId)/users", query: extra, pageSize: pageSize)
     }
 
     /// Adds a user, by id, to a group.

@@ -107,31 +107,29 @@ struct Transport: Sendable {
     /// pages answered with 200; every request goes again after 429 and Delinea's 403 rate-limit answer (the server
     /// refused it without acting).
     func send(_ request: APIRequest) async throws -> APIResponse {
-        var state = RetryState(policy: configuration.retry)
-        while true {
-            let token = try await tokens.token()
-            let outcome: RetryState.Outcome
-            let failure: SecretServerError
-            do {
-                let response = try await execute(request, token: token)
-                (outcome, failure) = classify(response, request: request)
-                if outcome == .success { return response }
-            } catch let error as SecretServerError where error.code == .authenticationFailed && error.path == ServerEndpoints.vaultsPath {
-                // The Platform refused the token when asked for its vault: nothing reached the API.
-                (outcome, failure) = (.credentialsRefused, error)
-            } catch let error as SecretServerError where [.transport, .timeout].contains(error.code) {
-                (outcome, failure) = (error.retriable ? .interrupted : .unreachable, error)
-            }
-            switch state.decide(outcome, idempotent: request.idempotent, canRenewCredentials: await tokens.canRenew) {
-            case .done:
-                throw failure  // not reached: a success returned above
-            case .renewCredentials:
+        var token = ""
+        return try await AttemptLoop(policy: configuration.retry).run(
+            idempotent: request.idempotent,
+            canRenewCredentials: { await tokens.canRenew },
+            renewCredentials: {
                 await tokens.invalidate(token)
                 configuration.logger.debug("token refused; signing in again", metadata: ["http.path": "\(request.path)"])
-            case .retry(let delay):
-                try await wait(delay, attempt: state.attempt, request: request, reason: failure.status.map { "HTTP \($0)" } ?? "\(failure.code)")
-            case .fail:
-                throw failure
+            },
+            willRetry: { attempt, delay, failure in
+                let reason = (failure as? SecretServerError).map { $0.status.map { "HTTP \($0)" } ?? "\($0.code)" } ?? "\(failure)"
+                logRetry(delay, attempt: attempt, request: request, reason: reason)
+            }
+        ) {
+            token = try await tokens.token()
+            do {
+                let response = try await execute(request, token: token)
+                let (outcome, failure) = classify(response, request: request)
+                return outcome == .success ? .success(response) : .failure(outcome, failure)
+            } catch let error as SecretServerError where error.code == .authenticationFailed && error.path == ServerEndpoints.vaultsPath {
+                // The Platform refused the token when asked for its vault: nothing reached the API.
+                return .failure(.credentialsRefused, error)
+            } catch let error as SecretServerError where [.transport, .timeout].contains(error.code) {
+                return .failure(error.retriable ? .interrupted : .unreachable, error)
             }
         }
     }
@@ -164,15 +162,14 @@ struct Transport: Sendable {
         }
     }
 
-    /// Waits `delay` before attempt `attempt`, saying so at debug.
-    func wait(_ delay: Duration, attempt: Int, request: APIRequest, reason: String) async throws {
+    /// Says at debug that `request` goes again as attempt `attempt` after `delay`.
+    func logRetry(_ delay: Duration, attempt: Int, request: APIRequest, reason: String) {
         configuration.logger.debug(
             "retrying",
             metadata: [
                 "http.method": "\(request.method)", "http.path": "\(request.path)", "retry.attempt": "\(attempt)",
-                "retry.reason": "\(reason)", "retry.delay_ms": "\(delay.nanoseconds / 1_000_000)",
+                "retry.reason": "\(reason)", "retry.delay_ms": "\(Int(delay / .milliseconds(1)))",
             ])
-        try await Task.sleep(for: delay)
     }
 
     private func execute(_ request: APIRequest, token: String) async throws -> APIResponse {
@@ -194,7 +191,7 @@ struct Transport: Sendable {
             "request",
             metadata: [
                 "http.method": "\(request.method)", "http.path": "\(request.path)", "http.status": "\(response.status)",
-                "duration_ms": "\((ContinuousClock.now - started).nanoseconds / 1_000_000)",
+                "duration_ms": "\(Int((ContinuousClock.now - started) / .milliseconds(1)))",
             ])
         return response
     }
@@ -203,44 +200,14 @@ struct Transport: Sendable {
     static func perform(_ request: OutgoingRequest, client: HTTPClientOwner, timeout: Duration, path: String, maximumSize: Int) async throws
         -> APIResponse
     {
-        let method = request.method
         do {
             return try await client.execute(request, timeout: timeout, maximumSize: maximumSize)
         } catch let error as SecretServerError {
             throw error
-        } catch let error as HTTPClientError where error == .connectTimeout {
-            // The connection pool already kept trying to connect for the whole connect timeout.
-            var failure = SecretServerError(
-                code: .transport, message: "could not connect to the server (\(error))", method: "\(method)", path: path
-            )
-            failure.retriable = false
-            throw failure
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            throw SecretServerError(code: .timeout, message: "no answer in time (\(error))", method: "\(method)", path: path)
-        } catch is NIOTooManyBytesError {
-            throw SecretServerError(
-                code: .invalidResponse, message: "the answer is larger than \(maximumSize) bytes, the client's limit (maximumResponseSize)",
-                method: "\(method)", path: path
-            )
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            var failure = SecretServerError(code: .transport, message: ConnectFailure.describe(error), method: "\(method)", path: path)
-            if let proxyFailure = ConnectFailure.proxyFailure(error) {
-                failure.message = proxyFailure
-                failure.retriable = false
-            } else if ConnectFailure.isTLSFailure(error) {
-                // Trying again does not change a certificate; the pool already tried for the connect timeout.
-                failure.message =
-                    "the TLS connection was refused (\(ConnectFailure.describe(error))): trust the server's CA with caFile "
-                    + "(--ca-file, SESAME_CA_FILE), and use the host name its certificate names"
-                failure.retriable = false
-            } else if ConnectFailure.isConnectFailure(error) {
-                // The connection pool already kept trying to connect for the whole connect timeout.
-                failure.message = "could not connect to the server (\(ConnectFailure.describe(error)))"
-                failure.retriable = false
-            }
-            throw failure
+            throw SecretServerError(ExchangeFailure(classifying: error), method: "\(request.method)", path: path, maximumSize: maximumSize)
         }
     }
 
@@ -342,46 +309,48 @@ struct Transport: Sendable {
         request.body = ByteBuffer(string: URLEncoding.query(form))
         // A sign-in has no side effect worth guarding and goes again after a lost connection; a refresh token is good
         // once, so it does not (RetryState decides, as for every request).
-        var state = RetryState(policy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(200), maxDelay: .seconds(1)))
         let spendsOnce: Bool
         // A one-time code is good once too: the server may have taken it before the connection dropped.
         if case .refresh = grant { spendsOnce = true } else { spendsOnce = sendsOneTimePassword }
-        while true {
-            do {
-                let response = try await perform(
-                    request, client: http, timeout: timeout, path: path, maximumSize: Transport.maximumTokenResponseSize)
-                let data = Data(response.body.readableBytesView)
-                guard (200..<300).contains(response.status) else {
-                    let body = try? WireCoding.makeDecoder().decode(APIErrorBody.self, from: data)
-                    let reason = [body?.error, body?.errorDescription ?? body?.message].compactMap { $0 }.joined(separator: ": ")
-                    throw SecretServerError(
-                        code: response.status >= 500 ? .serverError : .authenticationFailed,
-                        message: "sign-in refused: " + (reason.isEmpty ? "HTTP \(response.status)" : reason),
-                        status: response.status, method: "POST", path: path
-                    )
-                }
+        let attempts = AttemptLoop(policy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(200), maxDelay: .seconds(1)))
+        do {
+            return try await attempts.run(idempotent: !spendsOnce) {
                 do {
-                    return try WireCoding.makeDecoder().decode(TokenResponse.self, from: data)
-                } catch {
-                    throw SecretServerError(
-                        code: .invalidResponse, message: "the token route did not answer with a token (is the URL right?)",
-                        status: response.status, method: "POST", path: path
-                    )
-                }
-            } catch var error as SecretServerError where [.transport, .timeout].contains(error.code) {
-                switch state.decide(error.retriable ? .interrupted : .unreachable, idempotent: !spendsOnce) {
-                case .retry(let delay):
-                    try await Task.sleep(for: delay)
-                default:
-                    if spendsOnce, error.retriable {
-                        // The server may have spent it on the request that was lost: sending it again cannot help.
-                        error.message +=
-                            "; the session may have been renewed by the server without the answer arriving,"
-                            + " so if the next attempt is refused, sign in again"
-                    }
-                    throw error
+                    let response = try await perform(
+                        request, client: http, timeout: timeout, path: path, maximumSize: Transport.maximumTokenResponseSize)
+                    return .success(try tokenResponse(response, path: path))
+                } catch let error as SecretServerError where [.transport, .timeout].contains(error.code) {
+                    return .failure(error.retriable ? .interrupted : .unreachable, error)
                 }
             }
+        } catch var error as SecretServerError where spendsOnce && error.retriable && [.transport, .timeout].contains(error.code) {
+            // The server may have spent it on the request that was lost: sending it again cannot help.
+            error.message +=
+                "; the session may have been renewed by the server without the answer arriving,"
+                + " so if the next attempt is refused, sign in again"
+            throw error
+        }
+    }
+
+    /// The token in the token route's answer, or the sign-in's refusal as an error.
+    private static func tokenResponse(_ response: APIResponse, path: String) throws -> TokenResponse {
+        let data = Data(response.body.readableBytesView)
+        guard (200..<300).contains(response.status) else {
+            let body = try? WireCoding.makeDecoder().decode(APIErrorBody.self, from: data)
+            let reason = [body?.error, body?.errorDescription ?? body?.message].compactMap { $0 }.joined(separator: ": ")
+            throw SecretServerError(
+                code: response.status >= 500 ? .serverError : .authenticationFailed,
+                message: "sign-in refused: " + (reason.isEmpty ? "HTTP \(response.status)" : reason),
+                status: response.status, method: "POST", path: path
+            )
+        }
+        do {
+            return try WireCoding.makeDecoder().decode(TokenResponse.self, from: data)
+        } catch {
+            throw SecretServerError(
+                code: .invalidResponse, message: "the token route did not answer with a token (is the URL right?)",
+                status: response.status, method: "POST", path: path
+            )
         }
     }
 }

@@ -4,7 +4,7 @@ import SecretServer
 import Sesame
 
 /// The exit codes of `sesame`. 0, 1 and 2 follow Vault's CLI; the others say what kind of failure.
-public enum ExitStatus: Int32, Sendable {
+package enum ExitStatus: Int32, Sendable {
     /// Success.
     case ok = 0
     /// A local or usage error: bad arguments, a missing setting, a file that cannot be read.

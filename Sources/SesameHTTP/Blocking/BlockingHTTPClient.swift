@@ -15,7 +15,7 @@ import Synchronization
 ///
 /// Its calls block the thread they run on: only for code that owns its thread (the CLI's `CallingThreadExecutor`),
 /// never on the cooperative pool of a long-running process.
-public final class BlockingHTTPClient: Sendable {
+package final class BlockingHTTPClient: Sendable {
     private let connectTimeout: Duration
     private let caFile: String?
     /// Made on the first https request, kept for the next.
@@ -24,7 +24,7 @@ public final class BlockingHTTPClient: Sendable {
     /// - Parameters:
     ///   - connectTimeout: how long a connection may take (within the request's own timeout).
     ///   - caFile: a PEM file of CA certificates to trust on top of the system's.
-    public init(connectTimeout: Duration, caFile: String? = nil) {
+    package init(connectTimeout: Duration, caFile: String? = nil) {
         self.connectTimeout = connectTimeout
         self.caFile = caFile
     }
@@ -33,7 +33,7 @@ public final class BlockingHTTPClient: Sendable {
     /// - Throws: `HTTPClientError.connectTimeout` / `.deadlineExceeded` when time runs out, `NIOTooManyBytesError`
     ///   past `maximumSize`, `IOError` and `HTTPClientError.remoteConnectionClosed` for a connection lost on the way,
     ///   `BlockingHTTPError` for the rest.
-    public func execute(_ request: OutgoingRequest, timeout: Duration, maximumSize: Int) throws -> CollectedResponse {
+    package func execute(_ request: OutgoingRequest, timeout: Duration, maximumSize: Int) throws -> CollectedResponse {
         let start = ContinuousClock.now
         let deadline = start + timeout
         guard let url = URL(string: request.url), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
@@ -84,13 +84,13 @@ public final class BlockingHTTPClient: Sendable {
 }
 
 /// A request as Sesame's transports give it to `HTTPClientOwner`: whichever engine sends it.
-public struct OutgoingRequest: Sendable {
-    public var url: String
-    public var method: HTTPMethod
-    public var headers: HTTPHeaders
-    public var body: ByteBuffer?
+package struct OutgoingRequest: Sendable {
+    package var url: String
+    package var method: HTTPMethod
+    package var headers: HTTPHeaders
+    package var body: ByteBuffer?
 
-    public init(url: String, method: HTTPMethod = .GET, headers: HTTPHeaders = [:], body: ByteBuffer? = nil) {
+    package init(url: String, method: HTTPMethod = .GET, headers: HTTPHeaders = [:], body: ByteBuffer? = nil) {
         self.url = url
         self.method = method
         self.headers = headers

@@ -2,8 +2,8 @@
 /// `connectTimeout` and `deadlineExceeded`), a connection lost on the way (`IOError`, `HTTPClientError`'s
 /// `remoteConnectionClosed`) or an answer over the size limit (`NIOTooManyBytesError`): the same errors
 /// AsyncHTTPClient throws for those, so `ConnectFailure` classifies both clients' failures alike.
-public struct BlockingHTTPError: Error, Sendable, CustomStringConvertible {
-    public enum Code: String, Sendable {
+package struct BlockingHTTPError: Error, Sendable, CustomStringConvertible {
+    package enum Code: String, Sendable {
         /// No connection was made (the name did not resolve, every address refused): nothing was sent.
         case connect
         /// The TLS handshake failed or the server's certificate was refused: trying again changes nothing.
@@ -14,17 +14,17 @@ public struct BlockingHTTPError: Error, Sendable, CustomStringConvertible {
         case malformedResponse
     }
 
-    public var code: Code
+    package var code: Code
     /// What went wrong, in words; never a header's value or a body.
-    public var message: String
+    package var message: String
     /// The system's error number, for `.connect`.
-    public var errno: Int32?
+    package var errno: Int32?
 
-    public init(_ code: Code, _ message: String, errno: Int32? = nil) {
+    package init(_ code: Code, _ message: String, errno: Int32? = nil) {
         self.code = code
         self.message = message
         self.errno = errno
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }

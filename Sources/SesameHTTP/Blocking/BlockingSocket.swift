@@ -87,7 +87,7 @@ final class BlockingSocket {
             let left = deadline - ContinuousClock.now
             guard left > .zero else { throw timeoutError }
             // At least a millisecond, at most a minute per poll (the loop takes the rest).
-            let milliseconds = Int32(min(max(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000, 1), 60_000))
+            let milliseconds = Int32(min(max((left / .milliseconds(1)).rounded(.up), 1), 60_000))
             var entry = pollfd(fd: descriptor, events: events, revents: 0)
             let ready = poll(&entry, 1, milliseconds)
             if ready > 0 { return }

@@ -3,12 +3,12 @@ import NIOCore
 import NIOHTTP1
 
 /// A whole answer: its status, headers and body, read to the end within the size limit.
-public struct CollectedResponse: Sendable {
-    public var status: Int
-    public var headers: HTTPHeaders
-    public var body: ByteBuffer
+package struct CollectedResponse: Sendable {
+    package var status: Int
+    package var headers: HTTPHeaders
+    package var body: ByteBuffer
 
-    public init(status: Int, headers: HTTPHeaders, body: ByteBuffer) {
+    package init(status: Int, headers: HTTPHeaders, body: ByteBuffer) {
         self.status = status
         self.headers = headers
         self.body = body

@@ -116,15 +116,26 @@ extension AccessStore {
             if let secretId { _ = try self.requireSecret(db, caller, id: secretId, .view) } else { try self.requireAdmin(caller) }
             var request = SecretPermissionRow.order(Column("id"))
             if let secretId { request = request.filter(Column("secretId") == secretId) }
-            if let userId { request = request.filter(Column("userId") == userId) }
-            if let groupId { request = request.filter(Column("groupId") == groupId) }
-            let models = try request.fetchAll(db).map { try self.secretPermissionModel(db, $0) }
-            guard let domainId else { return models }
-            // -1 is the local directory (no domain), as for users.
-            let domain = domainId == -1 ? nil : try directory.domains(db)[Int64(domainId)]
-            if domainId != -1 && domain == nil { return [] }
-            return models.filter { $0.domainName == domain }
+            return try self.permissions(
+                db, request, userId: userId, groupId: groupId, domainId: domainId, model: self.secretPermissionModel, domain: \.domainName)
         }
+    }
+
+    /// The permissions `request` selects, held by `userId` and `groupId` when given, as models; when `domainId` is
+    /// given, only those of its domain's users and groups (-1 is the local directory, as for users). The secret and
+    /// folder permission searches share it.
+    private func permissions<Record: FetchableRecord & TableRecord, Model>(
+        _ db: Database, _ request: QueryInterfaceRequest<Record>, userId: Int64?, groupId: Int64?, domainId: Int?,
+        model: (Database, Record) throws -> Model, domain domainName: (Model) -> String?
+    ) throws -> [Model] {
+        var request = request
+        if let userId { request = request.filter(Column("userId") == userId) }
+        if let groupId { request = request.filter(Column("groupId") == groupId) }
+        let models = try request.fetchAll(db).map { try model(db, $0) }
+        guard let domainId else { return models }
+        let domain = domainId == -1 ? nil : try directory.domains(db)[Int64(domainId)]
+        if domainId != -1 && domain == nil { return [] }
+        return models.filter { domainName($0) == domain }
     }
 
     /// Shares a secret: Owner.
@@ -206,14 +217,8 @@ extension AccessStore {
             if let folderId { _ = try self.requireFolder(db, caller, id: folderId, .view) } else { try self.requireAdmin(caller) }
             var request = FolderPermissionRow.order(Column("id"))
             if let folderId { request = request.filter(Column("folderId") == folderId) }
-            if let userId { request = request.filter(Column("userId") == userId) }
-            if let groupId { request = request.filter(Column("groupId") == groupId) }
-            let models = try request.fetchAll(db).map { try self.folderPermissionModel(db, $0) }
-            guard let domainId else { return models }
-            // -1 is the local directory (no domain), as for users.
-            let domain = domainId == -1 ? nil : try directory.domains(db)[Int64(domainId)]
-            if domainId != -1 && domain == nil { return [] }
-            return models.filter { $0.domainName == domain }
+            return try self.permissions(
+                db, request, userId: userId, groupId: groupId, domainId: domainId, model: self.folderPermissionModel, domain: \.domainName)
         }
     }
 

@@ -28,18 +28,12 @@ extension AdminStore {
     func scripts(text: String?, type: String?, includeInactive: Bool, caller: Caller) async throws -> [ScriptModel] {
         try access.requireAdmin(caller)
         return try await databaseRead { db in
-            var sql = "SELECT * FROM user_script WHERE 1"
-            var arguments: StatementArguments = []
-            if !includeInactive { sql += " AND isActive = 1" }
-            if let text, !text.isEmpty {
-                sql += " AND name LIKE ? ESCAPE '\\'"
-                arguments += ["%\(SecretsStore.escapeLike(text))%"]
-            }
-            if let type {
-                sql += " AND scriptType = ?"
-                arguments += [type]
-            }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY name COLLATE NOCASE, id", arguments: arguments).map {
+            var filter = SQLFilter()
+            if !includeInactive { filter.require("isActive = 1") }
+            filter.contains(text)
+            if let type { filter.require("scriptType = ?", [type]) }
+            let sql = "SELECT * FROM user_script" + filter.whereClause + " ORDER BY name COLLATE NOCASE, id"
+            return try Row.fetchAll(db, sql: sql, arguments: filter.arguments).map {
                 self.scriptModel($0, withText: false)
             }
         }

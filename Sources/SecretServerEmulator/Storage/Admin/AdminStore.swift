@@ -92,14 +92,11 @@ extension AdminStore {
     func teams(search: String?, includeInactive: Bool, caller: Caller) async throws -> [TeamDetailModel] {
         try access.requireAdmin(caller)
         return try await databaseRead { db in
-            var sql = "SELECT * FROM team WHERE 1"
-            var arguments: StatementArguments = []
-            if !includeInactive { sql += " AND active = 1" }
-            if let search, !search.isEmpty {
-                sql += " AND name LIKE ? ESCAPE '\\'"
-                arguments += ["%\(SecretsStore.escapeLike(search))%"]
-            }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY name COLLATE NOCASE", arguments: arguments).map(self.teamModel)
+            var filter = SQLFilter()
+            if !includeInactive { filter.require("active = 1") }
+            filter.contains(search)
+            return try Row.fetchAll(db, sql: "SELECT * FROM team" + filter.whereClause + " ORDER BY name COLLATE NOCASE", arguments: filter.arguments)
+                .map(self.teamModel)
         }
     }
 
@@ -201,14 +198,11 @@ extension AdminStore {
     func secretPolicies(name: String?, includeInactive: Bool, caller: Caller) async throws -> [SecretPolicyModel] {
         try access.requireAdmin(caller)
         return try await databaseRead { db in
-            var sql = "SELECT * FROM secret_policy WHERE 1"
-            var arguments: StatementArguments = []
-            if !includeInactive { sql += " AND active = 1" }
-            if let name, !name.isEmpty {
-                sql += " AND name LIKE ? ESCAPE '\\'"
-                arguments += ["%\(SecretsStore.escapeLike(name))%"]
-            }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY name COLLATE NOCASE", arguments: arguments).map {
+            var filter = SQLFilter()
+            if !includeInactive { filter.require("active = 1") }
+            filter.contains(name)
+            let sql = "SELECT * FROM secret_policy" + filter.whereClause + " ORDER BY name COLLATE NOCASE"
+            return try Row.fetchAll(db, sql: sql, arguments: filter.arguments).map {
                 SecretPolicyModel(secretPolicyId: $0["id"], secretPolicyName: $0["name"], secretPolicyDescription: $0["description"], active: $0["active"])
             }
         }

@@ -105,7 +105,7 @@ extension DirectoryStore {
             if !includeInactive { request = request.filter(Column("enabled") == true) }
             if !ids.isEmpty { request = request.filter(ids.contains(Column("id"))) }
             if let text, !text.isEmpty {
-                let pattern = "%\(SecretsStore.escapeLike(text))%"
+                let pattern = "%\(SQLFilter.escapeLike(text))%"
                 request = request.filter(columns.map { Column($0).like(pattern, escape: "\\") }.joined(operator: .or))
             }
             if let domainId {
@@ -259,7 +259,7 @@ extension DirectoryStore {
             if !includeInactive { request = request.filter(Column("enabled") == true) }
             if platformOnly { request = request.none() }
             if let domainId { request = domainId == -1 ? request.filter(Column("domainId") == nil) : request.filter(Column("domainId") == Int64(domainId)) }
-            if let text, !text.isEmpty { request = request.filter(Column("name").like("%\(SecretsStore.escapeLike(text))%", escape: "\\")) }
+            if let text, !text.isEmpty { request = request.filter(Column("name").like("%\(SQLFilter.escapeLike(text))%", escape: "\\")) }
             let total = try request.fetchCount(db)
             let rows = try request.limit(take, offset: skip).fetchAll(db)
             var counts: [Int64: Int] = [:]

@@ -46,7 +46,7 @@ extension SecretsStore {
         try await databaseRead { db in
             var request = TemplateRow.order(Column("name").collating(.nocase))
             if !includeInactive { request = request.filter(Column("active") == true) }
-            if let text, !text.isEmpty { request = request.filter(Column("name").like("%\(Self.escapeLike(text))%", escape: "\\")) }
+            if let text, !text.isEmpty { request = request.filter(Column("name").like("%\(SQLFilter.escapeLike(text))%", escape: "\\")) }
             return try request.fetchAll(db)
         }
     }
@@ -59,16 +59,6 @@ extension SecretsStore {
             guard let requirement = try PasswordRequirementRow.fetchOne(db, key: requirementId) else { return nil }
             return (field, requirement)
         }
-    }
-
-    /// Escapes `%`, `_` and `\` for a LIKE pattern with `\` as the escape.
-    static func escapeLike(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            if character == "%" || character == "_" || character == "\\" { result.append("\\") }
-            result.append(character)
-        }
-        return result
     }
 }
 

@@ -310,7 +310,7 @@ extension SecretsStore {
             if filter.isExactMatch {
                 request = request.filter(Column("name") == text)
             } else {
-                request = request.filter(Column("name").like("%\(Self.escapeLike(text))%", escape: "\\"))
+                request = request.filter(Column("name").like("%\(SQLFilter.escapeLike(text))%", escape: "\\"))
             }
         }
         if let folderId = filter.folderId {

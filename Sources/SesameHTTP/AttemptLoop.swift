@@ -1,0 +1,73 @@
+/// Sends one request as often as `RetryState` allows: the loop every client shares (the Secret Server client, the
+/// AWS client, the token grants). The client says how one attempt went (`Attempt`); the loop asks `RetryState`,
+/// waits the backoff, renews credentials, and throws the last attempt's error when it gives up. The waiting is
+/// injected, so the loop is tested without sockets or wall-clock time (`AttemptLoopTests`).
+package struct AttemptLoop: Sendable {
+    /// How one attempt went.
+    package enum Attempt<Response> {
+        /// A usable answer: the loop returns it.
+        case success(Response)
+        /// A failed attempt: what it means for the retry decision, and the error to throw if it is the last.
+        case failure(RetryState.Outcome, any Error)
+        /// Send it again at once, without counting an attempt (the client corrected something of its own, such as a
+        /// signing clock AWS said is off; the client bounds how often it asks).
+        case again
+    }
+
+    package var policy: RetryPolicy
+    /// Waits before a retry; `Task.sleep` unless a test injects its own.
+    package var sleep: @Sendable (Duration) async throws -> Void
+    /// The jitter's random source (`Int64.random(in:)`), injected by tests.
+    package var random: @Sendable (ClosedRange<Int64>) -> Int64
+
+    package init(
+        policy: RetryPolicy, sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        random: @escaping @Sendable (ClosedRange<Int64>) -> Int64 = { Int64.random(in: $0) }
+    ) {
+        self.policy = policy
+        self.sleep = sleep
+        self.random = random
+    }
+
+    /// Runs `attempt` until it succeeds or `RetryState` gives up, and returns the answer or throws the last
+    /// attempt's error. An error `attempt` throws ends the loop at once (cancellation, a bad argument).
+    ///
+    /// - Parameters:
+    ///   - idempotent: the request may be sent twice without harm (see `RetryState.decide`).
+    ///   - canRenewCredentials: whether new credentials can be had; asked only after they were refused.
+    ///   - renewCredentials: drops the refused credentials so that the next attempt gets new ones.
+    ///   - willRetry: called before each wait, with the attempt about to be sent (2 for the first retry), the delay
+    ///     and the failure that caused it: for the client's log.
+    package func run<Response>(
+        idempotent: Bool,
+        canRenewCredentials: () async -> Bool = { true },
+        renewCredentials: () async -> Void = {},
+        willRetry: (_ attempt: Int, _ delay: Duration, _ failure: any Error) -> Void = { _, _, _ in },
+        attempt: () async throws -> Attempt<Response>
+    ) async throws -> Response {
+        var state = RetryState(policy: policy)
+        while true {
+            let outcome: RetryState.Outcome
+            let failure: any Error
+            switch try await attempt() {
+            case .success(let response):
+                return response
+            case .again:
+                continue
+            case .failure(let result, let error):
+                (outcome, failure) = (result, error)
+            }
+            let canRenew = outcome == .credentialsRefused ? await canRenewCredentials() : false
+            switch state.decide(outcome, idempotent: idempotent, canRenewCredentials: canRenew, random: random) {
+            case .done, .fail:
+                // `.done` only follows `.success`, which returned above.
+                throw failure
+            case .renewCredentials:
+                await renewCredentials()
+            case .retry(let delay):
+                willRetry(state.attempt, delay, failure)
+                try await sleep(delay)
+            }
+        }
+    }
+}

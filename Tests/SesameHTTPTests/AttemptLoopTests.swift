@@ -1,0 +1,176 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOSSL
+import SesameHTTP
+import Synchronization
+import Testing
+
+/// The loop every client sends through, without sockets or wall-clock time: the waits are recorded, not slept.
+@Suite(.timeLimit(.minutes(1)))
+struct AttemptLoopTests {
+    struct Failure: Error, Equatable {
+        var number: Int
+    }
+
+    /// The waits a loop asked for, in order.
+    final class Waits: Sendable {
+        private let delays = Mutex<[Duration]>([])
+        func add(_ delay: Duration) { delays.withLock { $0.append(delay) } }
+        var all: [Duration] { delays.withLock { $0 } }
+    }
+
+    /// A loop whose waits are recorded (not slept) and whose jitter picks the longest delay.
+    static func loop(maxAttempts: Int, waits: Waits) -> AttemptLoop {
+        AttemptLoop(
+            policy: RetryPolicy(maxAttempts: maxAttempts, baseDelay: .milliseconds(100), maxDelay: .seconds(5)),
+            sleep: { delay in waits.add(delay) },
+            random: { $0.upperBound }
+        )
+    }
+
+    @Test func anInterruptedIdempotentRequestGoesAgainWithBackoffUntilItSucceeds() async throws {
+        let waits = Waits()
+        var calls = 0
+        var announced: [Int] = []
+        let answer = try await Self.loop(maxAttempts: 4, waits: waits).run(
+            idempotent: true, willRetry: { attempt, _, _ in announced.append(attempt) }
+        ) { () -> AttemptLoop.Attempt<String> in
+            calls += 1
+            return calls < 3 ? .failure(.interrupted, Failure(number: calls)) : .success("answer")
+        }
+        #expect(answer == "answer")
+        #expect(calls == 3)
+        #expect(waits.all == [.milliseconds(100), .milliseconds(200)])
+        #expect(announced == [2, 3])
+    }
+
+    @Test func theLastAttemptsErrorIsThrownWhenTheAttemptsRunOut() async {
+        let waits = Waits()
+        var calls = 0
+        await #expect(throws: Failure(number: 3)) {
+            try await Self.loop(maxAttempts: 3, waits: waits).run(idempotent: true) { () -> AttemptLoop.Attempt<String> in
+                calls += 1
+                return .failure(.serverError(retryAfter: nil), Failure(number: calls))
+            }
+        }
+        #expect(calls == 3)
+        #expect(waits.all.count == 2)
+    }
+
+    @Test func aRequestThatMayHaveBeenActedOnIsSentOnceUnlessIdempotent() async {
+        let waits = Waits()
+        var calls = 0
+        await #expect(throws: Failure(number: 1)) {
+            try await Self.loop(maxAttempts: 4, waits: waits).run(idempotent: false) { () -> AttemptLoop.Attempt<String> in
+                calls += 1
+                return .failure(.interrupted, Failure(number: calls))
+            }
+        }
+        #expect(calls == 1)
+        #expect(waits.all.isEmpty)
+    }
+
+    @Test func refusedCredentialsAreRenewedOnceWithoutWaitingOrUsingAnAttempt() async throws {
+        let waits = Waits()
+        var calls = 0
+        var renewals = 0
+        let answer = try await Self.loop(maxAttempts: 1, waits: waits).run(
+            idempotent: false, renewCredentials: { renewals += 1 }
+        ) { () -> AttemptLoop.Attempt<Int> in
+            calls += 1
+            return calls == 1 ? .failure(.credentialsRefused, Failure(number: 1)) : .success(calls)
+        }
+        #expect(answer == 2)
+        #expect(renewals == 1)
+        #expect(waits.all.isEmpty)
+
+        // Refused again after the renewal, or credentials that cannot be renewed: the refusal is thrown.
+        var again = 0
+        await #expect(throws: Failure(number: 2)) {
+            try await Self.loop(maxAttempts: 4, waits: waits).run(idempotent: true) { () -> AttemptLoop.Attempt<Int> in
+                again += 1
+                return .failure(.credentialsRefused, Failure(number: again))
+            }
+        }
+        var renewedFixed = false
+        await #expect(throws: Failure(number: 1)) {
+            try await Self.loop(maxAttempts: 4, waits: waits).run(
+                idempotent: true, canRenewCredentials: { false }, renewCredentials: { renewedFixed = true }
+            ) { () -> AttemptLoop.Attempt<Int> in .failure(.credentialsRefused, Failure(number: 1)) }
+        }
+        #expect(!renewedFixed)
+    }
+
+    @Test func againRepeatsAtOnceWithoutCountingAnAttempt() async throws {
+        let waits = Waits()
+        var calls = 0
+        let answer = try await Self.loop(maxAttempts: 1, waits: waits).run(idempotent: false) { () -> AttemptLoop.Attempt<Int> in
+            calls += 1
+            return calls == 1 ? .again : .success(calls)
+        }
+        #expect(answer == 2)
+        #expect(waits.all.isEmpty)
+    }
+
+    @Test func throttlingHonoursRetryAfterEvenForANonIdempotentRequest() async throws {
+        let waits = Waits()
+        var calls = 0
+        let answer = try await Self.loop(maxAttempts: 2, waits: waits).run(idempotent: false) { () -> AttemptLoop.Attempt<Int> in
+            calls += 1
+            return calls == 1 ? .failure(.throttled(retryAfter: .seconds(2)), Failure(number: 1)) : .success(calls)
+        }
+        #expect(answer == 2)
+        #expect(waits.all == [.seconds(2)])
+    }
+
+    @Test func anErrorTheAttemptThrowsEndsTheLoopAtOnce() async {
+        let waits = Waits()
+        var calls = 0
+        await #expect(throws: CancellationError.self) {
+            try await Self.loop(maxAttempts: 4, waits: waits).run(idempotent: true) { () -> AttemptLoop.Attempt<Int> in
+                calls += 1
+                throw CancellationError()
+            }
+        }
+        #expect(calls == 1)
+    }
+}
+
+/// One classification of a failed exchange for every client.
+@Suite(.timeLimit(.minutes(1)))
+struct ExchangeFailureTests {
+    @Test func nothingSentIsFinalAndALostExchangeMayGoAgain() {
+        let connect = ExchangeFailure(classifying: HTTPClientError.connectTimeout)
+        #expect(connect.kind == .connect && connect.outcome == .unreachable && connect.nothingSent)
+        let refused = ExchangeFailure(classifying: IOError(errnoCode: ECONNREFUSED, reason: "connect"))
+        #expect(refused.kind == .connect)
+        let blockingRefused = ExchangeFailure(classifying: BlockingHTTPError(.connect, "could not connect"))
+        #expect(blockingRefused.kind == .connect)
+        let proxy = ExchangeFailure(classifying: HTTPClientError.proxyAuthenticationRequired)
+        #expect(proxy.kind == .proxy && proxy.reason.contains("407") && proxy.outcome == .unreachable)
+        let deadline = ExchangeFailure(classifying: HTTPClientError.deadlineExceeded)
+        #expect(deadline.kind == .timeout && deadline.outcome == .interrupted && !deadline.nothingSent)
+        let closed = ExchangeFailure(classifying: HTTPClientError.remoteConnectionClosed)
+        #expect(closed.kind == .interrupted && closed.outcome == .interrupted)
+        let large = ExchangeFailure(classifying: NIOTooManyBytesError(maxBytes: 10))
+        #expect(large.kind == .tooLarge && large.outcome == .failed)
+    }
+
+    /// The two clients used to disagree here: a refused handshake is final for both, and a TLS connection cut
+    /// without its close notification is a lost exchange for both.
+    @Test func aRefusedHandshakeIsFinalButAnUncleanShutdownIsALostExchange() {
+        let handshake = ExchangeFailure(classifying: NIOSSLError.handshakeFailed(.sslError([])))
+        #expect(handshake.kind == .tls && handshake.outcome == .unreachable)
+        let blocking = ExchangeFailure(classifying: BlockingHTTPError(.tls, "the server's certificate is not for example.com"))
+        #expect(blocking.kind == .tls)
+        let unclean = ExchangeFailure(classifying: NIOSSLError.uncleanShutdown)
+        #expect(unclean.kind == .interrupted && unclean.outcome == .interrupted)
+        #expect(ExchangeFailure(classifying: HTTPClientError.uncleanShutdown).kind == .interrupted)
+    }
+
+    @Test func theReasonNeverHoldsAHeadersValue() {
+        let refused = ExchangeFailure(classifying: HTTPClientError.invalidHeaderFieldValues(["Bearer secret-token-value"]))
+        #expect(!refused.reason.contains("secret-token-value"))
+    }
+}
