@@ -140,6 +140,8 @@ extension AWSError {
             (code, message) = (.invalidResponse, "the answer is larger than \(AWSTransport.maximumResponseSize) bytes")
         case .interrupted:
             (code, message) = (.transport, "could not reach \(url) (\(failure.reason))")
+        case .invalidRequest:
+            (code, message) = (.invalidConfiguration, "the request to \(url) could not be sent (\(failure.reason))")
         }
         self.init(code: code, message: message, service: service, operation: operation)
     }

@@ -86,7 +86,7 @@ struct AWSTransport: Sendable {
                     "retrying AWS request",
                     metadata: [
                         "aws.service": "\(endpoint.service)", "aws.operation": "\(request.operation)", "retry.attempt": "\(attempt)",
-                        "retry.reason": "\(reason)", "retry.delay_ms": "\(Int(delay / .milliseconds(1)))",
+                        "retry.reason": "\(reason)", "retry.delay_ms": "\(delay.nanoseconds / 1_000_000)",
                     ])
             }
         ) {

@@ -112,6 +112,8 @@ extension SecretServerError {
             (code, message) = (.invalidResponse, "the answer is larger than \(maximumSize) bytes, the client's limit (maximumResponseSize)")
         case .interrupted:
             (code, message) = (.transport, failure.reason)
+        case .invalidRequest:
+            (code, message) = (.invalidArgument, "the request could not be sent (\(failure.reason))")
         }
         self.init(code: code, message: message, method: method, path: path)
         retriable = !failure.nothingSent

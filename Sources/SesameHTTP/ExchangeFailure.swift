@@ -20,6 +20,9 @@ package struct ExchangeFailure: Error, Sendable, Equatable {
         case timeout
         /// The answer is larger than the client's limit: the server acted, and asking again gets the same answer.
         case tooLarge
+        /// The request could not be sent as it is (a header value with a line break, a URL the client cannot use):
+        /// nothing was sent, and sending it again changes nothing.
+        case invalidRequest
         /// The connection was lost during the exchange (including a TLS connection closed without its close
         /// notification): the server may have acted.
         case interrupted
@@ -47,7 +50,9 @@ package struct ExchangeFailure: Error, Sendable, Equatable {
             kind = .timeout
         } else if error is NIOTooManyBytesError {
             kind = .tooLarge
-        } else if Self.isUncleanShutdown(error) {
+        } else if Self.isUnsendable(error) {
+            kind = .invalidRequest
+        } else if Self.isUncleanShutdown(error) || (error as? BlockingHTTPError)?.code == .connectionLost {
             kind = .interrupted
         } else if ConnectFailure.isTLSFailure(error) {
             kind = .tls
@@ -64,12 +69,25 @@ package struct ExchangeFailure: Error, Sendable, Equatable {
         switch kind {
         case .connect, .tls, .proxy: return .unreachable
         case .timeout, .interrupted: return .interrupted
-        case .tooLarge: return .failed
+        case .tooLarge, .invalidRequest: return .failed
         }
     }
 
     /// Whether nothing reached the server, so the request had no effect there.
-    package var nothingSent: Bool { outcome == .unreachable }
+    package var nothingSent: Bool { outcome == .unreachable || kind == .invalidRequest }
+
+    /// A request refused before it was sent: by the blocking client, or by AsyncHTTPClient's checks of the URL and
+    /// the header fields.
+    private static func isUnsendable(_ error: any Error) -> Bool {
+        if let error = error as? BlockingHTTPError { return error.code == .invalidRequest }
+        // By the short description: one per case, without the associated values (which may hold a header's value).
+        guard let error = error as? HTTPClientError else { return false }
+        return Self.unsendable.contains(error.shortDescription)
+    }
+
+    private static let unsendable: Set<String> = [
+        HTTPClientError.invalidURL, .emptyHost, .emptyScheme, .unsupportedScheme(""), .invalidHeaderFieldNames([]), .invalidHeaderFieldValues([]),
+    ].reduce(into: []) { $0.insert($1.shortDescription) }
 
     /// A TLS connection that ended without its close notification, after the handshake: the exchange was cut, not
     /// refused.

@@ -22,8 +22,10 @@ struct AWSTLSTests {
             let endpoint = try #require(URL(string: server.baseURL)).deletingLastPathComponent().absoluteString
             var environment = Moto.environment(url: endpoint)
             environment["AWS_EC2_METADATA_DISABLED"] = "true"
+            let capture = LogCapture()
             func failure(_ environment: [String: String]) async throws -> AWSError? {
-                let session = try AWSSession(configuration: AWSConfiguration(maxAttempts: 1, environment: environment))
+                let session = try AWSSession(
+                    configuration: AWSConfiguration(maxAttempts: 3, environment: environment, logger: capture.logger(level: .debug)))
                 defer { Task { try? await session.shutdown() } }
                 do {
                     _ = try await session.ssm().getParameter("/p")
@@ -34,6 +36,10 @@ struct AWSTLSTests {
             }
             let untrusted = try await failure(environment)
             #expect(untrusted?.code == .transport, "\(String(describing: untrusted))")
+            // A refused certificate is not tried again (nothing was sent, and trying changes no certificate), and the
+            // error says what to do.
+            #expect(untrusted?.message.contains("AWS_CA_BUNDLE") == true, "\(String(describing: untrusted))")
+            #expect(!capture.lines.contains { $0.contains("retrying") }, "\(capture.lines)")
             environment["AWS_CA_BUNDLE"] = bundle
             let trusted = try await failure(environment)
             #expect(trusted != nil && trusted?.code != .transport, "TLS got through; the server is not AWS: \(String(describing: trusted))")

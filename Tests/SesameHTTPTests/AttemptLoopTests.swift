@@ -169,6 +169,19 @@ struct ExchangeFailureTests {
         #expect(ExchangeFailure(classifying: HTTPClientError.uncleanShutdown).kind == .interrupted)
     }
 
+    /// A TLS error after the handshake may come after the request went out; a request refused before it is sent
+    /// (a header value with a line break, as a server's token could hold) reached nobody and is not sent again.
+    @Test func aFailureAfterTheHandshakeIsALostExchangeAndAnUnsendableRequestIsFinal() {
+        let lost = ExchangeFailure(classifying: BlockingHTTPError(.connectionLost, "the TLS connection failed after the handshake"))
+        #expect(lost.kind == .interrupted && lost.outcome == .interrupted && !lost.nothingSent)
+        let header = ExchangeFailure(classifying: HTTPClientError.invalidHeaderFieldValues(["Bearer a\r\nb"]))
+        #expect(header.kind == .invalidRequest && header.outcome == .failed && header.nothingSent)
+        #expect(!header.reason.contains("Bearer"))
+        let blocking = ExchangeFailure(classifying: BlockingHTTPError(.invalidRequest, "a header value has a line break in it"))
+        #expect(blocking.kind == .invalidRequest && blocking.nothingSent)
+        #expect(ExchangeFailure(classifying: HTTPClientError.invalidURL).kind == .invalidRequest)
+    }
+
     @Test func theReasonNeverHoldsAHeadersValue() {
         let refused = ExchangeFailure(classifying: HTTPClientError.invalidHeaderFieldValues(["Bearer secret-token-value"]))
         #expect(!refused.reason.contains("secret-token-value"))

@@ -50,32 +50,34 @@ enum ContainerCredentials {
         return RefreshingCredentialsProvider(step: step, now: now) {
             var headers: [(String, String)] = []
             if let token = try authorizationToken(environment) { headers.append(("Authorization", token)) }
-            var lastError: (any Error)?
-            // Twice: the agent may be starting or briefly busy.
-            for attempt in 0..<2 {
-                if attempt > 0 { try await Task.sleep(for: .milliseconds(200)) }
+            // Twice: the agent may be starting (refusing connections) or briefly busy. The GET changes nothing, so
+            // every failure but a refusal (4xx) goes again, a connection that could not be made included.
+            return try await AttemptLoop(policy: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(200), maxDelay: .milliseconds(200))).run(
+                idempotent: true
+            ) { () -> AttemptLoop.Attempt<RefreshingCredentialsProvider.Fetched> in
+                let response: MetadataHTTP.Response
                 do {
-                    let response = try await MetadataHTTP.send(.GET, url, headers: headers)
-                    switch response.status {
-                    case 200:
-                        return try CredentialDocument.decode(response.body, step: step).fetched(step: step)
-                    case 400..<500:
-                        throw AWSError.credentialStep(
-                            step, "HTTP \(response.status)", code: .invalidCredentials,
-                            hint: "check AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE) and the task's or pod's role"
-                        )
-                    default:
-                        lastError = AWSError.credentialStep(step, "HTTP \(response.status)", code: .serviceError)
-                    }
+                    response = try await MetadataHTTP.send(.GET, url, headers: headers)
                 } catch let error as AWSError {
                     throw error
                 } catch is CancellationError {
                     throw CancellationError()
                 } catch {
-                    lastError = AWSError.credentialStep(step, "could not reach it (\(ConnectFailure.describe(error)))", code: .transport)
+                    return .failure(
+                        .interrupted, AWSError.credentialStep(step, "could not reach it (\(ConnectFailure.describe(error)))", code: .transport))
+                }
+                switch response.status {
+                case 200:
+                    return .success(try CredentialDocument.decode(response.body, step: step).fetched(step: step))
+                case 400..<500:
+                    throw AWSError.credentialStep(
+                        step, "HTTP \(response.status)", code: .invalidCredentials,
+                        hint: "check AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE) and the task's or pod's role"
+                    )
+                default:
+                    return .failure(.serverError(retryAfter: nil), AWSError.credentialStep(step, "HTTP \(response.status)", code: .serviceError))
                 }
             }
-            throw lastError ?? AWSError.credentialStep(step, "no answer", code: .transport)
         }
     }
 

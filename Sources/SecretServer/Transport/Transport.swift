@@ -168,7 +168,7 @@ struct Transport: Sendable {
             "retrying",
             metadata: [
                 "http.method": "\(request.method)", "http.path": "\(request.path)", "retry.attempt": "\(attempt)",
-                "retry.reason": "\(reason)", "retry.delay_ms": "\(Int(delay / .milliseconds(1)))",
+                "retry.reason": "\(reason)", "retry.delay_ms": "\(delay.nanoseconds / 1_000_000)",
             ])
     }
 

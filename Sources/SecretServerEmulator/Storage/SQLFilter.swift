@@ -25,13 +25,14 @@ struct SQLFilter {
         conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
     }
 
-    /// Escapes `%`, `_` and `\` for a LIKE pattern with `\` as the escape.
+    /// Escapes `%`, `_` and `\` for a LIKE pattern with `\` as the escape, by Unicode scalar (as SQLite reads the
+    /// pattern): a `%` followed by a combining mark is one Character but still a wildcard to SQLite.
     static func escapeLike(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            if character == "%" || character == "_" || character == "\\" { result.append("\\") }
-            result.append(character)
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar == "%" || scalar == "_" || scalar == "\\" { result.append("\\") }
+            result.append(scalar)
         }
-        return result
+        return String(result)
     }
 }

@@ -8,6 +8,9 @@ package struct BlockingHTTPError: Error, Sendable, CustomStringConvertible {
         case connect
         /// The TLS handshake failed or the server's certificate was refused: trying again changes nothing.
         case tls
+        /// The connection failed after the handshake (a TLS error while the request or its answer was on the way):
+        /// the server may have acted.
+        case connectionLost
         /// The request cannot be sent as given (a header with a line break in it, a URL that is not http(s)).
         case invalidRequest
         /// What came back is not an HTTP/1.1 answer this client reads.

@@ -55,6 +55,8 @@ final class TLSConnection: ByteSource {
     private var incoming = [UInt8](repeating: 0, count: 16 * 1024)
     private var outgoing = [UInt8](repeating: 0, count: 16 * 1024)
     private var streamEnded = false
+    /// Whether the handshake finished: a failure after it may come after the request went out.
+    private var established = false
     /// The name or address the certificate must be for.
     private let host: String
 
@@ -90,6 +92,7 @@ final class TLSConnection: ByteSource {
         guard try drive({ SSL_connect(ssl) }) == 1 else {
             throw BlockingHTTPError(.tls, "the server closed the connection during the TLS handshake")
         }
+        established = true
     }
 
     deinit {
@@ -173,6 +176,8 @@ final class TLSConnection: ByteSource {
         var text = [CChar](repeating: 0, count: 256)
         ERR_error_string_n(code, &text, text.count)
         let reason = code == 0 ? "no reason given" : String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return BlockingHTTPError(.tls, "the TLS connection failed (\(reason))")
+        return established
+            ? BlockingHTTPError(.connectionLost, "the TLS connection failed after the handshake (\(reason))")
+            : BlockingHTTPError(.tls, "the TLS connection failed (\(reason))")
     }
 }
