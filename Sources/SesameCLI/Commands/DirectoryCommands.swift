@@ -7,50 +7,10 @@ import SecretServerModels
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "List and manage users.",
-        subcommands: [List.self, Create.self, SetPassword.self, Enable.self, Disable.self, Delete.self]
+        subcommands: [
+            UserListCommand.self, UserCreateCommand.self, UserSetPasswordCommand.self, UserEnableCommand.self, UserDisableCommand.self, UserDeleteCommand.self,
+        ]
     )
-
-    struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List users.", discussion: "Example:\n  sesame user list ali --inactive")
-        @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "Text the user name or display name contains.") var text: String?
-        @Flag(name: .long, help: "Include disabled users.") var inactive = false
-        @OptionGroup var output: OutputOptions
-
-        func run() async throws {
-            try await connection.withClient { client in
-                let users = try await client.searchUsers(text: text, includeInactive: inactive).collect()
-                try Output.render(users, format: output.format) {
-                    Output.table(["ID", "USER", "DISPLAY NAME", "ENABLED"], users.map { [String($0.id), $0.userName, $0.displayName, String($0.enabled)] })
-                }
-            }
-        }
-    }
-
-    struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "create",
-            abstract: "Create a user; the password comes from standard input or a hidden prompt, never the command line.",
-            discussion: "Example:\n  printf '%s' \"$PW\" | sesame user create alice --display-name 'Alice A.' --password-stdin"
-        )
-        @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "The user name.") var userName: String
-        @Option(name: .long, help: "The display name.") var displayName: String?
-        @Flag(name: .long, help: "Read the password from standard input.") var passwordStdin = false
-        @Flag(name: .long, help: "An application account (for SDK clients and services).") var application = false
-        @OptionGroup var output: OutputOptions
-
-        func run() async throws {
-            let password = try UserCommand.newPassword(for: userName, standardInput: passwordStdin)
-            try await connection.withClient { client in
-                let user = try await client.createUser(
-                    NewUser(
-                        userName: userName, displayName: displayName, password: password,
-                        isApplicationAccount: application))
-                try Output.render(user, format: output.format) { Output.write("created user \(user.id): \(user.userName)") }
-            }
-        }
-    }
 
     /// A new password: standard input with `standardInput`, else a hidden prompt, twice, on a terminal.
     static func newPassword(for user: String, standardInput: Bool) throws -> String {
@@ -68,59 +28,11 @@ struct UserCommand: AsyncParsableCommand {
         return password
     }
 
-    struct SetPassword: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "set-password",
-            abstract: "Set a user's password (yours, or anyone's as an administrator); their other sessions end.",
-            discussion:
-                "Examples:\n  sesame user set-password alice          # asked twice, hidden\n  printf '%s' \"$PW\" | sesame user set-password svc_app --password-stdin"
-        )
-        @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "The user's id or name.") var user: String
-        @Flag(name: .long, help: "Read the password from standard input.") var passwordStdin = false
-        func run() async throws {
-            let password = try UserCommand.newPassword(for: user, standardInput: passwordStdin)
-            try await connection.withClient { client in
-                let id = try await UserCommand.resolve(user, client: client)
-                _ = try await client.updateUser(UserChanges(id: id, password: password))
-                Output.write("set the password of user \(id)")
-            }
-        }
-    }
-
-    struct Enable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enable a user.", discussion: "Example:\n  sesame user enable alice")
-        @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "The user's id or name.") var user: String
-        func run() async throws { try await UserCommand.setEnabled(user, true, connection: connection) }
-    }
-
-    struct Disable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "disable", abstract: "Disable a user; their sessions end.", discussion: "Example:\n  sesame user disable alice")
-        @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "The user's id or name.") var user: String
-        func run() async throws { try await UserCommand.setEnabled(user, false, connection: connection) }
-    }
-
     static func setEnabled(_ user: String, _ enabled: Bool, connection: ConnectionOptions) async throws {
         try await connection.withClient { client in
             let id = try await resolve(user, client: client)
             try await client.setUserEnabled(id: id, enabled)
             Output.write("\(enabled ? "enabled" : "disabled") user \(id)")
-        }
-    }
-
-    struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a user.", discussion: "Example:\n  sesame user delete alice")
-        @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "The user's id or name.") var user: String
-        func run() async throws {
-            try await connection.withClient { client in
-                let id = try await UserCommand.resolve(user, client: client)
-                try await client.deleteUser(id: id)
-                Output.write("deleted user \(id)")
-            }
         }
     }
 
@@ -131,94 +43,116 @@ struct UserCommand: AsyncParsableCommand {
     }
 }
 
+/// `sesame user list`
+struct UserListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List users.", discussion: "Example:\n  sesame user list ali --inactive")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "Text the user name or display name contains.") var text: String?
+    @Flag(name: .long, help: "Include disabled users.") var inactive = false
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        try await connection.withClient { client in
+            let users = try await client.searchUsers(text: text, includeInactive: inactive).collect()
+            try Output.render(users, format: output.format) {
+                Output.table(["ID", "USER", "DISPLAY NAME", "ENABLED"], users.map { [String($0.id), $0.userName, $0.displayName, String($0.enabled)] })
+            }
+        }
+    }
+}
+
+/// `sesame user create`
+struct UserCreateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Create a user; the password comes from standard input or a hidden prompt, never the command line.",
+        discussion: "Example:\n  printf '%s' \"$PW\" | sesame user create alice --display-name 'Alice A.' --password-stdin"
+    )
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The user name.") var userName: String
+    @Option(name: .long, help: "The display name.") var displayName: String?
+    @Flag(name: .long, help: "Read the password from standard input.") var passwordStdin = false
+    @Flag(name: .long, help: "An application account (for SDK clients and services).") var application = false
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let password = try UserCommand.newPassword(for: userName, standardInput: passwordStdin)
+        try await connection.withClient { client in
+            let user = try await client.createUser(
+                NewUser(
+                    userName: userName, displayName: displayName, password: password,
+                    isApplicationAccount: application))
+            try Output.render(user, format: output.format) { Output.write("created user \(user.id): \(user.userName)") }
+        }
+    }
+}
+
+/// `sesame user set-password`
+struct UserSetPasswordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set-password",
+        abstract: "Set a user's password (yours, or anyone's as an administrator); their other sessions end.",
+        discussion:
+            "Examples:\n  sesame user set-password alice          # asked twice, hidden\n  printf '%s' \"$PW\" | sesame user set-password svc_app --password-stdin"
+    )
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The user's id or name.") var user: String
+    @Flag(name: .long, help: "Read the password from standard input.") var passwordStdin = false
+    func run() async throws {
+        let password = try UserCommand.newPassword(for: user, standardInput: passwordStdin)
+        try await connection.withClient { client in
+            let id = try await UserCommand.resolve(user, client: client)
+            _ = try await client.updateUser(UserChanges(id: id, password: password))
+            Output.write("set the password of user \(id)")
+        }
+    }
+}
+
+/// `sesame user enable`
+struct UserEnableCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enable a user.", discussion: "Example:\n  sesame user enable alice")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The user's id or name.") var user: String
+    func run() async throws { try await UserCommand.setEnabled(user, true, connection: connection) }
+}
+
+/// `sesame user disable`
+struct UserDisableCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "disable", abstract: "Disable a user; their sessions end.", discussion: "Example:\n  sesame user disable alice")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The user's id or name.") var user: String
+    func run() async throws { try await UserCommand.setEnabled(user, false, connection: connection) }
+}
+
+/// `sesame user delete`
+struct UserDeleteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a user.", discussion: "Example:\n  sesame user delete alice")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The user's id or name.") var user: String
+    func run() async throws {
+        try await connection.withClient { client in
+            let id = try await UserCommand.resolve(user, client: client)
+            try await client.deleteUser(id: id)
+            Output.write("deleted user \(id)")
+        }
+    }
+}
+
 /// `sesame group ...`
 struct GroupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "group", abstract: "List and manage groups and their members.",
-        subcommands: [List.self, Create.self, Members.self, Add.self, Remove.self, Delete.self]
+        subcommands: [
+            GroupListCommand.self, GroupCreateCommand.self, GroupMembersCommand.self, GroupAddCommand.self, GroupRemoveCommand.self, GroupDeleteCommand.self,
+        ]
     )
-
-    struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List groups.", discussion: "Example:\n  sesame group list")
-        @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "Text the group name contains.") var text: String?
-        @OptionGroup var output: OutputOptions
-        func run() async throws {
-            try await connection.withClient { client in
-                let groups = try await client.searchGroups(text: text).collect()
-                try Output.render(groups, format: output.format) {
-                    Output.table(["ID", "NAME", "MEMBERS"], groups.map { [String($0.id), $0.name, String($0.memberCount)] })
-                }
-            }
-        }
-    }
-
-    struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "create", abstract: "Create a group.", discussion: "Example:\n  sesame group create operators")
-        @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "The group name.") var name: String
-        func run() async throws {
-            try await connection.withClient { client in
-                let group = try await client.createGroup(name: name)
-                Output.write("created group \(group.id): \(group.name)")
-            }
-        }
-    }
-
-    struct Members: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "members", abstract: "List a group's members.", discussion: "Example:\n  sesame group members operators")
-        @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "The group's id or name.") var group: String
-        @OptionGroup var output: OutputOptions
-        func run() async throws {
-            try await connection.withClient { client in
-                let members = try await client.groupMembers(groupId: try await GroupCommand.resolve(group, client: client)).collect()
-                try Output.render(members, format: output.format) {
-                    Output.table(["ID", "USER", "DISPLAY NAME"], members.map { [String($0.userId), $0.userName, $0.displayName] })
-                }
-            }
-        }
-    }
-
-    struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "add", abstract: "Add users to a group.", discussion: "Example:\n  sesame group add operators alice bob")
-        @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "The group's id or name.") var group: String
-        @Argument(help: "User names.") var users: [String]
-        func run() async throws { try await GroupCommand.changeMembers(group, users, add: true, connection: connection) }
-    }
-
-    struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "remove", abstract: "Remove users from a group.", discussion: "Example:\n  sesame group remove operators bob")
-        @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "The group's id or name.") var group: String
-        @Argument(help: "User names.") var users: [String]
-        func run() async throws { try await GroupCommand.changeMembers(group, users, add: false, connection: connection) }
-    }
 
     static func changeMembers(_ group: String, _ users: [String], add: Bool, connection: ConnectionOptions) async throws {
         try await connection.withClient { client in
             var membership = client.members(ofGroup: try await resolve(group, client: client))
             for user in users { membership = add ? try await membership.add(user) : try await membership.remove(user) }
             Output.write("\(add ? "added" : "removed") \(users.joined(separator: ", ")) \(add ? "to" : "from") group \(membership.groupId)")
-        }
-    }
-
-    struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "delete", abstract: "Delete a group.", discussion: "Example:\n  sesame group delete operators")
-        @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "The group's id or name.") var group: String
-        func run() async throws {
-            try await connection.withClient { client in
-                let id = try await GroupCommand.resolve(group, client: client)
-                try await client.deleteGroup(id: id)
-                Output.write("deleted group \(id)")
-            }
         }
     }
 
@@ -229,5 +163,87 @@ struct GroupCommand: AsyncParsableCommand {
                 .first(where: { $0.name.lowercased() == key.lowercased() })
         else { throw CLIError("no group named '\(key)'", exitCode: .notFound) }
         return group.id
+    }
+}
+
+/// `sesame group list`
+struct GroupListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List groups.", discussion: "Example:\n  sesame group list")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "Text the group name contains.") var text: String?
+    @OptionGroup var output: OutputOptions
+    func run() async throws {
+        try await connection.withClient { client in
+            let groups = try await client.searchGroups(text: text).collect()
+            try Output.render(groups, format: output.format) {
+                Output.table(["ID", "NAME", "MEMBERS"], groups.map { [String($0.id), $0.name, String($0.memberCount)] })
+            }
+        }
+    }
+}
+
+/// `sesame group create`
+struct GroupCreateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create", abstract: "Create a group.", discussion: "Example:\n  sesame group create operators")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The group name.") var name: String
+    func run() async throws {
+        try await connection.withClient { client in
+            let group = try await client.createGroup(name: name)
+            Output.write("created group \(group.id): \(group.name)")
+        }
+    }
+}
+
+/// `sesame group members`
+struct GroupMembersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "members", abstract: "List a group's members.", discussion: "Example:\n  sesame group members operators")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The group's id or name.") var group: String
+    @OptionGroup var output: OutputOptions
+    func run() async throws {
+        try await connection.withClient { client in
+            let members = try await client.groupMembers(groupId: try await GroupCommand.resolve(group, client: client)).collect()
+            try Output.render(members, format: output.format) {
+                Output.table(["ID", "USER", "DISPLAY NAME"], members.map { [String($0.userId), $0.userName, $0.displayName] })
+            }
+        }
+    }
+}
+
+/// `sesame group add`
+struct GroupAddCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Add users to a group.", discussion: "Example:\n  sesame group add operators alice bob")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The group's id or name.") var group: String
+    @Argument(help: "User names.") var users: [String]
+    func run() async throws { try await GroupCommand.changeMembers(group, users, add: true, connection: connection) }
+}
+
+/// `sesame group remove`
+struct GroupRemoveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove", abstract: "Remove users from a group.", discussion: "Example:\n  sesame group remove operators bob")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The group's id or name.") var group: String
+    @Argument(help: "User names.") var users: [String]
+    func run() async throws { try await GroupCommand.changeMembers(group, users, add: false, connection: connection) }
+}
+
+/// `sesame group delete`
+struct GroupDeleteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "delete", abstract: "Delete a group.", discussion: "Example:\n  sesame group delete operators")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The group's id or name.") var group: String
+    func run() async throws {
+        try await connection.withClient { client in
+            let id = try await GroupCommand.resolve(group, client: client)
+            try await client.deleteGroup(id: id)
+            Output.write("deleted group \(id)")
+        }
     }
 }

@@ -88,7 +88,7 @@ public final class CachingProvider: SecretProvider {
             found = try disk.lookup(key, scope: scope)
         } catch {
             // An entry that cannot be read (altered, or a broken file) is a miss: the provider answers instead.
-            try? disk.remove(key, scope: scope)
+            _ = try? disk.remove(key, scope: scope)
             return nil
         }
         guard let entry = found else { return nil }
