@@ -89,6 +89,7 @@ public enum SecretFile {
     }
 
     /// A regular file's content (or a pipe's, when allowed), at most `limit` bytes; `nil` when there is none.
+    ///
     /// Opened without blocking, so a pipe with no writer is not waited on at the open.
     private static func readBounded(
         _ path: String, followingLinks: Bool, allowingPipes: Bool = false, requirePrivate: Bool, limit: Int

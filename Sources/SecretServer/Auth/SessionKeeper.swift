@@ -18,6 +18,7 @@ public protocol SessionKeeper: Sendable {
 }
 
 /// A session as kept between processes: the tokens and when the access token expires (wall-clock time).
+///
 /// `description` and `dump()` never show a token.
 public struct KeptSession: Sendable, Codable, Equatable, Redacting {
     public var accessToken: String

@@ -4,6 +4,7 @@ import Synchronization
 import SesameRedaction
 
 /// The live OAuth sessions: access tokens with their expiry, and single-use refresh tokens.
+///
 /// Kept in memory, as a restart of the real server's web tier also ends its sessions.
 ///
 /// Every request looks its token up here, so the state sits behind a `Mutex` rather than in an actor: a lookup

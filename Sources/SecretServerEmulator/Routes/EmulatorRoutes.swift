@@ -23,31 +23,32 @@ struct EmulatorRoutes: Sendable {
         return base.isEmpty ? [""] : ["", base]
     }
 
-    /// The routes of one registration: those anyone may call, and the API routes behind `AuthenticationMiddleware`,
-    /// each added once under every prefix (`addRoutes(atPath:)`).
+    /// The routes of one resource: those anyone may call, and the API routes behind `AuthenticationMiddleware`. Each
+    /// resource has its own pair, added once under every prefix (`addRoutes(atPath:)`).
     struct Groups {
         let open = RouteCollection(context: Context.self)
         let api = RouteCollection(context: Context.self)
     }
 
+    /// The resources, each registering its routes on a `Groups` of its own (one file each: `EmulatorRoutes+….swift`).
+    var resources: [(Groups) -> Void] {
+        [
+            registerOAuth(on:), registerSystem(on:), registerSecrets(on:), registerTemplates(on:), registerFolders(on:),
+            registerDirectory(on:), registerPermissions(on:), registerMetadata(on:), registerSdkClients(on:), registerScripts(on:),
+            registerAdmin(on:), registerAccessRequests(on:),
+        ]
+    }
+
     func register(on router: Router<Context>) {
-        let groups = Groups()
-        groups.api.add(middleware: AuthenticationMiddleware(routes: self))
-        registerOAuth(on: groups)
-        registerSystem(on: groups)
-        registerSecrets(on: groups)
-        registerTemplates(on: groups)
-        registerFolders(on: groups)
-        registerDirectory(on: groups)
-        registerPermissions(on: groups)
-        registerMetadata(on: groups)
-        registerSdkClients(on: groups)
-        registerScripts(on: groups)
-        registerAdmin(on: groups)
-        registerAccessRequests(on: groups)
-        for prefix in prefixes {
-            router.addRoutes(groups.open, atPath: RouterPath(prefix))
-            router.addRoutes(groups.api, atPath: RouterPath(prefix + "/api"))
+        let authentication = AuthenticationMiddleware(routes: self)
+        for resource in resources {
+            let groups = Groups()
+            groups.api.add(middleware: authentication)
+            resource(groups)
+            for prefix in prefixes {
+                router.addRoutes(groups.open, atPath: RouterPath(prefix))
+                router.addRoutes(groups.api, atPath: RouterPath(prefix + "/api"))
+            }
         }
         // The Platform front door has a base URL of its own.
         registerPlatform(on: router)

@@ -44,6 +44,7 @@ public enum WireDate {
     }
 
     /// Parses the wire format (with or without a fraction, with or without a trailing `Z`), as UTC.
+    ///
     /// Returns `nil` for "never", `nil` and text that is not a date.
     public static func date(from text: String?) -> Date? {
         guard var text, !text.isEmpty, !text.hasPrefix("0001-01-01") else { return nil }

@@ -10,6 +10,7 @@ extension DirectoryStore {
     }
 
     /// Checks a username/password (and domain), recording the login or the failure.
+    ///
     /// After `lockAfter` failures in a row the user is locked out (0: never).
     /// - Parameter secondFactor: checks the user's second factor (the two-factor mode's code) once the password is
     ///   right; a refusal counts as a failed sign-in, towards the lockout, like a wrong password.

@@ -591,6 +591,7 @@ extension SecretsStore {
     }
 
     /// Matches sent items to template fields: by `itemId`, then `fieldId`, then `slug`, then `fieldName`.
+    ///
     /// Returns the new text value per field id for the non-file fields that were sent with a value.
     private func resolveItems(
         _ items: [SecretInput.Item], template: Template, existing: [Int64: SecretItemRow]
@@ -671,6 +672,7 @@ extension SecretsStore {
     }
 
     /// Sets one field, under the one rule with Edit (a restricted secret asks the same of a write as of a read).
+    ///
     /// Text goes to text fields, files to file fields; the other way round is refused.
     func setField(secretId: Int64, slug: String, _ write: FieldWrite, options: AccessOptions, caller: Caller) async throws {
         let now = self.now()
