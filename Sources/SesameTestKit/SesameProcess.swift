@@ -132,6 +132,8 @@ package enum SesameProcess {
         package let banner: String
         /// The port the server listened on.
         package let port: Int
+        /// The CA that signed the server's certificate (with `--tls`), as its ready file names it.
+        package let caFile: String?
         private let directory: TemporaryDirectory
         /// Holds the port once the server has stopped, for as long as this object lives (see `PortReservation`).
         private let stoppedPort = Mutex<PortReservation?>(nil)
@@ -141,6 +143,7 @@ package enum SesameProcess {
             var url: String
             var platformURL: String?
             var port: Int
+            var caFile: String?
         }
 
         /// Starts the server with `arguments` after `server --dev --port 0`, and waits (up to `timeout` seconds) for
@@ -190,6 +193,7 @@ package enum SesameProcess {
             self.baseURL = ready!.url
             self.platformURL = ready!.platformURL
             self.port = ready!.port
+            self.caFile = ready!.caFile
             self.banner = output()
         }
 

@@ -89,8 +89,9 @@ struct CLISessionTests {
             let other = try SesameProcess.Server(arguments: ["--tls"], adminPassword: Self.password)
             defer { other.stop() }
             // Without --tls-ca-out or --database the CA goes to a new private folder, not a guessable name in /tmp.
-            let caWord = try #require(trusted.banner.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("SESAME_CA_FILE=") })
-            let caFile = String(caWord.dropFirst("SESAME_CA_FILE=".count))
+            // Where the CA is comes from the ready file; the banner tells the user the same.
+            let caFile = try #require(trusted.caFile)
+            #expect(trusted.banner.contains("SESAME_CA_FILE=\(caFile)"), "\(trusted.banner)")
             let folder = (caFile as NSString).deletingLastPathComponent
             let mode = try FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int
             #expect(mode == 0o700, "the CA's folder \(folder) has mode \(String(mode ?? 0, radix: 8))")

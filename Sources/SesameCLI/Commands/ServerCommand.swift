@@ -142,7 +142,7 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Once the server listens, write {\"url\", \"platformURL\", \"port\", \"pid\"} as JSON to this file (atomically), for scripts and tests that start it.",
+            "Once the server listens, write {\"url\", \"platformURL\", \"port\", \"pid\", \"caFile\"} as JSON to this file (atomically), for scripts and tests that start it.",
             valueName: "FILE"
         ))
     var readyFile: String?
@@ -320,8 +320,9 @@ struct ServerCommand: AsyncParsableCommand {
         Output.write(lines.joined(separator: "\n"))
         if let readyFile {
             // After the banner, so whoever waits for this file finds the banner written too. No secret in it.
-            struct Ready: Encodable { var url: String; var platformURL: String?; var port: Int; var pid: Int32 }
-            let ready = Ready(url: server.baseURL, platformURL: server.platformURL, port: server.port, pid: getpid())
+            // `caFile`: the CA that signed the TLS certificate (with --tls), for SESAME_CA_FILE.
+            struct Ready: Encodable { var url: String; var platformURL: String?; var port: Int; var pid: Int32; var caFile: String? }
+            let ready = Ready(url: server.baseURL, platformURL: server.platformURL, port: server.port, pid: getpid(), caFile: caPath)
             do {
                 try SecretFile.write(Array(try JSONEncoder().encode(ready)) + [UInt8(ascii: "\n")], to: readyFile, mode: 0o644)
             } catch {
