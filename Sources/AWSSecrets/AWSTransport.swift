@@ -163,7 +163,7 @@ struct AWSTransport: Sendable {
         http.headers.add(name: "User-Agent", value: "sesame/1 (Swift)")
         // Service and operation; never headers (the signature) or bodies (the values).
         let log = RequestLog(
-            logger: configuration.logger, source: "AWSSecrets", metadata: ["aws.service": "\(endpoint.service)", "aws.operation": "\(request.operation)"])
+            logger: configuration.logger, metadata: ["aws.service": "\(endpoint.service)", "aws.operation": "\(request.operation)"])
         do {
             return try await owner.execute(http, timeout: configuration.timeouts.request, maximumSize: Self.maximumResponseSize, log: log)
         } catch is CancellationError {

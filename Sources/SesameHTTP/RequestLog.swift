@@ -4,14 +4,11 @@ import Logging
 /// (method and path, or service and operation; never headers, a query or a body), the status and the time taken.
 package struct RequestLog: Sendable {
     package var logger: Logger
-    /// The client the line is from (its module: `SecretServer`, `AWSSecrets`), as if it had logged it itself.
-    package var source: String
     /// What the request was, in words that hold no secret.
     package var metadata: Logger.Metadata
 
-    package init(logger: Logger, source: String, metadata: Logger.Metadata) {
+    package init(logger: Logger, metadata: Logger.Metadata) {
         self.logger = logger
-        self.source = source
         self.metadata = metadata
     }
 
@@ -20,6 +17,6 @@ package struct RequestLog: Sendable {
         var metadata = metadata
         metadata["http.status"] = "\(status)"
         metadata["duration_ms"] = "\((ContinuousClock.now - started).nanoseconds / 1_000_000)"
-        logger.trace("request", metadata: metadata, source: source)
+        logger.trace("request", metadata: metadata)
     }
 }

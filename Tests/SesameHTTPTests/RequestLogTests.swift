@@ -29,7 +29,7 @@ struct RequestLogTests {
             }
             func log(event: LogEvent) {
                 let fields = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-                lines.all.withLock { $0.append("\(event.level) [\(event.source)] \(event.message) " + fields.joined(separator: " ")) }
+                lines.all.withLock { $0.append("\(event.level) \(event.message) " + fields.joined(separator: " ")) }
             }
         }
     }
@@ -45,12 +45,12 @@ struct RequestLogTests {
         let response = try await owner.execute(
             OutgoingRequest(url: "http://127.0.0.1:\(server.port)/api/v1/secrets/1?text=private-name", headers: headers),
             timeout: .seconds(10), maximumSize: 1024,
-            log: RequestLog(logger: lines.logger, source: "SecretServer", metadata: ["http.method": "GET", "http.path": "/v1/secrets/1"]))
+            log: RequestLog(logger: lines.logger, metadata: ["http.method": "GET", "http.path": "/v1/secrets/1"]))
         #expect(response.status == 404)
         let logged = lines.all.withLock { $0 }
         #expect(logged.count == 1, "\(logged)")
         let line = try #require(logged.first)
-        #expect(line.hasPrefix("trace [SecretServer] request "), "\(line)")
+        #expect(line.hasPrefix("trace request "), "\(line)")
         #expect(line.contains("http.method=GET") && line.contains("http.path=/v1/secrets/1") && line.contains("http.status=404"), "\(line)")
         #expect(line.contains("duration_ms="), "\(line)")
         #expect(!line.contains("secret-token-value") && !line.contains("private-name"), "\(line)")

@@ -184,8 +184,7 @@ struct Transport: Sendable {
             http.body = body
         }
         // Method and path (no query: it may carry names); never headers or bodies.
-        let log = RequestLog(
-            logger: configuration.logger, source: "SecretServer", metadata: ["http.method": "\(request.method)", "http.path": "\(request.path)"])
+        let log = RequestLog(logger: configuration.logger, metadata: ["http.method": "\(request.method)", "http.path": "\(request.path)"])
         return try await Self.perform(
             http, client: owner, timeout: configuration.timeouts.request, path: request.path, maximumSize: configuration.maximumResponseSize,
             log: log)
