@@ -183,19 +183,25 @@ struct Transport: Sendable {
             http.headers.add(name: "Content-Type", value: request.contentType)
             http.body = body
         }
-        // Method and path (no query: it may carry names); never headers or bodies.
-        let log = RequestLog(logger: configuration.logger, metadata: ["http.method": "\(request.method)", "http.path": "\(request.path)"])
-        return try await Self.perform(
-            http, client: owner, timeout: configuration.timeouts.request, path: request.path, maximumSize: configuration.maximumResponseSize,
-            log: log)
+        let started = ContinuousClock.now
+        let response = try await Self.perform(
+            http, client: owner, timeout: configuration.timeouts.request, path: request.path, maximumSize: configuration.maximumResponseSize)
+        // Method, path (no query: it may carry names), status and time; never headers or bodies.
+        configuration.logger.trace(
+            "request",
+            metadata: [
+                "http.method": "\(request.method)", "http.path": "\(request.path)", "http.status": "\(response.status)",
+                "duration_ms": "\(Int((ContinuousClock.now - started) / .milliseconds(1)))",
+            ])
+        return response
     }
 
     /// Runs one HTTP exchange, reading the whole answer; transport failures become `SecretServerError`.
-    static func perform(
-        _ request: OutgoingRequest, client: HTTPClientOwner, timeout: Duration, path: String, maximumSize: Int, log: RequestLog? = nil
-    ) async throws -> APIResponse {
+    static func perform(_ request: OutgoingRequest, client: HTTPClientOwner, timeout: Duration, path: String, maximumSize: Int) async throws
+        -> APIResponse
+    {
         do {
-            return try await client.execute(request, timeout: timeout, maximumSize: maximumSize, log: log)
+            return try await client.execute(request, timeout: timeout, maximumSize: maximumSize)
         } catch let error as SecretServerError {
             throw error
         } catch is CancellationError {
