@@ -581,7 +581,9 @@ def compare_startup(rows, runs):
     static = os.environ["SESAME_STATIC_BIN"]
     nopie = os.environ.get("SESAME_STATIC_NOPIE_BIN")
     dynamic = os.environ["SESAME_BIN"]
-    variants = [("static", static)] + ([("static --no-pie", nopie)] if nopie else [])
+    # A binary to compare with in the same run (an earlier build, for a before/after figure), when given.
+    baseline = os.environ.get("SESAME_BASELINE_BIN")
+    variants = [("static", static)] + ([("static --no-pie", nopie)] if nopie else []) + ([("baseline", baseline)] if baseline else [])
     work = tempfile.mkdtemp()
     try:
         # The floor a Swift process reaches here: Foundation's hello, -static-stdlib, built now with the same compiler.

@@ -114,6 +114,7 @@ struct RedactionClassTests {
                 fetch: { _ in TokenResponse(accessToken: canary, expiresIn: 1, refreshToken: nil) }
             ),
             "KeptSession": KeptSession(accessToken: canary, refreshToken: canary, expiresAt: Date()),
+            "FirstLoad": ProfileSessionKeeper.FirstLoad(KeptSession(accessToken: canary, refreshToken: canary, expiresAt: Date())),
             "Session": SecretServerClient.Session(accessToken: canary, refreshToken: canary, expiresIn: .seconds(1)),
             "NewUser": NewUser(userName: "u", password: canary),
             "UserChanges": UserChanges(id: 1, password: canary),

@@ -100,7 +100,7 @@ struct AgentCommand: AsyncParsableCommand {
     var prefetch: String?
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current()
         let tls = try tlsFiles()
         let (host, port) = listen.lowercased() == "none" ? ("127.0.0.1", nil) : try Self.address(listen, allowRemote: allowRemote, tls: tls != nil)
         guard port != nil || socket != nil else { throw CLIError("--listen none needs --socket PATH") }

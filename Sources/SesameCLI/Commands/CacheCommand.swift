@@ -41,7 +41,7 @@ struct CacheStatusCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current()
         let path = ProfileFile.directory(environment) + "/cache.sqlite"
         var status = Status(path: path, exists: false, entries: 0, expired: 0, bytes: 0)
         if FileManager.default.fileExists(atPath: path) {
@@ -89,7 +89,7 @@ struct CacheClearCommand: AsyncParsableCommand {
     var reference: String?
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current()
         let path = ProfileFile.directory(environment) + "/cache.sqlite"
         guard let reference else {
             var removed = false

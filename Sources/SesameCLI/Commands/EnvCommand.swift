@@ -86,7 +86,7 @@ struct EnvCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current()
         let store = ReferenceStore.make(connection: connection, cache: try cacheOptions.configuration(environment), access: restricted.access(environment))
         let wanted = try await variables(store)
         let references = wanted.compactMap { $0.reference }

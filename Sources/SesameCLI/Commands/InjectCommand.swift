@@ -59,7 +59,7 @@ struct InjectCommand: AsyncParsableCommand {
         }
         let pieces = try Template.parse(template, name: input ?? "<stdin>")
         let references = Array(Set(pieces.compactMap(\.reference))).sorted { $0.canonical < $1.canonical }
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current()
         let store = ReferenceStore.make(connection: connection, cache: try cacheOptions.configuration(environment), access: restricted.access(environment))
         let render = { (refresh: Bool) async throws -> String in
             let values = try await ReferenceStore.resolve(references, with: store, refresh: refresh)

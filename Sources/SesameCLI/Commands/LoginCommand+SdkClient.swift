@@ -9,7 +9,7 @@ extension LoginCommand {
     /// Delinea's `tss init` does), keeps the client's id in the profile and its secret in the encrypted session
     /// store, and signs in with `client_credentials` from then on.
     func onboard() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current()
         guard sdkClient else { throw CLIError("--rule and --onboarding-key go with --sdk-client", hint: "add --sdk-client") }
         var file = try ProfileFile.load(environment)
         let name = connection.profile ?? environment["SESAME_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"

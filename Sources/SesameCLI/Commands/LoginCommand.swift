@@ -59,7 +59,7 @@ struct LoginCommand: AsyncParsableCommand {
             try await onboard()
             return
         }
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current()
         var file = try ProfileFile.load(environment)
         let name = connection.profile ?? environment["SESAME_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
         let existing = file.profiles[name]

@@ -20,7 +20,7 @@ struct LogoutCommand: AsyncParsableCommand {
     var profile: String?
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current()
         let file = try ProfileFile.load(environment)
         guard let name = profile ?? environment["SESAME_PROFILE"] ?? file.current else {
             throw CLIError("no profile to log out of", hint: "pass --profile NAME")

@@ -21,7 +21,7 @@ struct ProfileListCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current()
         let file = try ProfileFile.load(environment)
         let store = try? SessionStore(environment)
         struct Row: Encodable {
@@ -70,7 +70,7 @@ struct ProfileRemoveCommand: AsyncParsableCommand {
     @Argument(help: "The profile's name.") var name: String
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current()
         var file = try ProfileFile.load(environment)
         guard let removed = file.profiles.removeValue(forKey: name) else {
             throw CLIError("there is no profile '\(name)'", hint: "sesame profile list shows them", exitCode: .notFound)

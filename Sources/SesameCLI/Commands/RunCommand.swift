@@ -87,7 +87,7 @@ struct RunCommand: AsyncParsableCommand {
         guard let executable = arguments.first else {
             throw CLIError("no command to run", hint: "put it after --, as in: sesame run -- ./deploy.sh")
         }
-        let inherited = ProcessInfo.processInfo.environment
+        let inherited = ProcessEnvironment.current()
         var added: [String: String] = [:]
         for file in envFiles {
             for (key, value) in try EnvFile.read(file) { added[key] = value }

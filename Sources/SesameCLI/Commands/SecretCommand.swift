@@ -53,7 +53,7 @@ struct SecretGetCommand: AsyncParsableCommand {
     @OptionGroup var restricted: RestrictedOptions
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current()
         if let field, cacheOptions.enabled(environment) {
             return try await cachedField(field)
         }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import SecretServerEmulator
+import SesameCore
 import SesameFiles
 
 extension EmulatorConfiguration.HealthCheckCasing: ExpressibleByArgument {}
@@ -221,15 +222,15 @@ struct ServerCommand: AsyncParsableCommand {
         if let file = adminPasswordFile {
             adminPassword = try SecretInputFile.firstLine(file, what: "admin password")
             passwordSource = file
-        } else if let value = ProcessInfo.processInfo.environment["SESAME_ADMIN_PASSWORD"], !value.isEmpty {
+        } else if let value = ProcessEnvironment.current()["SESAME_ADMIN_PASSWORD"], !value.isEmpty {
             adminPassword = value
             passwordSource = "$SESAME_ADMIN_PASSWORD"
         }
         if adminPassword?.isEmpty == true { throw CLIError("the admin password is empty") }
-        let platformSecret = ProcessInfo.processInfo.environment["SESAME_PLATFORM_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        let platformSecret = ProcessEnvironment.current()["SESAME_PLATFORM_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         guard !platformClientId.isEmpty, platformClientId.count <= 200 else { throw CLIError("--platform-client-id must be 1 to 200 characters") }
         var encryptionKey: Data?
-        if let text = ProcessInfo.processInfo.environment["SESAME_SERVER_KEY"], !text.isEmpty {
+        if let text = ProcessEnvironment.current()["SESAME_SERVER_KEY"], !text.isEmpty {
             guard let key = Data(base64Encoded: text), key.count == 32 else {
                 throw CLIError("SESAME_SERVER_KEY must be 32 bytes in base64", hint: "make one with: openssl rand -base64 32")
             }

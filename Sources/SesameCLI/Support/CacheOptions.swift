@@ -28,7 +28,7 @@ struct CacheOptions: ParsableArguments {
     }
 
     /// The cache configuration of the reference store: memory only, or memory in front of the disk cache.
-    func configuration(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CacheConfiguration {
+    func configuration(_ environment: [String: String] = ProcessEnvironment.current()) throws -> CacheConfiguration {
         guard enabled(environment) else { return CacheConfiguration(strategy: .cacheThenServer) }
         let seconds =
             try cacheTtl ?? environment["SESAME_CACHE_TTL"].map { text in

@@ -138,6 +138,17 @@ struct ConnectionOptions: ParsableArguments {
         try Self.proxyConfiguration(flag: proxy, environment: environment, profile: profile)
     }
 
+    /// The proxies the standard variables name (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`), read from the
+    /// environment the command has (the client would otherwise read the process's environment once more).
+    static func standardProxies(_ environment: [String: String]) throws -> ProxyConfiguration {
+        do {
+            return try ProxyConfiguration.environment(environment)
+        } catch let error as ProxyError {
+            // As the client says it when it reads them itself (and so the same exit status through a provider).
+            throw SecretServerError(code: .invalidConfiguration, message: error.description)
+        }
+    }
+
     static func proxyConfiguration(flag: String?, environment: [String: String], profile: Profile?) throws -> ProxyConfiguration? {
         let setting: (text: String, source: String)?
         if let flag {
@@ -200,7 +211,7 @@ struct ConnectionOptions: ParsableArguments {
 
     /// The cache scope of the server and principal these options name (`CacheScope.secretServer`), worked out
     /// without signing in or prompting.
-    func cacheScope(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+    func cacheScope(environment: [String: String] = ProcessEnvironment.current()) throws -> String {
         cacheScope(for: try target(environment: environment), environment: environment)
     }
 
@@ -210,7 +221,7 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     /// The client configuration these options and `environment` describe. It may prompt for a password.
-    func configuration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SecretServerClient.Configuration {
+    func configuration(environment: [String: String] = ProcessEnvironment.current()) throws -> SecretServerClient.Configuration {
         try configuration(for: try target(environment: environment), environment: environment)
     }
 
@@ -238,7 +249,7 @@ struct ConnectionOptions: ParsableArguments {
         {
             credentials = .kept(
                 ProfileSessionKeeper(
-                    store: store, profile: profile, url: target.url, principal: principal(target, environment: environment)
+                    store: store, profile: profile, url: target.url, principal: principal(target, environment: environment), initial: kept
                 ))
         } else {
             guard let username = target.username else {
@@ -269,7 +280,7 @@ struct ConnectionOptions: ParsableArguments {
             principal: principal(target, environment: environment),
             allowsPlainHTTP: allowPlainHTTP,
             server: target.server,
-            proxy: target.proxy
+            proxy: try target.proxy ?? Self.standardProxies(environment)
         )
         // A two-factor code, sent with a password sign-in only (a stored session or a token needs none).
         if let code = environment["SESAME_OTP"], !code.isEmpty { configuration.oneTimePassword = code }
@@ -290,7 +301,7 @@ struct ConnectionOptions: ParsableArguments {
     /// - Parameter environment: the process's environment, when the caller has it already (each read of it builds a
     ///   dictionary of every variable).
     func withClient<Result: Sendable>(
-        changing: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment,
+        changing: Bool = false, environment: [String: String] = ProcessEnvironment.current(),
         _ body: (SecretServerClient) async throws -> Result
     ) async throws -> Result {
         defer { if changing { forgetCachedValues(environment: environment) } }
@@ -300,7 +311,7 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     /// Removes what the user's disk cache holds for the account these options name (nothing when there is no cache).
-    func forgetCachedValues(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    func forgetCachedValues(environment: [String: String] = ProcessEnvironment.current()) {
         guard let disk = CacheOptions.existingDiskCache(environment), let scope = try? cacheScope(environment: environment) else { return }
         _ = try? disk.removeAll(scope: scope)
     }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import _CryptoExtras
+import SesameCore
 import SesameRedaction
 
 /// What `sesame export` writes: a folder tree and its secrets with every field, sealed with AES-256-GCM under a
@@ -115,7 +116,7 @@ struct ExportFile {
         if let file {
             return try checked(try SecretInputFile.firstLine(file, what: "passphrase"))
         }
-        if let value = ProcessInfo.processInfo.environment["SESAME_EXPORT_PASSPHRASE"], !value.isEmpty { return try checked(value) }
+        if let value = ProcessEnvironment.current()["SESAME_EXPORT_PASSPHRASE"], !value.isEmpty { return try checked(value) }
         guard Terminal.isInteractive else {
             throw CLIError("no passphrase", hint: "use --passphrase-file FILE or set SESAME_EXPORT_PASSPHRASE, or run on a terminal")
         }

@@ -4,9 +4,10 @@ extension ProfileFile {
     /// Reads `config.yaml` from the YAML tree without Yams' `Resolver.default`: that resolver compiles regular
     /// expressions, and ICU's first regular expression cost several milliseconds of every command's start
     /// (Benchmarks/README.md). Scalars are read as `YAMLDecoder` reads them into this type: plain `~`, `null` or
-    /// an empty value is no value, `insecure` takes YAML's true/false/yes/no/on/off, unknown keys are ignored.
+    /// an empty value is no value, `insecure` takes YAML's true/false/yes/no/on/off, unknown keys are ignored. The
+    /// encoding is given: Yams' default reads the whole environment to look for `YAMS_DEFAULT_ENCODING`.
     static func decode(yaml text: String) throws -> ProfileFile {
-        guard let root = try Yams.compose(yaml: text, .basic) else { return ProfileFile() }
+        guard let root = try Yams.compose(yaml: text, .basic, .default, .utf8) else { return ProfileFile() }
         guard let mapping = root.mapping else { throw ProfileFileError("the file is not a mapping of settings") }
         var file = ProfileFile()
         for (key, value) in mapping {

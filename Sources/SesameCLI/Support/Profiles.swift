@@ -3,6 +3,8 @@ import SecretServer
 import SecretServerModels
 import Sesame
 import SesameFiles
+import SesameRedaction
+import Synchronization
 import Yams
 
 /// A named connection: where the server is and who signs in. Never a password or token (those go in the
@@ -37,18 +39,18 @@ struct ProfileFile: Codable, Equatable {
     var profiles: [String: Profile] = [:]
 
     /// `$SESAME_CONFIG_DIR`, else `$XDG_CONFIG_HOME/sesame`, else `~/.config/sesame`.
-    static func directory(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    static func directory(_ environment: [String: String] = ProcessEnvironment.current()) -> String {
         if let directory = environment["SESAME_CONFIG_DIR"], !directory.isEmpty { return directory }
         if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty { return xdg + "/sesame" }
         return (environment["HOME"] ?? NSHomeDirectory()) + "/.config/sesame"
     }
 
-    static func path(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    static func path(_ environment: [String: String] = ProcessEnvironment.current()) -> String {
         directory(environment) + "/config.yaml"
     }
 
     /// The file, or an empty one when there is none.
-    static func load(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ProfileFile {
+    static func load(_ environment: [String: String] = ProcessEnvironment.current()) throws -> ProfileFile {
         let path = path(environment)
         guard FileManager.default.fileExists(atPath: path) else { return ProfileFile() }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
@@ -61,7 +63,7 @@ struct ProfileFile: Codable, Equatable {
         }
     }
 
-    func save(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    func save(_ environment: [String: String] = ProcessEnvironment.current()) throws {
         let directory = Self.directory(environment)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let text =
@@ -82,7 +84,7 @@ struct SessionStore: Sendable {
     /// else a hidden prompt, once the store was made with one (`sessions.passphrase` marks it). Every write is synced
     /// to the disk: a command exits without closing the store (`ConnectionOptions.withClient`), and a renewed session
     /// lost to a crash of the machine would mean signing in again.
-    init(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    init(_ environment: [String: String] = ProcessEnvironment.current()) throws {
         let directory = ProfileFile.directory(environment)
         let database = directory + "/sessions.sqlite"
         let marker = directory + "/sessions.passphrase"
@@ -211,8 +213,41 @@ struct ProfileSessionKeeper: SessionKeeper {
     /// The server the client talks to: only a session of this server is used or replaced.
     let url: String
     let principal: String
+    /// The session read when the command chose these credentials: the client's first `load()` takes it instead of
+    /// reading the store again (that second read was 3% of a `secret get` with a stored session). Later loads read
+    /// the store.
+    let initial: FirstLoad
 
-    func load() async throws -> KeptSession? { store.load(profile, url: url) }
+    init(store: SessionStore, profile: String, url: String, principal: String, initial: KeptSession? = nil) {
+        self.store = store
+        self.profile = profile
+        self.url = url
+        self.principal = principal
+        self.initial = FirstLoad(initial)
+    }
+
+    func load() async throws -> KeptSession? {
+        if let first = initial.take() { return first }
+        return store.load(profile, url: url)
+    }
+
+    /// A session handed out once.
+    final class FirstLoad: Sendable, Redacting {
+        private let session: Mutex<KeptSession?>
+
+        init(_ session: KeptSession?) { self.session = Mutex(session) }
+
+        var redactedDescription: String { "session: <redacted>" }
+
+        /// The session, the first time; nil after.
+        func take() -> KeptSession? {
+            session.withLock { session in
+                let taken = session
+                session = nil
+                return taken
+            }
+        }
+    }
 
     func exchange(_ renew: @escaping @Sendable (KeptSession?) async throws -> KeptSession) async throws -> KeptSession {
         try await store.locked {

@@ -13,7 +13,7 @@ enum ReferenceStore {
     ///   its child's environment here, so a reference cannot copy one of sesame's own credentials into it.
     static func make(
         connection: ConnectionOptions, cache: CacheConfiguration = CacheConfiguration(strategy: .cacheThenServer),
-        environment: [String: String] = ProcessInfo.processInfo.environment, visible: [String: String]? = nil,
+        environment: [String: String] = ProcessEnvironment.current(), visible: [String: String]? = nil,
         access: SecretAccess = SecretAccess(automaticCheckOut: false), aws: LazyAWSSession? = nil
     ) -> SecretStore {
         // Worked out once for the scope and the client alike: the profile file is read and parsed once.
@@ -69,7 +69,7 @@ enum ReferenceStore {
 
     /// The store for a command that changes values: no caching of its own, but the user's disk cache (when there
     /// is one) attached, so what the change replaces is removed from it.
-    static func forWriting(connection: ConnectionOptions, access: SecretAccess, environment: [String: String] = ProcessInfo.processInfo.environment)
+    static func forWriting(connection: ConnectionOptions, access: SecretAccess, environment: [String: String] = ProcessEnvironment.current())
         -> SecretStore
     {
         make(

@@ -23,7 +23,7 @@ struct RestrictedOptions: ParsableArguments {
     var checkOut = false
 
     /// What the provider of `tss://` references sends.
-    func access(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> SecretAccess {
+    func access(_ environment: [String: String] = ProcessEnvironment.current()) -> SecretAccess {
         SecretAccess(
             comment: comment ?? environment["SESAME_COMMENT"].flatMap { $0.isEmpty ? nil : $0 }, ticketNumber: ticketNumber,
             ticketSystemId: ticketSystem, checkOut: checkOut,
@@ -37,7 +37,7 @@ struct RestrictedOptions: ParsableArguments {
     /// password when the server asks for it. `body` gets the restricted options to send, `nil` when none are needed
     /// (so a read can use the plain routes).
     func perform<Result: Sendable>(
-        _ key: String, client: SecretServerClient, environment: [String: String] = ProcessInfo.processInfo.environment,
+        _ key: String, client: SecretServerClient, environment: [String: String] = ProcessEnvironment.current(),
         _ body: (SecretRestrictedArgs?) async throws -> Result
     ) async throws -> Result {
         let access = access(environment)

@@ -24,7 +24,7 @@ enum SessionEnding {
                 tls: .init(caFile: settings.caFile, insecureSkipVerification: settings.insecure == true),
                 timeouts: .init(connect: .seconds(3), request: .seconds(5)), retry: .none,
                 server: settings.server.flatMap(SecretServerClient.ServerKind.init(rawValue:)) ?? .automatic,
-                proxy: try? ConnectionOptions.proxyConfiguration(flag: nil, environment: ProcessInfo.processInfo.environment, profile: settings)
+                proxy: try? ConnectionOptions.proxyConfiguration(flag: nil, environment: ProcessEnvironment.current(), profile: settings)
             )
             do {
                 _ = try await SecretServerClient.withClient(configuration: configuration) { client in

@@ -17,7 +17,7 @@ public struct EnvironmentProvider: SecretProvider {
 
     private func lookup(_ name: String) -> String? {
         if let fixed { return fixed[name] }
-        return ProcessInfo.processInfo.environment[name]
+        return ProcessEnvironment.current()[name]
     }
 
     public func get(_ reference: SecretReference) async throws -> SecretValue {
@@ -31,7 +31,7 @@ public struct EnvironmentProvider: SecretProvider {
     /// Variables whose names begin with the reference's name (`env://APP_` lists `APP_USER`, `APP_PASSWORD`).
     public func list(under reference: SecretReference) async throws -> [SecretReference] {
         let prefix = try Self.name(reference)
-        let names = fixed.map { Array($0.keys) } ?? Array(ProcessInfo.processInfo.environment.keys)
+        let names = fixed.map { Array($0.keys) } ?? Array(ProcessEnvironment.current().keys)
         return names.filter { $0.hasPrefix(prefix) && $0 != prefix }.sorted().map { SecretReference(scheme: "env", segments: [$0]) }
     }
 
