@@ -12,7 +12,12 @@ struct SSHKeyGenerationTests {
     static let sshKeygen = ["/usr/bin/ssh-keygen", "/bin/ssh-keygen"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     /// Runs ssh-keygen; its status and standard output.
-    func sshKeygen(_ arguments: [String]) throws -> (Int32, String) {
+    /// Runs ssh-keygen on a thread that may block (not the cooperative pool the in-process server needs).
+    func sshKeygen(_ arguments: [String]) async throws -> (Int32, String) {
+        try await onOwnThread { try Self.runSSHKeygen(arguments) }
+    }
+
+    static func runSSHKeygen(_ arguments: [String]) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(Self.sshKeygen, "ssh-keygen is missing: scripts/test installs openssh-client"))
         process.arguments = arguments
@@ -58,14 +63,14 @@ struct SSHKeyGenerationTests {
             let keyFile = directory.file("id_rsa")
             FileManager.default.createFile(atPath: keyFile, contents: privateKey.data, attributes: [.posixPermissions: 0o600])
             // ssh-keygen derives the public key from the private one, with the passphrase: it must be the stored one.
-            let (status, derived) = try sshKeygen(["-y", "-P", passphrase, "-f", keyFile])
+            let (status, derived) = try await sshKeygen(["-y", "-P", passphrase, "-f", keyFile])
             #expect(status == 0)
             let stored = String(decoding: publicKey.data, as: UTF8.self).split(separator: " ").prefix(2).joined(separator: " ")
             #expect(derived.trimmingCharacters(in: .whitespacesAndNewlines) == stored && stored.hasPrefix("ssh-rsa AAAA"))
-            let (wrong, _) = try sshKeygen(["-y", "-P", "not-the-passphrase", "-f", keyFile])
+            let (wrong, _) = try await sshKeygen(["-y", "-P", "not-the-passphrase", "-f", keyFile])
             #expect(wrong != 0, "the key is encrypted")
             try publicKey.data.write(to: URL(fileURLWithPath: directory.file("id_rsa.pub")))
-            let (listed, fingerprint) = try sshKeygen(["-l", "-f", directory.file("id_rsa.pub")])
+            let (listed, fingerprint) = try await sshKeygen(["-l", "-f", directory.file("id_rsa.pub")])
             #expect(listed == 0 && fingerprint.hasPrefix("2048 SHA256:") && fingerprint.contains("(RSA)"), "\(fingerprint)")
 
             // A passphrase given instead of generated encrypts the key; without one, the key is not encrypted.
@@ -74,7 +79,7 @@ struct SSHKeyGenerationTests {
                 items: #", {"slug": "private-key-passphrase", "itemValue": "Given-Passphrase-12345678"}"#)
             let givenId = try #require(try given.json()["id"]?.intValue)
             try Data(try await client.fieldFile(secretId: givenId, slug: "private-key").data).write(to: URL(fileURLWithPath: keyFile))
-            #expect(try sshKeygen(["-y", "-P", "Given-Passphrase-12345678", "-f", keyFile]).0 == 0)
+            #expect(try await sshKeygen(["-y", "-P", "Given-Passphrase-12345678", "-f", keyFile]).0 == 0)
             let plain = try await create(client, template: templateId, sshKeyArgs: #"{"generateSshKeys": true, "generatePassphrase": false}"#)
             let plainId = try #require(try plain.json()["id"]?.intValue)
             let plainKey = try await client.fieldFile(secretId: plainId, slug: "private-key").data

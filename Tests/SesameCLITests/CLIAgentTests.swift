@@ -225,9 +225,10 @@ struct CLIAgentTests {
         defer { directory.remove() }
         let agent = try await startAgent(
             environment: admin.merging(["SESAME_CONFIG_DIR": directory.path, "SESAME_CONNECT_TIMEOUT": "1"]) { $1 }, directory: directory,
-            arguments: ["--listen", "127.0.0.1:0", "--ttl", "1", "--stale-ttl", "20"])
+            arguments: ["--listen", "127.0.0.1:0", "--ttl", "1", "--stale-ttl", "12"])
         defer { agent.process.stop() }
         let token = [("X-Sesame-Token", agent.token)]
+        let beforeTheRead = ContinuousClock.now
         let fresh = try await getWithHeaders(agent.url + "/v1/ref?ref=tss://1/password", headers: token)
         #expect(fresh.status == 200 && fresh.body == "Stale-Value-1" && fresh.stale == nil)
         let freshJSON = try await get(agent.url + "/v1/ref?ref=tss://1/password", headers: token + [("Accept", "application/json")])
@@ -240,10 +241,18 @@ struct CLIAgentTests {
         let described = try await getWithHeaders(
             agent.url + "/v1/ref?ref=tss://1/password&refreshNow=true", headers: token + [("Accept", "application/json")])
         #expect(described.body.contains(#""stale":true"#) && described.body.contains("Stale-Value-1") && described.stale != nil, "\(described)")
-        // Past the time to live and the stale window (1 s + 20 s; room for a loaded machine): the error, and no value.
-        try await Task.sleep(for: .seconds(22))
-        let gone = try await get(agent.url + "/v1/ref?ref=tss://1/password", headers: token)
+        // Past the time to live and the stale window (1 s + 12 s from the read): the error, and no value. Asked until
+        // it comes (every answer before it is the stale value), within a deadline well past the window.
+        let deadline = ContinuousClock.now + .seconds(60)
+        var gone = try await get(agent.url + "/v1/ref?ref=tss://1/password", headers: token)
+        while gone.status == 200, ContinuousClock.now < deadline {
+            #expect(gone.body == "Stale-Value-1", "\(gone)")
+            try await Task.sleep(for: .milliseconds(250))
+            gone = try await get(agent.url + "/v1/ref?ref=tss://1/password", headers: token)
+        }
         #expect(gone.status >= 500 && !gone.body.contains("Stale-Value"), "\(gone)")
+        // Not before the window ended (a loaded machine only makes it later).
+        #expect(ContinuousClock.now - beforeTheRead >= .seconds(12), "the stale value was dropped before its window ended")
     }
 
     @Test func aPrefetchListIsReadAtStartAndAgainOnSIGHUP() async throws {
@@ -312,9 +321,15 @@ struct CLIAgentTests {
         #expect(try await get(agent.url + "/secretsmanager/get?secretId=" + name, headers: token).body.contains("Ttl-Value-1"))
         _ = try await session.secretsManager().putSecretValue(name, value: .string("Ttl-Value-2"))
         #expect(try await get(agent.url + "/secretsmanager/get?secretId=" + name, headers: token).body.contains("Ttl-Value-1"))
-        // Past the 2-s time to live, without refreshNow: the provider's new value.
-        try await Task.sleep(for: .milliseconds(2500))
-        #expect(try await get(agent.url + "/secretsmanager/get?secretId=" + name, headers: token).body.contains("Ttl-Value-2"))
+        // Past the 2-s time to live, without refreshNow: the provider's new value (the cached one until then).
+        let deadline = ContinuousClock.now + .seconds(60)
+        var answer = try await get(agent.url + "/secretsmanager/get?secretId=" + name, headers: token).body
+        while !answer.contains("Ttl-Value-2"), ContinuousClock.now < deadline {
+            #expect(answer.contains("Ttl-Value-1"), "\(answer)")
+            try await Task.sleep(for: .milliseconds(100))
+            answer = try await get(agent.url + "/secretsmanager/get?secretId=" + name, headers: token).body
+        }
+        #expect(answer.contains("Ttl-Value-2"), "\(answer)")
     }
 
     @Test func theTokenComesFromAWSTokenOrInLambdaFromTheSessionToken() async throws {

@@ -70,13 +70,13 @@ struct CLIScriptFolderTests {
             try process.run()
             defer { if process.isRunning { process.terminate() } }
             let lines = LineReader(output.fileHandleForReading)
-            #expect(lines.waitFor("watching", seconds: 20) != nil)
+            #expect(try await lines.waitFor("watching", seconds: 20) != nil)
 
             // An editor's save: write a temporary file, then rename it over the original.
             let temporary = directory.file(".watched.sh.swp")
             try "echo two\n".write(toFile: temporary, atomically: false, encoding: .utf8)
             #expect(rename(temporary, directory.file("watched.sh")) == 0)
-            let uploaded = lines.waitFor("uploaded watched.sh", seconds: 20)
+            let uploaded = try await lines.waitFor("uploaded watched.sh", seconds: 20)
             #expect(uploaded?.contains("script \(script.scriptId)") == true)
             #expect(try await client.script(id: script.scriptId).script == "echo two\n")
 
@@ -84,11 +84,11 @@ struct CLIScriptFolderTests {
             for version in ["three", "four", "five"] {
                 try "echo \(version)\n".write(toFile: directory.file("watched.sh"), atomically: true, encoding: .utf8)
             }
-            #expect(lines.waitFor("uploaded watched.sh", seconds: 20) != nil)
+            #expect(try await lines.waitFor("uploaded watched.sh", seconds: 20) != nil)
             #expect(try await client.script(id: script.scriptId).script == "echo five\n")
             try await Task.sleep(for: .milliseconds(1500))
             process.terminate()
-            process.waitUntilExit()
+            try await onOwnThread { process.waitUntilExit() }
             #expect(lines.all().filter { $0.contains("uploaded") }.count == 2)
         }
     }
@@ -116,10 +116,11 @@ final class LineReader: @unchecked Sendable {
         }
     }
 
-    /// The next line (after those already returned) that contains `text`, waiting up to `seconds`.
-    func waitFor(_ text: String, seconds: Double) -> String? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
+    /// The next line (after those already returned) that contains `text`, waiting up to `seconds` (asleep between
+    /// looks: the cooperative threads stay free for the rest of the suite).
+    func waitFor(_ text: String, seconds: Double) async throws -> String? {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
             let found: String? = lock.withLock {
                 while consumed < lines.count {
                     let line = lines[consumed]
@@ -129,7 +130,7 @@ final class LineReader: @unchecked Sendable {
                 return nil
             }
             if let found { return found }
-            Thread.sleep(forTimeInterval: 0.02)
+            try await Task.sleep(for: .milliseconds(20))
         }
         return nil
     }
