@@ -161,23 +161,16 @@ struct AWSTransport: Sendable {
         var http = OutgoingRequest(url: endpoint.basePath.isEmpty ? endpoint.url + "/" : endpoint.url, method: .POST, body: ByteBuffer(bytes: request.body))
         for header in signed { http.headers.add(name: header.name, value: header.value) }
         http.headers.add(name: "User-Agent", value: "sesame/1 (Swift)")
-        let started = ContinuousClock.now
-        let response: AWSResponse
+        // Service and operation; never headers (the signature) or bodies (the values).
+        let log = RequestLog.whenTracing(
+            logger: configuration.logger, source: "AWSSecrets", metadata: ["aws.service": "\(endpoint.service)", "aws.operation": "\(request.operation)"])
         do {
-            response = try await owner.execute(http, timeout: configuration.timeouts.request, maximumSize: Self.maximumResponseSize)
+            return try await owner.execute(http, timeout: configuration.timeouts.request, maximumSize: Self.maximumResponseSize, log: log)
         } catch is CancellationError {
             throw CancellationError()
         } catch {
             throw ExchangeFailure(classifying: error)
         }
-        // Service, operation, status and time; never headers (the signature) or bodies (the values).
-        configuration.logger.trace(
-            "request",
-            metadata: [
-                "aws.service": "\(endpoint.service)", "aws.operation": "\(request.operation)",
-                "http.status": "\(response.status)", "duration_ms": "\(Int((ContinuousClock.now - started) / .milliseconds(1)))",
-            ])
-        return response
     }
 
     /// Whether AWS refused the request because the signing time is too far from its own.

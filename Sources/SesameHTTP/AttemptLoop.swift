@@ -1,8 +1,22 @@
 /// Sends one request as often as `RetryState` allows: the loop every client shares (the Secret Server client, the
 /// AWS client, the token grants). The client says how one attempt went (`Attempt`); the loop asks `RetryState`,
-/// waits the backoff, renews credentials, and throws the last attempt's error when it gives up. The waiting is
+/// waits the backoff, renews credentials, and throws the last attempt's error when it gives up. With a policy
+/// `deadline`, what the attempts send is bounded by it (`AttemptLoop.deadline`). The waiting and the clock are
 /// injected, so the loop is tested without sockets or wall-clock time (`AttemptLoopTests`).
 package struct AttemptLoop: Sendable {
+    /// The instant by which the request a loop is sending must be done, when its policy has a `deadline`: set for
+    /// what its attempts send, the earliest when loops nest. `HTTPClientOwner.execute` cuts each exchange's timeout
+    /// to it. Work shared by several requests runs outside it (`withoutDeadline`).
+    @TaskLocal package static var deadline: ContinuousClock.Instant?
+
+    /// Runs `body` outside any request's deadline: for work that several requests wait on (a token renewal, the
+    /// server-kind probe, AWS credentials), which one caller's deadline must not cut short for the others (and a
+    /// refresh token cut off after it was sent is spent with its answer lost). A `Task` inherits task-locals, so a
+    /// shared task's body starts with this.
+    package static func withoutDeadline<Value>(_ body: () async throws -> Value) async rethrows -> Value {
+        try await $deadline.withValue(nil) { try await body() }
+    }
+
     /// How one attempt went.
     package enum Attempt<Response> {
         /// A usable answer: the loop returns it.
@@ -19,14 +33,18 @@ package struct AttemptLoop: Sendable {
     package var sleep: @Sendable (Duration) async throws -> Void
     /// The jitter's random source (`Int64.random(in:)`), injected by tests.
     package var random: @Sendable (ClosedRange<Int64>) -> Int64
+    /// The time now, for the deadline; injected by tests (with `sleep` moving it on).
+    package var now: @Sendable () -> ContinuousClock.Instant
 
     package init(
         policy: RetryPolicy, sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        random: @escaping @Sendable (ClosedRange<Int64>) -> Int64 = { Int64.random(in: $0) }
+        random: @escaping @Sendable (ClosedRange<Int64>) -> Int64 = { Int64.random(in: $0) },
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
         self.policy = policy
         self.sleep = sleep
         self.random = random
+        self.now = now
     }
 
     /// Runs `attempt` until it succeeds or `RetryState` gives up, and returns the answer or throws the last
@@ -45,6 +63,23 @@ package struct AttemptLoop: Sendable {
         willRetry: (_ attempt: Int, _ delay: Duration, _ failure: any Error) -> Void = { _, _, _ in },
         attempt: () async throws -> Attempt<Response>
     ) async throws -> Response {
+        let own = policy.deadline.map { now() + $0 }
+        let deadline = [Self.deadline, own].compactMap { $0 }.min()
+        return try await Self.$deadline.withValue(deadline) {
+            try await attempts(
+                deadline: deadline, idempotent: idempotent, canRenewCredentials: canRenewCredentials, renewCredentials: renewCredentials,
+                willRetry: willRetry, attempt: attempt)
+        }
+    }
+
+    private func attempts<Response>(
+        deadline: ContinuousClock.Instant?,
+        idempotent: Bool,
+        canRenewCredentials: () async -> Bool,
+        renewCredentials: () async -> Void,
+        willRetry: (_ attempt: Int, _ delay: Duration, _ failure: any Error) -> Void,
+        attempt: () async throws -> Attempt<Response>
+    ) async throws -> Response {
         var state = RetryState(policy: policy)
         while true {
             let outcome: RetryState.Outcome
@@ -58,7 +93,8 @@ package struct AttemptLoop: Sendable {
                 (outcome, failure) = (result, error)
             }
             let canRenew = outcome == .credentialsRefused ? await canRenewCredentials() : false
-            switch state.decide(outcome, idempotent: idempotent, canRenewCredentials: canRenew, random: random) {
+            let timeLeft = deadline.map { $0 - now() }
+            switch state.decide(outcome, idempotent: idempotent, canRenewCredentials: canRenew, timeLeft: timeLeft, random: random) {
             case .done, .fail:
                 // `.done` only follows `.success`, which returned above.
                 throw failure

@@ -68,18 +68,31 @@ package final class HTTPClientOwner: Sendable {
     }
 
     /// Sends `request` and reads its whole answer, at most `maximumSize` bytes, by `timeout` from now: with the
-    /// blocking client when there is one and the URL needs no proxy, else through the URL's pool.
-    /// - Throws: what AsyncHTTPClient throws (`ConnectFailure` classifies it), `NIOTooManyBytesError` past the size,
+    /// blocking client when there is one and the URL needs no proxy, else through the URL's pool. With `log`, an
+    /// answer is logged at trace (`RequestLog`).
+    /// - Throws: what AsyncHTTPClient throws (`ExchangeFailure` classifies it), `NIOTooManyBytesError` past the size,
     ///   `HTTPClientError.deadlineExceeded` past the time, and `BlockingHTTPError`.
-    package func execute(_ request: OutgoingRequest, timeout: Duration, maximumSize: Int) async throws -> CollectedResponse {
+    package func execute(_ request: OutgoingRequest, timeout: Duration, maximumSize: Int, log: RequestLog? = nil) async throws
+        -> CollectedResponse
+    {
+        let started = ContinuousClock.now
+        var timeout = timeout
+        if let deadline = AttemptLoop.deadline {
+            // The request's deadline (`RetryPolicy.deadline`) comes first.
+            guard deadline > started else { throw HTTPClientError.deadlineExceeded }
+            timeout = min(timeout, deadline - started)
+        }
+        let response: CollectedResponse
         if let blocking, proxies.server(for: request.url) == nil {
             try Task.checkCancellation()
-            return try blocking.execute(request, timeout: timeout, maximumSize: maximumSize)
+            response = try blocking.execute(request, timeout: timeout, maximumSize: maximumSize)
+        } else {
+            let answer = try await client(for: request.url).execute(request.clientRequest, timeout: TimeAmount(timeout))
+            let body = try await ResponseBodyReader.collect(answer.body, upTo: maximumSize, before: started + timeout)
+            response = CollectedResponse(status: Int(answer.status.code), headers: answer.headers, body: body)
         }
-        let deadline = ContinuousClock.now + timeout
-        let response = try await client(for: request.url).execute(request.clientRequest, timeout: TimeAmount(timeout))
-        let body = try await ResponseBodyReader.collect(response.body, upTo: maximumSize, before: deadline)
-        return CollectedResponse(status: Int(response.status.code), headers: response.headers, body: body)
+        log?.record(status: response.status, since: started)
+        return response
     }
 
     /// Closes the pools (once; later calls do nothing).

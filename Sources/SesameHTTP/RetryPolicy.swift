@@ -1,16 +1,22 @@
 /// When and how requests are tried again: at most `maxAttempts` in all, after an exponential backoff with full
-/// jitter (a random delay up to `baseDelay · 2^(attempt-2)`, at most `maxDelay`). Which failures may go again is
-/// `RetryState`'s to decide; this says how often and how long to wait.
+/// jitter (a random delay up to `baseDelay · 2^(attempt-2)`, at most `maxDelay`), and within `deadline` when there
+/// is one. Which failures may go again is `RetryState`'s to decide; this says how often and how long to wait.
 public struct RetryPolicy: Sendable, Equatable {
     /// Attempts in all, the first included. 1 turns retries off.
     public var maxAttempts: Int
     public var baseDelay: Duration
     public var maxDelay: Duration
+    /// The longest one request may take in all: its attempts and the waits between them. Each exchange it sends has
+    /// its timeout cut to the time left, and a retry whose wait would end past it is not made: the last attempt's
+    /// error is thrown. Work other requests share (a token renewal, the server-kind probe) runs to its own timeouts.
+    /// Nil (the default), zero or less: only `maxAttempts` and each exchange's own timeout bound a request.
+    public var deadline: Duration?
 
-    public init(maxAttempts: Int = 4, baseDelay: Duration = .milliseconds(100), maxDelay: Duration = .seconds(5)) {
+    public init(maxAttempts: Int = 4, baseDelay: Duration = .milliseconds(100), maxDelay: Duration = .seconds(5), deadline: Duration? = nil) {
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
+        self.deadline = deadline.flatMap { $0 > .zero ? $0 : nil }
     }
 
     /// No retries.

@@ -9,6 +9,8 @@
 /// 503, 504, an HTML page answered with 200) may have been acted on, so only idempotent requests go again. A
 /// connection that could not be made is not tried again (the connection pool already kept trying for the whole
 /// connect timeout), nor is a refused TLS handshake (trying again changes no certificate). Everything else fails.
+/// Nothing goes again once the time left before the request's deadline (`RetryPolicy.deadline`) is spent, nor
+/// after a wait that would end past it.
 package struct RetryState: Sendable {
     /// What one attempt came to.
     package enum Outcome: Sendable, Equatable {
@@ -50,11 +52,13 @@ package struct RetryState: Sendable {
     }
 
     /// The decision after an attempt that came to `outcome`. `idempotent`: the request may be sent twice without
-    /// harm. `canRenewCredentials`: new credentials can be had (a fixed token cannot be renewed).
+    /// harm. `canRenewCredentials`: new credentials can be had (a fixed token cannot be renewed). `timeLeft`: the
+    /// time before the request's deadline, when it has one.
     package mutating func decide(
-        _ outcome: Outcome, idempotent: Bool, canRenewCredentials: Bool = true,
+        _ outcome: Outcome, idempotent: Bool, canRenewCredentials: Bool = true, timeLeft: Duration? = nil,
         random: (ClosedRange<Int64>) -> Int64 = { Int64.random(in: $0) }
     ) -> Decision {
+        if outcome != .success, let timeLeft, timeLeft <= .zero { return .fail }
         switch outcome {
         case .success:
             return .done
@@ -63,19 +67,22 @@ package struct RetryState: Sendable {
             renewedCredentials = true
             return .renewCredentials
         case .throttled(let retryAfter):
-            return next(retryAfter: retryAfter, random: random)
+            return next(retryAfter: retryAfter, timeLeft: timeLeft, random: random)
         case .serverError(let retryAfter):
-            return idempotent ? next(retryAfter: retryAfter, random: random) : .fail
+            return idempotent ? next(retryAfter: retryAfter, timeLeft: timeLeft, random: random) : .fail
         case .interrupted:
-            return idempotent ? next(retryAfter: nil, random: random) : .fail
+            return idempotent ? next(retryAfter: nil, timeLeft: timeLeft, random: random) : .fail
         case .unreachable, .failed:
             return .fail
         }
     }
 
-    private mutating func next(retryAfter: Duration?, random: (ClosedRange<Int64>) -> Int64) -> Decision {
+    private mutating func next(retryAfter: Duration?, timeLeft: Duration?, random: (ClosedRange<Int64>) -> Int64) -> Decision {
         guard attempt < policy.maxAttempts else { return .fail }
+        let delay = policy.delay(beforeAttempt: attempt + 1, retryAfter: retryAfter, random: random)
+        // A wait that ends at or past the deadline leaves no time to send anything.
+        if let timeLeft, delay >= timeLeft { return .fail }
         attempt += 1
-        return .retry(after: policy.delay(beforeAttempt: attempt, retryAfter: retryAfter, random: random))
+        return .retry(after: delay)
     }
 }

@@ -135,6 +135,80 @@ struct AttemptLoopTests {
         }
         #expect(calls == 1)
     }
+    /// A clock that moves only when told: by each wait the loop asks for, and by what an attempt says it took.
+    final class ManualClock: Sendable {
+        private let instant = Mutex(ContinuousClock.now)
+        var now: ContinuousClock.Instant { instant.withLock { $0 } }
+        func advance(_ duration: Duration) { instant.withLock { $0 += duration } }
+    }
+
+    /// A 1-s deadline over attempts that each take 200 ms: the waits of 100 and 200 ms fit, the third (400 ms) would
+    /// end past it with 100 ms left, so the third attempt's error is the answer; and everything the attempts do sees
+    /// the deadline, the earlier one when loops nest.
+    @Test func theDeadlineBoundsTheAttemptsTheirWaitsAndWhatTheySend() async throws {
+        let clock = ManualClock()
+        let waits = Waits()
+        let loop = AttemptLoop(
+            policy: RetryPolicy(maxAttempts: 10, baseDelay: .milliseconds(100), maxDelay: .seconds(5), deadline: .seconds(1)),
+            sleep: { delay in
+                waits.add(delay)
+                clock.advance(delay)
+            },
+            random: { $0.upperBound }, now: { clock.now })
+        let started = clock.now
+        var calls = 0
+        var seen: [ContinuousClock.Instant?] = []
+        await #expect(throws: Failure(number: 3)) {
+            try await loop.run(idempotent: true) { () -> AttemptLoop.Attempt<String> in
+                calls += 1
+                seen.append(AttemptLoop.deadline)
+                clock.advance(.milliseconds(200))
+                return .failure(.interrupted, Failure(number: calls))
+            }
+        }
+        #expect(calls == 3 && waits.all == [.milliseconds(100), .milliseconds(200)])
+        #expect(seen.allSatisfy { $0 == started + .seconds(1) })
+        #expect(AttemptLoop.deadline == nil, "the deadline is the loop's own")
+
+        // A loop inside it (a token grant during a request) with a later deadline of its own keeps the earlier one.
+        let inner = AttemptLoop(policy: RetryPolicy(maxAttempts: 1, deadline: .seconds(60)), now: { clock.now })
+        let outer = AttemptLoop(policy: RetryPolicy(maxAttempts: 1, deadline: .seconds(2)), now: { clock.now })
+        let outerStart = clock.now
+        let nested = try await outer.run(idempotent: true) { () -> AttemptLoop.Attempt<ContinuousClock.Instant?> in
+            .success(try await inner.run(idempotent: true) { () -> AttemptLoop.Attempt<ContinuousClock.Instant?> in .success(AttemptLoop.deadline) })
+        }
+        #expect(nested == outerStart + .seconds(2))
+        // Work other requests share runs outside it, also in a task made during an attempt (which inherits it).
+        let (inherited, shared) = try await outer.run(idempotent: true) {
+            () -> AttemptLoop.Attempt<(ContinuousClock.Instant?, ContinuousClock.Instant?)> in
+            .success((await Task { AttemptLoop.deadline }.value, await Task { await AttemptLoop.withoutDeadline { AttemptLoop.deadline } }.value))
+        }
+        #expect(inherited != nil && shared == nil)
+    }
+
+    /// An exchange sent under a deadline waits no longer than the time left (here a server that never answers, and a
+    /// 60-s timeout), and one sent after it passed is not sent.
+    @Test(arguments: [HTTPEngine.pooled, .blocking])
+    func anExchangeIsCutToTheDeadline(engine: HTTPEngine) async throws {
+        let server = try BlockingHTTPClientTests.CannedServer(answer: "", hold: true)
+        let owner = HTTPClientFactory.owner(connectTimeout: .seconds(5), readTimeout: .seconds(60), proxies: .none, engine: engine)
+        defer { Task { try? await owner.shutdown() } }
+        let request = OutgoingRequest(url: "http://127.0.0.1:\(server.port)/slow")
+        let started = ContinuousClock.now
+        await #expect(throws: HTTPClientError.deadlineExceeded) {
+            try await AttemptLoop.$deadline.withValue(.now + .milliseconds(300)) {
+                try await owner.execute(request, timeout: .seconds(60), maximumSize: 1024)
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(30), "the 60-s timeout was not cut to the deadline")
+        let late = ContinuousClock.now
+        await #expect(throws: HTTPClientError.deadlineExceeded) {
+            try await AttemptLoop.$deadline.withValue(.now - .milliseconds(1)) {
+                try await owner.execute(request, timeout: .seconds(60), maximumSize: 1024)
+            }
+        }
+        #expect(ContinuousClock.now - late < .seconds(30), "a request past its deadline was sent")
+    }
 }
 
 /// One classification of a failed exchange for every client.

@@ -68,6 +68,26 @@ struct RetryStateTests {
         #expect(none.decide(.interrupted, idempotent: true) == .fail)
     }
 
+    /// With a deadline, a retry whose wait would end at or past it is not made, and nothing goes again once it passed.
+    @Test func nothingGoesAgainPastTheDeadline() {
+        let policy = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(100), maxDelay: .seconds(5), deadline: .seconds(1))
+        var state = RetryState(policy: policy)
+        #expect(state.decide(.interrupted, idempotent: true, timeLeft: .milliseconds(900), random: { $0.upperBound }) == .retry(after: .milliseconds(100)))
+        // The next wait (200 ms) would end past the 150 ms left.
+        #expect(state.decide(.interrupted, idempotent: true, timeLeft: .milliseconds(150), random: { $0.upperBound }) == .fail)
+        // A server's Retry-After longer than the time left is not waited for either.
+        var throttled = RetryState(policy: policy)
+        #expect(throttled.decide(.throttled(retryAfter: .seconds(2)), idempotent: false, timeLeft: .milliseconds(900)) == .fail)
+        // Once the time is spent, not even refused credentials are renewed.
+        var late = RetryState(policy: policy)
+        #expect(late.decide(.credentialsRefused, idempotent: true, timeLeft: .zero) == .fail)
+        #expect(late.decide(.success, idempotent: true, timeLeft: .zero) == .done)
+        // Without a deadline, only the attempts count.
+        var open = RetryState(policy: RetryPolicy(maxAttempts: 2))
+        #expect(open.decide(.throttled(retryAfter: .seconds(2)), idempotent: false, random: { $0.upperBound }) == .retry(after: .seconds(2)))
+        #expect(RetryPolicy(deadline: .seconds(-3)).deadline == nil && RetryPolicy(deadline: .zero).deadline == nil)
+    }
+
     @Test func durationsConvertToNanosecondsWithoutOverflow() {
         #expect(Duration.milliseconds(1500).nanoseconds == 1_500_000_000)
         #expect(Duration.seconds(Int64.max).nanoseconds == .max)

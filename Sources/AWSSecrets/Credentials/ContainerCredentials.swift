@@ -64,7 +64,7 @@ enum ContainerCredentials {
                     throw CancellationError()
                 } catch {
                     return .failure(
-                        .interrupted, AWSError.credentialStep(step, "could not reach it (\(ConnectFailure.describe(error)))", code: .transport))
+                        .interrupted, AWSError.credentialStep(step, "could not reach it (\(ExchangeFailure(classifying: error).reason))", code: .transport))
                 }
                 switch response.status {
                 case 200:

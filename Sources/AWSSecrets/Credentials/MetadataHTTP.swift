@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import AWSSigV4
 import Foundation
 import SesameRedaction
@@ -7,40 +6,46 @@ import NIOHTTP1
 import SesameHTTP
 
 /// Plain requests to the link-local and loopback credential endpoints (instance metadata, container credentials):
-/// a pool of their own with a 1-second connect timeout (a laptop that is not on EC2 does not hang), never through a
-/// proxy, never following a redirect (the token must not go elsewhere), answers of 64 KiB at most.
+/// a 1-second connect timeout (a laptop that is not on EC2 does not hang), never through a proxy, never following a
+/// redirect (the token must not go elsewhere), answers of 64 KiB at most. Through SesameHTTP, as every other
+/// request: failures are what `ExchangeFailure` classifies.
 enum MetadataHTTP {
     struct Response: Sendable {
         var status: Int
         var body: String
     }
 
-    /// One pool for the process (never shut down: it lives as long as the process).
-    static let client = HTTPClientFactory.make(connectTimeout: .seconds(1), readTimeout: .seconds(5), maximumConnections: 2)
+    /// The largest answer read.
+    static let maximumSize = 64 * 1024
+
+    /// One pool for the process, made at the first request (never shut down: it lives as long as the process).
+    static let owner = HTTPClientFactory.owner(
+        connectTimeout: .seconds(1), readTimeout: .seconds(5), maximumConnections: 2, proxies: .none)
+
+    /// One connection per request on the calling thread, with no event loop, for `sendBlocking`.
+    static let blocking = BlockingHTTPClient(connectTimeout: .seconds(1))
 
     static func send(
         _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], timeout: Duration = .seconds(5)
     ) async throws -> Response {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        request.headers.add(name: "User-Agent", value: "sesame/1 (Swift)")
-        let started = ContinuousClock.now
-        let response = try await client.execute(request, timeout: TimeAmount(timeout))
-        let body = try await ResponseBodyReader.collect(response.body, upTo: 64 * 1024, before: started + timeout)
-        return Response(status: Int(response.status.code), body: String(buffer: body))
+        let response = try await owner.execute(request(method, url, headers), timeout: timeout, maximumSize: maximumSize)
+        return Response(status: response.status, body: String(buffer: response.body))
     }
 
-    /// The same, blocking the calling thread (for the region, which `AWSSession.init` needs before it returns).
+    /// The same, blocking the calling thread (for the region, which `AWSSession.init` needs before it returns): no
+    /// event loop is started for it.
     static func sendBlocking(_ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], timeout: Duration = .seconds(2)) throws
         -> Response
     {
-        var request = try HTTPClient.Request(url: url, method: method)
+        let response = try blocking.execute(request(method, url, headers), timeout: timeout, maximumSize: maximumSize)
+        return Response(status: response.status, body: String(buffer: response.body))
+    }
+
+    private static func request(_ method: HTTPMethod, _ url: String, _ headers: [(String, String)]) -> OutgoingRequest {
+        var request = OutgoingRequest(url: url, method: method)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try client.execute(request: request, deadline: .now() + TimeAmount(timeout)).wait()
-        let body = response.body.map { String(buffer: $0) } ?? ""
-        guard body.utf8.count <= 64 * 1024 else { throw AWSError(code: .invalidResponse, message: "the metadata answer is too large") }
-        return Response(status: Int(response.status.code), body: body)
+        request.headers.add(name: "User-Agent", value: "sesame/1 (Swift)")
+        return request
     }
 }
 

@@ -1,5 +1,6 @@
 import AWSSigV4
 import Foundation
+import SesameHTTP
 import SesameRedaction
 
 /// Temporary credentials from a source that hands out new ones (STS, a credential process, the SSO portal, the
@@ -97,7 +98,8 @@ public actor RefreshingCredentialsProvider: AWSCredentialsProvider {
     private func refresh() async throws -> Fetched {
         if let inFlight { return try await inFlight.value }
         let fetch = self.fetch
-        let task = Task { try await fetch() }
+        // Shared by every caller waiting on it: outside any one request's deadline.
+        let task = Task { try await AttemptLoop.withoutDeadline { try await fetch() } }
         inFlight = task
         let started = generation
         defer { inFlight = nil }

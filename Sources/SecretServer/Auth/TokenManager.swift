@@ -1,5 +1,6 @@
 import Foundation
 import SecretServerModels
+import SesameHTTP
 import SesameRedaction
 
 /// Holds the access token: fetched on first use, renewed before it expires (with the refresh token when
@@ -96,39 +97,42 @@ actor TokenManager {
         let now = self.now
         let margin = self.margin
         let refusedToken = previous?.access ?? refused
-        // A task of its own, so concurrent callers share one renewal; on the client's executor.
+        // A task of its own, so concurrent callers share one renewal; on the client's executor, and outside any one
+        // request's deadline (a refresh token cut off after it was sent would be spent with its answer lost).
         let task = Task<Token, any Error>(executorPreference: executor) {
-            if case .kept(let keeper) = credentials.kind {
-                return try await Self.renewKept(keeper, refused: refusedToken, margin: margin, now: now, fetch: fetch)
-            }
-            var response: TokenResponse?
-            if let refresh = previous?.refresh, let expires = previous?.expiresAt, now() < expires + .seconds(15 * 60) {
-                response = try? await fetch(.refresh(refresh))
-            }
-            if response == nil {
-                switch credentials.kind {
-                case .password(let username, let password, let domain):
-                    response = try await fetch(.password(username: username, password: password, domain: domain))
-                case .sdkClient(let clientId, let clientSecret):
-                    response = try await fetch(.clientCredentials(clientId: clientId, clientSecret: clientSecret))
-                case .platform(let clientId, let clientSecret):
-                    response = try await fetch(.platform(clientId: clientId, clientSecret: clientSecret))
-                case .token:
-                    throw SecretServerError(code: .authenticationFailed, message: "the pre-issued token was refused")
-                case .refreshToken(let token):
-                    response = try await fetch(.refresh(token))
-                case .kept:
-                    break
+            try await AttemptLoop.withoutDeadline {
+                if case .kept(let keeper) = credentials.kind {
+                    return try await Self.renewKept(keeper, refused: refusedToken, margin: margin, now: now, fetch: fetch)
                 }
+                var response: TokenResponse?
+                if let refresh = previous?.refresh, let expires = previous?.expiresAt, now() < expires + .seconds(15 * 60) {
+                    response = try? await fetch(.refresh(refresh))
+                }
+                if response == nil {
+                    switch credentials.kind {
+                    case .password(let username, let password, let domain):
+                        response = try await fetch(.password(username: username, password: password, domain: domain))
+                    case .sdkClient(let clientId, let clientSecret):
+                        response = try await fetch(.clientCredentials(clientId: clientId, clientSecret: clientSecret))
+                    case .platform(let clientId, let clientSecret):
+                        response = try await fetch(.platform(clientId: clientId, clientSecret: clientSecret))
+                    case .token:
+                        throw SecretServerError(code: .authenticationFailed, message: "the pre-issued token was refused")
+                    case .refreshToken(let token):
+                        response = try await fetch(.refresh(token))
+                    case .kept:
+                        break
+                    }
+                }
+                guard let response else { throw SecretServerError(code: .authenticationFailed, message: "no token") }
+                let issued = now()
+                let lifetime = Duration.seconds(max(response.expiresIn, 1))
+                let lead = min(margin, lifetime / 10)
+                return Token(
+                    access: response.accessToken, refresh: response.refreshToken,
+                    renewAt: issued + lifetime - lead, expiresAt: issued + lifetime
+                )
             }
-            guard let response else { throw SecretServerError(code: .authenticationFailed, message: "no token") }
-            let issued = now()
-            let lifetime = Duration.seconds(max(response.expiresIn, 1))
-            let lead = min(margin, lifetime / 10)
-            return Token(
-                access: response.accessToken, refresh: response.refreshToken,
-                renewAt: issued + lifetime - lead, expiresAt: issued + lifetime
-            )
         }
         state = .renewing(task, previous: previous)
         do {

@@ -65,14 +65,17 @@ actor ServerEndpoints {
             task = probing
         } else {
             let baseURL = self.baseURL, http = self.http, timeout = self.timeout, userAgent = self.userAgent
+            // Shared by every call waiting on it: outside any one request's deadline.
             task = Task {
-                let secretServer = await Self.probe(baseURL + "/api/v1/healthcheck", http: http, timeout: timeout, userAgent: userAgent)
-                if secretServer == .healthy { return (.secretServer, true) }
-                let platform = await Self.probe(baseURL + "/health", http: http, timeout: timeout, userAgent: userAgent)
-                if platform == .healthy { return (.platform, true) }
-                // Neither is healthy: a Secret Server, whose own errors then say what is wrong; kept only when the
-                // server did answer (a network that failed both probes may work on the next call).
-                return (.secretServer, secretServer == .answered || platform == .answered)
+                await AttemptLoop.withoutDeadline {
+                    let secretServer = await Self.probe(baseURL + "/api/v1/healthcheck", http: http, timeout: timeout, userAgent: userAgent)
+                    if secretServer == .healthy { return (.secretServer, true) }
+                    let platform = await Self.probe(baseURL + "/health", http: http, timeout: timeout, userAgent: userAgent)
+                    if platform == .healthy { return (.platform, true) }
+                    // Neither is healthy: a Secret Server, whose own errors then say what is wrong; kept only when the
+                    // server did answer (a network that failed both probes may work on the next call).
+                    return (.secretServer, secretServer == .answered || platform == .answered)
+                }
             }
             probing = task
         }
@@ -94,9 +97,11 @@ actor ServerEndpoints {
             let baseURL = self.baseURL, http = self.http, timeout = self.timeout, userAgent = self.userAgent
             let allowsPlainHTTP = self.allowsPlainHTTP
             task = Task {
-                try await Self.discoverVault(
-                    baseURL: baseURL, token: token, http: http, timeout: timeout, userAgent: userAgent, allowsPlainHTTP: allowsPlainHTTP
-                )
+                try await AttemptLoop.withoutDeadline {
+                    try await Self.discoverVault(
+                        baseURL: baseURL, token: token, http: http, timeout: timeout, userAgent: userAgent, allowsPlainHTTP: allowsPlainHTTP
+                    )
+                }
             }
             discovering = task
         }

@@ -183,25 +183,20 @@ struct Transport: Sendable {
             http.headers.add(name: "Content-Type", value: request.contentType)
             http.body = body
         }
-        let started = ContinuousClock.now
-        let response = try await Self.perform(
-            http, client: owner, timeout: configuration.timeouts.request, path: request.path, maximumSize: configuration.maximumResponseSize)
-        // Method, path (no query: it may carry names), status and time; never headers or bodies.
-        configuration.logger.trace(
-            "request",
-            metadata: [
-                "http.method": "\(request.method)", "http.path": "\(request.path)", "http.status": "\(response.status)",
-                "duration_ms": "\(Int((ContinuousClock.now - started) / .milliseconds(1)))",
-            ])
-        return response
+        // Method and path (no query: it may carry names); never headers or bodies.
+        let log = RequestLog.whenTracing(
+            logger: configuration.logger, source: "SecretServer", metadata: ["http.method": "\(request.method)", "http.path": "\(request.path)"])
+        return try await Self.perform(
+            http, client: owner, timeout: configuration.timeouts.request, path: request.path, maximumSize: configuration.maximumResponseSize,
+            log: log)
     }
 
     /// Runs one HTTP exchange, reading the whole answer; transport failures become `SecretServerError`.
-    static func perform(_ request: OutgoingRequest, client: HTTPClientOwner, timeout: Duration, path: String, maximumSize: Int) async throws
-        -> APIResponse
-    {
+    static func perform(
+        _ request: OutgoingRequest, client: HTTPClientOwner, timeout: Duration, path: String, maximumSize: Int, log: RequestLog? = nil
+    ) async throws -> APIResponse {
         do {
-            return try await client.execute(request, timeout: timeout, maximumSize: maximumSize)
+            return try await client.execute(request, timeout: timeout, maximumSize: maximumSize, log: log)
         } catch let error as SecretServerError {
             throw error
         } catch is CancellationError {
