@@ -256,6 +256,7 @@ let package = Package(
             name: "SesameHTTPTests",
             dependencies: [
                 "SesameHTTP",
+                "SesameTestKit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
