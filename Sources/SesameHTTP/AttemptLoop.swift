@@ -17,6 +17,9 @@ package struct AttemptLoop: Sendable {
         try await $deadline.withValue(nil) { try await body() }
     }
 
+    /// The longest deadline taken as given (`RetryPolicy.deadline` is a public property: any value can be set).
+    static let longestDeadline = Duration.seconds(365 * 86_400)
+
     /// How one attempt went.
     package enum Attempt<Response> {
         /// A usable answer: the loop returns it.
@@ -63,7 +66,8 @@ package struct AttemptLoop: Sendable {
         willRetry: (_ attempt: Int, _ delay: Duration, _ failure: any Error) -> Void = { _, _, _ in },
         attempt: () async throws -> Attempt<Response>
     ) async throws -> Response {
-        let own = policy.deadline.map { now() + $0 }
+        // At most a year ahead: an instant past the clock's range would trap, and a year is no deadline in practice.
+        let own = policy.deadline.map { now() + min($0, Self.longestDeadline) }
         let deadline = [Self.deadline, own].compactMap { $0 }.min()
         return try await Self.$deadline.withValue(deadline) {
             try await attempts(

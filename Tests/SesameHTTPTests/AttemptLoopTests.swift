@@ -184,6 +184,14 @@ struct AttemptLoopTests {
             .success((await Task { AttemptLoop.deadline }.value, await Task { await AttemptLoop.withoutDeadline { AttemptLoop.deadline } }.value))
         }
         #expect(inherited != nil && shared == nil)
+
+        // A deadline past the clock's range is taken as a year, not an overflow.
+        var endless = RetryPolicy(maxAttempts: 1)
+        endless.deadline = .seconds(Int64.max)
+        let far = try await AttemptLoop(policy: endless, now: { clock.now }).run(idempotent: true) {
+            () -> AttemptLoop.Attempt<ContinuousClock.Instant?> in .success(AttemptLoop.deadline)
+        }
+        #expect(far == clock.now + .seconds(365 * 86_400))
     }
 
     /// An exchange sent under a deadline waits no longer than the time left (here a server that never answers, and a

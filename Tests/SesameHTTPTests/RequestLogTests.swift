@@ -12,14 +12,15 @@ struct RequestLogTests {
     @Test(arguments: [HTTPEngine.pooled, .blocking])
     func anAnswerIsLoggedOnceWithTheCallersWordsItsStatusAndItsTime(engine: HTTPEngine) async throws {
         let server = try BlockingHTTPClientTests.CannedServer(answer: "HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\n{}")
-        let owner = HTTPClientFactory.owner(connectTimeout: .seconds(5), readTimeout: .seconds(5), proxies: .none, engine: engine)
+        // Generous timeouts: the full parallel run can keep this task off the pool's two threads for seconds.
+        let owner = HTTPClientFactory.owner(connectTimeout: .seconds(30), readTimeout: .seconds(60), proxies: .none, engine: engine)
         defer { Task { try? await owner.shutdown() } }
         let lines = LogCapture()
         var headers = HTTPHeaders()
         headers.add(name: "Authorization", value: "Bearer secret-token-value")
         let response = try await owner.execute(
             OutgoingRequest(url: "http://127.0.0.1:\(server.port)/api/v1/secrets/1?text=private-name", headers: headers),
-            timeout: .seconds(10), maximumSize: 1024,
+            timeout: .seconds(60), maximumSize: 1024,
             log: RequestLog(logger: lines.logger(), source: "SecretServer", metadata: ["http.method": "GET", "http.path": "/v1/secrets/1"]))
         #expect(response.status == 404)
         let logged = lines.lines
