@@ -38,7 +38,11 @@ struct GetCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = ReferenceStore.make(connection: connection, cache: try cacheOptions.configuration(), access: restricted.access())
+        // The environment is read once, for every option group and the store.
+        let environment = ProcessEnvironment.current()
+        let store = ReferenceStore.make(
+            connection: connection, cache: try cacheOptions.configuration(environment), environment: environment,
+            access: restricted.access(environment))
         let parsed = try SecretStore.reference(reference)
         let value = cacheOptions.refresh ? try await store.refresh(parsed) : try await store.get(parsed)
         LeftForExit.keep(store)

@@ -55,7 +55,7 @@ struct SecretGetCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessEnvironment.current()
         if let field, cacheOptions.enabled(environment) {
-            return try await cachedField(field)
+            return try await cachedField(field, environment: environment)
         }
         // SESAME_CACHE=1 leaves whole secrets alone; the flag without --field is a mistake worth saying.
         guard !cacheOptions.cache else {
@@ -63,7 +63,7 @@ struct SecretGetCommand: AsyncParsableCommand {
         }
         try await connection.withClient(environment: environment) { client in
             // The secret and a file field's content are read under one check-out, with one DoubleLock password.
-            let (model, file) = try await restricted.perform(secret, client: client) { arguments -> (SecretModel, Data?) in
+            let (model, file) = try await restricted.perform(secret, client: client, environment: environment) { arguments -> (SecretModel, Data?) in
                 let model = try await RestrictedOptions.read(secret, client: client, arguments: arguments)
                 guard let field, let item = model.item(field), item.isFile else { return (model, nil) }
                 return (model, try await RestrictedOptions.file(secretId: model.id, slug: item.slug, client: client, arguments: arguments))
@@ -114,7 +114,7 @@ extension SecretGetCommand {
 extension SecretGetCommand {
     /// `--field F --cache`: the field read as the reference `tss://ID/F` (or `tss://Folder/.../Name/F`) through the
     /// disk cache, so a fresh entry is answered without the server (and without signing in).
-    func cachedField(_ field: String) async throws {
+    func cachedField(_ field: String, environment: [String: String]) async throws {
         let segments =
             Int(secret) != nil
             ? [secret]
@@ -122,7 +122,9 @@ extension SecretGetCommand {
         guard !segments.isEmpty else { throw CLIError("the secret '\(secret)' is neither an id nor a path") }
         // Written with the references' own escaping, then parsed: what the text of a reference would be checked for.
         let reference = try SecretStore.reference(SecretReference(scheme: "tss", segments: segments + [field]).canonical)
-        let store = ReferenceStore.make(connection: connection, cache: try cacheOptions.configuration(), access: restricted.access())
+        let store = ReferenceStore.make(
+            connection: connection, cache: try cacheOptions.configuration(environment), environment: environment,
+            access: restricted.access(environment))
         let value = cacheOptions.refresh ? try await store.refresh(reference) : try await store.get(reference)
         CacheOptions.warnIfExpired(value, reference: reference)
         FileHandle.standardOutput.write(Data(value.bytes))

@@ -217,20 +217,21 @@ struct ServerCommand: AsyncParsableCommand {
             throw CLIError("unknown log level '\(logLevel)'", hint: "use trace, debug, info, notice, warning, error or critical")
         }
         logger.logLevel = level
+        let environment = ProcessEnvironment.current()
         var passwordSource: String?
         var adminPassword: String?
         if let file = adminPasswordFile {
             adminPassword = try SecretInputFile.firstLine(file, what: "admin password")
             passwordSource = file
-        } else if let value = ProcessEnvironment.current()["SESAME_ADMIN_PASSWORD"], !value.isEmpty {
+        } else if let value = environment["SESAME_ADMIN_PASSWORD"], !value.isEmpty {
             adminPassword = value
             passwordSource = "$SESAME_ADMIN_PASSWORD"
         }
         if adminPassword?.isEmpty == true { throw CLIError("the admin password is empty") }
-        let platformSecret = ProcessEnvironment.current()["SESAME_PLATFORM_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        let platformSecret = environment["SESAME_PLATFORM_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         guard !platformClientId.isEmpty, platformClientId.count <= 200 else { throw CLIError("--platform-client-id must be 1 to 200 characters") }
         var encryptionKey: Data?
-        if let text = ProcessEnvironment.current()["SESAME_SERVER_KEY"], !text.isEmpty {
+        if let text = environment["SESAME_SERVER_KEY"], !text.isEmpty {
             guard let key = Data(base64Encoded: text), key.count == 32 else {
                 throw CLIError("SESAME_SERVER_KEY must be 32 bytes in base64", hint: "make one with: openssl rand -base64 32")
             }
